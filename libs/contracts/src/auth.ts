@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { defineEvent, defineRpc } from './bus';
+import { Streams } from './streams';
+
+const Email = z.email({ error: 'must be a valid email address' }).max(254).transform((e) => e.toLowerCase());
+const Username = z
+  .string()
+  .min(3, { error: 'must be at least 3 characters' })
+  .max(32, { error: 'must be at most 32 characters' })
+  .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'may contain only letters, digits, "_", "." and "-"' });
+/** Upper bound keeps a hashing request from becoming a denial of service. */
+const Password = z
+  .string()
+  .min(8, { error: 'must be at least 8 characters' })
+  .max(128, { error: 'must be at most 128 characters' });
+const DisplayName = z.string().trim().min(1).max(100);
+const UserId = z.string().min(1).max(64);
+
+export const Profile = z.object({
+  id: z.string(),
+  email: z.string(),
+  username: z.string(),
+  name: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type Profile = z.infer<typeof Profile>;
+
+export const TokenPair = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  token_type: z.literal('Bearer'),
+  /** Seconds until the access token expires. */
+  expires_in: z.number().int(),
+  /** Seconds until the refresh token expires. */
+  refresh_expires_in: z.number().int(),
+});
+export type TokenPair = z.infer<typeof TokenPair>;
+
+export const RegisterRequest = z.strictObject({
+  email: Email,
+  username: Username,
+  password: Password,
+  name: DisplayName.optional(),
+});
+export type RegisterRequest = z.infer<typeof RegisterRequest>;
+
+/** The original accepted either `username` or `email`; `login` is a new alias that takes either. */
+export const LoginRequest = z
+  .strictObject({
+    username: z.string().min(1).max(254).optional(),
+    email: z.string().min(1).max(254).optional(),
+    login: z.string().min(1).max(254).optional(),
+    password: z.string().min(1).max(128),
+  })
+  .refine((b) => [b.username, b.email, b.login].filter((v) => v !== undefined).length === 1, {
+    error: 'give exactly one of username, email or login',
+    path: ['username'],
+  });
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const RefreshRequest = z.strictObject({ refresh_token: z.string().min(1).max(512) });
+
+export const LogoutRequest = z.strictObject({ session_id: z.string().min(1).max(64), user_id: UserId });
+
+export const ProfileUpdateBody = z
+  .strictObject({ name: DisplayName.nullable().optional(), email: Email.optional() })
+  .refine((b) => b.name !== undefined || b.email !== undefined, {
+    error: 'give at least one of name or email',
+    path: ['name'],
+  });
+export type ProfileUpdateBody = z.infer<typeof ProfileUpdateBody>;
+
+export const ProfileGetRequest = z.strictObject({ user_id: UserId });
+export const ProfileUpdateRequest = z.strictObject({ user_id: UserId, changes: ProfileUpdateBody });
+
+/** Public JSON Web Keys (RFC 7517) that verify access tokens. */
+export const Jwks = z.object({
+  keys: z.array(z.looseObject({ kid: z.string(), kty: z.string(), alg: z.string() })),
+});
+export type Jwks = z.infer<typeof Jwks>;
+
+export const AuthRpc = {
+  register: defineRpc('auth.rpc.user.register', RegisterRequest, Profile),
+  login: defineRpc('auth.rpc.session.login', LoginRequest, TokenPair),
+  refresh: defineRpc('auth.rpc.session.refresh', RefreshRequest, TokenPair),
+  logout: defineRpc('auth.rpc.session.logout', LogoutRequest, z.object({ revoked: z.boolean() })),
+  getProfile: defineRpc('auth.rpc.profile.get', ProfileGetRequest, Profile),
+  updateProfile: defineRpc('auth.rpc.profile.update', ProfileUpdateRequest, Profile),
+  publicKeys: defineRpc('auth.rpc.keys.get', z.strictObject({}), Jwks),
+};
+
+export const SessionRevoked = z.object({
+  session_id: z.string(),
+  user_id: z.string(),
+  reason: z.enum(['logout', 'refresh_token_reuse']),
+  revoked_at: z.string(),
+  /** After this instant no access token of the session is valid anyway. */
+  relevant_until: z.string(),
+});
+export type SessionRevoked = z.infer<typeof SessionRevoked>;
+
+export const UserRegistered = z.object({ user_id: z.string(), username: z.string(), registered_at: z.string() });
+
+export const AuthEvents = {
+  sessionRevoked: defineEvent('auth.evt.session.revoked', Streams.authEvents.name, SessionRevoked),
+  userRegistered: defineEvent('auth.evt.user.registered', Streams.authEvents.name, UserRegistered),
+};
+
+/** Claims of an access token beyond the registered ones (sub, iat, exp, iss, aud). */
+export const ACCESS_TOKEN_ISSUER = 'index-registry/auth';
+export const ACCESS_TOKEN_AUDIENCE = 'index-registry';
+export const AccessTokenClaims = z.object({ sub: z.string(), sid: z.string(), username: z.string() });
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;

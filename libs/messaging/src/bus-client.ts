@@ -1,0 +1,88 @@
+import {
+  DomainError,
+  ErrorCode,
+  type EventContract,
+  type EventPayload,
+  type RpcContract,
+  type RpcRequest,
+  type RpcResponse,
+} from '@ir/contracts';
+import { RequestError, TimeoutError } from '@nats-io/transport-node';
+import { Injectable } from '@nestjs/common';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { decodeJson, encodeJson, ReplyEnvelope } from './codec';
+import { NatsBus } from './nats-bus';
+import { outgoingHeaders } from './propagation';
+
+export interface RequestOptions {
+  /** Overrides the default bus timeout for a call known to take longer. */
+  readonly timeoutMs?: number;
+}
+
+export interface PublishOptions {
+  /** Sent as `Nats-Msg-Id`: a retry with the same id inside the stream's window is stored once. */
+  readonly msgId: string;
+}
+
+const tracer = trace.getTracer('index-registry/messaging');
+
+/** Typed requests and event publishing over the process's NATS connection. */
+@Injectable()
+export class BusClient {
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly defaultTimeoutMs: number,
+  ) {}
+
+  /**
+   * Sends a request and resolves with the validated answer. Rejects with a
+   * `DomainError`: the handler's own, TIMEOUT when no answer came in time, or
+   * SERVICE_UNAVAILABLE when no replica listens on the subject.
+   */
+  async request<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<RpcResponse<C>> {
+    const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
+    const span = tracer.startSpan(`${contract.subject} send`, {
+      kind: SpanKind.CLIENT,
+      attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject },
+    });
+    try {
+      return await context.with(trace.setSpan(context.active(), span), async () => {
+        const reply = await this.bus.nc
+          .request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders() })
+          .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
+        const envelope = ReplyEnvelope.parse(decodeJson(reply.data));
+        if (!envelope.ok) throw DomainError.fromBody(envelope.error);
+        const answer = contract.response.safeParse(envelope.data);
+        if (!answer.success) {
+          throw new DomainError(ErrorCode.internal, `the answer on ${contract.subject} does not match its contract`);
+        }
+        return answer.data as RpcResponse<C>;
+      });
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Publishes a fact on its JetStream stream and resolves once the stream has stored it. */
+  async publish<C extends EventContract>(contract: C, payload: EventPayload<C>, opts: PublishOptions): Promise<void> {
+    const valid = contract.payload.parse(payload);
+    await this.bus.js.publish(contract.subject, encodeJson(valid), {
+      msgID: opts.msgId,
+      headers: outgoingHeaders(),
+      timeout: this.defaultTimeoutMs,
+    });
+  }
+}
+
+function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {
+  if (error instanceof RequestError && error.isNoResponders()) {
+    return new DomainError(ErrorCode.unavailable, `no service is answering ${subject}`);
+  }
+  if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
+    return new DomainError(ErrorCode.timeout, `no answer on ${subject} within ${timeoutMs} ms`);
+  }
+  return error;
+}

@@ -1,0 +1,227 @@
+import {
+  BusEvents,
+  DomainError,
+  ErrorCode,
+  Streams,
+  validationError,
+  type ErrorBody,
+  type StreamSpec,
+} from '@ir/contracts';
+import { runWithRequestContext } from '@ir/platform';
+import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
+import type { Msg, Subscription } from '@nats-io/transport-node';
+import type { LoggerService } from '@nestjs/common';
+import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/microservices';
+import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import { lastValueFrom } from 'rxjs';
+import { BusContext } from './bus-context';
+import { BusClient } from './bus-client';
+import { decodeJson, encodeJson, type ReplyEnvelope } from './codec';
+import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras } from './handler-options';
+import { NatsBus } from './nats-bus';
+import { incomingContext } from './propagation';
+import { ensureDurableConsumer, ensureStream } from './provisioning';
+
+export interface JetStreamServerOptions {
+  /** The service's name: its queue group, so replicas share requests. */
+  readonly service: string;
+  /** Streams this service writes to or reads from; created or updated at start. */
+  readonly streams: readonly StreamSpec[];
+  readonly logger: LoggerService;
+}
+
+const tracer = trace.getTracer('index-registry/messaging');
+const DEFAULT_RETRY_DELAYS_MS = [1000, 5000, 30000];
+
+/**
+ * The Nest transport strategy on NATS: request/reply handlers subscribe with the
+ * service's queue group; consumer handlers read durable JetStream pull consumers
+ * with explicit ack. Streams and consumers are provisioned at start.
+ */
+export class JetStreamServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = TRANSPORT_ID;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly consumers: ConsumerMessages[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly publisher: BusClient;
+
+  constructor(
+    private readonly bus: NatsBus,
+    private readonly options: JetStreamServerOptions,
+  ) {
+    super();
+    this.publisher = new BusClient(bus, 5000);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      for (const spec of [Streams.deadLetters, ...this.options.streams]) await ensureStream(this.bus.jsm, spec);
+      for (const [pattern, handler] of this.messageHandlers) {
+        const extras = handler.extras as HandlerExtras | undefined;
+        if (extras?.kind === 'rpc') this.subscribeRpc(pattern, handler);
+        else if (extras?.kind === 'consumer') await this.startConsumer(handler, extras);
+        else throw new Error(`handler for "${pattern}" must use @RpcHandler or @ConsumerHandler`);
+      }
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  /** Stops taking messages, lets the ones in hand finish, and leaves the connection to its owner. */
+  async close(): Promise<void> {
+    for (const messages of this.consumers.splice(0)) messages.stop();
+    await Promise.all(this.subscriptions.splice(0).map((sub) => sub.drain().catch(() => undefined)));
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Calls `callback` with each connection status change of the given type (`disconnect`, `reconnect`, ...). */
+  on<EventKey extends string = string, EventCallback extends Function = Function>(event: EventKey, callback: EventCallback): void {
+    void (async () => {
+      for await (const status of this.bus.nc.status()) if (status.type === event) callback(status);
+    })();
+  }
+
+  unwrap<T>(): T {
+    return this.bus.nc as T;
+  }
+
+  private subscribeRpc(subject: string, handler: MessageHandler): void {
+    const sub = this.bus.nc.subscribe(subject, {
+      queue: this.options.service,
+      callback: (error, msg) => {
+        if (error) return this.options.logger.error(`subscription ${subject} failed: ${error.message}`, 'Bus');
+        this.track(this.handleRpc(subject, handler, msg));
+      },
+    });
+    this.subscriptions.push(sub);
+  }
+
+  private async handleRpc(subject: string, handler: MessageHandler, msg: Msg): Promise<void> {
+    const extras = handler.extras as HandlerExtras & { kind: 'rpc' };
+    const { otel, correlationId } = incomingContext(msg.headers);
+    const reply = await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
+      try {
+        const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
+        if (!parsed.success) throw validationError(parsed.error);
+        const ctx = new BusContext([subject, msg.headers, correlationId, msg]);
+        const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
+        return { ok: true, data } satisfies ReplyEnvelope;
+      } catch (error) {
+        return { ok: false, error: this.toErrorBody(error, subject) } satisfies ReplyEnvelope;
+      }
+    });
+    if (msg.reply) msg.respond(encodeJson(reply));
+  }
+
+  private async startConsumer(handler: MessageHandler, extras: ConsumerHandlerExtras): Promise<void> {
+    const concurrency = extras.concurrency ?? 1;
+    await ensureDurableConsumer(this.bus.jsm, {
+      stream: extras.contract.stream,
+      durable: extras.durable,
+      filterSubject: extras.contract.subject,
+      ackWaitMs: extras.ackWaitMs ?? 30_000,
+      maxDeliver: extras.maxDeliver ?? 5,
+      deliverFrom: extras.deliverFrom ?? 'new',
+    });
+    const consumer = await this.bus.js.consumers.get(extras.contract.stream, extras.durable);
+    // Pull no more than can be handled at once, so buffered messages do not wait out their ack deadline.
+    const messages = await consumer.consume({ max_messages: concurrency });
+    this.consumers.push(messages);
+    void (async () => {
+      const running = new Set<Promise<void>>();
+      for await (const msg of messages) {
+        const task = this.track(this.handleJetStream(handler, extras, msg));
+        running.add(task);
+        void task.finally(() => running.delete(task));
+        if (running.size >= concurrency) await Promise.race(running);
+      }
+    })().catch((error: unknown) =>
+      this.options.logger.error(`consumer ${extras.durable} stopped: ${String(error)}`, 'Bus'),
+    );
+  }
+
+  private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
+    const { otel, correlationId } = incomingContext(msg.headers);
+    const heartbeat = extras.heartbeatMs ? setInterval(() => msg.working(), extras.heartbeatMs) : undefined;
+    await this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {
+      try {
+        const parsed = extras.contract.payload.safeParse(decodeJson(msg.data));
+        if (!parsed.success) throw new PermanentFailure(validationError(parsed.error, 'message').message);
+        const ctx = new BusContext([msg.subject, msg.headers, correlationId, msg]);
+        await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
+        await msg.ackAck({ timeout: 5000 }).catch(() => msg.ack());
+      } catch (error) {
+        await this.handleConsumerFailure(extras, msg, correlationId, error);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    });
+  }
+
+  private async handleConsumerFailure(extras: ConsumerHandlerExtras, msg: JsMsg, correlationId: string, error: unknown): Promise<void> {
+    const attempts = msg.info.deliveryCount;
+    const reason = error instanceof Error ? error.message : String(error);
+    const permanent = error instanceof PermanentFailure || error instanceof SyntaxError;
+    if (!permanent && attempts < (extras.maxDeliver ?? 5)) {
+      const delays = extras.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+      const delay = delays[Math.min(attempts - 1, delays.length - 1)];
+      this.options.logger.warn(`${extras.durable}: attempt ${attempts} on ${msg.subject} failed, retrying in ${delay} ms: ${reason}`, 'Bus');
+      msg.nak(delay);
+      return;
+    }
+    this.options.logger.error(`${extras.durable}: giving up on ${msg.subject} after ${attempts} attempt(s): ${reason}`, 'Bus');
+    await this.publisher
+      .publish(
+        BusEvents.deadLettered,
+        {
+          stream: msg.info.stream,
+          consumer: extras.durable,
+          subject: msg.subject,
+          deliveries: attempts,
+          reason,
+          payload: new TextDecoder().decode(msg.data),
+          correlation_id: correlationId,
+          dead_lettered_at: new Date().toISOString(),
+        },
+        { msgId: `${msg.info.stream}:${msg.seq}:${extras.durable}` },
+      )
+      .catch((publishError: unknown) =>
+        this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus'),
+      );
+    msg.term(reason);
+  }
+
+  private inSpan<T>(name: string, kind: SpanKind, parent: Context, correlationId: string, fn: () => Promise<T>): Promise<T> {
+    const span = tracer.startSpan(name, { kind, attributes: { 'messaging.system': 'nats', 'messaging.operation': 'process' } }, parent);
+    return context.with(trace.setSpan(parent, span), () =>
+      runWithRequestContext({ correlationId }, async () => {
+        try {
+          const result = await fn();
+          if (isErrorReply(result)) span.setStatus({ code: SpanStatusCode.ERROR });
+          return result;
+        } finally {
+          span.end();
+        }
+      }),
+    );
+  }
+
+  /** A handler's `DomainError` travels as is; anything else is logged here and answered without detail. */
+  private toErrorBody(error: unknown, subject: string): ErrorBody {
+    if (error instanceof DomainError) return error.toBody();
+    const stack = error instanceof Error ? error.stack : String(error);
+    this.options.logger.error(`unexpected error handling ${subject}`, stack, 'Bus');
+    return { code: ErrorCode.internal, message: 'internal error' };
+  }
+
+  private track(task: Promise<void>): Promise<void> {
+    this.inFlight.add(task);
+    void task.finally(() => this.inFlight.delete(task));
+    return task;
+  }
+}
+
+function isErrorReply(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && 'ok' in value && value.ok === false;
+}

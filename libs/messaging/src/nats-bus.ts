@@ -1,0 +1,57 @@
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+
+export interface NatsBusOptions {
+  readonly servers: string;
+  /** Shown in the server's connection list: `<service>-<instance>`. */
+  readonly name: string;
+  /** Time limit for the first connection; later disconnects reconnect forever. */
+  readonly connectTimeoutMs?: number;
+}
+
+/**
+ * The process's one NATS connection with its JetStream handles, shared by the
+ * transport's server side and its client side.
+ */
+export class NatsBus {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+  ) {}
+
+  static async connect(opts: NatsBusOptions): Promise<NatsBus> {
+    const nc = await connect({
+      servers: opts.servers,
+      name: opts.name,
+      timeout: opts.connectTimeoutMs ?? 5000,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+    });
+    const jsm = await jetstreamManager(nc, { timeout: 5000 });
+    return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm);
+  }
+
+  isConnected(): boolean {
+    return !this.nc.isClosed() && !this.nc.isDraining() && this.nc.info !== undefined;
+  }
+
+  /** Round trip to the server, bounded by `timeoutMs`. */
+  async rtt(timeoutMs = 2000): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`NATS did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([this.nc.rtt(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Lets in-flight messages finish, then closes. Safe to call twice. */
+  async drain(): Promise<void> {
+    if (this.nc.isClosed() || this.nc.isDraining()) return this.nc.closed().then(() => undefined);
+    await this.nc.drain();
+  }
+}

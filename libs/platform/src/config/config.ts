@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** A configuration that failed validation; its message names every wrong or missing variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses environment variables with a zod object whose keys are the variable names. */
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = present[name];
+      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+    }),
+  );
+}
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Parses `500ms`, `30s`, `10m`, `24h`, `7d` to milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  return match ? Number(match[1]) * UNIT_MS[match[2]] : undefined;
+}
+
+export const env = {
+  duration: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const ms = parseDuration(text);
+        if (ms === undefined || ms <= 0) {
+          ctx.addIssue({ code: 'custom', message: 'expected a positive duration such as 500ms, 30s, 10m, 24h or 7d' });
+          return z.NEVER;
+        }
+        return ms;
+      }),
+  port: (fallback: number) => z.coerce.number({ error: 'expected a port number' }).int().min(0).max(65535).default(fallback),
+  positiveInt: (fallback: number) => z.coerce.number({ error: 'expected a whole number' }).int().positive().default(fallback),
+  bytes: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .transform((text, ctx) => {
+        const match = /^(\d+)(b|kb|mb)?$/i.exec(text.trim());
+        if (!match) {
+          ctx.addIssue({ code: 'custom', message: 'expected a size such as 1mb, 512kb or 1048576' });
+          return z.NEVER;
+        }
+        const unit = (match[2] ?? 'b').toLowerCase();
+        return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+      }),
+  logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  natsUrl: () => z.string().regex(/^(nats|tls):\/\/\S+$/, { error: 'expected nats://host:port' }).default('nats://127.0.0.1:4222'),
+  mongoUri: () =>
+    z.string({ error: 'is required (a MongoDB connection string such as mongodb://127.0.0.1:27017/)' }).regex(/^mongodb(\+srv)?:\/\/\S+$/, {
+      error: 'expected a MongoDB connection string starting with mongodb:// or mongodb+srv://',
+    }),
+  dbPrefix: () => z.string().regex(/^[a-zA-Z0-9_]{1,32}$/, { error: 'expected 1-32 letters, digits or "_"' }).default('index_registry'),
+};
+
+/** Variables every service reads. */
+export const CommonConfig = z.object({
+  NATS_URL: env.natsUrl(),
+  LOG_LEVEL: env.logLevel(),
+  BUS_REQUEST_TIMEOUT: env.duration('5s'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
+
+/** Variables of every service that owns a MongoDB database (all but the gateway). */
+export const StorageConfig = z.object({
+  MONGODB_URI: env.mongoUri(),
+  MONGODB_DB_PREFIX: env.dbPrefix(),
+  HEALTH_PORT: env.port(0),
+  HOST: z.string().default('0.0.0.0'),
+});

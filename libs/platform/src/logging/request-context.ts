@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/** What follows one request through every service: set by the gateway or the bus server, read by the logger. */
+export interface RequestContext {
+  readonly correlationId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export function runWithRequestContext<T>(ctx: RequestContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
+}
+
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A caller's id is kept only when it is short and plain, so it cannot inject into logs or headers. */
+export function acceptOrCreateCorrelationId(candidate: unknown): string {
+  return typeof candidate === 'string' && CORRELATION_ID.test(candidate) ? candidate : randomUUID();
+}

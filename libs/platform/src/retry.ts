@@ -1,0 +1,17 @@
+/** Retries `fn` with exponential backoff (capped) until it succeeds or the attempts run out. */
+export async function retryWithBackoff<T>(
+  fn: () => Promise<T>,
+  opts: { attempts: number; initialDelayMs: number; maxDelayMs: number; onRetry?: (error: unknown, attempt: number, delayMs: number) => void },
+): Promise<T> {
+  let delay = opts.initialDelayMs;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= opts.attempts) throw error;
+      opts.onRetry?.(error, attempt, delay);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, opts.maxDelayMs);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Idempotent local setup: system tools, npm packages, build, FerretDB binary.
+# Quiet when there is nothing to do, so `make start` / `make test` can always call it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if ! command -v nats-server >/dev/null 2>&1; then
+  echo "setup: installing nats-server (apt)"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq nats-server
+fi
+
+# Go is only needed to build the embedded FerretDB, i.e. when no MongoDB is given.
+if [ -z "${MONGODB_URI:-}" ] && ! command -v go >/dev/null 2>&1; then
+  if [ -x /usr/local/go/bin/go ]; then
+    export PATH="$PATH:/usr/local/go/bin"
+  else
+    echo "setup: Go >= 1.22 is required to build the local FerretDB (MongoDB stand-in)." >&2
+    echo "       Install it from https://go.dev/dl into /usr/local/go, or set MONGODB_URI to a MongoDB." >&2
+    exit 1
+  fi
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+npm run --silent build
+
+if [ -z "${MONGODB_URI:-}" ]; then
+  node dist/tools/infra/ferretdb-build.js
+fi

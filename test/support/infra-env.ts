@@ -1,0 +1,54 @@
+// Private infrastructure for jest global setups: one nats-server and one
+// FerretDB per test run, in a throw-away directory, on free ports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFerretDb } from '../../tools/infra/ferretdb';
+import { startNats } from '../../tools/infra/nats';
+import type { ManagedProcess } from '../../tools/infra/process';
+
+export { repoRoot } from '../../tools/infra/repo-root';
+export { freePort } from '../../tools/infra/free-port';
+export { startSystem, API_BASE_PATH, type RunningSystem, type SystemOptions, type ServiceName } from '../../tools/infra/services';
+
+export interface TestInfra {
+  natsUrl: string;
+  /** FerretDB's URI, or MONGODB_URI from the environment when set (a real MongoDB). */
+  mongoUri: string;
+  /** The run's temp directory: logs/ holds nats-server.log and ferretdb.log. */
+  dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestInfra(): Promise<TestInfra> {
+  const dir = mkdtempSync(join(tmpdir(), 'ir-test-'));
+  const logDir = join(dir, 'logs');
+  const started: ManagedProcess[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(started.map((p) => p.stop()));
+    // KEEP_TEST_INFRA=1 keeps logs and data for post-mortems.
+    if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
+  };
+  // allSettled: if one fails, wait for the other so stop() sees it too.
+  const [nats, mongo] = await Promise.allSettled([
+    startNats({ dataDir: join(dir, 'nats'), logFile: join(logDir, 'nats-server.log') }).then((n) => {
+      started.push(n.process);
+      return n.url;
+    }),
+    process.env.MONGODB_URI
+      ? Promise.resolve(process.env.MONGODB_URI)
+      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') }).then((f) => {
+          started.push(f.process);
+          return f.uri;
+        }),
+  ]);
+  if (nats.status === 'rejected') {
+    await stop();
+    throw nats.reason;
+  }
+  if (mongo.status === 'rejected') {
+    await stop();
+    throw mongo.reason;
+  }
+  return { natsUrl: nats.value, mongoUri: mongo.value, dir, stop };
+}
