@@ -1,6 +1,7 @@
 export * from './nats-bus';
 export * from './bus-client';
 export * from './bus-context';
+export * from './broadcast-subscription';
 export * from './handler-options';
 export * from './jetstream-server';
 export * from './messaging.module';

@@ -62,6 +62,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         else if (extras?.kind === 'consumer') await this.startConsumer(handler, extras);
         else throw new Error(`handler for "${pattern}" must use @RpcHandler or @ConsumerHandler`);
       }
+      // Subscribing only queues SUB; without the round trip a request sent right after start finds no responders.
+      await this.bus.nc.flush();
       callback();
     } catch (error) {
       callback(error);
@@ -189,7 +191,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       .catch((publishError: unknown) =>
         this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus'),
       );
-    msg.term(reason);
+    // No reason text: nats-server 2.9 only knows a bare `+TERM`, and ignores `+TERM <reason>`, so the message came back.
+    msg.term();
   }
 
   private inSpan<T>(name: string, kind: SpanKind, parent: Context, correlationId: string, fn: () => Promise<T>): Promise<T> {

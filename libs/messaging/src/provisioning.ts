@@ -75,9 +75,11 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, spec: Durable
     await jsm.consumers.update(spec.stream, spec.durable, config);
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== CONSUMER_NOT_FOUND) throw error;
+    // A workqueue stream holds only work not yet done, and JetStream refuses any policy but `all` on it.
+    const workqueue = (await jsm.streams.info(spec.stream)).config.retention === RetentionPolicy.Workqueue;
     await jsm.consumers.add(spec.stream, {
       ...config,
-      deliver_policy: spec.deliverFrom === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
+      deliver_policy: spec.deliverFrom === 'new' && !workqueue ? DeliverPolicy.New : DeliverPolicy.All,
     });
   }
 }

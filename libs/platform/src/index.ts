@@ -7,3 +7,4 @@ export * from './metrics/metrics';
 export * from './health/mongo.health';
 export * from './storage';
 export * from './retry';
+export * from './own-indexes';

@@ -1,0 +1,11 @@
+import { Streams } from '@ir/contracts';
+import { runBackendService } from '@ir/bootstrap';
+import { AccountsModule } from './accounts.module';
+import { AuthConfig } from './auth.config';
+
+void runBackendService({
+  service: 'auth',
+  configSchema: AuthConfig,
+  streams: [Streams.authEvents],
+  features: () => [AccountsModule],
+});

@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuthEvents, DomainError, ErrorCode, type Profile, type ProfileUpdateBody, type RegisterRequest } from '@ir/contracts';
+import { BusClient } from '@ir/messaging';
+import { randomUUID } from 'node:crypto';
+import { USER_MODEL, type UserDocument, type UserModel } from './user.model';
+import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
+
+const DUPLICATE_KEY = 11000;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    @Inject(USER_MODEL) private readonly users: UserModel,
+    private readonly bus: BusClient,
+  ) {}
+
+  async register(request: RegisterRequest): Promise<Profile> {
+    await this.assertAvailable({ email: request.email, username: request.username });
+    const now = new Date();
+    const user: UserDocument = {
+      _id: randomUUID(),
+      email: request.email,
+      username: request.username,
+      username_key: request.username.toLowerCase(),
+      name: request.name ?? null,
+      password_hash: await hashPassword(request.password),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.users.create(user).catch(rethrowDuplicate);
+    await this.bus.publish(
+      AuthEvents.userRegistered,
+      { user_id: user._id, username: user.username, registered_at: now.toISOString() },
+      { msgId: `user-registered:${user._id}` },
+    );
+    return toProfile(user);
+  }
+
+  /** The user whose login (username or email, any case) and password match; one error for every mismatch. */
+  async authenticate(login: string, password: string): Promise<UserDocument> {
+    const key = login.toLowerCase();
+    const user = await this.users.findOne(key.includes('@') ? { email: key } : { username_key: key }).lean();
+    if (!user) {
+      await verifyPassword(await decoyPasswordHash(), password);
+      throw invalidCredentials();
+    }
+    if (!(await verifyPassword(user.password_hash, password))) throw invalidCredentials();
+    return user;
+  }
+
+  async findById(userId: string): Promise<UserDocument | null> {
+    return this.users.findById(userId).lean();
+  }
+
+  async profile(userId: string): Promise<Profile> {
+    const user = await this.findById(userId);
+    if (!user) throw new DomainError(ErrorCode.notFound, 'user not found');
+    return toProfile(user);
+  }
+
+  async updateProfile(userId: string, changes: ProfileUpdateBody): Promise<Profile> {
+    if (changes.email) await this.assertAvailable({ email: changes.email }, userId);
+    const set: Partial<UserDocument> = { updated_at: new Date() };
+    if (changes.email !== undefined) set.email = changes.email;
+    if (changes.name !== undefined) set.name = changes.name;
+    const user = await this.users.findByIdAndUpdate(userId, { $set: set }, { new: true }).lean().catch(rethrowDuplicate);
+    if (!user) throw new DomainError(ErrorCode.notFound, 'user not found');
+    return toProfile(user);
+  }
+
+  /** Names the taken field up front; the unique indexes still decide when two requests race. */
+  private async assertAvailable(fields: { email?: string; username?: string }, exceptUserId?: string): Promise<void> {
+    const notSelf = exceptUserId ? { _id: { $ne: exceptUserId } } : {};
+    if (fields.username && (await this.users.exists({ username_key: fields.username.toLowerCase(), ...notSelf }))) {
+      throw conflict('username', 'username is already taken');
+    }
+    if (fields.email && (await this.users.exists({ email: fields.email, ...notSelf }))) {
+      throw conflict('email', 'email is already registered');
+    }
+  }
+}
+
+function conflict(field: string, message: string): DomainError {
+  return new DomainError(ErrorCode.conflict, message, [{ field, rule: 'unique', message }]);
+}
+
+function invalidCredentials(): DomainError {
+  return new DomainError(ErrorCode.unauthenticated, 'invalid username, email or password');
+}
+
+function rethrowDuplicate(error: unknown): never {
+  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    const text = String((error as Error).message);
+    throw text.includes('email') ? conflict('email', 'email is already registered') : conflict('username', 'username is already taken');
+  }
+  throw error;
+}
+
+export function toProfile(user: UserDocument): Profile {
+  return {
+    id: user._id,
+    email: user.email,
+    username: user.username,
+    name: user.name,
+    created_at: user.created_at.toISOString(),
+    updated_at: user.updated_at.toISOString(),
+  };
+}

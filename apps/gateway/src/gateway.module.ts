@@ -1,0 +1,36 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
+import { AccessTokenVerifier } from './auth/access-token-verifier';
+import { AuthController } from './auth/auth.controller';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import { RevokedSessions } from './auth/revoked-sessions';
+import type { GatewayConfig } from './gateway.config';
+import { GATEWAY_CONFIG } from './gateway.tokens';
+import { HealthController } from './health/health.controller';
+import { HttpExceptionFilter } from './http/http-exception.filter';
+
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig, bus: NatsBus): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        MessagingModule.forRoot({ bus, requestTimeoutMs: config.BUS_REQUEST_TIMEOUT }),
+        TerminusModule.forRoot({ logger: false }),
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'auth', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }] }),
+      ],
+      controllers: [AuthController, HealthController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        NatsHealthIndicator,
+        RevokedSessions,
+        AccessTokenVerifier,
+      ],
+    };
+  }
+}

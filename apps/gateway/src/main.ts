@@ -1,0 +1,43 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { exitOnStartupFailure, setUpProcess } from '@ir/bootstrap';
+import { createRootLogger } from '@ir/platform';
+import { GatewayConfig, trustProxySetting } from './gateway.config';
+import { GatewayModule } from './gateway.module';
+import { bodyParsingErrors, jsonBody } from './http/body-parsing';
+import { beginRequest, enterRequestContext } from './http/request-context.middleware';
+
+async function bootstrap(): Promise<void> {
+  const { config, logger, bus } = await setUpProcess('gateway', GatewayConfig).catch(exitOnStartupFailure(undefined, 'gateway'));
+  try {
+    const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config, bus), {
+      logger,
+      bodyParser: false,
+      abortOnError: false,
+    });
+    app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+    app.disable('x-powered-by');
+    app.use(beginRequest(createRootLogger('gateway', config.LOG_LEVEL).child({ context: 'Http' })));
+    app.use(jsonBody(config.BODY_LIMIT));
+    app.use(bodyParsingErrors);
+    app.use(enterRequestContext);
+    app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'metrics'] });
+    app.enableShutdownHooks();
+
+    const openApi = new DocumentBuilder()
+      .setTitle('Index Registry')
+      .setDescription('MongoDB index design repository, drift, plans, scripts and syncs')
+      .setVersion('1')
+      .addBearerAuth()
+      .build();
+    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+
+    await app.listen(config.PORT, config.HOST);
+    logger.log(`gateway listening on http://${config.HOST}:${config.PORT}${config.API_BASE_PATH} (docs at /docs)`, 'Bootstrap');
+  } catch (error) {
+    exitOnStartupFailure(logger, 'gateway')(error);
+  }
+}
+
+void bootstrap();

@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureTestInfra } from './global-infra';
+import { startSystem } from './infra-env';
+import { E2E_SERVICE_ENV } from './e2e-settings';
+
+const SYSTEM_KEY = Symbol.for('index-registry.test-system');
+
+/**
+ * Starts the five services as separate processes (from dist/, built by `make test`)
+ * on the private NATS and MongoDB, with a database prefix of their own.
+ */
+export default async function e2eGlobalSetup(): Promise<void> {
+  const infra = await ensureTestInfra();
+  const dataDir = mkdtempSync(join(infra.dir, 'system-'));
+  const system = await startSystem({
+    natsUrl: infra.natsUrl,
+    mongoUri: infra.mongoUri,
+    dbPrefix: `ir_e2e_${process.pid}`,
+    dataDir,
+    logDir: join(dataDir, 'logs'),
+    logLevel: 'info',
+    trustProxy: true,
+    env: E2E_SERVICE_ENV,
+  });
+  (globalThis as { [SYSTEM_KEY]?: unknown })[SYSTEM_KEY] = system;
+  process.env.E2E_GATEWAY_URL = system.gatewayUrl;
+  process.env.E2E_API_URL = system.apiUrl;
+  process.env.E2E_LOG_DIR = join(dataDir, 'logs');
+}

@@ -1,0 +1,7 @@
+/** Settings the e2e system runs with, so tests can reason about limits and lifetimes. */
+export const E2E_SERVICE_ENV: Record<string, string> = {
+  AUTH_RATE_LIMIT: '5/10s',
+  ACCESS_TOKEN_TIMEOUT: '10m',
+  REFRESH_TOKEN_TIMEOUT: '24h',
+  BODY_LIMIT: '1mb',
+};

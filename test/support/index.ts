@@ -1,0 +1,3 @@
+export * from './infra-env';
+export * from './global-infra';
+export * from './e2e-settings';
