@@ -20,7 +20,8 @@ export class GatewayModule {
       imports: [
         MessagingModule.forRoot({ bus, requestTimeoutMs: config.BUS_REQUEST_TIMEOUT }),
         TerminusModule.forRoot({ logger: false }),
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'auth', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }] }),
+        // Named `default` so a 429 carries the standard `Retry-After` header (any other name suffixes it: `Retry-After-<name>`).
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }] }),
       ],
       controllers: [AuthController, HealthController],
       providers: [

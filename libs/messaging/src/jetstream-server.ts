@@ -102,6 +102,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handleRpc(subject: string, handler: MessageHandler, msg: Msg): Promise<void> {
     const extras = handler.extras as HandlerExtras & { kind: 'rpc' };
     const { otel, correlationId } = incomingContext(msg.headers);
+    const started = performance.now();
     const reply = await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
       try {
         const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
@@ -114,6 +115,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       }
     });
     if (msg.reply) msg.respond(encodeJson(reply));
+    this.options.logger.log(
+      { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started), correlation_id: correlationId },
+      'Bus',
+    );
   }
 
   private async startConsumer(handler: MessageHandler, extras: ConsumerHandlerExtras): Promise<void> {
@@ -135,7 +140,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       for await (const msg of messages) {
         const task = this.track(this.handleJetStream(handler, extras, msg));
         running.add(task);
-        void task.finally(() => running.delete(task));
+        void task.finally(() => running.delete(task)).catch(() => undefined);
         if (running.size >= concurrency) await Promise.race(running);
       }
     })().catch((error: unknown) =>
@@ -220,7 +225,8 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private track(task: Promise<void>): Promise<void> {
     this.inFlight.add(task);
-    void task.finally(() => this.inFlight.delete(task));
+    // Handlers catch their own errors; the catch only keeps a surprise from becoming an unhandled rejection.
+    void task.finally(() => this.inFlight.delete(task)).catch(() => undefined);
     return task;
   }
 }

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { ConfigError, env, loadConfig, parseDuration } from './config';
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['10m', 600_000],
+    ['24h', 86_400_000],
+    ['7d', 604_800_000],
+  ])('reads %s as %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', '10', 'ten minutes', '1.5h', '-5s', '10M'])('refuses %p', (text) => expect(parseDuration(text)).toBeUndefined());
+});
+
+describe('loadConfig', () => {
+  const Schema = z.object({
+    PORT: env.port(8216),
+    ACCESS_TOKEN_TIMEOUT: env.duration('10m'),
+    BODY_LIMIT: env.bytes('1mb'),
+    MONGODB_URI: env.mongoUri(),
+  });
+
+  it('applies defaults and converts units', () => {
+    const config = loadConfig(Schema, { MONGODB_URI: 'mongodb://localhost:27017/' });
+    expect(config).toEqual({ PORT: 8216, ACCESS_TOKEN_TIMEOUT: 600_000, BODY_LIMIT: 1_048_576, MONGODB_URI: 'mongodb://localhost:27017/' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(Schema, { MONGODB_URI: 'mongodb://h/', PORT: '' }).PORT).toBe(8216);
+  });
+
+  it('names every wrong or missing variable with its value and the rule', () => {
+    let error: unknown;
+    try {
+      loadConfig(Schema, { PORT: 'eighty', ACCESS_TOKEN_TIMEOUT: '10 minutes', BODY_LIMIT: 'big' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toContain('PORT="eighty": expected a port number');
+    expect(problems).toContain('ACCESS_TOKEN_TIMEOUT="10 minutes": expected a positive duration');
+    expect(problems).toContain('BODY_LIMIT="big": expected a size');
+    expect(problems).toContain('MONGODB_URI: is required');
+    expect((error as ConfigError).problems).toHaveLength(4);
+  });
+
+  it('refuses a connection string of another scheme', () => {
+    expect(() => loadConfig(Schema, { MONGODB_URI: 'postgres://localhost/db' })).toThrow(/MONGODB_URI="postgres:\/\/localhost\/db": expected a MongoDB connection string/);
+  });
+});
