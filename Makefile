@@ -20,6 +20,7 @@ start: setup ## Run the system locally (gateway on :8216, data in .data/)
 
 test: setup ## Type-check and run all tests
 	npm run typecheck
+	npm run --silent format:check
 	npx jest --ci
 
 bench: ## Run the benchmarks

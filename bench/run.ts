@@ -82,7 +82,9 @@ function report(gateway: LoadResult, baseline: LoadResult): void {
   console.log(`\n${figures.benchmark}, ${SECONDS} s, ${CONNECTIONS} connections`);
   console.log(row('gateway', gateway));
   console.log(row('baseline', baseline));
-  console.log(`ratio      throughput ${figures.ratios.throughput_gateway_over_baseline}x of baseline, p50 ${figures.ratios.p50_gateway_over_baseline}x, p99 ${figures.ratios.p99_gateway_over_baseline}x`);
+  console.log(
+    `ratio      throughput ${figures.ratios.throughput_gateway_over_baseline}x of baseline, p50 ${figures.ratios.p50_gateway_over_baseline}x, p99 ${figures.ratios.p99_gateway_over_baseline}x`,
+  );
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `auth-profile-${figures.measured_at.replace(/[:.]/g, '-')}.json`);

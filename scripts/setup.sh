@@ -26,8 +26,13 @@ if [ -z "${MONGODB_URI:-}" ] && ! command -v go >/dev/null 2>&1; then
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund --loglevel=error
+  echo "setup: installing npm packages"
+  # Not `npm ci`: registries that do not serve every platform's optional native
+  # package (such as @swc/core-darwin-arm64) leave them out of the lock file, and
+  # npm ci then refuses the lock. `install --no-save` installs exactly the locked
+  # versions and never rewrites the lock.
+  npm install --no-save --no-audit --no-fund --loglevel=error
+  touch node_modules/.package-lock.json
 fi
 
 npm run --silent build

@@ -18,7 +18,11 @@ const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 function sourceKey(): string {
   const hash = createHash('sha256');
   for (const file of SOURCE_FILES) {
-    hash.update(file).update('\0').update(readFileSync(join(SOURCE_DIR, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(SOURCE_DIR, file)))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

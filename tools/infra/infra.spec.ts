@@ -63,7 +63,9 @@ describe('local infrastructure', () => {
     const first = await startNats({ dataDir: join(dir, 'n1'), logFile: join(dir, 'n1.log') });
     try {
       const port = Number(new URL(first.url).port);
-      await expect(startNats({ dataDir: join(dir, 'n2'), logFile: join(dir, 'n2.log'), port })).rejects.toThrow(/nats-server exited[\s\S]*last lines/);
+      await expect(startNats({ dataDir: join(dir, 'n2'), logFile: join(dir, 'n2.log'), port })).rejects.toThrow(
+        /nats-server exited[\s\S]*last lines/,
+      );
     } finally {
       await first.process.stop();
     }

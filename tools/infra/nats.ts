@@ -38,5 +38,9 @@ export async function startNats(opts: { dataDir: string; logFile: string; port?:
 /** Turns ENOENT on spawn into an actionable message. */
 export function missingBinaryHint(error: unknown, binary: string, install: string): Error {
   const message = error instanceof Error ? error.message : String(error);
-  return message.includes('ENOENT') ? new Error(`${binary} is not installed: ${install}\n${message}`) : error instanceof Error ? error : new Error(message);
+  return message.includes('ENOENT')
+    ? new Error(`${binary} is not installed: ${install}\n${message}`)
+    : error instanceof Error
+      ? error
+      : new Error(message);
 }

@@ -64,14 +64,22 @@ async function main(): Promise<void> {
 
   let natsUrl = process.env.NATS_URL;
   if (!natsUrl) {
-    const nats = await startNats({ dataDir: join(dataDir, 'nats'), logFile: join(logDir, 'nats-server.log'), port: await preferredPort(4222) });
+    const nats = await startNats({
+      dataDir: join(dataDir, 'nats'),
+      logFile: join(logDir, 'nats-server.log'),
+      port: await preferredPort(4222),
+    });
     infra.push(nats.process);
     watch(nats.process);
     natsUrl = nats.url;
   }
   let mongoUri = process.env.MONGODB_URI;
   if (!mongoUri) {
-    const ferret = await startFerretDb({ dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), port: await preferredPort(27017) });
+    const ferret = await startFerretDb({
+      dataDir: join(dataDir, 'ferretdb'),
+      logFile: join(logDir, 'ferretdb.log'),
+      port: await preferredPort(27017),
+    });
     infra.push(ferret.process);
     watch(ferret.process);
     mongoUri = ferret.uri;

@@ -21,7 +21,9 @@ export class GatewayModule {
         MessagingModule.forRoot({ bus, requestTimeoutMs: config.BUS_REQUEST_TIMEOUT }),
         TerminusModule.forRoot({ logger: false }),
         // Named `default` so a 429 carries the standard `Retry-After` header (any other name suffixes it: `Retry-After-<name>`).
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }] }),
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }],
+        }),
       ],
       controllers: [AuthController, HealthController],
       providers: [

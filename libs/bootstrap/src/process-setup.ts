@@ -37,16 +37,13 @@ export async function setUpProcess<S extends z.ZodObject>(service: string, schem
   setupTracing(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   startDefaultMetrics(service);
   const logger = new JsonLogger(createRootLogger(service, config.LOG_LEVEL));
-  const bus = await retryWithBackoff(
-    () => NatsBus.connect({ servers: config.NATS_URL, name: `${service}-${randomUUID().slice(0, 8)}` }),
-    {
-      attempts: 8,
-      initialDelayMs: 500,
-      maxDelayMs: 8000,
-      onRetry: (error, attempt, delay) =>
-        logger.warn(`NATS at ${config.NATS_URL} not reachable (attempt ${attempt}): ${String(error)}; retrying in ${delay} ms`, 'Bootstrap'),
-    },
-  );
+  const bus = await retryWithBackoff(() => NatsBus.connect({ servers: config.NATS_URL, name: `${service}-${randomUUID().slice(0, 8)}` }), {
+    attempts: 8,
+    initialDelayMs: 500,
+    maxDelayMs: 8000,
+    onRetry: (error, attempt, delay) =>
+      logger.warn(`NATS at ${config.NATS_URL} not reachable (attempt ${attempt}): ${String(error)}; retrying in ${delay} ms`, 'Bootstrap'),
+  });
   return { config, logger, bus };
 }
 

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
 import { Streams } from './streams';
 
-const Email = z.email({ error: 'must be a valid email address' }).max(254).transform((e) => e.toLowerCase());
+const Email = z
+  .email({ error: 'must be a valid email address' })
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const Username = z
   .string()
   .min(3, { error: 'must be at least 3 characters' })
   .max(32, { error: 'must be at most 32 characters' })
   .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'may contain only letters, digits, "_", "." and "-"' });
 /** Upper bound keeps a hashing request from becoming a denial of service. */
-const Password = z
-  .string()
-  .min(8, { error: 'must be at least 8 characters' })
-  .max(128, { error: 'must be at most 128 characters' });
+const Password = z.string().min(8, { error: 'must be at least 8 characters' }).max(128, { error: 'must be at most 128 characters' });
 const DisplayName = z.string().trim().min(1).max(100);
 const UserId = z.string().min(1).max(64);
 

@@ -9,10 +9,13 @@ describe('subjects', () => {
     expect(defineEvent('drift.evt.database.detected', 'DRIFT_EVENTS', z.object({})).stream).toBe('DRIFT_EVENTS');
   });
 
-  it.each(['registry.index.create', 'registry.evt.index.create', 'Registry.rpc.index.create', 'registry.rpc.index.create.now', 'registry.rpc.index.*'])(
-    'refuses %s as an rpc subject',
-    (subject) => expect(() => defineRpc(subject, z.object({}), z.object({}))).toThrow(/does not follow/),
-  );
+  it.each([
+    'registry.index.create',
+    'registry.evt.index.create',
+    'Registry.rpc.index.create',
+    'registry.rpc.index.create.now',
+    'registry.rpc.index.*',
+  ])('refuses %s as an rpc subject', (subject) => expect(() => defineRpc(subject, z.object({}), z.object({}))).toThrow(/does not follow/));
 });
 
 describe('errors', () => {

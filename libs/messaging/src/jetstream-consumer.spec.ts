@@ -44,7 +44,13 @@ interface Delivery {
 
 type Behaviour = (data: Thing, ctx: BusContext, replica: string) => unknown;
 
-function consumerController(event: EventContract, options: ConsumerHandlerOptions, replica: string, seen: Delivery[], behaviour: Behaviour = () => undefined) {
+function consumerController(
+  event: EventContract,
+  options: ConsumerHandlerOptions,
+  replica: string,
+  seen: Delivery[],
+  behaviour: Behaviour = () => undefined,
+) {
   @Controller()
   class SpecConsumer {
     @ConsumerHandler(event, options)
@@ -61,7 +67,13 @@ describe('JetStream transport: events and durable consumers', () => {
   let bus: NatsBus;
   const services: ServiceHandle[] = [];
 
-  async function replica(f: ReturnType<typeof fixture>, name: string, seen: Delivery[], options: Partial<ConsumerHandlerOptions> = {}, behaviour?: Behaviour) {
+  async function replica(
+    f: ReturnType<typeof fixture>,
+    name: string,
+    seen: Delivery[],
+    options: Partial<ConsumerHandlerOptions> = {},
+    behaviour?: Behaviour,
+  ) {
     const service = await startService(nats.url, {
       service: `svc-${f.id}`,
       streams: [f.stream],
@@ -230,7 +242,12 @@ describe('JetStream transport: events and durable consumers', () => {
     expect(info.num_ack_pending).toBe(0);
     expect(info.num_redelivered).toBe(0);
     expect(await deadLettersFor(f.durable)).toHaveLength(1);
-    expect(service.logger.at('error').map((e) => e.message).join('\n')).toContain('giving up');
+    expect(
+      service.logger
+        .at('error')
+        .map((e) => e.message)
+        .join('\n'),
+    ).toContain('giving up');
   });
 
   it('dead-letters a message that fails on every attempt once maxDeliver is reached, and stops delivering it', async () => {
@@ -275,10 +292,14 @@ describe('JetStream transport: events and durable consumers', () => {
       await replica(without, name, seenWithout, { ackWaitMs: 800 }, slow);
     }
     await Promise.all([publish(withBeat, [1]), publish(without, [1])]);
-    await waitFor('both handlers to finish', async () => {
-      const [a, b] = await Promise.all([consumerInfo(withBeat), consumerInfo(without)]);
-      return a.num_ack_pending === 0 && a.num_pending === 0 && b.num_ack_pending === 0 && b.num_pending === 0;
-    }, 8000);
+    await waitFor(
+      'both handlers to finish',
+      async () => {
+        const [a, b] = await Promise.all([consumerInfo(withBeat), consumerInfo(without)]);
+        return a.num_ack_pending === 0 && a.num_pending === 0 && b.num_ack_pending === 0 && b.num_pending === 0;
+      },
+      8000,
+    );
     expect(seenWith).toEqual([expect.objectContaining({ n: 1, deliveryCount: 1 })]);
     // Without the heartbeat the other replica got it again after the ack deadline.
     expect(seenWithout.length).toBeGreaterThanOrEqual(2);

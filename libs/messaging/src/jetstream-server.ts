@@ -1,12 +1,4 @@
-import {
-  BusEvents,
-  DomainError,
-  ErrorCode,
-  Streams,
-  validationError,
-  type ErrorBody,
-  type StreamSpec,
-} from '@ir/contracts';
+import { BusEvents, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
 import { runWithRequestContext } from '@ir/platform';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Msg, Subscription } from '@nats-io/transport-node';
@@ -116,7 +108,13 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     });
     if (msg.reply) msg.respond(encodeJson(reply));
     this.options.logger.log(
-      { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started), correlation_id: correlationId },
+      {
+        message: 'handled',
+        subject,
+        outcome: reply.ok ? 'ok' : reply.error.code,
+        duration_ms: Math.round(performance.now() - started),
+        correlation_id: correlationId,
+      },
       'Bus',
     );
   }
@@ -143,9 +141,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         void task.finally(() => running.delete(task)).catch(() => undefined);
         if (running.size >= concurrency) await Promise.race(running);
       }
-    })().catch((error: unknown) =>
-      this.options.logger.error(`consumer ${extras.durable} stopped: ${String(error)}`, 'Bus'),
-    );
+    })().catch((error: unknown) => this.options.logger.error(`consumer ${extras.durable} stopped: ${String(error)}`, 'Bus'));
   }
 
   private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
@@ -173,7 +169,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     if (!permanent && attempts < (extras.maxDeliver ?? 5)) {
       const delays = extras.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
       const delay = delays[Math.min(attempts - 1, delays.length - 1)];
-      this.options.logger.warn(`${extras.durable}: attempt ${attempts} on ${msg.subject} failed, retrying in ${delay} ms: ${reason}`, 'Bus');
+      this.options.logger.warn(
+        `${extras.durable}: attempt ${attempts} on ${msg.subject} failed, retrying in ${delay} ms: ${reason}`,
+        'Bus',
+      );
       msg.nak(delay);
       return;
     }
@@ -193,9 +192,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         },
         { msgId: `${msg.info.stream}:${msg.seq}:${extras.durable}` },
       )
-      .catch((publishError: unknown) =>
-        this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus'),
-      );
+      .catch((publishError: unknown) => this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus'));
     // No reason text: nats-server 2.9 only knows a bare `+TERM`, and ignores `+TERM <reason>`, so the message came back.
     msg.term();
   }

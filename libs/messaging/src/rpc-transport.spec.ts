@@ -218,9 +218,7 @@ describe('JetStream transport: request/reply', () => {
   it('shares requests between replicas of one service through the queue group, each answered once', async () => {
     const serviceB = await startService(nats.url, { service: 'things', controllers: [thingController('b', calls)] });
     try {
-      const answers = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => client(callerBus).request(Echo, { text: `m${i}-` })),
-      );
+      const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client(callerBus).request(Echo, { text: `m${i}-` })));
       answers.forEach((answer, i) => expect(answer.echoed).toBe(`m${i}-`));
       const byInstance = { a: 0, b: 0 } as Record<string, number>;
       for (const answer of answers) byInstance[answer.instance]++;
@@ -272,5 +270,4 @@ describe('JetStream transport: request/reply', () => {
     // Nobody answers any more.
     await expect(client(callerBus).request(Echo, { text: 'late' })).rejects.toMatchObject({ code: ErrorCode.unavailable });
   });
-
 });

@@ -1,7 +1,12 @@
 /** Retries `fn` with exponential backoff (capped) until it succeeds or the attempts run out. */
 export async function retryWithBackoff<T>(
   fn: () => Promise<T>,
-  opts: { attempts: number; initialDelayMs: number; maxDelayMs: number; onRetry?: (error: unknown, attempt: number, delayMs: number) => void },
+  opts: {
+    attempts: number;
+    initialDelayMs: number;
+    maxDelayMs: number;
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+  },
 ): Promise<T> {
   let delay = opts.initialDelayMs;
   for (let attempt = 1; ; attempt += 1) {

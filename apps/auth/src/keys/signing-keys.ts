@@ -64,7 +64,9 @@ function importKeys(privatePem: string, publicPem: string): SigningKeys {
 
 /** RFC 7638: SHA-256 over the required members in lexicographic order. */
 function thumbprint(jwk: JsonWebKey): string {
-  return createHash('sha256').update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n }))
+    .digest('base64url');
 }
 
 async function readIfPresent(path: string): Promise<string | undefined> {

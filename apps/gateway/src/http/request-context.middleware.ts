@@ -31,17 +31,30 @@ export function beginRequest(accessLog: pino.Logger) {
     const correlationId = acceptOrCreateCorrelationId(req.header(REQUEST_ID_HEADER));
     res.setHeader(REQUEST_ID_HEADER, correlationId);
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(`HTTP ${req.method}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } }, parent);
+    const span = tracer.startSpan(
+      `HTTP ${req.method}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method } },
+      parent,
+    );
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
+      const route = (req.route as { path?: string } | undefined)?.path
+        ? `${req.baseUrl}${(req.route as { path: string }).path}`
+        : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
       accessLog.info(
-        { correlation_id: correlationId, trace_id: span.spanContext().traceId, method: req.method, path: req.path, status: res.statusCode, duration_ms: Math.round(seconds * 1000) },
+        {
+          correlation_id: correlationId,
+          trace_id: span.spanContext().traceId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          duration_ms: Math.round(seconds * 1000),
+        },
         'request',
       );
     });

@@ -46,7 +46,15 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 
+  it('shows a refused connection string without its password', () => {
+    expect(() => loadConfig(Schema, { MONGODB_URI: 'mongodb://admin:s3cret@host/db with space' })).toThrow(
+      'MONGODB_URI="mongodb://admin:****@host/db with space"',
+    );
+  });
+
   it('refuses a connection string of another scheme', () => {
-    expect(() => loadConfig(Schema, { MONGODB_URI: 'postgres://localhost/db' })).toThrow(/MONGODB_URI="postgres:\/\/localhost\/db": expected a MongoDB connection string/);
+    expect(() => loadConfig(Schema, { MONGODB_URI: 'postgres://localhost/db' })).toThrow(
+      /MONGODB_URI="postgres:\/\/localhost\/db": expected a MongoDB connection string/,
+    );
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactSecrets } from '../logging/redact';
 
 /** A configuration that failed validation; its message names every wrong or missing variable. */
 export class ConfigError extends Error {
@@ -17,7 +18,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = present[name];
-      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(value)}: ${issue.message}`;
+      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(redactSecrets(value))}: ${issue.message}`;
     }),
   );
 }
@@ -60,12 +61,20 @@ export const env = {
         return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
       }),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
-  natsUrl: () => z.string().regex(/^(nats|tls):\/\/\S+$/, { error: 'expected nats://host:port' }).default('nats://127.0.0.1:4222'),
+  natsUrl: () =>
+    z
+      .string()
+      .regex(/^(nats|tls):\/\/\S+$/, { error: 'expected nats://host:port' })
+      .default('nats://127.0.0.1:4222'),
   mongoUri: () =>
     z.string({ error: 'is required (a MongoDB connection string such as mongodb://127.0.0.1:27017/)' }).regex(/^mongodb(\+srv)?:\/\/\S+$/, {
       error: 'expected a MongoDB connection string starting with mongodb:// or mongodb+srv://',
     }),
-  dbPrefix: () => z.string().regex(/^[a-zA-Z0-9_]{1,32}$/, { error: 'expected 1-32 letters, digits or "_"' }).default('index_registry'),
+  dbPrefix: () =>
+    z
+      .string()
+      .regex(/^[a-zA-Z0-9_]{1,32}$/, { error: 'expected 1-32 letters, digits or "_"' })
+      .default('index_registry'),
 };
 
 /** Variables every service reads. */

@@ -10,30 +10,33 @@ export type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
  * One JSON line per event on stdout, with the service, the correlation id and
  * the trace id of the current request, and secrets redacted.
  */
-export function createRootLogger(service: string, level: Level): pino.Logger {
-  return pino({
-    level,
-    base: { service, pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    messageKey: 'message',
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: ['password', '*.password', 'refresh_token', '*.refresh_token', 'authorization', '*.authorization'], censor: '****' },
-    mixin() {
-      const span = trace.getActiveSpan()?.spanContext();
-      return {
-        correlation_id: currentRequestContext()?.correlationId,
-        trace_id: span?.traceId,
-      };
-    },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>,
-        );
+export function createRootLogger(service: string, level: Level, destination: pino.DestinationStream = pino.destination(1)): pino.Logger {
+  return pino(
+    {
+      level,
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'message',
+      formatters: {
+        level: (label) => ({ level: label }),
+        log: (fields) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])),
+      },
+      redact: { paths: ['password', '*.password', 'refresh_token', '*.refresh_token', 'authorization', '*.authorization'], censor: '****' },
+      mixin() {
+        const span = trace.getActiveSpan()?.spanContext();
+        return {
+          correlation_id: currentRequestContext()?.correlationId,
+          trace_id: span?.traceId,
+        };
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+        },
       },
     },
-  });
+    destination,
+  );
 }
 
 /** Nest's logger interface over pino, so framework messages are JSON lines too. */

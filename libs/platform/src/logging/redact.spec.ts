@@ -4,7 +4,11 @@ describe('redactSecrets', () => {
   it.each([
     ['mongodb://admin:s3cr3t@db1:27017/app', 'mongodb://admin:****@db1:27017/app'],
     ['mongodb+srv://u:p%40ss@cluster0.example.net/x?retryWrites=true', 'mongodb+srv://u:****@cluster0.example.net/x?retryWrites=true'],
-    ['connect to mongodb://a:b@h1,h2/db failed; retry mongodb://c:d@h3/db', 'connect to mongodb://a:****@h1,h2/db failed; retry mongodb://c:****@h3/db'],
+    [
+      'connect to mongodb://a:b@h1,h2/db failed; retry mongodb://c:d@h3/db',
+      'connect to mongodb://a:****@h1,h2/db failed; retry mongodb://c:****@h3/db',
+    ],
+    ['nats://svc:pw@nats:4222', 'nats://svc:****@nats:4222'],
   ])('hides the password in %s', (input, expected) => expect(redactSecrets(input)).toBe(expected));
 
   it.each(['mongodb://localhost:27017/app', 'mongodb://user@host/db', 'no uri here'])('leaves %s as it is', (input) => {
