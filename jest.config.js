@@ -37,7 +37,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/e2e-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      maxWorkers: 1,
       testTimeout: 60000,
     },
   ],

@@ -26,7 +26,12 @@ async function refusedSoon(accessToken: string): Promise<boolean> {
 
 function expectUnauthenticated(res: { status: number; body: Record<string, unknown>; text: string }, message?: string): void {
   expect(res.status).toBe(401);
-  expect(res.body).toMatchObject({ statusCode: 401, error: 'UNAUTHENTICATED', message: message ?? expect.any(String), request_id: expect.any(String) });
+  expect(res.body).toMatchObject({
+    statusCode: 401,
+    error: 'UNAUTHENTICATED',
+    message: message ?? expect.any(String),
+    request_id: expect.any(String),
+  });
   expectNoStackTrace(res.text);
 }
 
@@ -100,7 +105,11 @@ describe('access tokens', () => {
     expectUnauthenticated(await getProfile(none));
 
     const publicPem = readFileSync(join(dataDir(), 'keys', 'token-public.pem'), 'utf8');
-    const hs = sign(jwtPart(user.tokens.access_token, 1), publicPem, { algorithm: 'HS256', keyid: header.kid as string, allowInsecureKeySizes: true } as never);
+    const hs = sign(jwtPart(user.tokens.access_token, 1), publicPem, {
+      algorithm: 'HS256',
+      keyid: header.kid as string,
+      allowInsecureKeySizes: true,
+    } as never);
     expectUnauthenticated(await getProfile(hs), 'access token is invalid');
   });
 
@@ -111,7 +120,12 @@ describe('access tokens', () => {
     });
 
     function signWithRealKey(claims: Record<string, unknown>, kid: string, options: { issuer?: string; audience?: string } = {}): string {
-      return sign(claims, privatePem, { algorithm: 'RS256', keyid: kid, issuer: options.issuer ?? ISSUER, audience: options.audience ?? AUDIENCE });
+      return sign(claims, privatePem, {
+        algorithm: 'RS256',
+        keyid: kid,
+        issuer: options.issuer ?? ISSUER,
+        audience: options.audience ?? AUDIENCE,
+      });
     }
 
     it('are accepted when well formed (the key file is the one the system signs with)', async () => {
@@ -129,7 +143,10 @@ describe('access tokens', () => {
       const real = jwtPart(user.tokens.access_token, 1);
       const kid = jwtPart(user.tokens.access_token, 0).kid as string;
       const now = Math.floor(Date.now() / 1000);
-      const expired = signWithRealKey({ sub: user.profile.id, sid: real.sid, username: user.username, iat: now - 1200, exp: now - 600 }, kid);
+      const expired = signWithRealKey(
+        { sub: user.profile.id, sid: real.sid, username: user.username, iat: now - 1200, exp: now - 600 },
+        kid,
+      );
 
       expectUnauthenticated(await getProfile(expired), 'access token has expired');
     });
@@ -151,7 +168,10 @@ describe('access tokens', () => {
       const user = await loggedInUser();
       const real = jwtPart(user.tokens.access_token, 1);
       const now = Math.floor(Date.now() / 1000);
-      const token = signWithRealKey({ sub: user.profile.id, sid: real.sid, username: user.username, iat: now, exp: now + 60 }, 'unknown-kid');
+      const token = signWithRealKey(
+        { sub: user.profile.id, sid: real.sid, username: user.username, iat: now, exp: now + 60 },
+        'unknown-kid',
+      );
 
       expectUnauthenticated(await getProfile(token), 'access token is invalid');
     });
@@ -211,9 +231,12 @@ describe('POST /auth/refresh-token', () => {
     expectUnauthenticated(await getProfile(newest.access_token), 'access token has been revoked');
   });
 
-  it('revokes only the reused session, not the user\'s other sessions', async () => {
+  it("revokes only the reused session, not the user's other sessions", async () => {
     const user = await loggedInUser();
-    const other = await api().post('/auth/login').set('X-Forwarded-For', freshIp()).send({ username: user.username, password: user.password });
+    const other = await api()
+      .post('/auth/login')
+      .set('X-Forwarded-For', freshIp())
+      .send({ username: user.username, password: user.password });
     expect(other.status).toBe(200);
 
     expect((await refresh(user.tokens.refresh_token)).status).toBe(200);
@@ -226,7 +249,10 @@ describe('POST /auth/refresh-token', () => {
 });
 
 describe('POST /auth/logout', () => {
-  async function logoutAndCheck(tokens: TokenPairBody, send: (req: ReturnType<ReturnType<typeof api>['post']>) => ReturnType<ReturnType<typeof api>['post']>): Promise<void> {
+  async function logoutAndCheck(
+    tokens: TokenPairBody,
+    send: (req: ReturnType<ReturnType<typeof api>['post']>) => ReturnType<ReturnType<typeof api>['post']>,
+  ): Promise<void> {
     const res = await send(api().post('/auth/logout').set('Authorization', `Bearer ${tokens.access_token}`));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ revoked: true });
@@ -256,7 +282,7 @@ describe('POST /auth/logout', () => {
     expectUnauthenticated(await refresh(rotated.refresh_token));
   });
 
-  it('leaves the user\'s other sessions working', async () => {
+  it("leaves the user's other sessions working", async () => {
     const user = await loggedInUser();
     const other = await api().post('/auth/login').set('X-Forwarded-For', freshIp()).send({ login: user.email, password: user.password });
     expect(other.status).toBe(200);
@@ -272,7 +298,10 @@ describe('POST /auth/logout', () => {
     expectUnauthenticated(await api().post('/auth/logout').send({}));
 
     const { tokens } = await loggedInUser();
-    const res = await api().post('/auth/logout').set('Authorization', `Bearer ${tokens.access_token}`).send({ session_id: 'someone-elses' });
+    const res = await api()
+      .post('/auth/logout')
+      .set('Authorization', `Bearer ${tokens.access_token}`)
+      .send({ session_id: 'someone-elses' });
     expect(res.status).toBe(400);
     expect(res.body.issues).toEqual([expect.objectContaining({ field: 'session_id', rule: 'unknown_field' })]);
     expect((await getProfile(tokens.access_token)).status).toBe(200);

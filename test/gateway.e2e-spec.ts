@@ -5,8 +5,10 @@ import {
   expectNoStackTrace,
   freshIp,
   gateway,
+  login,
   newCredentials,
   readServiceLog,
+  refresh,
   registerUser,
   suffix,
 } from './support/e2e-client';
@@ -20,7 +22,12 @@ describe('request bodies', () => {
 
     expect(res.status).toBe(413);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.body).toMatchObject({ statusCode: 413, error: 'PAYLOAD_TOO_LARGE', message: expect.any(String), request_id: res.headers['x-request-id'] });
+    expect(res.body).toMatchObject({
+      statusCode: 413,
+      error: 'PAYLOAD_TOO_LARGE',
+      message: expect.any(String),
+      request_id: res.headers['x-request-id'],
+    });
     expectNoStackTrace(res.text);
   });
 
@@ -49,7 +56,11 @@ describe('request bodies', () => {
 describe('rate limiting of login', () => {
   it('answers 429 RATE_LIMITED after 5 attempts from one client within 10 s, other clients unaffected', async () => {
     const ip = freshIp();
-    const attempt = (from: string) => api().post('/auth/login').set('X-Forwarded-For', from).send({ username: `nobody_${suffix()}`, password: 'wrong-password' });
+    const attempt = (from: string) =>
+      api()
+        .post('/auth/login')
+        .set('X-Forwarded-For', from)
+        .send({ username: `nobody_${suffix()}`, password: 'wrong-password' });
 
     for (let i = 0; i < 5; i++) {
       const res = await attempt(ip);
@@ -57,14 +68,21 @@ describe('rate limiting of login', () => {
     }
     const limited = await attempt(ip);
     expect(limited.status).toBe(429);
-    expect(limited.body).toMatchObject({ statusCode: 429, error: 'RATE_LIMITED', message: expect.any(String), request_id: expect.any(String) });
+    expect(limited.body).toMatchObject({
+      statusCode: 429,
+      error: 'RATE_LIMITED',
+      message: expect.any(String),
+      request_id: expect.any(String),
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(10);
     expectNoStackTrace(limited.text);
 
     // Even correct credentials are refused while limited.
     const user = await registerUser();
-    expect((await api().post('/auth/login').set('X-Forwarded-For', ip).send({ username: user.username, password: user.password })).status).toBe(429);
+    expect(
+      (await api().post('/auth/login').set('X-Forwarded-For', ip).send({ username: user.username, password: user.password })).status,
+    ).toBe(429);
 
     // Another client address has its own budget.
     expect((await attempt(freshIp())).status).toBe(401);
@@ -82,7 +100,12 @@ describe('unknown routes', () => {
 
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
-    expect(res.body).toMatchObject({ statusCode: 404, error: 'NOT_FOUND', message: expect.any(String), request_id: res.headers['x-request-id'] });
+    expect(res.body).toMatchObject({
+      statusCode: 404,
+      error: 'NOT_FOUND',
+      message: expect.any(String),
+      request_id: res.headers['x-request-id'],
+    });
     expectNoStackTrace(res.text);
   });
 
@@ -93,9 +116,13 @@ describe('unknown routes', () => {
 });
 
 describe('x-request-id', () => {
-  it('echoes a plain caller id and carries it to the auth service\'s log', async () => {
+  it("echoes a plain caller id and carries it to the auth service's log", async () => {
     const id = `e2e-${suffix()}`;
-    const res = await api().post('/auth/login').set('X-Request-Id', id).set('X-Forwarded-For', freshIp()).send({ username: `nobody_${suffix()}`, password: 'whatever-pw' });
+    const res = await api()
+      .post('/auth/login')
+      .set('X-Request-Id', id)
+      .set('X-Forwarded-For', freshIp())
+      .send({ username: `nobody_${suffix()}`, password: 'whatever-pw' });
 
     expect(res.status).toBe(401);
     expect(res.headers['x-request-id']).toBe(id);
@@ -110,17 +137,41 @@ describe('x-request-id', () => {
     expect(seenInGateway).toBe(true);
   });
 
-  it('is the same in the auth log and the gateway log for a successful request, with one trace id', async () => {
+  it('is the same in the auth log and the gateway log for a successful request', async () => {
     const user = await registerUser();
     const id = `e2e-ok-${suffix()}`;
-    const res = await api().post('/auth/login').set('X-Request-Id', id).set('X-Forwarded-For', freshIp()).send({ username: user.username, password: user.password });
+    const res = await api()
+      .post('/auth/login')
+      .set('X-Request-Id', id)
+      .set('X-Forwarded-For', freshIp())
+      .send({ username: user.username, password: user.password });
     expect(res.status).toBe(200);
     expect(res.headers['x-request-id']).toBe(id);
 
-    expect(await eventually(async () => readServiceLog('auth').some((l) => l.correlation_id === id) && readServiceLog('gateway').some((l) => l.correlation_id === id))).toBe(true);
-    const authTrace = readServiceLog('auth').find((l) => l.correlation_id === id && l.trace_id)?.trace_id;
-    const gatewayTrace = readServiceLog('gateway').find((l) => l.correlation_id === id && l.trace_id)?.trace_id;
-    if (authTrace && gatewayTrace) expect(authTrace).toBe(gatewayTrace);
+    const inBoth = async () =>
+      readServiceLog('auth').some((l) => l.correlation_id === id) && readServiceLog('gateway').some((l) => l.correlation_id === id);
+    expect(await eventually(inBoth)).toBe(true);
+  });
+
+  it('and the trace id follow the request into what the auth service logs while handling it', async () => {
+    // Reusing a refresh token makes auth log a warning from inside its handler.
+    const user = await registerUser();
+    const tokens = await login(user);
+    expect((await refresh(tokens.refresh_token)).status).toBe(200);
+    const id = `e2e-reuse-${suffix()}`;
+    const res = await api()
+      .post('/auth/refresh-token')
+      .set('X-Request-Id', id)
+      .set('X-Forwarded-For', freshIp())
+      .send({ refresh_token: tokens.refresh_token });
+    expect(res.status).toBe(401);
+
+    const warning = () => readServiceLog('auth').find((l) => l.correlation_id === id && l.level === 'warn');
+    const access = () => readServiceLog('gateway').find((l) => l.correlation_id === id && l.message === 'request');
+    expect(await eventually(async () => warning() !== undefined && access() !== undefined)).toBe(true);
+    expect(warning()!.message).toContain('used twice');
+    expect(access()!.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(warning()!.trace_id).toBe(access()!.trace_id);
   });
 
   it.each([
@@ -130,7 +181,7 @@ describe('x-request-id', () => {
     ['too long', 'a'.repeat(129)],
     ['with odd characters', 'id<script>'],
     ['empty', ''],
-  ])('is generated (a UUID) when the caller\'s id is %s', async (_what, supplied) => {
+  ])("is generated (a UUID) when the caller's id is %s", async (_what, supplied) => {
     const req = gateway().get('/api/doctor-manager-api/v1/auth/profile');
     if (supplied !== undefined) req.set('X-Request-Id', supplied);
     const res = await req;

@@ -64,7 +64,10 @@ export function newCredentials(prefix = 'u'): { username: string; email: string;
   return { username: `${prefix}_${s}`, email: `${prefix}.${s}@example.test`, password: `pw-${randomBytes(8).toString('hex')}` };
 }
 
-export async function registerUser(overrides: Partial<{ username: string; email: string; password: string; name: string }> = {}, ip = freshIp()): Promise<TestUser> {
+export async function registerUser(
+  overrides: Partial<{ username: string; email: string; password: string; name: string }> = {},
+  ip = freshIp(),
+): Promise<TestUser> {
   const creds = { ...newCredentials(), ...overrides };
   const res = await api().post('/auth/register').set('X-Forwarded-For', ip).send(creds);
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${res.text}`);

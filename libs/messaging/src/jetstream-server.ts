@@ -9,7 +9,7 @@ import { lastValueFrom } from 'rxjs';
 import { BusContext } from './bus-context';
 import { BusClient } from './bus-client';
 import { decodeJson, encodeJson, type ReplyEnvelope } from './codec';
-import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras } from './handler-options';
+import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
 import { ensureDurableConsumer, ensureStream } from './provisioning';
@@ -95,28 +95,34 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const extras = handler.extras as HandlerExtras & { kind: 'rpc' };
     const { otel, correlationId } = incomingContext(msg.headers);
     const started = performance.now();
-    const reply = await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
-      try {
-        const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
-        if (!parsed.success) throw validationError(parsed.error);
-        const ctx = new BusContext([subject, msg.headers, correlationId, msg]);
-        const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
-        return { ok: true, data } satisfies ReplyEnvelope;
-      } catch (error) {
-        return { ok: false, error: this.toErrorBody(error, subject) } satisfies ReplyEnvelope;
-      }
+    await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
+      const reply = await this.answer(subject, handler, extras, msg, correlationId);
+      if (msg.reply) msg.respond(encodeJson(reply));
+      // Inside the span and request context, so the line carries the trace and correlation ids.
+      this.options.logger.log(
+        { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started) },
+        'Bus',
+      );
+      return reply;
     });
-    if (msg.reply) msg.respond(encodeJson(reply));
-    this.options.logger.log(
-      {
-        message: 'handled',
-        subject,
-        outcome: reply.ok ? 'ok' : reply.error.code,
-        duration_ms: Math.round(performance.now() - started),
-        correlation_id: correlationId,
-      },
-      'Bus',
-    );
+  }
+
+  private async answer(
+    subject: string,
+    handler: MessageHandler,
+    extras: RpcHandlerExtras,
+    msg: Msg,
+    correlationId: string,
+  ): Promise<ReplyEnvelope> {
+    try {
+      const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
+      if (!parsed.success) throw validationError(parsed.error);
+      const ctx = new BusContext([subject, msg.headers, correlationId, msg]);
+      const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
+      return { ok: true, data };
+    } catch (error) {
+      return { ok: false, error: this.toErrorBody(error, subject) };
+    }
   }
 
   private async startConsumer(handler: MessageHandler, extras: ConsumerHandlerExtras): Promise<void> {

@@ -17,14 +17,12 @@ export const bodyParsingErrors: ErrorRequestHandler = (error: { type?: string; l
   if (error.type === 'entity.too.large') {
     res.status(413).json(errorResponse(413, 'PAYLOAD_TOO_LARGE', `request body exceeds the limit of ${error.limit} bytes`, { request_id }));
   } else if (error.type === 'entity.parse.failed') {
-    res
-      .status(400)
-      .json(
-        errorResponse(400, ErrorCode.validation, 'request body is not valid JSON', {
-          request_id,
-          issues: [{ field: '(body)', rule: 'json', message: 'not valid JSON' }],
-        }),
-      );
+    res.status(400).json(
+      errorResponse(400, ErrorCode.validation, 'request body is not valid JSON', {
+        request_id,
+        issues: [{ field: '(body)', rule: 'json', message: 'not valid JSON' }],
+      }),
+    );
   } else if (error.type === 'encoding.unsupported' || error.type === 'charset.unsupported') {
     res.status(415).json(errorResponse(415, 'UNSUPPORTED_MEDIA_TYPE', 'request body encoding is not supported', { request_id }));
   } else {

@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from '@ir/testing';
+
+/** A service started with a wrong or missing variable stops at once with a message naming it. */
+describe('configuration is validated at start', () => {
+  const run = (service: string, env: Record<string, string>) =>
+    spawnSync(process.execPath, [join(repoRoot, 'dist/apps', service, 'src/main.js')], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+  it('auth without MONGODB_URI exits 1 naming the variable', () => {
+    const result = run('auth', {});
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('MONGODB_URI: is required');
+  });
+
+  it('auth with a malformed lifetime exits 1 naming the variable and its value', () => {
+    const result = run('auth', { MONGODB_URI: 'mongodb://127.0.0.1:1/', ACCESS_TOKEN_TIMEOUT: 'ten minutes' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('ACCESS_TOKEN_TIMEOUT="ten minutes": expected a positive duration');
+  });
+
+  it('the gateway refuses a bad port and a bad rate limit in one message', () => {
+    const result = run('gateway', { PORT: '99999', AUTH_RATE_LIMIT: 'lots' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('PORT="99999"');
+    expect(result.stderr).toContain('AUTH_RATE_LIMIT="lots": expected <requests>/<window>');
+  });
+
+  it('never prints a password of a MongoDB URI it refuses', () => {
+    const result = run('registry', { MONGODB_URI: 'mongodb://admin:s3cret@host/db with space', NATS_URL: 'not-a-url' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('NATS_URL="not-a-url"');
+    expect(result.stderr).toContain('MONGODB_URI="mongodb://admin:****@host/db with space"');
+    expect(result.stderr).not.toContain('s3cret');
+  });
+});
