@@ -1,0 +1,12 @@
+export * from './types';
+export { validateDefinition, MAX_INDEX_NAME_BYTES } from './validation';
+export { MAX_COMPOUND_FIELDS } from './validation-keys';
+export { TTL_MAX_SECONDS } from './validation-options';
+export { validateCollectionDefinitions, MAX_INDEXES_PER_COLLECTION } from './collection-validation';
+export { defaultIndexName, indexNameOf, isIdIndexKey, ID_INDEX_NAME } from './naming';
+export { canonicalFromDefinition, canonicalFromListIndexes, TEXT_PLACEHOLDER } from './normalize';
+export { keySignature, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
+export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
+export { collationDefaults, BASE_COLLATION_DEFAULTS, type CollationSettings } from './collation';
+export { stableStringify, orderedStringify, fnv1a64 } from './stable-json';
+export { asNumber } from './numbers';

@@ -1,0 +1,152 @@
+import { canonicalCollation } from './collation';
+import { indexNameOf, isIdIndexKey } from './naming';
+import { asNumber, normalizeNumbers } from './numbers';
+import { canonicalPartialFilter } from './partial-filter';
+import { isPlainObject, sortedRecord, type MutableRecord } from './records';
+import type { CanonicalIndex, IndexDefinition, KeyEntry, KeyValue, ListIndexesEntry } from './types';
+
+/** Where a text index's fields stand in its key: MongoDB stores them as one `_fts`/`_ftsx` pair. */
+export const TEXT_PLACEHOLDER: KeyEntry = { field: '$text', value: 'text' };
+
+export function isTextPlaceholder(entry: KeyEntry): boolean {
+  return entry.field === TEXT_PLACEHOLDER.field && entry.value === 'text';
+}
+
+const SPECIAL_KEY_VALUES: ReadonlySet<string> = new Set(['text', '2dsphere', '2d', 'hashed']);
+
+/** Server-filled values that nobody chose; an option equal to its default is dropped. */
+const OPTION_DEFAULTS: Readonly<Record<string, unknown>> = {
+  default_language: 'english',
+  language_override: 'language',
+  textIndexVersion: 3,
+  '2dsphereIndexVersion': 3,
+  bits: 26,
+  min: -180,
+  max: 180,
+};
+
+/**
+ * Fields of a listIndexes entry that are not index options: the index
+ * version `v`, the pre-4.4 namespace `ns`, `background` (ignored since 4.2),
+ * `dropDups` (ignored since 3.0), and the fields handled on their own.
+ */
+const NOT_OPTIONS: ReadonlySet<string> = new Set(['v', 'ns', 'background', 'dropDups', 'key', 'name', 'weights']);
+
+/** Flags MongoDB stores as given: `false` (or 0) means the same as absent. */
+const FLAG_OPTIONS: ReadonlySet<string> = new Set(['unique', 'sparse', 'hidden']);
+
+function isSet(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const number = asNumber(value);
+  return number !== undefined ? number !== 0 : value !== undefined && value !== null;
+}
+
+function canonicalKeyValue(value: unknown): KeyValue | undefined {
+  if (typeof value === 'string') return SPECIAL_KEY_VALUES.has(value) ? (value as KeyValue) : undefined;
+  const number = asNumber(value);
+  if (number === undefined || Number.isNaN(number)) return undefined;
+  // The server reads any negative number as descending and anything else as ascending.
+  return number < 0 ? -1 : 1;
+}
+
+function canonicalOption(name: string, value: unknown): unknown {
+  switch (name) {
+    case 'partialFilterExpression':
+      return canonicalPartialFilter(value);
+    case 'collation':
+      return canonicalCollation(value);
+    case 'wildcardProjection':
+      return isPlainObject(value)
+        ? sortedRecord(Object.entries(value).map(([path, flag]): [string, unknown] => [path, isSet(flag) ? 1 : 0]))
+        : normalizeNumbers(value);
+    default:
+      return asNumber(value) ?? normalizeNumbers(value);
+  }
+}
+
+/** The one options form, shared by both inputs so that they cannot drift apart. */
+function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: boolean): MutableRecord {
+  const out = new Map<string, unknown>();
+  for (const [name, value] of raw) {
+    if (value === undefined || NOT_OPTIONS.has(name)) continue;
+    if (FLAG_OPTIONS.has(name)) {
+      // The `_id` index is unique by nature; `unique: true` on it says nothing.
+      if (isSet(value) && !(idIndex && name === 'unique')) out.set(name, true);
+      continue;
+    }
+    // Clustered collections list their `_id` index with `clustered: true`; it is still the `_id` index.
+    if (idIndex && name === 'clustered') continue;
+    const canonical = canonicalOption(name, value);
+    if (canonical === undefined) continue;
+    if (Object.prototype.hasOwnProperty.call(OPTION_DEFAULTS, name) && OPTION_DEFAULTS[name] === canonical) continue;
+    out.set(name, canonical);
+  }
+  return sortedRecord(out);
+}
+
+function canonicalWeights(fields: readonly string[], weights: unknown): Record<string, number> {
+  const merged = new Map<string, number>(fields.map((field): [string, number] => [field, 1]));
+  if (isPlainObject(weights)) {
+    // A weight that is no number cannot come from a server; NaN keeps it visibly different from any real weight.
+    for (const [field, weight] of Object.entries(weights)) merged.set(field, asNumber(weight) ?? Number.NaN);
+  }
+  return sortedRecord(merged) as Record<string, number>;
+}
+
+export function canonicalFromDefinition(def: IndexDefinition): CanonicalIndex {
+  const keys = Array.isArray(def.keys) ? def.keys : [];
+  const options = def.options ?? {};
+  const key: KeyEntry[] = [];
+  const textFields: string[] = [];
+  for (const entry of keys) {
+    if (entry.value === 'text') {
+      if (textFields.length === 0) key.push(TEXT_PLACEHOLDER);
+      textFields.push(entry.field);
+    } else {
+      key.push({ field: entry.field, value: canonicalKeyValue(entry.value) ?? entry.value });
+    }
+  }
+  const raw: [string, unknown][] = [
+    ['unique', options.is_unique],
+    ['sparse', options.sparse],
+    ['expireAfterSeconds', options.expire_after_seconds],
+    ['partialFilterExpression', options.partial_filter_expression],
+    ['collation', options.collation],
+    ['hidden', options.hidden],
+    ['default_language', options.default_language],
+    ['language_override', options.language_override],
+    ['textIndexVersion', options.text_index_version],
+    ['wildcardProjection', options.wildcard_projection],
+    ['2dsphereIndexVersion', options.sphere_index_version],
+    ['bits', options.bits],
+    ['min', options.min],
+    ['max', options.max],
+  ];
+  // Weights without a text key are invalid; keep them visible as an option rather than lose them.
+  if (textFields.length === 0 && options.weights !== undefined) raw.push(['weights_without_text', options.weights]);
+  const base = { name: indexNameOf(def), key, options: canonicalOptions(raw, isIdIndexKey(key)) };
+  return textFields.length > 0 ? { ...base, textWeights: canonicalWeights(textFields, options.weights) } : base;
+}
+
+export function canonicalFromListIndexes(entry: ListIndexesEntry): CanonicalIndex {
+  const key: KeyEntry[] = [];
+  const unsupported = new Map<string, unknown>();
+  let text = false;
+  for (const [field, value] of Object.entries(isPlainObject(entry.key) ? entry.key : {})) {
+    if (field === '_fts' && value === 'text') {
+      if (!text) key.push(TEXT_PLACEHOLDER);
+      text = true;
+    } else if (field === '_ftsx') {
+      continue;
+    } else {
+      const canonical = canonicalKeyValue(value);
+      // A key type this model cannot express (e.g. a legacy `geoHaystack`) stays visible as an option.
+      if (canonical === undefined) unsupported.set(field, normalizeNumbers(value));
+      key.push({ field, value: canonical ?? 1 });
+    }
+  }
+  const raw: [string, unknown][] = Object.entries(entry);
+  if (unsupported.size > 0) raw.push(['unsupportedKeyValues', sortedRecord(unsupported)]);
+  const base = { name: entry.name, key, options: canonicalOptions(raw, isIdIndexKey(key)) };
+  return text ? { ...base, textWeights: canonicalWeights([], entry.weights) } : base;
+}

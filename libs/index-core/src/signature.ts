@@ -1,0 +1,57 @@
+import { isTextPlaceholder } from './normalize';
+import { compareStrings } from './records';
+import { fnv1a64, orderedStringify } from './stable-json';
+import type { CanonicalIndex } from './types';
+
+/**
+ * Options that make the server treat two indexes on the same key as two
+ * different indexes. Until 4.4 that was the collation alone (3.4+); since 5.0
+ * the partial filter (SERVER-25023) and `unique` / `sparse` (SERVER-47657,
+ * documented by DOCS-14277) are part of the index signature too, so on the
+ * 6.0–8.0 servers this product targets, `{a: 1}` and `{a: 1, unique: true}`
+ * can coexist. Everything else (TTL, hidden, weights, names...) conflicts
+ * with an existing index on the same key (error 85) instead.
+ */
+export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique'];
+
+/** The key as MongoDB would name it, text fields expanded in name order: `status_1_severity_-1`, `body_text_title_text`. */
+export function keyPatternOf(c: CanonicalIndex): string {
+  return c.key
+    .map((entry) =>
+      isTextPlaceholder(entry)
+        ? Object.keys(c.textWeights ?? {})
+            .sort(compareStrings)
+            .map((field) => `${field}_text`)
+            .join('_')
+        : `${entry.field}_${String(entry.value)}`,
+    )
+    .join('_');
+}
+
+/**
+ * An index's identity within its collection, whatever its name: the key
+ * pattern, plus a short hash of the identity options when it has any
+ * (`email_1#3f2a...`). Two indexes with the same signature cannot coexist.
+ */
+export function keySignature(c: CanonicalIndex): string {
+  const identity = IDENTITY_OPTIONS.filter((name) => c.options[name] !== undefined).map((name) => [name, c.options[name]]);
+  const pattern = keyPatternOf(c);
+  return identity.length === 0 ? pattern : `${pattern}#${fnv1a64(orderedStringify(identity))}`;
+}
+
+/** Same index in every respect but the name. */
+export function sameIndex(a: CanonicalIndex, b: CanonicalIndex): boolean {
+  return differingOptions(a, b).length === 0;
+}
+
+/** What differs between two canonical indexes: `key`, `textWeights`, then option names, sorted. The name is not compared. */
+export function differingOptions(a: CanonicalIndex, b: CanonicalIndex): string[] {
+  const differences: string[] = [];
+  if (orderedStringify(a.key) !== orderedStringify(b.key)) differences.push('key');
+  if (orderedStringify(a.textWeights) !== orderedStringify(b.textWeights)) differences.push('textWeights');
+  const names = [...new Set([...Object.keys(a.options), ...Object.keys(b.options)])].sort(compareStrings);
+  for (const name of names) {
+    if (orderedStringify(a.options[name]) !== orderedStringify(b.options[name])) differences.push(name);
+  }
+  return differences;
+}

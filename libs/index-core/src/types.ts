@@ -1,0 +1,101 @@
+/**
+ * The index model shared by the registry, the comparator and the executor.
+ * Pure TypeScript: no NestJS, no driver, no I/O.
+ *
+ * Two shapes come in:
+ *  - `IndexDefinition`: what a team writes in the design repository (the REST
+ *    API's snake_case shape, a superset of the original product's fields);
+ *  - `ListIndexesEntry`: what MongoDB's `listIndexes` / `getIndexes()` returns.
+ * Both normalize into one `CanonicalIndex`; two indexes are the same exactly
+ * when their canonical forms are equal.
+ */
+
+/** A key's type: ascending, descending, or a special index type. */
+export type KeyValue = 1 | -1 | 'text' | '2dsphere' | '2d' | 'hashed';
+
+/** One field of an ordered key. Wildcard keys use the field `$**` or `path.$**` with value 1 or -1. */
+export interface KeyEntry {
+  readonly field: string;
+  readonly value: KeyValue;
+}
+
+/** Collation as a definition may give it (only `locale` is required). */
+export interface Collation {
+  readonly locale: string;
+  readonly caseLevel?: boolean;
+  readonly caseFirst?: 'upper' | 'lower' | 'off';
+  readonly strength?: 1 | 2 | 3 | 4 | 5;
+  readonly numericOrdering?: boolean;
+  readonly alternate?: 'non-ignorable' | 'shifted';
+  readonly maxVariable?: 'punct' | 'space';
+  readonly backwards?: boolean;
+  readonly normalization?: boolean;
+}
+
+export type JsonObject = { readonly [key: string]: unknown };
+
+/**
+ * Index options in the design repository's snake_case. `is_unique` and
+ * `expire_after_seconds` are the original product's; the rest are optional
+ * additions mapping one-to-one to createIndexes options.
+ */
+export interface DefinitionOptions {
+  readonly is_unique?: boolean;
+  readonly expire_after_seconds?: number;
+  readonly sparse?: boolean;
+  readonly partial_filter_expression?: JsonObject;
+  readonly collation?: Collation;
+  readonly hidden?: boolean;
+  /** Text indexes: field → weight (1..99999); fields not listed weigh 1. */
+  readonly weights?: Readonly<Record<string, number>>;
+  readonly default_language?: string;
+  readonly language_override?: string;
+  readonly text_index_version?: number;
+  /** Wildcard indexes on `$**` only: paths to include (1) or exclude (0). */
+  readonly wildcard_projection?: Readonly<Record<string, 0 | 1>>;
+  readonly sphere_index_version?: number;
+  /** 2d indexes: geohash precision and coordinate bounds. */
+  readonly bits?: number;
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface IndexDefinition {
+  /** Absent: MongoDB's default name derived from the key. */
+  readonly name?: string;
+  readonly keys: readonly KeyEntry[];
+  readonly options?: DefinitionOptions;
+}
+
+/** One document of `listIndexes` as the driver (or EJSON-parsed mongosh output) gives it. */
+export type ListIndexesEntry = JsonObject & { readonly key: JsonObject; readonly name: string };
+
+/** A failed rule: the field (dotted path in the definition's shape), the rule's id, a sentence for people. */
+export interface IndexIssue {
+  readonly field: string;
+  readonly rule: string;
+  readonly message: string;
+}
+
+/**
+ * The one form in which indexes are compared. Key order is kept (it matters),
+ * text fields are one sorted `text` group with their weights, numbers are
+ * plain, server-filled defaults are removed, object options have sorted keys
+ * where MongoDB ignores their order.
+ */
+export interface CanonicalIndex {
+  readonly name: string;
+  /** Ordered key; a text index has one entry `{ field: '$text', value: 'text' }` where its text fields stand. */
+  readonly key: readonly KeyEntry[];
+  /** Text fields and their weights (every text field present, default 1); absent for non-text indexes. */
+  readonly textWeights?: Readonly<Record<string, number>>;
+  /** Identity-relevant options in MongoDB's camelCase names, defaults removed, sorted by name. */
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** What `createIndexes` takes for one index: MongoDB's own form. */
+export interface MongoIndexSpec {
+  readonly key: Readonly<Record<string, KeyValue>>;
+  readonly name: string;
+  readonly [option: string]: unknown;
+}
