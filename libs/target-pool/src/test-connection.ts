@@ -1,0 +1,87 @@
+import { MongoClient } from 'mongodb';
+import { targetClientOptions } from './client-options';
+import { TargetConnectionError, classifyTargetError, uriParseError } from './target-connection-error';
+import { redactUri } from './redact-uri';
+import type { TargetRef } from './target-pool';
+
+export interface TargetConnectionReport {
+  serverVersion: string;
+  /** Collections in dbName: proves the user may list them, not only reach the server. */
+  collections: number;
+}
+
+export const DEFAULT_TEST_CONNECTION_TIMEOUT_MS = 5_000;
+
+// How long the client's close may delay the answer; the close carries on in the background after it.
+const CLOSE_GRACE_MS = 250;
+
+/**
+ * Checks that a target can be used: reach it, authenticate, read buildInfo, list dbName's collections.
+ * Uses its own short-lived client (not the pool — a connection test must not leave a client behind,
+ * nor be answered by a client connected with yesterday's password) and always closes it.
+ *
+ * Bounded by timeoutMs overall, whatever the driver does: the driver's own limits are set inside that
+ * budget so its more precise errors (ECONNREFUSED, auth failure) normally win, and a timer backs them up.
+ * @throws TargetConnectionError
+ */
+export async function testTargetConnection(
+  target: TargetRef,
+  opts: { timeoutMs: number } = { timeoutMs: DEFAULT_TEST_CONNECTION_TIMEOUT_MS },
+): Promise<TargetConnectionReport> {
+  const timeoutMs = opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TEST_CONNECTION_TIMEOUT_MS;
+  // Server selection gives up a little before the deadline, so an unreachable target is reported as
+  // such (with the driver's reason) rather than as our generic timeout.
+  const selectionMs = Math.max(1, Math.floor(timeoutMs * 0.8));
+  let client: MongoClient;
+  try {
+    client = new MongoClient(
+      target.uri,
+      targetClientOptions({
+        connectTimeoutMs: selectionMs,
+        serverSelectionTimeoutMs: selectionMs,
+        socketTimeoutMs: timeoutMs,
+        maxPoolSize: 1,
+        operationTimeoutMs: timeoutMs,
+      }),
+    );
+  } catch (error) {
+    // The constructor only parses the URI and options: whatever it throws is a bad connection string.
+    throw uriParseError(error, target.uri);
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const redacted = redactUri(target.uri);
+      reject(new TargetConnectionError('timeout', redacted, `the target database at ${redacted} did not answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([probe(client, target.dbName), deadline]);
+  } catch (error) {
+    throw classifyTargetError(error, target.uri);
+  } finally {
+    clearTimeout(timer);
+    await closeWithin(client, CLOSE_GRACE_MS);
+  }
+}
+
+async function probe(client: MongoClient, dbName: string): Promise<TargetConnectionReport> {
+  await client.connect();
+  const admin = client.db('admin');
+  await admin.command({ ping: 1 });
+  const buildInfo = await admin.command({ buildInfo: 1 });
+  const collections = await client.db(dbName).listCollections({}, { nameOnly: true }).toArray();
+  return { serverVersion: typeof buildInfo['version'] === 'string' ? buildInfo['version'] : 'unknown', collections: collections.length };
+}
+
+/** Waits for the close at most graceMs, so a hung socket cannot stretch the caller's deadline. */
+async function closeWithin(client: MongoClient, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+    timer.unref();
+  });
+  await Promise.race([client.close().catch(() => undefined), grace]);
+  clearTimeout(timer);
+}
