@@ -17,6 +17,8 @@ const moduleNameMapper = {
   '^@ir/contracts$': '<rootDir>/libs/contracts/src',
   '^@ir/messaging$': '<rootDir>/libs/messaging/src',
   '^@ir/platform$': '<rootDir>/libs/platform/src',
+  '^@ir/target-pool$': '<rootDir>/libs/target-pool/src',
+  '^@ir/index-core$': '<rootDir>/libs/index-core/src',
   '^@ir/bootstrap$': '<rootDir>/libs/bootstrap/src',
   '^@ir/testing$': '<rootDir>/test/support',
 };

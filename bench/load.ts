@@ -9,9 +9,16 @@ export interface LoadResult {
   readonly errors: number;
 }
 
-/** Drives `url` for `seconds` with `connections` concurrent keep-alive connections. */
-export async function load(url: string, seconds: number, connections: number, headers: Record<string, string> = {}): Promise<LoadResult> {
-  const result = await autocannon({ url, duration: seconds, connections, headers });
+export interface LoadRequest {
+  readonly url: string;
+  readonly method?: 'GET' | 'POST' | 'PUT';
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+/** Drives one HTTP request for `seconds` with `connections` concurrent keep-alive connections. */
+export async function load(request: LoadRequest, seconds: number, connections: number): Promise<LoadResult> {
+  const result = await autocannon({ ...request, duration: seconds, connections });
   return {
     requests_per_second: Math.round(result.requests.average),
     latency_p50_ms: result.latency.p50,
@@ -20,4 +27,47 @@ export async function load(url: string, seconds: number, connections: number, he
     non_2xx: result.non2xx,
     errors: result.errors,
   };
+}
+
+/** Runs `operation` from `concurrency` loops for `seconds`, like autocannon does for HTTP, and reports the same figures. */
+export async function loadInProcess(operation: () => Promise<unknown>, seconds: number, concurrency: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        const started = performance.now();
+        try {
+          await operation();
+          latencies.push(performance.now() - started);
+        } catch {
+          errors += 1;
+        }
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    requests_per_second: Math.round(latencies.length / seconds),
+    latency_p50_ms: at(0.5),
+    latency_p99_ms: at(0.99),
+    requests: latencies.length,
+    non_2xx: 0,
+    errors,
+  };
+}
+
+export const round = (n: number): number => Math.round(n * 100) / 100;
+
+export function row(name: string, r: LoadResult): string {
+  return `${name.padEnd(12)} ${String(r.requests_per_second).padStart(8)} req/s   p50 ${String(r.latency_p50_ms).padStart(4)} ms   p99 ${String(r.latency_p99_ms).padStart(4)} ms   (${r.requests} requests, ${r.non_2xx} non-2xx, ${r.errors} errors)`;
+}
+
+/** A benchmark whose requests failed measured the failure, not the system. */
+export function assertClean(result: LoadResult): void {
+  if (result.non_2xx > 0 || result.errors > 0) {
+    throw new Error(`${result.non_2xx} non-2xx answers and ${result.errors} errors during the run; the figures would be meaningless`);
+  }
 }

@@ -4,4 +4,6 @@ export const E2E_SERVICE_ENV: Record<string, string> = {
   ACCESS_TOKEN_TIMEOUT: '10m',
   REFRESH_TOKEN_TIMEOUT: '24h',
   BODY_LIMIT: '1mb',
+  // Short, so the tests of unreachable and silent targets finish quickly.
+  TARGET_CONNECT_TIMEOUT: '2s',
 };

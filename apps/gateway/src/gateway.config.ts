@@ -26,6 +26,8 @@ export const GatewayConfig = CommonConfig.extend({
     }),
   /** Express `trust proxy`: which proxies may set X-Forwarded-For (false, loopback, a hop count, or addresses). */
   TRUST_PROXY: z.string().default('false'),
+  /** Time limit of bus calls that reach a target database (connection tests, collection lists) or write in bulk. */
+  TARGET_REQUEST_TIMEOUT: env.duration('40s'),
   /** How far back the gateway replays session revocations at start; at least the longest access-token lifetime. */
   REVOCATION_LOOKBACK: env.duration('24h'),
 });

@@ -9,7 +9,10 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RevokedSessions } from './auth/revoked-sessions';
 import type { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
+import { DatabasesController } from './databases/databases.controller';
+import { ManifestController } from './databases/manifest.controller';
 import { HealthController } from './health/health.controller';
+import { IndexesController } from './indexes/indexes.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 
 @Module({})
@@ -25,7 +28,7 @@ export class GatewayModule {
           throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }],
         }),
       ],
-      controllers: [AuthController, HealthController],
+      controllers: [AuthController, DatabasesController, ManifestController, IndexesController, HealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

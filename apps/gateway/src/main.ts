@@ -5,7 +5,7 @@ import { exitOnStartupFailure, setUpProcess } from '@ir/bootstrap';
 import { createRootLogger } from '@ir/platform';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
-import { bodyParsingErrors, jsonBody } from './http/body-parsing';
+import { bodyParsingErrors, jsonBody, yamlBody } from './http/body-parsing';
 import { beginRequest, enterRequestContext } from './http/request-context.middleware';
 
 async function bootstrap(): Promise<void> {
@@ -20,6 +20,7 @@ async function bootstrap(): Promise<void> {
     app.disable('x-powered-by');
     app.use(beginRequest(createRootLogger('gateway', config.LOG_LEVEL).child({ context: 'Http' })));
     app.use(jsonBody(config.BODY_LIMIT));
+    app.use(yamlBody(config.BODY_LIMIT));
     app.use(bodyParsingErrors);
     app.use(enterRequestContext);
     app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'metrics'] });

@@ -1,4 +1,11 @@
-import { BackendConfig, runBackendService } from '@ir/bootstrap';
+import { Streams } from '@ir/contracts';
+import { runBackendService } from '@ir/bootstrap';
+import { RegistryConfig } from './registry.config';
+import { RegistryModule } from './registry.module';
 
-// The registry's features (target databases, index definitions) arrive in the registry issue.
-void runBackendService({ service: 'registry', configSchema: BackendConfig, streams: [], features: () => [] });
+void runBackendService({
+  service: 'registry',
+  configSchema: RegistryConfig,
+  streams: [Streams.registryEvents, Streams.syncCommands],
+  features: () => [RegistryModule],
+});

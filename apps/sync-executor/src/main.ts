@@ -1,4 +1,10 @@
+import { Streams } from '@ir/contracts';
 import { BackendConfig, runBackendService } from '@ir/bootstrap';
+import { SyncsModule } from './syncs/syncs.module';
 
-// The executor's features (sync work queue, import) arrive in the sync-executor issue.
-void runBackendService({ service: 'sync-executor', configSchema: BackendConfig, streams: [], features: () => [] });
+void runBackendService({
+  service: 'sync-executor',
+  configSchema: BackendConfig,
+  streams: [Streams.syncCommands],
+  features: () => [SyncsModule],
+});

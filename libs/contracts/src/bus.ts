@@ -22,7 +22,7 @@ export interface RpcContract<Req extends z.ZodType = z.ZodType, Res extends z.Zo
   readonly response: Res;
 }
 
-/** A fact published on a JetStream stream. */
+/** A message stored on a JetStream stream: a fact (`evt`) or a command for a work queue (`cmd`). */
 export interface EventContract<P extends z.ZodType = z.ZodType> {
   readonly kind: 'event';
   readonly subject: string;
@@ -45,6 +45,12 @@ export function defineRpc<Req extends z.ZodType, Res extends z.ZodType>(
 
 export function defineEvent<P extends z.ZodType>(subject: string, stream: string, payload: P): EventContract<P> {
   assertSubject(subject, 'evt');
+  return { kind: 'event', subject, stream, payload };
+}
+
+/** A command on a JetStream work queue: carried like an event, but taken by exactly one consumer. */
+export function defineCommand<P extends z.ZodType>(subject: string, stream: string, payload: P): EventContract<P> {
+  assertSubject(subject, 'cmd');
   return { kind: 'event', subject, stream, payload };
 }
 

@@ -5,3 +5,7 @@ export * from './streams';
 export * from './health';
 export * from './auth';
 export * from './dead-letter';
+export * from './pagination';
+export * from './index-definition';
+export * from './registry';
+export * from './sync';

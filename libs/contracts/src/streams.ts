@@ -27,4 +27,19 @@ export const Streams = {
     maxAgeSeconds: 7 * DAY,
     duplicateWindowSeconds: 120,
   },
+  registryEvents: {
+    name: 'REGISTRY_EVENTS',
+    subjects: ['registry.evt.>'],
+    retention: 'limits',
+    maxAgeSeconds: 7 * DAY,
+    duplicateWindowSeconds: 120,
+  },
+  /** Work for the sync-executors: each command is taken by exactly one replica. */
+  syncCommands: {
+    name: 'SYNC_COMMANDS',
+    subjects: ['sync.cmd.>'],
+    retention: 'workqueue',
+    maxAgeSeconds: 7 * DAY,
+    duplicateWindowSeconds: 300,
+  },
 } as const satisfies Record<string, StreamSpec>;

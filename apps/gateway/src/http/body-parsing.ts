@@ -8,6 +8,11 @@ export function jsonBody(limit: number): RequestHandler {
   return express.json({ limit, strict: true });
 }
 
+/** YAML bodies (manifests) as text, under the same limit; the endpoint parses them. */
+export function yamlBody(limit: number): RequestHandler {
+  return express.text({ limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml'] });
+}
+
 /**
  * Body-parser errors happen before Nest's routing, so Nest's filters never see
  * them: this handler answers 413 / 400 in the same shape as every other error.

@@ -1,0 +1,48 @@
+import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { SealedSecret } from '../crypto/uri-cipher';
+
+/** A target database: where the real indexes live. The URI is stored sealed, and redacted for display. */
+export interface DatabaseDocument {
+  _id: Types.ObjectId;
+  name: string;
+  /** Lower-cased name: names are unique regardless of case. */
+  name_key: string;
+  description: string;
+  uri_sealed: SealedSecret;
+  uri_redacted: string;
+  db_name: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SealedSecretSchema = new Schema<SealedSecret>(
+  {
+    key_id: { type: String, required: true },
+    iv: { type: String, required: true },
+    tag: { type: String, required: true },
+    data: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const DatabaseSchema = new Schema<DatabaseDocument>(
+  {
+    name: { type: String, required: true },
+    name_key: { type: String, required: true },
+    description: { type: String, default: '' },
+    uri_sealed: { type: SealedSecretSchema, required: true },
+    uri_redacted: { type: String, required: true },
+    db_name: { type: String, required: true },
+    created_at: { type: Date, required: true },
+    updated_at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'databases' },
+);
+DatabaseSchema.index({ name_key: 1 }, { unique: true, name: 'name_unique' });
+
+export type DatabaseModel = Model<DatabaseDocument>;
+export const DATABASE_MODEL = 'Database';
+
+export function databaseModel(connection: Connection): DatabaseModel {
+  return connection.model<DatabaseDocument>(DATABASE_MODEL, DatabaseSchema);
+}

@@ -1,0 +1,42 @@
+import { Controller } from '@nestjs/common';
+import { RegistryDatabaseRpc, type RpcRequest, type RpcResponse } from '@ir/contracts';
+import { RpcHandler } from '@ir/messaging';
+import type { z } from 'zod';
+import { DatabasesService } from './databases.service';
+
+type Rpc = typeof RegistryDatabaseRpc;
+
+@Controller()
+export class DatabasesController {
+  constructor(private readonly databases: DatabasesService) {}
+
+  @RpcHandler(RegistryDatabaseRpc.create)
+  create(request: z.output<Rpc['create']['request']>): Promise<RpcResponse<Rpc['create']>> {
+    return this.databases.create(request);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.get)
+  get(request: RpcRequest<Rpc['get']>): Promise<RpcResponse<Rpc['get']>> {
+    return this.databases.get(request.id);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.list)
+  list(request: z.output<Rpc['list']['request']>): Promise<RpcResponse<Rpc['list']>> {
+    return this.databases.list(request);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.update)
+  update(request: z.output<Rpc['update']['request']>): Promise<RpcResponse<Rpc['update']>> {
+    return this.databases.update(request.id, request.changes);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.delete)
+  delete(request: RpcRequest<Rpc['delete']>): Promise<RpcResponse<Rpc['delete']>> {
+    return this.databases.delete(request.id);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.collections)
+  collections(request: RpcRequest<Rpc['collections']>): Promise<RpcResponse<Rpc['collections']>> {
+    return this.databases.collections(request.database_id);
+  }
+}

@@ -1,0 +1,218 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  RegistryEvents,
+  SyncCommands,
+  SyncRpc,
+  type CreateDatabaseBody,
+  type DatabaseView,
+  type UpdateDatabaseBody,
+} from '@ir/contracts';
+import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { BusClient } from '@ir/messaging';
+import { classifyTargetError, redactUri, TargetConnectionError, TargetPool, testTargetConnection } from '@ir/target-pool';
+import type { FilterQuery, Types } from 'mongoose';
+import { UriCipher } from '../crypto/uri-cipher';
+import { escapeRegex } from '../indexes/definition-view';
+import { IndexDefinitionsService, notFound, parseId, type Page } from '../indexes/index-definitions.service';
+import type { RegistryConfig } from '../registry.config';
+import { RegistryEventsPublisher } from '../registry-events';
+import { DATABASE_MODEL, type DatabaseDocument, type DatabaseModel } from './database.model';
+
+const DUPLICATE_KEY = 11000;
+const SYNC_QUESTION_TIMEOUT_MS = 3000;
+
+/** A target database's connection, decrypted, for this service's own use only. */
+export interface TargetRef {
+  readonly uri: string;
+  readonly dbName: string;
+}
+
+@Injectable()
+export class DatabasesService {
+  private readonly logger = new Logger(DatabasesService.name);
+
+  constructor(
+    @Inject(DATABASE_MODEL) private readonly databases: DatabaseModel,
+    @Inject(SERVICE_CONFIG) private readonly config: RegistryConfig,
+    private readonly cipher: UriCipher,
+    private readonly pool: TargetPool,
+    private readonly definitions: IndexDefinitionsService,
+    private readonly events: RegistryEventsPublisher,
+    private readonly bus: BusClient,
+  ) {}
+
+  async create(body: CreateDatabaseBody): Promise<DatabaseView & { import_requested: boolean }> {
+    await this.assertNameFree(body.name);
+    await this.testConnection({ uri: body.uri, dbName: body.db_name });
+    const now = new Date();
+    const doc = await this.databases
+      .create({
+        name: body.name,
+        name_key: body.name.toLowerCase(),
+        description: body.description,
+        uri_sealed: this.cipher.seal(body.uri),
+        uri_redacted: redactUri(body.uri),
+        db_name: body.db_name,
+        created_at: now,
+        updated_at: now,
+      })
+      .catch(rethrowDuplicateName);
+    this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
+    await this.events.database(RegistryEvents.databaseCreated, doc, now);
+    if (body.import_indexes) await this.requestImport(doc._id, now);
+    return { ...toDatabaseView(doc.toObject()), import_requested: body.import_indexes };
+  }
+
+  async get(id: string): Promise<DatabaseView> {
+    return toDatabaseView(await this.find(id));
+  }
+
+  async list(query: { page: number; limit: number; search?: string }): Promise<Page<DatabaseView>> {
+    const filter: FilterQuery<DatabaseDocument> = {};
+    if (query.search) {
+      const pattern = new RegExp(escapeRegex(query.search), 'i');
+      filter.$or = [{ name: pattern }, { description: pattern }];
+    }
+    const [docs, total] = await Promise.all([
+      this.databases
+        .find(filter)
+        .sort({ name_key: 1 })
+        .skip((query.page - 1) * query.limit)
+        .limit(query.limit)
+        .lean(),
+      this.databases.countDocuments(filter),
+    ]);
+    return { items: docs.map(toDatabaseView), page: query.page, limit: query.limit, total };
+  }
+
+  async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {
+    const current = await this.find(id);
+    if (changes.name !== undefined && changes.name.toLowerCase() !== current.name_key) await this.assertNameFree(changes.name);
+    const set: Partial<DatabaseDocument> = { updated_at: new Date() };
+    if (changes.name !== undefined) Object.assign(set, { name: changes.name, name_key: changes.name.toLowerCase() });
+    if (changes.description !== undefined) set.description = changes.description;
+    const currentUri = this.cipher.open(current.uri_sealed);
+    if (changes.uri !== undefined || changes.db_name !== undefined) {
+      const uri = changes.uri ?? currentUri;
+      const dbName = changes.db_name ?? current.db_name;
+      await this.testConnection({ uri, dbName });
+      Object.assign(set, { uri_sealed: this.cipher.seal(uri), uri_redacted: redactUri(uri), db_name: dbName });
+    }
+    const updated = await this.databases.findByIdAndUpdate(current._id, { $set: set }, { new: true }).lean().catch(rethrowDuplicateName);
+    if (!updated) throw notFound('database');
+    if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
+    await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
+    return toDatabaseView(updated);
+  }
+
+  /**
+   * Deletes the database and its definitions, unless a sync of it is pending or
+   * running. When the executors cannot be asked, nothing is deleted on a guess.
+   */
+  async delete(id: string): Promise<{ deleted: boolean; index_definitions_deleted: number }> {
+    const current = await this.find(id);
+    const answer = await this.bus
+      .request(SyncRpc.activeForDatabase, { database_id: current._id.toHexString() }, { timeoutMs: SYNC_QUESTION_TIMEOUT_MS })
+      .catch((error: unknown) => {
+        if (error instanceof DomainError && (error.code === ErrorCode.timeout || error.code === ErrorCode.unavailable)) {
+          throw new DomainError(
+            ErrorCode.unavailable,
+            'cannot confirm that no sync of this database is running (the sync-executor did not answer); nothing was deleted, try again',
+          );
+        }
+        throw error;
+      });
+    if (answer.active) {
+      throw new DomainError(
+        ErrorCode.conflict,
+        `a sync of this database is ${answer.status ?? 'in progress'}; delete it when the sync has ended`,
+        undefined,
+        {
+          sync_id: answer.sync_id,
+        },
+      );
+    }
+    const removed = await this.definitions.deleteAllOf(current._id);
+    await this.databases.deleteOne({ _id: current._id });
+    await this.pool.evict(this.cipher.open(current.uri_sealed)).catch(() => undefined);
+    await this.events.database(RegistryEvents.databaseDeleted, current, new Date());
+    return { deleted: true, index_definitions_deleted: removed };
+  }
+
+  /** The target's collection names (system collections left out), read through the shared pool. */
+  async collections(id: string): Promise<{ database_id: string; collections: string[] }> {
+    const target = await this.target(id);
+    try {
+      const db = await this.pool.db({ uri: target.uri, dbName: target.dbName });
+      const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
+      return { database_id: id, collections: names.sort() };
+    } catch (error) {
+      throw classifyTargetError(error, target.uri).toDomainError();
+    }
+  }
+
+  /** The decrypted connection of a target, for the registry's own calls. */
+  async target(id: string): Promise<TargetRef> {
+    const doc = await this.find(id);
+    return { uri: this.cipher.open(doc.uri_sealed), dbName: doc.db_name };
+  }
+
+  private async testConnection(target: TargetRef): Promise<void> {
+    try {
+      await testTargetConnection(target, { timeoutMs: this.config.TARGET_CONNECT_TIMEOUT });
+    } catch (error) {
+      const failure = error instanceof TargetConnectionError ? error : classifyTargetError(error, target.uri);
+      this.logger.warn(`connection test failed: ${failure.message}`);
+      throw failure.toDomainError();
+    }
+  }
+
+  private async requestImport(databaseId: Types.ObjectId, at: Date): Promise<void> {
+    const id = databaseId.toHexString();
+    await this.bus.publish(
+      SyncCommands.importIndexes,
+      { database_id: id, on_conflict: 'skip', requested_at: at.toISOString() },
+      { msgId: `import:${id}:${at.getTime()}` },
+    );
+  }
+
+  private async find(id: string): Promise<DatabaseDocument> {
+    const doc = await this.databases.findById(parseId(id, 'database')).lean();
+    if (!doc) throw notFound('database');
+    return doc;
+  }
+
+  private async assertNameFree(name: string): Promise<void> {
+    const existing = await this.databases.findOne({ name_key: name.toLowerCase() }).lean();
+    if (existing) throw nameTaken(existing);
+  }
+}
+
+function nameTaken(existing: Pick<DatabaseDocument, '_id' | 'name'>): DomainError {
+  const message = `a database named "${existing.name}" already exists`;
+  return new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }], {
+    existing_id: existing._id.toHexString(),
+  });
+}
+
+function rethrowDuplicateName(error: unknown): never {
+  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    const message = 'a database with this name already exists';
+    throw new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }]);
+  }
+  throw error;
+}
+
+export function toDatabaseView(doc: DatabaseDocument): DatabaseView {
+  return {
+    id: doc._id.toHexString(),
+    name: doc.name,
+    description: doc.description,
+    uri: doc.uri_redacted,
+    db_name: doc.db_name,
+    created_at: doc.created_at.toISOString(),
+    updated_at: doc.updated_at.toISOString(),
+  };
+}

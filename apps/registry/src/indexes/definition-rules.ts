@@ -1,0 +1,42 @@
+import { DomainError, ErrorCode, type FieldIssue } from '@ir/contracts';
+import {
+  canonicalFromDefinition,
+  indexNameOf,
+  keySignature,
+  validateCollectionDefinitions,
+  validateDefinition,
+  type IndexDefinition,
+} from '@ir/index-core';
+
+/** A definition with its resolved name and identity, ready to store. */
+export interface ResolvedDefinition {
+  readonly definition: IndexDefinition & { name: string };
+  readonly nameGenerated: boolean;
+  readonly keySignature: string;
+}
+
+/** Validates a definition by MongoDB's rules and resolves its name and key signature. */
+export function resolveDefinition(definition: IndexDefinition, fieldPrefix = ''): ResolvedDefinition {
+  const issues = validateDefinition(definition);
+  if (issues.length > 0) throw invalidDefinition(issues.map((i) => ({ ...i, field: `${fieldPrefix}${i.field}` })));
+  const name = indexNameOf(definition);
+  const named = { ...definition, name };
+  return { definition: named, nameGenerated: definition.name === undefined, keySignature: keySignature(canonicalFromDefinition(named)) };
+}
+
+/** Rules across one collection's definitions (one text index, at most 64 indexes, ...). */
+export function assertCollectionRules(definitions: readonly IndexDefinition[], fieldOf: (i: number) => string): void {
+  const issues = validateCollectionDefinitions(definitions).map((issue) => ({
+    ...issue,
+    field: issue.field.replace(/^\[(\d+)\]\.?/, (_m, i: string) => `${fieldOf(Number(i))}.`).replace(/\.$/, ''),
+  }));
+  if (issues.length > 0) throw invalidDefinition(issues);
+}
+
+export function invalidDefinition(issues: FieldIssue[]): DomainError {
+  return new DomainError(
+    ErrorCode.validation,
+    `invalid index definition: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}

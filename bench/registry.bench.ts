@@ -1,0 +1,127 @@
+import mongoose, { Types } from 'mongoose';
+import type { BenchContext, BenchResult } from './context';
+import { api } from './context';
+import { assertClean, load, loadInProcess, round, row } from './load';
+
+const DEFINITIONS_IN_COLLECTION = 10_000;
+const MANIFEST_DEFINITIONS = 2_000;
+const PAGE = { page: 1, limit: 20 };
+
+/**
+ * 1. list-by-collection on a collection of 10,000 definitions, through the
+ *    gateway, beside the same query (filter, sort, page, count) straight on
+ *    MongoDB from this process, same concurrency, same run.
+ * 2. manifest apply of 2,000 new definitions, then of the same manifest again
+ *    (all unchanged), in seconds.
+ */
+export async function registryBench(ctx: BenchContext): Promise<BenchResult> {
+  const database = (await api(ctx, 'POST', '/databases', {
+    name: `bench-${Date.now()}`,
+    uri: ctx.mongoUri,
+    db_name: 'bench_target',
+  })) as { id: string };
+  const connection = await mongoose.createConnection(ctx.mongoUri, { dbName: `${ctx.dbPrefix}_registry` }).asPromise();
+  try {
+    await seedCollection(connection, database.id, 'big');
+    const body = JSON.stringify({ database_id: database.id, collection: 'big', ...PAGE });
+    const gatewayRequest = {
+      url: `${ctx.apiUrl}/indexes/list-by-collection`,
+      method: 'POST' as const,
+      headers: { authorization: `Bearer ${ctx.accessToken}`, 'content-type': 'application/json' },
+      body,
+    };
+    const definitions = connection.collection('index_definitions');
+    const filter = { database_id: new Types.ObjectId(database.id), collection: 'big' };
+    const direct = () =>
+      Promise.all([definitions.find(filter).sort({ name: 1 }).skip(0).limit(PAGE.limit).toArray(), definitions.countDocuments(filter)]);
+
+    await load(gatewayRequest, 2, ctx.connections);
+    await loadInProcess(direct, 2, ctx.connections);
+    const gateway = await load(gatewayRequest, ctx.seconds, ctx.connections);
+    const floor = await loadInProcess(direct, ctx.seconds, ctx.connections);
+    assertClean(gateway);
+
+    const manifest = manifestOf(MANIFEST_DEFINITIONS);
+    const manifestTarget = (await api(ctx, 'POST', '/databases', {
+      name: `bench-manifest-${Date.now()}`,
+      uri: ctx.mongoUri,
+      db_name: 'bench_target',
+    })) as {
+      id: string;
+    };
+    const applyFresh = await timed(() => api(ctx, 'PUT', `/databases/${manifestTarget.id}/manifest`, manifest));
+    const applyUnchanged = await timed(() => api(ctx, 'PUT', `/databases/${manifestTarget.id}/manifest`, manifest));
+    const created = (applyFresh.result as { created: unknown[] }).created.length;
+    if (created !== MANIFEST_DEFINITIONS)
+      throw new Error(`manifest apply created ${created} definitions, expected ${MANIFEST_DEFINITIONS}`);
+
+    const p50Ratio = round(gateway.latency_p50_ms / Math.max(floor.latency_p50_ms, 1));
+    const p99Ratio = round(gateway.latency_p99_ms / Math.max(floor.latency_p99_ms, 1));
+    return {
+      name: 'registry',
+      lines: [
+        `list-by-collection, page of ${PAGE.limit} in a collection of ${DEFINITIONS_IN_COLLECTION} definitions, ${ctx.seconds} s, ${ctx.connections} connections`,
+        row('gateway', gateway),
+        row('mongodb', floor),
+        `ratio        p50 ${p50Ratio}x, p99 ${p99Ratio}x of the direct query`,
+        `manifest apply, ${MANIFEST_DEFINITIONS} new definitions: ${applyFresh.seconds} s; the same manifest again (all unchanged): ${applyUnchanged.seconds} s`,
+      ],
+      figures: {
+        list_by_collection: {
+          definitions: DEFINITIONS_IN_COLLECTION,
+          gateway,
+          mongodb_direct: floor,
+          ratios: { p50: p50Ratio, p99: p99Ratio },
+        },
+        manifest_apply: { definitions: MANIFEST_DEFINITIONS, fresh_seconds: applyFresh.seconds, unchanged_seconds: applyUnchanged.seconds },
+      },
+    };
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * 10,000 definitions cannot exist through the API (MongoDB allows 64 indexes a
+ * collection, and the registry enforces it), so the read path is measured on
+ * records written straight into the registry's collection.
+ */
+async function seedCollection(connection: mongoose.Connection, databaseId: string, collection: string): Promise<void> {
+  const now = new Date();
+  const docs = Array.from({ length: DEFINITIONS_IN_COLLECTION }, (_, i) => {
+    const field = `field_${String(i).padStart(5, '0')}`;
+    return {
+      database_id: new Types.ObjectId(databaseId),
+      collection,
+      name: `${field}_1`,
+      name_generated: true,
+      key_signature: `${field}_1`,
+      keys: [{ field, value: 1 }],
+      options_json: '{}',
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  for (let i = 0; i < docs.length; i += 1000) await connection.collection('index_definitions').insertMany(docs.slice(i, i + 1000));
+}
+
+function manifestOf(count: number): unknown {
+  const collections: Record<string, unknown[]> = {};
+  for (let i = 0; i < count; i += 1) {
+    const collection = `c${String(Math.floor(i / 50)).padStart(3, '0')}`;
+    (collections[collection] ??= []).push({
+      name: `f${i}_1_g${i}_-1`,
+      keys: [
+        { field: `f${i}`, value: 1 },
+        { field: `g${i}`, value: -1 },
+      ],
+    });
+  }
+  return { version: 1, collections };
+}
+
+async function timed(fn: () => Promise<unknown>): Promise<{ seconds: number; result: unknown }> {
+  const started = performance.now();
+  const result = await fn();
+  return { seconds: round((performance.now() - started) / 1000), result };
+}

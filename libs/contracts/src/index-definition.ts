@@ -1,0 +1,78 @@
+import { z } from 'zod';
+
+/** Key values: the original's 1 / -1, and the special index types. "1" / "-1" as strings are accepted too. */
+export const KeyValueSchema = z.union([
+  z.literal(1),
+  z.literal(-1),
+  z.literal('1').transform(() => 1 as const),
+  z.literal('-1').transform(() => -1 as const),
+  z.enum(['text', '2dsphere', '2d', 'hashed']),
+]);
+
+export const KeyEntrySchema = z.strictObject({
+  field: z.string().min(1, { error: 'must not be empty' }).max(1024),
+  value: KeyValueSchema,
+});
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+export const CollationSchema = z.strictObject({
+  locale: z.string().min(1).max(64),
+  caseLevel: z.boolean().optional(),
+  caseFirst: z.enum(['upper', 'lower', 'off']).optional(),
+  strength: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5)]).optional(),
+  numericOrdering: z.boolean().optional(),
+  alternate: z.enum(['non-ignorable', 'shifted']).optional(),
+  maxVariable: z.enum(['punct', 'space']).optional(),
+  backwards: z.boolean().optional(),
+  normalization: z.boolean().optional(),
+});
+
+/** The original's `is_unique` and `expire_after_seconds`, and every other createIndexes option in the same style. */
+export const DefinitionOptionsSchema = z.strictObject({
+  is_unique: z.boolean().optional(),
+  expire_after_seconds: z.number().int({ error: 'must be a whole number of seconds' }).optional(),
+  sparse: z.boolean().optional(),
+  partial_filter_expression: JsonObject.optional(),
+  collation: CollationSchema.optional(),
+  hidden: z.boolean().optional(),
+  weights: z.record(z.string(), z.number()).optional(),
+  default_language: z.string().min(1).max(64).optional(),
+  language_override: z.string().min(1).max(256).optional(),
+  text_index_version: z.number().int().optional(),
+  wildcard_projection: z.record(z.string(), z.union([z.literal(0), z.literal(1)])).optional(),
+  sphere_index_version: z.number().int().optional(),
+  bits: z.number().int().optional(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
+const CollectionName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(255)
+  .refine((name) => !name.includes('$') && !name.startsWith('system.') && !name.includes('\0'), {
+    error: 'must be a valid collection name (no "$", no "system." prefix)',
+  });
+const IndexName = z.string().min(1, { error: 'must not be empty' }).max(1024);
+
+export const IndexDefinitionBody = z.strictObject({
+  name: IndexName.optional(),
+  keys: z.array(KeyEntrySchema).min(1, { error: 'must have at least one key' }).max(32, { error: 'at most 32 fields' }),
+  options: DefinitionOptionsSchema.optional(),
+});
+
+export const IndexDefinitionView = z.object({
+  id: z.string(),
+  database_id: z.string(),
+  collection: z.string(),
+  name: z.string(),
+  key_signature: z.string(),
+  keys: z.array(z.object({ field: z.string(), value: z.union([z.number(), z.string()]) })),
+  options: JsonObject,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type IndexDefinitionView = z.infer<typeof IndexDefinitionView>;
+
+export { CollectionName, IndexName };

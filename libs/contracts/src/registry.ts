@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { defineEvent, defineRpc } from './bus';
+import { CollectionName, IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
+import { liftPagination, pageOf, PageQuery } from './pagination';
+import { Streams } from './streams';
+
+/** Ids of the registry's records: MongoDB ObjectIds in hex. */
+export const RecordId = z.string().regex(/^[0-9a-f]{24}$/, { error: 'must be a 24-character hex id' });
+
+/** MongoDB database names: 1-63 characters, none of / \ . " $ * < > : | ? or spaces. */
+const DbName = z
+  .string()
+  .min(1, { error: 'must not be empty' })
+  .max(63, { error: 'must be at most 63 characters' })
+  .regex(/^[^/\\. "$*<>:|?]+$/, { error: 'must not contain / \\ . " $ * < > : | ? or spaces' });
+const TargetUri = z
+  .string()
+  .max(4096)
+  .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)' });
+
+// ---------- databases ----------
+
+export const DatabaseView = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string(),
+  /** Always redacted: `mongodb://user:****@host/...`. */
+  uri: z.string(),
+  db_name: z.string(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type DatabaseView = z.infer<typeof DatabaseView>;
+
+export const CreateDatabaseBody = z.strictObject({
+  name: z.string().trim().min(1, { error: 'must not be empty' }).max(100),
+  description: z.string().max(1000).default(''),
+  uri: TargetUri,
+  db_name: DbName,
+  /** Asks the sync-executor to import the target's existing indexes into the DR once saved. */
+  import_indexes: z.boolean().default(false),
+});
+export type CreateDatabaseBody = z.infer<typeof CreateDatabaseBody>;
+
+export const UpdateDatabaseBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).optional(),
+    description: z.string().max(1000).optional(),
+    uri: TargetUri.optional(),
+    db_name: DbName.optional(),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'give at least one field to change', path: ['name'] });
+export type UpdateDatabaseBody = z.infer<typeof UpdateDatabaseBody>;
+
+export const ListDatabasesBody = z.preprocess(liftPagination, z.strictObject(PageQuery));
+export const DatabaseIdBody = z.strictObject({ database_id: RecordId });
+
+export const DatabaseCreated = DatabaseView.extend({ import_requested: z.boolean() });
+
+export const RegistryDatabaseRpc = {
+  create: defineRpc('registry.rpc.database.create', CreateDatabaseBody, DatabaseCreated),
+  get: defineRpc('registry.rpc.database.get', z.strictObject({ id: RecordId }), DatabaseView),
+  list: defineRpc('registry.rpc.database.list', ListDatabasesBody, pageOf(DatabaseView)),
+  update: defineRpc('registry.rpc.database.update', z.strictObject({ id: RecordId, changes: UpdateDatabaseBody }), DatabaseView),
+  delete: defineRpc(
+    'registry.rpc.database.delete',
+    z.strictObject({ id: RecordId }),
+    z.object({ deleted: z.boolean(), index_definitions_deleted: z.number() }),
+  ),
+  collections: defineRpc(
+    'registry.rpc.database.collections',
+    DatabaseIdBody,
+    z.object({ database_id: z.string(), collections: z.array(z.string()) }),
+  ),
+};
+
+// ---------- index definitions ----------
+
+export const CreateIndexBody = IndexDefinitionBody.extend({ database_id: RecordId, collection: CollectionName });
+export type CreateIndexBody = z.infer<typeof CreateIndexBody>;
+
+export const UpdateIndexBody = z
+  .strictObject({
+    collection: CollectionName.optional(),
+    name: IndexName.optional(),
+    keys: IndexDefinitionBody.shape.keys.optional(),
+    options: IndexDefinitionBody.shape.options,
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'give at least one field to change', path: ['name'] });
+export type UpdateIndexBody = z.infer<typeof UpdateIndexBody>;
+
+export const ListByCollectionBody = z.preprocess(
+  liftPagination,
+  z.strictObject({ database_id: RecordId, collection: CollectionName, ...PageQuery }),
+);
+
+export const RegistryIndexRpc = {
+  create: defineRpc('registry.rpc.index.create', CreateIndexBody, IndexDefinitionView),
+  get: defineRpc('registry.rpc.index.get', z.strictObject({ id: RecordId }), IndexDefinitionView),
+  listByCollection: defineRpc('registry.rpc.index.list', ListByCollectionBody, pageOf(IndexDefinitionView)),
+  update: defineRpc('registry.rpc.index.update', z.strictObject({ id: RecordId, changes: UpdateIndexBody }), IndexDefinitionView),
+  delete: defineRpc('registry.rpc.index.delete', z.strictObject({ id: RecordId }), z.object({ deleted: z.boolean() })),
+  /** Every definition of a database (or of some of its collections): for the comparator and the executor. */
+  listByDatabase: defineRpc(
+    'registry.rpc.index.list-by-database',
+    z.strictObject({ database_id: RecordId, collections: z.array(CollectionName).optional() }),
+    z.object({ items: z.array(IndexDefinitionView) }),
+  ),
+};
+
+// ---------- manifest ----------
+
+export const ManifestIndex = IndexDefinitionBody.extend({ name: IndexName });
+
+/** A database's whole design: what teams keep in git and apply from CI. */
+export const Manifest = z.strictObject({
+  version: z.literal(1),
+  /** Informational on export; ignored on apply (the path names the database). */
+  database: z.strictObject({ name: z.string(), db_name: z.string() }).optional(),
+  collections: z.record(CollectionName, z.array(ManifestIndex).max(64, { error: 'at most 64 indexes per collection' })),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+const ManifestChange = z.object({ collection: z.string(), name: z.string() });
+export const ManifestApplyResult = z.object({
+  dry_run: z.boolean(),
+  created: z.array(ManifestChange),
+  updated: z.array(ManifestChange),
+  deleted: z.array(ManifestChange),
+  unchanged: z.array(ManifestChange),
+});
+export type ManifestApplyResult = z.infer<typeof ManifestApplyResult>;
+
+export const RegistryManifestRpc = {
+  export: defineRpc('registry.rpc.manifest.export', z.strictObject({ database_id: RecordId }), Manifest),
+  apply: defineRpc(
+    'registry.rpc.manifest.apply',
+    z.strictObject({ database_id: RecordId, manifest: Manifest, dry_run: z.boolean() }),
+    ManifestApplyResult,
+  ),
+};
+
+// ---------- events ----------
+
+const DatabaseFact = z.object({ database_id: z.string(), name: z.string(), db_name: z.string(), at: z.string() });
+const IndexFact = z.object({
+  index_id: z.string(),
+  database_id: z.string(),
+  collection: z.string(),
+  name: z.string(),
+  key_signature: z.string(),
+  at: z.string(),
+});
+
+export const RegistryEvents = {
+  databaseCreated: defineEvent('registry.evt.database.created', Streams.registryEvents.name, DatabaseFact),
+  databaseUpdated: defineEvent('registry.evt.database.updated', Streams.registryEvents.name, DatabaseFact),
+  databaseDeleted: defineEvent('registry.evt.database.deleted', Streams.registryEvents.name, DatabaseFact),
+  indexCreated: defineEvent('registry.evt.index.created', Streams.registryEvents.name, IndexFact),
+  indexUpdated: defineEvent('registry.evt.index.updated', Streams.registryEvents.name, IndexFact),
+  indexDeleted: defineEvent('registry.evt.index.deleted', Streams.registryEvents.name, IndexFact),
+};
+export type IndexFact = z.infer<typeof IndexFact>;
