@@ -8,3 +8,4 @@ export * from './health/mongo.health';
 export * from './storage';
 export * from './retry';
 export * from './own-indexes';
+export * from './paging';

@@ -11,11 +11,11 @@ import {
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { BusClient } from '@ir/messaging';
+import { containsText, findPage, type Page } from '@ir/platform';
 import { classifyTargetError, redactUri, TargetConnectionError, TargetPool, testTargetConnection } from '@ir/target-pool';
 import type { FilterQuery, Types } from 'mongoose';
 import { UriCipher } from '../crypto/uri-cipher';
-import { escapeRegex } from '../indexes/definition-view';
-import { IndexDefinitionsService, notFound, parseId, type Page } from '../indexes/index-definitions.service';
+import { IndexDefinitionsService, notFound, parseId } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
 import { DATABASE_MODEL, type DatabaseDocument, type DatabaseModel } from './database.model';
@@ -72,19 +72,10 @@ export class DatabasesService {
   async list(query: { page: number; limit: number; search?: string }): Promise<Page<DatabaseView>> {
     const filter: FilterQuery<DatabaseDocument> = {};
     if (query.search) {
-      const pattern = new RegExp(escapeRegex(query.search), 'i');
+      const pattern = containsText(query.search);
       filter.$or = [{ name: pattern }, { description: pattern }];
     }
-    const [docs, total] = await Promise.all([
-      this.databases
-        .find(filter)
-        .sort({ name_key: 1 })
-        .skip((query.page - 1) * query.limit)
-        .limit(query.limit)
-        .lean(),
-      this.databases.countDocuments(filter),
-    ]);
-    return { items: docs.map(toDatabaseView), page: query.page, limit: query.limit, total };
+    return findPage(this.databases, filter, { name_key: 1 }, query, toDatabaseView);
   }
 
   async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {

@@ -26,8 +26,3 @@ export function toIndexDefinition(
 export function optionsOf(doc: Pick<IndexDefinitionDocument, 'options_json'>): DefinitionOptions {
   return JSON.parse(doc.options_json) as DefinitionOptions;
 }
-
-/** Regex-safe literal search text. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -8,21 +8,15 @@ import {
   type UpdateIndexBody,
 } from '@ir/contracts';
 import type { IndexDefinition } from '@ir/index-core';
+import { containsText, findPage, type Page } from '@ir/platform';
 import { Types, type FilterQuery } from 'mongoose';
 import { DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
 import { RegistryEventsPublisher } from '../registry-events';
 import { assertCollectionRules, resolveDefinition, type ResolvedDefinition } from './definition-rules';
-import { escapeRegex, toDefinitionView, toIndexDefinition } from './definition-view';
+import { toDefinitionView, toIndexDefinition } from './definition-view';
 import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from './index-definition.model';
 
 const DUPLICATE_KEY = 11000;
-
-export interface Page<T> {
-  items: T[];
-  page: number;
-  limit: number;
-  total: number;
-}
 
 @Injectable()
 export class IndexDefinitionsService {
@@ -70,19 +64,10 @@ export class IndexDefinitionsService {
       collection: query.collection,
     };
     if (query.search) {
-      const pattern = new RegExp(escapeRegex(query.search), 'i');
+      const pattern = containsText(query.search);
       filter.$or = [{ name: pattern }, { 'keys.field': pattern }];
     }
-    const [docs, total] = await Promise.all([
-      this.definitions
-        .find(filter)
-        .sort({ name: 1 })
-        .skip((query.page - 1) * query.limit)
-        .limit(query.limit)
-        .lean(),
-      this.definitions.countDocuments(filter),
-    ]);
-    return { items: docs.map(toDefinitionView), page: query.page, limit: query.limit, total };
+    return findPage(this.definitions, filter, { name: 1 }, query, toDefinitionView);
   }
 
   async listByDatabase(databaseId: string, collections?: readonly string[]): Promise<IndexDefinitionView[]> {
