@@ -2,7 +2,11 @@
 // e2e-global-setup.ts) through the gateway's HTTP API only.
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
+import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
 
 export interface TokenPairBody {
@@ -141,4 +145,127 @@ export function readServiceLog(service: string): LogLine[] {
 /** Base64url-decodes one part of a JWT. */
 export function jwtPart(token: string, index: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index], 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+// ---------- registry helpers (target databases, JetStream, the services' own databases) ----------
+
+/** The private MongoDB-wire server (FerretDB) the tests also use as target database server. */
+export const targetMongoUri = (): string => requiredEnv('TEST_MONGODB_URI');
+export const testNatsUrl = (): string => requiredEnv('TEST_NATS_URL');
+
+/** `mongodb://user:password@host...` from the test server's URI. */
+export function uriWithCredentials(user: string, password: string, base = targetMongoUri()): string {
+  return base.replace(/^mongodb:\/\//, `mongodb://${encodeURIComponent(user)}:${encodeURIComponent(password)}@`);
+}
+
+/** A loopback port nothing listens on (bound, then freed). */
+export async function freedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A TCP server that accepts connections and never answers (a hung database). */
+export async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** supertest calls with the caller's bearer token and a client address of its own. */
+export function authedApi(accessToken: string) {
+  const ip = freshIp();
+  const wrap = (test: request.Test) => test.set('Authorization', `Bearer ${accessToken}`).set('X-Forwarded-For', ip);
+  return {
+    get: (path: string) => wrap(api().get(path)),
+    post: (path: string) => wrap(api().post(path)),
+    put: (path: string) => wrap(api().put(path)),
+    delete: (path: string) => wrap(api().delete(path)),
+  };
+}
+export type AuthedApi = ReturnType<typeof authedApi>;
+
+export interface DatabaseBody {
+  id: string;
+  name: string;
+  description: string;
+  uri: string;
+  db_name: string;
+  created_at: string;
+  updated_at: string;
+  import_requested?: boolean;
+}
+
+/** Registers a target database on the test server, with a database name of its own. */
+export async function createTargetDatabase(client: AuthedApi, overrides: Record<string, unknown> = {}): Promise<DatabaseBody> {
+  const res = await client
+    .post('/databases')
+    .send({ name: `db_${suffix()}`, uri: targetMongoUri(), db_name: `target_${suffix()}`, ...overrides });
+  if (res.status !== 201) throw new Error(`create database failed: ${res.status} ${res.text}`);
+  return res.body as DatabaseBody;
+}
+
+/** A driver connection to the test server (for target data and the services' own databases). */
+export function mongoClient(): Promise<MongoClient> {
+  return new MongoClient(targetMongoUri()).connect();
+}
+
+/** One service's own database: ir_e2e_<pid of the jest process that ran the global setup>_<service>. */
+export async function serviceDb(client: MongoClient, service: 'auth' | 'registry' | 'sync_executor'): Promise<Db> {
+  const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+  const wanted = [`ir_e2e_${process.pid}_${service}`, `ir_e2e_${process.ppid}_${service}`];
+  const found = databases.map((d) => d.name).filter((name) => wanted.includes(name));
+  if (found.length !== 1) throw new Error(`expected one of ${wanted.join(', ')}; found ${found.join(', ') || 'none'}`);
+  return client.db(found[0]);
+}
+
+/** A connection to the test NATS, with the JetStream manager. */
+export async function openJetStream(): Promise<{ nc: NatsConnection; jsm: JetStreamManager; close(): Promise<void> }> {
+  const nc = await connect({ servers: testNatsUrl() });
+  const jsm = await jetstreamManager(nc);
+  return { nc, jsm, close: () => nc.close() };
+}
+
+/** The stream's last sequence now: read messages after it to see only what a test caused. */
+export async function streamLastSeq(jsm: JetStreamManager, stream: string): Promise<number> {
+  return (await jsm.streams.info(stream)).state.last_seq;
+}
+
+/**
+ * Waits for a message on `subject` stored after `afterSeq` whose JSON payload
+ * satisfies `match`; undefined when none arrives in time.
+ */
+export async function findStreamMessage(
+  jsm: JetStreamManager,
+  stream: string,
+  afterSeq: number,
+  subject: string,
+  match: (payload: Record<string, unknown>) => boolean,
+  timeoutMs = 3000,
+): Promise<StoredMsg | undefined> {
+  let next = afterSeq + 1;
+  let found: StoredMsg | undefined;
+  await eventually(async () => {
+    const last = await streamLastSeq(jsm, stream);
+    for (; next <= last && !found; next++) {
+      const msg = await jsm.streams.getMessage(stream, { seq: next }).catch(() => null);
+      if (msg && msg.subject === subject && match(msg.json<Record<string, unknown>>())) found = msg;
+    }
+    return found !== undefined;
+  }, timeoutMs);
+  return found;
 }

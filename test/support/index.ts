@@ -1,3 +1,4 @@
 export * from './infra-env';
 export * from './global-infra';
 export * from './e2e-settings';
+export * from './private-nats';

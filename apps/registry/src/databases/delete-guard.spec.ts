@@ -2,6 +2,7 @@ import { DomainError, ErrorCode, SyncRpc } from '@ir/contracts';
 import { BackendAppModule } from '@ir/bootstrap';
 import { NatsBus, startBusServer } from '@ir/messaging';
 import { connectMongo, loadConfig } from '@ir/platform';
+import { startPrivateNats, type PrivateNats } from '@ir/testing';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
@@ -19,8 +20,9 @@ import { DatabasesService } from './databases.service';
  * "a sync is running") can be produced on purpose.
  */
 describe('database delete guard', () => {
-  const natsUrl = process.env.TEST_NATS_URL!;
   const mongoUri = process.env.TEST_MONGODB_URI!;
+  // A NATS of its own: on the shared one, the e2e system's real sync-executor would answer.
+  let nats: PrivateNats;
   let app: INestApplication;
   let bus: NatsBus;
   let mongo: Connection;
@@ -28,6 +30,8 @@ describe('database delete guard', () => {
   let dataDir: string;
 
   beforeAll(async () => {
+    nats = await startPrivateNats();
+    const natsUrl = nats.url;
     dataDir = mkdtempSync(join(tmpdir(), 'registry-spec-'));
     const prefix = `ir_spec_${randomUUID().slice(0, 8).replace(/-/g, '')}`;
     const config = loadConfig(RegistryConfig, { NATS_URL: natsUrl, MONGODB_URI: mongoUri, MONGODB_DB_PREFIX: prefix, DATA_DIR: dataDir });
@@ -49,6 +53,7 @@ describe('database delete guard', () => {
   afterAll(async () => {
     await mongo.dropDatabase();
     await app.close();
+    await nats.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -24,11 +24,19 @@ export function resolveDefinition(definition: IndexDefinition, fieldPrefix = '')
   return { definition: named, nameGenerated: definition.name === undefined, keySignature: keySignature(canonicalFromDefinition(named)) };
 }
 
-/** Rules across one collection's definitions (one text index, at most 64 indexes, ...). */
+/**
+ * Rules across one collection's definitions (one text index, at most 64 indexes, ...).
+ * `fieldOf(i)` is the path prefix of definition i in the request ('' for the request body itself).
+ */
 export function assertCollectionRules(definitions: readonly IndexDefinition[], fieldOf: (i: number) => string): void {
   const issues = validateCollectionDefinitions(definitions).map((issue) => ({
     ...issue,
-    field: issue.field.replace(/^\[(\d+)\]\.?/, (_m, i: string) => `${fieldOf(Number(i))}.`).replace(/\.$/, ''),
+    field: issue.field
+      .replace(/^\[(\d+)\]\.?/, (_m, i: string) => {
+        const prefix = fieldOf(Number(i));
+        return prefix ? `${prefix}.` : '';
+      })
+      .replace(/\.$/, ''),
   }));
   if (issues.length > 0) throw invalidDefinition(issues);
 }

@@ -155,7 +155,7 @@ export class IndexDefinitionsService {
     const sameKey = others.find((d) => d.key_signature === resolved.keySignature);
     if (sameKey) throw duplicate('keys', `index "${sameKey.name}" in ${collection} already has this key and identity`, sameKey);
     assertCollectionRules([...others.map(toIndexDefinition), resolved.definition as IndexDefinition], (i) =>
-      i === others.length ? 'keys' : `existing index "${others[i].name}"`,
+      i === others.length ? '' : `existing index "${others[i].name}"`,
     );
   }
 

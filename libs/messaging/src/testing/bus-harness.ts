@@ -1,36 +1,14 @@
 // Test helpers for the JetStream transport: a private nats-server per spec
 // file, small Nest apps served by `JetStreamServer`, and polling helpers.
 // Only specs import this; it is not exported from the library's index.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { StreamSpec } from '@ir/contracts';
 import { Module, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { startNats } from '../../../../tools/infra/nats';
 import { BusClient } from '../bus-client';
 import { startBusServer } from '../messaging.module';
 import { NatsBus } from '../nats-bus';
 
-export interface PrivateNats {
-  readonly url: string;
-  readonly logTail: () => string;
-  stop(): Promise<void>;
-}
-
-/** A throw-away JetStream nats-server in a temp dir, so a spec file never shares streams with another. */
-export async function startPrivateNats(prefix = 'ir-messaging-spec-'): Promise<PrivateNats> {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const nats = await startNats({ dataDir: join(dir, 'data'), logFile: join(dir, 'nats-server.log') });
-  return {
-    url: nats.url,
-    logTail: () => nats.process.logTail(),
-    stop: async () => {
-      await nats.process.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { startPrivateNats, type PrivateNats } from '@ir/testing';
 
 /** Keeps what the transport logs, so a spec can assert on it and a failure can show it. */
 export class RecordingLogger implements LoggerService {
