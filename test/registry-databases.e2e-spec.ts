@@ -294,7 +294,7 @@ describe('POST /databases/list', () => {
   it.each([
     [{ limit: 101 }, 'limit'],
     [{ page: 0 }, 'page'],
-    [{ pagination: { page: 1, limit: 500 } }, 'pagination'],
+    [{ pagination: { page: 1, limit: 500 } }, 'pagination.limit'],
   ])('refuses %j with 400', async (body, field) => {
     const res = await client.post('/databases/list').send(body);
     expectError(res, 400, 'VALIDATION_FAILED');

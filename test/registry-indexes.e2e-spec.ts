@@ -307,6 +307,21 @@ describe('GET, PUT and DELETE /indexes/:id', () => {
     expectError(await client.delete(`/indexes/${new ObjectId().toHexString()}`), 404, 'NOT_FOUND');
   });
 
+  it('accepts the whole definition back, as original clients send it, but not a move to another database', async () => {
+    const databaseId = await newDatabaseId();
+    const index = await createIndex({ database_id: databaseId, collection: 'c', keys: [{ field: 'n', value: 1 }] });
+    const same = await client
+      .put(`/indexes/${index.id}`)
+      .send({ database_id: databaseId, collection: 'c', keys: [{ field: 'n', value: -1 }] });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ database_id: databaseId, name: 'n_-1' });
+
+    const moved = await client.put(`/indexes/${index.id}`).send({ database_id: await newDatabaseId(), name: 'x' });
+    expectError(moved, 400, 'VALIDATION_FAILED');
+    expect(issuesOf(moved)).toEqual([expect.objectContaining({ field: 'database_id', rule: 'immutable' })]);
+    expect((await client.get(`/indexes/${index.id}`)).body.name).toBe('n_-1');
+  });
+
   it('a generated name follows new keys', async () => {
     const databaseId = await newDatabaseId();
     const index = await createIndex({ database_id: databaseId, collection: 'c', keys: [{ field: 'status', value: 1 }] });
@@ -388,6 +403,18 @@ describe('GET, PUT and DELETE /indexes/:id', () => {
 });
 
 describe('POST /indexes/list-by-collection', () => {
+  it('reports a bad nested pagination on its field, and refuses offsets past 10,000 records', async () => {
+    const databaseId = await newDatabaseId();
+    const nested = await client
+      .post('/indexes/list-by-collection')
+      .send({ database_id: databaseId, collection: 'c', pagination: { limit: 500 } });
+    expectError(nested, 400, 'VALIDATION_FAILED');
+    expect(issuesOf(nested).map((i) => i.field)).toEqual(['pagination.limit']);
+    const deep = await client.post('/indexes/list-by-collection').send({ database_id: databaseId, collection: 'c', page: 102, limit: 100 });
+    expectError(deep, 400, 'VALIDATION_FAILED');
+    expect(issuesOf(deep).map((i) => i.field)).toEqual(['page']);
+  });
+
   let databaseId: string;
   const names: string[] = [];
 

@@ -330,3 +330,28 @@ describe('PUT /databases/:id/manifest', () => {
     expectError(await applyManifest(new ObjectId().toHexString(), { version: 1, collections: {} }), 404, 'NOT_FOUND');
   });
 });
+
+describe('manifest apply where definitions trade keys', () => {
+  it('swaps the keys of two definitions without tripping the identity index', async () => {
+    const db = await createTargetDatabase(client);
+    await defineIndex(db.id, 'pairs', { name: 'first', keys: [{ field: 'a', value: 1 }] });
+    await defineIndex(db.id, 'pairs', { name: 'second', keys: [{ field: 'b', value: 1 }] });
+    const swapped: Manifest = {
+      version: 1,
+      collections: {
+        pairs: [
+          { name: 'first', keys: [{ field: 'b', value: 1 }] },
+          { name: 'second', keys: [{ field: 'a', value: 1 }] },
+        ],
+      },
+    };
+    const res = await client.put(`/databases/${db.id}/manifest`).send(swapped);
+    expect(res.status).toBe(200);
+    expect(res.body.updated).toEqual([
+      { collection: 'pairs', name: 'first' },
+      { collection: 'pairs', name: 'second' },
+    ]);
+    const exported = await exportManifest(db.id);
+    expect(exported.collections).toEqual(swapped.collections);
+  });
+});

@@ -1,5 +1,6 @@
 import { Streams } from '@ir/contracts';
 import { runBackendService } from '@ir/bootstrap';
+import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { RegistryConfig } from './registry.config';
 import { RegistryModule } from './registry.module';
 
@@ -7,5 +8,5 @@ void runBackendService({
   service: 'registry',
   configSchema: RegistryConfig,
   streams: [Streams.registryEvents, Streams.syncCommands],
-  features: () => [RegistryModule],
+  features: (config) => [TargetPoolModule.register(config), UriCipherModule.register(config), RegistryModule],
 });

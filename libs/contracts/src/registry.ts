@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
 import { CollectionName, IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
-import { liftPagination, pageOf, PageQuery } from './pagination';
+import { MAX_OFFSET_RULE, pageOf, PagingFields, resolvePaging, withinMaxOffset } from './pagination';
 import { Streams } from './streams';
 
 /** Ids of the registry's records: MongoDB ObjectIds in hex. */
@@ -19,6 +19,9 @@ const TargetUri = z
   .regex(/^mongodb(\+srv)?:\/\/\S+$/, { error: 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)' });
 
 // ---------- databases ----------
+
+/** A secret sealed with AES-256-GCM: nonce, tag and ciphertext in base64, and the id of the key that sealed it. */
+export const SealedSecretSchema = z.object({ key_id: z.string(), iv: z.string(), tag: z.string(), data: z.string() });
 
 export const DatabaseView = z.object({
   id: z.string(),
@@ -52,7 +55,7 @@ export const UpdateDatabaseBody = z
   .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'give at least one field to change', path: ['name'] });
 export type UpdateDatabaseBody = z.infer<typeof UpdateDatabaseBody>;
 
-export const ListDatabasesBody = z.preprocess(liftPagination, z.strictObject(PageQuery));
+export const ListDatabasesBody = z.strictObject(PagingFields).transform(resolvePaging).refine(withinMaxOffset, MAX_OFFSET_RULE);
 export const DatabaseIdBody = z.strictObject({ database_id: RecordId });
 
 export const DatabaseCreated = DatabaseView.extend({ import_requested: z.boolean() });
@@ -66,6 +69,16 @@ export const RegistryDatabaseRpc = {
     'registry.rpc.database.delete',
     z.strictObject({ id: RecordId }),
     z.object({ deleted: z.boolean(), index_definitions_deleted: z.number() }),
+  ),
+  /**
+   * Internal: a target's connection string, still sealed (AES-256-GCM), for the
+   * services that read or change its indexes and hold TARGET_ENCRYPTION_KEY
+   * (comparator, sync-executor). The gateway never routes it.
+   */
+  connection: defineRpc(
+    'registry.rpc.database.connection',
+    DatabaseIdBody,
+    z.object({ database_id: z.string(), name: z.string(), db_name: z.string(), uri_sealed: SealedSecretSchema }),
   ),
   collections: defineRpc(
     'registry.rpc.database.collections',
@@ -81,18 +94,23 @@ export type CreateIndexBody = z.infer<typeof CreateIndexBody>;
 
 export const UpdateIndexBody = z
   .strictObject({
+    /** Original clients send the whole definition; the database of a definition cannot change. */
+    database_id: RecordId.optional(),
     collection: CollectionName.optional(),
     name: IndexName.optional(),
     keys: IndexDefinitionBody.shape.keys.optional(),
     options: IndexDefinitionBody.shape.options,
   })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'give at least one field to change', path: ['name'] });
+  .refine(({ database_id: _database, ...changes }) => Object.values(changes).some((v) => v !== undefined), {
+    error: 'give at least one field to change',
+    path: ['name'],
+  });
 export type UpdateIndexBody = z.infer<typeof UpdateIndexBody>;
 
-export const ListByCollectionBody = z.preprocess(
-  liftPagination,
-  z.strictObject({ database_id: RecordId, collection: CollectionName, ...PageQuery }),
-);
+export const ListByCollectionBody = z
+  .strictObject({ database_id: RecordId, collection: CollectionName, ...PagingFields })
+  .transform(resolvePaging)
+  .refine(withinMaxOffset, MAX_OFFSET_RULE);
 
 export const RegistryIndexRpc = {
   create: defineRpc('registry.rpc.index.create', CreateIndexBody, IndexDefinitionView),

@@ -19,7 +19,11 @@ export interface ConsumerHandlerOptions {
   readonly retryDelaysMs?: readonly number[];
   /** Messages handled at once by this replica (default 1). */
   readonly concurrency?: number;
-  /** Calls `working()` at this interval while the handler runs, for handlers that outlast `ackWaitMs`. */
+  /**
+   * Calls `working()` at this interval while the handler runs (default: a third of
+   * `ackWaitMs`), so a long handler keeps its message and a dead replica's message
+   * is redelivered after `ackWaitMs`.
+   */
   readonly heartbeatMs?: number;
   /** Where a consumer created for the first time starts (default `new`). */
   readonly deliverFrom?: 'new' | 'all';

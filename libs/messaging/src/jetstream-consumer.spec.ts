@@ -280,16 +280,17 @@ describe('JetStream transport: events and durable consumers', () => {
     expect(seen).toEqual([]);
   });
 
-  it('heartbeatMs keeps a slow handler message from being redelivered past ackWaitMs', async () => {
-    // Two identical setups, one with a heartbeat and one without, so the spec proves the deadline was passed.
+  it('the default heartbeat keeps a slow handler message from being redelivered past ackWaitMs', async () => {
+    // Two identical setups, one with the default heartbeat (a third of ackWaitMs) and one whose
+    // heartbeat comes too late, so the spec proves the deadline was really passed.
     const withBeat = fixture('workqueue');
     const without = fixture('workqueue');
     const seenWith: Delivery[] = [];
     const seenWithout: Delivery[] = [];
     const slow = () => sleep(2200);
     for (const name of ['a', 'b']) {
-      await replica(withBeat, name, seenWith, { ackWaitMs: 800, heartbeatMs: 250 }, slow);
-      await replica(without, name, seenWithout, { ackWaitMs: 800 }, slow);
+      await replica(withBeat, name, seenWith, { ackWaitMs: 800 }, slow);
+      await replica(without, name, seenWithout, { ackWaitMs: 800, heartbeatMs: 5000 }, slow);
     }
     await Promise.all([publish(withBeat, [1]), publish(without, [1])]);
     await waitFor(
@@ -301,7 +302,7 @@ describe('JetStream transport: events and durable consumers', () => {
       8000,
     );
     expect(seenWith).toEqual([expect.objectContaining({ n: 1, deliveryCount: 1 })]);
-    // Without the heartbeat the other replica got it again after the ack deadline.
+    // With a late heartbeat the other replica got it again after the ack deadline.
     expect(seenWithout.length).toBeGreaterThanOrEqual(2);
     expect(seenWithout[1].deliveryCount).toBe(2);
   });

@@ -24,6 +24,10 @@ export interface JetStreamServerOptions {
 
 const tracer = trace.getTracer('index-registry/messaging');
 const DEFAULT_RETRY_DELAYS_MS = [1000, 5000, 30000];
+const DEAD_LETTER_RETRY_MS = 5000;
+
+const ackWaitOf = (extras: ConsumerHandlerExtras): number => extras.ackWaitMs ?? 30_000;
+const maxDeliverOf = (extras: ConsumerHandlerExtras): number => extras.maxDeliver ?? 5;
 
 /**
  * The Nest transport strategy on NATS: request/reply handlers subscribe with the
@@ -131,8 +135,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       stream: extras.contract.stream,
       durable: extras.durable,
       filterSubject: extras.contract.subject,
-      ackWaitMs: extras.ackWaitMs ?? 30_000,
-      maxDeliver: extras.maxDeliver ?? 5,
+      ackWaitMs: ackWaitOf(extras),
+      // One more than the handler's own limit: when a replica dies on the last attempt, the
+      // server redelivers once more and the handler, seeing the limit reached, dead-letters it.
+      maxDeliver: maxDeliverOf(extras) + 1,
       deliverFrom: extras.deliverFrom ?? 'new',
     });
     const consumer = await this.bus.js.consumers.get(extras.contract.stream, extras.durable);
@@ -152,7 +158,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
     const { otel, correlationId } = incomingContext(msg.headers);
-    const heartbeat = extras.heartbeatMs ? setInterval(() => msg.working(), extras.heartbeatMs) : undefined;
+    const heartbeat = setInterval(() => msg.working(), extras.heartbeatMs ?? Math.max(100, Math.floor(ackWaitOf(extras) / 3)));
     await this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {
       try {
         const parsed = extras.contract.payload.safeParse(decodeJson(msg.data));
@@ -172,7 +178,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const attempts = msg.info.deliveryCount;
     const reason = error instanceof Error ? error.message : String(error);
     const permanent = error instanceof PermanentFailure || error instanceof SyntaxError;
-    if (!permanent && attempts < (extras.maxDeliver ?? 5)) {
+    if (!permanent && attempts < maxDeliverOf(extras)) {
       const delays = extras.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
       const delay = delays[Math.min(attempts - 1, delays.length - 1)];
       this.options.logger.warn(
@@ -183,7 +189,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       return;
     }
     this.options.logger.error(`${extras.durable}: giving up on ${msg.subject} after ${attempts} attempt(s): ${reason}`, 'Bus');
-    await this.publisher
+    const recorded = await this.publisher
       .publish(
         BusEvents.deadLettered,
         {
@@ -198,7 +204,16 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         },
         { msgId: `${msg.info.stream}:${msg.seq}:${extras.durable}` },
       )
-      .catch((publishError: unknown) => this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus'));
+      .then(() => true)
+      .catch((publishError: unknown) => {
+        this.options.logger.error(`could not record dead letter: ${String(publishError)}`, 'Bus');
+        return false;
+      });
+    // A message is only let go once its dead letter is stored; otherwise it comes back later.
+    if (!recorded) {
+      msg.nak(DEAD_LETTER_RETRY_MS);
+      return;
+    }
     // No reason text: nats-server 2.9 only knows a bare `+TERM`, and ignores `+TERM <reason>`, so the message came back.
     msg.term();
   }

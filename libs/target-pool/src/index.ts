@@ -4,3 +4,6 @@ export * from './target-connection-error';
 export * from './target-key';
 export * from './target-pool';
 export * from './test-connection';
+export * from './target-pool.module';
+export * from './secrets/uri-cipher';
+export * from './secrets/uri-cipher.module';

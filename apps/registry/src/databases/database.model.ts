@@ -1,5 +1,5 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
-import type { SealedSecret } from '../crypto/uri-cipher';
+import type { SealedSecret } from '@ir/target-pool';
 
 /** A target database: where the real indexes live. The URI is stored sealed, and redacted for display. */
 export interface DatabaseDocument {

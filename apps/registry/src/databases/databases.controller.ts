@@ -35,6 +35,11 @@ export class DatabasesController {
     return this.databases.delete(request.id);
   }
 
+  @RpcHandler(RegistryDatabaseRpc.connection)
+  connection(request: RpcRequest<Rpc['connection']>): Promise<RpcResponse<Rpc['connection']>> {
+    return this.databases.sealedConnection(request.database_id);
+  }
+
   @RpcHandler(RegistryDatabaseRpc.collections)
   collections(request: RpcRequest<Rpc['collections']>): Promise<RpcResponse<Rpc['collections']>> {
     return this.databases.collections(request.database_id);

@@ -12,9 +12,16 @@ import {
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { BusClient } from '@ir/messaging';
 import { containsText, findPage, type Page } from '@ir/platform';
-import { classifyTargetError, redactUri, TargetConnectionError, TargetPool, testTargetConnection } from '@ir/target-pool';
+import {
+  classifyTargetError,
+  redactUri,
+  TargetConnectionError,
+  TargetPool,
+  testTargetConnection,
+  UriCipher,
+  type SealedSecret,
+} from '@ir/target-pool';
 import type { FilterQuery, Types } from 'mongoose';
-import { UriCipher } from '../crypto/uri-cipher';
 import { IndexDefinitionsService, notFound, parseId } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
@@ -142,6 +149,12 @@ export class DatabasesService {
     } catch (error) {
       throw classifyTargetError(error, target.uri).toDomainError();
     }
+  }
+
+  /** A target's connection with its URI still sealed, for the services that hold the key. */
+  async sealedConnection(id: string): Promise<{ database_id: string; name: string; db_name: string; uri_sealed: SealedSecret }> {
+    const doc = await this.find(id);
+    return { database_id: doc._id.toHexString(), name: doc.name, db_name: doc.db_name, uri_sealed: doc.uri_sealed };
   }
 
   /** The decrypted connection of a target, for the registry's own calls. */

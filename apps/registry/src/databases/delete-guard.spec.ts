@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
+import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { RegistryConfig } from '../registry.config';
 import { RegistryModule } from '../registry.module';
 import { DatabasesService } from './databases.service';
@@ -38,7 +39,14 @@ describe('database delete guard', () => {
     bus = await NatsBus.connect({ servers: natsUrl, name: 'registry-spec' });
     mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
     app = await NestFactory.create(
-      BackendAppModule.register({ service: 'registry', bus, busTimeoutMs: 5000, mongo, config, features: [RegistryModule] }),
+      BackendAppModule.register({
+        service: 'registry',
+        bus,
+        busTimeoutMs: 5000,
+        mongo,
+        config,
+        features: [TargetPoolModule.register(config), UriCipherModule.register(config), RegistryModule],
+      }),
       { logger: false, abortOnError: false },
     );
     await startBusServer(app, bus, {

@@ -79,6 +79,12 @@ export class IndexDefinitionsService {
 
   async update(id: string, changes: UpdateIndexBody): Promise<IndexDefinitionView> {
     const current = await this.find(id);
+    if (changes.database_id !== undefined && changes.database_id !== current.database_id.toHexString()) {
+      const message = 'a definition cannot move to another database; create it there instead';
+      throw new DomainError(ErrorCode.validation, `invalid request body: database_id: ${message}`, [
+        { field: 'database_id', rule: 'immutable', message },
+      ]);
+    }
     const keys = changes.keys ?? current.keys;
     const keepGeneratedName = changes.name === undefined && current.name_generated;
     const resolved = resolveDefinition({

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { RegistryEvents, type FieldIssue, type Manifest, type ManifestApplyResult } from '@ir/contracts';
+import { DomainError, ErrorCode, RegistryEvents, type FieldIssue, type Manifest, type ManifestApplyResult } from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
 import { Types, type AnyBulkWriteOperation } from 'mongoose';
 import { DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
@@ -15,6 +15,7 @@ interface Planned {
 }
 
 const EVENT_BATCH = 100;
+const DUPLICATE_KEY = 11000;
 
 /**
  * A database's definitions as one document (the manifest) and back. Applying
@@ -111,16 +112,25 @@ export class ManifestService {
     });
 
     if (deleted.length > 0) await this.definitions.deleteMany({ _id: { $in: deleted.map((d) => d._id) } });
-    const updateOps: AnyBulkWriteOperation<IndexDefinitionDocument>[] = planned
+    const updated = planned
       .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({
-        updateOne: { filter: { _id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id }, update: { $set: fields(p) } },
+      .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
+    if (updated.length > 0) {
+      // Updated definitions may trade identities (A takes B's key and B takes A's): park each
+      // on a placeholder signature first, so no intermediate state breaks the unique index.
+      const park: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id }) => ({
+        updateOne: { filter: { _id: id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
       }));
-    if (updateOps.length > 0) await this.definitions.bulkWrite(updateOps, { ordered: true });
+      const write: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id, fields: set }) => ({
+        updateOne: { filter: { _id: id }, update: { $set: set } },
+      }));
+      await this.definitions.bulkWrite(park, { ordered: false }).catch(rethrowConcurrentApply);
+      await this.definitions.bulkWrite(write, { ordered: true }).catch(rethrowConcurrentApply);
+    }
     const created = planned
       .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
       .map((p) => ({ _id: new Types.ObjectId(), database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
-    if (created.length > 0) await this.definitions.insertMany(created, { ordered: true });
+    if (created.length > 0) await this.definitions.insertMany(created, { ordered: true }).catch(rethrowConcurrentApply);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
@@ -131,6 +141,17 @@ export class ManifestService {
       await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, doc, now)));
     }
   }
+}
+
+/** The unique indexes only trip here when another change to the same definitions ran at the same time. */
+function rethrowConcurrentApply(error: unknown): never {
+  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+    throw new DomainError(
+      ErrorCode.conflict,
+      "another change to this database's definitions ran at the same time; apply the manifest again",
+    );
+  }
+  throw error;
 }
 
 function diff(existing: IndexDefinitionDocument[], planned: Planned[], dryRun: boolean): ManifestApplyResult {

@@ -34,11 +34,14 @@ describe('JSON logs', () => {
     const { logger, lines } = capture();
     const json = new JsonLogger(logger);
     json.warn('cannot reach mongodb://root:hunter2@db:27017/x', 'Ctx');
-    json.log({ message: 'connecting', uri: 'mongodb://root:hunter2@db/x', password: 'hunter2' }, 'Ctx');
+    json.log(
+      { message: 'connecting', uri: 'mongodb://root:hunter2@db/x', password: 'hunter2', target: { uris: ['mongodb://a:hunter2@h/'] } },
+      'Ctx',
+    );
     const text = JSON.stringify(lines());
     expect(text).not.toContain('hunter2');
     expect(lines()[0].message).toBe('cannot reach mongodb://root:****@db:27017/x');
-    expect(lines()[1]).toMatchObject({ uri: 'mongodb://root:****@db/x', password: '****' });
+    expect(lines()[1]).toMatchObject({ uri: 'mongodb://root:****@db/x', password: '****', target: { uris: ['mongodb://a:****@h/'] } });
   });
 
   it('logs an error with its stack as a field, not as free text', () => {

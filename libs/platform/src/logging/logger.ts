@@ -19,7 +19,7 @@ export function createRootLogger(service: string, level: Level, destination: pin
       messageKey: 'message',
       formatters: {
         level: (label) => ({ level: label }),
-        log: (fields) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? redactSecrets(v) : v])),
+        log: (fields) => redactFields(fields, 0) as Record<string, unknown>,
       },
       redact: { paths: ['password', '*.password', 'refresh_token', '*.refresh_token', 'authorization', '*.authorization'], censor: '****' },
       mixin() {
@@ -37,6 +37,14 @@ export function createRootLogger(service: string, level: Level, destination: pin
     },
     destination,
   );
+}
+
+/** Connection-string passwords hidden in every string of a log object, a few levels deep. */
+function redactFields(value: unknown, depth: number): unknown {
+  if (typeof value === 'string') return redactSecrets(value);
+  if (depth > 4 || value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item) => redactFields(item, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactFields(v, depth + 1)]));
 }
 
 /** Nest's logger interface over pino, so framework messages are JSON lines too. */

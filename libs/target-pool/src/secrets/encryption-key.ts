@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 /**
@@ -8,18 +8,23 @@ import { dirname, join } from 'node:path';
  */
 export async function loadEncryptionKey(configured: string | undefined, dataDir: string): Promise<{ key: Buffer; generatedAt?: string }> {
   if (configured) return { key: Buffer.from(configured, 'base64') };
-  const path = join(dataDir, 'keys', 'registry-encryption.key');
+  const path = join(dataDir, 'keys', 'target-encryption.key');
   try {
     return { key: Buffer.from((await readFile(path, 'utf8')).trim(), 'base64'), generatedAt: path };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   await mkdir(dirname(path), { recursive: true });
+  // Written whole under a temporary name, then linked into place: a replica that
+  // loses the race (EEXIST) reads the winner's complete file, never a partial one.
+  const temporary = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, randomBytes(32).toString('base64'), { mode: 0o600 });
   try {
-    await writeFile(path, randomBytes(32).toString('base64'), { flag: 'wx', mode: 0o600 });
+    await link(temporary, path);
   } catch (error) {
-    // Another replica created it first; read theirs.
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    await unlink(temporary);
   }
   return { key: Buffer.from((await readFile(path, 'utf8')).trim(), 'base64'), generatedAt: path };
 }
