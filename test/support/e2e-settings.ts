@@ -6,4 +6,7 @@ export const E2E_SERVICE_ENV: Record<string, string> = {
   BODY_LIMIT: '1mb',
   // Short, so the tests of unreachable and silent targets finish quickly.
   TARGET_CONNECT_TIMEOUT: '2s',
+  // Registry changes re-compare their database quickly, so tests can wait for drift events.
+  DRIFT_CHANGE_DEBOUNCE: '1s',
+  DRIFT_SCAN_POLL: '500ms',
 };

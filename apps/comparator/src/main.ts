@@ -1,4 +1,12 @@
-import { BackendConfig, runBackendService } from '@ir/bootstrap';
+import { Streams } from '@ir/contracts';
+import { runBackendService } from '@ir/bootstrap';
+import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
+import { ComparatorConfig } from './comparator.config';
+import { ComparatorModule } from './comparator.module';
 
-// The comparator's features (compare, plans, scripts, drift events) arrive in the comparator issue.
-void runBackendService({ service: 'comparator', configSchema: BackendConfig, streams: [], features: () => [] });
+void runBackendService({
+  service: 'comparator',
+  configSchema: ComparatorConfig,
+  streams: [Streams.driftEvents, Streams.registryEvents],
+  features: (config) => [TargetPoolModule.register(config), UriCipherModule.register(config), ComparatorModule],
+});

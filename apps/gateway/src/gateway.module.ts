@@ -11,6 +11,7 @@ import type { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { DatabasesController } from './databases/databases.controller';
 import { ManifestController } from './databases/manifest.controller';
+import { DriftController } from './drift/drift.controller';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
@@ -28,7 +29,7 @@ export class GatewayModule {
           throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }],
         }),
       ],
-      controllers: [AuthController, DatabasesController, ManifestController, IndexesController, HealthController],
+      controllers: [AuthController, DatabasesController, ManifestController, DriftController, IndexesController, HealthController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

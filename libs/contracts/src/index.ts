@@ -9,3 +9,4 @@ export * from './pagination';
 export * from './index-definition';
 export * from './registry';
 export * from './sync';
+export * from './drift';

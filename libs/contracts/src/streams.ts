@@ -34,6 +34,13 @@ export const Streams = {
     maxAgeSeconds: 7 * DAY,
     duplicateWindowSeconds: 120,
   },
+  driftEvents: {
+    name: 'DRIFT_EVENTS',
+    subjects: ['drift.evt.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    duplicateWindowSeconds: 120,
+  },
   /** Work for the sync-executors: each command is taken by exactly one replica. */
   syncCommands: {
     name: 'SYNC_COMMANDS',

@@ -10,3 +10,9 @@ export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } f
 export { collationDefaults, BASE_COLLATION_DEFAULTS, type CollationSettings } from './collation';
 export { stableStringify, orderedStringify, fnv1a64 } from './stable-json';
 export { asNumber } from './numbers';
+export { diffCollection, desiredIndexOf, realIndexOf } from './diff';
+export type { CollectionDiff, DesiredIndex, RealIndex, MatchedIndex, DifferentIndex } from './diff';
+export { planCollection, buildPlan } from './plan';
+export { TEMPORARY_SUFFIX } from './plan-rebuild';
+export type { OperationKind, PlanOperation, PlanOptions, Plan, IndexChanges } from './plan-types';
+export { renderScript, renderCreateAllScript, renderDropScript, type ScriptInput } from './script';

@@ -1,0 +1,20 @@
+import { BackendConfig } from '@ir/bootstrap';
+import { env } from '@ir/platform';
+import { TargetConfig, TargetSecretConfig } from '@ir/target-pool';
+import { z } from 'zod';
+
+export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
+  .extend(TargetSecretConfig.shape)
+  .extend({
+    /** Collections of one target read at once. */
+    COMPARE_CONCURRENCY: env.positiveInt(8),
+    /** A redundant index unused for this many days is flagged as a safe drop candidate. */
+    UNUSED_INDEX_DAYS: env.positiveInt(30),
+    /** How often each database is compared on schedule (each scan is jittered by up to 10%). */
+    DRIFT_SCAN_INTERVAL: env.duration('10m'),
+    /** Wait after a registry change before re-comparing, so a burst of changes costs one compare. */
+    DRIFT_CHANGE_DEBOUNCE: env.duration('5s'),
+    /** How often a replica looks for scans that are due. */
+    DRIFT_SCAN_POLL: env.duration('2s'),
+  });
+export type ComparatorConfig = z.output<typeof ComparatorConfig>;

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, type CollectionComparison, type CompareResult, type IndexDefinitionView } from '@ir/contracts';
+import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { diffCollection, type DefinitionOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
+import { classifyTargetError, TargetPool } from '@ir/target-pool';
+import { BSON, type Db } from 'mongodb';
+import type { ComparatorConfig } from '../comparator.config';
+import { DriftTracker } from '../drift/drift-tracker.service';
+import { RegistryClient, type TargetConnection } from '../targets/registry-client';
+import { TargetReader } from '../targets/target-reader';
+import { mapBounded } from './bounded';
+import { failedComparison, toComparison, totalsOf } from './comparison-view';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface LiveComparison {
+  readonly result: CompareResult;
+  readonly target: TargetConnection;
+  /** Each compared collection's diff, for plans and scripts; failed collections are absent. */
+  readonly diffs: ReturnType<typeof diffCollection>[];
+}
+
+/** Compares the DR with a target's real indexes, live or from an offline snapshot, and records the drift. */
+@Injectable()
+export class CompareService {
+  constructor(
+    private readonly registry: RegistryClient,
+    private readonly pool: TargetPool,
+    private readonly reader: TargetReader,
+    private readonly drift: DriftTracker,
+    @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
+  ) {}
+
+  /** Every collection that has DR definitions (or the given ones), read in parallel with a bound. */
+  async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
+    const [target, definitions] = await Promise.all([
+      this.registry.connection(databaseId),
+      this.registry.definitions(databaseId, collections),
+    ]);
+    const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
+    names.sort();
+    const db = await this.open(target);
+    const policy = { unusedSince: new Date(Date.now() - this.config.UNUSED_INDEX_DAYS * DAY_MS) };
+    let usageUnsupported: string | undefined;
+    const diffs: LiveComparison['diffs'] = [];
+    const comparisons = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<CollectionComparison> => {
+      try {
+        const read = await this.reader.read(db, name);
+        usageUnsupported ??= read.usageUnsupported;
+        const diff = diffCollection(name, desiredOf(definitions, name), read.entries);
+        diffs.push(diff);
+        return toComparison(diff, read, policy);
+      } catch (error) {
+        const failure = classifyTargetError(error, target.uri);
+        return failedComparison(name, failure.kind, failure.message);
+      }
+    });
+    const result = this.result(
+      target,
+      'live',
+      comparisons,
+      usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
+    );
+    await this.drift.record(result, collections ? 'merge' : 'replace');
+    return { result, target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+  }
+
+  /** The same comparison over indexes that a person exported with mongosh (Extended JSON), for unreachable databases. */
+  async compareSnapshot(
+    databaseId: string,
+    snapshot: readonly { name: string; indexes: Record<string, unknown>[] }[],
+  ): Promise<CompareResult> {
+    const names = snapshot.map((c) => c.name);
+    const [target, definitions] = await Promise.all([this.registry.connection(databaseId), this.registry.definitions(databaseId, names)]);
+    const comparisons = snapshot.map((collection): CollectionComparison => {
+      const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${collection.name}.indexes.${i}`));
+      const diff = diffCollection(collection.name, desiredOf(definitions, collection.name), entries);
+      return toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) });
+    });
+    const result = this.result(target, 'snapshot', comparisons, {
+      supported: false,
+      reason: 'an offline snapshot has no usage statistics',
+    });
+    await this.drift.record(result, 'merge');
+    return result;
+  }
+
+  private result(
+    target: TargetConnection,
+    source: CompareResult['source'],
+    collections: CollectionComparison[],
+    usage: CompareResult['usage'],
+  ): CompareResult {
+    return {
+      database_id: target.databaseId,
+      db_name: target.dbName,
+      source,
+      compared_at: new Date().toISOString(),
+      usage,
+      totals: totalsOf(collections),
+      collections,
+    };
+  }
+
+  /** Connecting is where an unreachable or silent target shows: a 502 or 504 for the whole request. */
+  private async open(target: TargetConnection): Promise<Db> {
+    try {
+      return await this.pool.db({ uri: target.uri, dbName: target.dbName });
+    } catch (error) {
+      throw classifyTargetError(error, target.uri).toDomainError();
+    }
+  }
+}
+
+function desiredOf(definitions: readonly IndexDefinitionView[], collection: string): IndexDefinition[] {
+  return definitions
+    .filter((d) => d.collection === collection)
+    .map((d) => ({ name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions }));
+}
+
+function parseEntry(index: Record<string, unknown>, field: string): ListIndexesEntry {
+  const entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
+  if (typeof entry.name !== 'string' || typeof entry.key !== 'object' || entry.key === null) {
+    const message = 'each index needs a "name" and a "key", as getIndexes() prints them';
+    throw new DomainError(ErrorCode.validation, `invalid snapshot: ${field}: ${message}`, [{ field, rule: 'list_indexes_entry', message }]);
+  }
+  return entry as ListIndexesEntry;
+}

@@ -1,0 +1,80 @@
+import type { CollectionComparison, DriftTotals } from '@ir/contracts';
+import { toMongoIndexSpec, type CanonicalIndex, type CollectionDiff, type DesiredIndex, type RealIndex } from '@ir/index-core';
+import { BSON } from 'mongodb';
+import type { CollectionIndexes, IndexUsage } from '../targets/target-reader';
+
+type Forms = CollectionComparison['missing'][number];
+type RealView = CollectionComparison['redundant'][number];
+
+export interface UsagePolicy {
+  /** A redundant index unused since before this instant is a safe drop candidate. */
+  readonly unusedSince: Date;
+}
+
+/** A collection's diff in the API's shape: each index in canonical and MongoDB form, real ones with usage. */
+export function toComparison(diff: CollectionDiff, read: CollectionIndexes, policy: UsagePolicy): CollectionComparison {
+  const real = (index: RealIndex, redundant: boolean): RealView => {
+    const usage = read.usage?.get(index.canonical.name);
+    return {
+      ...forms(index.canonical, BSON.EJSON.serialize(index.entry, { relaxed: true }) as Record<string, unknown>),
+      ...(usage ? { usage: usageView(usage) } : {}),
+      ...(redundant && read.usage ? { safe_drop_candidate: isUnused(usage, policy) } : {}),
+    };
+  };
+  const desired = (index: DesiredIndex): Forms =>
+    forms(index.canonical, toMongoIndexSpec(index.definition) as unknown as Record<string, unknown>);
+  return {
+    collection: diff.collection,
+    status: 'ok',
+    collection_exists: read.exists,
+    missing: diff.missing.map(desired),
+    matched: diff.matched.map((m) => ({ desired: desired(m.desired), real: real(m.real, false), name_differs: m.nameDiffers })),
+    redundant: diff.redundant.map((r) => real(r, true)),
+    different: diff.different.map((d) => ({
+      desired: desired(d.desired),
+      real: real(d.real, false),
+      matched_by: d.matchedBy,
+      differences: [...d.differences],
+    })),
+  };
+}
+
+export function failedComparison(collection: string, code: string, message: string): CollectionComparison {
+  return {
+    collection,
+    status: 'failed',
+    error: { code, message },
+    collection_exists: true,
+    missing: [],
+    matched: [],
+    redundant: [],
+    different: [],
+  };
+}
+
+export function totalsOf(collections: readonly CollectionComparison[]): DriftTotals {
+  return {
+    collections: collections.length,
+    failed_collections: collections.filter((c) => c.status === 'failed').length,
+    missing: sum(collections, (c) => c.missing.length),
+    matched: sum(collections, (c) => c.matched.length),
+    redundant: sum(collections, (c) => c.redundant.length),
+    different: sum(collections, (c) => c.different.length),
+  };
+}
+
+function forms(canonical: CanonicalIndex, mongodb: Record<string, unknown>): Forms {
+  return { name: canonical.name, canonical: { ...canonical }, mongodb };
+}
+
+function usageView(usage: IndexUsage): { ops: number; since: string | null } {
+  return { ops: usage.ops, since: usage.since?.toISOString() ?? null };
+}
+
+function isUnused(usage: IndexUsage | undefined, policy: UsagePolicy): boolean {
+  return usage !== undefined && usage.ops === 0 && usage.since !== null && usage.since <= policy.unusedSince;
+}
+
+function sum<T>(items: readonly T[], count: (item: T) => number): number {
+  return items.reduce((total, item) => total + count(item), 0);
+}

@@ -1,0 +1,36 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * The latest comparison of one database: per collection, merged from every
+ * compare (a compare of some collections replaces just those). The result is
+ * kept as JSON text because it holds MongoDB forms with `$` operators and dotted keys.
+ */
+export interface DriftSnapshotDocument {
+  /** The registry's database id. */
+  _id: string;
+  /** Optimistic concurrency: two compares of one database merge, they do not overwrite each other. */
+  version: number;
+  compared_at: Date;
+  result_json: string;
+  drift: boolean;
+  fingerprint: string;
+}
+
+const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    compared_at: { type: Date, required: true },
+    result_json: { type: String, required: true },
+    drift: { type: Boolean, required: true },
+    fingerprint: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'drift_snapshots' },
+);
+
+export type DriftSnapshotModel = Model<DriftSnapshotDocument>;
+export const DRIFT_SNAPSHOT_MODEL = 'DriftSnapshot';
+
+export function driftSnapshotModel(connection: Connection): DriftSnapshotModel {
+  return connection.model<DriftSnapshotDocument>(DRIFT_SNAPSHOT_MODEL, DriftSnapshotSchema);
+}

@@ -1,0 +1,33 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+
+/**
+ * When each database is next compared, and which replica holds it now. A
+ * replica claims a due lease atomically, so with N replicas each database is
+ * still compared once per interval.
+ */
+export interface ScanLeaseDocument {
+  /** The registry's database id. */
+  _id: string;
+  next_scan_at: Date;
+  /** A claim expires, so a replica that died mid-scan does not hold the database forever. */
+  claimed_until: Date | null;
+  claimed_by: string | null;
+}
+
+const ScanLeaseSchema = new Schema<ScanLeaseDocument>(
+  {
+    _id: { type: String, required: true },
+    next_scan_at: { type: Date, required: true },
+    claimed_until: { type: Date, default: null },
+    claimed_by: { type: String, default: null },
+  },
+  { versionKey: false, collection: 'scan_leases' },
+);
+ScanLeaseSchema.index({ next_scan_at: 1 }, { name: 'due' });
+
+export type ScanLeaseModel = Model<ScanLeaseDocument>;
+export const SCAN_LEASE_MODEL = 'ScanLease';
+
+export function scanLeaseModel(connection: Connection): ScanLeaseModel {
+  return connection.model<ScanLeaseDocument>(SCAN_LEASE_MODEL, ScanLeaseSchema);
+}

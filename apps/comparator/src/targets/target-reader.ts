@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import type { ListIndexesEntry } from '@ir/index-core';
+import type { Db } from 'mongodb';
+
+const NAMESPACE_NOT_FOUND = 26;
+
+export interface IndexUsage {
+  readonly ops: number;
+  readonly since: Date | null;
+}
+
+export interface CollectionIndexes {
+  readonly exists: boolean;
+  readonly entries: ListIndexesEntry[];
+  /** Per index name; absent when the server cannot say (then `usageUnsupported` tells why). */
+  readonly usage?: ReadonlyMap<string, IndexUsage>;
+  readonly usageUnsupported?: string;
+}
+
+/** Reads a target collection's indexes and, where the server supports `$indexStats`, their usage. */
+@Injectable()
+export class TargetReader {
+  async read(db: Db, collection: string): Promise<CollectionIndexes> {
+    let entries: ListIndexesEntry[];
+    try {
+      entries = (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
+    } catch (error) {
+      if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return { exists: false, entries: [] };
+      throw error;
+    }
+    try {
+      return { exists: true, entries, usage: await this.usage(db, collection) };
+    } catch (error) {
+      return { exists: true, entries, usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` };
+    }
+  }
+
+  /** Accesses summed over every host that reports the index (replica set members, shards); the earliest `since`. */
+  private async usage(db: Db, collection: string): Promise<Map<string, IndexUsage>> {
+    const stats = await db
+      .collection(collection)
+      .aggregate<{ name: string; accesses?: { ops?: unknown; since?: Date } }>([{ $indexStats: {} }])
+      .toArray();
+    const usage = new Map<string, IndexUsage>();
+    for (const stat of stats) {
+      const previous = usage.get(stat.name);
+      const ops = Number(stat.accesses?.ops ?? 0) + (previous?.ops ?? 0);
+      const since =
+        [previous?.since, stat.accesses?.since].filter((d): d is Date => d instanceof Date).sort((a, b) => a.getTime() - b.getTime())[0] ??
+        null;
+      usage.set(stat.name, { ops, since });
+    }
+    return usage;
+  }
+}

@@ -1,0 +1,99 @@
+import { Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ComparatorRpc,
+  CompareByCollectionsBody,
+  CompareByDatabaseBody,
+  CompareResult,
+  CompareSnapshotBody,
+  DriftSnapshot,
+  GenerateScriptBody,
+  PlanBody,
+  PlanResult,
+  RecordId,
+  ScriptResult,
+} from '@ir/contracts';
+import { BusClient } from '@ir/messaging';
+import type { Response } from 'express';
+import type { z } from 'zod';
+import type { GatewayConfig } from '../gateway.config';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
+
+const JAVASCRIPT = /application\/javascript|text\/javascript/;
+
+/** Drift, plans and scripts (the comparator), under the original contract's /indexes paths. */
+@ApiTags('drift')
+@ApiBearerAuth()
+@Controller()
+export class DriftController {
+  private readonly targetCall: { timeoutMs: number };
+
+  constructor(
+    private readonly bus: BusClient,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.targetCall = { timeoutMs: config.TARGET_REQUEST_TIMEOUT };
+  }
+
+  @Post('indexes/compare-by-collections')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Compare the DR with the real indexes of some collections: missing, matched, redundant, different' })
+  @ApiZodBody(CompareByCollectionsBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  compareCollections(@ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>) {
+    return this.bus.request(ComparatorRpc.compareCollections, body, this.targetCall);
+  }
+
+  @Post('indexes/compare-by-database')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Compare every collection that has DR definitions' })
+  @ApiZodBody(CompareByDatabaseBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  compareDatabase(@ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>) {
+    return this.bus.request(ComparatorRpc.compareDatabase, body, this.targetCall);
+  }
+
+  @Post('indexes/compare-snapshot')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Compare the DR with indexes exported by mongosh's getIndexes() (Extended JSON), offline" })
+  @ApiZodBody(CompareSnapshotBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  compareSnapshot(@ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>) {
+    return this.bus.request(ComparatorRpc.compareSnapshot, body);
+  }
+
+  @Post('indexes/plan')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The ordered operations that would bring the target to the DR, each with its reason' })
+  @ApiZodBody(PlanBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(PlanResult) })
+  plan(@ValidBody(PlanBody) body: z.output<typeof PlanBody>) {
+    return this.bus.request(ComparatorRpc.plan, body, this.targetCall);
+  }
+
+  @Post('indexes/generate-script')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A mongosh script (JSON, or the script itself with Accept: application/javascript)' })
+  @ApiZodBody(GenerateScriptBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(ScriptResult) })
+  async script(
+    @ValidBody(GenerateScriptBody) body: z.output<typeof GenerateScriptBody>,
+    @Headers('accept') accept: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const result = await this.bus.request(ComparatorRpc.script, body, this.targetCall);
+    if (accept && JAVASCRIPT.test(accept)) {
+      res.type('application/javascript').attachment(`indexes-${result.db_name}-${result.mode}.js`).send(result.script);
+    } else {
+      res.json(result);
+    }
+  }
+
+  @Get('databases/:id/drift')
+  @ApiOperation({ summary: 'The latest comparison of the database (404 before the first)' })
+  @ApiOkResponse({ schema: jsonSchemaOf(DriftSnapshot) })
+  latest(@ValidParam('id', RecordId) id: string) {
+    return this.bus.request(ComparatorRpc.latestDrift, { database_id: id });
+  }
+}

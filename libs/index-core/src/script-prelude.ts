@@ -1,0 +1,195 @@
+/**
+ * The helpers every generated script starts with, as mongosh JavaScript
+ * (ES2019, no TypeScript). They make each operation idempotent: a create
+ * is skipped when the index is there, a drop or collMod when it is not, and
+ * a step of a rebuild when the rebuild is already done (`doneWhen`). An
+ * error from the server is not caught: the script stops there, before any
+ * later drop, and a second run resumes thanks to the guards.
+ *
+ * `irMatches` is a safety net, not the comparator: it checks what a spec
+ * gives against what listIndexes returns, ignoring what the server fills in
+ * (collation defaults, text weights of 1, index versions).
+ */
+export const SCRIPT_PRELUDE = String.raw`const summary = { created: 0, dropped: 0, modified: 0, hidden: 0, skipped: 0, warnings: 0 };
+
+function irNum(v) {
+  if (v !== null && typeof v === 'object' && typeof v.toNumber === 'function') return v.toNumber();
+  return Number(v);
+}
+
+function irEqual(a, b) {
+  if (a === undefined || b === undefined) return a === b;
+  return JSON.stringify(EJSON.serialize({ v: a })) === JSON.stringify(EJSON.serialize({ v: b }));
+}
+
+function irIndexes(collection) {
+  try {
+    // Assigned before returning: mongosh awaits a shell call here, whereas a returned one would reject outside the try.
+    const list = target.getCollection(collection).getIndexes();
+    return list;
+  } catch (e) {
+    // listIndexes on a collection that does not exist: NamespaceNotFound (26).
+    if (e && (e.code === 26 || e.codeName === 'NamespaceNotFound')) return [];
+    throw e;
+  }
+}
+
+function irFind(collection, name) {
+  return irIndexes(collection).find(function (ix) { return ix.name === name; });
+}
+
+// A key in one comparable form: text fields (key 'text', or the server's _fts/_ftsx) become one '$text' entry.
+function irKeyForm(key) {
+  const out = [];
+  let text = false;
+  Object.keys(key).forEach(function (field) {
+    const v = key[field];
+    if (field === '_fts' || field === '_ftsx' || v === 'text') {
+      if (!text) out.push('$text');
+      text = true;
+      return;
+    }
+    out.push(field + ':' + (typeof v === 'string' ? v : irNum(v) < 0 ? '-1' : '1'));
+  });
+  return JSON.stringify(out);
+}
+
+function irTextFields(ix) {
+  const fields = Object.keys(ix.weights || {});
+  Object.keys(ix.key).forEach(function (field) {
+    if (ix.key[field] === 'text' && field !== '_fts' && fields.indexOf(field) < 0) fields.push(field);
+  });
+  return JSON.stringify(fields.sort());
+}
+
+function irSameKey(existing, spec) {
+  return irKeyForm(existing.key) === irKeyForm(spec.key) && irTextFields(existing) === irTextFields(spec);
+}
+
+function irMatches(existing, spec) {
+  if (!irSameKey(existing, spec)) return false;
+  const idIndex = irKeyForm(existing.key) === '["_id:1"]';
+  const flags = ['unique', 'sparse', 'hidden'];
+  for (let i = 0; i < flags.length; i++) {
+    if (idIndex && flags[i] === 'unique') continue;
+    if (Boolean(existing[flags[i]]) !== Boolean(spec[flags[i]])) return false;
+  }
+  if ((existing.expireAfterSeconds === undefined) !== (spec.expireAfterSeconds === undefined)) return false;
+  if (spec.expireAfterSeconds !== undefined && irNum(existing.expireAfterSeconds) !== irNum(spec.expireAfterSeconds)) return false;
+  if (!irEqual(existing.partialFilterExpression, spec.partialFilterExpression)) return false;
+  const projection = function (p) {
+    if (!p) return undefined;
+    const out = {};
+    Object.keys(p).forEach(function (k) { out[k] = p[k] && p[k] !== '0' && irNum(p[k]) !== 0 ? 1 : 0; });
+    return out;
+  };
+  if (!irEqual(projection(existing.wildcardProjection), projection(spec.wildcardProjection))) return false;
+  const collation = existing.collation && existing.collation.locale !== 'simple' ? existing.collation : undefined;
+  const wanted = spec.collation && spec.collation.locale !== 'simple' ? spec.collation : undefined;
+  if (Boolean(collation) !== Boolean(wanted)) return false;
+  if (wanted) {
+    const fields = Object.keys(wanted);
+    for (let i = 0; i < fields.length; i++) {
+      if (!irEqual(collation[fields[i]], wanted[fields[i]])) return false;
+    }
+  }
+  const textFields = JSON.parse(irTextFields(spec));
+  for (let i = 0; i < textFields.length; i++) {
+    const given = spec.weights && spec.weights[textFields[i]] !== undefined ? irNum(spec.weights[textFields[i]]) : 1;
+    if (irNum((existing.weights || {})[textFields[i]]) !== given) return false;
+  }
+  const defaults = { default_language: 'english', language_override: 'language' };
+  const named = ['default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max'];
+  for (let i = 0; i < named.length; i++) {
+    const field = named[i];
+    const given = spec[field] !== undefined ? spec[field] : defaults[field];
+    if (given !== undefined && existing[field] !== undefined && String(existing[field]) !== String(given)) return false;
+  }
+  return true;
+}
+
+function irDone(collection, doneWhen) {
+  if (!doneWhen) return false;
+  const done = irFind(collection, doneWhen.name);
+  return Boolean(done) && irMatches(done, doneWhen);
+}
+
+function irCreate(collection, key, options, doneWhen) {
+  const label = collection + '.' + options.name;
+  if (irDone(collection, doneWhen)) {
+    print('skipped ' + label + ' (' + doneWhen.name + ' is already rebuilt)');
+    summary.skipped++;
+    return;
+  }
+  const existing = irFind(collection, options.name);
+  if (existing) {
+    const spec = Object.assign({ key: key }, options);
+    if (irMatches(existing, spec)) {
+      print('skipped ' + label + ' (already exists)');
+      summary.skipped++;
+    } else if (irSameKey(existing, spec)) {
+      print('WARNING: ' + label + ' exists with other options; skipped');
+      summary.warnings++;
+    } else {
+      print('WARNING: ' + label + ' exists with a different key ' + JSON.stringify(EJSON.serialize(existing.key)) + '; skipped');
+      summary.warnings++;
+    }
+    return;
+  }
+  target.getCollection(collection).createIndex(key, options);
+  print('created ' + label);
+  summary.created++;
+}
+
+function irDrop(collection, name, doneWhen) {
+  const label = collection + '.' + name;
+  if (name === '_id_') {
+    print('WARNING: ' + label + ' is never dropped; skipped');
+    summary.warnings++;
+    return;
+  }
+  if (!irFind(collection, name)) {
+    print('skipped ' + label + ' (absent)');
+    summary.skipped++;
+    return;
+  }
+  if (irDone(collection, doneWhen)) {
+    print('skipped ' + label + ' (' + doneWhen.name + ' is already rebuilt)');
+    summary.skipped++;
+    return;
+  }
+  target.getCollection(collection).dropIndex(name);
+  print('dropped ' + label);
+  summary.dropped++;
+}
+
+// collMod on an index by name; 'hide' is the same command with hidden: true.
+function irCollMod(collection, name, changes, counter) {
+  const label = collection + '.' + name;
+  const existing = irFind(collection, name);
+  if (!existing) {
+    print('skipped ' + label + ' (absent)');
+    summary.skipped++;
+    return;
+  }
+  const index = { name: name };
+  const done = [];
+  if (changes.expireAfterSeconds !== undefined && irNum(existing.expireAfterSeconds) !== changes.expireAfterSeconds) {
+    index.expireAfterSeconds = changes.expireAfterSeconds;
+    done.push('expireAfterSeconds ' + changes.expireAfterSeconds);
+  }
+  if (changes.hidden !== undefined && Boolean(existing.hidden) !== changes.hidden) {
+    index.hidden = changes.hidden;
+    done.push('hidden ' + changes.hidden);
+  }
+  if (done.length === 0) {
+    print('skipped ' + label + ' (already ' + (counter === 'hidden' ? 'hidden' : 'up to date') + ')');
+    summary.skipped++;
+    return;
+  }
+  const result = target.runCommand({ collMod: collection, index: index });
+  if (!result || irNum(result.ok) !== 1) throw new Error('collMod ' + label + ' failed: ' + JSON.stringify(result));
+  print((counter === 'hidden' ? 'hid ' : 'modified ') + label + ' (' + done.join(', ') + ')');
+  summary[counter]++;
+}
+`;
