@@ -1,6 +1,8 @@
 // `make start`: the whole system on one machine with zero configuration.
 // Uses NATS_URL / MONGODB_URI when given, else private servers under .data/.
 import { join } from 'node:path';
+// Relative, not @ir/platform: tools/infra runs on its own and needs only this one file, not the whole library.
+import { redactSecrets } from '../../libs/platform/src/logging/redact';
 import { startFerretDb } from './ferretdb';
 import { isPortFree } from './free-port';
 import { startNats } from './nats';
@@ -113,8 +115,9 @@ async function main(): Promise<void> {
       'Index Registry is running.',
       `  API:      ${gateway}${API_BASE_PATH}`,
       `  OpenAPI:  ${gateway}/docs`,
-      `  MongoDB:  ${mongoUri}   (point mongosh at it to create a target database)`,
-      `  NATS:     ${natsUrl}`,
+      // A user-supplied URI may carry a password; the terminal (and whoever reads its scrollback) need not see it.
+      `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database)`,
+      `  NATS:     ${redactSecrets(natsUrl)}`,
       `  Logs:     ${logDir}/<service>.log`,
       '',
       'Press Ctrl-C to stop.',

@@ -1,8 +1,17 @@
 import type { EventContract, EventPayload } from '@ir/contracts';
-import { DeliverPolicy, type ConsumerMessages } from '@nats-io/jetstream';
+import { DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { LoggerService } from '@nestjs/common';
 import { decodeJson } from './codec';
 import { NatsBus } from './nats-bus';
+
+export interface BroadcastStartOptions {
+  /** How long start() waits for the replay before going on with a warning. */
+  readonly replayTimeoutMs?: number;
+}
+
+const DEFAULT_REPLAY_TIMEOUT_MS = 10_000;
+const RESTART_MIN_DELAY_MS = 250;
+const RESTART_MAX_DELAY_MS = 30_000;
 
 /**
  * Every replica receives every event (an ordered, ephemeral JetStream consumer
@@ -11,6 +20,10 @@ import { NatsBus } from './nats-bus';
  */
 export class BroadcastSubscription<C extends EventContract> {
   private messages?: ConsumerMessages;
+  private stopped = false;
+  /** Sequence of the last message handled: a restarted consumer goes on after it. */
+  private lastSeq = 0;
+  private replayed?: { upTo: number; resolve: () => void };
 
   constructor(
     private readonly bus: NatsBus,
@@ -18,24 +31,97 @@ export class BroadcastSubscription<C extends EventContract> {
     private readonly logger: LoggerService,
   ) {}
 
-  async start(since: Date, onEvent: (payload: EventPayload<C>) => void): Promise<void> {
-    const consumer = await this.bus.js.consumers.get(this.contract.stream, {
-      // A single subject as a string: arrays need nats-server 2.10+.
-      filter_subjects: this.contract.subject,
-      deliver_policy: DeliverPolicy.StartTime,
-      opt_start_time: since.toISOString(),
-    });
-    this.messages = await consumer.consume();
-    void (async () => {
-      for await (const msg of this.messages!) {
-        const parsed = this.contract.payload.safeParse(decodeJson(msg.data));
-        if (parsed.success) onEvent(parsed.data as EventPayload<C>);
-        else this.logger.warn(`ignored a malformed ${this.contract.subject} event (seq ${msg.seq})`, 'Bus');
+  /**
+   * Resolves once every event stored at the time of the call (since `since`) has
+   * been handed to `onEvent`, so state built from them is complete before the
+   * caller serves; after `replayTimeoutMs` it goes on anyway, with a warning.
+   */
+  async start(since: Date, onEvent: (payload: EventPayload<C>) => void, opts: BroadcastStartOptions = {}): Promise<void> {
+    this.stopped = false;
+    const { stream, subject } = this.contract;
+    const last = await this.bus.jsm.streams.getMessage(stream, { last_by_subj: subject });
+    // StoredMsg.time is cut to milliseconds, like `since`: a message of the same millisecond is replayed.
+    const replay =
+      last && last.time.getTime() >= since.getTime()
+        ? new Promise<void>((resolve) => (this.replayed = { upTo: last.seq, resolve }))
+        : Promise.resolve();
+    this.messages = await this.open(since);
+    void this.consume(this.messages, since, onEvent);
+
+    const timeoutMs = opts.replayTimeoutMs ?? DEFAULT_REPLAY_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    try {
+      if (await Promise.race([replay.then(() => false), timedOut])) {
+        this.logger.warn(`${subject}: replay not finished after ${timeoutMs} ms (at seq ${this.lastSeq} of ${last?.seq}); going on`, 'Bus');
       }
-    })().catch((error: unknown) => this.logger.error(`${this.contract.subject} subscription stopped: ${String(error)}`, undefined, 'Bus'));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   stop(): void {
+    this.stopped = true;
     this.messages?.stop();
+  }
+
+  /** After a restart the consumer resumes after the last handled message, so nothing is missed or repeated. */
+  private async open(since: Date): Promise<ConsumerMessages> {
+    const consumer = await this.bus.js.consumers.get(this.contract.stream, {
+      // A single subject as a string: arrays need nats-server 2.10+.
+      filter_subjects: this.contract.subject,
+      ...(this.lastSeq > 0
+        ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
+        : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() }),
+    });
+    return consumer.consume();
+  }
+
+  /** Runs the consume loop, and opens a new consumer (with a growing delay) whenever it dies. */
+  private async consume(first: ConsumerMessages, since: Date, onEvent: (payload: EventPayload<C>) => void): Promise<void> {
+    let messages: ConsumerMessages | undefined = first;
+    let delay = RESTART_MIN_DELAY_MS;
+    const subject = this.contract.subject;
+    while (!this.stopped) {
+      if (messages) {
+        try {
+          for await (const msg of messages) {
+            this.handle(msg, onEvent);
+            delay = RESTART_MIN_DELAY_MS;
+          }
+          if (!this.stopped) this.logger.warn(`${subject} subscription ended; restarting in ${delay} ms`, 'Bus');
+        } catch (error) {
+          if (!this.stopped)
+            this.logger.error(`${subject} subscription failed: ${String(error)}; restarting in ${delay} ms`, undefined, 'Bus');
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      delay = Math.min(delay * 2, RESTART_MAX_DELAY_MS);
+      if (this.stopped) return;
+      messages = await this.open(since).catch((error: unknown) => {
+        this.logger.error(`${subject} subscription could not restart: ${String(error)}; retrying in ${delay} ms`, undefined, 'Bus');
+        return undefined;
+      });
+      this.messages = messages ?? this.messages;
+      if (this.stopped) messages?.stop();
+    }
+  }
+
+  private handle(msg: JsMsg, onEvent: (payload: EventPayload<C>) => void): void {
+    const parsed = this.contract.payload.safeParse(decodeJson(msg.data));
+    if (!parsed.success) this.logger.warn(`ignored a malformed ${this.contract.subject} event (seq ${msg.seq})`, 'Bus');
+    else {
+      // Caught here: a throw would restart the consumer on this same message, forever.
+      try {
+        onEvent(parsed.data as EventPayload<C>);
+      } catch (error) {
+        this.logger.error(`${this.contract.subject} event (seq ${msg.seq}) failed: ${String(error)}`, undefined, 'Bus');
+      }
+    }
+    this.lastSeq = msg.seq;
+    if (this.replayed && msg.seq >= this.replayed.upTo) {
+      this.replayed.resolve();
+      this.replayed = undefined;
+    }
   }
 }

@@ -1,6 +1,18 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import {
+  createHash,
+  createPrivateKey,
+  randomBytes,
+  createPublicKey,
+  generateKeyPairSync,
+  type JsonWebKey,
+  type KeyObject,
+} from 'node:crypto';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** How long a replica waits for another one to finish placing its pair before calling it half a pair. */
+const PAIR_WAIT_MS = 2_000;
+const PAIR_POLL_MS = 50;
 
 export type PublicJwk = {
   readonly kty: string;
@@ -24,16 +36,14 @@ export interface KeyPaths {
 
 /**
  * Loads the RS256 key pair, generating it on first start when both files are
- * absent. Files are created exclusively, so replicas starting together agree
- * on one pair. The key id is the key's RFC 7638 thumbprint.
+ * absent. Each file is written under a temporary name and hard-linked into
+ * place, which fails when the name exists: readers never see a half-written
+ * file, and replicas starting together agree on one pair (the one whose
+ * private key was linked first). The key id is the key's RFC 7638 thumbprint.
  */
 export async function loadOrCreateSigningKeys(paths: KeyPaths, onGenerated: (paths: KeyPaths) => void): Promise<SigningKeys> {
-  const [privatePem, publicPem] = await Promise.all([readIfPresent(paths.privateKeyPath), readIfPresent(paths.publicKeyPath)]);
-  if (privatePem && publicPem) return importKeys(privatePem, publicPem);
-  if (privatePem || publicPem) {
-    const missing = privatePem ? 'TOKEN_PUBLIC_KEY_PATH' : 'TOKEN_PRIVATE_KEY_PATH';
-    throw new Error(`${missing} points to a missing file while its pair exists; restore it or remove both to generate a new pair`);
-  }
+  const existing = await readPair(paths);
+  if (existing) return importKeys(existing.privatePem, existing.publicPem);
   const pair = generateKeyPairSync('rsa', {
     modulusLength: 2048,
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
@@ -41,17 +51,50 @@ export async function loadOrCreateSigningKeys(paths: KeyPaths, onGenerated: (pat
   });
   await mkdir(dirname(paths.privateKeyPath), { recursive: true });
   await mkdir(dirname(paths.publicKeyPath), { recursive: true });
-  try {
-    await writeFile(paths.privateKeyPath, pair.privateKey, { flag: 'wx', mode: 0o600 });
-    await writeFile(paths.publicKeyPath, pair.publicKey, { flag: 'wx', mode: 0o644 });
-    onGenerated(paths);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Another replica won the race; give it a moment to finish writing its pair.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+  if (!(await placeExclusively(paths.privateKeyPath, pair.privateKey, 0o600))) {
+    // Another replica won the race; its public key follows its private key (readPair waits for it).
     return loadOrCreateSigningKeys(paths, onGenerated);
   }
+  // Only the owner of the private key places the public one, so it cannot exist yet (unless
+  // someone put it there by hand: then refuse rather than pair our key with a stranger's).
+  if (!(await placeExclusively(paths.publicKeyPath, pair.publicKey, 0o644))) {
+    throw new Error('TOKEN_PUBLIC_KEY_PATH appeared while this replica was generating the pair; remove both files and restart');
+  }
+  onGenerated(paths);
   return importKeys(pair.privateKey, pair.publicKey);
+}
+
+/**
+ * Both files, or undefined when neither exists. One without the other is waited on for a
+ * while (a replica may be between placing its two files) and then refused.
+ */
+async function readPair(paths: KeyPaths): Promise<{ privatePem: string; publicPem: string } | undefined> {
+  const deadline = Date.now() + PAIR_WAIT_MS;
+  for (;;) {
+    const [privatePem, publicPem] = await Promise.all([readIfPresent(paths.privateKeyPath), readIfPresent(paths.publicKeyPath)]);
+    if (privatePem && publicPem) return { privatePem, publicPem };
+    if (!privatePem && !publicPem) return undefined;
+    if (Date.now() >= deadline) {
+      const missing = privatePem ? 'TOKEN_PUBLIC_KEY_PATH' : 'TOKEN_PRIVATE_KEY_PATH';
+      throw new Error(`${missing} points to a missing file while its pair exists; restore it or remove both to generate a new pair`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, PAIR_POLL_MS));
+  }
+}
+
+/** Writes `content` to `path` complete or not at all; false when `path` already exists. */
+async function placeExclusively(path: string, content: string, mode: number): Promise<boolean> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  await writeFile(temp, content, { flag: 'wx', mode });
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
 }
 
 function importKeys(privatePem: string, publicPem: string): SigningKeys {

@@ -1,3 +1,4 @@
+import type { SessionRevoked } from '@ir/contracts';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
@@ -14,6 +15,8 @@ export interface RefreshTokenDocument {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  /** Why the family was revoked, so a later re-announcement of the revocation can say so. */
+  revoked_reason?: SessionRevoked['reason'] | null;
 }
 
 const RefreshTokenSchema = new Schema<RefreshTokenDocument>(
@@ -25,6 +28,7 @@ const RefreshTokenSchema = new Schema<RefreshTokenDocument>(
     expires_at: { type: Date, required: true },
     used_at: { type: Date, default: null },
     revoked_at: { type: Date, default: null },
+    revoked_reason: { type: String, default: null },
   },
   { versionKey: false, collection: 'refresh_tokens' },
 );

@@ -40,7 +40,11 @@ export class SessionsService {
       .lean();
     if (!claimed) {
       const known = await this.tokens.findById(id).lean();
-      if (known?.used_at && !known.revoked_at) {
+      if (known?.revoked_at) {
+        // Already revoked, but the event announcing it may have been lost (a failed
+        // publish after the update): announce it again under the same message id.
+        await this.announceAgain(known.family_id, known.user_id, known.revoked_reason ?? 'refresh_token_reuse', known.revoked_at);
+      } else if (known?.used_at) {
         this.logger.warn(`refresh token of session ${known.family_id} used twice: revoking the session`);
         await this.revokeFamily(known.family_id, known.user_id, 'refresh_token_reuse');
       }
@@ -48,7 +52,21 @@ export class SessionsService {
     }
     const user = await this.users.findById(claimed.user_id);
     if (!user) throw invalidRefreshToken();
-    return this.issue(user, claimed.family_id);
+    const successor = await this.storeRefreshToken(user, claimed.family_id);
+    // A logout or reuse revocation may have run between the claim above and the
+    // insert: its update missed the successor, which would outlive the session.
+    // Any revocation that ran before this check is seen here; one that runs after
+    // it also revokes the successor, already stored.
+    const revoked = await this.tokens.findOne({ family_id: claimed.family_id, revoked_at: { $ne: null } }).lean();
+    if (revoked?.revoked_at) {
+      await this.tokens.updateOne(
+        { _id: hashToken(successor), revoked_at: null },
+        { $set: { revoked_at: revoked.revoked_at, revoked_reason: revoked.revoked_reason } },
+      );
+      await this.announceAgain(claimed.family_id, claimed.user_id, revoked.revoked_reason ?? 'logout', revoked.revoked_at);
+      throw invalidRefreshToken();
+    }
+    return this.tokenPair(user, claimed.family_id, successor);
   }
 
   async logout(sessionId: string, userId: string): Promise<{ revoked: boolean }> {
@@ -63,6 +81,11 @@ export class SessionsService {
   }
 
   private async issue(user: UserDocument, familyId: string): Promise<TokenPair> {
+    return this.tokenPair(user, familyId, await this.storeRefreshToken(user, familyId));
+  }
+
+  /** Stores a new refresh token of the family and answers the token itself. */
+  private async storeRefreshToken(user: UserDocument, familyId: string): Promise<string> {
     const refreshToken = randomBytes(32).toString('base64url');
     const now = Date.now();
     await this.tokens.create({
@@ -73,7 +96,12 @@ export class SessionsService {
       expires_at: new Date(now + this.config.REFRESH_TOKEN_TIMEOUT),
       used_at: null,
       revoked_at: null,
+      revoked_reason: null,
     });
+    return refreshToken;
+  }
+
+  private async tokenPair(user: UserDocument, familyId: string, refreshToken: string): Promise<TokenPair> {
     const accessToken = await this.issuer.sign({ sub: user._id, sid: familyId, username: user.username }, this.config.ACCESS_TOKEN_TIMEOUT);
     return {
       access_token: accessToken,
@@ -84,22 +112,46 @@ export class SessionsService {
     };
   }
 
-  /** Revokes every token of the session and tells the gateways, which then refuse its access tokens. */
+  /**
+   * Revokes every token of the session and tells the gateways, which then refuse its access tokens.
+   * The event goes out even when nothing was left to revoke: an earlier attempt may have revoked
+   * the tokens and then failed to publish.
+   */
   private async revokeFamily(familyId: string, userId: string, reason: SessionRevoked['reason']): Promise<boolean> {
     const now = new Date();
-    const result = await this.tokens.updateMany({ family_id: familyId, user_id: userId, revoked_at: null }, { $set: { revoked_at: now } });
+    const result = await this.tokens.updateMany(
+      { family_id: familyId, user_id: userId, revoked_at: null },
+      { $set: { revoked_at: now, revoked_reason: reason } },
+    );
+    await this.publishRevoked(familyId, userId, reason, now);
+    return result.modifiedCount > 0;
+  }
+
+  /** The caller answers 401 either way; a failed announcement is retried by the next use of a revoked token. */
+  private async announceAgain(familyId: string, userId: string, reason: SessionRevoked['reason'], revokedAt: Date): Promise<void> {
+    await this.publishRevoked(familyId, userId, reason, revokedAt).catch((error: unknown) =>
+      this.logger.warn(`could not announce the revocation of session ${familyId} again: ${String(error)}`),
+    );
+  }
+
+  /**
+   * One message id per session: JetStream stores a re-announcement inside its duplicate
+   * window once, and one after the window only refreshes the gateways' entry.
+   */
+  private async publishRevoked(familyId: string, userId: string, reason: SessionRevoked['reason'], revokedAt: Date): Promise<void> {
     await this.bus.publish(
       AuthEvents.sessionRevoked,
       {
         session_id: familyId,
         user_id: userId,
         reason,
-        revoked_at: now.toISOString(),
-        relevant_until: new Date(now.getTime() + this.config.ACCESS_TOKEN_TIMEOUT).toISOString(),
+        revoked_at: revokedAt.toISOString(),
+        // Counted from now, not from revokedAt: an access token signed by a refresh that
+        // passed its revocation check just before the revocation may be slightly younger.
+        relevant_until: new Date(Date.now() + this.config.ACCESS_TOKEN_TIMEOUT).toISOString(),
       },
       { msgId: `session-revoked:${familyId}` },
     );
-    return result.modifiedCount > 0;
   }
 }
 

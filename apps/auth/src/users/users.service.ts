@@ -27,7 +27,7 @@ export class UsersService {
       created_at: now,
       updated_at: now,
     };
-    await this.users.create(user).catch(rethrowDuplicate);
+    await this.users.create(user).catch((error: unknown) => this.rethrowDuplicate(error, request));
     await this.bus.publish(
       AuthEvents.userRegistered,
       { user_id: user._id, username: user.username, registered_at: now.toISOString() },
@@ -63,7 +63,10 @@ export class UsersService {
     const set: Partial<UserDocument> = { updated_at: new Date() };
     if (changes.email !== undefined) set.email = changes.email;
     if (changes.name !== undefined) set.name = changes.name;
-    const user = await this.users.findByIdAndUpdate(userId, { $set: set }, { new: true }).lean().catch(rethrowDuplicate);
+    const user = await this.users
+      .findByIdAndUpdate(userId, { $set: set }, { new: true })
+      .lean()
+      .catch((error: unknown) => this.rethrowDuplicate(error, { email: changes.email }, userId));
     if (!user) throw new DomainError(ErrorCode.notFound, 'user not found');
     return toProfile(user);
   }
@@ -78,6 +81,17 @@ export class UsersService {
       throw conflict('email', 'email is already registered');
     }
   }
+
+  /** A unique index refused a write that raced another: answers 409 naming the taken field. */
+  private async rethrowDuplicate(error: unknown, fields: { email?: string; username?: string }, exceptUserId?: string): Promise<never> {
+    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    const field = duplicateField(error);
+    if (field === 'email') throw conflict('email', 'email is already registered');
+    if (field === 'username') throw conflict('username', 'username is already taken');
+    // The server did not say which index refused: the winner of the race is stored by now, so look.
+    await this.assertAvailable(fields, exceptUserId);
+    throw new DomainError(ErrorCode.conflict, 'email or username is already taken');
+  }
 }
 
 function conflict(field: string, message: string): DomainError {
@@ -88,12 +102,21 @@ function invalidCredentials(): DomainError {
   return new DomainError(ErrorCode.unauthenticated, 'invalid username, email or password');
 }
 
-function rethrowDuplicate(error: unknown): never {
-  if ((error as { code?: number }).code === DUPLICATE_KEY) {
-    const text = String((error as Error).message);
-    throw text.includes('email') ? conflict('email', 'email is already registered') : conflict('username', 'username is already taken');
-  }
-  throw error;
+/**
+ * The field a unique-index violation is about. The driver's `keyPattern` / `keyValue`
+ * name it; without them only the index name in the message is read, never the whole
+ * message, which also quotes the duplicate value (a username may well contain "email").
+ * Undefined when the error is no duplicate-key error or the server does not say
+ * (FerretDB 1.x names neither).
+ */
+export function duplicateField(error: unknown): 'email' | 'username' | undefined {
+  if ((error as { code?: number }).code !== DUPLICATE_KEY) return undefined;
+  const { keyPattern, keyValue, message } = error as { keyPattern?: object; keyValue?: object; message?: string };
+  const fields = Object.keys(keyPattern ?? keyValue ?? {});
+  if (fields.includes('email')) return 'email';
+  if (fields.includes('username_key')) return 'username';
+  const index = /index: (email_unique|username_unique)\b/.exec(String(message))?.[1];
+  return index === 'email_unique' ? 'email' : index === 'username_unique' ? 'username' : undefined;
 }
 
 export function toProfile(user: UserDocument): Profile {

@@ -24,6 +24,8 @@ export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await ensureStream(this.bus.jsm, Streams.authEvents);
+    // Resolves once the revocations already stored are applied: the gateway must not accept
+    // a revoked session's tokens in its first moments.
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {
       const until = Date.parse(event.relevant_until);
       if (until > Date.now()) this.until.set(event.session_id, until);
