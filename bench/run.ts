@@ -5,11 +5,13 @@ import { startSystem } from '../tools/infra/services';
 import { startTestInfra } from '../test/support/infra-env';
 import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
+import { comparatorBench } from './comparator.bench';
 import { registryBench } from './registry.bench';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   'auth-profile': authProfileBench,
   registry: registryBench,
+  comparator: comparatorBench,
 };
 
 /**

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './process';
+import { repoRoot } from './repo-root';
 
 export interface NatsHandle {
   url: string;
@@ -10,6 +11,8 @@ export interface NatsHandle {
 }
 
 const NATS_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
+/** The same settings as production (docker-compose mounts this file too). */
+const SERVER_CONFIG = join(repoRoot, 'deploy', 'nats.conf');
 
 /** A private JetStream-enabled nats-server on loopback. */
 export async function startNats(opts: { dataDir: string; logFile: string; port?: number }): Promise<NatsHandle> {
@@ -20,7 +23,7 @@ export async function startNats(opts: { dataDir: string; logFile: string; port?:
   const child = ManagedProcess.spawn({
     name: 'nats-server',
     command: NATS_BINARY,
-    args: ['-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+    args: ['-c', SERVER_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
     logFile: opts.logFile,
   });
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;

@@ -78,7 +78,14 @@ export const RegistryDatabaseRpc = {
   connection: defineRpc(
     'registry.rpc.database.connection',
     DatabaseIdBody,
-    z.object({ database_id: z.string(), name: z.string(), db_name: z.string(), uri_sealed: SealedSecretSchema }),
+    z.object({
+      database_id: z.string(),
+      name: z.string(),
+      db_name: z.string(),
+      uri_sealed: SealedSecretSchema,
+      /** Changes whenever the database's definitions change: a cache of them is current while it is equal. */
+      definitions_version: z.number().int(),
+    }),
   ),
   collections: defineRpc(
     'registry.rpc.database.collections',
@@ -119,10 +126,17 @@ export const RegistryIndexRpc = {
   update: defineRpc('registry.rpc.index.update', z.strictObject({ id: RecordId, changes: UpdateIndexBody }), IndexDefinitionView),
   delete: defineRpc('registry.rpc.index.delete', z.strictObject({ id: RecordId }), z.object({ deleted: z.boolean() })),
   /** Every definition of a database (or of some of its collections): for the comparator and the executor. */
+  /** Every definition of a database (or of some of its collections), in pages that keep each message small. */
   listByDatabase: defineRpc(
     'registry.rpc.index.list-by-database',
-    z.strictObject({ database_id: RecordId, collections: z.array(CollectionName).optional() }),
-    z.object({ items: z.array(IndexDefinitionView) }),
+    z.strictObject({
+      database_id: RecordId,
+      collections: z.array(CollectionName).optional(),
+      /** The `next` of the previous page. */
+      after: RecordId.optional(),
+      limit: z.number().int().min(1).max(2000).default(1000),
+    }),
+    z.object({ items: z.array(IndexDefinitionView), next: z.string().optional() }),
   ),
 };
 

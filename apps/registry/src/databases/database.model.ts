@@ -11,6 +11,11 @@ export interface DatabaseDocument {
   uri_sealed: SealedSecret;
   uri_redacted: string;
   db_name: string;
+  /**
+   * Bumped on every change to the database's index definitions, so a service
+   * that caches them (the comparator) knows when its copy is stale.
+   */
+  definitions_version: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,6 +38,7 @@ const DatabaseSchema = new Schema<DatabaseDocument>(
     uri_sealed: { type: SealedSecretSchema, required: true },
     uri_redacted: { type: String, required: true },
     db_name: { type: String, required: true },
+    definitions_version: { type: Number, default: 0 },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },
@@ -42,6 +48,11 @@ DatabaseSchema.index({ name_key: 1 }, { unique: true, name: 'name_unique' });
 
 export type DatabaseModel = Model<DatabaseDocument>;
 export const DATABASE_MODEL = 'Database';
+
+/** Marks the database's definitions as changed (see `definitions_version`). */
+export async function bumpDefinitionsVersion(databases: DatabaseModel, databaseId: Types.ObjectId): Promise<void> {
+  await databases.updateOne({ _id: databaseId }, { $inc: { definitions_version: 1 } });
+}
 
 export function databaseModel(connection: Connection): DatabaseModel {
   return connection.model<DatabaseDocument>(DATABASE_MODEL, DatabaseSchema);

@@ -62,6 +62,7 @@ export class DatabasesService {
         uri_sealed: this.cipher.seal(body.uri),
         uri_redacted: redactUri(body.uri),
         db_name: body.db_name,
+        definitions_version: 0,
         created_at: now,
         updated_at: now,
       })
@@ -152,9 +153,17 @@ export class DatabasesService {
   }
 
   /** A target's connection with its URI still sealed, for the services that hold the key. */
-  async sealedConnection(id: string): Promise<{ database_id: string; name: string; db_name: string; uri_sealed: SealedSecret }> {
+  async sealedConnection(
+    id: string,
+  ): Promise<{ database_id: string; name: string; db_name: string; uri_sealed: SealedSecret; definitions_version: number }> {
     const doc = await this.find(id);
-    return { database_id: doc._id.toHexString(), name: doc.name, db_name: doc.db_name, uri_sealed: doc.uri_sealed };
+    return {
+      database_id: doc._id.toHexString(),
+      name: doc.name,
+      db_name: doc.db_name,
+      uri_sealed: doc.uri_sealed,
+      definitions_version: doc.definitions_version ?? 0,
+    };
   }
 
   /** The decrypted connection of a target, for the registry's own calls. */

@@ -36,7 +36,7 @@ export class IndexDefinitionsController {
   }
 
   @RpcHandler(RegistryIndexRpc.listByDatabase)
-  async listByDatabase(request: z.output<Rpc['listByDatabase']['request']>): Promise<RpcResponse<Rpc['listByDatabase']>> {
-    return { items: await this.definitions.listByDatabase(request.database_id, request.collections) };
+  listByDatabase(request: z.output<Rpc['listByDatabase']['request']>): Promise<RpcResponse<Rpc['listByDatabase']>> {
+    return this.definitions.listByDatabase(request);
   }
 }

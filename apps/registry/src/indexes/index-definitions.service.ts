@@ -10,7 +10,7 @@ import {
 import type { IndexDefinition } from '@ir/index-core';
 import { containsText, findPage, type Page } from '@ir/platform';
 import { Types, type FilterQuery } from 'mongoose';
-import { DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
+import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
 import { RegistryEventsPublisher } from '../registry-events';
 import { assertCollectionRules, resolveDefinition, type ResolvedDefinition } from './definition-rules';
 import { toDefinitionView, toIndexDefinition } from './definition-view';
@@ -44,6 +44,7 @@ export class IndexDefinitionsService {
         updated_at: now,
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, databaseId, body.collection, resolved));
+    await bumpDefinitionsVersion(this.databases, databaseId);
     await this.events.index(RegistryEvents.indexCreated, doc, now);
     return toDefinitionView(doc.toObject());
   }
@@ -70,11 +71,19 @@ export class IndexDefinitionsService {
     return findPage(this.definitions, filter, { name: 1 }, query, toDefinitionView);
   }
 
-  async listByDatabase(databaseId: string, collections?: readonly string[]): Promise<IndexDefinitionView[]> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: new Types.ObjectId(databaseId) };
-    if (collections) filter.collection = { $in: [...collections] };
-    const docs = await this.definitions.find(filter).sort({ collection: 1, name: 1 }).lean();
-    return docs.map(toDefinitionView);
+  /** A page of a database's definitions in id order; `next` is absent on the last page. */
+  async listByDatabase(query: {
+    database_id: string;
+    collections?: readonly string[];
+    after?: string;
+    limit: number;
+  }): Promise<{ items: IndexDefinitionView[]; next?: string }> {
+    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: new Types.ObjectId(query.database_id) };
+    if (query.collections) filter.collection = { $in: [...query.collections] };
+    if (query.after) filter._id = { $gt: new Types.ObjectId(query.after) };
+    const docs = await this.definitions.find(filter).sort({ _id: 1 }).limit(query.limit).lean();
+    const next = docs.length === query.limit ? docs[docs.length - 1]._id.toHexString() : undefined;
+    return { items: docs.map(toDefinitionView), ...(next ? { next } : {}) };
   }
 
   async update(id: string, changes: UpdateIndexBody): Promise<IndexDefinitionView> {
@@ -114,6 +123,7 @@ export class IndexDefinitionsService {
       .lean()
       .catch((error: unknown) => this.rethrowDuplicate(error, current.database_id, collection, resolved));
     if (!updated) throw notFound('index definition');
+    await bumpDefinitionsVersion(this.databases, updated.database_id);
     await this.events.index(RegistryEvents.indexUpdated, updated, now);
     return toDefinitionView(updated);
   }
@@ -121,6 +131,7 @@ export class IndexDefinitionsService {
   async delete(id: string): Promise<{ deleted: boolean }> {
     const doc = await this.definitions.findOneAndDelete({ _id: parseId(id, 'index definition') }).lean();
     if (!doc) throw notFound('index definition');
+    await bumpDefinitionsVersion(this.databases, doc.database_id);
     await this.events.index(RegistryEvents.indexDeleted, doc, new Date());
     return { deleted: true };
   }

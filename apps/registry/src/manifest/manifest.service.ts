@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, RegistryEvents, type FieldIssue, type Manifest, type ManifestApplyResult } from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
 import { Types, type AnyBulkWriteOperation } from 'mongoose';
-import { DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
+import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
 import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 import { optionsOf } from '../indexes/definition-view';
 import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from '../indexes/index-definition.model';
@@ -131,6 +131,7 @@ export class ManifestService {
       .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
       .map((p) => ({ _id: new Types.ObjectId(), database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
     if (created.length > 0) await this.definitions.insertMany(created, { ordered: true }).catch(rethrowConcurrentApply);
+    if (deleted.length + updated.length + created.length > 0) await bumpDefinitionsVersion(this.databases, databaseId);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
