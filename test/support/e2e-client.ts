@@ -1,13 +1,18 @@
 // Helpers for the e2e specs: they drive the running system (started by
 // e2e-global-setup.ts) through the gateway's HTTP API only.
+import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as netConnect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
+
+const execFileAsync = promisify(execFile);
 
 export interface TokenPairBody {
   access_token: string;
@@ -268,4 +273,61 @@ export async function findStreamMessage(
     return found !== undefined;
   }, timeoutMs);
   return found;
+}
+
+// ---------- comparator helpers (TCP relays, mongosh) ----------
+
+/**
+ * A TCP relay to the test server on a port of its own: a target registered
+ * through it becomes unreachable once the relay is closed (registration
+ * itself tests the connection, so a dead address cannot be registered).
+ */
+export async function tcpRelay(base = targetMongoUri()): Promise<{ port: number; uri: string; close(): Promise<void> }> {
+  const upstream = new URL(base);
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  };
+  const server = createServer((client) => {
+    track(client);
+    const remote = netConnect({ host: upstream.hostname, port: Number(upstream.port || 27017) });
+    track(remote);
+    client.pipe(remote).pipe(client);
+    client.on('close', () => remote.destroy());
+    remote.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const relayed = new URL(base);
+  relayed.hostname = '127.0.0.1';
+  relayed.port = String(port);
+  return {
+    port,
+    uri: relayed.toString(),
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** mongosh's entry script (the devDependency), run with this Node. */
+export function mongoshEntry(): string {
+  return require.resolve('mongosh/bin/mongosh.js');
+}
+
+/** Runs a script file with real mongosh against `uri`; the non-empty lines it printed. */
+export async function runMongoshScript(script: string, uri = targetMongoUri()): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ir-e2e-mongosh-'));
+  try {
+    const file = join(dir, 'script.js');
+    writeFileSync(file, script);
+    const { stdout } = await execFileAsync(process.execPath, [mongoshEntry(), uri, '--quiet', '--file', file], { timeout: 90_000 });
+    return stdout.split('\n').filter((line) => line.trim() !== '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -33,10 +33,7 @@ export class CompareService {
 
   /** Every collection that has DR definitions (or the given ones), read in parallel with a bound. */
   async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
-    const [target, definitions] = await Promise.all([
-      this.registry.connection(databaseId),
-      this.registry.definitions(databaseId, collections),
-    ]);
+    const { target, definitions } = await this.registry.design(databaseId, collections);
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
     const db = await this.open(target);
@@ -45,7 +42,7 @@ export class CompareService {
     const diffs: LiveComparison['diffs'] = [];
     const comparisons = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<CollectionComparison> => {
       try {
-        const read = await this.reader.read(db, name);
+        const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
         const diff = diffCollection(name, desiredOf(definitions, name), read.entries);
         diffs.push(diff);
@@ -71,9 +68,9 @@ export class CompareService {
     snapshot: readonly { name: string; indexes: Record<string, unknown>[] }[],
   ): Promise<CompareResult> {
     const names = snapshot.map((c) => c.name);
-    const [target, definitions] = await Promise.all([this.registry.connection(databaseId), this.registry.definitions(databaseId, names)]);
-    const comparisons = snapshot.map((collection): CollectionComparison => {
-      const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${collection.name}.indexes.${i}`));
+    const { target, definitions } = await this.registry.design(databaseId, names);
+    const comparisons = snapshot.map((collection, c): CollectionComparison => {
+      const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${c}.indexes.${i}`, collection.name));
       const diff = diffCollection(collection.name, desiredOf(definitions, collection.name), entries);
       return toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) });
     });
@@ -118,10 +115,11 @@ function desiredOf(definitions: readonly IndexDefinitionView[], collection: stri
     .map((d) => ({ name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions }));
 }
 
-function parseEntry(index: Record<string, unknown>, field: string): ListIndexesEntry {
+/** `field` is the entry's path in the request body (like every other validation issue); the message names the collection too. */
+function parseEntry(index: Record<string, unknown>, field: string, collection: string): ListIndexesEntry {
   const entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
   if (typeof entry.name !== 'string' || typeof entry.key !== 'object' || entry.key === null) {
-    const message = 'each index needs a "name" and a "key", as getIndexes() prints them';
+    const message = `each index needs a "name" and a "key", as getIndexes() prints them (collection "${collection}")`;
     throw new DomainError(ErrorCode.validation, `invalid snapshot: ${field}: ${message}`, [{ field, rule: 'list_indexes_entry', message }]);
   }
   return entry as ListIndexesEntry;

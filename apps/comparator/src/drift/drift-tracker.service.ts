@@ -26,7 +26,8 @@ export class DriftTracker {
   /** `replace`: the result covers the whole database; `merge`: only the collections it names. */
   async record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const previous = await this.snapshots.findById(result.database_id).lean();
+      // A full compare replaces the stored result, so only the previous state, not its (large) body, is read.
+      const previous = await this.snapshots.findById(result.database_id, mode === 'replace' ? { result_json: 0 } : {}).lean();
       const collections = mode === 'replace' || !previous ? result.collections : merge(parse(previous).collections, result.collections);
       const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
       const changes = changesOf(collections);

@@ -37,10 +37,7 @@ export class ScriptService {
   }
 
   private async createAll(request: GenerateScriptBody): Promise<GeneratedScript> {
-    const [target, definitions] = await Promise.all([
-      this.registry.connection(request.database_id),
-      this.registry.definitions(request.database_id, request.collections),
-    ]);
+    const { target, definitions } = await this.registry.design(request.database_id, request.collections);
     const indexes = definitions.map((d) => ({
       collection: d.collection,
       definition: { name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions },

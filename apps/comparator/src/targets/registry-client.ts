@@ -10,26 +10,43 @@ export interface TargetConnection {
   readonly uri: string;
 }
 
-/** What the comparator needs from the registry: a target's connection and its DR definitions. */
+export interface TargetDesign {
+  readonly target: TargetConnection;
+  /** The DR definitions (of the requested collections), sorted by collection and name. */
+  readonly definitions: readonly IndexDefinitionView[];
+}
+
+/** Databases whose definitions are kept; the least recently used is dropped beyond it. */
+const CACHED_DATABASES = 200;
+
+/**
+ * What the comparator needs from the registry: a target's connection and its
+ * DR definitions. Definitions are cached per database and version: the
+ * connection answer carries the version, so a cached copy is used only while
+ * nothing has changed, and a scan of an unchanged database costs one small request.
+ */
 @Injectable()
 export class RegistryClient {
+  private readonly cache = new Map<string, { version: number; items: IndexDefinitionView[] }>();
+
   constructor(
     private readonly bus: BusClient,
     private readonly cipher: UriCipher,
   ) {}
 
-  /** The URI travels sealed and is opened here, with the key this service shares with the registry. */
-  async connection(databaseId: string): Promise<TargetConnection> {
+  async design(databaseId: string, collections?: readonly string[]): Promise<TargetDesign> {
+    // The version is read before the definitions: a change in between only makes the copy look older than it is.
     const answer = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: databaseId });
-    return { databaseId: answer.database_id, name: answer.name, dbName: answer.db_name, uri: this.cipher.open(answer.uri_sealed) };
-  }
-
-  async definitions(databaseId: string, collections?: readonly string[]): Promise<IndexDefinitionView[]> {
-    const answer = await this.bus.request(RegistryIndexRpc.listByDatabase, {
-      database_id: databaseId,
-      ...(collections ? { collections: [...collections] } : {}),
-    });
-    return answer.items;
+    const target = { databaseId: answer.database_id, name: answer.name, dbName: answer.db_name, uri: this.cipher.open(answer.uri_sealed) };
+    let cached = this.cache.get(databaseId);
+    if (!cached || cached.version !== answer.definitions_version) {
+      cached = { version: answer.definitions_version, items: await this.fetchDefinitions(databaseId) };
+    }
+    this.cache.delete(databaseId);
+    this.cache.set(databaseId, cached);
+    if (this.cache.size > CACHED_DATABASES) this.cache.delete(this.cache.keys().next().value as string);
+    const wanted = collections ? new Set(collections) : undefined;
+    return { target, definitions: wanted ? cached.items.filter((d) => wanted.has(d.collection)) : cached.items };
   }
 
   /** Every registered database id, page by page. */
@@ -40,5 +57,16 @@ export class RegistryClient {
       ids.push(...answer.items.map((d) => d.id));
       if (answer.items.length < 100 || ids.length >= answer.total) return ids;
     }
+  }
+
+  private async fetchDefinitions(databaseId: string): Promise<IndexDefinitionView[]> {
+    const items: IndexDefinitionView[] = [];
+    let after: string | undefined;
+    do {
+      const page = await this.bus.request(RegistryIndexRpc.listByDatabase, { database_id: databaseId, ...(after ? { after } : {}) });
+      items.push(...page.items);
+      after = page.next;
+    } while (after);
+    return items.sort((a, b) => a.collection.localeCompare(b.collection) || a.name.localeCompare(b.name));
   }
 }

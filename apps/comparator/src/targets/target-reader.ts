@@ -20,7 +20,8 @@ export interface CollectionIndexes {
 /** Reads a target collection's indexes and, where the server supports `$indexStats`, their usage. */
 @Injectable()
 export class TargetReader {
-  async read(db: Db, collection: string): Promise<CollectionIndexes> {
+  /** `withUsage: false` skips `$indexStats`, for a target already known not to support it. */
+  async read(db: Db, collection: string, withUsage = true): Promise<CollectionIndexes> {
     let entries: ListIndexesEntry[];
     try {
       entries = (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
@@ -28,6 +29,7 @@ export class TargetReader {
       if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return { exists: false, entries: [] };
       throw error;
     }
+    if (!withUsage) return { exists: true, entries };
     try {
       return { exists: true, entries, usage: await this.usage(db, collection) };
     } catch (error) {

@@ -84,7 +84,8 @@ export class DriftController {
   ): Promise<void> {
     const result = await this.bus.request(ComparatorRpc.script, body, this.targetCall);
     if (accept && JAVASCRIPT.test(accept)) {
-      res.type('application/javascript').attachment(`indexes-${result.db_name}-${result.mode}.js`).send(result.script);
+      // attachment() sets the type from the file name (.js: text/javascript), so the asked-for type is set after it.
+      res.attachment(`indexes-${result.db_name}-${result.mode}.js`).type('application/javascript').send(result.script);
     } else {
       res.json(result);
     }

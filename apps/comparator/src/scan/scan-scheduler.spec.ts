@@ -1,0 +1,185 @@
+/**
+ * With several comparator replicas each database is scanned once per
+ * interval, not once per replica: two schedulers (two replicas) poll the
+ * same real scan_leases collection (the test server, TEST_MONGODB_URI from
+ * the unit globalSetup) and compare through a stub that records every call.
+ *
+ * The claim relies on MongoDB's per-document atomicity of findAndModify.
+ * FerretDB 1.x (the test server without MONGODB_URI) does not provide it:
+ * measured, several of 10 concurrent findOneAndUpdate calls on one document
+ * with the same filter all "win". On FerretDB this spec says so and
+ * serializes the claims in-process (what MongoDB guarantees on the server);
+ * on real MongoDB the replicas claim concurrently, unaided.
+ */
+import mongoose, { type Connection } from 'mongoose';
+import type { ComparatorConfig } from '../comparator.config';
+import type { CompareService } from '../compare/compare.service';
+import type { DriftTracker } from '../drift/drift-tracker.service';
+import type { RegistryClient } from '../targets/registry-client';
+import { scanLeaseModel, type ScanLeaseModel } from './scan-lease.model';
+import { ScanScheduler } from './scan-scheduler.service';
+
+const INTERVAL_MS = 2000;
+const POLL_MS = 50;
+const DEBOUNCE_MS = 300;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The model with its findOneAndUpdate calls run one at a time, as MongoDB runs them per document. */
+function serializedClaims(model: ScanLeaseModel): ScanLeaseModel {
+  type FindOneAndUpdate = (...args: unknown[]) => { lean(): { exec(): Promise<unknown> } };
+  let queue: Promise<unknown> = Promise.resolve();
+  return new Proxy(model, {
+    get(target, prop) {
+      if (prop === 'findOneAndUpdate') {
+        return (...args: unknown[]) => ({
+          lean: () => {
+            const run = queue.then(() => (target.findOneAndUpdate as unknown as FindOneAndUpdate).apply(target, args).lean().exec());
+            queue = run.catch(() => undefined);
+            return run;
+          },
+        });
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+describe('ScanScheduler with two replicas on one lease collection', () => {
+  const uri = process.env.TEST_MONGODB_URI;
+  const dbName = `comparator_scan_${process.pid}_${Date.now()}`;
+  const ids = Array.from({ length: 10 }, (_, i) => `db${String(i).padStart(2, '0')}`.padEnd(24, '0'));
+  let connection: Connection;
+  let leases: ScanLeaseModel;
+  /** What the schedulers use: the model itself on MongoDB, with serialized claims on FerretDB. */
+  let claimable: ScanLeaseModel;
+  let calls: { id: string; replica: number; at: number }[];
+  let schedulers: ScanScheduler[];
+
+  const config = {
+    DRIFT_SCAN_INTERVAL: INTERVAL_MS,
+    DRIFT_SCAN_POLL: POLL_MS,
+    DRIFT_CHANGE_DEBOUNCE: DEBOUNCE_MS,
+  } as unknown as ComparatorConfig;
+  const registry = { databaseIds: async () => [...ids] } as unknown as RegistryClient;
+  const drift = { forget: async () => undefined } as unknown as DriftTracker;
+
+  function replica(n: number): ScanScheduler {
+    const compare = {
+      compareLive: async (id: string) => {
+        calls.push({ id, replica: n, at: Date.now() });
+        // A compare takes a moment, so the replicas' rounds overlap.
+        await sleep(15);
+        return {};
+      },
+    } as unknown as CompareService;
+    return new ScanScheduler(claimable, config, registry, compare, drift);
+  }
+
+  const countsById = (): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const call of calls) counts[call.id] = (counts[call.id] ?? 0) + 1;
+    return counts;
+  };
+  const every = (n: number): Record<string, number> => Object.fromEntries(ids.map((id) => [id, n]));
+
+  beforeAll(async () => {
+    if (!uri) throw new Error('TEST_MONGODB_URI is not set: the unit globalSetup starts FerretDB');
+    connection = await mongoose.createConnection(uri, { dbName }).asPromise();
+    leases = scanLeaseModel(connection);
+    const info = await connection.db!.admin().command({ buildInfo: 1 });
+    if ('ferretdbVersion' in info) {
+      console.warn('scan-scheduler.spec: FerretDB has no atomic findAndModify under concurrency; claims are serialized in-process');
+      claimable = serializedClaims(leases);
+    } else {
+      claimable = leases;
+    }
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  beforeEach(async () => {
+    calls = [];
+    await leases.deleteMany({});
+  });
+
+  afterEach(async () => {
+    await Promise.all(schedulers.map((s) => s.onApplicationShutdown()));
+  });
+
+  it('compares each due database exactly once, and again once the interval has passed', async () => {
+    const past = new Date(Date.now() - 1000);
+    await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: past, claimed_until: null, claimed_by: null })));
+
+    schedulers = [replica(1), replica(2)];
+    schedulers.forEach((s) => s.onApplicationBootstrap());
+
+    await waitFor(() => calls.length >= ids.length, 5000);
+    const firstRoundDone = Date.now();
+    // Both replicas keep polling, yet nothing is due again before 0.9 of the interval (the jitter) has passed.
+    const firstScan = Math.min(...calls.map((c) => c.at));
+    await sleep(Math.max(0, firstScan + INTERVAL_MS * 0.9 - 200 - Date.now()));
+    expect(countsById()).toEqual(every(1));
+    expect(calls).toHaveLength(ids.length);
+
+    await waitFor(() => calls.length >= 2 * ids.length, INTERVAL_MS * 1.1 + 3000);
+    await sleep(4 * POLL_MS);
+    expect(countsById()).toEqual(every(2));
+    for (const id of ids) {
+      const [first, second] = calls.filter((c) => c.id === id).map((c) => c.at);
+      expect(second - first).toBeGreaterThanOrEqual(INTERVAL_MS * 0.9 - 50);
+    }
+    expect(Date.now() - firstRoundDone).toBeLessThan(INTERVAL_MS * 1.1 + 3000);
+
+    // Every lease is released and scheduled about one interval ahead.
+    const after = await leases.find().lean();
+    expect(after).toHaveLength(ids.length);
+    for (const lease of after) {
+      expect({ claimed_by: lease.claimed_by, claimed_until: lease.claimed_until }).toEqual({ claimed_by: null, claimed_until: null });
+      expect(lease.next_scan_at.getTime()).toBeGreaterThan(Date.now());
+    }
+  }, 20_000);
+
+  it('a registry change brings one scan forward, and only one replica runs it', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: later, claimed_until: null, claimed_by: null })));
+
+    schedulers = [replica(1), replica(2)];
+    schedulers.forEach((s) => s.onApplicationBootstrap());
+    const changedAt = Date.now();
+    await schedulers[0].scanSoon(ids[3]);
+    await schedulers[1].scanSoon(ids[3]);
+
+    await waitFor(() => calls.length >= 1, 3000);
+    await sleep(DEBOUNCE_MS + 4 * POLL_MS);
+    expect(calls.map((c) => c.id)).toEqual([ids[3]]);
+    expect(calls[0].at - changedAt).toBeGreaterThanOrEqual(DEBOUNCE_MS - 50);
+  }, 20_000);
+
+  it('a new database of the registry gets a lease; one the registry no longer has loses it', async () => {
+    await leases.insertMany([{ _id: 'f'.repeat(24), next_scan_at: new Date(Date.now() + 60_000), claimed_until: null, claimed_by: null }]);
+    schedulers = [replica(1)];
+    schedulers[0].onApplicationBootstrap();
+    let ok = false;
+    for (let i = 0; i < 50 && !ok; i++) {
+      await sleep(POLL_MS);
+      const found = (await leases.find().lean()).map((l) => l._id).sort();
+      ok = JSON.stringify(found) === JSON.stringify([...ids].sort());
+    }
+    expect(ok).toBe(true);
+    // Fresh leases are due one (jittered) interval from now, not at once.
+    expect(calls).toEqual([]);
+  }, 20_000);
+});
