@@ -1,5 +1,6 @@
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, DomainError, ErrorCode, type Jwks } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
+import { Logger } from '@nestjs/common';
 import { sign } from 'jsonwebtoken';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { AccessTokenVerifier } from './access-token-verifier';
@@ -30,6 +31,10 @@ describe('AccessTokenVerifier key cache', () => {
   let requests: number;
   let now: number;
   let verifier: AccessTokenVerifier;
+
+  // The verifier logs each key fetch; the assertions below say what matters, the console need not.
+  beforeAll(() => Logger.overrideLogger(false));
+  afterAll(() => Logger.overrideLogger(new Logger()));
 
   beforeEach(() => {
     answers = [];
