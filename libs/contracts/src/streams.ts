@@ -49,4 +49,11 @@ export const Streams = {
     maxAgeSeconds: 7 * DAY,
     duplicateWindowSeconds: 300,
   },
+  syncEvents: {
+    name: 'SYNC_EVENTS',
+    subjects: ['sync.evt.>'],
+    retention: 'limits',
+    maxAgeSeconds: 7 * DAY,
+    duplicateWindowSeconds: 120,
+  },
 } as const satisfies Record<string, StreamSpec>;

@@ -1,17 +1,112 @@
 import { z } from 'zod';
-import { defineCommand, defineRpc } from './bus';
+import { defineCommand, defineEvent, defineRpc } from './bus';
+import { OperationKind, PlanOperationView } from './drift';
+import { CollectionName } from './index-definition';
+import { pageOf, PagingFields, resolvePaging, MAX_OFFSET_RULE, withinMaxOffset } from './pagination';
+import { RecordId } from './registry';
 import { Streams } from './streams';
 
 export const SyncStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+export type SyncStatus = z.infer<typeof SyncStatus>;
 
-/** The registry asks before deleting a database: is a sync of it pending or running? */
+// ---------- requests ----------
+
+const SyncOptions = {
+  /** Which kinds of operation to run (default: all). */
+  include: z.array(OperationKind).min(1).optional(),
+  /** Hide redundant indexes instead of dropping them. */
+  hide_before_drop: z.boolean().default(false),
+  /** Plan and record the steps, change nothing on the target. */
+  dry_run: z.boolean().default(false),
+};
+
+export const SyncByCollectionsBody = z.strictObject({
+  database_id: RecordId,
+  collections: z.array(CollectionName).min(1, { error: 'give at least one collection' }).max(1000),
+  ...SyncOptions,
+});
+export const SyncByDatabaseBody = z.strictObject({ database_id: RecordId, ...SyncOptions });
+export type SyncRequest = z.output<typeof SyncByDatabaseBody> & { collections?: string[] };
+
+export const SyncFromDatabaseBody = z.strictObject({
+  database_id: RecordId,
+  collections: z.array(CollectionName).min(1).max(1000).optional(),
+  /** A definition that already exists by name or identity: keep it (skip) or replace it with the real index (overwrite). */
+  on_conflict: z.enum(['skip', 'overwrite']).default('skip'),
+});
+export type SyncFromDatabaseBody = z.output<typeof SyncFromDatabaseBody>;
+
+export const SyncHistoryBody = z
+  .strictObject({ database_id: RecordId, ...PagingFields })
+  .transform(resolvePaging)
+  .refine(withinMaxOffset, MAX_OFFSET_RULE);
+
+// ---------- answers ----------
+
+export const SyncStepStatus = z.enum(['pending', 'running', 'done', 'skipped', 'failed']);
+
+/** One operation of the sync's plan and what became of it. */
+export const SyncStep = z.object({
+  number: z.number().int(),
+  operation: PlanOperationView,
+  status: SyncStepStatus,
+  error: z.string().optional(),
+  attempts: z.number().int(),
+  duration_ms: z.number().optional(),
+  started_at: z.string().optional(),
+  completed_at: z.string().optional(),
+});
+export type SyncStep = z.infer<typeof SyncStep>;
+
+export const SyncView = z.object({
+  id: z.string(),
+  database_id: z.string(),
+  collections: z.array(z.string()).optional(),
+  status: SyncStatus,
+  /** 0-100, from the steps done. */
+  progress: z.number(),
+  dry_run: z.boolean(),
+  options: z.object({ include: z.array(OperationKind).optional(), hide_before_drop: z.boolean() }),
+  error: z.string().nullable(),
+  steps: z.array(SyncStep),
+  warnings: z.array(z.string()),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  duration_ms: z.number().nullable(),
+});
+export type SyncView = z.infer<typeof SyncView>;
+
+export const SyncAccepted = z.object({ sync_id: z.string(), status: SyncStatus, database_id: z.string() });
+
+export const ImportResult = z.object({
+  database_id: z.string(),
+  imported: z.number().int(),
+  skipped: z.array(z.object({ collection: z.string(), name: z.string(), reason: z.string() })),
+  failed: z.array(z.object({ collection: z.string(), name: z.string(), reason: z.string() })),
+  counts: z.object({ imported: z.number().int(), skipped: z.number().int(), failed: z.number().int() }),
+});
+export type ImportResult = z.infer<typeof ImportResult>;
+
 export const SyncRpc = {
+  /** The registry asks before deleting a database: is a sync of it pending or running? */
   activeForDatabase: defineRpc(
     'sync.rpc.database.active',
     z.strictObject({ database_id: z.string() }),
     z.object({ active: z.boolean(), sync_id: z.string().optional(), status: SyncStatus.optional() }),
   ),
+  /** Records a pending sync under the database's lock and queues it; 409 naming the sync in progress. */
+  start: defineRpc(
+    'sync.rpc.sync.start',
+    SyncByDatabaseBody.extend({ collections: SyncByCollectionsBody.shape.collections.optional() }),
+    SyncAccepted,
+  ),
+  status: defineRpc('sync.rpc.sync.status', z.strictObject({ sync_id: RecordId }), SyncView),
+  history: defineRpc('sync.rpc.sync.history', SyncHistoryBody, pageOf(SyncView)),
+  importIndexes: defineRpc('sync.rpc.database.import', SyncFromDatabaseBody, ImportResult),
 };
+
+// ---------- commands ----------
 
 export const ImportCommand = z.object({
   database_id: z.string(),
@@ -20,7 +115,31 @@ export const ImportCommand = z.object({
   requested_at: z.string(),
 });
 
-/** Commands on the SYNC_COMMANDS work queue (consumed by the sync-executors). */
+export const RunSyncCommand = z.object({ sync_id: z.string(), database_id: z.string() });
+
+/** Commands on the SYNC_COMMANDS work queue, each taken by exactly one executor replica. */
 export const SyncCommands = {
   importIndexes: defineCommand('sync.cmd.database.import', Streams.syncCommands.name, ImportCommand),
+  run: defineCommand('sync.cmd.database.run', Streams.syncCommands.name, RunSyncCommand),
+};
+
+// ---------- events ----------
+
+const SyncFact = z.object({
+  sync_id: z.string(),
+  database_id: z.string(),
+  status: SyncStatus,
+  progress: z.number(),
+  steps_done: z.number().int(),
+  steps_total: z.number().int(),
+  error: z.string().nullable(),
+  at: z.string(),
+});
+export type SyncFact = z.infer<typeof SyncFact>;
+
+export const SyncEvents = {
+  started: defineEvent('sync.evt.sync.started', Streams.syncEvents.name, SyncFact),
+  progress: defineEvent('sync.evt.sync.progress', Streams.syncEvents.name, SyncFact),
+  completed: defineEvent('sync.evt.sync.completed', Streams.syncEvents.name, SyncFact),
+  failed: defineEvent('sync.evt.sync.failed', Streams.syncEvents.name, SyncFact),
 };
