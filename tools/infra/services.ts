@@ -84,6 +84,8 @@ export interface RunningSystem {
   gatewayUrl: string;
   /** gatewayUrl + API_BASE_PATH */
   apiUrl: string;
+  /** Starts one more instance of a backend service (replicas share the same env), logging to `<name>-<n>.log`. */
+  addReplica(name: BackendService): Promise<ServiceHandle>;
   /** Gateway first, so no request is accepted that the backends cannot serve. */
   stop(): Promise<void>;
 }
@@ -138,6 +140,18 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     services,
     gatewayUrl: services.gateway.url,
     apiUrl: `${services.gateway.url}${API_BASE_PATH}`,
+    addReplica: async (name) => {
+      const replica = started.filter((s) => s.name === name).length + 1;
+      const port = await freePort();
+      const handle = await startService(
+        name,
+        envFor(name, { HEALTH_PORT: String(port) }),
+        join(opts.logDir, `${name}-${replica}.log`),
+        opts,
+      );
+      started.push(handle);
+      return handle;
+    },
     stop: stopAll,
   };
 }

@@ -1,3 +1,4 @@
+import type { Binary } from 'mongodb';
 import { Schema, type Connection, type Model } from 'mongoose';
 
 /**
@@ -11,7 +12,7 @@ export interface DriftSnapshotDocument {
   /** Optimistic concurrency: two compares of one database merge, they do not overwrite each other. */
   version: number;
   compared_at: Date;
-  result_json: string;
+  result_deflated: Binary;
   drift: boolean;
   fingerprint: string;
 }
@@ -21,7 +22,7 @@ const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
     _id: { type: String, required: true },
     version: { type: Number, required: true },
     compared_at: { type: Date, required: true },
-    result_json: { type: String, required: true },
+    result_deflated: { type: Buffer, required: true },
     drift: { type: Boolean, required: true },
     fingerprint: { type: String, required: true },
   },

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Binary } from 'mongodb';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
 import { BusClient } from '@ir/messaging';
@@ -27,13 +29,13 @@ export class DriftTracker {
   async record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       // A full compare replaces the stored result, so only the previous state, not its (large) body, is read.
-      const previous = await this.snapshots.findById(result.database_id, mode === 'replace' ? { result_json: 0 } : {}).lean();
+      const previous = await this.snapshots.findById(result.database_id, mode === 'replace' ? { result_deflated: 0 } : {}).lean();
       const collections = mode === 'replace' || !previous ? result.collections : merge(parse(previous).collections, result.collections);
       const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
       const changes = changesOf(collections);
       const next = {
         compared_at: new Date(result.compared_at),
-        result_json: JSON.stringify(merged),
+        result_deflated: new Binary(deflateSync(JSON.stringify(merged))),
         drift: changes.length > 0,
         fingerprint: fnv1a64(stableStringify(changes)),
       };
@@ -112,7 +114,7 @@ export class DriftTracker {
 }
 
 function parse(snapshot: DriftSnapshotDocument): CompareResult {
-  return JSON.parse(snapshot.result_json) as CompareResult;
+  return JSON.parse(inflateSync(snapshot.result_deflated.buffer).toString('utf8')) as CompareResult;
 }
 
 function merge(previous: readonly CollectionComparison[], current: readonly CollectionComparison[]): CollectionComparison[] {
