@@ -7,11 +7,13 @@ import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
 import { registryBench } from './registry.bench';
+import { syncBench } from './sync.bench';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   'auth-profile': authProfileBench,
   registry: registryBench,
   comparator: comparatorBench,
+  sync: syncBench,
 };
 
 /**

@@ -14,6 +14,7 @@ import { ManifestController } from './databases/manifest.controller';
 import { DriftController } from './drift/drift.controller';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
+import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 
 @Module({})
@@ -29,7 +30,15 @@ export class GatewayModule {
           throttlers: [{ name: 'default', ttl: config.AUTH_RATE_LIMIT.windowMs, limit: config.AUTH_RATE_LIMIT.limit }],
         }),
       ],
-      controllers: [AuthController, DatabasesController, ManifestController, DriftController, IndexesController, HealthController],
+      controllers: [
+        AuthController,
+        DatabasesController,
+        ManifestController,
+        DriftController,
+        SyncsController,
+        IndexesController,
+        HealthController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

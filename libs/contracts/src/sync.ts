@@ -51,6 +51,8 @@ export const SyncStep = z.object({
   operation: PlanOperationView,
   status: SyncStepStatus,
   error: z.string().optional(),
+  /** Why a step changed nothing: "dry run", "already exists", "already absent", ... */
+  note: z.string().optional(),
   attempts: z.number().int(),
   duration_ms: z.number().optional(),
   started_at: z.string().optional(),

@@ -1,0 +1,114 @@
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ImportResult,
+  pageOf,
+  RecordId,
+  SyncAccepted,
+  SyncByCollectionsBody,
+  SyncByDatabaseBody,
+  SyncFromDatabaseBody,
+  SyncHistoryBody,
+  SyncRpc,
+  SyncView,
+  validationError,
+} from '@ir/contracts';
+import { BusClient, NatsBus } from '@ir/messaging';
+import type { Response } from 'express';
+import type { z } from 'zod';
+import type { GatewayConfig } from '../gateway.config';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
+import { streamSyncEvents, SYNC_EVENTS_SUBJECT } from './sync-event-stream';
+
+/** An import reads every collection of a target and writes definitions one by one: more time than one target call. */
+const IMPORT_TIMEOUT_FACTOR = 3;
+
+/** Syncs (the sync-executor): start, status, history, progress events, and the import from a live database. */
+@ApiTags('syncs')
+@ApiBearerAuth()
+@Controller()
+export class SyncsController {
+  private readonly importCall: { timeoutMs: number };
+
+  constructor(
+    private readonly bus: BusClient,
+    private readonly nats: NatsBus,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.importCall = { timeoutMs: config.TARGET_REQUEST_TIMEOUT * IMPORT_TIMEOUT_FACTOR };
+  }
+
+  @Post('indexes/sync-by-collections')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Sync some collections to the DR, asynchronously (409 with details.sync_id while a sync of the database runs)' })
+  @ApiZodBody(SyncByCollectionsBody)
+  @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  syncCollections(@ValidBody(SyncByCollectionsBody) body: z.output<typeof SyncByCollectionsBody>) {
+    return this.bus.request(SyncRpc.start, body);
+  }
+
+  @Post('indexes/sync-by-database')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Sync every collection of the database to the DR, asynchronously (409 while a sync of it runs)' })
+  @ApiZodBody(SyncByDatabaseBody)
+  @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  syncDatabase(@ValidBody(SyncByDatabaseBody) body: z.output<typeof SyncByDatabaseBody>) {
+    return this.bus.request(SyncRpc.start, body);
+  }
+
+  @Post('indexes/sync-from-database')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Import the target's real indexes into the DR (`_id_` never; conflicts skipped or overwritten)" })
+  @ApiZodBody(SyncFromDatabaseBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(ImportResult) })
+  importIndexes(@ValidBody(SyncFromDatabaseBody) body: z.output<typeof SyncFromDatabaseBody>) {
+    return this.bus.request(SyncRpc.importIndexes, body, this.importCall);
+  }
+
+  @Get('indexes/sync-status/by-database/:database_id')
+  @ApiOperation({ summary: "A database's syncs, newest first (page, limit)" })
+  @ApiQuery({ name: 'page', required: false, type: Number })
+  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @ApiOkResponse({ schema: jsonSchemaOf(pageOf(SyncView)) })
+  history(@Param('database_id') databaseId: string, @Query() query: Record<string, unknown>) {
+    const parsed = SyncHistoryBody.safeParse({ ...query, database_id: databaseId });
+    if (!parsed.success) throw validationError(parsed.error);
+    return this.bus.request(SyncRpc.history, parsed.data);
+  }
+
+  @Get('indexes/sync-status/:sync_id')
+  @ApiOperation({ summary: "A sync's status, progress (0-100) and steps" })
+  @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  status(@ValidParam('sync_id', RecordId) syncId: string) {
+    return this.bus.request(SyncRpc.status, { sync_id: syncId });
+  }
+
+  @Get('indexes/sync-status/:sync_id/events')
+  @ApiOperation({
+    summary:
+      "A sync's progress as server-sent events: `status` (the SyncView), then `started` / `progress` / `completed` / `failed`; ends with the sync",
+  })
+  @ApiProduces('text/event-stream')
+  async events(@ValidParam('sync_id', RecordId) syncId: string, @Res() res: Response): Promise<void> {
+    await streamSyncEvents({
+      syncId,
+      subscribe: () => this.nats.nc.subscribe(SYNC_EVENTS_SUBJECT),
+      current: () => this.bus.request(SyncRpc.status, { sync_id: syncId }),
+      sink: {
+        open: () => {
+          res.status(200).set({
+            'content-type': 'text/event-stream; charset=utf-8',
+            'cache-control': 'no-cache, no-transform',
+            connection: 'keep-alive',
+            'x-accel-buffering': 'no',
+          });
+          res.flushHeaders();
+        },
+        write: (chunk) => void res.write(chunk),
+        end: () => res.end(),
+        onClose: (listener) => res.on('close', listener),
+      },
+    });
+  }
+}

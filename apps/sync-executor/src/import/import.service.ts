@@ -1,0 +1,194 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  RegistryIndexRpc,
+  type ImportResult,
+  type RpcRequest,
+  type SyncFromDatabaseBody,
+} from '@ir/contracts';
+import { definitionFromListIndexes, unrepresentableOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
+import { BusClient } from '@ir/messaging';
+import { classifyTargetError, TargetPool, UriCipher } from '@ir/target-pool';
+import type { Db } from 'mongodb';
+
+const NAMESPACE_NOT_FOUND = 26;
+/** Collections read and imported at once; each one's indexes are created one after the other. */
+export const IMPORT_CONCURRENCY = 4;
+/** The name a failure of a whole collection (its indexes could not be read) is reported under. */
+export const WHOLE_COLLECTION = '*';
+
+export type ImportRequest = Pick<SyncFromDatabaseBody, 'database_id' | 'on_conflict'> & { collections?: readonly string[] };
+type Item = ImportResult['skipped'][number];
+type CreateRequest = RpcRequest<typeof RegistryIndexRpc.create>;
+
+interface CollectionOutcome {
+  imported: number;
+  skipped: Item[];
+  failed: Item[];
+}
+
+/**
+ * Reverse sync: reads a target's real indexes and creates the matching design-repository definitions
+ * through the registry. The registry is the one judge of duplicates (by name or identity) and of
+ * validity, so its 409 and 400 answers decide what is skipped, overwritten or failed.
+ *
+ * An index with options a definition cannot express (`unrepresentableOptions`) is reported as failed
+ * and not imported: a definition without them would describe another index, and a later sync would
+ * rebuild the real one without them.
+ */
+@Injectable()
+export class ImportService {
+  private readonly logger = new Logger(ImportService.name);
+
+  constructor(
+    private readonly bus: BusClient,
+    private readonly cipher: UriCipher,
+    private readonly pool: TargetPool,
+  ) {}
+
+  async import(request: ImportRequest): Promise<ImportResult> {
+    const connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    const uri = this.cipher.open(connection.uri_sealed);
+    const db = await this.open(uri, connection.db_name);
+    const names = request.collections ? [...new Set(request.collections)].sort() : await this.collectionNames(db, uri);
+    const outcomes = await mapBounded(names, IMPORT_CONCURRENCY, (name) => this.importCollection(db, uri, name, request));
+    const skipped = outcomes.flatMap((o) => o.skipped);
+    const failed = outcomes.flatMap((o) => o.failed);
+    const imported = outcomes.reduce((sum, o) => sum + o.imported, 0);
+    return {
+      database_id: connection.database_id,
+      imported,
+      skipped,
+      failed,
+      counts: { imported, skipped: skipped.length, failed: failed.length },
+    };
+  }
+
+  /** Connecting is where an unreachable or silent target shows: 502 or 504 for the whole import. */
+  private async open(uri: string, dbName: string): Promise<Db> {
+    try {
+      return await this.pool.db({ uri, dbName });
+    } catch (error) {
+      throw classifyTargetError(error, uri).toDomainError();
+    }
+  }
+
+  /** Every ordinary collection of the target (no views, no system collections), sorted. */
+  private async collectionNames(db: Db, uri: string): Promise<string[]> {
+    try {
+      const infos = await db.listCollections({}, { nameOnly: true }).toArray();
+      return infos
+        .filter((c) => (c.type === undefined || c.type === 'collection') && !c.name.startsWith('system.'))
+        .map((c) => c.name)
+        .sort();
+    } catch (error) {
+      throw classifyTargetError(error, uri).toDomainError();
+    }
+  }
+
+  private async importCollection(db: Db, uri: string, collection: string, request: ImportRequest): Promise<CollectionOutcome> {
+    const outcome: CollectionOutcome = { imported: 0, skipped: [], failed: [] };
+    let entries: ListIndexesEntry[];
+    try {
+      entries = await readIndexes(db, collection);
+    } catch (error) {
+      const failure = classifyTargetError(error, uri);
+      outcome.failed.push({ collection, name: WHOLE_COLLECTION, reason: `cannot read the indexes: ${failure.message}` });
+      return outcome;
+    }
+    for (const entry of entries) {
+      if (entry.name === '_id_') continue;
+      const lost = unrepresentableOptions(entry);
+      if (lost.length > 0) {
+        const reason = `options a definition cannot express: ${lost.join(', ')}; not imported, define it by hand if it should be kept`;
+        outcome.failed.push({ collection, name: entry.name, reason });
+        continue;
+      }
+      let definition: IndexDefinition;
+      try {
+        definition = definitionFromListIndexes(entry);
+      } catch (error) {
+        outcome.failed.push({ collection, name: entry.name, reason: `cannot convert the index: ${(error as Error).message}` });
+        continue;
+      }
+      await this.importOne(request, collection, definition, outcome);
+    }
+    return outcome;
+  }
+
+  private async importOne(
+    request: ImportRequest,
+    collection: string,
+    definition: IndexDefinition,
+    outcome: CollectionOutcome,
+  ): Promise<void> {
+    const body = {
+      database_id: request.database_id,
+      collection,
+      name: definition.name,
+      keys: definition.keys,
+      ...(definition.options ? { options: definition.options } : {}),
+    } as CreateRequest;
+    const name = definition.name ?? '';
+    try {
+      await this.bus.request(RegistryIndexRpc.create, body);
+      outcome.imported += 1;
+      return;
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== ErrorCode.conflict) return this.itemFailed(error, collection, name, outcome);
+      const existingId = typeof error.details?.existing_id === 'string' ? error.details.existing_id : undefined;
+      if (request.on_conflict === 'skip' || !existingId) {
+        outcome.skipped.push({ collection, name, reason: error.message });
+        return;
+      }
+      try {
+        // The whole definition is replaced: options absent from the real index are cleared.
+        await this.bus.request(RegistryIndexRpc.update, {
+          id: existingId,
+          changes: { name: body.name, keys: body.keys, options: body.options ?? {} },
+        });
+        outcome.imported += 1;
+      } catch (updateError) {
+        this.itemFailed(
+          updateError,
+          collection,
+          name,
+          outcome,
+          `cannot overwrite "${String(error.details?.existing_name ?? existingId)}": `,
+        );
+      }
+    }
+  }
+
+  /** Per-index failures are reported; a missing database or anything unexpected ends the whole import. */
+  private itemFailed(error: unknown, collection: string, name: string, outcome: CollectionOutcome, prefix = ''): void {
+    if (!(error instanceof DomainError) || (error.code === ErrorCode.notFound && /database/.test(error.message))) throw error;
+    if (error.code === ErrorCode.internal) this.logger.warn(`import of ${collection}.${name}: ${error.message}`);
+    outcome.failed.push({ collection, name, reason: prefix + error.message });
+  }
+}
+
+async function readIndexes(db: Db, collection: string): Promise<ListIndexesEntry[]> {
+  try {
+    return (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
+  } catch (error) {
+    if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return [];
+    throw error;
+  }
+}
+
+/** Maps `items` with at most `limit` calls of `fn` running at once, keeping the input order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

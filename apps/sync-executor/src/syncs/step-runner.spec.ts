@@ -1,0 +1,173 @@
+import type { PlanOperationView } from '@ir/contracts';
+import { MongoClient, type Db } from 'mongodb';
+import { StepRunner } from './step-runner';
+
+/**
+ * The step runner against the test MongoDB server (FerretDB 1.x unless MONGODB_URI names a real
+ * MongoDB): every operation is idempotent, so a step re-run after a crash finds its work done.
+ */
+describe('StepRunner', () => {
+  const uri = process.env.TEST_MONGODB_URI!;
+  let client: MongoClient;
+  let db: Db;
+  let collModSupported: boolean;
+  const retries: number[] = [];
+  const runner = new StepRunner({
+    operationTimeoutMs: 60_000,
+    retryAttempts: 3,
+    retryInitialDelayMs: 500,
+    retryMaxDelayMs: 4000,
+    sleep: async (ms) => void retries.push(ms),
+  });
+
+  const create = (
+    collection: string,
+    name: string,
+    key: Record<string, 1 | -1>,
+    extra: Partial<PlanOperationView> = {},
+  ): PlanOperationView => ({
+    kind: 'create',
+    collection,
+    index: name,
+    reason: 'in the DR',
+    spec: { key, name },
+    ...extra,
+  });
+  const drop = (collection: string, name: string, extra: Partial<PlanOperationView> = {}): PlanOperationView => ({
+    kind: 'drop',
+    collection,
+    index: name,
+    reason: 'not in the DR',
+    ...extra,
+  });
+  const names = async (collection: string) => (await db.collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
+
+  beforeAll(async () => {
+    client = await MongoClient.connect(uri);
+    db = client.db(`sync_steps_${process.pid}_${Date.now()}`);
+    await db.collection('probe').insertOne({ a: 1 });
+    await db.collection('probe').createIndex({ a: 1 }, { name: 'a_1' });
+    collModSupported = await db
+      .command({ collMod: 'probe', index: { name: 'a_1', hidden: true } })
+      .then(() => true)
+      .catch(() => false);
+  });
+
+  beforeEach(() => {
+    retries.length = 0;
+  });
+
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it('creates an index, and a second run finds it there and does nothing', async () => {
+    const op = create('orders', 'status_1_created_at_-1', { status: 1, created_at: -1 });
+    expect(await runner.run(db, op)).toEqual({ status: 'done', attempts: 1, result: 'applied' });
+    expect(await names('orders')).toEqual(['_id_', 'status_1_created_at_-1']);
+    expect(await runner.run(db, op)).toEqual({ status: 'done', note: 'already exists', attempts: 1, result: 'already_done' });
+    expect(await names('orders')).toEqual(['_id_', 'status_1_created_at_-1']);
+  });
+
+  it('drops an index; IndexNotFound on a second run (and a missing collection) count as done', async () => {
+    await db.collection('drops').createIndex({ x: 1 }, { name: 'x_1' });
+    expect(await runner.run(db, drop('drops', 'x_1'))).toEqual({ status: 'done', attempts: 1, result: 'applied' });
+    expect(await names('drops')).toEqual(['_id_']);
+    expect(await runner.run(db, drop('drops', 'x_1'))).toMatchObject({ status: 'done', note: 'already absent', result: 'already_done' });
+    expect(await runner.run(db, drop('no_such_collection', 'x_1'))).toMatchObject({ status: 'done', note: 'already absent' });
+  });
+
+  it('never drops or hides _id_', async () => {
+    await db.collection('ids').insertOne({ a: 1 });
+    for (const op of [drop('ids', '_id_'), { ...drop('ids', '_id_'), kind: 'hide' as const }]) {
+      expect(await runner.run(db, op)).toEqual({
+        status: 'skipped',
+        note: 'refused: _id_ is never dropped or hidden',
+        attempts: 0,
+        result: 'refused',
+      });
+    }
+    expect(await names('ids')).toEqual(['_id_']);
+  });
+
+  it('skips a step of a rebuild whose result (done_when) already exists', async () => {
+    await db.collection('rebuilt').createIndex({ email: 1 }, { name: 'email_1', unique: true });
+    const doneWhen = { key: { email: 1 }, name: 'email_1', unique: true };
+    // "drop the old email_1" of a rebuild that a crashed executor already finished: the new email_1 must stay.
+    expect(await runner.run(db, drop('rebuilt', 'email_1', { done_when: doneWhen }))).toMatchObject({
+      status: 'done',
+      note: 'already rebuilt: email_1 exists',
+    });
+    expect(await names('rebuilt')).toEqual(['_id_', 'email_1']);
+    // Before the rebuild (the old email_1 is not unique), the drop does happen.
+    await db.collection('rebuilt2').createIndex({ email: 1 }, { name: 'email_1' });
+    expect(await runner.run(db, drop('rebuilt2', 'email_1', { done_when: doneWhen }))).toMatchObject({ status: 'done', result: 'applied' });
+    expect(await names('rebuilt2')).toEqual(['_id_']);
+  });
+
+  it('retries a transient error with exponential backoff', async () => {
+    const flaky = flakyDb(db, 2, () => Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107 }));
+    const result = await runner.run(flaky, create('flaky', 'f_1', { f: 1 }));
+    expect(result).toEqual({ status: 'done', attempts: 3, result: 'applied' });
+    expect(retries).toEqual([500, 1000]);
+    expect(await names('flaky')).toEqual(['_id_', 'f_1']);
+  });
+
+  it('gives up on a transient error after the configured retries', async () => {
+    const down = flakyDb(db, 100, () => Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' }));
+    const result = await runner.run(down, create('down', 'd_1', { d: 1 }));
+    expect(result.status).toBe('failed');
+    expect(result.attempts).toBe(4);
+    expect(result.error).toBe('connection reset (transient; gave up after 4 attempts)');
+    expect(retries).toEqual([500, 1000, 2000]);
+  });
+
+  it('fails a step on a non-transient error at once, with the server reason', async () => {
+    await db.collection('conflict').createIndex({ a: 1 }, { name: 'a_1' });
+    const result = await runner.run(db, create('conflict', 'a_1', { a: -1 }));
+    expect(result.status).toBe('failed');
+    expect(result.attempts).toBe(1);
+    expect(result.error).toMatch(/\(8[56]\)/);
+    expect(retries).toEqual([]);
+  });
+
+  it('modifies and hides with collMod, idempotently', async () => {
+    if (!collModSupported) {
+      console.warn('skipped: FerretDB 1.x has no collMod');
+      return;
+    }
+    await db.collection('mods').createIndex({ m: 1 }, { name: 'm_1' });
+    const hide: PlanOperationView = { kind: 'hide', collection: 'mods', index: 'm_1', reason: 'redundant' };
+    expect(await runner.run(db, hide)).toMatchObject({ status: 'done' });
+    expect(await runner.run(db, hide)).toMatchObject({ status: 'done' });
+    const index = (await db.collection('mods').listIndexes().toArray()).find((i) => i.name === 'm_1');
+    expect(index?.hidden).toBe(true);
+  });
+});
+
+/** `db` whose collections' createIndexes / dropIndex throw `error()` the first `failures` times. */
+function flakyDb(db: Db, failures: number, error: () => Error): Db {
+  let left = failures;
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
+      return (name: string) =>
+        new Proxy(target.collection(name), {
+          get(collection, member, r) {
+            const value = Reflect.get(collection, member, r) as unknown;
+            if ((member === 'createIndexes' || member === 'dropIndex') && typeof value === 'function') {
+              return (...args: unknown[]) => {
+                if (left > 0) {
+                  left -= 1;
+                  return Promise.reject(error());
+                }
+                return (value as (...a: unknown[]) => unknown).apply(collection, args);
+              };
+            }
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(collection) : value;
+          },
+        });
+    },
+  });
+}

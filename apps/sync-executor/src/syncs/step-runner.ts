@@ -1,0 +1,169 @@
+import type { PlanOperationView } from '@ir/contracts';
+import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
+import { isTransientTargetError } from '@ir/target-pool';
+import type { Db, IndexDescription } from 'mongodb';
+
+const NAMESPACE_NOT_FOUND = 26;
+const INDEX_NOT_FOUND = 27;
+
+/** How one step ended: `done` (applied, or found already done: then `note` says so), `skipped` (refused) or `failed`. */
+export interface StepResult {
+  readonly status: 'done' | 'skipped' | 'failed';
+  readonly note?: string;
+  readonly error?: string;
+  /** Attempts made by this run (1 unless transient errors were retried). */
+  readonly attempts: number;
+  /** For `sync_operations_total{result}`. */
+  readonly result: 'applied' | 'already_done' | 'refused' | 'failed';
+}
+
+export interface StepRunnerOptions {
+  /** `timeoutMS` of each index operation (an index build may take long; the pool's default limit is short). */
+  readonly operationTimeoutMs: number;
+  /** Retries after a transient error. */
+  readonly retryAttempts: number;
+  readonly retryInitialDelayMs: number;
+  readonly retryMaxDelayMs: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs one operation of a plan against a target database, idempotently: a create whose index
+ * already exists, or a drop whose index is already gone, is done without doing it twice, so a
+ * sync resumed after a crash ends where an uninterrupted one would. `_id_` is never dropped or hidden.
+ */
+export class StepRunner {
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: StepRunnerOptions) {
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  async run(db: Db, op: PlanOperationView): Promise<StepResult> {
+    const refusal = refusalOf(op);
+    if (refusal) return { status: 'skipped', note: refusal, attempts: 0, result: 'refused' };
+    let delay = this.options.retryInitialDelayMs;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const note = await this.apply(db, op);
+        return note
+          ? { status: 'done', note, attempts: attempt, result: 'already_done' }
+          : { status: 'done', attempts: attempt, result: 'applied' };
+      } catch (error) {
+        const transient = isTransientTargetError(error);
+        if (transient && attempt <= this.options.retryAttempts) {
+          this.options.onRetry?.(error, attempt, delay);
+          await this.sleep(delay);
+          delay = Math.min(delay * 2, this.options.retryMaxDelayMs);
+          continue;
+        }
+        const reason = describeError(error);
+        return {
+          status: 'failed',
+          error: transient ? `${reason} (transient; gave up after ${attempt} attempts)` : reason,
+          attempts: attempt,
+          result: 'failed',
+        };
+      }
+    }
+  }
+
+  /** Applies the operation; answers a note when there was nothing to do. */
+  private async apply(db: Db, op: PlanOperationView): Promise<string | undefined> {
+    const collection = db.collection(op.collection);
+    const timeoutMS = this.options.operationTimeoutMs;
+    switch (op.kind) {
+      case 'create': {
+        if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
+        const spec = { ...op.spec, name: typeof op.spec['name'] === 'string' ? op.spec['name'] : op.index } as IndexDescription & {
+          name: string;
+        };
+        const existing = await listIndexes(db, op.collection);
+        const rebuilt = doneWhenMet(existing, op.done_when);
+        if (rebuilt) return rebuilt;
+        const same = existing.find((e) => e.name === spec.name);
+        if (same && sameKey(same, spec as unknown as ListIndexesEntry)) return 'already exists';
+        await collection.createIndexes([spec], { timeoutMS });
+        return undefined;
+      }
+      case 'drop': {
+        if (op.done_when) {
+          const rebuilt = doneWhenMet(await listIndexes(db, op.collection), op.done_when);
+          if (rebuilt) return rebuilt;
+        }
+        try {
+          await collection.dropIndex(op.index, { timeoutMS });
+          return undefined;
+        } catch (error) {
+          const code = (error as { code?: number }).code;
+          if (code === INDEX_NOT_FOUND || code === NAMESPACE_NOT_FOUND) return 'already absent';
+          throw error;
+        }
+      }
+      case 'modify':
+      case 'hide': {
+        const changes = op.kind === 'hide' ? { hidden: true } : (op.changes ?? {});
+        if (changes.expireAfterSeconds === undefined && changes.hidden === undefined) {
+          throw new PlanError(`the plan's modify of ${op.index} changes nothing`);
+        }
+        // collMod sets values, so running it again changes nothing: idempotent as it is.
+        await db.command({ collMod: op.collection, index: { name: op.index, ...changes } }, { timeoutMS });
+        return undefined;
+      }
+    }
+  }
+}
+
+/** A step the plan should never contain. */
+class PlanError extends Error {}
+
+function refusalOf(op: PlanOperationView): string | undefined {
+  if (op.index !== ID_INDEX_NAME) return undefined;
+  if (op.kind === 'drop' || op.kind === 'hide' || (op.kind === 'modify' && op.changes?.hidden === true)) {
+    return `refused: ${ID_INDEX_NAME} is never dropped or hidden`;
+  }
+  return undefined;
+}
+
+async function listIndexes(db: Db, collection: string): Promise<ListIndexesEntry[]> {
+  try {
+    return (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
+  } catch (error) {
+    if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return [];
+    throw error;
+  }
+}
+
+/** For a step of a rebuild: the note when the index it leads to exists already (the rebuild is done). */
+function doneWhenMet(existing: readonly ListIndexesEntry[], doneWhen: Record<string, unknown> | undefined): string | undefined {
+  if (!doneWhen || typeof doneWhen['name'] !== 'string') return undefined;
+  const target = existing.find((e) => e.name === doneWhen['name']);
+  if (!target) return undefined;
+  try {
+    return sameIndex(canonicalFromListIndexes(target), canonicalFromListIndexes(doneWhen as ListIndexesEntry))
+      ? `already rebuilt: ${target.name} exists`
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
+  try {
+    const differences = differingOptions(canonicalFromListIndexes(a), canonicalFromListIndexes(b));
+    return !differences.includes('key') && !differences.includes('textWeights');
+  } catch {
+    return JSON.stringify(a.key) === JSON.stringify(b.key);
+  }
+}
+
+/** The server's code name and code with its message, as an operator reads it. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, codeName } = error as { code?: unknown; codeName?: unknown };
+  const label = typeof codeName === 'string' ? `${codeName}${typeof code === 'number' ? ` (${code})` : ''}: ` : '';
+  return `${label}${error.message}`;
+}

@@ -1,0 +1,37 @@
+import { SyncEvents, type SyncFact } from '@ir/contracts';
+import { BusClient } from '@ir/messaging';
+import { Logger } from '@nestjs/common';
+import type { StoredStep, SyncStatus } from './sync.model';
+import { progressOf } from './sync-view';
+
+export type SyncEventKind = keyof typeof SyncEvents;
+
+/** Publishes the `sync.evt.sync.*` facts. Best effort: a sync is not failed because an event could not be stored. */
+export class SyncEventPublisher {
+  private readonly logger = new Logger('SyncEvents');
+
+  constructor(private readonly bus: Pick<BusClient, 'publish'>) {}
+
+  async publish(
+    kind: SyncEventKind,
+    sync: { id: string; database_id: string; status: SyncStatus; error: string | null; steps: readonly Pick<StoredStep, 'status'>[] },
+  ): Promise<void> {
+    const stepsDone = sync.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
+    const fact: SyncFact = {
+      sync_id: sync.id,
+      database_id: sync.database_id,
+      status: sync.status,
+      progress: progressOf(sync.steps),
+      steps_done: stepsDone,
+      steps_total: sync.steps.length,
+      error: sync.error,
+      at: new Date().toISOString(),
+    };
+    try {
+      // The kind, not the status, is in the id: `started` of a resumed sync must not collide with a `progress` of the same count.
+      await this.bus.publish(SyncEvents[kind], fact, { msgId: `${sync.id}:${kind}:${stepsDone}` });
+    } catch (error) {
+      this.logger.warn(`could not publish ${kind} of sync ${sync.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

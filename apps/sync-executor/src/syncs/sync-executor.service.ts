@@ -1,0 +1,316 @@
+import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
+import { BusClient, PermanentFailure } from '@ir/messaging';
+import { TargetPool, UriCipher, isTransientTargetError } from '@ir/target-pool';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Db } from 'mongodb';
+import { Types } from 'mongoose';
+import { StepRunner, describeError, type StepResult } from './step-runner';
+import { SyncEventPublisher, type SyncEventKind } from './sync-events';
+import { SyncLocks } from './sync-locks';
+import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
+import { SYNC_MODEL, isTerminal, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
+import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
+import { numberRanges, operationOf, progressOf } from './sync-view';
+
+/** What the executor needs of the JetStream delivery (a `BusContext`). */
+export interface Delivery {
+  getDeliveryCount(): number;
+  working(): void;
+}
+
+/** The lock was taken over while this executor ran the sync: whoever took it has already failed the sync. */
+class LockLost extends Error {}
+
+/** Errors of the bus worth another delivery: the other service is slow, absent, or cannot reach the target right now. */
+const TRANSIENT_BUS_CODES: ReadonlySet<string> = new Set([ErrorCode.timeout, ErrorCode.unavailable, ErrorCode.badGateway]);
+const isTransientBusError = (error: unknown): boolean =>
+  !(error instanceof DomainError) || TRANSIENT_BUS_CODES.has(error.code) || error.code === ErrorCode.internal;
+
+/** A sync being run: the record as this executor last wrote it. */
+interface Run {
+  readonly id: string;
+  readonly databaseId: string;
+  doc: SyncDocument;
+  steps: StoredStep[];
+  startedAt: Date;
+  lastRefresh: number;
+  lockLost: boolean;
+}
+
+/**
+ * Runs a sync: the plan taken from the comparator when the sync first starts, then each step not yet
+ * done, in order, recording every step. A run command delivered again (after a crash) resumes where the
+ * record says; steps already done are not done again, and a step cut short is re-run idempotently.
+ */
+@Injectable()
+export class SyncExecutor {
+  private readonly logger = new Logger(SyncExecutor.name);
+  private readonly events: SyncEventPublisher;
+  private readonly runner: StepRunner;
+
+  constructor(
+    @Inject(SYNC_MODEL) private readonly syncs: SyncModel,
+    private readonly locks: SyncLocks,
+    private readonly bus: BusClient,
+    private readonly pool: TargetPool,
+    private readonly cipher: UriCipher,
+    @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
+  ) {
+    this.events = new SyncEventPublisher(bus);
+    this.runner = new StepRunner({
+      operationTimeoutMs: settings.operationTimeoutMs,
+      retryAttempts: settings.retryAttempts,
+      retryInitialDelayMs: settings.retryInitialDelayMs,
+      retryMaxDelayMs: settings.retryMaxDelayMs,
+      onRetry: (error, attempt, delay) =>
+        this.logger.warn(`transient error on attempt ${attempt} of a step, retrying in ${delay} ms: ${describeError(error)}`),
+    });
+  }
+
+  /** Handles one delivery of a run command. Throws to have it delivered again (transient trouble). */
+  async execute(command: { sync_id: string; database_id: string }, delivery?: Delivery): Promise<void> {
+    const doc = Types.ObjectId.isValid(command.sync_id) ? await this.syncs.findById(command.sync_id).lean<SyncDocument>() : null;
+    if (!doc) throw new PermanentFailure(`sync ${command.sync_id} does not exist`);
+    if (isTerminal(doc.status)) return;
+    const run: Run = {
+      id: command.sync_id,
+      databaseId: doc.database_id,
+      doc,
+      steps: doc.steps ?? [],
+      startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
+      lastRefresh: 0,
+      lockLost: false,
+    };
+    const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
+    keeper.unref();
+    try {
+      await this.runSync(run);
+    } catch (error) {
+      if (error instanceof LockLost) {
+        this.logger.warn(`sync ${run.id}: its lock was taken over; stopping`);
+        // Whoever took the lock over has normally failed the sync already; if not, say why it stopped.
+        const now = new Date();
+        await this.syncs.updateOne(
+          { _id: run.id, status: { $in: ['pending', 'running'] } },
+          { $set: { status: 'failed', error: 'stopped: its lock was taken over', steps: run.steps, completed_at: now, updated_at: now } },
+        );
+        return;
+      }
+      const lastDelivery = (delivery?.getDeliveryCount() ?? 1) >= RUN_MAX_DELIVER;
+      if (lastDelivery || error instanceof PermanentFailure) {
+        await this.finish(run, 'failed', `${describeError(error)} (gave up after ${delivery?.getDeliveryCount() ?? 1} deliveries)`);
+      }
+      throw error;
+    } finally {
+      clearInterval(keeper);
+    }
+  }
+
+  private async runSync(run: Run): Promise<void> {
+    const marked = await this.syncs.updateOne(
+      { _id: run.id, status: { $in: ['pending', 'running'] } },
+      { $set: { status: 'running', started_at: run.startedAt, updated_at: new Date() } },
+    );
+    if (marked.matchedCount === 0) return;
+    await this.refreshLock(run, true);
+    await this.publish('started', run, 'running', null);
+
+    if (!run.doc.planned_at) await this.plan(run);
+    if (run.lockLost) throw new LockLost();
+    if (run.doc.status === 'failed') return;
+
+    if (run.doc.dry_run) {
+      const now = new Date();
+      run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: 'dry run', completed_at: now } : s));
+      for (const step of run.steps) syncOperations.inc({ kind: operationOf(step).kind, result: 'skipped' });
+      await this.finish(run, 'completed', null);
+      return;
+    }
+
+    const pending = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped');
+    if (pending.length > 0) {
+      const db = await this.openTarget(run);
+      if (!db) return;
+      for (const step of pending) {
+        if (run.lockLost) throw new LockLost();
+        const result = await this.runStep(run, db, step);
+        if (result.status === 'failed') {
+          await this.finish(run, 'failed', this.failureSummary(run, step, result.error ?? 'failed'));
+          return;
+        }
+      }
+    }
+    await this.finish(run, 'completed', null);
+  }
+
+  /** Asks the comparator for the plan and stores its operations as pending steps. */
+  private async plan(run: Run): Promise<void> {
+    let plan;
+    try {
+      plan = await this.bus.request(
+        ComparatorRpc.plan,
+        {
+          database_id: run.databaseId,
+          ...(run.doc.collections && run.doc.collections.length > 0 ? { collections: run.doc.collections } : {}),
+          ...(run.doc.options?.include && run.doc.options.include.length > 0 ? { include: run.doc.options.include } : {}),
+          hide_before_drop: run.doc.options?.hide_before_drop ?? false,
+        },
+        { timeoutMs: this.settings.planTimeoutMs },
+      );
+    } catch (error) {
+      if (isTransientBusError(error)) throw error;
+      await this.finish(run, 'failed', `could not plan the sync: ${describeError(error)}`);
+      run.doc = { ...run.doc, status: 'failed' };
+      return;
+    }
+    run.steps = plan.operations.map((operation, i) => ({
+      number: i + 1,
+      operation: JSON.stringify(operation),
+      status: 'pending',
+      attempts: 0,
+    }));
+    const warnings = [...plan.warnings, ...plan.skipped_collections.map((s) => `collection ${s.collection} was left alone: ${s.reason}`)];
+    const plannedAt = new Date();
+    await this.syncs.updateOne(
+      { _id: run.id },
+      { $set: { steps: run.steps, warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
+    );
+    run.doc = { ...run.doc, planned_at: plannedAt, warnings };
+  }
+
+  /** The target's database, or undefined when the sync has been failed because it cannot be had. */
+  private async openTarget(run: Run): Promise<Db | undefined> {
+    let connection;
+    try {
+      connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: run.databaseId });
+    } catch (error) {
+      if (isTransientBusError(error)) throw error;
+      await this.finish(run, 'failed', this.failureSummary(run, undefined, `the target database cannot be had: ${describeError(error)}`));
+      return undefined;
+    }
+    let uri: string;
+    try {
+      uri = this.cipher.open(connection.uri_sealed);
+    } catch (error) {
+      await this.finish(
+        run,
+        'failed',
+        this.failureSummary(run, undefined, `the target's connection string cannot be opened: ${describeError(error)}`),
+      );
+      return undefined;
+    }
+    let delay = this.settings.retryInitialDelayMs;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.pool.db({ uri, dbName: connection.db_name });
+      } catch (error) {
+        if (isTransientTargetError(error) && attempt <= this.settings.retryAttempts) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          delay = Math.min(delay * 2, this.settings.retryMaxDelayMs);
+          continue;
+        }
+        await this.finish(run, 'failed', this.failureSummary(run, undefined, `cannot connect to the target: ${describeError(error)}`));
+        return undefined;
+      }
+    }
+  }
+
+  private async runStep(run: Run, db: Db, step: StoredStep): Promise<StepResult> {
+    const index = run.steps.findIndex((s) => s.number === step.number);
+    const op = operationOf(step);
+    const startedAt = new Date();
+    const previousAttempts = step.attempts ?? 0;
+    run.steps[index] = { ...step, status: 'running', started_at: startedAt };
+    await this.saveStep(run, index);
+
+    const result = await this.runner.run(db, op);
+    const completedAt = new Date();
+    const updated: StoredStep = {
+      number: step.number,
+      operation: step.operation,
+      status: result.status,
+      attempts: previousAttempts + result.attempts,
+      duration_ms: completedAt.getTime() - startedAt.getTime(),
+      started_at: startedAt,
+      completed_at: completedAt,
+      ...(result.error ? { error: result.error } : {}),
+      ...(result.note ? { note: result.note } : {}),
+    };
+    run.steps[index] = updated;
+    syncOperations.inc({ kind: op.kind, result: result.result });
+    await this.saveStep(run, index);
+    if (result.status !== 'failed') {
+      await this.refreshLock(run);
+      await this.publish('progress', run, 'running', null);
+    }
+    return result;
+  }
+
+  private async saveStep(run: Run, index: number): Promise<void> {
+    await this.syncs.updateOne(
+      { _id: run.id },
+      { $set: { [`steps.${index}`]: run.steps[index], progress: progressOf(run.steps), updated_at: new Date() } },
+    );
+  }
+
+  /** Extends the lock (at most once a second unless forced); notes when it was lost. */
+  private async refreshLock(run: Run, force = false): Promise<void> {
+    if (!force && Date.now() - run.lastRefresh < 1000) return;
+    run.lastRefresh = Date.now();
+    try {
+      const held = await this.locks.refresh(run.databaseId, run.id, this.settings.lockTtlMs);
+      if (!held) {
+        run.lockLost = true;
+        if (force) throw new LockLost();
+      }
+    } catch (error) {
+      if (error instanceof LockLost) throw error;
+      // MongoDB away for a moment: the lock lives on until its expiry; the next refresh tries again.
+      this.logger.warn(`could not refresh the lock of sync ${run.id}: ${describeError(error)}`);
+    }
+  }
+
+  /** "step 3 (create orders.x) failed: <reason>; done: 1-2; not done: 3-5". */
+  private failureSummary(run: Run, failed: StoredStep | undefined, reason: string): string {
+    const done = run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.number);
+    const notDone = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped').map((s) => s.number);
+    const head = failed ? `step ${failed.number} (${labelOf(operationOf(failed))}) failed: ${reason}` : reason;
+    return `${head}; done: ${numberRanges(done)}; not done: ${numberRanges(notDone)}`;
+  }
+
+  private async finish(run: Run, status: Extract<SyncStatus, 'completed' | 'failed'>, error: string | null): Promise<void> {
+    const completedAt = new Date();
+    const durationMs = completedAt.getTime() - run.startedAt.getTime();
+    const progress = progressOf(run.steps);
+    const ended = await this.syncs.updateOne(
+      { _id: run.id, status: { $in: ['pending', 'running'] } },
+      {
+        $set: {
+          status,
+          error,
+          steps: run.steps,
+          progress,
+          completed_at: completedAt,
+          duration_ms: durationMs,
+          updated_at: completedAt,
+        },
+      },
+    );
+    await this.locks.release(run.databaseId, run.id);
+    if (ended.matchedCount === 0) return;
+    syncDuration.observe({ status }, durationMs / 1000);
+    if (status === 'failed') {
+      syncFailures.inc();
+      this.logger.warn(`sync ${run.id} of database ${run.databaseId} failed: ${error}`);
+    }
+    await this.publish(status, run, status, error);
+  }
+
+  private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
+    return this.events.publish(kind, { id: run.id, database_id: run.databaseId, status, error, steps: run.steps });
+  }
+}
+
+function labelOf(op: PlanOperationView): string {
+  return `${op.kind} ${op.collection}.${op.index}`;
+}

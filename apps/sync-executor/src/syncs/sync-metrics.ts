@@ -1,0 +1,48 @@
+import { Streams } from '@ir/contracts';
+import { metricsRegistry } from '@ir/platform';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { RUN_CONSUMER } from './sync-settings';
+
+export const syncDuration = new Histogram({
+  name: 'sync_duration_seconds',
+  help: 'Time from a sync starting to run until it ended, by final status',
+  labelNames: ['status'] as const,
+  buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600],
+  registers: [metricsRegistry],
+});
+
+export const syncOperations = new Counter({
+  name: 'sync_operations_total',
+  help: 'Index operations of syncs by kind and result (applied, already_done, skipped, refused, failed)',
+  labelNames: ['kind', 'result'] as const,
+  registers: [metricsRegistry],
+});
+
+export const syncFailures = new Counter({
+  name: 'sync_failures_total',
+  help: 'Syncs that ended failed',
+  registers: [metricsRegistry],
+});
+
+let queueSource: JetStreamManager | undefined;
+
+/** Run commands waiting on the shared durable consumer, read from JetStream when scraped. */
+export const syncQueuePending = new Gauge({
+  name: 'sync_queue_pending',
+  help: `Run commands not yet delivered to an executor (num_pending of the ${RUN_CONSUMER} consumer)`,
+  registers: [metricsRegistry],
+  async collect() {
+    if (!queueSource) return;
+    try {
+      const info = await queueSource.consumers.info(Streams.syncCommands.name, RUN_CONSUMER);
+      this.set(info.num_pending);
+    } catch {
+      // Consumer not provisioned yet or NATS away: keep the last value rather than fail the scrape.
+    }
+  },
+});
+
+export function watchSyncQueue(jsm: JetStreamManager | undefined): void {
+  queueSource = jsm;
+}

@@ -1,0 +1,146 @@
+import { DomainError, ErrorCode, SyncCommands, SyncRpc, type RpcResponse, type SyncView } from '@ir/contracts';
+import { BusClient } from '@ir/messaging';
+import { findPage, type Page } from '@ir/platform';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Types } from 'mongoose';
+import type { z } from 'zod';
+import { SyncEventPublisher } from './sync-events';
+import { SyncLocks } from './sync-locks';
+import { syncFailures } from './sync-metrics';
+import { SYNC_MODEL, isTerminal, type OperationKind, type SyncDocument, type SyncModel } from './sync.model';
+import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
+import { syncView } from './sync-view';
+
+/** The request as the handler receives it (validated, defaults applied). */
+export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
+type HistoryRequest = { database_id: string; page: number; limit: number };
+
+export const ABANDONED_RUNNING = 'abandoned: its executor stopped';
+export const ABANDONED_PENDING = 'abandoned: no executor started it in time';
+
+/** Starting syncs under the per-database lock, and the questions about them. */
+@Injectable()
+export class SyncsService {
+  private readonly logger = new Logger(SyncsService.name);
+  private readonly events: SyncEventPublisher;
+
+  constructor(
+    @Inject(SYNC_MODEL) private readonly syncs: SyncModel,
+    private readonly locks: SyncLocks,
+    private readonly bus: BusClient,
+    @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
+  ) {
+    this.events = new SyncEventPublisher(bus);
+  }
+
+  /**
+   * Takes the database's lock, records the sync as pending and queues its run command.
+   * @throws DomainError CONFLICT naming the sync in progress (details.sync_id).
+   */
+  async start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
+    const id = new Types.ObjectId();
+    const syncId = id.toHexString();
+    const databaseId = request.database_id;
+    const lock = await this.locks.acquire(databaseId, syncId, this.settings.queueTtlMs);
+    if (!lock.acquired) {
+      const holder = lock.holder;
+      const status = await this.syncs.findById(holder.sync_id, { status: 1 }).lean<{ status: string }>();
+      throw new DomainError(
+        ErrorCode.conflict,
+        `sync ${holder.sync_id} of database ${databaseId} is ${status?.status ?? 'pending'}; wait for it to end`,
+        undefined,
+        { sync_id: holder.sync_id, ...(status ? { status: status.status } : {}) },
+      );
+    }
+    if (lock.tookOverFrom) await this.abandon(lock.tookOverFrom.sync_id, lock.tookOverFrom.status);
+
+    const now = new Date();
+    const doc: SyncDocument = {
+      _id: id,
+      database_id: databaseId,
+      ...(request.collections && request.collections.length > 0 ? { collections: request.collections } : {}),
+      status: 'pending',
+      options: {
+        ...(request.include ? { include: request.include as OperationKind[] } : {}),
+        hide_before_drop: request.hide_before_drop ?? false,
+      },
+      dry_run: request.dry_run ?? false,
+      steps: [],
+      planned_at: null,
+      warnings: [],
+      error: null,
+      progress: 0,
+      created_at: now,
+      updated_at: now,
+      started_at: null,
+      completed_at: null,
+      duration_ms: null,
+    };
+    try {
+      await this.syncs.create(doc);
+    } catch (error) {
+      await this.locks.release(databaseId, syncId).catch(() => undefined);
+      throw error;
+    }
+    try {
+      await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
+    } catch (error) {
+      const reason = `could not queue the sync: ${error instanceof Error ? error.message : String(error)}`;
+      await this.syncs
+        .updateOne({ _id: id }, { $set: { status: 'failed', error: reason, completed_at: new Date(), updated_at: new Date() } })
+        .catch(() => undefined);
+      await this.locks.release(databaseId, syncId).catch(() => undefined);
+      syncFailures.inc();
+      throw new DomainError(ErrorCode.unavailable, `${reason}; try again`);
+    }
+    return { sync_id: syncId, status: 'pending', database_id: databaseId };
+  }
+
+  async status(syncId: string): Promise<SyncView> {
+    const doc = Types.ObjectId.isValid(syncId) ? await this.syncs.findById(syncId).lean<SyncDocument>() : null;
+    if (!doc) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
+    return syncView(doc);
+  }
+
+  /** A database's syncs, newest first. */
+  history(request: HistoryRequest): Promise<Page<SyncView>> {
+    return findPage(this.syncs, { database_id: request.database_id }, { created_at: -1, _id: -1 }, request, syncView);
+  }
+
+  /** From the lock: a database has an active sync while a pending or running sync holds it. */
+  async activeForDatabase(databaseId: string): Promise<RpcResponse<typeof SyncRpc.activeForDatabase>> {
+    const holder = await this.locks.holder(databaseId);
+    if (!holder) return { active: false };
+    const sync = Types.ObjectId.isValid(holder.sync_id)
+      ? await this.syncs.findById(holder.sync_id, { status: 1 }).lean<{ status: SyncDocument['status'] }>()
+      : null;
+    if (sync && !isTerminal(sync.status)) return { active: true, sync_id: holder.sync_id, status: sync.status };
+    // A lock whose sync is still being recorded (start in progress) counts as pending.
+    if (!sync && !(await this.locks.staleness(holder))) return { active: true, sync_id: holder.sync_id, status: 'pending' };
+    return { active: false };
+  }
+
+  /** Fails a sync whose lock was taken over: it held the lock past its time. */
+  private async abandon(syncId: string, status: string): Promise<void> {
+    if (status === 'missing' || !Types.ObjectId.isValid(syncId)) return;
+    const reason = status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
+    const now = new Date();
+    const ended = await this.syncs
+      .findOneAndUpdate(
+        { _id: syncId, status: { $in: ['pending', 'running'] } },
+        { $set: { status: 'failed', error: reason, completed_at: now, updated_at: now } },
+        { new: true },
+      )
+      .lean<SyncDocument>();
+    if (!ended) return;
+    this.logger.warn(`sync ${syncId} of database ${ended.database_id} ${reason}; its lock was taken over`);
+    syncFailures.inc();
+    await this.events.publish('failed', {
+      id: syncId,
+      database_id: ended.database_id,
+      status: 'failed',
+      error: reason,
+      steps: ended.steps,
+    });
+  }
+}

@@ -1,0 +1,356 @@
+import {
+  ComparatorRpc,
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  SyncCommands,
+  type EventContract,
+  type PlanOperationView,
+  type PlanResult,
+  type RpcContract,
+} from '@ir/contracts';
+import type { BusClient } from '@ir/messaging';
+import { connectMongo } from '@ir/platform';
+import { TargetPool, UriCipher } from '@ir/target-pool';
+import { MongoClient, type Db } from 'mongodb';
+import { Types, type Connection } from 'mongoose';
+import { randomBytes } from 'node:crypto';
+import { SyncExecutor } from './sync-executor.service';
+import { SyncLocks } from './sync-locks';
+import { syncLockModel, syncModel, type SyncLockModel, type SyncModel } from './sync.model';
+import type { SyncSettings } from './sync-settings';
+import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
+
+const settings: SyncSettings = {
+  concurrency: 2,
+  operationTimeoutMs: 60_000,
+  lockTtlMs: 120_000,
+  queueTtlMs: 3_600_000,
+  retryAttempts: 2,
+  retryInitialDelayMs: 10,
+  retryMaxDelayMs: 20,
+  planTimeoutMs: 5000,
+};
+
+interface Published {
+  subject: string;
+  payload: Record<string, unknown>;
+  msgId: string;
+}
+
+/**
+ * The bus played by a fake: the comparator answers `plans[database_id]` (or throws it), the registry
+ * answers the target's sealed URI; published commands and events are recorded.
+ */
+class FakeBus {
+  readonly published: Published[] = [];
+  plans = new Map<string, PlanResult | DomainError>();
+  publishFails = false;
+
+  constructor(
+    private readonly cipher: UriCipher,
+    private readonly targetUri: string,
+    private readonly targetDb: string,
+  ) {}
+
+  async request(contract: RpcContract, payload: Record<string, unknown>): Promise<unknown> {
+    const databaseId = payload['database_id'] as string;
+    if (contract === ComparatorRpc.plan) {
+      const plan = this.plans.get(databaseId);
+      if (!plan) throw new DomainError(ErrorCode.notFound, `database ${databaseId} not found`);
+      if (plan instanceof DomainError) throw plan;
+      return plan;
+    }
+    if (contract === RegistryDatabaseRpc.connection) {
+      return {
+        database_id: databaseId,
+        name: 'target',
+        db_name: this.targetDb,
+        uri_sealed: this.cipher.seal(this.targetUri),
+        definitions_version: 1,
+      };
+    }
+    throw new Error(`unexpected request on ${contract.subject}`);
+  }
+
+  async publish(contract: EventContract, payload: Record<string, unknown>, opts: { msgId: string }): Promise<void> {
+    if (this.publishFails && contract === SyncCommands.run) throw new Error('NATS is away');
+    this.published.push({ subject: contract.subject, payload, msgId: opts.msgId });
+  }
+
+  on(subject: string): Published[] {
+    return this.published.filter((p) => p.subject === subject);
+  }
+}
+
+const planOf = (databaseId: string, operations: PlanOperationView[], warnings: string[] = []): PlanResult => ({
+  database_id: databaseId,
+  db_name: 'target',
+  planned_at: new Date().toISOString(),
+  operations,
+  warnings,
+  skipped_collections: [],
+});
+const create = (collection: string, name: string, key: Record<string, 1 | -1>): PlanOperationView => ({
+  kind: 'create',
+  collection,
+  index: name,
+  reason: 'in the DR',
+  spec: { key, name },
+});
+const drop = (collection: string, name: string): PlanOperationView => ({ kind: 'drop', collection, index: name, reason: 'not in the DR' });
+const newDatabaseId = () => new Types.ObjectId().toHexString();
+
+describe('syncs against the test MongoDB server', () => {
+  const uri = process.env.TEST_MONGODB_URI!;
+  const stamp = `${process.pid}_${Date.now()}`;
+  const targetDbName = `sync_target_${stamp}`;
+  let own: Connection;
+  let client: MongoClient;
+  let target: Db;
+  let pool: TargetPool;
+  let syncs: SyncModel;
+  let lockModel: SyncLockModel;
+  let locks: SyncLocks;
+  let bus: FakeBus;
+  let service: SyncsService;
+  let executor: SyncExecutor;
+
+  beforeAll(async () => {
+    own = await connectMongo({ uri, dbName: `sync_exec_${stamp}` });
+    syncs = syncModel(own);
+    lockModel = syncLockModel(own);
+    await syncs.createIndexes();
+    client = await MongoClient.connect(uri);
+    target = client.db(targetDbName);
+    pool = new TargetPool();
+    const cipher = new UriCipher(randomBytes(32));
+    bus = new FakeBus(cipher, uri, targetDbName);
+    locks = new SyncLocks(lockModel, syncs);
+    service = new SyncsService(syncs, locks, bus as unknown as BusClient, settings);
+    executor = new SyncExecutor(syncs, locks, bus as unknown as BusClient, pool, cipher, settings);
+  });
+
+  afterAll(async () => {
+    await pool.close();
+    await target.dropDatabase();
+    await client.close();
+    await own.dropDatabase();
+    await own.close();
+  });
+
+  const names = async (collection: string) =>
+    (await target.collection(collection).listIndexes().toArray()).map((i) => i.name as string).sort();
+
+  async function conflictOf(promise: Promise<unknown>): Promise<DomainError> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe(ErrorCode.conflict);
+    return error as DomainError;
+  }
+
+  describe('the per-database lock', () => {
+    it('of 50 concurrent starts on one database, accepts exactly one; the others get 409 naming it', async () => {
+      const databaseId = newDatabaseId();
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, () => service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false })),
+      );
+      const accepted = outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value);
+      expect(accepted).toHaveLength(1);
+      expect(accepted[0]).toMatchObject({ status: 'pending', database_id: databaseId });
+      const syncId = accepted[0].sync_id;
+      for (const outcome of outcomes.filter((o) => o.status === 'rejected')) {
+        const error = outcome.reason as DomainError;
+        expect(error.code).toBe(ErrorCode.conflict);
+        expect(error.details).toMatchObject({ sync_id: syncId });
+        expect(error.message).toContain(syncId);
+      }
+      expect(await syncs.countDocuments({ database_id: databaseId })).toBe(1);
+      expect(bus.on(SyncCommands.run.subject).filter((p) => p.payload['database_id'] === databaseId)).toEqual([
+        { subject: SyncCommands.run.subject, payload: { sync_id: syncId, database_id: databaseId }, msgId: syncId },
+      ]);
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: true, sync_id: syncId, status: 'pending' });
+    });
+
+    it('takes over an expired lock of a running sync and fails that sync as abandoned', async () => {
+      const databaseId = newDatabaseId();
+      const first = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      await syncs.updateOne({ _id: first.sync_id }, { $set: { status: 'running', started_at: new Date() } });
+      await conflictOf(service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false }));
+      // The executor died: nothing refreshed the lock.
+      await lockModel.updateOne({ _id: databaseId }, { $set: { expires_at: new Date(Date.now() - 1000) } });
+      const second = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      expect(second.sync_id).not.toBe(first.sync_id);
+      expect(await service.status(first.sync_id)).toMatchObject({ status: 'failed', error: ABANDONED_RUNNING });
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: true, sync_id: second.sync_id, status: 'pending' });
+      expect(bus.on('sync.evt.sync.failed').map((p) => p.payload['sync_id'])).toContain(first.sync_id);
+    });
+
+    it('fails the sync and releases the lock when the run command cannot be queued', async () => {
+      const databaseId = newDatabaseId();
+      bus.publishFails = true;
+      try {
+        const error = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false }).catch((e: unknown) => e);
+        expect((error as DomainError).code).toBe(ErrorCode.unavailable);
+      } finally {
+        bus.publishFails = false;
+      }
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+      const [failed] = (await service.history({ database_id: databaseId, page: 1, limit: 10 })).items;
+      expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('could not queue the sync') });
+    });
+  });
+
+  describe('running a sync', () => {
+    async function startAndRun(databaseId: string, plan: PlanOperationView[] | DomainError, options: { dry_run?: boolean } = {}) {
+      bus.plans.set(databaseId, plan instanceof DomainError ? plan : planOf(databaseId, plan, ['a warning']));
+      const { sync_id } = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: options.dry_run ?? false });
+      await executor.execute({ sync_id, database_id: databaseId });
+      return service.status(sync_id);
+    }
+
+    it('creates and drops what the plan says, records each step, publishes events and releases the lock', async () => {
+      const databaseId = newDatabaseId();
+      await target.collection('orders').createIndex({ legacy: 1 }, { name: 'legacy_1' });
+      const view = await startAndRun(databaseId, [
+        create('orders', 'status_1', { status: 1 }),
+        create('orders', 'customer_1_created_-1', { customer: 1, created: -1 }),
+        drop('orders', 'legacy_1'),
+        drop('orders', '_id_'),
+      ]);
+      expect(view).toMatchObject({ status: 'completed', progress: 100, error: null, warnings: ['a warning'] });
+      expect(view.steps.map((s) => [s.number, s.operation.index, s.status, s.attempts])).toEqual([
+        [1, 'status_1', 'done', 1],
+        [2, 'customer_1_created_-1', 'done', 1],
+        [3, 'legacy_1', 'done', 1],
+        [4, '_id_', 'skipped', 0],
+      ]);
+      expect(view.started_at).not.toBeNull();
+      expect(view.completed_at).not.toBeNull();
+      expect(view.duration_ms).toEqual(expect.any(Number));
+      expect(await names('orders')).toEqual(['_id_', 'customer_1_created_-1', 'status_1']);
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+      const events = bus.published
+        .filter((p) => p.subject.startsWith('sync.evt.') && p.payload['sync_id'] === view.id)
+        .map((p) => [p.subject, p.payload['steps_done']]);
+      expect(events).toEqual([
+        ['sync.evt.sync.started', 0],
+        ['sync.evt.sync.progress', 1],
+        ['sync.evt.sync.progress', 2],
+        ['sync.evt.sync.progress', 3],
+        ['sync.evt.sync.progress', 4],
+        ['sync.evt.sync.completed', 4],
+      ]);
+      // A second delivery of the same command changes nothing.
+      await executor.execute({ sync_id: view.id, database_id: databaseId });
+      expect(await service.status(view.id)).toEqual(view);
+    });
+
+    it('ends failed at a non-transient error, listing what was and was not done', async () => {
+      const databaseId = newDatabaseId();
+      await target.collection('clash').createIndex({ a: 1 }, { name: 'a_1' });
+      const view = await startAndRun(databaseId, [
+        create('clash', 'b_1', { b: 1 }),
+        create('clash', 'a_1', { a: -1 }),
+        create('clash', 'c_1', { c: 1 }),
+      ]);
+      expect(view.status).toBe('failed');
+      expect(view.error).toMatch(/^step 2 \(create clash\.a_1\) failed: .+; done: 1; not done: 2-3$/);
+      expect(view.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending']);
+      expect(view.progress).toBe(33);
+      expect(await names('clash')).toEqual(['_id_', 'a_1', 'b_1']);
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+    });
+
+    it('resumes a sync cut short by a crash: steps done are not done again, the step in flight is re-run idempotently', async () => {
+      const databaseId = newDatabaseId();
+      const ops = [create('resume', 'r1_1', { r1: 1 }), create('resume', 'r2_1', { r2: 1 }), create('resume', 'r3_1', { r3: 1 })];
+      bus.plans.set(databaseId, planOf(databaseId, ops));
+      const { sync_id } = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      // What a killed executor leaves: step 1 recorded done, step 2 built on the target but still marked running.
+      await target.collection('resume').createIndex({ r1: 1 }, { name: 'r1_1' });
+      await target.collection('resume').createIndex({ r2: 1 }, { name: 'r2_1' });
+      const at = new Date();
+      await syncs.updateOne(
+        { _id: sync_id },
+        {
+          $set: {
+            status: 'running',
+            started_at: at,
+            planned_at: at,
+            steps: ops.map((op, i) => ({
+              number: i + 1,
+              operation: JSON.stringify(op),
+              status: i === 0 ? 'done' : i === 1 ? 'running' : 'pending',
+              attempts: i < 2 ? 1 : 0,
+              ...(i === 0 ? { completed_at: at, duration_ms: 5 } : {}),
+            })),
+          },
+        },
+      );
+      await executor.execute({ sync_id, database_id: databaseId }, { getDeliveryCount: () => 2, working: () => undefined });
+      const view = await service.status(sync_id);
+      expect(view.status).toBe('completed');
+      expect(view.steps.map((s) => [s.status, s.attempts, s.note])).toEqual([
+        ['done', 1, undefined],
+        ['done', 2, 'already exists'],
+        ['done', 1, undefined],
+      ]);
+      expect(view.steps[0].duration_ms).toBe(5);
+      expect(await names('resume')).toEqual(['_id_', 'r1_1', 'r2_1', 'r3_1']);
+    });
+
+    it('dry run records every step as skipped and changes nothing', async () => {
+      const databaseId = newDatabaseId();
+      const view = await startAndRun(databaseId, [create('dry', 'd_1', { d: 1 }), drop('dry', 'x_1')], { dry_run: true });
+      expect(view).toMatchObject({ status: 'completed', progress: 100, dry_run: true });
+      expect(view.steps.map((s) => [s.status, s.note])).toEqual([
+        ['skipped', 'dry run'],
+        ['skipped', 'dry run'],
+      ]);
+      expect(await target.listCollections({ name: 'dry' }).toArray()).toEqual([]);
+    });
+
+    it('completes an empty plan with progress 100', async () => {
+      const view = await startAndRun(newDatabaseId(), []);
+      expect(view).toMatchObject({ status: 'completed', progress: 100, steps: [] });
+    });
+
+    it('fails when the comparator refuses to plan (unknown database), retries (throws) when it does not answer', async () => {
+      const gone = newDatabaseId();
+      const view = await startAndRun(gone, new DomainError(ErrorCode.notFound, `database ${gone} not found`));
+      expect(view).toMatchObject({ status: 'failed', error: `could not plan the sync: database ${gone} not found` });
+      expect(await service.activeForDatabase(gone)).toEqual({ active: false });
+
+      const slow = newDatabaseId();
+      bus.plans.set(slow, new DomainError(ErrorCode.timeout, 'no answer on comparator.rpc.plan.build within 60000 ms'));
+      const { sync_id } = await service.start({ database_id: slow, hide_before_drop: false, dry_run: false });
+      await expect(
+        executor.execute({ sync_id, database_id: slow }, { getDeliveryCount: () => 1, working: () => undefined }),
+      ).rejects.toThrow(/no answer/);
+      expect(await service.status(sync_id)).toMatchObject({ status: 'running' });
+      // The last delivery gives up: the sync fails and the lock is released.
+      await expect(
+        executor.execute({ sync_id, database_id: slow }, { getDeliveryCount: () => 5, working: () => undefined }),
+      ).rejects.toThrow();
+      expect(await service.status(sync_id)).toMatchObject({
+        status: 'failed',
+        error: expect.stringContaining('gave up after 5 deliveries'),
+      });
+      expect(await service.activeForDatabase(slow)).toEqual({ active: false });
+    });
+
+    it('answers 404 for an unknown sync and pages the history newest first', async () => {
+      await expect(service.status(new Types.ObjectId().toHexString())).rejects.toMatchObject({ code: ErrorCode.notFound });
+      const databaseId = newDatabaseId();
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) ids.push((await startAndRun(databaseId, [])).id);
+      const page = await service.history({ database_id: databaseId, page: 1, limit: 2 });
+      expect(page.total).toBe(3);
+      expect(page.items.map((s) => s.id)).toEqual([ids[2], ids[1]]);
+    });
+  });
+});

@@ -1,0 +1,83 @@
+import { MongoClient } from 'mongodb';
+import { api, type BenchContext, type BenchResult } from './context';
+import { round } from './load';
+
+const INDEXES = 200;
+const COLLECTIONS = 25;
+
+/**
+ * A sync that creates 200 indexes on empty collections (queued on JetStream,
+ * run by the executor step by step with its bookkeeping), beside the floor:
+ * the driver creating the same indexes directly, in the same order, one at a
+ * time, in the same run. Goal: ratio < 1.2.
+ */
+export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
+  const stamp = Date.now();
+  const syncDb = `bench_sync_${stamp}`;
+  const floorDb = `bench_sync_floor_${stamp}`;
+  const client = await MongoClient.connect(ctx.mongoUri);
+  try {
+    const indexes = Array.from({ length: INDEXES }, (_, i) => ({
+      collection: `c${String(i % COLLECTIONS).padStart(2, '0')}`,
+      key: { [`f${i}`]: 1, [`g${i}`]: -1 } as Record<string, 1 | -1>,
+      name: `f${i}_1_g${i}_-1`,
+    }));
+    for (const db of [syncDb, floorDb]) {
+      for (let c = 0; c < COLLECTIONS; c += 1) await client.db(db).createCollection(`c${String(c).padStart(2, '0')}`);
+    }
+    const database = (await api(ctx, 'POST', '/databases', { name: syncDb, uri: ctx.mongoUri, db_name: syncDb })) as { id: string };
+    const collections: Record<string, unknown[]> = {};
+    for (const index of indexes) {
+      (collections[index.collection] ??= []).push({
+        name: index.name,
+        keys: Object.entries(index.key).map(([field, value]) => ({ field, value })),
+      });
+    }
+    await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections });
+
+    const syncStarted = performance.now();
+    const accepted = (await api(ctx, 'POST', '/indexes/sync-by-database', { database_id: database.id })) as { sync_id: string };
+    const status = await waitForEnd(ctx, accepted.sync_id);
+    const syncMs = Math.round(performance.now() - syncStarted);
+    if (status.status !== 'completed') throw new Error(`sync ended ${status.status}: ${status.error}`);
+    const created = status.steps.filter((s) => s.status === 'done').length;
+    if (created !== INDEXES) throw new Error(`sync created ${created} indexes, expected ${INDEXES}`);
+
+    // The same indexes in the plan's order, straight through the driver.
+    const order = status.steps.map((s) => indexes.find((i) => i.name === s.operation.index && i.collection === s.operation.collection)!);
+    const floorStarted = performance.now();
+    for (const index of order) await client.db(floorDb).collection(index.collection).createIndex(index.key, { name: index.name });
+    const floorMs = Math.round(performance.now() - floorStarted);
+
+    const ratio = round(syncMs / floorMs);
+    return {
+      name: 'sync',
+      lines: [
+        `sync creating ${INDEXES} indexes on ${COLLECTIONS} empty collections: ${syncMs} ms (request to completed status)`,
+        `floor: the driver creating the same indexes in the same order: ${floorMs} ms`,
+        `ratio ${ratio}x (goal < 1.2)`,
+      ],
+      figures: { indexes: INDEXES, collections: COLLECTIONS, sync_ms: syncMs, floor_ms: floorMs, ratio },
+    };
+  } finally {
+    await client.db(syncDb).dropDatabase();
+    await client.db(floorDb).dropDatabase();
+    await client.close();
+  }
+}
+
+interface SyncStatusView {
+  status: string;
+  error: string | null;
+  steps: { status: string; operation: { collection: string; index: string } }[];
+}
+
+async function waitForEnd(ctx: BenchContext, syncId: string): Promise<SyncStatusView> {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    const status = (await api(ctx, 'GET', `/indexes/sync-status/${syncId}`)) as SyncStatusView;
+    if (['completed', 'failed', 'cancelled'].includes(status.status)) return status;
+    if (Date.now() > deadline) throw new Error(`sync ${syncId} did not end within 10 minutes`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,250 @@
+// Syncs through the gateway on a system of this file's own (a private NATS, so
+// its executors are the only ones on the work queue): end state, the lock under
+// 50 concurrent requests, dry runs, two replicas, an executor killed mid-sync,
+// and a target that goes away mid-sync.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import request from 'supertest';
+import { E2E_SERVICE_ENV, startPrivateNats, startSystem, type PrivateNats, type RunningSystem } from '@ir/testing';
+import type { ServiceHandle } from '../tools/infra/services';
+import { expectNoStackTrace, freshIp, suffix, targetMongoUri, tcpRelay } from './support/e2e-client';
+
+interface SyncView {
+  id: string;
+  database_id: string;
+  status: string;
+  progress: number;
+  dry_run: boolean;
+  error: string | null;
+  steps: { number: number; status: string; attempts: number; operation: { kind: string; collection: string; index: string } }[];
+}
+
+let nats: PrivateNats;
+let system: RunningSystem;
+let mongo: MongoClient;
+let token: string;
+
+const client = () => {
+  const ip = freshIp();
+  const wrap = (test: request.Test) => test.set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', ip);
+  const api = () => request(system.apiUrl);
+  return {
+    get: (path: string) => wrap(api().get(path)),
+    post: (path: string) => wrap(api().post(path)),
+    put: (path: string) => wrap(api().put(path)),
+  };
+};
+
+beforeAll(async () => {
+  nats = await startPrivateNats('ir-sync-e2e-');
+  const dataDir = mkdtempSync(join(tmpdir(), 'ir-sync-system-'));
+  system = await startSystem({
+    natsUrl: nats.url,
+    mongoUri: targetMongoUri(),
+    dbPrefix: `ir_sync_${process.pid}`,
+    dataDir,
+    logDir: join(dataDir, 'logs'),
+    trustProxy: true,
+    env: E2E_SERVICE_ENV,
+  });
+  mongo = await new MongoClient(targetMongoUri()).connect();
+  const user = { email: `sync-${suffix()}@example.com`, username: `sync_${suffix()}`, password: 'sync-test-password' };
+  await request(system.apiUrl).post('/auth/register').set('X-Forwarded-For', freshIp()).send(user).expect(201);
+  const login = await request(system.apiUrl)
+    .post('/auth/login')
+    .set('X-Forwarded-For', freshIp())
+    .send({ username: user.username, password: user.password });
+  token = login.body.access_token as string;
+}, 120_000);
+
+afterAll(async () => {
+  await mongo?.close();
+  await system?.stop();
+  await nats?.stop();
+});
+
+/** A target with `collections` collections of a few documents, registered, with its DR set to `design`. */
+async function targetWithDesign(
+  design: Record<string, { name: string; keys: { field: string; value: number }[]; options?: Record<string, unknown> }[]>,
+  seed?: (dbName: string) => Promise<void>,
+) {
+  const dbName = `sync_target_${suffix()}`;
+  for (const collection of Object.keys(design)) {
+    await mongo
+      .db(dbName)
+      .collection(collection)
+      .insertMany(Array.from({ length: 20 }, (_, i) => ({ n: i, s: `v${i}` })));
+  }
+  await seed?.(dbName);
+  const created = await client().post('/databases').send({ name: dbName, uri: targetMongoUri(), db_name: dbName });
+  expect(created.status).toBe(201);
+  const applied = await client().put(`/databases/${created.body.id}/manifest`).send({ version: 1, collections: design });
+  expect(applied.status).toBe(200);
+  return { id: created.body.id as string, dbName };
+}
+
+async function waitForEnd(syncId: string, timeoutMs = 60_000): Promise<SyncView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client().get(`/indexes/sync-status/${syncId}`);
+    expect(res.status).toBe(200);
+    const view = res.body as SyncView;
+    if (['completed', 'failed', 'cancelled'].includes(view.status)) return view;
+    if (Date.now() > deadline) throw new Error(`sync ${syncId} still ${view.status} at ${view.progress}%`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function noDrift(databaseId: string): Promise<void> {
+  const compared = await client().post('/indexes/compare-by-database').send({ database_id: databaseId });
+  expect(compared.status).toBe(200);
+  expect(compared.body.totals).toMatchObject({ missing: 0, redundant: 0, different: 0, failed_collections: 0 });
+}
+
+const many = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({
+    name: `f${i}_1_s_1`,
+    keys: [
+      { field: `f${i}`, value: 1 },
+      { field: 's', value: 1 },
+    ],
+  }));
+
+describe('a sync', () => {
+  it('answers 202 at once, creates what is missing and drops what is redundant, and leaves no drift', async () => {
+    const target = await targetWithDesign(
+      { orders: many(3), users: [{ name: 'email_1', keys: [{ field: 'email', value: 1 }], options: { is_unique: true } }] },
+      async (db) => {
+        await mongo.db(db).collection('orders').createIndex({ legacy: 1 });
+      },
+    );
+    const res = await client().post('/indexes/sync-by-database').send({ database_id: target.id });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ sync_id: expect.any(String), status: 'pending', database_id: target.id });
+
+    const view = await waitForEnd(res.body.sync_id);
+    expect(view).toMatchObject({ status: 'completed', progress: 100, error: null });
+    const operations = view.steps.map((s) => `${s.operation.kind} ${s.operation.collection}.${s.operation.index} ${s.status}`);
+    expect(operations).toEqual(
+      expect.arrayContaining(['create orders.f0_1_s_1 done', 'create users.email_1 done', 'drop orders.legacy_1 done']),
+    );
+    expect(operations).toHaveLength(5);
+    const names = (await mongo.db(target.dbName).collection('orders').listIndexes().toArray()).map((i) => i.name).sort();
+    expect(names).toEqual(['_id_', 'f0_1_s_1', 'f1_1_s_1', 'f2_1_s_1']);
+    await noDrift(target.id);
+
+    const history = await client().get(`/indexes/sync-status/by-database/${target.id}`);
+    expect(history.status).toBe(200);
+    expect(history.body.items.map((s: SyncView) => s.id)).toEqual([res.body.sync_id]);
+  });
+
+  it('as a dry run records the plan and changes nothing', async () => {
+    const target = await targetWithDesign({ orders: many(2) });
+    const res = await client()
+      .post('/indexes/sync-by-collections')
+      .send({ database_id: target.id, collections: ['orders'], dry_run: true });
+    expect(res.status).toBe(202);
+    const view = await waitForEnd(res.body.sync_id);
+    expect(view).toMatchObject({ status: 'completed', dry_run: true });
+    expect(view.steps.map((s) => s.status)).toEqual(['skipped', 'skipped']);
+    expect((await mongo.db(target.dbName).collection('orders').listIndexes().toArray()).map((i) => i.name)).toEqual(['_id_']);
+  });
+
+  it('is the only one of its database: of 50 requests at once one is accepted, 49 get 409 naming it', async () => {
+    const target = await targetWithDesign({ orders: many(10) });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => client().post('/indexes/sync-by-database').send({ database_id: target.id })),
+    );
+    const accepted = answers.filter((r) => r.status === 202);
+    const refused = answers.filter((r) => r.status === 409);
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(49);
+    for (const r of refused) {
+      expect(r.body).toMatchObject({ error: 'CONFLICT', details: { sync_id: accepted[0].body.sync_id } });
+      expectNoStackTrace(r.text);
+    }
+    expect((await waitForEnd(accepted[0].body.sync_id)).status).toBe('completed');
+    // Once it has ended, the database takes a new sync.
+    expect((await client().post('/indexes/sync-by-database').send({ database_id: target.id })).status).toBe(202);
+  });
+
+  it('answers 400 for a bad body and 404 for an unknown sync', async () => {
+    const bad = await client().post('/indexes/sync-by-collections').send({ database_id: 'nope', collections: [] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { field: string }) => i.field).sort()).toEqual(['collections', 'database_id']);
+    expect((await client().get('/indexes/sync-status/0123456789abcdef01234567')).status).toBe(404);
+  });
+});
+
+describe('sync-executor replicas', () => {
+  const replicas: ServiceHandle[] = [];
+
+  it('share the work queue: every sync completes, each exactly once', async () => {
+    replicas.push(system.services['sync-executor'], await system.addReplica('sync-executor'));
+    const targets = await Promise.all(Array.from({ length: 6 }, () => targetWithDesign({ items: many(4) })));
+    const syncs = await Promise.all(targets.map((t) => client().post('/indexes/sync-by-database').send({ database_id: t.id })));
+    const views = await Promise.all(syncs.map((s) => waitForEnd(s.body.sync_id)));
+    expect(views.map((v) => v.status)).toEqual(Array(6).fill('completed'));
+    for (const view of views) expect(view.steps.every((s) => s.status === 'done' && s.attempts === 1)).toBe(true);
+    for (const target of targets) await noDrift(target.id);
+  }, 120_000);
+
+  it('finish a sync whose executor was killed (kill -9) mid-sync, with the same end state', async () => {
+    const target = await targetWithDesign({ a: many(40), b: many(40) });
+    const res = await client().post('/indexes/sync-by-database').send({ database_id: target.id });
+    expect(res.status).toBe(202);
+    for (let progress = 0; progress === 0;) {
+      const view = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;
+      progress = view.progress;
+      if (view.status !== 'running' && view.status !== 'pending') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Every replica dies without acking (whichever had taken the job); a new one takes the
+    // redelivered job once its ack wait has passed.
+    for (const replica of replicas) await replica.process.kill9();
+    const killed = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;
+    expect(killed.status).toBe('running');
+    expect(killed.progress).toBeLessThan(100);
+    replicas.push(await system.addReplica('sync-executor'));
+
+    const view = await waitForEnd(res.body.sync_id, 90_000);
+    expect(view.status).toBe('completed');
+    expect(view.steps).toHaveLength(80);
+    expect(view.steps.every((s) => s.status === 'done' || s.status === 'skipped')).toBe(true);
+    await noDrift(target.id);
+  }, 150_000);
+});
+
+describe('a target that goes away mid-sync', () => {
+  it('ends failed, saying which steps were and were not done', async () => {
+    const dbName = `sync_relay_${suffix()}`;
+    await mongo
+      .db(dbName)
+      .collection('big')
+      .insertMany(Array.from({ length: 20 }, (_, i) => ({ n: i })));
+    const relay = await tcpRelay();
+    const created = await client().post('/databases').send({ name: dbName, uri: relay.uri, db_name: dbName });
+    expect(created.status).toBe(201);
+    await client()
+      .put(`/databases/${created.body.id}/manifest`)
+      .send({ version: 1, collections: { big: many(60) } })
+      .expect(200);
+    const res = await client().post('/indexes/sync-by-database').send({ database_id: created.body.id });
+    // The target goes away once some steps are done and others are not.
+    for (;;) {
+      const view = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;
+      if (view.progress > 0 || !['pending', 'running'].includes(view.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await relay.close();
+
+    const view = await waitForEnd(res.body.sync_id, 90_000);
+    expect(view.status).toBe('failed');
+    expect(view.error).toMatch(/not done/);
+    expect(view.steps.some((s) => s.status === 'failed')).toBe(true);
+    expect(view.steps.filter((s) => s.status === 'pending').length).toBeGreaterThan(0);
+    expect(view.error).not.toMatch(/at .*\.ts:/);
+  }, 120_000);
+});
