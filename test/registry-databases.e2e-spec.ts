@@ -393,9 +393,11 @@ describe('DELETE /databases/:id', () => {
     const db = await createTargetDatabase(client);
     const index = await client.post('/indexes').send({ database_id: db.id, collection: 'things', keys: [{ field: 'a', value: 1 }] });
     expect(index.status).toBe(201);
+    // As the executor records a running sync: the sync, and the database's lock naming it.
     const { insertedId } = await syncs
       .collection('syncs')
       .insertOne({ database_id: db.id, status: 'running', created_at: new Date(), updated_at: new Date() });
+    await lockDatabase(db.id, insertedId.toHexString());
 
     const refused = await client.delete(`/databases/${db.id}`);
     expectError(refused, 409, 'CONFLICT');
@@ -411,10 +413,19 @@ describe('DELETE /databases/:id', () => {
 
   it('is refused with 409 while a sync is pending', async () => {
     const db = await createTargetDatabase(client);
-    await syncs.collection('syncs').insertOne({ database_id: db.id, status: 'pending', created_at: new Date(), updated_at: new Date() });
+    const { insertedId } = await syncs
+      .collection('syncs')
+      .insertOne({ database_id: db.id, status: 'pending', created_at: new Date(), updated_at: new Date() });
+    await lockDatabase(db.id, insertedId.toHexString());
     expectError(await client.delete(`/databases/${db.id}`), 409, 'CONFLICT');
     expect((await client.get(`/databases/${db.id}`)).status).toBe(200);
   });
+
+  async function lockDatabase(databaseId: string, syncId: string): Promise<void> {
+    await syncs
+      .collection<{ _id: string; sync_id: string; expires_at: Date; created_at: Date }>('sync_locks')
+      .insertOne({ _id: databaseId, sync_id: syncId, expires_at: new Date(Date.now() + 3_600_000), created_at: new Date() });
+  }
 
   it('answers 400 for an invalid id', async () => {
     expectError(await client.delete('/databases/zzz'), 400, 'VALIDATION_FAILED');

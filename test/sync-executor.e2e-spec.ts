@@ -203,10 +203,10 @@ describe('sync-executor replicas', () => {
     }
     // Every replica dies without acking (whichever had taken the job); a new one takes the
     // redelivered job once its ack wait has passed.
+    const beforeKill = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;
     for (const replica of replicas) await replica.process.kill9();
-    const killed = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;
-    expect(killed.status).toBe('running');
-    expect(killed.progress).toBeLessThan(100);
+    expect(beforeKill.status).toBe('running');
+    expect(beforeKill.progress).toBeLessThan(100);
     replicas.push(await system.addReplica('sync-executor'));
 
     const view = await waitForEnd(res.body.sync_id, 90_000);
