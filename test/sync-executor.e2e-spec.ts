@@ -178,6 +178,32 @@ describe('a sync', () => {
   });
 });
 
+describe('the progress stream', () => {
+  it('sends the status, then progress events, and ends with completed', async () => {
+    const target = await targetWithDesign({ streamed: many(30) });
+    const res = await client().post('/indexes/sync-by-database').send({ database_id: target.id });
+    expect(res.status).toBe(202);
+    const response = await fetch(`${system.apiUrl}/indexes/sync-status/${res.body.sync_id}/events`, {
+      headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': freshIp() },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await response.text(); // the server ends the stream when the sync ends
+    const events = text
+      .split('\n\n')
+      .filter((block) => block.startsWith('event:'))
+      .map((block) => {
+        const [eventLine, dataLine] = block.split('\n');
+        return { event: eventLine.slice('event: '.length), data: JSON.parse(dataLine.slice('data: '.length)) as { progress: number } };
+      });
+    expect(events[0].event).toBe('status');
+    expect(events.at(-1)!.event).toBe('completed');
+    expect(events.at(-1)!.data.progress).toBe(100);
+    const progress = events.slice(1).map((e) => e.data.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+});
+
 describe('sync-executor replicas', () => {
   const replicas: ServiceHandle[] = [];
 
