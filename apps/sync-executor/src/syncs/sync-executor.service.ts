@@ -34,8 +34,18 @@ interface Run {
   steps: StoredStep[];
   startedAt: Date;
   lastRefresh: number;
+  /** When the steps were last written to the sync's record. */
+  lastSaved: number;
   lockLost: boolean;
 }
+
+/**
+ * Step results are written (and progress published) at most this often, and
+ * always at the end: writing the record after every step made a sync of
+ * hundreds of small steps mostly bookkeeping. A crash loses at most this much
+ * record; the resumed run finds those steps already done on the target.
+ */
+const SAVE_INTERVAL_MS = 250;
 
 /**
  * Runs a sync: the plan taken from the comparator when the sync first starts, then each step not yet
@@ -79,6 +89,7 @@ export class SyncExecutor {
       steps: doc.steps ?? [],
       startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
       lastRefresh: 0,
+      lastSaved: Date.now(),
       lockLost: false,
     };
     const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
@@ -221,7 +232,6 @@ export class SyncExecutor {
     const startedAt = new Date();
     const previousAttempts = step.attempts ?? 0;
     run.steps[index] = { ...step, status: 'running', started_at: startedAt };
-    await this.saveStep(run, index);
 
     const result = await this.runner.run(db, op);
     const completedAt = new Date();
@@ -238,19 +248,17 @@ export class SyncExecutor {
     };
     run.steps[index] = updated;
     syncOperations.inc({ kind: op.kind, result: result.result });
-    await this.saveStep(run, index);
-    if (result.status !== 'failed') {
+    if (result.status !== 'failed' && Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
+      await this.saveSteps(run);
       await this.refreshLock(run);
       await this.publish('progress', run, 'running', null);
     }
     return result;
   }
 
-  private async saveStep(run: Run, index: number): Promise<void> {
-    await this.syncs.updateOne(
-      { _id: run.id },
-      { $set: { [`steps.${index}`]: run.steps[index], progress: progressOf(run.steps), updated_at: new Date() } },
-    );
+  private async saveSteps(run: Run): Promise<void> {
+    run.lastSaved = Date.now();
+    await this.syncs.updateOne({ _id: run.id }, { $set: { steps: run.steps, progress: progressOf(run.steps), updated_at: new Date() } });
   }
 
   /** Extends the lock (at most once a second unless forced); notes when it was lost. */

@@ -236,14 +236,15 @@ describe('syncs against the test MongoDB server', () => {
       const events = bus.published
         .filter((p) => p.subject.startsWith('sync.evt.') && p.payload['sync_id'] === view.id)
         .map((p) => [p.subject, p.payload['steps_done']]);
-      expect(events).toEqual([
-        ['sync.evt.sync.started', 0],
-        ['sync.evt.sync.progress', 1],
-        ['sync.evt.sync.progress', 2],
-        ['sync.evt.sync.progress', 3],
-        ['sync.evt.sync.progress', 4],
-        ['sync.evt.sync.completed', 4],
-      ]);
+      // Progress is published at most every 250 ms (the steps here take milliseconds), so between
+      // started and completed there may be none; any there is counts up.
+      expect(events[0]).toEqual(['sync.evt.sync.started', 0]);
+      expect(events.at(-1)).toEqual(['sync.evt.sync.completed', 4]);
+      const progress = events.slice(1, -1);
+      expect(progress.every(([subject]) => subject === 'sync.evt.sync.progress')).toBe(true);
+      const counts = progress.map(([, done]) => Number(done));
+      expect(counts).toEqual([...counts].sort((a, b) => a - b));
+      expect(counts.every((done) => done >= 1 && done <= 4)).toBe(true);
       // A second delivery of the same command changes nothing.
       await executor.execute({ sync_id: view.id, database_id: databaseId });
       expect(await service.status(view.id)).toEqual(view);
