@@ -2,6 +2,7 @@ import { normalizeNumbers } from './numbers';
 import { defineOwn, isPlainObject, sortedRecord, type MutableRecord } from './records';
 import { orderedStringify } from './stable-json';
 import type { IndexIssue } from './types';
+import { EJSON_VALUE_WRAPPERS } from './ejson-wrappers';
 
 /**
  * Operators MongoDB accepts in a partialFilterExpression on the servers this
@@ -15,25 +16,10 @@ import type { IndexIssue } from './types';
 const FIELD_OPERATORS: ReadonlySet<string> = new Set(['$eq', '$exists', '$gt', '$gte', '$lt', '$lte', '$type', '$in']);
 const LOGICAL_OPERATORS: ReadonlySet<string> = new Set(['$and', '$or']);
 
-/** Extended-JSON value wrappers are values (a date, an id, a number), not query operators. */
-const EJSON_VALUE_KEYS: ReadonlySet<string> = new Set([
-  '$date',
-  '$oid',
-  '$numberInt',
-  '$numberLong',
-  '$numberDouble',
-  '$numberDecimal',
-  '$binary',
-  '$uuid',
-  '$timestamp',
-  '$minKey',
-  '$maxKey',
-]);
-
 function isEjsonValue(value: unknown): boolean {
   if (!isPlainObject(value)) return false;
   const keys = Object.keys(value);
-  return keys.length >= 1 && keys.every((key) => EJSON_VALUE_KEYS.has(key)) && keys.length <= 2;
+  return keys.length >= 1 && keys.every((key) => EJSON_VALUE_WRAPPERS.has(key)) && keys.length <= 2;
 }
 
 function isOperatorObject(value: unknown): value is Readonly<Record<string, unknown>> {

@@ -1,21 +1,6 @@
+import { EJSON_VALUE_WRAPPERS } from './ejson-wrappers';
 import { asNumber } from './numbers';
 import { defineOwn, isPlainObject, type MutableRecord } from './records';
-
-/** Extended-JSON wrappers that stand for a BSON value; a literal holding one must go through mongosh's EJSON.parse. */
-const EJSON_WRAPPERS: ReadonlySet<string> = new Set([
-  '$date',
-  '$oid',
-  '$numberInt',
-  '$numberLong',
-  '$numberDouble',
-  '$numberDecimal',
-  '$binary',
-  '$uuid',
-  '$timestamp',
-  '$minKey',
-  '$maxKey',
-  '$regularExpression',
-]);
 
 /** BSON values (from a driver) as canonical extended JSON, so that they keep their type in the script. */
 function toEjsonShape(value: unknown): unknown {
@@ -52,7 +37,7 @@ function someObject(value: unknown, test: (record: Readonly<Record<string, unkno
 export function jsLiteral(value: unknown): string {
   const shaped = toEjsonShape(value);
   const json = JSON.stringify(shaped) ?? 'undefined';
-  const wrappers = someObject(shaped, (r) => Object.keys(r).some((key) => EJSON_WRAPPERS.has(key)));
+  const wrappers = someObject(shaped, (r) => Object.keys(r).some((key) => EJSON_VALUE_WRAPPERS.has(key)));
   if (wrappers) return `EJSON.parse(${JSON.stringify(json)})`;
   const proto = someObject(shaped, (r) => Object.prototype.hasOwnProperty.call(r, '__proto__'));
   return proto ? `JSON.parse(${JSON.stringify(json)})` : json;
