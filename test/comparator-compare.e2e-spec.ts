@@ -3,13 +3,13 @@
 import { MongoClient } from 'mongodb';
 import {
   authedApi,
+  type AuthedApi,
   createTargetDatabase,
-  expectNoStackTrace,
+  expectError,
   loggedInUser,
   mongoClient,
   suffix,
   tcpRelay,
-  type AuthedApi,
 } from './support/e2e-client';
 
 interface Forms {
@@ -61,17 +61,6 @@ afterAll(async () => {
 async function defineIndex(databaseId: string, collection: string, keys: Key[], extra: Record<string, unknown> = {}): Promise<void> {
   const res = await client.post('/indexes').send({ database_id: databaseId, collection, keys, ...extra });
   if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
-}
-
-function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toMatchObject({
-    statusCode: status,
-    error: expect.any(String),
-    message: expect.any(String),
-    request_id: expect.any(String),
-  });
-  expectNoStackTrace(res.text);
 }
 
 const names = (items: { name: string }[]): string[] => items.map((i) => i.name).sort();

@@ -6,13 +6,15 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { MongoClient, ObjectId, type Db } from 'mongodb';
 import {
   api,
+  type AuthedApi,
   authedApi,
   createTargetDatabase,
-  expectNoStackTrace,
+  type DatabaseBody,
+  expectError,
   findStreamMessage,
   freedPort,
-  loggedInUser,
   logDir,
+  loggedInUser,
   mongoClient,
   openJetStream,
   serviceDb,
@@ -21,8 +23,6 @@ import {
   suffix,
   targetMongoUri,
   uriWithCredentials,
-  type AuthedApi,
-  type DatabaseBody,
 } from './support/e2e-client';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -51,12 +51,6 @@ async function countNamed(search: string): Promise<number> {
   const res = await client.post('/databases/list').send({ search, limit: 100 });
   expect(res.status).toBe(200);
   return res.body.total as number;
-}
-
-function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number, error: string): void {
-  expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
-  expect(res.body).toMatchObject({ statusCode: status, message: expect.any(String), request_id: expect.any(String) });
-  expectNoStackTrace(res.text);
 }
 
 function allLogsText(): string {

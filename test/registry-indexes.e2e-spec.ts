@@ -4,15 +4,15 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { MongoClient, ObjectId } from 'mongodb';
 import {
   authedApi,
+  type AuthedApi,
   createTargetDatabase,
-  expectNoStackTrace,
+  expectError,
   findStreamMessage,
   loggedInUser,
   mongoClient,
   openJetStream,
   serviceDb,
   streamLastSeq,
-  type AuthedApi,
 } from './support/e2e-client';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -55,12 +55,6 @@ async function createIndex(body: Record<string, unknown>): Promise<IndexBody> {
   const res = await client.post('/indexes').send(body);
   if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
   return res.body as IndexBody;
-}
-
-function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number, error: string): void {
-  expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
-  expect(res.body).toMatchObject({ statusCode: status, message: expect.any(String), request_id: expect.any(String) });
-  expectNoStackTrace(res.text);
 }
 
 function issuesOf(res: { body: Record<string, unknown> }): { field: string; rule: string }[] {

@@ -2,7 +2,7 @@
 // validation of everything before any change, dry runs, and the round trip.
 import { ObjectId } from 'mongodb';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { authedApi, createTargetDatabase, expectNoStackTrace, loggedInUser, type AuthedApi, type DatabaseBody } from './support/e2e-client';
+import { authedApi, type AuthedApi, createTargetDatabase, type DatabaseBody, expectError, loggedInUser } from './support/e2e-client';
 
 interface ManifestIndex {
   name: string;
@@ -25,12 +25,6 @@ beforeAll(async () => {
   const user = await loggedInUser();
   client = authedApi(user.tokens.access_token);
 });
-
-function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number, error: string): void {
-  expect({ status: res.status, error: res.body.error }).toEqual({ status, error });
-  expect(res.body).toMatchObject({ statusCode: status, message: expect.any(String), request_id: expect.any(String) });
-  expectNoStackTrace(res.text);
-}
 
 async function exportManifest(databaseId: string): Promise<Manifest> {
   const res = await client.get(`/databases/${databaseId}/manifest`);

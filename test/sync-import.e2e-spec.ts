@@ -5,14 +5,15 @@ import { MongoClient } from 'mongodb';
 import {
   api,
   authedApi,
+  type AuthedApi,
   createTargetDatabase,
   eventually,
+  expectError,
   expectNoStackTrace,
   loggedInUser,
   mongoClient,
   suffix,
   tcpRelay,
-  type AuthedApi,
 } from './support/e2e-client';
 
 interface Item {
@@ -84,12 +85,6 @@ const sorted = (items: { collection: string; name: string }[]) =>
   items
     .map(({ collection, name }) => ({ collection, name }))
     .sort((a, b) => `${a.collection}.${a.name}`.localeCompare(`${b.collection}.${b.name}`));
-
-function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number): void {
-  expect(res.status).toBe(status);
-  expect(res.body).toMatchObject({ statusCode: status, message: expect.any(String), request_id: expect.any(String) });
-  expectNoStackTrace(res.text);
-}
 
 describe('POST /indexes/sync-from-database', () => {
   let databaseId: string;

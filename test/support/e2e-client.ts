@@ -122,6 +122,18 @@ export function expectNoStackTrace(text: string): void {
   expect(text).not.toContain('node_modules');
 }
 
+/** An error answer: its status (and stable error code when given), a message and the request id, and no stack trace. */
+export function expectError(res: { status: number; body: Record<string, unknown>; text: string }, status: number, error?: string): void {
+  expect({ status: res.status, ...(error ? { error: res.body.error } : {}) }).toEqual({ status, ...(error ? { error } : {}) });
+  expect(res.body).toMatchObject({
+    statusCode: status,
+    error: expect.any(String),
+    message: expect.any(String),
+    request_id: expect.any(String),
+  });
+  expectNoStackTrace(res.text);
+}
+
 export interface LogLine {
   service?: string;
   level?: string;
