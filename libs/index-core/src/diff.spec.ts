@@ -1,5 +1,6 @@
 import { diffCollection, type CollectionDiff } from './diff';
 import type { IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
+import { FR_FILLED } from './testing/fixtures';
 
 const k = (field: string, value: KeyEntry['value']): KeyEntry => ({ field, value });
 const entry = (value: Record<string, unknown> & { key: Record<string, unknown>; name: string }): ListIndexesEntry => ({ v: 2, ...value });
@@ -16,19 +17,6 @@ function summary(diff: CollectionDiff) {
 }
 
 const none = { missing: [], matched: [], different: [], redundant: [] };
-
-const FR_FILLED = {
-  locale: 'fr',
-  caseLevel: false,
-  caseFirst: 'off',
-  strength: 3,
-  numericOrdering: false,
-  alternate: 'non-ignorable',
-  maxVariable: 'punct',
-  normalization: false,
-  backwards: false,
-  version: '57.1',
-};
 
 const cases: readonly (readonly [string, IndexDefinition[], ListIndexesEntry[], Partial<ReturnType<typeof summary>>])[] = [
   ['empty collection, nothing desired', [], [ID], {}],

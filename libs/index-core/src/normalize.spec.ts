@@ -3,6 +3,7 @@ import { definitionFromListIndexes, toMongoIndexSpec, unrepresentableOptions } f
 import { defaultIndexName, indexNameOf } from './naming';
 import { differingOptions, keyPatternOf, keySignature, sameIndex } from './signature';
 import type { CanonicalIndex, IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
+import { FR_FILLED } from './testing/fixtures';
 
 const k = (field: string, value: KeyEntry['value']): KeyEntry => ({ field, value });
 
@@ -29,19 +30,6 @@ class FakeDouble {
   }
 }
 const entry = (value: Record<string, unknown> & { key: Record<string, unknown>; name: string }): ListIndexesEntry => value;
-
-const FR_FILLED = {
-  locale: 'fr',
-  caseLevel: false,
-  caseFirst: 'off',
-  strength: 3,
-  numericOrdering: false,
-  alternate: 'non-ignorable',
-  maxVariable: 'punct',
-  normalization: false,
-  backwards: false,
-  version: '57.1',
-};
 
 describe('defaultIndexName / indexNameOf', () => {
   it.each<[string, KeyEntry[], string]>([

@@ -18,6 +18,7 @@ import { planCollection } from './plan';
 import type { PlanOperation } from './plan-types';
 import { renderScript } from './script';
 import type { IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
+import { FR_FILLED } from './testing/fixtures';
 
 const run = promisify(execFile);
 const k = (field: string, value: KeyEntry['value']): KeyEntry => ({ field, value });
@@ -287,18 +288,7 @@ describeWithMongosh('generated script in mongosh --nodb with a recording db', ()
           v: 2,
           key: { name: 1 },
           name: 'name_1',
-          collation: {
-            locale: 'fr',
-            caseLevel: false,
-            caseFirst: 'off',
-            strength: 3,
-            numericOrdering: false,
-            alternate: 'non-ignorable',
-            maxVariable: 'punct',
-            normalization: false,
-            backwards: false,
-            version: '57.1',
-          },
+          collation: FR_FILLED,
         },
         {
           v: 2,
