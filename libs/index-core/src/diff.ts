@@ -1,7 +1,7 @@
 import { ID_INDEX_NAME, indexNameOf } from './naming';
 import { canonicalFromDefinition, canonicalFromListIndexes } from './normalize';
 import { compareStrings } from './records';
-import { differingOptions, keyPatternOf, sameIndex } from './signature';
+import { differingOptions, indexIdentity, keyPatternOf } from './signature';
 import type { CanonicalIndex, IndexDefinition, ListIndexesEntry } from './types';
 
 /** A design-repository index of one collection, its name resolved (MongoDB's default when the definition gives none). */
@@ -68,6 +68,12 @@ const byDesiredName = (a: { desired: DesiredIndex }, b: { desired: DesiredIndex 
 export function diffCollection(collection: string, desired: readonly IndexDefinition[], real: readonly ListIndexesEntry[]): CollectionDiff {
   const wanted = desired.map(desiredIndexOf).sort((a, b) => compareStrings(a.definition.name, b.definition.name));
   const unused = real.map(realIndexOf).sort((a, b) => compareStrings(a.entry.name, b.entry.name));
+  const identities = new Map<CanonicalIndex, string>();
+  const identityOf = (canonical: CanonicalIndex): string => {
+    let identity = identities.get(canonical);
+    if (identity === undefined) identities.set(canonical, (identity = indexIdentity(canonical)));
+    return identity;
+  };
   const take = (index: RealIndex): RealIndex => {
     unused.splice(unused.indexOf(index), 1);
     return index;
@@ -76,7 +82,7 @@ export function diffCollection(collection: string, desired: readonly IndexDefini
   const matched: MatchedIndex[] = [];
   const rest: DesiredIndex[] = [];
   for (const want of wanted) {
-    const equal = unused.filter((r) => sameIndex(want.canonical, r.canonical));
+    const equal = unused.filter((r) => identityOf(r.canonical) === identityOf(want.canonical));
     // Two equal real indexes cannot exist on one server, but a hand-made fixture could hold them: prefer the same name.
     const found = equal.find((r) => r.entry.name === want.definition.name) ?? equal[0];
     if (found) matched.push({ desired: want, real: take(found), nameDiffers: found.entry.name !== want.definition.name });

@@ -39,9 +39,25 @@ export function keySignature(c: CanonicalIndex): string {
   return identity.length === 0 ? pattern : `${pattern}#${fnv1a64(orderedStringify(identity))}`;
 }
 
+/**
+ * Everything that makes an index what it is but its name, as one string:
+ * two indexes are the same (`sameIndex`) exactly when their identities are
+ * equal. An option whose value writes as `null` counts as absent, as in
+ * `differingOptions`. Diffs compare every desired index with every real one,
+ * so they compute this once per index instead of comparing option by option.
+ */
+export function indexIdentity(c: CanonicalIndex): string {
+  const parts = [orderedStringify(c.key), orderedStringify(c.textWeights)];
+  for (const name of Object.keys(c.options).sort(compareStrings)) {
+    const value = orderedStringify(c.options[name]);
+    if (value !== 'null') parts.push(`${JSON.stringify(name)}:${value}`);
+  }
+  return parts.join('|');
+}
+
 /** Same index in every respect but the name. */
 export function sameIndex(a: CanonicalIndex, b: CanonicalIndex): boolean {
-  return differingOptions(a, b).length === 0;
+  return indexIdentity(a) === indexIdentity(b);
 }
 
 /** What differs between two canonical indexes: `key`, `textWeights`, then option names, sorted. The name is not compared. */

@@ -1,7 +1,7 @@
 import type { CollectionComparison, DriftTotals } from '@ir/contracts';
 import { toMongoIndexSpec, type CanonicalIndex, type CollectionDiff, type DesiredIndex, type RealIndex } from '@ir/index-core';
-import { BSON } from 'mongodb';
 import type { CollectionIndexes, IndexUsage } from '../targets/target-reader';
+import { relaxedExtendedJson } from './relaxed-json';
 
 type Forms = CollectionComparison['missing'][number];
 type RealView = CollectionComparison['redundant'][number];
@@ -16,7 +16,7 @@ export function toComparison(diff: CollectionDiff, read: CollectionIndexes, poli
   const real = (index: RealIndex, redundant: boolean): RealView => {
     const usage = read.usage?.get(index.canonical.name);
     return {
-      ...forms(index.canonical, BSON.EJSON.serialize(index.entry, { relaxed: true }) as Record<string, unknown>),
+      ...forms(index.canonical, relaxedExtendedJson(index.entry) as Record<string, unknown>),
       ...(usage ? { usage: usageView(usage) } : {}),
       ...(redundant && read.usage ? { safe_drop_candidate: isUnused(usage, policy) } : {}),
     };
