@@ -13,6 +13,8 @@ export interface DriftSnapshotDocument {
   version: number;
   compared_at: Date;
   result_deflated: Binary;
+  /** SHA-256 of the result's JSON without `compared_at`: an unchanged result is not written again. Absent on older records. */
+  result_hash?: string;
   drift: boolean;
   fingerprint: string;
 }
@@ -23,6 +25,7 @@ const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
     version: { type: Number, required: true },
     compared_at: { type: Date, required: true },
     result_deflated: { type: Buffer, required: true },
+    result_hash: { type: String },
     drift: { type: Boolean, required: true },
     fingerprint: { type: String, required: true },
   },

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Binary } from 'mongodb';
+import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
@@ -33,11 +34,16 @@ export class DriftTracker {
       const collections = mode === 'replace' || !previous ? result.collections : merge(parse(previous).collections, result.collections);
       const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
       const changes = changesOf(collections);
+      // The time of the compare is kept beside the body, so that most scans, which find what the last one
+      // found, only move that time instead of compressing and rewriting a body of up to megabytes.
+      const body = JSON.stringify({ ...merged, compared_at: undefined });
+      const hash = createHash('sha256').update(body).digest('base64url');
       const next = {
         compared_at: new Date(result.compared_at),
-        result_deflated: new Binary(deflateSync(JSON.stringify(merged))),
         drift: changes.length > 0,
         fingerprint: fnv1a64(stableStringify(changes)),
+        result_hash: hash,
+        ...(previous?.result_hash === hash ? {} : { result_deflated: new Binary(deflateSync(body)) }),
       };
       if (await this.write(result.database_id, previous, next)) {
         await this.announce(merged, changes, previous, next);
@@ -62,7 +68,7 @@ export class DriftTracker {
   private async write(
     id: string,
     previous: DriftSnapshotDocument | null,
-    next: Omit<DriftSnapshotDocument, '_id' | 'version'>,
+    next: Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> & Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>,
   ): Promise<boolean> {
     if (previous) {
       const { modifiedCount } = await this.snapshots.updateOne(
@@ -71,8 +77,9 @@ export class DriftTracker {
       );
       return modifiedCount === 1;
     }
+    if (!next.result_deflated) return false;
     try {
-      await this.snapshots.create({ _id: id, version: 1, ...next });
+      await this.snapshots.create({ _id: id, version: 1, ...next, result_deflated: next.result_deflated });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
@@ -114,7 +121,8 @@ export class DriftTracker {
 }
 
 function parse(snapshot: DriftSnapshotDocument): CompareResult {
-  return JSON.parse(inflateSync(snapshot.result_deflated.buffer).toString('utf8')) as CompareResult;
+  const body = JSON.parse(inflateSync(snapshot.result_deflated.buffer).toString('utf8')) as Omit<CompareResult, 'compared_at'>;
+  return { ...body, compared_at: new Date(snapshot.compared_at).toISOString() };
 }
 
 function merge(previous: readonly CollectionComparison[], current: readonly CollectionComparison[]): CollectionComparison[] {

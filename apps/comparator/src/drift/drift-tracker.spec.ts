@@ -1,0 +1,100 @@
+/**
+ * The latest result per database, on the test server (TEST_MONGODB_URI from
+ * the unit globalSetup). Event delivery itself is covered end to end in
+ * test/comparator-drift.e2e-spec.ts; here the publisher only records.
+ */
+import { DriftEvents, type CompareResult, type EventContract } from '@ir/contracts';
+import type { BusClient } from '@ir/messaging';
+import { connectMongo } from '@ir/platform';
+import { diffCollection } from '@ir/index-core';
+import type { Connection } from 'mongoose';
+import { Binary } from 'mongodb';
+import { deflateSync } from 'node:zlib';
+import { toComparison, totalsOf } from '../compare/comparison-view';
+import { driftSnapshotModel, type DriftSnapshotModel } from './drift-snapshot.model';
+import { DriftTracker } from './drift-tracker.service';
+
+const DATABASE_ID = 'a'.repeat(24);
+
+function resultAt(comparedAt: string, realIndexes: string[]): CompareResult {
+  const entries = [
+    { v: 2, key: { _id: 1 }, name: '_id_' },
+    ...realIndexes.map((field) => ({ v: 2, key: { [field]: 1 }, name: `${field}_1` })),
+  ];
+  const diff = diffCollection('orders', [{ name: 'status_1', keys: [{ field: 'status', value: 1 }] }], entries);
+  const collections = [toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) })];
+  return {
+    database_id: DATABASE_ID,
+    db_name: 'shop',
+    source: 'live',
+    compared_at: comparedAt,
+    usage: { supported: false, reason: 'test' },
+    totals: totalsOf(collections),
+    collections,
+  };
+}
+
+describe('DriftTracker', () => {
+  let connection: Connection;
+  let snapshots: DriftSnapshotModel;
+  let published: { subject: string; payload: unknown }[];
+  let tracker: DriftTracker;
+
+  beforeAll(async () => {
+    connection = await connectMongo({ uri: process.env.TEST_MONGODB_URI!, dbName: `comparator_drift_${process.pid}_${Date.now()}` });
+    snapshots = driftSnapshotModel(connection);
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+  beforeEach(async () => {
+    await snapshots.deleteMany({});
+    published = [];
+    const bus = {
+      publish: async (contract: EventContract, payload: unknown) => {
+        published.push({ subject: contract.subject, payload });
+      },
+    };
+    tracker = new DriftTracker(snapshots, bus as unknown as BusClient);
+  });
+
+  it('keeps the latest result and announces drift once per distinct drift', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    await tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['extra']), 'replace');
+    const latest = await tracker.latest(DATABASE_ID);
+    expect(latest).toMatchObject({ compared_at: '2026-11-01T00:10:00.000Z', drift: true, totals: { missing: 1, redundant: 1 } });
+    expect(published.map((p) => p.subject)).toEqual([DriftEvents.detected.subject]);
+  });
+
+  it('moves only the time of a compare that found what the last one found', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
+    // Stand in a recognizable body under the same hash: if the next record rewrote the body, this one would be gone.
+    const stored = await snapshots.findById(DATABASE_ID).lean();
+    const marker = { ...resultAt('2026-11-01T00:00:00.000Z', ['status']), db_name: 'marker', compared_at: undefined };
+    await snapshots.updateOne({ _id: DATABASE_ID }, { $set: { result_deflated: new Binary(deflateSync(JSON.stringify(marker))) } });
+
+    await tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['status']), 'replace');
+    const unchanged = await tracker.latest(DATABASE_ID);
+    expect(unchanged).toMatchObject({ db_name: 'marker', compared_at: '2026-11-01T00:10:00.000Z', drift: false });
+    expect((await snapshots.findById(DATABASE_ID).lean())?.version).toBe((stored?.version ?? 0) + 1);
+
+    await tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['status', 'extra']), 'replace');
+    const changed = await tracker.latest(DATABASE_ID);
+    expect(changed).toMatchObject({ db_name: 'shop', compared_at: '2026-11-01T00:20:00.000Z', drift: true, totals: { redundant: 1 } });
+  });
+
+  it('merges a compare of some collections into the stored result', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
+    const other = resultAt('2026-11-01T00:05:00.000Z', []);
+    other.collections = other.collections.map((c) => ({ ...c, collection: 'users' }));
+    await tracker.record(other, 'merge');
+    const latest = await tracker.latest(DATABASE_ID);
+    expect(latest.collections.map((c) => c.collection)).toEqual(['orders', 'users']);
+    expect(latest).toMatchObject({
+      compared_at: '2026-11-01T00:05:00.000Z',
+      drift: true,
+      totals: { collections: 2, matched: 1, missing: 1 },
+    });
+  });
+});
