@@ -30,6 +30,12 @@ describe('configuration is validated at start', () => {
     expect(result.stderr).toContain('AUTH_RATE_LIMIT="lots": expected <requests>/<window>');
   });
 
+  it('the comparator refuses to read more collections at once than it may open connections', () => {
+    const result = run('comparator', { MONGODB_URI: 'mongodb://127.0.0.1:1/', COMPARE_CONCURRENCY: '12', TARGET_POOL_CONNECTIONS: '4' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('COMPARE_CONCURRENCY="12": must not exceed TARGET_POOL_CONNECTIONS');
+  });
+
   it('never prints a password of a MongoDB URI it refuses', () => {
     const result = run('registry', { MONGODB_URI: 'mongodb://admin:s3cret@host/db with space', NATS_URL: 'not-a-url' });
     expect(result.status).toBe(1);

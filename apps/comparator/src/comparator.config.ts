@@ -16,5 +16,10 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     DRIFT_CHANGE_DEBOUNCE: env.duration('5s'),
     /** How often a replica looks for scans that are due. */
     DRIFT_SCAN_POLL: env.duration('2s'),
+  })
+  // More reads at once than the target's client has connections would only queue for a connection.
+  .refine((config) => config.COMPARE_CONCURRENCY <= config.TARGET_POOL_CONNECTIONS, {
+    error: 'must not exceed TARGET_POOL_CONNECTIONS (the connections each target may use)',
+    path: ['COMPARE_CONCURRENCY'],
   });
 export type ComparatorConfig = z.output<typeof ComparatorConfig>;

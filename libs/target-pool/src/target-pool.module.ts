@@ -10,6 +10,8 @@ export const TargetConfig = z.object({
   /** Time limit of one command on a target database. */
   TARGET_OPERATION_TIMEOUT: env.duration('30s'),
   TARGET_POOL_MAX_CLIENTS: env.positiveInt(50),
+  /** Connections of each target's client: what one process may run on one target at once. */
+  TARGET_POOL_CONNECTIONS: env.positiveInt(10),
   TARGET_POOL_IDLE: env.duration('5m'),
 });
 export type TargetConfig = z.output<typeof TargetConfig>;
@@ -35,6 +37,7 @@ export class TargetPoolModule {
             new TargetPool({
               maxClients: config.TARGET_POOL_MAX_CLIENTS,
               idleMs: config.TARGET_POOL_IDLE,
+              maxPoolSize: config.TARGET_POOL_CONNECTIONS,
               serverSelectionTimeoutMs: config.TARGET_CONNECT_TIMEOUT,
               connectTimeoutMs: config.TARGET_CONNECT_TIMEOUT,
               operationTimeoutMs: config.TARGET_OPERATION_TIMEOUT,
