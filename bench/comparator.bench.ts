@@ -8,7 +8,7 @@ const SECONDARY_INDEXES = 7;
 /** The comparator's default COMPARE_CONCURRENCY, so the floor reads with the same parallelism. */
 const PARALLELISM = 8;
 const SCRIPT_DEFINITIONS = 5_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 
 /**
  * 1. compare-by-database of a target with 200 collections × 8 indexes, through
@@ -54,15 +54,14 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
     };
     await compare();
     await floor();
-    const gatewayMs = await medianMs(compare);
-    const floorMs = await medianMs(floor);
+    const [gatewayMs, floorMs] = await interleavedMediansMs(compare, floor);
 
     const script = await scriptBench(ctx);
     const ratio = round(gatewayMs / floorMs);
     return {
       name: 'comparator',
       lines: [
-        `compare-by-database, ${COLLECTIONS} collections × ${SECONDARY_INDEXES + 1} indexes, median of ${RUNS}`,
+        `compare-by-database, ${COLLECTIONS} collections × ${SECONDARY_INDEXES + 1} indexes, median of ${RUNS} runs of each, alternated`,
         `gateway      ${gatewayMs} ms`,
         `floor        ${floorMs} ms   (listIndexes on every collection, ${PARALLELISM} at a time, no bus, no HTTP)`,
         `ratio        ${ratio}x (goal < 1.3)`,
@@ -114,6 +113,27 @@ async function scriptBench(ctx: BenchContext): Promise<{ gatewayMs: number; byte
   return { gatewayMs: await medianMs(generate), bytes };
 }
 
+/**
+ * Runs a and b in turn, `RUNS` times each: on a two-core machine the background (GC, FerretDB's own
+ * work) drifts over a run, and alternating lets both sides see the same conditions.
+ */
+async function interleavedMediansMs(a: () => Promise<void>, b: () => Promise<void>): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < RUNS; i += 1) {
+    for (const [side, fn] of [a, b].entries()) {
+      const started = performance.now();
+      await fn();
+      times[side].push(performance.now() - started);
+    }
+  }
+  return [median(times[0]), median(times[1])];
+}
+
+function median(times: number[]): number {
+  const sorted = [...times].sort((x, y) => x - y);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]);
+}
+
 async function medianMs(fn: () => Promise<void>): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
@@ -121,8 +141,7 @@ async function medianMs(fn: () => Promise<void>): Promise<number> {
     await fn();
     times.push(performance.now() - started);
   }
-  times.sort((a, b) => a - b);
-  return Math.round(times[Math.floor(times.length / 2)]);
+  return median(times);
 }
 
 function collectionName(c: number): string {
