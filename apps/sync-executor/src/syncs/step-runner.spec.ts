@@ -132,6 +132,60 @@ describe('StepRunner', () => {
     expect(retries).toEqual([]);
   });
 
+  describe('runCreates: creates on one collection in one command', () => {
+    it('creates them together, and a second run finds each there', async () => {
+      const ops = [create('batch', 'b1_1', { b1: 1 }), create('batch', 'b2_1', { b2: 1 }), create('batch', 'b3_1', { b3: 1 })];
+      const first = await runner.runCreates(db, ops);
+      expect(first).toEqual({ together: true, results: ops.map(() => ({ status: 'done', attempts: 1, result: 'applied' })) });
+      expect(await names('batch')).toEqual(['_id_', 'b1_1', 'b2_1', 'b3_1']);
+      const again = await runner.runCreates(db, ops);
+      expect(again.results).toEqual(ops.map(() => ({ status: 'done', note: 'already exists', attempts: 1, result: 'already_done' })));
+    });
+
+    it('creates only those not there yet (a run resumed after a crash)', async () => {
+      await db.collection('half').createIndex({ h1: 1 }, { name: 'h1_1' });
+      const { results } = await runner.runCreates(db, [create('half', 'h1_1', { h1: 1 }), create('half', 'h2_1', { h2: 1 })]);
+      expect(results.map((r) => r.result)).toEqual(['already_done', 'applied']);
+      expect(await names('half')).toEqual(['_id_', 'h1_1', 'h2_1']);
+    });
+
+    it('on a refused create, runs them one by one: the ones before it are done, it fails, the rest are not tried', async () => {
+      await db.collection('refused').createIndex({ a: 1 }, { name: 'a_1' });
+      const ops = [create('refused', 'x_1', { x: 1 }), create('refused', 'a_1', { a: -1 }), create('refused', 'y_1', { y: 1 })];
+      const { results, together } = await runner.runCreates(db, ops);
+      expect(together).toBe(false);
+      expect(results.map((r) => r.status)).toEqual(['done', 'failed']);
+      expect(results[1].error).toMatch(/\(8[56]\)/);
+      expect(await names('refused')).toEqual(['_id_', 'a_1', 'x_1']);
+    });
+
+    it('retries the command after a transient error', async () => {
+      const flaky = flakyDb(db, 1, () => Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107 }));
+      const { results } = await runner.runCreates(flaky, [create('flakyb', 'p_1', { p: 1 }), create('flakyb', 'q_1', { q: 1 })]);
+      expect(results).toEqual([
+        { status: 'done', attempts: 2, result: 'applied' },
+        { status: 'done', attempts: 2, result: 'applied' },
+      ]);
+      expect(retries).toEqual([500]);
+      expect(await names('flakyb')).toEqual(['_id_', 'p_1', 'q_1']);
+    });
+
+    it('fails the first create only when the target stays away', async () => {
+      const down = flakyDb(db, 100, () => Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' }));
+      const { results } = await runner.runCreates(down, [create('downb', 'p_1', { p: 1 }), create('downb', 'q_1', { q: 1 })]);
+      expect(results).toEqual([
+        { status: 'failed', error: 'connection reset (transient; gave up after 4 attempts)', attempts: 4, result: 'failed' },
+      ]);
+    });
+
+    it('runs creates of different collections, or steps of a rebuild, one by one', async () => {
+      const rebuildStep = create('mixed', 'm_1', { m: 1 }, { done_when: { key: { m: 1 }, name: 'm_1' } });
+      const { together, results } = await runner.runCreates(db, [create('mixed', 'n_1', { n: 1 }), rebuildStep]);
+      expect(together).toBe(false);
+      expect(results.map((r) => r.status)).toEqual(['done', 'done']);
+    });
+  });
+
   it('modifies and hides with collMod, idempotently', async () => {
     if (!collModSupported) {
       console.warn('skipped: FerretDB 1.x has no collMod');

@@ -45,13 +45,68 @@ export class StepRunner {
   async run(db: Db, op: PlanOperationView): Promise<StepResult> {
     const refusal = refusalOf(op);
     if (refusal) return { status: 'skipped', note: refusal, attempts: 0, result: 'refused' };
+    const outcome = await this.withRetries(() => this.apply(db, op));
+    if (!outcome.ok) return { status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' };
+    return outcome.value
+      ? { status: 'done', note: outcome.value, attempts: outcome.attempts, result: 'already_done' }
+      : { status: 'done', attempts: outcome.attempts, result: 'applied' };
+  }
+
+  /**
+   * Creates on one collection (`isBatchableCreate`) as one createIndexes command: MongoDB builds
+   * them in one scan of the collection, and a sync of many indexes pays one round trip per
+   * collection instead of one per index. Answers one result per operation, in order, up to the first
+   * failure. When the command fails for a reason that is not transient, the creates are run one by
+   * one instead, so the failure lands on the step that caused it and the steps before it are done,
+   * as if they had never been put together.
+   */
+  async runCreates(db: Db, ops: readonly PlanOperationView[]): Promise<{ results: StepResult[]; together: boolean }> {
+    if (ops.length === 1 || !ops.every((op) => isBatchableCreate(op) && op.collection === ops[0].collection)) {
+      return { results: await this.runEach(db, ops), together: false };
+    }
+    const specs = ops.map(createSpecOf);
+    const outcome = await this.withRetries(async () => {
+      const existing = await listIndexes(db, ops[0].collection);
+      const notes = specs.map((spec) => {
+        const same = existing.find((e) => e.name === spec.name);
+        return same && sameKey(same, spec as unknown as ListIndexesEntry) ? 'already exists' : undefined;
+      });
+      const missing = specs.filter((_, i) => notes[i] === undefined);
+      if (missing.length > 0) await db.collection(ops[0].collection).createIndexes(missing, { timeoutMS: this.options.operationTimeoutMs });
+      return notes;
+    });
+    if (outcome.ok) {
+      const results = outcome.value.map((note): StepResult =>
+        note
+          ? { status: 'done', note, attempts: outcome.attempts, result: 'already_done' }
+          : { status: 'done', attempts: outcome.attempts, result: 'applied' },
+      );
+      return { results, together: true };
+    }
+    if (outcome.transient) {
+      return { results: [{ status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' }], together: true };
+    }
+    return { results: await this.runEach(db, ops), together: false };
+  }
+
+  private async runEach(db: Db, ops: readonly PlanOperationView[]): Promise<StepResult[]> {
+    const results: StepResult[] = [];
+    for (const op of ops) {
+      const result = await this.run(db, op);
+      results.push(result);
+      if (result.status === 'failed') break;
+    }
+    return results;
+  }
+
+  /** Runs `work`, again after each transient error while retries are left, with exponential backoff. */
+  private async withRetries<T>(
+    work: () => Promise<T>,
+  ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: string; transient: boolean; attempts: number }> {
     let delay = this.options.retryInitialDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const note = await this.apply(db, op);
-        return note
-          ? { status: 'done', note, attempts: attempt, result: 'already_done' }
-          : { status: 'done', attempts: attempt, result: 'applied' };
+        return { ok: true, value: await work(), attempts: attempt };
       } catch (error) {
         const transient = isTransientTargetError(error);
         if (transient && attempt <= this.options.retryAttempts) {
@@ -62,10 +117,10 @@ export class StepRunner {
         }
         const reason = describeError(error);
         return {
-          status: 'failed',
+          ok: false,
           error: transient ? `${reason} (transient; gave up after ${attempt} attempts)` : reason,
+          transient,
           attempts: attempt,
-          result: 'failed',
         };
       }
     }
@@ -77,10 +132,7 @@ export class StepRunner {
     const timeoutMS = this.options.operationTimeoutMs;
     switch (op.kind) {
       case 'create': {
-        if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
-        const spec = { ...op.spec, name: typeof op.spec['name'] === 'string' ? op.spec['name'] : op.index } as IndexDescription & {
-          name: string;
-        };
+        const spec = createSpecOf(op);
         const existing = await listIndexes(db, op.collection);
         const rebuilt = doneWhenMet(existing, op.done_when);
         if (rebuilt) return rebuilt;
@@ -119,6 +171,18 @@ export class StepRunner {
 
 /** A step the plan should never contain. */
 class PlanError extends Error {}
+
+type CreateSpec = IndexDescription & { name: string };
+
+function createSpecOf(op: PlanOperationView): CreateSpec {
+  if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
+  return { ...op.spec, name: typeof op.spec['name'] === 'string' ? op.spec['name'] : op.index } as CreateSpec;
+}
+
+/** A create that can share a createIndexes command with its neighbours: a plain one, not a step of a rebuild. */
+export function isBatchableCreate(op: PlanOperationView): boolean {
+  return op.kind === 'create' && op.done_when === undefined && typeof op.spec?.['key'] === 'object';
+}
 
 function refusalOf(op: PlanOperationView): string | undefined {
   if (op.index !== ID_INDEX_NAME) return undefined;

@@ -4,7 +4,7 @@ import { TargetPool, UriCipher, isTransientTargetError } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { Types } from 'mongoose';
-import { StepRunner, describeError, type StepResult } from './step-runner';
+import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
@@ -142,11 +142,13 @@ export class SyncExecutor {
     if (pending.length > 0) {
       const db = await this.openTarget(run);
       if (!db) return;
-      for (const step of pending) {
+      for (let next = 0; next < pending.length;) {
         if (run.lockLost) throw new LockLost();
-        const result = await this.runStep(run, db, step);
-        if (result.status === 'failed') {
-          await this.finish(run, 'failed', this.failureSummary(run, step, result.error ?? 'failed'));
+        const group = groupAt(pending, next);
+        next += group.length;
+        const failure = await this.runSteps(run, db, group);
+        if (failure) {
+          await this.finish(run, 'failed', this.failureSummary(run, failure.step, failure.error));
           return;
         }
       }
@@ -226,34 +228,47 @@ export class SyncExecutor {
     }
   }
 
-  private async runStep(run: Run, db: Db, step: StoredStep): Promise<StepResult> {
-    const index = run.steps.findIndex((s) => s.number === step.number);
-    const op = operationOf(step);
+  /** Runs one step, or creates on one collection together; answers the step that failed, if one did. */
+  private async runSteps(run: Run, db: Db, group: readonly StoredStep[]): Promise<{ step: StoredStep; error: string } | undefined> {
     const startedAt = new Date();
-    const previousAttempts = step.attempts ?? 0;
-    run.steps[index] = { ...step, status: 'running', started_at: startedAt };
+    const positions = group.map((step) => run.steps.findIndex((s) => s.number === step.number));
+    positions.forEach((position, i) => (run.steps[position] = { ...group[i], status: 'running', started_at: startedAt }));
 
-    const result = await this.runner.run(db, op);
+    const ops = group.map(operationOf);
+    const { results, together } =
+      group.length === 1 ? { results: [await this.runner.run(db, ops[0])], together: false } : await this.runner.runCreates(db, ops);
     const completedAt = new Date();
-    const updated: StoredStep = {
-      number: step.number,
-      operation: step.operation,
-      status: result.status,
-      attempts: previousAttempts + result.attempts,
-      duration_ms: completedAt.getTime() - startedAt.getTime(),
-      started_at: startedAt,
-      completed_at: completedAt,
-      ...(result.error ? { error: result.error } : {}),
-      ...(result.note ? { note: result.note } : {}),
-    };
-    run.steps[index] = updated;
-    syncOperations.inc({ kind: op.kind, result: result.result });
-    if (result.status !== 'failed' && Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
+    const shared = together && group.length > 1 ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
+    positions.forEach((position, i) => {
+      const step = group[i];
+      const result: StepResult | undefined = results[i];
+      if (!result) {
+        // Not reached: an earlier create of the group failed, and the sync stops there.
+        run.steps[position] = step;
+        return;
+      }
+      run.steps[position] = {
+        number: step.number,
+        operation: step.operation,
+        status: result.status,
+        attempts: (step.attempts ?? 0) + result.attempts,
+        duration_ms: completedAt.getTime() - startedAt.getTime(),
+        started_at: startedAt,
+        completed_at: completedAt,
+        ...(result.error ? { error: result.error } : {}),
+        ...(result.note || shared ? { note: result.note ?? shared } : {}),
+      };
+      syncOperations.inc({ kind: ops[i].kind, result: result.result });
+    });
+
+    const failed = results.findIndex((r) => r.status === 'failed');
+    if (failed >= 0) return { step: group[failed], error: results[failed].error ?? 'failed' };
+    if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
       await this.saveSteps(run);
       await this.refreshLock(run);
       await this.publish('progress', run, 'running', null);
     }
-    return result;
+    return undefined;
   }
 
   private async saveSteps(run: Run): Promise<void> {
@@ -317,6 +332,22 @@ export class SyncExecutor {
   private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
     return this.events.publish(kind, { id: run.id, database_id: run.databaseId, status, error, steps: run.steps });
   }
+}
+
+/**
+ * The steps run next: one step, or the run of creates on one collection that starts here, which
+ * share one createIndexes command (`StepRunner.runCreates`).
+ */
+function groupAt(pending: readonly StoredStep[], start: number): StoredStep[] {
+  const first = operationOf(pending[start]);
+  if (!isBatchableCreate(first)) return [pending[start]];
+  let end = start + 1;
+  while (end < pending.length) {
+    const op = operationOf(pending[end]);
+    if (!isBatchableCreate(op) || op.collection !== first.collection) break;
+    end += 1;
+  }
+  return pending.slice(start, end);
 }
 
 function labelOf(op: PlanOperationView): string {
