@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, type CollectionComparison, type CompareResult, type IndexDefinitionView } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { diffCollection, type DefinitionOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
@@ -23,6 +23,8 @@ export interface LiveComparison {
 /** Compares the DR with a target's real indexes, live or from an offline snapshot, and records the drift. */
 @Injectable()
 export class CompareService {
+  private readonly logger = new Logger(CompareService.name);
+
   constructor(
     private readonly registry: RegistryClient,
     private readonly pool: TargetPool,
@@ -31,8 +33,16 @@ export class CompareService {
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
   ) {}
 
-  /** Every collection that has DR definitions (or the given ones), read in parallel with a bound. */
-  async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
+  /**
+   * Every collection that has DR definitions (or the given ones), read in parallel with a bound.
+   * `recordInBackground`: for callers that use the diff, not the stored drift (plans, scripts), the
+   * result is recorded after answering; a record lost to a crash is replaced by the next compare.
+   */
+  async compareLive(
+    databaseId: string,
+    collections?: readonly string[],
+    options: { recordInBackground?: boolean } = {},
+  ): Promise<LiveComparison> {
     const { target, definitions } = await this.registry.design(databaseId, collections);
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
@@ -58,7 +68,12 @@ export class CompareService {
       comparisons,
       usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
     );
-    await this.drift.record(result, collections ? 'merge' : 'replace');
+    const recorded = this.drift.record(result, collections ? 'merge' : 'replace');
+    if (options.recordInBackground) {
+      recorded.catch((error: unknown) => this.logger.warn(`drift of database ${databaseId} not recorded: ${String(error)}`));
+    } else {
+      await recorded;
+    }
     return { result, target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
   }
 
