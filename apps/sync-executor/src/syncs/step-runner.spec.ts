@@ -142,6 +142,37 @@ describe('StepRunner', () => {
       expect(again.results).toEqual(ops.map(() => ({ status: 'done', note: 'already exists', attempts: 1, result: 'already_done' })));
     });
 
+    it('sends the creates of a fresh step without a look first, and says what the server already had', async () => {
+      const ops = [create('fresh', 'f1_1', { f1: 1 }), create('fresh', 'f2_1', { f2: 1 })];
+      expect((await runner.runCreates(db, ops, { fresh: true })).results.map((r) => r.result)).toEqual(['applied', 'applied']);
+      // FerretDB 1.24 drops the connection on a createIndexes whose indexes all exist (a panic in its
+      // handler, where MongoDB answers "all indexes already exist"); the retry looks first and says the same.
+      const again = (await runner.runCreates(db, ops, { fresh: true })).results;
+      expect(again.map((r) => [r.status, r.note, r.result])).toEqual(ops.map(() => ['done', 'already exists', 'already_done']));
+      const more = [create('fresh', 'f2_1', { f2: 1 }), create('fresh', 'f3_1', { f3: 1 })];
+      expect((await runner.runCreates(db, more, { fresh: true })).results).toEqual(
+        more.map(() => ({
+          status: 'done',
+          note: 'the server had 1 of the 2 indexes of this command already',
+          attempts: 1,
+          result: 'applied',
+        })),
+      );
+      expect(await runner.run(db, create('fresh', 'f3_1', { f3: 1 }), { fresh: true })).toMatchObject({ note: 'already exists' });
+      expect(await names('fresh')).toEqual(['_id_', 'f1_1', 'f2_1', 'f3_1']);
+    });
+
+    it('looks first when a fresh command is retried after a transient error', async () => {
+      const flaky = flakyDb(db, 1, () => Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107 }));
+      await db.collection('freshretry').createIndex({ r1: 1 }, { name: 'r1_1' });
+      const ops = [create('freshretry', 'r1_1', { r1: 1 }), create('freshretry', 'r2_1', { r2: 1 })];
+      const { results } = await runner.runCreates(flaky, ops, { fresh: true });
+      expect(results.map((r) => [r.result, r.attempts, r.note])).toEqual([
+        ['already_done', 2, 'already exists'],
+        ['applied', 2, undefined],
+      ]);
+    });
+
     it('creates only those not there yet (a run resumed after a crash)', async () => {
       await db.collection('half').createIndex({ h1: 1 }, { name: 'h1_1' });
       const { results } = await runner.runCreates(db, [create('half', 'h1_1', { h1: 1 }), create('half', 'h2_1', { h2: 1 })]);
@@ -200,26 +231,31 @@ describe('StepRunner', () => {
   });
 });
 
-/** `db` whose collections' createIndexes / dropIndex throw `error()` the first `failures` times. */
+/** `db` whose createIndexes commands and dropIndex calls throw `error()` the first `failures` times. */
 function flakyDb(db: Db, failures: number, error: () => Error): Db {
   let left = failures;
+  const failFirst =
+    <A extends unknown[]>(fn: (...args: A) => unknown, applies: (...args: A) => boolean) =>
+    (...args: A): unknown => {
+      if (applies(...args) && left > 0) {
+        left -= 1;
+        return Promise.reject(error());
+      }
+      return fn(...args);
+    };
   return new Proxy(db, {
     get(target, prop, receiver) {
+      if (prop === 'command') {
+        return failFirst(target.command.bind(target), (command: Record<string, unknown>) => 'createIndexes' in command);
+      }
       if (prop !== 'collection') return Reflect.get(target, prop, receiver) as unknown;
       return (name: string) =>
         new Proxy(target.collection(name), {
           get(collection, member, r) {
             const value = Reflect.get(collection, member, r) as unknown;
-            if ((member === 'createIndexes' || member === 'dropIndex') && typeof value === 'function') {
-              return (...args: unknown[]) => {
-                if (left > 0) {
-                  left -= 1;
-                  return Promise.reject(error());
-                }
-                return (value as (...a: unknown[]) => unknown).apply(collection, args);
-              };
-            }
-            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(collection) : value;
+            if (typeof value !== 'function') return value;
+            const bound = (value as (...a: unknown[]) => unknown).bind(collection);
+            return member === 'dropIndex' ? failFirst(bound, () => true) : bound;
           },
         });
     },

@@ -42,10 +42,16 @@ export class StepRunner {
     this.sleep = options.sleep ?? defaultSleep;
   }
 
-  async run(db: Db, op: PlanOperationView): Promise<StepResult> {
+  /**
+   * `fresh`: no run has tried this step before (its record says so), so the plan, made moments
+   * ago, found the index missing and a create is sent without listing the indexes first. A step
+   * that may have been tried (after a crash or a transient error) is checked first, so that its
+   * note says what was found.
+   */
+  async run(db: Db, op: PlanOperationView, { fresh = false }: { fresh?: boolean } = {}): Promise<StepResult> {
     const refusal = refusalOf(op);
     if (refusal) return { status: 'skipped', note: refusal, attempts: 0, result: 'refused' };
-    const outcome = await this.withRetries(() => this.apply(db, op));
+    const outcome = await this.withRetries((attempt) => this.apply(db, op, fresh && attempt === 1));
     if (!outcome.ok) return { status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' };
     return outcome.value
       ? { status: 'done', note: outcome.value, attempts: outcome.attempts, result: 'already_done' }
@@ -60,39 +66,51 @@ export class StepRunner {
    * one instead, so the failure lands on the step that caused it and the steps before it are done,
    * as if they had never been put together.
    */
-  async runCreates(db: Db, ops: readonly PlanOperationView[]): Promise<{ results: StepResult[]; together: boolean }> {
+  async runCreates(
+    db: Db,
+    ops: readonly PlanOperationView[],
+    { fresh = false }: { fresh?: boolean } = {},
+  ): Promise<{ results: StepResult[]; together: boolean }> {
     if (ops.length === 1 || !ops.every((op) => isBatchableCreate(op) && op.collection === ops[0].collection)) {
-      return { results: await this.runEach(db, ops), together: false };
+      return { results: await this.runEach(db, ops, fresh), together: false };
     }
+    const collection = ops[0].collection;
     const specs = ops.map(createSpecOf);
-    const outcome = await this.withRetries(async () => {
-      const existing = await listIndexes(db, ops[0].collection);
+    const outcome = await this.withRetries(async (attempt): Promise<(string | undefined)[]> => {
+      if (fresh && attempt === 1) {
+        const created = await this.createIndexes(db, collection, specs);
+        if (created === undefined || created === specs.length) return specs.map(() => undefined);
+        if (created === 0) return specs.map(() => 'already exists');
+        return specs.map(() => `the server had ${specs.length - created} of the ${specs.length} indexes of this command already`);
+      }
+      const existing = await listIndexes(db, collection);
       const notes = specs.map((spec) => {
         const same = existing.find((e) => e.name === spec.name);
         return same && sameKey(same, spec as unknown as ListIndexesEntry) ? 'already exists' : undefined;
       });
       const missing = specs.filter((_, i) => notes[i] === undefined);
-      if (missing.length > 0) await db.collection(ops[0].collection).createIndexes(missing, { timeoutMS: this.options.operationTimeoutMs });
+      if (missing.length > 0) await this.createIndexes(db, collection, missing);
       return notes;
     });
     if (outcome.ok) {
       const results = outcome.value.map((note): StepResult =>
-        note
+        note === 'already exists'
           ? { status: 'done', note, attempts: outcome.attempts, result: 'already_done' }
-          : { status: 'done', attempts: outcome.attempts, result: 'applied' },
+          : { status: 'done', ...(note ? { note } : {}), attempts: outcome.attempts, result: 'applied' },
       );
       return { results, together: true };
     }
     if (outcome.transient) {
       return { results: [{ status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' }], together: true };
     }
-    return { results: await this.runEach(db, ops), together: false };
+    // Whatever the refused command did, each create is looked at before it is sent again.
+    return { results: await this.runEach(db, ops, false), together: false };
   }
 
-  private async runEach(db: Db, ops: readonly PlanOperationView[]): Promise<StepResult[]> {
+  private async runEach(db: Db, ops: readonly PlanOperationView[], fresh: boolean): Promise<StepResult[]> {
     const results: StepResult[] = [];
     for (const op of ops) {
-      const result = await this.run(db, op);
+      const result = await this.run(db, op, { fresh });
       results.push(result);
       if (result.status === 'failed') break;
     }
@@ -101,12 +119,12 @@ export class StepRunner {
 
   /** Runs `work`, again after each transient error while retries are left, with exponential backoff. */
   private async withRetries<T>(
-    work: () => Promise<T>,
+    work: (attempt: number) => Promise<T>,
   ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: string; transient: boolean; attempts: number }> {
     let delay = this.options.retryInitialDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return { ok: true, value: await work(), attempts: attempt };
+        return { ok: true, value: await work(attempt), attempts: attempt };
       } catch (error) {
         const transient = isTransientTargetError(error);
         if (transient && attempt <= this.options.retryAttempts) {
@@ -126,19 +144,31 @@ export class StepRunner {
     }
   }
 
-  /** Applies the operation; answers a note when there was nothing to do. */
-  private async apply(db: Db, op: PlanOperationView): Promise<string | undefined> {
+  /**
+   * The createIndexes command itself, for its answer: how many indexes it created (an identical
+   * index that exists is left as it is), when the server says (a mongos answers per shard).
+   */
+  private async createIndexes(db: Db, collection: string, specs: readonly CreateSpec[]): Promise<number | undefined> {
+    const reply = await db.command({ createIndexes: collection, indexes: specs }, { timeoutMS: this.options.operationTimeoutMs });
+    const { numIndexesBefore: before, numIndexesAfter: after } = reply;
+    return typeof before === 'number' && typeof after === 'number' ? after - before : undefined;
+  }
+
+  /** Applies the operation; answers a note when there was nothing to do. `unchecked`: a plain create is sent without a look first. */
+  private async apply(db: Db, op: PlanOperationView, unchecked: boolean): Promise<string | undefined> {
     const collection = db.collection(op.collection);
     const timeoutMS = this.options.operationTimeoutMs;
     switch (op.kind) {
       case 'create': {
         const spec = createSpecOf(op);
+        if (unchecked && isBatchableCreate(op))
+          return (await this.createIndexes(db, op.collection, [spec])) === 0 ? 'already exists' : undefined;
         const existing = await listIndexes(db, op.collection);
         const rebuilt = doneWhenMet(existing, op.done_when);
         if (rebuilt) return rebuilt;
         const same = existing.find((e) => e.name === spec.name);
         if (same && sameKey(same, spec as unknown as ListIndexesEntry)) return 'already exists';
-        await collection.createIndexes([spec], { timeoutMS });
+        await this.createIndexes(db, op.collection, [spec]);
         return undefined;
       }
       case 'drop': {

@@ -36,16 +36,20 @@ interface Run {
   lastRefresh: number;
   /** When the steps were last written to the sync's record. */
   lastSaved: number;
+  /** When progress was last published. */
+  lastPublished: number;
   lockLost: boolean;
 }
 
 /**
- * Step results are written (and progress published) at most this often, and
- * always at the end: writing the record after every step made a sync of
+ * Step results are written at most this often, and always at the end: the
+ * record holds every step, and rewriting it after every step made a sync of
  * hundreds of small steps mostly bookkeeping. A crash loses at most this much
  * record; the resumed run finds those steps already done on the target.
  */
-const SAVE_INTERVAL_MS = 250;
+const SAVE_INTERVAL_MS = 1000;
+/** Progress events, small and cheap, keep a progress bar moving between writes of the record. */
+const PUBLISH_INTERVAL_MS = 250;
 
 /**
  * Runs a sync: the plan taken from the comparator when the sync first starts, then each step not yet
@@ -90,6 +94,7 @@ export class SyncExecutor {
       startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
       lastRefresh: 0,
       lastSaved: Date.now(),
+      lastPublished: Date.now(),
       lockLost: false,
     };
     const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
@@ -235,8 +240,13 @@ export class SyncExecutor {
     positions.forEach((position, i) => (run.steps[position] = { ...group[i], status: 'running', started_at: startedAt }));
 
     const ops = group.map(operationOf);
+    // Never tried, as far as the record knows; a step tried but not yet recorded is still safe to send
+    // unchecked, because an identical create is a no-op on the server.
+    const fresh = group.every((step) => step.status === 'pending' && (step.attempts ?? 0) === 0);
     const { results, together } =
-      group.length === 1 ? { results: [await this.runner.run(db, ops[0])], together: false } : await this.runner.runCreates(db, ops);
+      group.length === 1
+        ? { results: [await this.runner.run(db, ops[0], { fresh })], together: false }
+        : await this.runner.runCreates(db, ops, { fresh });
     const completedAt = new Date();
     const shared = together && group.length > 1 ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
     positions.forEach((position, i) => {
@@ -266,6 +276,9 @@ export class SyncExecutor {
     if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
       await this.saveSteps(run);
       await this.refreshLock(run);
+    }
+    if (Date.now() - run.lastPublished >= PUBLISH_INTERVAL_MS) {
+      run.lastPublished = Date.now();
       await this.publish('progress', run, 'running', null);
     }
     return undefined;
