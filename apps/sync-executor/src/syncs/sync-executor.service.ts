@@ -11,6 +11,7 @@ import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
 import { SYNC_MODEL, isTerminal, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
+import { packSteps, unpackSteps } from './sync-steps';
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
@@ -90,7 +91,7 @@ export class SyncExecutor {
       id: command.sync_id,
       databaseId: doc.database_id,
       doc,
-      steps: doc.steps ?? [],
+      steps: unpackSteps(doc.steps_deflated),
       startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
       lastRefresh: 0,
       lastSaved: Date.now(),
@@ -108,7 +109,15 @@ export class SyncExecutor {
         const now = new Date();
         await this.syncs.updateOne(
           { _id: run.id, status: { $in: ['pending', 'running'] } },
-          { $set: { status: 'failed', error: 'stopped: its lock was taken over', steps: run.steps, completed_at: now, updated_at: now } },
+          {
+            $set: {
+              status: 'failed',
+              error: 'stopped: its lock was taken over',
+              steps_deflated: packSteps(run.steps),
+              completed_at: now,
+              updated_at: now,
+            },
+          },
         );
         return;
       }
@@ -191,7 +200,7 @@ export class SyncExecutor {
     const plannedAt = new Date();
     await this.syncs.updateOne(
       { _id: run.id },
-      { $set: { steps: run.steps, warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
+      { $set: { steps_deflated: packSteps(run.steps), warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
     );
     run.doc = { ...run.doc, planned_at: plannedAt, warnings };
   }
@@ -286,7 +295,10 @@ export class SyncExecutor {
 
   private async saveSteps(run: Run): Promise<void> {
     run.lastSaved = Date.now();
-    await this.syncs.updateOne({ _id: run.id }, { $set: { steps: run.steps, progress: progressOf(run.steps), updated_at: new Date() } });
+    await this.syncs.updateOne(
+      { _id: run.id },
+      { $set: { steps_deflated: packSteps(run.steps), progress: progressOf(run.steps), updated_at: new Date() } },
+    );
   }
 
   /** Extends the lock (at most once a second unless forced); notes when it was lost. */
@@ -324,7 +336,7 @@ export class SyncExecutor {
         $set: {
           status,
           error,
-          steps: run.steps,
+          steps_deflated: packSteps(run.steps),
           progress,
           completed_at: completedAt,
           duration_ms: durationMs,

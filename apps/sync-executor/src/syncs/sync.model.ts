@@ -1,3 +1,4 @@
+import type { Binary } from 'mongodb';
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 
 export type SyncStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -7,10 +8,7 @@ export type OperationKind = 'create' | 'drop' | 'modify';
 export const ACTIVE_STATUSES: readonly SyncStatus[] = ['pending', 'running'];
 export const isTerminal = (status: SyncStatus): boolean => !ACTIVE_STATUSES.includes(status);
 
-/**
- * One step of a sync as stored. The operation is kept as JSON text: index specs may hold
- * `$` keys (a partialFilterExpression such as `{qty: {$gt: 0}}`), which MongoDB refuses in field names.
- */
+/** One step of a sync, as packed into the sync's record (`packSteps`). */
 export interface StoredStep {
   number: number;
   operation: string;
@@ -31,7 +29,8 @@ export interface SyncDocument {
   status: SyncStatus;
   options: { include?: OperationKind[]; hide_before_drop: boolean };
   dry_run: boolean;
-  steps: StoredStep[];
+  /** Every step, packed (`packSteps`); null until the plan is stored. */
+  steps_deflated: Binary | null;
   /** Set once the plan is stored: a plan of zero steps is a plan too. */
   planned_at?: Date | null;
   warnings: string[];
@@ -44,21 +43,6 @@ export interface SyncDocument {
   duration_ms: number | null;
 }
 
-const StepSchema = new Schema<StoredStep>(
-  {
-    number: { type: Number, required: true },
-    operation: { type: String, required: true },
-    status: { type: String, required: true },
-    error: { type: String },
-    note: { type: String },
-    attempts: { type: Number, required: true },
-    duration_ms: { type: Number },
-    started_at: { type: Date },
-    completed_at: { type: Date },
-  },
-  { _id: false },
-);
-
 const SyncSchema = new Schema<SyncDocument>(
   {
     database_id: { type: String, required: true },
@@ -69,7 +53,7 @@ const SyncSchema = new Schema<SyncDocument>(
       hide_before_drop: { type: Boolean, required: true },
     },
     dry_run: { type: Boolean, required: true },
-    steps: { type: [StepSchema], default: [] },
+    steps_deflated: { type: Buffer, default: null },
     planned_at: { type: Date, default: null },
     warnings: { type: [String], default: [] },
     error: { type: String, default: null },

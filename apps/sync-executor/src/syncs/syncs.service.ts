@@ -10,6 +10,7 @@ import { syncFailures } from './sync-metrics';
 import { SYNC_MODEL, isTerminal, type OperationKind, type SyncDocument, type SyncModel } from './sync.model';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
+import { unpackSteps } from './sync-steps';
 
 /** The request as the handler receives it (validated, defaults applied). */
 export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
@@ -65,7 +66,7 @@ export class SyncsService {
         hide_before_drop: request.hide_before_drop ?? false,
       },
       dry_run: request.dry_run ?? false,
-      steps: [],
+      steps_deflated: null,
       planned_at: null,
       warnings: [],
       error: null,
@@ -140,7 +141,7 @@ export class SyncsService {
       database_id: ended.database_id,
       status: 'failed',
       error: reason,
-      steps: ended.steps,
+      steps: unpackSteps(ended.steps_deflated),
     });
   }
 }

@@ -17,6 +17,7 @@ import { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { SyncExecutor } from './sync-executor.service';
 import { SyncLocks } from './sync-locks';
+import { packSteps } from './sync-steps';
 import { syncLockModel, syncModel, type SyncLockModel, type SyncModel } from './sync.model';
 import type { SyncSettings } from './sync-settings';
 import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
@@ -282,13 +283,15 @@ describe('syncs against the test MongoDB server', () => {
             status: 'running',
             started_at: at,
             planned_at: at,
-            steps: ops.map((op, i) => ({
-              number: i + 1,
-              operation: JSON.stringify(op),
-              status: i === 0 ? 'done' : i === 1 ? 'running' : 'pending',
-              attempts: i < 2 ? 1 : 0,
-              ...(i === 0 ? { completed_at: at, duration_ms: 5 } : {}),
-            })),
+            steps_deflated: packSteps(
+              ops.map((op, i) => ({
+                number: i + 1,
+                operation: JSON.stringify(op),
+                status: i === 0 ? 'done' : i === 1 ? 'running' : 'pending',
+                attempts: i < 2 ? 1 : 0,
+                ...(i === 0 ? { completed_at: at, duration_ms: 5 } : {}),
+              })),
+            ),
           },
         },
       );

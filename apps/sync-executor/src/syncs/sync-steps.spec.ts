@@ -1,0 +1,46 @@
+import { packSteps, unpackSteps } from './sync-steps';
+import type { StoredStep } from './sync.model';
+
+describe('packSteps / unpackSteps', () => {
+  it('gives back the steps as they were, dates as dates', () => {
+    const steps: StoredStep[] = [
+      {
+        number: 1,
+        operation: JSON.stringify({
+          kind: 'create',
+          collection: 'orders',
+          index: 'qty_1',
+          spec: { key: { qty: 1 }, partialFilterExpression: { qty: { $gt: 0 } } },
+        }),
+        status: 'done',
+        attempts: 1,
+        duration_ms: 12,
+        started_at: new Date('2026-11-22T10:00:00.000Z'),
+        completed_at: new Date('2026-11-22T10:00:00.012Z'),
+        note: 'one createIndexes with steps 1-2',
+      },
+      { number: 2, operation: '{"kind":"drop","collection":"orders","index":"old_1"}', status: 'pending', attempts: 0 },
+    ];
+    expect(unpackSteps(packSteps(steps))).toStrictEqual(steps);
+  });
+
+  it('reads a record without steps as no steps', () => {
+    expect(unpackSteps(null)).toEqual([]);
+  });
+
+  it('packs a plan of 200 creates into a few kilobytes', () => {
+    const steps: StoredStep[] = Array.from({ length: 200 }, (_, i) => ({
+      number: i + 1,
+      operation: JSON.stringify({
+        kind: 'create',
+        collection: `c${i % 25}`,
+        index: `f${i}_1`,
+        reason: 'in the DR',
+        spec: { key: { [`f${i}`]: 1 }, name: `f${i}_1` },
+      }),
+      status: 'pending',
+      attempts: 0,
+    }));
+    expect(packSteps(steps).length()).toBeLessThan(JSON.stringify(steps).length / 5);
+  });
+});
