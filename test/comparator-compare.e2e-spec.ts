@@ -239,6 +239,26 @@ describe('POST /indexes/compare-by-collections', () => {
     expect(res.body.message).toMatch(/unreachable|connect|refused/i);
     expect(Date.now() - started).toBeLessThan(15_000);
   });
+
+  it('a target that goes away after it was read is a 502 in one server selection time, whatever its number of collections', async () => {
+    const relay = await tcpRelay();
+    const dbName = `cmp_went_${suffix()}`;
+    let id: string;
+    try {
+      id = (await createTargetDatabase(client, { uri: relay.uri, db_name: dbName })).id;
+      for (let c = 0; c < 40; c += 1) await defineIndex(id, `c${c}`, [{ field: 'a', value: 1 }]);
+      // The comparator now holds a connected client to the target.
+      expect((await client.post('/indexes/compare-by-database').send({ database_id: id })).status).toBe(200);
+    } finally {
+      await relay.close();
+    }
+    const started = Date.now();
+    const res = await client.post('/indexes/compare-by-database').send({ database_id: id });
+    expectError(res, 502);
+    expect(res.body.message).toMatch(/cannot reach/);
+    // TARGET_CONNECT_TIMEOUT is 2s here; reading the 40 collections 8 at a time would take five times that.
+    expect(Date.now() - started).toBeLessThan(6_000);
+  });
 });
 
 describe('POST /indexes/compare-snapshot', () => {

@@ -60,16 +60,22 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  const t = Date.now();
   await mongo?.close();
+  for (const [name, handle] of Object.entries(system.services)) {
+    const a = Date.now();
+    await handle.process.stop();
+    console.log('STOP', name, Date.now() - a);
+  }
   await system?.stop();
+  console.log('STOP took', Date.now() - t);
   await nats?.stop();
-});
+}, 60_000);
 
 /** A target with `collections` collections of a few documents, registered, with its DR set to `design`. */
-async function targetWithDesign(
-  design: Record<string, { name: string; keys: { field: string; value: number }[]; options?: Record<string, unknown> }[]>,
-  seed?: (dbName: string) => Promise<void>,
-) {
+type Design = Record<string, { name: string; keys: { field: string; value: number }[]; options?: Record<string, unknown> }[]>;
+
+async function targetWithDesign(design: Design, seed?: (dbName: string) => Promise<void>, uri = targetMongoUri()) {
   const dbName = `sync_target_${suffix()}`;
   for (const collection of Object.keys(design)) {
     await mongo
@@ -78,7 +84,7 @@ async function targetWithDesign(
       .insertMany(Array.from({ length: 20 }, (_, i) => ({ n: i, s: `v${i}` })));
   }
   await seed?.(dbName);
-  const created = await client().post('/databases').send({ name: dbName, uri: targetMongoUri(), db_name: dbName });
+  const created = await client().post('/databases').send({ name: dbName, uri, db_name: dbName });
   expect(created.status).toBe(201);
   const applied = await client().put(`/databases/${created.body.id}/manifest`).send({ version: 1, collections: design });
   expect(applied.status).toBe(200);
@@ -102,6 +108,10 @@ async function noDrift(databaseId: string): Promise<void> {
   expect(compared.status).toBe(200);
   expect(compared.body.totals).toMatchObject({ missing: 0, redundant: 0, different: 0, failed_collections: 0 });
 }
+
+/** One index on each of `count` collections: creates on different collections are sent one command each. */
+const spread = (count: number): Design =>
+  Object.fromEntries(Array.from({ length: count }, (_, i) => [`c${String(i).padStart(2, '0')}`, many(1)]));
 
 const many = (count: number) =>
   Array.from({ length: count }, (_, i) => ({
@@ -218,7 +228,9 @@ describe('sync-executor replicas', () => {
   }, 120_000);
 
   it('finish a sync whose executor was killed (kill -9) mid-sync, with the same end state', async () => {
-    const target = await targetWithDesign({ a: many(40), b: many(40) });
+    // A target 25 ms away: 80 creates on 80 collections take seconds, and the kill lands mid-sync.
+    const relay = await tcpRelay(targetMongoUri(), { latencyMs: 25 });
+    const target = await targetWithDesign(spread(80), undefined, relay.uri);
     const res = await client().post('/indexes/sync-by-database').send({ database_id: target.id });
     expect(res.status).toBe(202);
     for (let progress = 0; progress === 0;) {
@@ -240,24 +252,16 @@ describe('sync-executor replicas', () => {
     expect(view.steps).toHaveLength(80);
     expect(view.steps.every((s) => s.status === 'done' || s.status === 'skipped')).toBe(true);
     await noDrift(target.id);
+    await relay.close();
   }, 150_000);
 });
 
 describe('a target that goes away mid-sync', () => {
   it('ends failed, saying which steps were and were not done', async () => {
-    const dbName = `sync_relay_${suffix()}`;
-    await mongo
-      .db(dbName)
-      .collection('big')
-      .insertMany(Array.from({ length: 20 }, (_, i) => ({ n: i })));
-    const relay = await tcpRelay();
-    const created = await client().post('/databases').send({ name: dbName, uri: relay.uri, db_name: dbName });
-    expect(created.status).toBe(201);
-    await client()
-      .put(`/databases/${created.body.id}/manifest`)
-      .send({ version: 1, collections: { big: many(60) } })
-      .expect(200);
-    const res = await client().post('/indexes/sync-by-database').send({ database_id: created.body.id });
+    // A target 25 ms away: 60 creates on 60 collections take seconds, and it goes away mid-sync.
+    const relay = await tcpRelay(targetMongoUri(), { latencyMs: 25 });
+    const target = await targetWithDesign(spread(60), undefined, relay.uri);
+    const res = await client().post('/indexes/sync-by-database').send({ database_id: target.id });
     // The target goes away once some steps are done and others are not.
     for (;;) {
       const view = (await client().get(`/indexes/sync-status/${res.body.sync_id}`)).body as SyncView;

@@ -293,8 +293,13 @@ export async function findStreamMessage(
  * A TCP relay to the test server on a port of its own: a target registered
  * through it becomes unreachable once the relay is closed (registration
  * itself tests the connection, so a dead address cannot be registered).
+ * `latencyMs` delays every answer, as a target far away would, so that a
+ * test can act while a sync is under way.
  */
-export async function tcpRelay(base = targetMongoUri()): Promise<{ port: number; uri: string; close(): Promise<void> }> {
+export async function tcpRelay(
+  base = targetMongoUri(),
+  { latencyMs = 0 }: { latencyMs?: number } = {},
+): Promise<{ port: number; uri: string; close(): Promise<void> }> {
   const upstream = new URL(base);
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
@@ -306,7 +311,10 @@ export async function tcpRelay(base = targetMongoUri()): Promise<{ port: number;
     track(client);
     const remote = netConnect({ host: upstream.hostname, port: Number(upstream.port || 27017) });
     track(remote);
-    client.pipe(remote).pipe(client);
+    client.pipe(remote);
+    if (latencyMs === 0) remote.pipe(client);
+    // Timers of one duration fire in the order they were set, so the answers keep their order.
+    else remote.on('data', (chunk: Buffer) => setTimeout(() => client.write(chunk), latencyMs));
     client.on('close', () => remote.destroy());
     remote.on('close', () => client.destroy());
   });

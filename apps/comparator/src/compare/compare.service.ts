@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, type CollectionComparison, type CompareResult, type IndexDefinitionView } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { diffCollection, type DefinitionOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
-import { classifyTargetError, TargetPool } from '@ir/target-pool';
+import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
@@ -49,8 +49,12 @@ export class CompareService {
     const db = await this.open(target);
     const policy = { unusedSince: new Date(Date.now() - this.config.UNUSED_INDEX_DAYS * DAY_MS) };
     let usageUnsupported: string | undefined;
+    // Once the target is unreachable, the other collections are not tried: each would wait for the
+    // server selection time limit, and a database of many collections would take minutes to fail.
+    let unreachable: TargetConnectionError | undefined;
     const diffs: LiveComparison['diffs'] = [];
     const comparisons = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<CollectionComparison> => {
+      if (unreachable) return failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`);
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
@@ -59,9 +63,12 @@ export class CompareService {
         return toComparison(diff, read, policy);
       } catch (error) {
         const failure = classifyTargetError(error, target.uri);
+        if (failure.kind === 'unreachable') unreachable ??= failure;
         return failedComparison(name, failure.kind, failure.message);
       }
     });
+    // Nothing could be read because the target is gone: the whole request fails (502), as when connecting fails.
+    if (unreachable && comparisons.every((c) => c.status === 'failed')) throw unreachable.toDomainError();
     const result = this.result(
       target,
       'live',
