@@ -66,7 +66,12 @@ const byDesiredName = (a: { desired: DesiredIndex }, b: { desired: DesiredIndex 
  * reports do not depend on the order listIndexes happened to return.
  */
 export function diffCollection(collection: string, desired: readonly IndexDefinition[], real: readonly ListIndexesEntry[]): CollectionDiff {
-  const wanted = desired.map(desiredIndexOf).sort((a, b) => compareStrings(a.definition.name, b.definition.name));
+  return diffDesired(collection, desired.map(desiredIndexOf), real);
+}
+
+/** `diffCollection` of desired indexes already resolved (`desiredIndexOf`), for callers that diff one design again and again. */
+export function diffDesired(collection: string, desired: readonly DesiredIndex[], real: readonly ListIndexesEntry[]): CollectionDiff {
+  const wanted = [...desired].sort((a, b) => compareStrings(a.definition.name, b.definition.name));
   const unused = real.map(realIndexOf).sort((a, b) => compareStrings(a.entry.name, b.entry.name));
   const identities = new Map<CanonicalIndex, string>();
   const identityOf = (canonical: CanonicalIndex): string => {

@@ -10,7 +10,7 @@ export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } f
 export { collationDefaults, BASE_COLLATION_DEFAULTS, type CollationSettings } from './collation';
 export { stableStringify, orderedStringify, fnv1a64 } from './stable-json';
 export { asNumber } from './numbers';
-export { diffCollection, desiredIndexOf, realIndexOf } from './diff';
+export { diffCollection, diffDesired, desiredIndexOf, realIndexOf } from './diff';
 export type { CollectionDiff, DesiredIndex, RealIndex, MatchedIndex, DifferentIndex } from './diff';
 export { planCollection, buildPlan } from './plan';
 export { TEMPORARY_SUFFIX } from './plan-rebuild';

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, type CollectionComparison, type CompareResult, type IndexDefinitionView } from '@ir/contracts';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { diffCollection, type DefinitionOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
+import { diffDesired, type CollectionDiff, type ListIndexesEntry } from '@ir/index-core';
 import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
@@ -17,14 +17,12 @@ export interface LiveComparison {
   readonly result: CompareResult;
   readonly target: TargetConnection;
   /** Each compared collection's diff, for plans and scripts; failed collections are absent. */
-  readonly diffs: ReturnType<typeof diffCollection>[];
+  readonly diffs: CollectionDiff[];
 }
 
 /** Compares the DR with a target's real indexes, live or from an offline snapshot, and records the drift. */
 @Injectable()
 export class CompareService {
-  private readonly logger = new Logger(CompareService.name);
-
   constructor(
     private readonly registry: RegistryClient,
     private readonly pool: TargetPool,
@@ -33,17 +31,10 @@ export class CompareService {
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
   ) {}
 
-  /**
-   * Every collection that has DR definitions (or the given ones), read in parallel with a bound.
-   * `recordInBackground`: for callers that use the diff, not the stored drift (plans, scripts), the
-   * result is recorded after answering; a record lost to a crash is replaced by the next compare.
-   */
-  async compareLive(
-    databaseId: string,
-    collections?: readonly string[],
-    options: { recordInBackground?: boolean } = {},
-  ): Promise<LiveComparison> {
-    const { target, definitions } = await this.registry.design(databaseId, collections);
+  /** Every collection that has DR definitions (or the given ones), read in parallel with a bound. */
+  async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
+    const design = await this.registry.design(databaseId, collections);
+    const { target, definitions } = design;
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
     const db = await this.open(target);
@@ -58,7 +49,7 @@ export class CompareService {
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
-        const diff = diffCollection(name, desiredOf(definitions, name), read.entries);
+        const diff = diffDesired(name, design.desiredOf(name), read.entries);
         diffs.push(diff);
         return toComparison(diff, read, policy);
       } catch (error) {
@@ -75,12 +66,7 @@ export class CompareService {
       comparisons,
       usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
     );
-    const recorded = this.drift.record(result, collections ? 'merge' : 'replace');
-    if (options.recordInBackground) {
-      recorded.catch((error: unknown) => this.logger.warn(`drift of database ${databaseId} not recorded: ${String(error)}`));
-    } else {
-      await recorded;
-    }
+    this.drift.recordSoon(result, collections ? 'merge' : 'replace');
     return { result, target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
   }
 
@@ -90,17 +76,18 @@ export class CompareService {
     snapshot: readonly { name: string; indexes: Record<string, unknown>[] }[],
   ): Promise<CompareResult> {
     const names = snapshot.map((c) => c.name);
-    const { target, definitions } = await this.registry.design(databaseId, names);
+    const design = await this.registry.design(databaseId, names);
+    const { target } = design;
     const comparisons = snapshot.map((collection, c): CollectionComparison => {
       const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${c}.indexes.${i}`, collection.name));
-      const diff = diffCollection(collection.name, desiredOf(definitions, collection.name), entries);
+      const diff = diffDesired(collection.name, design.desiredOf(collection.name), entries);
       return toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) });
     });
     const result = this.result(target, 'snapshot', comparisons, {
       supported: false,
       reason: 'an offline snapshot has no usage statistics',
     });
-    await this.drift.record(result, 'merge');
+    this.drift.recordSoon(result, 'merge');
     return result;
   }
 
@@ -129,12 +116,6 @@ export class CompareService {
       throw classifyTargetError(error, target.uri).toDomainError();
     }
   }
-}
-
-function desiredOf(definitions: readonly IndexDefinitionView[], collection: string): IndexDefinition[] {
-  return definitions
-    .filter((d) => d.collection === collection)
-    .map((d) => ({ name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions }));
 }
 
 /** `field` is the entry's path in the request body (like every other validation issue); the message names the collection too. */

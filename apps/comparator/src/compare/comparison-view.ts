@@ -21,8 +21,7 @@ export function toComparison(diff: CollectionDiff, read: CollectionIndexes, poli
       ...(redundant && read.usage ? { safe_drop_candidate: isUnused(usage, policy) } : {}),
     };
   };
-  const desired = (index: DesiredIndex): Forms =>
-    forms(index.canonical, toMongoIndexSpec(index.definition) as unknown as Record<string, unknown>);
+  const desired = (index: DesiredIndex): Forms => forms(index.canonical, mongoFormOf(index));
   return {
     collection: diff.collection,
     status: 'ok',
@@ -61,6 +60,15 @@ export function totalsOf(collections: readonly CollectionComparison[]): DriftTot
     redundant: sum(collections, (c) => c.redundant.length),
     different: sum(collections, (c) => c.different.length),
   };
+}
+
+/** Desired indexes are resolved once per definitions version (RegistryClient), so their MongoDB form is too. */
+const mongoForms = new WeakMap<DesiredIndex, Record<string, unknown>>();
+
+function mongoFormOf(index: DesiredIndex): Record<string, unknown> {
+  let form = mongoForms.get(index);
+  if (!form) mongoForms.set(index, (form = toMongoIndexSpec(index.definition) as unknown as Record<string, unknown>));
+  return form;
 }
 
 function forms(canonical: CanonicalIndex, mongodb: Record<string, unknown>): Forms {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Binary } from 'mongodb';
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -18,13 +18,36 @@ type Change = { collection: string; index: string; change: 'missing' | 'redundan
  * drift appears, changes, or is resolved (`drift.evt.database.*`).
  */
 @Injectable()
-export class DriftTracker {
+export class DriftTracker implements OnApplicationShutdown {
   private readonly logger = new Logger(DriftTracker.name);
+  /** Records being written by this replica, per database, each after the one before it. */
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(DRIFT_SNAPSHOT_MODEL) private readonly snapshots: DriftSnapshotModel,
     private readonly bus: BusClient,
   ) {}
+
+  /**
+   * Records without making the caller wait: a compare answers as soon as it has its result, and
+   * storing a large one (serialize, hash, maybe compress and write) happens while the answer
+   * travels. `latest` waits for a record of the same database still being written here, so a
+   * client that compares and then asks for the drift sees its own compare.
+   */
+  recordSoon(result: CompareResult, mode: 'replace' | 'merge'): void {
+    const id = result.database_id;
+    const next = (this.pending.get(id) ?? Promise.resolve())
+      .then(() => this.record(result, mode))
+      .catch((error: unknown) => this.logger.warn(`drift of database ${id} not recorded: ${String(error)}`));
+    this.pending.set(id, next);
+    void next.finally(() => {
+      if (this.pending.get(id) === next) this.pending.delete(id);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.pending.values());
+  }
 
   /** `replace`: the result covers the whole database; `merge`: only the collections it names. */
   async record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
@@ -56,6 +79,7 @@ export class DriftTracker {
   }
 
   async latest(databaseId: string): Promise<CompareResult & { drift: boolean }> {
+    await this.pending.get(databaseId);
     const snapshot = await this.snapshots.findById(databaseId).lean();
     if (!snapshot) throw new DomainError(ErrorCode.notFound, 'this database has not been compared yet');
     return { ...parse(snapshot), drift: snapshot.drift };

@@ -84,6 +84,14 @@ describe('DriftTracker', () => {
     expect(changed).toMatchObject({ db_name: 'shop', compared_at: '2026-11-01T00:20:00.000Z', drift: true, totals: { redundant: 1 } });
   });
 
+  it('recordSoon does not make the caller wait, and latest sees the record all the same', async () => {
+    tracker.recordSoon(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
+    tracker.recordSoon(resultAt('2026-11-01T00:10:00.000Z', ['status', 'extra']), 'replace');
+    // Written one after the other: the later compare is the latest.
+    expect(await tracker.latest(DATABASE_ID)).toMatchObject({ compared_at: '2026-11-01T00:10:00.000Z', totals: { redundant: 1 } });
+    await tracker.onApplicationShutdown();
+  });
+
   it('merges a compare of some collections into the stored result', async () => {
     await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
     const other = resultAt('2026-11-01T00:05:00.000Z', []);

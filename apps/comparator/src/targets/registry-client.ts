@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RegistryDatabaseRpc, RegistryIndexRpc, type IndexDefinitionView } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
+import { desiredIndexOf, type DefinitionOptions, type DesiredIndex, type IndexDefinition } from '@ir/index-core';
 import { UriCipher } from '@ir/target-pool';
 
 export interface TargetConnection {
@@ -14,6 +15,14 @@ export interface TargetDesign {
   readonly target: TargetConnection;
   /** The DR definitions (of the requested collections), sorted by collection and name. */
   readonly definitions: readonly IndexDefinitionView[];
+  /** A collection's definitions resolved for diffing; computed once per definitions version. */
+  desiredOf(collection: string): readonly DesiredIndex[];
+}
+
+interface CachedDesign {
+  readonly version: number;
+  readonly items: IndexDefinitionView[];
+  readonly desired: ReadonlyMap<string, readonly DesiredIndex[]>;
 }
 
 /** Databases whose definitions are kept; the least recently used is dropped beyond it. */
@@ -27,7 +36,7 @@ const CACHED_DATABASES = 200;
  */
 @Injectable()
 export class RegistryClient {
-  private readonly cache = new Map<string, { version: number; items: IndexDefinitionView[] }>();
+  private readonly cache = new Map<string, CachedDesign>();
 
   constructor(
     private readonly bus: BusClient,
@@ -40,13 +49,19 @@ export class RegistryClient {
     const target = { databaseId: answer.database_id, name: answer.name, dbName: answer.db_name, uri: this.cipher.open(answer.uri_sealed) };
     let cached = this.cache.get(databaseId);
     if (!cached || cached.version !== answer.definitions_version) {
-      cached = { version: answer.definitions_version, items: await this.fetchDefinitions(databaseId) };
+      const items = await this.fetchDefinitions(databaseId);
+      cached = { version: answer.definitions_version, items, desired: resolvedByCollection(items) };
     }
     this.cache.delete(databaseId);
     this.cache.set(databaseId, cached);
     if (this.cache.size > CACHED_DATABASES) this.cache.delete(this.cache.keys().next().value as string);
     const wanted = collections ? new Set(collections) : undefined;
-    return { target, definitions: wanted ? cached.items.filter((d) => wanted.has(d.collection)) : cached.items };
+    const { items, desired } = cached;
+    return {
+      target,
+      definitions: wanted ? items.filter((d) => wanted.has(d.collection)) : items,
+      desiredOf: (collection) => desired.get(collection) ?? [],
+    };
   }
 
   /** Every registered database id, page by page. */
@@ -69,4 +84,15 @@ export class RegistryClient {
     } while (after);
     return items.sort((a, b) => a.collection.localeCompare(b.collection) || a.name.localeCompare(b.name));
   }
+}
+
+function resolvedByCollection(items: readonly IndexDefinitionView[]): Map<string, DesiredIndex[]> {
+  const byCollection = new Map<string, DesiredIndex[]>();
+  for (const d of items) {
+    const definition: IndexDefinition = { name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions };
+    const list = byCollection.get(d.collection) ?? [];
+    list.push(desiredIndexOf(definition));
+    byCollection.set(d.collection, list);
+  }
+  return byCollection;
 }
