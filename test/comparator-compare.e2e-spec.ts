@@ -1,5 +1,6 @@
 // Comparison of the design repository with real target indexes through the
 // gateway: by database, by collections, offline snapshots, and the errors.
+import { CompareResult } from '@ir/contracts';
 import { MongoClient } from 'mongodb';
 import {
   authedApi,
@@ -116,6 +117,8 @@ describe('POST /indexes/compare-by-database', () => {
   });
 
   it('answers for the database, live, with the totals of every collection that has DR definitions', () => {
+    // The gateway passes the comparator's answer on unparsed: its shape is checked here.
+    expect(CompareResult.safeParse(body).error).toBeUndefined();
     expect(body).toMatchObject({ database_id: target.id, db_name: target.dbName, source: 'live' });
     expect(Number.isNaN(Date.parse(body.compared_at))).toBe(false);
     expect(body.collections.map((c) => c.collection)).toEqual(['ghost', 'orders']);

@@ -1,6 +1,7 @@
 // The latest drift of a database, and the drift events on DRIFT_EVENTS:
 // detected once per distinct drift, resolved when the target is fixed, and a
 // re-compare shortly after a registry change (DRIFT_CHANGE_DEBOUNCE is 1s in e2e).
+import { DriftSnapshot } from '@ir/contracts';
 import type { JetStreamManager, StoredMsg } from '@nats-io/jetstream';
 import { MongoClient } from 'mongodb';
 import {
@@ -116,6 +117,7 @@ describe('drift of a database', () => {
     const compared = await compare(id);
     const res = await client.get(`/databases/${id}/drift`);
     expect(res.status).toBe(200);
+    expect(DriftSnapshot.safeParse(res.body).error).toBeUndefined();
     const body = res.body as DriftBody;
     expect(body).toMatchObject({ database_id: id, db_name: dbName, source: 'live', drift: true });
     expect(body.totals).toEqual({ collections: 1, failed_collections: 0, missing: 1, matched: 1, redundant: 1, different: 0 });

@@ -10,7 +10,7 @@ import {
 import { RequestError, TimeoutError } from '@nats-io/transport-node';
 import { Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { decodeJson, encodeJson, ReplyEnvelope } from './codec';
+import { decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
 import { NatsBus } from './nats-bus';
 import { outgoingHeaders } from './propagation';
 
@@ -40,6 +40,32 @@ export class BusClient {
    * SERVICE_UNAVAILABLE when no replica listens on the subject.
    */
   async request<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<RpcResponse<C>> {
+    const envelope = ReplyEnvelope.parse(decodeJson(await this.send(contract, payload, opts)));
+    if (!envelope.ok) throw DomainError.fromBody(envelope.error);
+    const answer = contract.response.safeParse(envelope.data);
+    if (!answer.success) {
+      throw new DomainError(ErrorCode.internal, `the answer on ${contract.subject} does not match its contract`);
+    }
+    return answer.data as RpcResponse<C>;
+  }
+
+  /**
+   * The answer as the service wrote it, JSON not parsed, for a caller that only passes it on: the
+   * gateway's largest answers (a compare of hundreds of collections is megabytes) skip a parse,
+   * a validation and a serialization. The shape is not checked here; the service's handler is
+   * typed against the contract, and the end-to-end tests validate these answers against it.
+   * Rejects as `request` does.
+   */
+  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<Buffer> {
+    const reply = await this.send(contract, payload, opts);
+    const data = replyDataJson(reply);
+    if (data) return Buffer.from(data);
+    const envelope = ReplyEnvelope.parse(decodeJson(reply));
+    if (!envelope.ok) throw DomainError.fromBody(envelope.error);
+    return Buffer.from(JSON.stringify(envelope.data ?? null));
+  }
+
+  private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions): Promise<Uint8Array> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
     const span = tracer.startSpan(`${contract.subject} send`, {
       kind: SpanKind.CLIENT,
@@ -50,13 +76,7 @@ export class BusClient {
         const reply = await this.bus.nc
           .request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders() })
           .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
-        const envelope = ReplyEnvelope.parse(decodeJson(reply.data));
-        if (!envelope.ok) throw DomainError.fromBody(envelope.error);
-        const answer = contract.response.safeParse(envelope.data);
-        if (!answer.success) {
-          throw new DomainError(ErrorCode.internal, `the answer on ${contract.subject} does not match its contract`);
-        }
-        return answer.data as RpcResponse<C>;
+        return reply.data;
       });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });

@@ -18,3 +18,23 @@ export const ReplyEnvelope = z.union([
   z.object({ ok: z.literal(false), error: ErrorBody }),
 ]);
 export type ReplyEnvelope = z.infer<typeof ReplyEnvelope>;
+
+const OK_PREFIX = encoder.encode('{"ok":true,"data":');
+const CLOSING_BRACE = '}'.charCodeAt(0);
+
+/** A reply as the server writes it: an answer's data always at the same place, so that `replyDataJson` can find it. */
+export function encodeReply(reply: ReplyEnvelope): Uint8Array {
+  if (!reply.ok || reply.data === undefined) return encodeJson(reply);
+  return encoder.encode(`{"ok":true,"data":${JSON.stringify(reply.data)}}`);
+}
+
+/**
+ * The data of a successful reply as JSON bytes, found without parsing the reply, for a caller that
+ * only passes it on (the gateway's largest answers); undefined for any other reply, which the
+ * caller then parses.
+ */
+export function replyDataJson(data: Uint8Array): Uint8Array | undefined {
+  if (data.length <= OK_PREFIX.length || data[data.length - 1] !== CLOSING_BRACE) return undefined;
+  for (let i = 0; i < OK_PREFIX.length; i += 1) if (data[i] !== OK_PREFIX[i]) return undefined;
+  return data.subarray(OK_PREFIX.length, data.length - 1);
+}

@@ -8,7 +8,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentel
 import { lastValueFrom } from 'rxjs';
 import { BusContext } from './bus-context';
 import { BusClient } from './bus-client';
-import { decodeJson, encodeJson, type ReplyEnvelope } from './codec';
+import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
@@ -101,7 +101,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const started = performance.now();
     await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
       const reply = await this.answer(subject, handler, extras, msg, correlationId);
-      if (msg.reply) msg.respond(encodeJson(reply));
+      if (msg.reply) msg.respond(encodeReply(reply));
       // Inside the span and request context, so the line carries the trace and correlation ids.
       this.options.logger.log(
         { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started) },

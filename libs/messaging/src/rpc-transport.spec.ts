@@ -130,6 +130,16 @@ describe('JetStream transport: request/reply', () => {
     ]);
   });
 
+  it('requestJson hands over the answer as JSON bytes, and rejects as request does', async () => {
+    const json = await client(callerBus).requestJson(Echo, { text: 'ab', times: 2 });
+    expect(JSON.parse(json.toString('utf8'))).toEqual({ echoed: 'abab', instance: 'a' });
+    await expect(client(callerBus).requestJson(Conflict, {})).rejects.toMatchObject({
+      code: ErrorCode.conflict,
+      message: 'thing already exists',
+    });
+    await expect(client(callerBus).requestJson(Nobody, {})).rejects.toMatchObject({ code: ErrorCode.unavailable });
+  });
+
   it('rejects an invalid request with VALIDATION_FAILED and field issues, without calling the handler', async () => {
     const error = await client(callerBus)
       .request(Echo, { text: '', times: 0, extra: true } as never)

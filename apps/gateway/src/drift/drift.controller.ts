@@ -18,11 +18,15 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { jsonBytes } from '../http/json-bytes';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 
 const JAVASCRIPT = /application\/javascript|text\/javascript/;
 
-/** Drift, plans and scripts (the comparator), under the original contract's /indexes paths. */
+/**
+ * Drift, plans and scripts (the comparator), under the original contract's /indexes paths. Compare
+ * results, up to megabytes, are passed on as the comparator wrote them (`requestJson`).
+ */
 @ApiTags('drift')
 @ApiBearerAuth()
 @Controller()
@@ -42,7 +46,7 @@ export class DriftController {
   @ApiZodBody(CompareByCollectionsBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
   compareCollections(@ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>) {
-    return this.bus.request(ComparatorRpc.compareCollections, body, this.targetCall);
+    return this.bus.requestJson(ComparatorRpc.compareCollections, body, this.targetCall).then(jsonBytes);
   }
 
   @Post('indexes/compare-by-database')
@@ -51,7 +55,7 @@ export class DriftController {
   @ApiZodBody(CompareByDatabaseBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
   compareDatabase(@ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>) {
-    return this.bus.request(ComparatorRpc.compareDatabase, body, this.targetCall);
+    return this.bus.requestJson(ComparatorRpc.compareDatabase, body, this.targetCall).then(jsonBytes);
   }
 
   @Post('indexes/compare-snapshot')
@@ -60,7 +64,7 @@ export class DriftController {
   @ApiZodBody(CompareSnapshotBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
   compareSnapshot(@ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>) {
-    return this.bus.request(ComparatorRpc.compareSnapshot, body);
+    return this.bus.requestJson(ComparatorRpc.compareSnapshot, body).then(jsonBytes);
   }
 
   @Post('indexes/plan')
@@ -95,6 +99,6 @@ export class DriftController {
   @ApiOperation({ summary: 'The latest comparison of the database (404 before the first)' })
   @ApiOkResponse({ schema: jsonSchemaOf(DriftSnapshot) })
   latest(@ValidParam('id', RecordId) id: string) {
-    return this.bus.request(ComparatorRpc.latestDrift, { database_id: id });
+    return this.bus.requestJson(ComparatorRpc.latestDrift, { database_id: id }).then(jsonBytes);
   }
 }
