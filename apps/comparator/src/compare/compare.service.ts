@@ -12,6 +12,8 @@ import { mapBounded } from './bounded';
 import { failedComparison, toComparison, totalsOf } from './comparison-view';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** A target that cannot give index usage is asked again after this long (it may have been upgraded). */
+const USAGE_RECHECK_MS = 10 * 60_000;
 
 export interface LiveComparison {
   readonly result: CompareResult;
@@ -23,6 +25,9 @@ export interface LiveComparison {
 /** Compares the DR with a target's real indexes, live or from an offline snapshot, and records the drift. */
 @Injectable()
 export class CompareService {
+  /** Per database: why its server gave no usage, until when that is taken as known. */
+  private readonly usageUnsupported = new Map<string, { reason: string; until: number }>();
+
   constructor(
     private readonly registry: RegistryClient,
     private readonly pool: TargetPool,
@@ -39,7 +44,9 @@ export class CompareService {
     names.sort();
     const db = await this.open(target);
     const policy = { unusedSince: new Date(Date.now() - this.config.UNUSED_INDEX_DAYS * DAY_MS) };
-    let usageUnsupported: string | undefined;
+    const known = this.usageUnsupported.get(databaseId);
+    const knownUnsupported = known && known.until > Date.now() ? known.reason : undefined;
+    let usageUnsupported = knownUnsupported;
     // Once the target is unreachable, the other collections are not tried: each would wait for the
     // server selection time limit, and a database of many collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
@@ -60,6 +67,8 @@ export class CompareService {
     });
     // Nothing could be read because the target is gone: the whole request fails (502), as when connecting fails.
     if (unreachable && comparisons.every((c) => c.status === 'failed')) throw unreachable.toDomainError();
+    if (!usageUnsupported) this.usageUnsupported.delete(databaseId);
+    else if (!knownUnsupported) this.usageUnsupported.set(databaseId, { reason: usageUnsupported, until: Date.now() + USAGE_RECHECK_MS });
     const result = this.result(
       target,
       'live',

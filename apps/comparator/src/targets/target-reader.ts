@@ -20,21 +20,28 @@ export interface CollectionIndexes {
 /** Reads a target collection's indexes and, where the server supports `$indexStats`, their usage. */
 @Injectable()
 export class TargetReader {
-  /** `withUsage: false` skips `$indexStats`, for a target already known not to support it. */
+  /** `withUsage: false` skips `$indexStats`, for a target already known not to support it. Both are asked at once. */
   async read(db: Db, collection: string, withUsage = true): Promise<CollectionIndexes> {
-    let entries: ListIndexesEntry[];
-    try {
-      entries = (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
-    } catch (error) {
-      if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return { exists: false, entries: [] };
-      throw error;
-    }
-    if (!withUsage) return { exists: true, entries };
-    try {
-      return { exists: true, entries, usage: await this.usage(db, collection) };
-    } catch (error) {
-      return { exists: true, entries, usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` };
-    }
+    const [listed, usage] = await Promise.all([
+      db
+        .collection(collection)
+        .listIndexes()
+        .toArray()
+        .then(
+          (entries) => ({ exists: true, entries: entries as ListIndexesEntry[] }),
+          (error: unknown) => {
+            if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return { exists: false, entries: [] };
+            throw error;
+          },
+        ),
+      withUsage
+        ? this.usage(db, collection).then(
+            (byName) => ({ usage: byName }),
+            (error: unknown) => ({ usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` }),
+          )
+        : undefined,
+    ]);
+    return listed.exists ? { ...listed, ...usage } : listed;
   }
 
   /** Accesses summed over every host that reports the index (replica set members, shards); the earliest `since`. */
