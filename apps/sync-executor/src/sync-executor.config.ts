@@ -9,8 +9,9 @@ export const SyncExecutorConfig = BackendConfig.extend(TargetConfig.shape)
     /** Syncs one replica runs at once (the original product's variable). */
     JOB_CONCURRENCY: env.positiveInt(2),
     /**
-     * Time limit of one index operation of a sync. Index builds pass it to the driver as `timeoutMS`:
-     * the target pool's per-operation limit (TARGET_OPERATION_TIMEOUT, 30 s) would cut a build short.
+     * Time limit of one index command of a sync (a createIndexes may build several indexes of one
+     * collection). Index builds pass it to the driver as `timeoutMS`: the target pool's per-operation
+     * limit (TARGET_OPERATION_TIMEOUT, 30 s) would cut a build short.
      */
     SYNC_OPERATION_TIMEOUT: env.duration('1h'),
     /** A running sync's lock expires this long after its executor last refreshed it (a third of it at most). */
