@@ -210,6 +210,20 @@ describe('POST /indexes/compare-by-collections', () => {
     ]);
   });
 
+  it('a compare after the database was moved to another db_name reads the new one', async () => {
+    const [first, second] = [`cmp_move_a_${suffix()}`, `cmp_move_b_${suffix()}`];
+    await mongo.db(first).collection('orders').createIndex({ a: 1 });
+    await mongo.db(second).collection('orders').createIndex({ b: 1 });
+    const db = await createTargetDatabase(client, { db_name: first });
+    await defineIndex(db.id, 'orders', [{ field: 'a', value: 1 }]);
+    const before = await client.post('/indexes/compare-by-database').send({ database_id: db.id });
+    expect(before.body.totals).toMatchObject({ matched: 1, missing: 0, redundant: 0 });
+    // The comparator starts reading with what it knew (the first db) while the registry says what changed.
+    expect((await client.put(`/databases/${db.id}`).send({ db_name: second })).status).toBe(200);
+    const after = await client.post('/indexes/compare-by-database').send({ database_id: db.id });
+    expect(after.body).toMatchObject({ db_name: second, totals: { matched: 0, missing: 1, redundant: 1 } });
+  });
+
   it('an unknown database is a 404', async () => {
     const res = await client.post('/indexes/compare-by-collections').send({ database_id: 'f'.repeat(24), collections: ['orders'] });
     expectError(res, 404);

@@ -6,7 +6,7 @@ import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
-import { RegistryClient, type TargetConnection } from '../targets/registry-client';
+import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetReader } from '../targets/target-reader';
 import { mapBounded } from './bounded';
 import { failedComparison, toComparison, totalsOf } from './comparison-view';
@@ -14,6 +14,17 @@ import { failedComparison, toComparison, totalsOf } from './comparison-view';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A target that cannot give index usage is asked again after this long (it may have been upgraded). */
 const USAGE_RECHECK_MS = 10 * 60_000;
+
+interface Readout {
+  readonly comparisons: CollectionComparison[];
+  readonly diffs: CollectionDiff[];
+  readonly usageUnsupported?: string;
+}
+
+/** The same definitions of the same target: reads made with one stand for the other. */
+function sameDesign(a: TargetDesign, b: TargetDesign): boolean {
+  return a.version === b.version && a.target.uri === b.target.uri && a.target.dbName === b.target.dbName;
+}
 
 export interface LiveComparison {
   readonly result: CompareResult;
@@ -36,10 +47,39 @@ export class CompareService {
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
   ) {}
 
-  /** Every collection that has DR definitions (or the given ones), read in parallel with a bound. */
+  /**
+   * Every collection that has DR definitions (or the given ones), read in parallel with a bound.
+   * When this replica has compared the database before, the reads start with what it knew then
+   * while the registry confirms that the definitions and the target are unchanged (they are kept
+   * only if so), so a compare costs the reads rather than a registry round trip and then the reads.
+   */
   async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
-    const design = await this.registry.design(databaseId, collections);
+    const known = this.registry.lastKnown(databaseId, collections);
+    const checked = this.registry.design(databaseId, collections);
+    let readout = known ? this.readAll(known, collections) : undefined;
+    // Reads made with an outdated design are dropped, not waited for (their target may be gone).
+    const design = await checked.catch((error: unknown) => {
+      readout?.catch(() => undefined);
+      throw error;
+    });
+    if (!readout || !known || !sameDesign(known, design)) {
+      readout?.catch(() => undefined);
+      readout = this.readAll(design, collections);
+    }
+    const { comparisons, diffs, usageUnsupported } = await readout;
+    const result = this.result(
+      design.target,
+      'live',
+      comparisons,
+      usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
+    );
+    this.drift.recordSoon(result, collections ? 'merge' : 'replace');
+    return { result, target: design.target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+  }
+
+  private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
     const { target, definitions } = design;
+    const databaseId = target.databaseId;
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
     const db = await this.open(target);
@@ -50,7 +90,7 @@ export class CompareService {
     // Once the target is unreachable, the other collections are not tried: each would wait for the
     // server selection time limit, and a database of many collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
-    const diffs: LiveComparison['diffs'] = [];
+    const diffs: CollectionDiff[] = [];
     const comparisons = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<CollectionComparison> => {
       if (unreachable) return failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`);
       try {
@@ -69,14 +109,7 @@ export class CompareService {
     if (unreachable && comparisons.every((c) => c.status === 'failed')) throw unreachable.toDomainError();
     if (!usageUnsupported) this.usageUnsupported.delete(databaseId);
     else if (!knownUnsupported) this.usageUnsupported.set(databaseId, { reason: usageUnsupported, until: Date.now() + USAGE_RECHECK_MS });
-    const result = this.result(
-      target,
-      'live',
-      comparisons,
-      usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
-    );
-    this.drift.recordSoon(result, collections ? 'merge' : 'replace');
-    return { result, target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+    return { comparisons, diffs, usageUnsupported };
   }
 
   /** The same comparison over indexes that a person exported with mongosh (Extended JSON), for unreachable databases. */

@@ -15,6 +15,8 @@ export interface TargetDesign {
   readonly target: TargetConnection;
   /** The DR definitions (of the requested collections), sorted by collection and name. */
   readonly definitions: readonly IndexDefinitionView[];
+  /** The registry's definitions version this design is of. */
+  readonly version: number;
   /** A collection's definitions resolved for diffing; computed once per definitions version. */
   desiredOf(collection: string): readonly DesiredIndex[];
 }
@@ -23,6 +25,8 @@ interface CachedDesign {
   readonly version: number;
   readonly items: IndexDefinitionView[];
   readonly desired: ReadonlyMap<string, readonly DesiredIndex[]>;
+  /** The target as the registry last gave it. */
+  readonly target: TargetConnection;
 }
 
 /** Databases whose definitions are kept; the least recently used is dropped beyond it. */
@@ -50,18 +54,23 @@ export class RegistryClient {
     let cached = this.cache.get(databaseId);
     if (!cached || cached.version !== answer.definitions_version) {
       const items = await this.fetchDefinitions(databaseId);
-      cached = { version: answer.definitions_version, items, desired: resolvedByCollection(items) };
+      cached = { version: answer.definitions_version, items, desired: resolvedByCollection(items), target };
+    } else {
+      cached = { ...cached, target };
     }
     this.cache.delete(databaseId);
     this.cache.set(databaseId, cached);
     if (this.cache.size > CACHED_DATABASES) this.cache.delete(this.cache.keys().next().value as string);
-    const wanted = collections ? new Set(collections) : undefined;
-    const { items, desired } = cached;
-    return {
-      target,
-      definitions: wanted ? items.filter((d) => wanted.has(d.collection)) : items,
-      desiredOf: (collection) => desired.get(collection) ?? [],
-    };
+    return viewOf(cached, collections);
+  }
+
+  /**
+   * The design as the last `design` call found it, without asking the registry: what a compare may
+   * start reading with while `design` checks that nothing has changed. Undefined when not cached.
+   */
+  lastKnown(databaseId: string, collections?: readonly string[]): TargetDesign | undefined {
+    const cached = this.cache.get(databaseId);
+    return cached ? viewOf(cached, collections) : undefined;
   }
 
   /** Every registered database id, page by page. */
@@ -95,4 +104,15 @@ function resolvedByCollection(items: readonly IndexDefinitionView[]): Map<string
     byCollection.set(d.collection, list);
   }
   return byCollection;
+}
+
+function viewOf(cached: CachedDesign, collections: readonly string[] | undefined): TargetDesign {
+  const wanted = collections ? new Set(collections) : undefined;
+  const { items, desired, target, version } = cached;
+  return {
+    target,
+    version,
+    definitions: wanted ? items.filter((d) => wanted.has(d.collection)) : items,
+    desiredOf: (collection) => desired.get(collection) ?? [],
+  };
 }
