@@ -195,7 +195,8 @@ describe('drift of a database', () => {
     expect(latest?.totals).toMatchObject({ missing: 1, matched: 2, redundant: 0, different: 0 });
     const msg = await findStreamMessage(jsm, STREAM, seq, DETECTED, (p) => p.database_id === id);
     expect(msg?.json<{ changes: unknown[] }>().changes).toEqual([{ collection: 'orders', index: 'extra_1', change: 'missing' }]);
-  });
+    // The wait above allows 10 s: scans run one at a time, and other test files leave unreachable targets to scan.
+  }, 15_000);
 
   it('deleting the database forgets its drift', async () => {
     expect((await client.delete(`/databases/${id}`)).status).toBeLessThan(300);

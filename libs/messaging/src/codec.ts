@@ -24,8 +24,9 @@ const CLOSING_BRACE = '}'.charCodeAt(0);
 
 /** A reply as the server writes it: an answer's data always at the same place, so that `replyDataJson` can find it. */
 export function encodeReply(reply: ReplyEnvelope): Uint8Array {
-  if (!reply.ok || reply.data === undefined) return encodeJson(reply);
-  return encoder.encode(`{"ok":true,"data":${JSON.stringify(reply.data)}}`);
+  const data = reply.ok ? (JSON.stringify(reply.data) as string | undefined) : undefined;
+  if (data === undefined) return encodeJson(reply);
+  return encoder.encode(`{"ok":true,"data":${data}}`);
 }
 
 /**

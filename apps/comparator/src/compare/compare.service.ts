@@ -19,6 +19,10 @@ interface Readout {
   readonly comparisons: CollectionComparison[];
   readonly diffs: CollectionDiff[];
   readonly usageUnsupported?: string;
+  /** Why `$indexStats` failed this time, on a server that has it. */
+  readonly usageUnavailable?: string;
+  /** The reason came from memory: the server was not asked. */
+  readonly usageUnsupportedKnown?: boolean;
 }
 
 /** The same definitions of the same target: reads made with one stand for the other. */
@@ -53,28 +57,40 @@ export class CompareService {
    * while the registry confirms that the definitions and the target are unchanged (they are kept
    * only if so), so a compare costs the reads rather than a registry round trip and then the reads.
    */
-  async compareLive(databaseId: string, collections?: readonly string[]): Promise<LiveComparison> {
+  async compareLive(
+    databaseId: string,
+    collections?: readonly string[],
+    { recordInBackground = false }: { recordInBackground?: boolean } = {},
+  ): Promise<LiveComparison> {
     const known = this.registry.lastKnown(databaseId, collections);
     const checked = this.registry.design(databaseId, collections);
     let readout = known ? this.readAll(known, collections) : undefined;
-    // Reads made with an outdated design are dropped, not waited for (their target may be gone).
-    const design = await checked.catch((error: unknown) => {
-      readout?.catch(() => undefined);
-      throw error;
-    });
+    // Handled at once: it may fail before the registry answers, and is dropped, not waited for, when
+    // the design has changed (its target may be gone).
+    readout?.catch(() => undefined);
+    const design = await checked;
     if (!readout || !known || !sameDesign(known, design)) {
-      readout?.catch(() => undefined);
       readout = this.readAll(design, collections);
     }
-    const { comparisons, diffs, usageUnsupported } = await readout;
+    const { comparisons, diffs, usageUnsupported, usageUnavailable, usageUnsupportedKnown } = await readout;
+    this.rememberUsageSupport(databaseId, usageUnsupported, usageUnsupportedKnown);
     const result = this.result(
       design.target,
       'live',
       comparisons,
-      usageUnsupported ? { supported: false, reason: usageUnsupported } : { supported: true },
+      usageUnsupported || usageUnavailable ? { supported: false, reason: usageUnsupported ?? usageUnavailable } : { supported: true },
     );
-    this.drift.recordSoon(result, collections ? 'merge' : 'replace');
+    // Plans and scripts use the diff, not the stored drift: theirs is recorded after answering. A
+    // compare answers once its result is stored, so that any replica then serves it.
+    if (recordInBackground) this.drift.recordSoon(result, collections ? 'merge' : 'replace');
+    else await this.drift.record(result, collections ? 'merge' : 'replace');
     return { result, target: design.target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+  }
+
+  /** Only a server that said it has no `$indexStats` is left unasked for a while; any other failure is asked again next time. */
+  private rememberUsageSupport(databaseId: string, reason: string | undefined, alreadyKnown: boolean | undefined): void {
+    if (!reason) this.usageUnsupported.delete(databaseId);
+    else if (!alreadyKnown) this.usageUnsupported.set(databaseId, { reason, until: Date.now() + USAGE_RECHECK_MS });
   }
 
   private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
@@ -87,6 +103,7 @@ export class CompareService {
     const known = this.usageUnsupported.get(databaseId);
     const knownUnsupported = known && known.until > Date.now() ? known.reason : undefined;
     let usageUnsupported = knownUnsupported;
+    let usageUnavailable: string | undefined;
     // Once the target is unreachable, the other collections are not tried: each would wait for the
     // server selection time limit, and a database of many collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
@@ -96,6 +113,7 @@ export class CompareService {
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
+        usageUnavailable ??= read.usageUnavailable;
         const diff = diffDesired(name, design.desiredOf(name), read.entries);
         diffs.push(diff);
         return toComparison(diff, read, policy);
@@ -107,9 +125,13 @@ export class CompareService {
     });
     // Nothing could be read because the target is gone: the whole request fails (502), as when connecting fails.
     if (unreachable && comparisons.every((c) => c.status === 'failed')) throw unreachable.toDomainError();
-    if (!usageUnsupported) this.usageUnsupported.delete(databaseId);
-    else if (!knownUnsupported) this.usageUnsupported.set(databaseId, { reason: usageUnsupported, until: Date.now() + USAGE_RECHECK_MS });
-    return { comparisons, diffs, usageUnsupported };
+    return {
+      comparisons,
+      diffs,
+      usageUnsupported,
+      usageUnavailable,
+      usageUnsupportedKnown: usageUnsupported !== undefined && usageUnsupported === knownUnsupported,
+    };
   }
 
   /** The same comparison over indexes that a person exported with mongosh (Extended JSON), for unreachable databases. */
@@ -129,7 +151,7 @@ export class CompareService {
       supported: false,
       reason: 'an offline snapshot has no usage statistics',
     });
-    this.drift.recordSoon(result, 'merge');
+    await this.drift.record(result, 'merge');
     return result;
   }
 

@@ -29,28 +29,38 @@ export class DriftTracker implements OnApplicationShutdown {
   ) {}
 
   /**
-   * Records without making the caller wait: a compare answers as soon as it has its result, and
-   * storing a large one (serialize, hash, maybe compress and write) happens while the answer
-   * travels. `latest` waits for a record of the same database still being written here, so a
-   * client that compares and then asks for the drift sees its own compare.
+   * Records without making the caller wait, for callers that use the comparison, not the stored
+   * drift (plans, scripts): storing a large result (serialize, hash, maybe compress and write)
+   * happens while the answer travels. `latest` waits for a record of the same database still being
+   * written here.
    */
   recordSoon(result: CompareResult, mode: 'replace' | 'merge'): void {
-    const id = result.database_id;
-    const next = (this.pending.get(id) ?? Promise.resolve())
-      .then(() => this.record(result, mode))
-      .catch((error: unknown) => this.logger.warn(`drift of database ${id} not recorded: ${String(error)}`));
-    this.pending.set(id, next);
-    void next.finally(() => {
-      if (this.pending.get(id) === next) this.pending.delete(id);
-    });
+    this.record(result, mode).catch((error: unknown) =>
+      this.logger.warn(`drift of database ${result.database_id} not recorded: ${String(error)}`),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
     await Promise.all(this.pending.values());
   }
 
-  /** `replace`: the result covers the whole database; `merge`: only the collections it names. */
-  async record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
+  /**
+   * Stores the latest result, after any record of the same database still being written here, so
+   * that records land in the order of their compares. `replace`: the result covers the whole
+   * database; `merge`: only the collections it names.
+   */
+  record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
+    const id = result.database_id;
+    const stored = (this.pending.get(id) ?? Promise.resolve()).then(() => this.store(result, mode));
+    const settled = stored.catch(() => undefined);
+    this.pending.set(id, settled);
+    void settled.then(() => {
+      if (this.pending.get(id) === settled) this.pending.delete(id);
+    });
+    return stored;
+  }
+
+  private async store(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       // A full compare replaces the stored result, so only the previous state, not its (large) body, is read.
       const previous = await this.snapshots.findById(result.database_id, mode === 'replace' ? { result_deflated: 0 } : {}).lean();
@@ -86,6 +96,8 @@ export class DriftTracker implements OnApplicationShutdown {
   }
 
   async forget(databaseId: string): Promise<void> {
+    // A record still queued here would bring the snapshot of a deleted database back.
+    await this.pending.get(databaseId);
     await this.snapshots.deleteOne({ _id: databaseId });
   }
 

@@ -11,7 +11,7 @@ export class PlanService {
   async plan(
     request: Pick<PlanBody, 'database_id' | 'collections' | 'include' | 'hide_before_drop'>,
   ): Promise<PlanResult & { operationsRaw: readonly PlanOperation[] }> {
-    const live = await this.compare.compareLive(request.database_id, request.collections);
+    const live = await this.compare.compareLive(request.database_id, request.collections, { recordInBackground: true });
     const plan = buildPlan(live.diffs, { include: request.include, hideBeforeDrop: request.hide_before_drop });
     return {
       database_id: live.result.database_id,

@@ -3,6 +3,8 @@ import type { ListIndexesEntry } from '@ir/index-core';
 import type { Db } from 'mongodb';
 
 const NAMESPACE_NOT_FOUND = 26;
+/** CommandNotFound, CommandNotSupported, NotImplemented, and "unrecognized pipeline stage". */
+const UNSUPPORTED_CODES: ReadonlySet<number> = new Set([59, 115, 238, 40324]);
 
 export interface IndexUsage {
   readonly ops: number;
@@ -14,7 +16,10 @@ export interface CollectionIndexes {
   readonly entries: ListIndexesEntry[];
   /** Per index name; absent when the server cannot say (then `usageUnsupported` tells why). */
   readonly usage?: ReadonlyMap<string, IndexUsage>;
+  /** The server has no `$indexStats`: why. */
   readonly usageUnsupported?: string;
+  /** `$indexStats` failed for another reason this time (a time limit, a privilege): why. */
+  readonly usageUnavailable?: string;
 }
 
 /** Reads a target collection's indexes and, where the server supports `$indexStats`, their usage. */
@@ -37,7 +42,10 @@ export class TargetReader {
       withUsage
         ? this.usage(db, collection).then(
             (byName) => ({ usage: byName }),
-            (error: unknown) => ({ usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` }),
+            (error: unknown) =>
+              UNSUPPORTED_CODES.has((error as { code?: number }).code ?? -1)
+                ? { usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` }
+                : { usageUnavailable: `$indexStats failed: ${(error as Error).message}` },
           )
         : undefined,
     ]);

@@ -190,6 +190,17 @@ describe('StepRunner', () => {
       expect(await names('refused')).toEqual(['_id_', 'a_1', 'x_1']);
     });
 
+    it('on a time limit or any refusal not caused by a spec, fails the first create and does not run them one by one', async () => {
+      const slow = flakyDb(db, 100, () =>
+        Object.assign(new Error('operation exceeded time limit'), { name: 'MongoServerError', code: 50 }),
+      );
+      const ops = [create('timeout', 't1_1', { t1: 1 }), create('timeout', 't2_1', { t2: 1 })];
+      const { results, together } = await runner.runCreates(slow, ops, { fresh: true });
+      expect(together).toBe(true);
+      expect(results).toEqual([{ status: 'failed', error: 'operation exceeded time limit', attempts: 1, result: 'failed' }]);
+      expect(retries).toEqual([]);
+    });
+
     it('retries the command after a transient error', async () => {
       const flaky = flakyDb(db, 1, () => Object.assign(new Error('not primary'), { name: 'MongoServerError', code: 10107 }));
       const { results } = await runner.runCreates(flaky, [create('flakyb', 'p_1', { p: 1 }), create('flakyb', 'q_1', { q: 1 })]);

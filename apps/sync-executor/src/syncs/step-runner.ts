@@ -4,6 +4,14 @@ import { isTransientTargetError } from '@ir/target-pool';
 import type { Db, IndexDescription } from 'mongodb';
 
 const NAMESPACE_NOT_FOUND = 26;
+/**
+ * Refusals caused by one index spec of a command: BadValue, CannotCreateIndex, IndexOptionsConflict,
+ * IndexKeySpecsConflict, InvalidIndexSpecificationOption, and a duplicate key met by a unique build.
+ * Only these are worth sending the creates of a command again one by one; a time limit, an operator's
+ * killOp or an aborted build would only be repeated index by index.
+ */
+const SPEC_ERROR_CODES: ReadonlySet<number> = new Set([2, 67, 85, 86, 197, 11000]);
+const isSpecError = (error: unknown): boolean => SPEC_ERROR_CODES.has((error as { code?: number } | null)?.code ?? -1);
 const INDEX_NOT_FOUND = 27;
 
 /** How one step ended: `done` (applied, or found already done: then `note` says so), `skipped` (refused) or `failed`. */
@@ -43,15 +51,16 @@ export class StepRunner {
   }
 
   /**
-   * `fresh`: no run has tried this step before (its record says so), so the plan, made moments
-   * ago, found the index missing and a create is sent without listing the indexes first. A step
-   * that may have been tried (after a crash or a transient error) is checked first, so that its
-   * note says what was found.
+   * `fresh`: no run has tried this step before (its record says so), so the plan found the index
+   * missing and a create is sent without listing the indexes first; if the server refuses it (an
+   * index of that name appeared since), it is sent again after a look. A step that may have been
+   * tried (after a crash or a transient error) is looked at first, so that its note says what was found.
    */
   async run(db: Db, op: PlanOperationView, { fresh = false }: { fresh?: boolean } = {}): Promise<StepResult> {
     const refusal = refusalOf(op);
     if (refusal) return { status: 'skipped', note: refusal, attempts: 0, result: 'refused' };
     const outcome = await this.withRetries((attempt) => this.apply(db, op, fresh && attempt === 1));
+    if (!outcome.ok && fresh && outcome.specError && isBatchableCreate(op)) return this.run(db, op);
     if (!outcome.ok) return { status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' };
     return outcome.value
       ? { status: 'done', note: outcome.value, attempts: outcome.attempts, result: 'already_done' }
@@ -62,9 +71,10 @@ export class StepRunner {
    * Creates on one collection (`isBatchableCreate`) as one createIndexes command: MongoDB builds
    * them in one scan of the collection, and a sync of many indexes pays one round trip per
    * collection instead of one per index. Answers one result per operation, in order, up to the first
-   * failure. When the command fails for a reason that is not transient, the creates are run one by
-   * one instead, so the failure lands on the step that caused it and the steps before it are done,
-   * as if they had never been put together.
+   * failure. When the server refuses the command because of one of its specs (`SPEC_ERROR_CODES`),
+   * the creates are run one by one instead, so the failure lands on the step that caused it and the
+   * steps before it are done, as if they had never been put together. Any other failure (a time
+   * limit, a transient error past its retries) fails the first create; the others are not tried.
    */
   async runCreates(
     db: Db,
@@ -100,7 +110,7 @@ export class StepRunner {
       );
       return { results, together: true };
     }
-    if (outcome.transient) {
+    if (!outcome.specError) {
       return { results: [{ status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' }], together: true };
     }
     // Whatever the refused command did, each create is looked at before it is sent again.
@@ -120,7 +130,7 @@ export class StepRunner {
   /** Runs `work`, again after each transient error while retries are left, with exponential backoff. */
   private async withRetries<T>(
     work: (attempt: number) => Promise<T>,
-  ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: string; transient: boolean; attempts: number }> {
+  ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: string; specError: boolean; attempts: number }> {
     let delay = this.options.retryInitialDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -137,7 +147,7 @@ export class StepRunner {
         return {
           ok: false,
           error: transient ? `${reason} (transient; gave up after ${attempt} attempts)` : reason,
-          transient,
+          specError: isSpecError(error),
           attempts: attempt,
         };
       }

@@ -11,7 +11,7 @@ import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
 import { SYNC_MODEL, isTerminal, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
-import { packSteps, unpackSteps } from './sync-steps';
+import { packSteps, stepsOf } from './sync-steps';
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
@@ -91,7 +91,7 @@ export class SyncExecutor {
       id: command.sync_id,
       databaseId: doc.database_id,
       doc,
-      steps: unpackSteps(doc.steps_deflated),
+      steps: stepsOf(doc),
       startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
       lastRefresh: 0,
       lastSaved: Date.now(),
@@ -257,7 +257,8 @@ export class SyncExecutor {
         ? { results: [await this.runner.run(db, ops[0], { fresh })], together: false }
         : await this.runner.runCreates(db, ops, { fresh });
     const completedAt = new Date();
-    const shared = together && group.length > 1 ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
+    const builtTogether = together && group.length > 1 && results.length === group.length && results.every((r) => r.status === 'done');
+    const shared = builtTogether ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
     positions.forEach((position, i) => {
       const step = group[i];
       const result: StepResult | undefined = results[i];

@@ -1,4 +1,4 @@
-import { packSteps, unpackSteps } from './sync-steps';
+import { packSteps, stepsOf, unpackSteps } from './sync-steps';
 import type { StoredStep } from './sync.model';
 
 describe('packSteps / unpackSteps', () => {
@@ -24,8 +24,13 @@ describe('packSteps / unpackSteps', () => {
     expect(unpackSteps(packSteps(steps))).toStrictEqual(steps);
   });
 
-  it('reads a record without steps as no steps', () => {
+  it('reads a record without steps as no steps, and one written before steps were packed as it is', () => {
     expect(unpackSteps(null)).toEqual([]);
+    expect(stepsOf({ steps_deflated: null })).toEqual([]);
+    const legacy: StoredStep[] = [
+      { number: 1, operation: '{"kind":"drop","collection":"c","index":"a_1"}', status: 'pending', attempts: 0 },
+    ];
+    expect(stepsOf({ steps_deflated: null, steps: legacy })).toBe(legacy);
   });
 
   it('packs a plan of 200 creates into a few kilobytes', () => {

@@ -1,6 +1,6 @@
 import { Binary } from 'mongodb';
 import { deflateSync, inflateSync } from 'node:zlib';
-import type { StoredStep } from './sync.model';
+import type { StoredStep, SyncDocument } from './sync.model';
 
 type StepJson = Omit<StoredStep, 'started_at' | 'completed_at'> & { started_at?: string; completed_at?: string };
 
@@ -23,4 +23,9 @@ export function unpackSteps(packed: Binary | Buffer | null | undefined): StoredS
     ...(started_at ? { started_at: new Date(started_at) } : {}),
     ...(completed_at ? { completed_at: new Date(completed_at) } : {}),
   }));
+}
+
+/** A record's steps, packed or, in a record written before steps were packed, as an array. */
+export function stepsOf(doc: Pick<SyncDocument, 'steps_deflated' | 'steps'>): StoredStep[] {
+  return doc.steps_deflated ? unpackSteps(doc.steps_deflated) : (doc.steps ?? []);
 }

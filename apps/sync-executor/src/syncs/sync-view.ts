@@ -1,6 +1,6 @@
 import type { PlanOperationView, SyncStep, SyncView } from '@ir/contracts';
 import type { StoredStep, SyncDocument } from './sync.model';
-import { unpackSteps } from './sync-steps';
+import { stepsOf } from './sync-steps';
 
 export function operationOf(step: Pick<StoredStep, 'operation'>): PlanOperationView {
   return JSON.parse(step.operation) as PlanOperationView;
@@ -35,7 +35,7 @@ export function syncView(doc: SyncDocument): SyncView {
       hide_before_drop: doc.options?.hide_before_drop ?? false,
     },
     error: doc.error ?? null,
-    steps: unpackSteps(doc.steps_deflated).map(stepView),
+    steps: stepsOf(doc).map(stepView),
     warnings: doc.warnings ?? [],
     created_at: new Date(doc.created_at).toISOString(),
     started_at: iso(doc.started_at),

@@ -31,6 +31,8 @@ export interface SyncDocument {
   dry_run: boolean;
   /** Every step, packed (`packSteps`); null until the plan is stored. */
   steps_deflated: Binary | null;
+  /** The steps of a record written before they were packed: read (`stepsOf`), never written. */
+  steps?: StoredStep[];
   /** Set once the plan is stored: a plan of zero steps is a plan too. */
   planned_at?: Date | null;
   warnings: string[];

@@ -10,7 +10,7 @@ import { syncFailures } from './sync-metrics';
 import { SYNC_MODEL, isTerminal, type OperationKind, type SyncDocument, type SyncModel } from './sync.model';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
-import { unpackSteps } from './sync-steps';
+import { stepsOf } from './sync-steps';
 
 /** The request as the handler receives it (validated, defaults applied). */
 export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
@@ -141,7 +141,7 @@ export class SyncsService {
       database_id: ended.database_id,
       status: 'failed',
       error: reason,
-      steps: unpackSteps(ended.steps_deflated),
+      steps: stepsOf(ended),
     });
   }
 }
