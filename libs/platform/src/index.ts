@@ -9,3 +9,4 @@ export * from './storage';
 export * from './retry';
 export * from './own-indexes';
 export * from './paging';
+export * from './bounded';

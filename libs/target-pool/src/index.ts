@@ -7,3 +7,4 @@ export * from './test-connection';
 export * from './target-pool.module';
 export * from './secrets/uri-cipher';
 export * from './secrets/uri-cipher.module';
+export * from './list-indexes';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { mapBounded } from '@ir/platform';
 import { diffDesired, type CollectionDiff, type ListIndexesEntry } from '@ir/index-core';
 import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
@@ -8,7 +9,6 @@ import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetReader } from '../targets/target-reader';
-import { mapBounded } from './bounded';
 import { failedComparison, toComparison, totalsOf } from './comparison-view';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

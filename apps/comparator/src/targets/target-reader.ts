@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { ListIndexesEntry } from '@ir/index-core';
+import { listIndexesOf } from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
-const NAMESPACE_NOT_FOUND = 26;
 /** CommandNotFound, CommandNotSupported, NotImplemented, and "unrecognized pipeline stage". */
 const UNSUPPORTED_CODES: ReadonlySet<number> = new Set([59, 115, 238, 40324]);
 
@@ -28,17 +28,7 @@ export class TargetReader {
   /** `withUsage: false` skips `$indexStats`, for a target already known not to support it. Both are asked at once. */
   async read(db: Db, collection: string, withUsage = true): Promise<CollectionIndexes> {
     const [listed, usage] = await Promise.all([
-      db
-        .collection(collection)
-        .listIndexes()
-        .toArray()
-        .then(
-          (entries) => ({ exists: true, entries: entries as ListIndexesEntry[] }),
-          (error: unknown) => {
-            if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return { exists: false, entries: [] };
-            throw error;
-          },
-        ),
+      listIndexesOf(db, collection).then((entries) => (entries ? { exists: true, entries } : { exists: false, entries: [] })),
       withUsage
         ? this.usage(db, collection).then(
             (byName) => ({ usage: byName }),

@@ -10,10 +10,10 @@ import {
 } from '@ir/contracts';
 import { definitionFromListIndexes, unrepresentableOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
 import { BusClient } from '@ir/messaging';
-import { classifyTargetError, TargetPool, UriCipher } from '@ir/target-pool';
+import { mapBounded } from '@ir/platform';
+import { classifyTargetError, listIndexesOf, TargetPool, UriCipher } from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
-const NAMESPACE_NOT_FOUND = 26;
 /** Collections read and imported at once; each one's indexes are created one after the other. */
 export const IMPORT_CONCURRENCY = 4;
 /** The name a failure of a whole collection (its indexes could not be read) is reported under. */
@@ -92,7 +92,7 @@ export class ImportService {
     const outcome: CollectionOutcome = { imported: 0, skipped: [], failed: [] };
     let entries: ListIndexesEntry[];
     try {
-      entries = await readIndexes(db, collection);
+      entries = (await listIndexesOf(db, collection)) ?? [];
     } catch (error) {
       const failure = classifyTargetError(error, uri);
       outcome.failed.push({ collection, name: WHOLE_COLLECTION, reason: `cannot read the indexes: ${failure.message}` });
@@ -168,27 +168,4 @@ export class ImportService {
     if (error.code === ErrorCode.internal) this.logger.warn(`import of ${collection}.${name}: ${error.message}`);
     outcome.failed.push({ collection, name, reason: prefix + error.message });
   }
-}
-
-async function readIndexes(db: Db, collection: string): Promise<ListIndexesEntry[]> {
-  try {
-    return (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
-  } catch (error) {
-    if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return [];
-    throw error;
-  }
-}
-
-/** Maps `items` with at most `limit` calls of `fn` running at once, keeping the input order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

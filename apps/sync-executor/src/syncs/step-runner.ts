@@ -1,9 +1,8 @@
 import type { PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { isTransientTargetError } from '@ir/target-pool';
+import { isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
 import type { Db, IndexDescription } from 'mongodb';
 
-const NAMESPACE_NOT_FOUND = 26;
 /**
  * Refusals caused by one index spec of a command: BadValue, CannotCreateIndex, IndexOptionsConflict,
  * IndexKeySpecsConflict, InvalidIndexSpecificationOption, and a duplicate key met by a unique build.
@@ -93,11 +92,8 @@ export class StepRunner {
         if (created === 0) return specs.map(() => 'already exists');
         return specs.map(() => `the server had ${specs.length - created} of the ${specs.length} indexes of this command already`);
       }
-      const existing = await listIndexes(db, collection);
-      const notes = specs.map((spec) => {
-        const same = existing.find((e) => e.name === spec.name);
-        return same && sameKey(same, spec as unknown as ListIndexesEntry) ? 'already exists' : undefined;
-      });
+      const existing = (await listIndexesOf(db, collection)) ?? [];
+      const notes = specs.map((spec) => (isThere(existing, spec) ? 'already exists' : undefined));
       const missing = specs.filter((_, i) => notes[i] === undefined);
       if (missing.length > 0) await this.createIndexes(db, collection, missing);
       return notes;
@@ -173,17 +169,16 @@ export class StepRunner {
         const spec = createSpecOf(op);
         if (unchecked && isBatchableCreate(op))
           return (await this.createIndexes(db, op.collection, [spec])) === 0 ? 'already exists' : undefined;
-        const existing = await listIndexes(db, op.collection);
+        const existing = (await listIndexesOf(db, op.collection)) ?? [];
         const rebuilt = doneWhenMet(existing, op.done_when);
         if (rebuilt) return rebuilt;
-        const same = existing.find((e) => e.name === spec.name);
-        if (same && sameKey(same, spec as unknown as ListIndexesEntry)) return 'already exists';
+        if (isThere(existing, spec)) return 'already exists';
         await this.createIndexes(db, op.collection, [spec]);
         return undefined;
       }
       case 'drop': {
         if (op.done_when) {
-          const rebuilt = doneWhenMet(await listIndexes(db, op.collection), op.done_when);
+          const rebuilt = doneWhenMet((await listIndexesOf(db, op.collection)) ?? [], op.done_when);
           if (rebuilt) return rebuilt;
         }
         try {
@@ -232,15 +227,6 @@ function refusalOf(op: PlanOperationView): string | undefined {
   return undefined;
 }
 
-async function listIndexes(db: Db, collection: string): Promise<ListIndexesEntry[]> {
-  try {
-    return (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
-  } catch (error) {
-    if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return [];
-    throw error;
-  }
-}
-
 /** For a step of a rebuild: the note when the index it leads to exists already (the rebuild is done). */
 function doneWhenMet(existing: readonly ListIndexesEntry[], doneWhen: Record<string, unknown> | undefined): string | undefined {
   if (!doneWhen || typeof doneWhen['name'] !== 'string') return undefined;
@@ -253,6 +239,12 @@ function doneWhenMet(existing: readonly ListIndexesEntry[], doneWhen: Record<str
   } catch {
     return undefined;
   }
+}
+
+/** The server has an index of this name on this key. */
+function isThere(existing: readonly ListIndexesEntry[], spec: CreateSpec): boolean {
+  const same = existing.find((e) => e.name === spec.name);
+  return same !== undefined && sameKey(same, spec as unknown as ListIndexesEntry);
 }
 
 function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
