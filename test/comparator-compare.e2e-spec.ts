@@ -6,6 +6,7 @@ import {
   authedApi,
   type AuthedApi,
   createTargetDatabase,
+  defineIndex,
   expectError,
   loggedInUser,
   mongoClient,
@@ -42,8 +43,6 @@ interface CompareBody {
   collections: CollectionBody[];
 }
 
-type Key = { field: string; value: number | string };
-
 let client: AuthedApi;
 let mongo: MongoClient;
 const targetDbs: string[] = [];
@@ -58,11 +57,6 @@ afterAll(async () => {
   for (const name of targetDbs) await mongo?.db(name).dropDatabase();
   await mongo?.close();
 });
-
-async function defineIndex(databaseId: string, collection: string, keys: Key[], extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await client.post('/indexes').send({ database_id: databaseId, collection, keys, ...extra });
-  if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
-}
 
 const names = (items: { name: string }[]): string[] => items.map((i) => i.name).sort();
 
@@ -87,8 +81,9 @@ async function scenario(): Promise<{ id: string; dbName: string }> {
   await orders.createIndex({ code: 1 }, { name: 'code_idx' });
 
   const db = await createTargetDatabase(client, { db_name: dbName });
-  await defineIndex(db.id, 'orders', [{ field: 'status', value: 1 }]);
+  await defineIndex(client, db.id, 'orders', [{ field: 'status', value: 1 }]);
   await defineIndex(
+    client,
     db.id,
     'orders',
     [
@@ -97,11 +92,11 @@ async function scenario(): Promise<{ id: string; dbName: string }> {
     ],
     { name: 'cust_created' },
   );
-  await defineIndex(db.id, 'orders', [{ field: 'email', value: 1 }], { options: { is_unique: true } });
-  await defineIndex(db.id, 'orders', [{ field: 'ref', value: 1 }], { name: 'code_idx' });
-  await defineIndex(db.id, 'orders', [{ field: 'sku', value: 1 }]);
-  await defineIndex(db.id, 'ghost', [{ field: 'a', value: 1 }]);
-  await defineIndex(db.id, 'ghost', [{ field: 'b', value: -1 }]);
+  await defineIndex(client, db.id, 'orders', [{ field: 'email', value: 1 }], { options: { is_unique: true } });
+  await defineIndex(client, db.id, 'orders', [{ field: 'ref', value: 1 }], { name: 'code_idx' });
+  await defineIndex(client, db.id, 'orders', [{ field: 'sku', value: 1 }]);
+  await defineIndex(client, db.id, 'ghost', [{ field: 'a', value: 1 }]);
+  await defineIndex(client, db.id, 'ghost', [{ field: 'b', value: -1 }]);
   return { id: db.id, dbName };
 }
 
@@ -215,7 +210,7 @@ describe('POST /indexes/compare-by-collections', () => {
     await mongo.db(first).collection('orders').createIndex({ a: 1 });
     await mongo.db(second).collection('orders').createIndex({ b: 1 });
     const db = await createTargetDatabase(client, { db_name: first });
-    await defineIndex(db.id, 'orders', [{ field: 'a', value: 1 }]);
+    await defineIndex(client, db.id, 'orders', [{ field: 'a', value: 1 }]);
     const before = await client.post('/indexes/compare-by-database').send({ database_id: db.id });
     expect(before.body.totals).toMatchObject({ matched: 1, missing: 0, redundant: 0 });
     // The comparator starts reading with what it knew (the first db) while the registry says what changed.
@@ -246,7 +241,7 @@ describe('POST /indexes/compare-by-collections', () => {
     let id: string;
     try {
       id = (await createTargetDatabase(client, { uri: relay.uri, db_name: dbName })).id;
-      await defineIndex(id, 'orders', [{ field: 'a', value: 1 }]);
+      await defineIndex(client, id, 'orders', [{ field: 'a', value: 1 }]);
     } finally {
       await relay.close();
     }
@@ -263,7 +258,7 @@ describe('POST /indexes/compare-by-collections', () => {
     let id: string;
     try {
       id = (await createTargetDatabase(client, { uri: relay.uri, db_name: dbName })).id;
-      for (let c = 0; c < 40; c += 1) await defineIndex(id, `c${c}`, [{ field: 'a', value: 1 }]);
+      for (let c = 0; c < 40; c += 1) await defineIndex(client, id, `c${c}`, [{ field: 'a', value: 1 }]);
       // The comparator now holds a connected client to the target.
       expect((await client.post('/indexes/compare-by-database').send({ database_id: id })).status).toBe(200);
     } finally {
@@ -284,8 +279,9 @@ describe('POST /indexes/compare-snapshot', () => {
   beforeAll(async () => {
     const db = await createTargetDatabase(client);
     target = { id: db.id, dbName: db.db_name };
-    await defineIndex(target.id, 'articles', [{ field: 'a', value: 1 }]);
+    await defineIndex(client, target.id, 'articles', [{ field: 'a', value: 1 }]);
     await defineIndex(
+      client,
       target.id,
       'articles',
       [
@@ -294,7 +290,7 @@ describe('POST /indexes/compare-snapshot', () => {
       ],
       { name: 'search', options: { weights: { title: 5 } } },
     );
-    await defineIndex(target.id, 'articles', [{ field: 'label', value: 1 }], { options: { collation: { locale: 'fr' } } });
+    await defineIndex(client, target.id, 'articles', [{ field: 'label', value: 1 }], { options: { collation: { locale: 'fr' } } });
   });
 
   // What mongosh's EJSON.stringify(getIndexes()) prints for those indexes on a real MongoDB: every default filled in.

@@ -7,6 +7,7 @@ import { MongoClient } from 'mongodb';
 import {
   authedApi,
   createTargetDatabase,
+  defineIndex,
   eventually,
   expectNoStackTrace,
   findStreamMessage,
@@ -58,11 +59,6 @@ afterAll(async () => {
   await bus?.close();
 });
 
-async function defineIndex(databaseId: string, collection: string, field: string): Promise<void> {
-  const res = await client.post('/indexes').send({ database_id: databaseId, collection, keys: [{ field, value: 1 }] });
-  if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
-}
-
 async function compare(databaseId: string): Promise<DriftBody> {
   const res = await client.post('/indexes/compare-by-database').send({ database_id: databaseId });
   if (res.status !== 200) throw new Error(`compare failed: ${res.status} ${res.text}`);
@@ -109,8 +105,8 @@ describe('drift of a database', () => {
     expect(res.body).toMatchObject({ statusCode: 404, message: expect.any(String), request_id: expect.any(String) });
     expectNoStackTrace(res.text);
     // The DR: status_1 (on the target), sku_1 (missing); legacy_1 on the target is redundant.
-    await defineIndex(id, 'orders', 'status');
-    await defineIndex(id, 'orders', 'sku');
+    await defineIndex(client, id, 'orders', [{ field: 'status', value: 1 }]);
+    await defineIndex(client, id, 'orders', [{ field: 'sku', value: 1 }]);
   });
 
   it('after a compare answers the latest result, with drift and totals', async () => {
@@ -180,7 +176,7 @@ describe('drift of a database', () => {
 
   it('a registry change re-compares the database on its own, within seconds', async () => {
     const seq = await streamLastSeq(jsm, STREAM);
-    await defineIndex(id, 'orders', 'extra');
+    await defineIndex(client, id, 'orders', [{ field: 'extra', value: 1 }]);
     let latest: DriftBody | undefined;
     const seen = await eventually(
       async () => {

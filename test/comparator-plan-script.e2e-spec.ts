@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import {
   authedApi,
   createTargetDatabase,
+  defineIndex,
   expectNoStackTrace,
   loggedInUser,
   mongoClient,
@@ -38,8 +39,6 @@ interface ScriptBody {
   script: string;
 }
 
-type Key = { field: string; value: number | string };
-
 let client: AuthedApi;
 let mongo: MongoClient;
 const targetDbs: string[] = [];
@@ -54,11 +53,6 @@ afterAll(async () => {
   for (const name of targetDbs) await mongo?.db(name).dropDatabase();
   await mongo?.close();
 });
-
-async function defineIndex(databaseId: string, collection: string, keys: Key[], extra: Record<string, unknown> = {}): Promise<void> {
-  const res = await client.post('/indexes').send({ database_id: databaseId, collection, keys, ...extra });
-  if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
-}
 
 async function plan(body: Record<string, unknown>): Promise<PlanBody> {
   const res = await client.post('/indexes/plan').send(body);
@@ -103,8 +97,9 @@ async function scenario(): Promise<{ id: string; dbName: string }> {
   await orders.createIndex({ legacy: 1 }, { name: 'legacy_1' });
 
   const db = await createTargetDatabase(client, { db_name: dbName });
-  await defineIndex(db.id, 'orders', [{ field: 'status', value: 1 }]);
+  await defineIndex(client, db.id, 'orders', [{ field: 'status', value: 1 }]);
   await defineIndex(
+    client,
     db.id,
     'orders',
     [
@@ -113,12 +108,12 @@ async function scenario(): Promise<{ id: string; dbName: string }> {
     ],
     { name: 'by_customer' },
   );
-  await defineIndex(db.id, 'orders', [{ field: 'email', value: 1 }], { options: { is_unique: true } });
-  await defineIndex(db.id, 'orders', [
+  await defineIndex(client, db.id, 'orders', [{ field: 'email', value: 1 }], { options: { is_unique: true } });
+  await defineIndex(client, db.id, 'orders', [
     { field: 'sku', value: 1 },
     { field: 'qty', value: -1 },
   ]);
-  await defineIndex(db.id, 'ghost', [{ field: 'g', value: 1 }]);
+  await defineIndex(client, db.id, 'ghost', [{ field: 'g', value: 1 }]);
   return { id: db.id, dbName };
 }
 
@@ -185,8 +180,8 @@ describe('POST /indexes/plan', () => {
     const db = await createTargetDatabase(client, { db_name: dbName });
     // FerretDB refuses this name (InvalidNamespace) though the DR accepts it: listIndexes fails for this collection only.
     const unreadable = `long_${'x'.repeat(245)}`;
-    await defineIndex(db.id, unreadable, [{ field: 'a', value: 1 }]);
-    await defineIndex(db.id, 'fine', [{ field: 'a', value: 1 }]);
+    await defineIndex(client, db.id, unreadable, [{ field: 'a', value: 1 }]);
+    await defineIndex(client, db.id, 'fine', [{ field: 'a', value: 1 }]);
     const body = await plan({ database_id: db.id });
     expect(summary(body.operations)).toEqual(['create fine.a_1']);
     expect(body.skipped_collections).toEqual([{ collection: unreadable, reason: expect.any(String) }]);

@@ -236,6 +236,18 @@ export async function createTargetDatabase(client: AuthedApi, overrides: Record<
   return res.body as DatabaseBody;
 }
 
+/** Defines an index in the DR through the gateway; throws unless it is created. */
+export async function defineIndex(
+  client: AuthedApi,
+  databaseId: string,
+  collection: string,
+  keys: { field: string; value: number | string }[],
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const res = await client.post('/indexes').send({ database_id: databaseId, collection, keys, ...extra });
+  if (res.status !== 201) throw new Error(`create index failed: ${res.status} ${res.text}`);
+}
+
 /** A driver connection to the test server (for target data and the services' own databases). */
 export function mongoClient(): Promise<MongoClient> {
   return new MongoClient(targetMongoUri()).connect();
