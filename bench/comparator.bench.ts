@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { api, type BenchContext, type BenchResult } from './context';
-import { round } from './load';
+import { median, round } from './load';
 
 const COLLECTIONS = 200;
 /** Per collection: seven secondary indexes and `_id_`. */
@@ -136,11 +136,6 @@ async function alternated(a: () => Promise<void>, b: () => Promise<void>): Promi
   }
   const ratios = times[0].map((t, i) => t / times[1][i]).sort((x, y) => x - y);
   return { medians: [median(times[0]), median(times[1])], pairedRatio: ratios[Math.floor(ratios.length / 2)] };
-}
-
-function median(times: number[]): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  return Math.round(sorted[Math.floor(sorted.length / 2)]);
 }
 
 async function medianMs(fn: () => Promise<void>): Promise<number> {

@@ -71,3 +71,9 @@ export function assertClean(result: LoadResult): void {
     throw new Error(`${result.non_2xx} non-2xx answers and ${result.errors} errors during the run; the figures would be meaningless`);
   }
 }
+
+/** The middle value (the upper one of an even count), rounded to a whole number. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]);
+}

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { api, type BenchContext, type BenchResult } from './context';
-import { round } from './load';
+import { median, round } from './load';
 
 const INDEXES = 200;
 const COLLECTIONS = 25;
@@ -125,11 +125,6 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   const started = performance.now();
   await fn();
   return Math.round(performance.now() - started);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Consecutive indexes of one collection, as the executor puts creates together. */
