@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { GenerateScriptBody } from '@ir/contracts';
-import { renderCreateAllScript, renderScript, type DefinitionOptions, type IndexDefinition, type PlanOperation } from '@ir/index-core';
+import { renderCreateAllScript, renderScript, type PlanOperation } from '@ir/index-core';
 import { PlanService } from '../plan/plan.service';
-import { RegistryClient } from '../targets/registry-client';
+import { definitionOf, RegistryClient } from '../targets/registry-client';
 
 export interface GeneratedScript {
   readonly database_id: string;
@@ -38,10 +38,7 @@ export class ScriptService {
 
   private async createAll(request: GenerateScriptBody): Promise<GeneratedScript> {
     const { target, definitions } = await this.registry.design(request.database_id, request.collections);
-    const indexes = definitions.map((d) => ({
-      collection: d.collection,
-      definition: { name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions },
-    }));
+    const indexes = definitions.map((d) => ({ collection: d.collection, definition: definitionOf(d) }));
     return {
       database_id: target.databaseId,
       db_name: target.dbName,

@@ -95,12 +95,16 @@ export class RegistryClient {
   }
 }
 
+/** A definition as the registry answers it, as the domain core takes it (the registry has validated it). */
+export function definitionOf(view: IndexDefinitionView): IndexDefinition {
+  return { name: view.name, keys: view.keys as IndexDefinition['keys'], options: view.options as DefinitionOptions };
+}
+
 function resolvedByCollection(items: readonly IndexDefinitionView[]): Map<string, DesiredIndex[]> {
   const byCollection = new Map<string, DesiredIndex[]>();
   for (const d of items) {
-    const definition: IndexDefinition = { name: d.name, keys: d.keys as IndexDefinition['keys'], options: d.options as DefinitionOptions };
     const list = byCollection.get(d.collection) ?? [];
-    list.push(desiredIndexOf(definition));
+    list.push(desiredIndexOf(definitionOf(d)));
     byCollection.set(d.collection, list);
   }
   return byCollection;
