@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode, RegistryDatabaseRpc, RegistryIndexRpc, type RpcContract } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { TargetConnectionError, type TargetPool, type UriCipher } from '@ir/target-pool';
-import type { Db } from 'mongodb';
+import { BSON, type Db } from 'mongodb';
 import { ImportService, WHOLE_COLLECTION } from './import.service';
 
 const DATABASE_ID = 'a'.repeat(24);
@@ -13,16 +13,13 @@ function fakeDb(collections: Record<string, Entry[] | null>, extra: { name: stri
     listCollections: () => ({
       toArray: async () => [...Object.keys(collections).map((name) => ({ name, type: 'collection' })), ...extra],
     }),
-    collection: (name: string) => ({
-      listIndexes: () => ({
-        toArray: async () => {
-          const entries = collections[name];
-          if (entries === undefined) throw Object.assign(new Error('ns does not exist'), { code: 26 });
-          if (entries === null) throw Object.assign(new Error('boom'), { code: 8000, name: 'MongoServerError' });
-          return entries;
-        },
-      }),
-    }),
+    // listIndexes as the driver answers the command with `raw`: the cursor as BSON bytes.
+    command: async (command: { listIndexes: string }) => {
+      const entries = collections[command.listIndexes];
+      if (entries === undefined) throw Object.assign(new Error('ns does not exist'), { code: 26 });
+      if (entries === null) throw Object.assign(new Error('boom'), { code: 8000, name: 'MongoServerError' });
+      return { cursor: BSON.serialize({ id: 0, ns: `shop.${command.listIndexes}`, firstBatch: entries }), ok: 1 };
+    },
   } as unknown as Db;
 }
 
