@@ -7,16 +7,23 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '@ir/contracts';
-import { RequestError, TimeoutError } from '@nats-io/transport-node';
+import { RequestError, TimeoutError, type Msg } from '@nats-io/transport-node';
 import { Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
+import { gunzipSync } from 'node:zlib';
+import { CONTENT_ENCODING, decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
 import { NatsBus } from './nats-bus';
 import { outgoingHeaders } from './propagation';
 
 export interface RequestOptions {
   /** Overrides the default bus timeout for a call known to take longer. */
   readonly timeoutMs?: number;
+}
+
+/** An answer's JSON as it came: gzipped when the service sent it so (large answers, see `encodeReply`). */
+export interface AnswerJson {
+  readonly bytes: Buffer;
+  readonly gzip: boolean;
 }
 
 export interface PublishOptions {
@@ -40,7 +47,10 @@ export class BusClient {
    * SERVICE_UNAVAILABLE when no replica listens on the subject.
    */
   async request<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<RpcResponse<C>> {
-    const envelope = ReplyEnvelope.parse(decodeJson(await this.send(contract, payload, opts)));
+    const reply = await this.send(contract, payload, opts);
+    const envelope = isGzipped(reply)
+      ? { ok: true as const, data: decodeJson(gunzipSync(reply.data)) }
+      : ReplyEnvelope.parse(decodeJson(reply.data));
     if (!envelope.ok) throw DomainError.fromBody(envelope.error);
     const answer = contract.response.safeParse(envelope.data);
     if (!answer.success) {
@@ -53,19 +63,20 @@ export class BusClient {
    * The answer as the service wrote it, JSON not parsed, for a caller that only passes it on: the
    * gateway's largest answers (a compare of hundreds of collections is megabytes) skip a parse,
    * a validation and a serialization. The shape is not checked here; the service's handler is
-   * typed against the contract, and the end-to-end tests validate these answers against it.
-   * Rejects as `request` does.
+   * typed against the contract, and the end-to-end tests validate these answers against it. A
+   * gzipped answer stays gzipped, for an HTTP client that accepts it. Rejects as `request` does.
    */
-  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<Buffer> {
+  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<AnswerJson> {
     const reply = await this.send(contract, payload, opts);
-    const data = replyDataJson(reply);
-    if (data) return Buffer.from(data);
-    const envelope = ReplyEnvelope.parse(decodeJson(reply));
+    if (isGzipped(reply)) return { bytes: Buffer.from(reply.data), gzip: true };
+    const data = replyDataJson(reply.data);
+    if (data) return { bytes: Buffer.from(data), gzip: false };
+    const envelope = ReplyEnvelope.parse(decodeJson(reply.data));
     if (!envelope.ok) throw DomainError.fromBody(envelope.error);
-    return Buffer.from(JSON.stringify(envelope.data ?? null));
+    return { bytes: Buffer.from(JSON.stringify(envelope.data ?? null)), gzip: false };
   }
 
-  private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions): Promise<Uint8Array> {
+  private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions): Promise<Msg> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
     const span = tracer.startSpan(`${contract.subject} send`, {
       kind: SpanKind.CLIENT,
@@ -76,7 +87,7 @@ export class BusClient {
         const reply = await this.bus.nc
           .request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders() })
           .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
-        return reply.data;
+        return reply;
       });
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
@@ -95,6 +106,10 @@ export class BusClient {
       timeout: this.defaultTimeoutMs,
     });
   }
+}
+
+function isGzipped(reply: Msg): boolean {
+  return reply.headers?.get(CONTENT_ENCODING) === 'gzip';
 }
 
 function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {

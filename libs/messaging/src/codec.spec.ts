@@ -1,4 +1,5 @@
-import { decodeJson, encodeReply, replyDataJson } from './codec';
+import { gunzipSync } from 'node:zlib';
+import { decodeJson, encodeReply, GZIP_ABOVE_BYTES, JsonAnswer, replyDataJson } from './codec';
 
 const text = (bytes: Uint8Array | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 
@@ -10,8 +11,9 @@ describe('encodeReply / replyDataJson', () => {
     ['null', null],
   ])('finds the data of an answer (%s) without parsing the reply, as JSON of the data', (_label, data) => {
     const reply = encodeReply({ ok: true, data });
-    expect(decodeJson(reply)).toEqual({ ok: true, data });
-    expect(JSON.parse(text(replyDataJson(reply))!)).toEqual(data);
+    expect(reply.gzip).toBe(false);
+    expect(decodeJson(reply.data)).toEqual({ ok: true, data });
+    expect(JSON.parse(text(replyDataJson(reply.data))!)).toEqual(data);
   });
 
   it('finds it in a reply written by JSON.stringify as well (what a stand-in service writes)', () => {
@@ -19,9 +21,29 @@ describe('encodeReply / replyDataJson', () => {
     expect(text(replyDataJson(reply))).toBe('{"a":1}');
   });
 
+  it('sends an answer that its handler serialized as it is', () => {
+    const reply = encodeReply({ ok: true, data: new JsonAnswer<{ b: number[] }>('{"b":[1,2]}') });
+    expect(text(reply.data)).toBe('{"ok":true,"data":{"b":[1,2]}}');
+    expect(text(replyDataJson(reply.data))).toBe('{"b":[1,2]}');
+  });
+
+  it('gzips the data of an answer larger than 64 KiB, serialized here or by its handler, and nothing smaller', () => {
+    const data = { rows: Array.from({ length: 5_000 }, (_, i) => ({ i, name: `row ${i}` })) };
+    expect(JSON.stringify(data).length).toBeGreaterThan(GZIP_ABOVE_BYTES);
+    for (const answer of [data, new JsonAnswer<typeof data>(JSON.stringify(data))]) {
+      const reply = encodeReply({ ok: true, data: answer });
+      expect(reply.gzip).toBe(true);
+      expect(reply.data.length).toBeLessThan(JSON.stringify(data).length / 5);
+      expect(JSON.parse(gunzipSync(reply.data).toString('utf8'))).toEqual(data);
+    }
+    const justBelow = 'x'.repeat(GZIP_ABOVE_BYTES - 2);
+    expect(encodeReply({ ok: true, data: justBelow }).gzip).toBe(false);
+    expect(encodeReply({ ok: false, error: { code: 'CONFLICT', message: 'x'.repeat(GZIP_ABOVE_BYTES * 2) } }).gzip).toBe(false);
+  });
+
   it('leaves errors, answers without data and other bytes to the parser', () => {
-    expect(replyDataJson(encodeReply({ ok: false, error: { code: 'NOT_FOUND', message: 'no such sync' } }))).toBeUndefined();
-    expect(replyDataJson(encodeReply({ ok: true, data: undefined }))).toBeUndefined();
+    expect(replyDataJson(encodeReply({ ok: false, error: { code: 'NOT_FOUND', message: 'no such sync' } }).data)).toBeUndefined();
+    expect(replyDataJson(encodeReply({ ok: true, data: undefined }).data)).toBeUndefined();
     expect(replyDataJson(new TextEncoder().encode('{ "ok": true, "data": 1 }'))).toBeUndefined();
     expect(replyDataJson(new Uint8Array())).toBeUndefined();
   });

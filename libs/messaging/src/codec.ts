@@ -1,4 +1,5 @@
 import { ErrorBody } from '@ir/contracts';
+import { gzipSync } from 'node:zlib';
 import { z } from 'zod';
 
 const encoder = new TextEncoder();
@@ -19,14 +20,45 @@ export const ReplyEnvelope = z.union([
 ]);
 export type ReplyEnvelope = z.infer<typeof ReplyEnvelope>;
 
+/**
+ * An answer its handler returns already serialized, for one it assembles from JSON it keeps (a
+ * compare of hundreds of collections): the reply carries `json` as is. `T` is the answer's type,
+ * so that the handler stays typed against its contract.
+ */
+export class JsonAnswer<T> {
+  declare private readonly answer?: T;
+
+  constructor(readonly json: string) {}
+}
+
 const OK_PREFIX = encoder.encode('{"ok":true,"data":');
 const CLOSING_BRACE = '}'.charCodeAt(0);
 
-/** A reply as the server writes it: an answer's data always at the same place, so that `replyDataJson` can find it. */
-export function encodeReply(reply: ReplyEnvelope): Uint8Array {
-  const data = reply.ok ? (JSON.stringify(reply.data) as string | undefined) : undefined;
-  if (data === undefined) return encodeJson(reply);
-  return encoder.encode(`{"ok":true,"data":${data}}`);
+/**
+ * An answer larger than this travels gzipped. A compare answer of 200 collections (620 KB of
+ * JSON) shrinks 13 times in about 1.3 ms at level 1, and every hop after it (the NATS server, the
+ * gateway, the HTTP client) then moves and holds 48 KB instead; below it, compressing gains nothing.
+ */
+export const GZIP_ABOVE_BYTES = 64 * 1024;
+
+/** The reply header that marks a gzipped answer. */
+export const CONTENT_ENCODING = 'Content-Encoding';
+
+/**
+ * A reply as the server writes it. Either the envelope, with an answer's data always at the same
+ * place so that `replyDataJson` can find it; or, for a large answer, its data's JSON gzipped
+ * (`gzip`, sent with `Content-Encoding: gzip`): errors are never that large, so such a reply is a
+ * successful answer.
+ */
+export function encodeReply(reply: ReplyEnvelope): { data: Uint8Array; gzip: boolean } {
+  const data = !reply.ok
+    ? undefined
+    : reply.data instanceof JsonAnswer
+      ? reply.data.json
+      : (JSON.stringify(reply.data) as string | undefined);
+  if (data === undefined) return { data: encodeJson(reply), gzip: false };
+  if (data.length > GZIP_ABOVE_BYTES) return { data: gzipSync(data, { level: 1 }), gzip: true };
+  return { data: encoder.encode(`{"ok":true,"data":${data}}`), gzip: false };
 }
 
 /**

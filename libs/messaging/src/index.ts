@@ -7,3 +7,4 @@ export * from './jetstream-server';
 export * from './messaging.module';
 export * from './nats.health';
 export * from './provisioning';
+export { JsonAnswer } from './codec';

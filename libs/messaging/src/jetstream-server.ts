@@ -1,14 +1,14 @@
 import { BusEvents, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
 import { runWithRequestContext } from '@ir/platform';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
-import type { Msg, Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { LoggerService } from '@nestjs/common';
 import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/microservices';
 import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { lastValueFrom } from 'rxjs';
 import { BusContext } from './bus-context';
 import { BusClient } from './bus-client';
-import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
+import { CONTENT_ENCODING, decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
@@ -101,7 +101,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     const started = performance.now();
     await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
       const reply = await this.answer(subject, handler, extras, msg, correlationId);
-      if (msg.reply) msg.respond(encodeReply(reply));
+      if (msg.reply) {
+        const { data, gzip } = encodeReply(reply);
+        msg.respond(data, gzip ? { headers: gzipHeaders() } : undefined);
+      }
       // Inside the span and request context, so the line carries the trace and correlation ids.
       this.options.logger.log(
         { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started) },
@@ -251,4 +254,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
 function isErrorReply(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'ok' in value && value.ok === false;
+}
+
+function gzipHeaders(): MsgHdrs {
+  const h = headers();
+  h.set(CONTENT_ENCODING, 'gzip');
+  return h;
 }

@@ -4,6 +4,7 @@ import { currentRequestContext, runWithRequestContext, setupTracing, shutdownTra
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
+import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { BusContext } from './bus-context';
 import { RpcHandler } from './handler-options';
@@ -131,13 +132,24 @@ describe('JetStream transport: request/reply', () => {
   });
 
   it('requestJson hands over the answer as JSON bytes, and rejects as request does', async () => {
-    const json = await client(callerBus).requestJson(Echo, { text: 'ab', times: 2 });
-    expect(JSON.parse(json.toString('utf8'))).toEqual({ echoed: 'abab', instance: 'a' });
+    const answer = await client(callerBus).requestJson(Echo, { text: 'ab', times: 2 });
+    expect(answer.gzip).toBe(false);
+    expect(JSON.parse(answer.bytes.toString('utf8'))).toEqual({ echoed: 'abab', instance: 'a' });
     await expect(client(callerBus).requestJson(Conflict, {})).rejects.toMatchObject({
       code: ErrorCode.conflict,
       message: 'thing already exists',
     });
     await expect(client(callerBus).requestJson(Nobody, {})).rejects.toMatchObject({ code: ErrorCode.unavailable });
+  });
+
+  it('carries a large answer gzipped: request unzips it, requestJson hands it over as it came', async () => {
+    const text = 'index-registry '.repeat(100);
+    const answer = await client(callerBus).request(Echo, { text, times: 100 });
+    expect(answer).toEqual({ echoed: text.repeat(100), instance: 'a' });
+    const json = await client(callerBus).requestJson(Echo, { text, times: 100 });
+    expect(json.gzip).toBe(true);
+    expect(json.bytes.length).toBeLessThan(10_000);
+    expect(JSON.parse(gunzipSync(json.bytes).toString('utf8'))).toEqual({ echoed: text.repeat(100), instance: 'a' });
   });
 
   it('rejects an invalid request with VALIDATION_FAILED and field issues, without calling the handler', async () => {

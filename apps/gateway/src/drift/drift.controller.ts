@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Controller, Get, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ComparatorRpc,
@@ -14,7 +14,7 @@ import {
   ScriptResult,
 } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
@@ -45,8 +45,12 @@ export class DriftController {
   @ApiOperation({ summary: 'Compare the DR with the real indexes of some collections: missing, matched, redundant, different' })
   @ApiZodBody(CompareByCollectionsBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
-  compareCollections(@ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>) {
-    return this.bus.requestJson(ComparatorRpc.compareCollections, body, this.targetCall).then(jsonBytes);
+  compareCollections(
+    @ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.bus.requestJson(ComparatorRpc.compareCollections, body, this.targetCall).then((answer) => jsonBytes(answer, req, res));
   }
 
   @Post('indexes/compare-by-database')
@@ -54,8 +58,12 @@ export class DriftController {
   @ApiOperation({ summary: 'Compare every collection that has DR definitions' })
   @ApiZodBody(CompareByDatabaseBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
-  compareDatabase(@ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>) {
-    return this.bus.requestJson(ComparatorRpc.compareDatabase, body, this.targetCall).then(jsonBytes);
+  compareDatabase(
+    @ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.bus.requestJson(ComparatorRpc.compareDatabase, body, this.targetCall).then((answer) => jsonBytes(answer, req, res));
   }
 
   @Post('indexes/compare-snapshot')
@@ -63,8 +71,12 @@ export class DriftController {
   @ApiOperation({ summary: "Compare the DR with indexes exported by mongosh's getIndexes() (Extended JSON), offline" })
   @ApiZodBody(CompareSnapshotBody)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
-  compareSnapshot(@ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>) {
-    return this.bus.requestJson(ComparatorRpc.compareSnapshot, body).then(jsonBytes);
+  compareSnapshot(
+    @ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    return this.bus.requestJson(ComparatorRpc.compareSnapshot, body).then((answer) => jsonBytes(answer, req, res));
   }
 
   @Post('indexes/plan')
@@ -98,7 +110,7 @@ export class DriftController {
   @Get('databases/:id/drift')
   @ApiOperation({ summary: 'The latest comparison of the database (404 before the first)' })
   @ApiOkResponse({ schema: jsonSchemaOf(DriftSnapshot) })
-  latest(@ValidParam('id', RecordId) id: string) {
-    return this.bus.requestJson(ComparatorRpc.latestDrift, { database_id: id }).then(jsonBytes);
+  latest(@ValidParam('id', RecordId) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.bus.requestJson(ComparatorRpc.latestDrift, { database_id: id }).then((answer) => jsonBytes(answer, req, res));
   }
 }

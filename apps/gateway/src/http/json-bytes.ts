@@ -1,9 +1,22 @@
 import { StreamableFile } from '@nestjs/common';
+import type { AnswerJson } from '@ir/messaging';
+import type { Request, Response } from 'express';
+import { gunzipSync } from 'node:zlib';
 
 /**
  * An answer that is already JSON (`BusClient.requestJson`), sent as it is: a Buffer returned from a
- * handler would otherwise be serialized by Nest as `{ type: 'Buffer', data: [...] }`.
+ * handler would otherwise be serialized by Nest as `{ type: 'Buffer', data: [...] }`. An answer that
+ * came gzipped over the bus goes out gzipped to a client that accepts it, and unzipped to any other.
  */
-export function jsonBytes(json: Buffer): StreamableFile {
-  return new StreamableFile(json, { type: 'application/json; charset=utf-8', length: json.length });
+export function jsonBytes(answer: AnswerJson, request: Request, response: Response): StreamableFile {
+  response.vary('Accept-Encoding');
+  let body = answer.bytes;
+  if (answer.gzip && acceptsGzip(request)) response.setHeader('Content-Encoding', 'gzip');
+  else if (answer.gzip) body = gunzipSync(body);
+  return new StreamableFile(body, { type: 'application/json; charset=utf-8', length: body.length });
+}
+
+/** Only when asked for: a client that sends no Accept-Encoding (curl without --compressed) gets plain JSON. */
+function acceptsGzip(request: Request): boolean {
+  return request.headers['accept-encoding'] !== undefined && request.acceptsEncodings('gzip') === 'gzip';
 }
