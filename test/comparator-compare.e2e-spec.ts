@@ -219,6 +219,42 @@ describe('POST /indexes/compare-by-collections', () => {
     expect(after.body).toMatchObject({ db_name: second, totals: { matched: 0, missing: 1, redundant: 1 } });
   });
 
+  it('a large answer is gzipped for a client that accepts it, plain for one that does not, and follows the target between compares', async () => {
+    // 60 collections of 4 indexes: about 100 KB of JSON, above the 64 KiB from which answers travel gzipped.
+    const dbName = `cmp_large_${suffix()}`;
+    targetDbs.push(dbName);
+    const collections: Record<string, { name: string; keys: { field: string; value: number }[] }[]> = {};
+    for (let c = 0; c < 60; c += 1) {
+      const fields = ['a', 'b', 'c', 'd'].map((f) => `${f}${c}`);
+      collections[`col${c}`] = fields.map((field) => ({ name: `${field}_1`, keys: [{ field, value: 1 }] }));
+      await mongo
+        .db(dbName)
+        .collection(`col${c}`)
+        .createIndexes(fields.map((field) => ({ key: { [field]: 1 }, name: `${field}_1` })));
+    }
+    const db = await createTargetDatabase(client, { db_name: dbName });
+    expect((await client.put(`/databases/${db.id}/manifest`).send({ version: 1, collections })).status).toBe(200);
+
+    const gzipped = await client.post('/indexes/compare-by-database').set('Accept-Encoding', 'gzip').send({ database_id: db.id });
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(Number(gzipped.headers['content-length'])).toBeLessThan(JSON.stringify(gzipped.body).length / 5);
+    expect(CompareResult.safeParse(gzipped.body).error).toBeUndefined();
+    expect(gzipped.body.totals).toMatchObject({ collections: 60, matched: 240, missing: 0, redundant: 0 });
+
+    // The second compare finds what the first did, from memory: the same answer but for its time.
+    const plain = await client.post('/indexes/compare-by-database').set('Accept-Encoding', 'identity').send({ database_id: db.id });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect({ ...plain.body, compared_at: undefined }).toEqual({ ...gzipped.body, compared_at: undefined });
+
+    await mongo.db(dbName).collection('col7').dropIndex('b7_1');
+    const after = await client.post('/indexes/compare-by-database').send({ database_id: db.id });
+    expect(after.body.totals).toMatchObject({ matched: 239, missing: 1 });
+    expect(after.body.collections.find((c: CollectionBody) => c.collection === 'col7').missing.map((i: Forms) => i.name)).toEqual(['b7_1']);
+    const drift = await client.get(`/databases/${db.id}/drift`);
+    expect(drift.body).toMatchObject({ compared_at: after.body.compared_at, totals: { missing: 1 } });
+  });
+
   it('an unknown database is a 404', async () => {
     const res = await client.post('/indexes/compare-by-collections').send({ database_id: 'f'.repeat(24), collections: ['orders'] });
     expectError(res, 404);

@@ -8,6 +8,11 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
   .extend({
     /** Collections of one target read at once. */
     COMPARE_CONCURRENCY: env.positiveInt(8),
+    /**
+     * Collections whose last comparison is kept, to be reused while their indexes and definitions are
+     * unchanged (about 10 KB each for 8 indexes; the least recently compared is dropped first).
+     */
+    COMPARE_MEMO_COLLECTIONS: env.positiveInt(5_000),
     /** A redundant index unused for this many days is flagged as a safe drop candidate. */
     UNUSED_INDEX_DAYS: env.positiveInt(30),
     /** How often each database is compared on schedule (each scan is jittered by up to 10%). */

@@ -1,14 +1,16 @@
 import { Controller } from '@nestjs/common';
 import { ComparatorRpc, type RpcResponse } from '@ir/contracts';
-import { RpcHandler } from '@ir/messaging';
+import { JsonAnswer, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
-import { CompareService } from './compare/compare.service';
+import { compareResultJson } from './compare/compare-result-json';
+import { CompareService, type LiveComparison } from './compare/compare.service';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { PlanService } from './plan/plan.service';
 import { ScriptService } from './script/script.service';
 
 type Rpc = typeof ComparatorRpc;
 type Request<K extends keyof Rpc> = z.output<Rpc[K]['request']>;
+type CompareAnswer = JsonAnswer<RpcResponse<Rpc['compareDatabase']>>;
 
 @Controller()
 export class ComparatorController {
@@ -20,13 +22,13 @@ export class ComparatorController {
   ) {}
 
   @RpcHandler(ComparatorRpc.compareCollections)
-  async compareCollections(request: Request<'compareCollections'>): Promise<RpcResponse<Rpc['compareCollections']>> {
-    return (await this.compare.compareLive(request.database_id, request.collections)).result;
+  async compareCollections(request: Request<'compareCollections'>): Promise<CompareAnswer> {
+    return answerOf(await this.compare.compareLive(request.database_id, request.collections));
   }
 
   @RpcHandler(ComparatorRpc.compareDatabase)
-  async compareDatabase(request: Request<'compareDatabase'>): Promise<RpcResponse<Rpc['compareDatabase']>> {
-    return (await this.compare.compareLive(request.database_id)).result;
+  async compareDatabase(request: Request<'compareDatabase'>): Promise<CompareAnswer> {
+    return answerOf(await this.compare.compareLive(request.database_id));
   }
 
   @RpcHandler(ComparatorRpc.compareSnapshot)
@@ -49,4 +51,9 @@ export class ComparatorController {
   latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
     return this.drift.latest(request.database_id);
   }
+}
+
+/** The answer assembled from each collection's JSON, which the compare keeps, rather than serialized whole. */
+function answerOf({ result, collectionsJson }: LiveComparison): CompareAnswer {
+  return new JsonAnswer(compareResultJson(result, collectionsJson));
 }

@@ -2,21 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
-import { diffDesired, type CollectionDiff, type ListIndexesEntry } from '@ir/index-core';
+import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
 import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
-import { TargetReader } from '../targets/target-reader';
-import { failedComparison, toComparison, totalsOf } from './comparison-view';
+import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
+import { CollectionMemo, type ComparisonView } from './collection-memo';
+import { failedComparison, toComparison, totalsOf, type UsagePolicy } from './comparison-view';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A target that cannot give index usage is asked again after this long (it may have been upgraded). */
 const USAGE_RECHECK_MS = 10 * 60_000;
 
 interface Readout {
-  readonly comparisons: CollectionComparison[];
+  readonly views: ComparisonView[];
   readonly diffs: CollectionDiff[];
   readonly usageUnsupported?: string;
   /** Why `$indexStats` failed this time, on a server that has it. */
@@ -32,6 +33,8 @@ function sameDesign(a: TargetDesign, b: TargetDesign): boolean {
 
 export interface LiveComparison {
   readonly result: CompareResult;
+  /** Each of `result.collections` as JSON, to assemble the answer from (see `compareResultJson`). */
+  readonly collectionsJson: readonly string[];
   readonly target: TargetConnection;
   /** Each compared collection's diff, for plans and scripts; failed collections are absent. */
   readonly diffs: CollectionDiff[];
@@ -42,6 +45,7 @@ export interface LiveComparison {
 export class CompareService {
   /** Per database: why its server gave no usage, until when that is taken as known. */
   private readonly usageUnsupported = new Map<string, { reason: string; until: number }>();
+  private readonly memo: CollectionMemo;
 
   constructor(
     private readonly registry: RegistryClient,
@@ -49,7 +53,9 @@ export class CompareService {
     private readonly reader: TargetReader,
     private readonly drift: DriftTracker,
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
-  ) {}
+  ) {
+    this.memo = new CollectionMemo(config.COMPARE_MEMO_COLLECTIONS);
+  }
 
   /**
    * Every collection that has DR definitions (or the given ones), read in parallel with a bound.
@@ -72,19 +78,21 @@ export class CompareService {
     if (!readout || !known || !sameDesign(known, design)) {
       readout = this.readAll(design, collections);
     }
-    const { comparisons, diffs, usageUnsupported, usageUnavailable, usageUnsupportedKnown } = await readout;
+    const { views, diffs, usageUnsupported, usageUnavailable, usageUnsupportedKnown } = await readout;
     this.rememberUsageSupport(databaseId, usageUnsupported, usageUnsupportedKnown);
     const result = this.result(
       design.target,
       'live',
-      comparisons,
+      views.map((v) => v.comparison),
       usageUnsupported || usageUnavailable ? { supported: false, reason: usageUnsupported ?? usageUnavailable } : { supported: true },
     );
     // Plans and scripts use the diff, not the stored drift: theirs is recorded after answering. A
     // compare answers once its result is stored, so that any replica then serves it.
-    if (recordInBackground) this.drift.recordSoon(result, collections ? 'merge' : 'replace');
-    else await this.drift.record(result, collections ? 'merge' : 'replace');
-    return { result, target: design.target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+    const collectionsJson = views.map((v) => v.json);
+    const mode = collections ? 'merge' : 'replace';
+    if (recordInBackground) this.drift.recordSoon(result, mode, collectionsJson);
+    else await this.drift.record(result, mode, collectionsJson);
+    return { result, collectionsJson, target: design.target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
   }
 
   /** Only a server that said it has no `$indexStats` is left unasked for a while; any other failure is asked again next time. */
@@ -108,30 +116,47 @@ export class CompareService {
     // server selection time limit, and a database of many collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
     const diffs: CollectionDiff[] = [];
-    const comparisons = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<CollectionComparison> => {
-      if (unreachable) return failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`);
+    const views = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<ComparisonView> => {
+      if (unreachable) return viewOf(failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`));
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
         usageUnavailable ??= read.usageUnavailable;
-        const diff = diffDesired(name, design.desiredOf(name), read.entries);
+        const { diff, view } = this.compareCollection(databaseId, name, design.desiredOf(name), read, policy);
         diffs.push(diff);
-        return toComparison(diff, read, policy);
+        return view;
       } catch (error) {
         const failure = classifyTargetError(error, target.uri);
         if (failure.kind === 'unreachable') unreachable ??= failure;
-        return failedComparison(name, failure.kind, failure.message);
+        return viewOf(failedComparison(name, failure.kind, failure.message));
       }
     });
     // Nothing could be read because the target is gone: the whole request fails (502), as when connecting fails.
-    if (unreachable && comparisons.every((c) => c.status === 'failed')) throw unreachable.toDomainError();
+    if (unreachable && views.every((v) => v.comparison.status === 'failed')) throw unreachable.toDomainError();
     return {
-      comparisons,
+      views,
       diffs,
       usageUnsupported,
       usageUnavailable,
       usageUnsupportedKnown: usageUnsupported !== undefined && usageUnsupported === knownUnsupported,
     };
+  }
+
+  /** One collection's diff and view, from memory when its indexes and the DR's are what they were at its last compare. */
+  private compareCollection(
+    databaseId: string,
+    name: string,
+    desired: readonly DesiredIndex[],
+    read: CollectionIndexes,
+    policy: UsagePolicy,
+  ): { diff: CollectionDiff; view: ComparisonView } {
+    const bytes = read.listing?.bytes;
+    const recalled = this.memo.recall(databaseId, name, bytes, desired);
+    if (recalled?.view && !read.usage) return { diff: recalled.diff, view: recalled.view };
+    const diff = recalled?.diff ?? diffDesired(name, desired, read.listing?.entries() ?? []);
+    const view = viewOf(toComparison(diff, read, policy));
+    if (bytes) this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) });
+    return { diff, view };
   }
 
   /** The same comparison over indexes that a person exported with mongosh (Extended JSON), for unreachable databases. */
@@ -145,7 +170,7 @@ export class CompareService {
     const comparisons = snapshot.map((collection, c): CollectionComparison => {
       const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${c}.indexes.${i}`, collection.name));
       const diff = diffDesired(collection.name, design.desiredOf(collection.name), entries);
-      return toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) });
+      return toComparison(diff, { exists: true }, { unusedSince: new Date(0) });
     });
     const result = this.result(target, 'snapshot', comparisons, {
       supported: false,
@@ -180,6 +205,10 @@ export class CompareService {
       throw classifyTargetError(error, target.uri).toDomainError();
     }
   }
+}
+
+function viewOf(comparison: CollectionComparison): ComparisonView {
+  return { comparison, json: JSON.stringify(comparison) };
 }
 
 /** `field` is the entry's path in the request body (like every other validation issue); the message names the collection too. */

@@ -21,7 +21,7 @@ describe('comparison view', () => {
       ['recent_1', { ops: 0, since: new Date(now - 2 * DAY) }],
       ['busy_1', { ops: 1234, since: new Date(now - 90 * DAY) }],
     ]);
-    const view = toComparison(diff, { exists: true, entries, usage }, policy);
+    const view = toComparison(diff, { exists: true, usage }, policy);
     const flags = Object.fromEntries(view.redundant.map((r) => [r.name, r.safe_drop_candidate]));
     expect(flags).toEqual({ busy_1: false, old_1: true, recent_1: false });
     expect(view.redundant.find((r) => r.name === 'busy_1')?.usage).toEqual({ ops: 1234, since: new Date(now - 90 * DAY).toISOString() });
@@ -30,12 +30,12 @@ describe('comparison view', () => {
   });
 
   it('says nothing about drop candidates where the server gave no usage', () => {
-    const view = toComparison(diff, { exists: true, entries, usageUnsupported: 'no $indexStats' }, policy);
+    const view = toComparison(diff, { exists: true }, policy);
     expect(view.redundant.every((r) => r.safe_drop_candidate === undefined && r.usage === undefined)).toBe(true);
   });
 
   it('shows each index in canonical and MongoDB form, and counts the categories', () => {
-    const view = toComparison(diff, { exists: true, entries }, policy);
+    const view = toComparison(diff, { exists: true }, policy);
     expect(view.matched[0].desired.mongodb).toEqual({ key: { status: 1 }, name: 'status_1' });
     expect(view.matched[0].real.mongodb).toEqual({ v: 2, key: { status: 1 }, name: 'status_1' });
     expect(view.matched[0].real.canonical).toMatchObject({ name: 'status_1', key: [{ field: 'status', value: 1 }] });

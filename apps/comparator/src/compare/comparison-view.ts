@@ -12,7 +12,11 @@ export interface UsagePolicy {
 }
 
 /** A collection's diff in the API's shape: each index in canonical and MongoDB form, real ones with usage. */
-export function toComparison(diff: CollectionDiff, read: CollectionIndexes, policy: UsagePolicy): CollectionComparison {
+export function toComparison(
+  diff: CollectionDiff,
+  read: Pick<CollectionIndexes, 'exists' | 'usage'>,
+  policy: UsagePolicy,
+): CollectionComparison {
   const real = (index: RealIndex, redundant: boolean): RealView => {
     const usage = read.usage?.get(index.canonical.name);
     return {

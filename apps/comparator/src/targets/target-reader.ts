@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ListIndexesEntry } from '@ir/index-core';
-import { listIndexesOf } from '@ir/target-pool';
+import { readIndexListing, type IndexListing } from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
 /** CommandNotFound, CommandNotSupported, NotImplemented, and "unrecognized pipeline stage". */
@@ -13,7 +12,8 @@ export interface IndexUsage {
 
 export interface CollectionIndexes {
   readonly exists: boolean;
-  readonly entries: ListIndexesEntry[];
+  /** Absent when the collection does not exist. */
+  readonly listing?: IndexListing;
   /** Per index name; absent when the server cannot say (then `usageUnsupported` tells why). */
   readonly usage?: ReadonlyMap<string, IndexUsage>;
   /** The server has no `$indexStats`: why. */
@@ -28,7 +28,7 @@ export class TargetReader {
   /** `withUsage: false` skips `$indexStats`, for a target already known not to support it. Both are asked at once. */
   async read(db: Db, collection: string, withUsage = true): Promise<CollectionIndexes> {
     const [listed, usage] = await Promise.all([
-      listIndexesOf(db, collection).then((entries) => (entries ? { exists: true, entries } : { exists: false, entries: [] })),
+      readIndexListing(db, collection).then((listing) => (listing ? { exists: true, listing } : { exists: false })),
       withUsage
         ? this.usage(db, collection).then(
             (byName) => ({ usage: byName }),
