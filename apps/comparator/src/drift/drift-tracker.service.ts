@@ -5,13 +5,19 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
 import { BusClient } from '@ir/messaging';
+import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
 
 const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 5;
 
+/** Databases whose last written state is remembered; the oldest is dropped beyond it. */
+const REMEMBERED_STATES = 10_000;
+
 type Change = { collection: string; index: string; change: 'missing' | 'redundant' | 'different' };
+/** What a record needs of the stored snapshot besides its body. */
+type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint'>;
 
 /**
  * Keeps the latest comparison per database and tells the other services when
@@ -22,6 +28,12 @@ export class DriftTracker implements OnApplicationShutdown {
   private readonly logger = new Logger(DriftTracker.name);
   /** Records being written by this replica, per database, each after the one before it. */
   private readonly pending = new Map<string, Promise<void>>();
+  /**
+   * The state this replica last wrote, per database, so that a full compare need not read it back
+   * first. Another replica may have written since: the write is conditional on the version, and a
+   * failed one reads the stored state.
+   */
+  private readonly written = new Map<string, StoredState>();
 
   constructor(
     @Inject(DRIFT_SNAPSHOT_MODEL) private readonly snapshots: DriftSnapshotModel,
@@ -30,12 +42,12 @@ export class DriftTracker implements OnApplicationShutdown {
 
   /**
    * Records without making the caller wait, for callers that use the comparison, not the stored
-   * drift (plans, scripts): storing a large result (serialize, hash, maybe compress and write)
-   * happens while the answer travels. `latest` waits for a record of the same database still being
+   * drift (plans, scripts): writing a large result (maybe compressed) happens while the answer
+   * travels. `latest` waits for a record of the same database still being
    * written here.
    */
-  recordSoon(result: CompareResult, mode: 'replace' | 'merge'): void {
-    this.record(result, mode).catch((error: unknown) =>
+  recordSoon(result: CompareResult, mode: 'replace' | 'merge', collectionsJson?: readonly string[]): void {
+    this.record(result, mode, collectionsJson).catch((error: unknown) =>
       this.logger.warn(`drift of database ${result.database_id} not recorded: ${String(error)}`),
     );
   }
@@ -47,30 +59,44 @@ export class DriftTracker implements OnApplicationShutdown {
   /**
    * Stores the latest result, after any record of the same database still being written here, so
    * that records land in the order of their compares. `replace`: the result covers the whole
-   * database; `merge`: only the collections it names.
+   * database; `merge`: only the collections it names. `collectionsJson`, each of the result's
+   * collections as JSON, saves serializing the result again.
+   *
+   * Resolves once the result is stored, so that any replica then serves it; except when the
+   * result is the one this replica last stored for the database (what most scans find): then only
+   * its time moves, and that write goes on after the caller has its answer.
    */
-  record(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
+  record(result: CompareResult, mode: 'replace' | 'merge', collectionsJson?: readonly string[]): Promise<void> {
     const id = result.database_id;
-    const stored = (this.pending.get(id) ?? Promise.resolve()).then(() => this.store(result, mode));
-    const settled = stored.catch(() => undefined);
-    this.pending.set(id, settled);
-    void settled.then(() => {
-      if (this.pending.get(id) === settled) this.pending.delete(id);
+    // A whole-database result is serialized and hashed once, whatever the number of attempts.
+    const full = mode === 'replace' ? prepare(result, result.collections, collectionsJson) : undefined;
+    const unchanged = full !== undefined && !this.pending.has(id) && this.written.get(id)?.result_hash === full.hash;
+    let settled: Promise<void> | undefined;
+    const stored = (this.pending.get(id) ?? Promise.resolve())
+      .then(() => this.store(result, full))
+      // Before the caller resumes, so that a record right after this one knows nothing is pending.
+      .finally(() => {
+        if (this.pending.get(id) === settled) this.pending.delete(id);
+      });
+    settled = stored.catch((error: unknown) => {
+      if (unchanged) this.logger.warn(`time of the drift of database ${id} not recorded: ${String(error)}`);
     });
-    return stored;
+    this.pending.set(id, settled);
+    return unchanged ? Promise.resolve() : stored;
   }
 
-  private async store(result: CompareResult, mode: 'replace' | 'merge'): Promise<void> {
+  /** `full`: the prepared whole-database result; without it, the result is merged into the stored one. */
+  private async store(result: CompareResult, full: Prepared | undefined): Promise<void> {
+    const id = result.database_id;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      // A full compare replaces the stored result, so only the previous state, not its (large) body, is read.
-      const previous = await this.snapshots.findById(result.database_id, mode === 'replace' ? { result_deflated: 0 } : {}).lean();
-      const collections = mode === 'replace' || !previous ? result.collections : merge(parse(previous).collections, result.collections);
-      const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
-      const changes = changesOf(collections);
+      // A full compare replaces the stored result, so only the previous state, not its (large) body, is needed.
+      const remembered = full && attempt === 1 ? this.written.get(id) : undefined;
+      const stored = remembered ? undefined : await this.snapshots.findById(id, full ? { result_deflated: 0 } : {}).lean();
+      const previous = remembered ?? stored ?? null;
+      const { merged, changes, body, hash } =
+        full ?? prepare(result, stored ? merge(parse(stored).collections, result.collections) : result.collections);
       // The time of the compare is kept beside the body, so that most scans, which find what the last one
       // found, only move that time instead of compressing and rewriting a body of up to megabytes.
-      const body = JSON.stringify({ ...merged, compared_at: undefined });
-      const hash = createHash('sha256').update(body).digest('base64url');
       const next = {
         compared_at: new Date(result.compared_at),
         drift: changes.length > 0,
@@ -78,7 +104,15 @@ export class DriftTracker implements OnApplicationShutdown {
         result_hash: hash,
         ...(previous?.result_hash === hash ? {} : { result_deflated: new Binary(deflateSync(body)) }),
       };
-      if (await this.write(result.database_id, previous, next)) {
+      this.written.delete(id);
+      if (await this.write(id, previous, next)) {
+        this.written.set(id, {
+          version: (previous?.version ?? 0) + 1,
+          result_hash: hash,
+          drift: next.drift,
+          fingerprint: next.fingerprint,
+        });
+        if (this.written.size > REMEMBERED_STATES) this.written.delete(this.written.keys().next().value as string);
         await this.announce(merged, changes, previous, next);
         return;
       }
@@ -98,12 +132,13 @@ export class DriftTracker implements OnApplicationShutdown {
   async forget(databaseId: string): Promise<void> {
     // A record still queued here would bring the snapshot of a deleted database back.
     await this.pending.get(databaseId);
+    this.written.delete(databaseId);
     await this.snapshots.deleteOne({ _id: databaseId });
   }
 
   private async write(
     id: string,
-    previous: DriftSnapshotDocument | null,
+    previous: StoredState | null,
     next: Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> & Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>,
   ): Promise<boolean> {
     if (previous) {
@@ -126,7 +161,7 @@ export class DriftTracker implements OnApplicationShutdown {
   private async announce(
     result: CompareResult,
     changes: Change[],
-    previous: DriftSnapshotDocument | null,
+    previous: StoredState | null,
     next: { drift: boolean; fingerprint: string },
   ): Promise<void> {
     try {
@@ -154,6 +189,22 @@ export class DriftTracker implements OnApplicationShutdown {
       this.logger.error(`could not publish the drift of database ${result.database_id}: ${String(error)}`);
     }
   }
+}
+
+/** A result as it is stored: its body's JSON (without the time) and that JSON's hash. */
+interface Prepared {
+  readonly merged: CompareResult;
+  readonly changes: Change[];
+  readonly body: string;
+  readonly hash: string;
+}
+
+function prepare(result: CompareResult, collections: CollectionComparison[], collectionsJson?: readonly string[]): Prepared {
+  const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
+  const body = collectionsJson
+    ? compareResultJson(merged, collectionsJson, { withoutComparedAt: true })
+    : JSON.stringify({ ...merged, compared_at: undefined });
+  return { merged, changes: changesOf(collections), body, hash: createHash('sha256').update(body).digest('base64url') };
 }
 
 function parse(snapshot: DriftSnapshotDocument): CompareResult {

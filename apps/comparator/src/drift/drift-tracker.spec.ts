@@ -22,7 +22,7 @@ function resultAt(comparedAt: string, realIndexes: string[]): CompareResult {
     ...realIndexes.map((field) => ({ v: 2, key: { [field]: 1 }, name: `${field}_1` })),
   ];
   const diff = diffCollection('orders', [{ name: 'status_1', keys: [{ field: 'status', value: 1 }] }], entries);
-  const collections = [toComparison(diff, { exists: true, entries }, { unusedSince: new Date(0) })];
+  const collections = [toComparison(diff, { exists: true }, { unusedSince: new Date(0) })];
   return {
     database_id: DATABASE_ID,
     db_name: 'shop',
@@ -82,6 +82,46 @@ describe('DriftTracker', () => {
     await tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['status', 'extra']), 'replace');
     const changed = await tracker.latest(DATABASE_ID);
     expect(changed).toMatchObject({ db_name: 'shop', compared_at: '2026-11-01T00:20:00.000Z', drift: true, totals: { redundant: 1 } });
+  });
+
+  it('answers at once for the result it last stored and moves its time after; a write of another replica in between is not lost', async () => {
+    const bus = { publish: async () => undefined } as unknown as BusClient;
+    // Every update takes 300 ms, so that whether the caller waited for one shows.
+    const slowUpdates = new Proxy(snapshots, {
+      get(target, prop) {
+        if (prop === 'updateOne') {
+          return async (...args: Parameters<DriftSnapshotModel['updateOne']>) => {
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            return target.updateOne(...args);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const slow = new DriftTracker(slowUpdates, bus);
+    await slow.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
+    let started = performance.now();
+    await slow.record(resultAt('2026-11-01T00:10:00.000Z', ['status']), 'replace');
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(await slow.latest(DATABASE_ID)).toMatchObject({ compared_at: '2026-11-01T00:10:00.000Z', totals: { redundant: 0 } });
+
+    // Another replica stores a different result; this one, still remembering its own, compares again.
+    await new DriftTracker(snapshots, bus).record(resultAt('2026-11-01T00:20:00.000Z', ['status', 'extra']), 'replace');
+    started = performance.now();
+    await slow.record(resultAt('2026-11-01T00:30:00.000Z', ['status']), 'replace');
+    expect(performance.now() - started).toBeLessThan(150);
+    // Its write finds the other version, reads it, and stores its own result whole.
+    expect(await slow.latest(DATABASE_ID)).toMatchObject({
+      compared_at: '2026-11-01T00:30:00.000Z',
+      drift: false,
+      totals: { redundant: 0 },
+    });
+
+    // A result that differs from the one it last stored is waited for.
+    started = performance.now();
+    await slow.record(resultAt('2026-11-01T00:40:00.000Z', ['status', 'extra']), 'replace');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
   it('recordSoon does not make the caller wait, and latest sees the record all the same', async () => {
