@@ -9,6 +9,9 @@ export const BusHeaders = {
   traceparent: 'traceparent',
   tracestate: 'tracestate',
   contractsVersion: 'x-contracts-version',
+  /** A caller that can unzip answers says so; only then is a large answer gzipped (`Content-Encoding`). */
+  acceptEncoding: 'Accept-Encoding',
+  contentEncoding: 'Content-Encoding',
 } as const;
 
 /**

@@ -1,4 +1,5 @@
 import {
+  BusHeaders,
   DomainError,
   ErrorCode,
   type EventContract,
@@ -7,11 +8,11 @@ import {
   type RpcRequest,
   type RpcResponse,
 } from '@ir/contracts';
-import { RequestError, TimeoutError, type Msg } from '@nats-io/transport-node';
+import { RequestError, TimeoutError, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import { Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { gunzipSync } from 'node:zlib';
-import { CONTENT_ENCODING, decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
+import { decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
 import { NatsBus } from './nats-bus';
 import { outgoingHeaders } from './propagation';
 
@@ -21,7 +22,7 @@ export interface RequestOptions {
 }
 
 /** An answer's JSON as it came: gzipped when the service sent it so (large answers, see `encodeReply`). */
-export interface AnswerJson {
+export interface AnswerBytes {
   readonly bytes: Buffer;
   readonly gzip: boolean;
 }
@@ -66,7 +67,7 @@ export class BusClient {
    * typed against the contract, and the end-to-end tests validate these answers against it. A
    * gzipped answer stays gzipped, for an HTTP client that accepts it. Rejects as `request` does.
    */
-  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<AnswerJson> {
+  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<AnswerBytes> {
     const reply = await this.send(contract, payload, opts);
     if (isGzipped(reply)) return { bytes: Buffer.from(reply.data), gzip: true };
     const data = replyDataJson(reply.data);
@@ -85,7 +86,7 @@ export class BusClient {
     try {
       return await context.with(trace.setSpan(context.active(), span), async () => {
         const reply = await this.bus.nc
-          .request(contract.subject, encodeJson(payload), { timeout, headers: outgoingHeaders() })
+          .request(contract.subject, encodeJson(payload), { timeout, headers: requestHeaders() })
           .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
         return reply;
       });
@@ -108,8 +109,15 @@ export class BusClient {
   }
 }
 
+/** Every caller through this client unzips answers, so it lets large ones come gzipped. */
+function requestHeaders(): MsgHdrs {
+  const h = outgoingHeaders();
+  h.set(BusHeaders.acceptEncoding, 'gzip');
+  return h;
+}
+
 function isGzipped(reply: Msg): boolean {
-  return reply.headers?.get(CONTENT_ENCODING) === 'gzip';
+  return reply.headers?.get(BusHeaders.contentEncoding) === 'gzip';
 }
 
 function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {

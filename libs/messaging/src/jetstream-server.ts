@@ -1,4 +1,4 @@
-import { BusEvents, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
+import { BusEvents, BusHeaders, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
 import { runWithRequestContext } from '@ir/platform';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
@@ -8,7 +8,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentel
 import { lastValueFrom } from 'rxjs';
 import { BusContext } from './bus-context';
 import { BusClient } from './bus-client';
-import { CONTENT_ENCODING, decodeJson, encodeReply, type ReplyEnvelope } from './codec';
+import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
@@ -102,7 +102,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
       const reply = await this.answer(subject, handler, extras, msg, correlationId);
       if (msg.reply) {
-        const { data, gzip } = encodeReply(reply);
+        const { data, gzip } = encodeReply(reply, { acceptsGzip: msg.headers?.get(BusHeaders.acceptEncoding) === 'gzip' });
         msg.respond(data, gzip ? { headers: gzipHeaders() } : undefined);
       }
       // Inside the span and request context, so the line carries the trace and correlation ids.
@@ -258,6 +258,6 @@ function isErrorReply(value: unknown): boolean {
 
 function gzipHeaders(): MsgHdrs {
   const h = headers();
-  h.set(CONTENT_ENCODING, 'gzip');
+  h.set(BusHeaders.contentEncoding, 'gzip');
   return h;
 }

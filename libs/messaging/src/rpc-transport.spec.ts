@@ -150,6 +150,10 @@ describe('JetStream transport: request/reply', () => {
     expect(json.gzip).toBe(true);
     expect(json.bytes.length).toBeLessThan(10_000);
     expect(JSON.parse(gunzipSync(json.bytes).toString('utf8'))).toEqual({ echoed: text.repeat(100), instance: 'a' });
+    // A caller that does not say it unzips (nats req, an older client) gets the plain envelope.
+    const plain = await callerBus.nc.request(Echo.subject, JSON.stringify({ text, times: 100 }), { timeout: 5_000 });
+    expect(plain.headers?.get('Content-Encoding') ?? '').toBe('');
+    expect(JSON.parse(new TextDecoder().decode(plain.data))).toEqual({ ok: true, data: { echoed: text.repeat(100), instance: 'a' } });
   });
 
   it('rejects an invalid request with VALIDATION_FAILED and field issues, without calling the handler', async () => {

@@ -1,18 +1,22 @@
 import { StreamableFile } from '@nestjs/common';
-import type { AnswerJson } from '@ir/messaging';
+import type { AnswerBytes } from '@ir/messaging';
 import type { Request, Response } from 'express';
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
 
 /**
  * An answer that is already JSON (`BusClient.requestJson`), sent as it is: a Buffer returned from a
  * handler would otherwise be serialized by Nest as `{ type: 'Buffer', data: [...] }`. An answer that
- * came gzipped over the bus goes out gzipped to a client that accepts it, and unzipped to any other.
+ * came gzipped over the bus goes out gzipped to a client that accepts it, and unzipped (off the
+ * event loop: it may be megabytes) to any other.
  */
-export function jsonBytes(answer: AnswerJson, request: Request, response: Response): StreamableFile {
+export async function jsonBytes(answer: AnswerBytes, request: Request, response: Response): Promise<StreamableFile> {
   response.vary('Accept-Encoding');
   let body = answer.bytes;
   if (answer.gzip && acceptsGzip(request)) response.setHeader('Content-Encoding', 'gzip');
-  else if (answer.gzip) body = gunzipSync(body);
+  else if (answer.gzip) body = await gunzipAsync(body);
   return new StreamableFile(body, { type: 'application/json; charset=utf-8', length: body.length });
 }
 
