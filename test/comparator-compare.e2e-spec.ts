@@ -253,6 +253,14 @@ describe('POST /indexes/compare-by-collections', () => {
     expect(after.body.collections.find((c: CollectionBody) => c.collection === 'col7').missing.map((i: Forms) => i.name)).toEqual(['b7_1']);
     const drift = await client.get(`/databases/${db.id}/drift`);
     expect(drift.body).toMatchObject({ compared_at: after.body.compared_at, totals: { missing: 1 } });
+
+    // A new definition, the target unchanged: the collection is compared again, not taken from memory.
+    await defineIndex(client, db.id, 'col9', [{ field: 'z9', value: 1 }]);
+    const redefined = await client.post('/indexes/compare-by-database').send({ database_id: db.id });
+    expect(redefined.body.totals).toMatchObject({ matched: 239, missing: 2 });
+    expect(redefined.body.collections.find((c: CollectionBody) => c.collection === 'col9').missing.map((i: Forms) => i.name)).toEqual([
+      'z9_1',
+    ]);
   });
 
   it('an unknown database is a 404', async () => {

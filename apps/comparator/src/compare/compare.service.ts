@@ -87,7 +87,8 @@ export class CompareService {
       usageUnsupported || usageUnavailable ? { supported: false, reason: usageUnsupported ?? usageUnavailable } : { supported: true },
     );
     // Plans and scripts use the diff, not the stored drift: theirs is recorded after answering. A
-    // compare answers once its result is stored, so that any replica then serves it.
+    // compare answers once its result is stored, so that any replica then serves it, unless it found
+    // what this replica last stored: then only the stored time is behind, until the write after it.
     const collectionsJson = views.map((v) => v.json);
     const mode = collections ? 'merge' : 'replace';
     if (recordInBackground) this.drift.recordSoon(result, mode, collectionsJson);
@@ -155,7 +156,8 @@ export class CompareService {
     if (recalled?.view && !read.usage) return { diff: recalled.diff, view: recalled.view };
     const diff = recalled?.diff ?? diffDesired(name, desired, read.listing?.entries() ?? []);
     const view = viewOf(toComparison(diff, read, policy));
-    if (bytes) this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) });
+    if (bytes && (!recalled || (!read.usage && !recalled.view)))
+      this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) });
     return { diff, view };
   }
 

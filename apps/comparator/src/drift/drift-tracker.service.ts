@@ -142,8 +142,10 @@ export class DriftTracker implements OnApplicationShutdown {
     next: Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> & Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>,
   ): Promise<boolean> {
     if (previous) {
+      // Without a body, only over the same body: a remembered version may be of a snapshot deleted and created again since.
+      const sameBody = next.result_deflated ? {} : { result_hash: next.result_hash };
       const { modifiedCount } = await this.snapshots.updateOne(
-        { _id: id, version: previous.version },
+        { _id: id, version: previous.version, ...sameBody },
         { $set: { ...next, version: previous.version + 1 } },
       );
       return modifiedCount === 1;

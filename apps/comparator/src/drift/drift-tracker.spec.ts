@@ -124,6 +124,24 @@ describe('DriftTracker', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
   });
 
+  it('does not take a snapshot deleted and created again by another replica for the one it remembers', async () => {
+    const bus = { publish: async () => undefined } as unknown as BusClient;
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
+    // Another replica forgets the database and stores another result under the same version, 1.
+    const other = new DriftTracker(snapshots, bus);
+    await other.forget(DATABASE_ID);
+    await other.record(resultAt('2026-11-01T00:10:00.000Z', ['status', 'extra']), 'replace');
+    expect((await snapshots.findById(DATABASE_ID).lean())?.version).toBe(1);
+
+    await tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['status']), 'replace');
+    // Its body is stored whole, not only its time over the other replica's body.
+    expect(await tracker.latest(DATABASE_ID)).toMatchObject({
+      compared_at: '2026-11-01T00:20:00.000Z',
+      drift: false,
+      totals: { redundant: 0 },
+    });
+  });
+
   it('recordSoon does not make the caller wait, and latest sees the record all the same', async () => {
     tracker.recordSoon(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
     tracker.recordSoon(resultAt('2026-11-01T00:10:00.000Z', ['status', 'extra']), 'replace');

@@ -110,6 +110,9 @@ function resolvedByCollection(items: readonly IndexDefinitionView[]): Map<string
   return byCollection;
 }
 
+/** One list for every collection without definitions, so that the collection memo recognizes it. */
+const NO_DEFINITIONS: readonly DesiredIndex[] = [];
+
 function viewOf(cached: CachedDesign, collections: readonly string[] | undefined): TargetDesign {
   const wanted = collections ? new Set(collections) : undefined;
   const { items, desired, target, version } = cached;
@@ -117,6 +120,6 @@ function viewOf(cached: CachedDesign, collections: readonly string[] | undefined
     target,
     version,
     definitions: wanted ? items.filter((d) => wanted.has(d.collection)) : items,
-    desiredOf: (collection) => desired.get(collection) ?? [],
+    desiredOf: (collection) => desired.get(collection) ?? NO_DEFINITIONS,
   };
 }
