@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { api, type BenchContext, type BenchResult } from './context';
+import { api, settle, type BenchContext, type BenchResult } from './context';
 import { median, round } from './load';
 
 const COLLECTIONS = 200;
@@ -37,6 +37,7 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
       }));
     }
     await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections });
+    await settle(ctx);
 
     const compare = async () => {
       const result = (await api(ctx, 'POST', '/indexes/compare-by-database', { database_id: database.id })) as {

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       apiUrl: system.apiUrl,
       accessToken: await accessToken(system.apiUrl),
       mongoUri: infra.mongoUri,
+      natsUrl: infra.natsUrl,
       dbPrefix,
       seconds: Number(process.env.BENCH_SECONDS ?? 10),
       connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
