@@ -4,6 +4,8 @@ import { ConsumerHandler } from '@ir/messaging';
 import { ScanScheduler } from './scan-scheduler.service';
 
 const DURABLE = 'comparator-registry-changes';
+/** Changes handled at once: a burst for one database then shares its lease writes (ScanScheduler.scanSoon). */
+const CONCURRENCY = 32;
 type IndexFact = EventPayload<typeof RegistryEvents.indexCreated>;
 type DatabaseFact = EventPayload<typeof RegistryEvents.databaseCreated>;
 
@@ -12,17 +14,17 @@ type DatabaseFact = EventPayload<typeof RegistryEvents.databaseCreated>;
 export class RegistryChangesController {
   constructor(private readonly scheduler: ScanScheduler) {}
 
-  @ConsumerHandler(RegistryEvents.indexCreated, { durable: `${DURABLE}-index-created` })
+  @ConsumerHandler(RegistryEvents.indexCreated, { durable: `${DURABLE}-index-created`, concurrency: CONCURRENCY })
   indexCreated(event: IndexFact): Promise<void> {
     return this.scheduler.scanSoon(event.database_id);
   }
 
-  @ConsumerHandler(RegistryEvents.indexUpdated, { durable: `${DURABLE}-index-updated` })
+  @ConsumerHandler(RegistryEvents.indexUpdated, { durable: `${DURABLE}-index-updated`, concurrency: CONCURRENCY })
   indexUpdated(event: IndexFact): Promise<void> {
     return this.scheduler.scanSoon(event.database_id);
   }
 
-  @ConsumerHandler(RegistryEvents.indexDeleted, { durable: `${DURABLE}-index-deleted` })
+  @ConsumerHandler(RegistryEvents.indexDeleted, { durable: `${DURABLE}-index-deleted`, concurrency: CONCURRENCY })
   indexDeleted(event: IndexFact): Promise<void> {
     return this.scheduler.scanSoon(event.database_id);
   }

@@ -12,6 +12,8 @@ export interface ScanLeaseDocument {
   /** A claim expires, so a replica that died mid-scan does not hold the database forever. */
   claimed_until: Date | null;
   claimed_by: string | null;
+  /** The last registry change of the database: one during a scan may have come after the scan read the DR. */
+  changed_at?: Date | null;
 }
 
 const ScanLeaseSchema = new Schema<ScanLeaseDocument>(
@@ -20,6 +22,7 @@ const ScanLeaseSchema = new Schema<ScanLeaseDocument>(
     next_scan_at: { type: Date, required: true },
     claimed_until: { type: Date, default: null },
     claimed_by: { type: String, default: null },
+    changed_at: { type: Date, default: null },
   },
   { versionKey: false, collection: 'scan_leases' },
 );

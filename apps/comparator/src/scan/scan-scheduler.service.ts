@@ -26,6 +26,8 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private running?: Promise<void>;
   private lastRefresh = 0;
   private stopped = false;
+  /** Per database: the lease write that registry changes arriving now will wait for. */
+  private readonly nextPull = new Map<string, { started: boolean; done: Promise<void> }>();
 
   constructor(
     @Inject(SCAN_LEASE_MODEL) private readonly leases: ScanLeaseModel,
@@ -48,10 +50,33 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     await this.running;
   }
 
-  /** Compare this database soon (after the debounce), unless a scan is due even sooner. */
-  async scanSoon(databaseId: string): Promise<void> {
-    const at = new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE);
-    await this.leases.updateOne({ _id: databaseId }, { $min: { next_scan_at: at } }, { upsert: true });
+  /**
+   * Compare this database soon (after the debounce), unless a scan is due even sooner. Resolves once
+   * a lease write that started after this call has landed. A burst of changes (a manifest of
+   * thousands of definitions is as many events) shares writes: every call that arrives while one
+   * is under way waits for the single next one.
+   */
+  scanSoon(databaseId: string): Promise<void> {
+    const queued = this.nextPull.get(databaseId);
+    if (queued && !queued.started) return queued.done;
+    const next = { started: false, done: Promise.resolve() };
+    next.done = (queued?.done ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(() => {
+        next.started = true;
+        return this.pullScanForward(databaseId);
+      })
+      .finally(() => {
+        if (this.nextPull.get(databaseId) === next) this.nextPull.delete(databaseId);
+      });
+    this.nextPull.set(databaseId, next);
+    return next.done;
+  }
+
+  private async pullScanForward(databaseId: string): Promise<void> {
+    const now = Date.now();
+    const at = new Date(now + this.config.DRIFT_CHANGE_DEBOUNCE);
+    await this.leases.updateOne({ _id: databaseId }, { $min: { next_scan_at: at }, $max: { changed_at: new Date(now) } }, { upsert: true });
   }
 
   async forget(databaseId: string): Promise<void> {
@@ -61,7 +86,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     try {
       if (Date.now() - this.lastRefresh >= this.config.DRIFT_SCAN_INTERVAL) await this.refreshLeases();
-      for (let id = await this.claimDue(); id && !this.stopped; id = await this.claimDue()) await this.scan(id);
+      for (let claim = await this.claimDue(); claim && !this.stopped; claim = await this.claimDue()) await this.scan(claim.id, claim.at);
     } catch (error) {
       this.logger.warn(`drift scan round failed: ${String(error)}`);
     }
@@ -78,7 +103,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     await this.leases.deleteMany({ _id: { $nin: ids } });
   }
 
-  private async claimDue(): Promise<string | undefined> {
+  private async claimDue(): Promise<{ id: string; at: Date } | undefined> {
     const now = new Date();
     const lease = await this.leases
       .findOneAndUpdate(
@@ -87,19 +112,27 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
         { sort: { next_scan_at: 1 }, new: true },
       )
       .lean();
-    return lease?._id;
+    return lease ? { id: lease._id, at: now } : undefined;
   }
 
-  private async scan(databaseId: string): Promise<void> {
+  private async scan(databaseId: string, claimedAt: Date): Promise<void> {
     try {
       await this.compare.compareLive(databaseId);
     } catch (error) {
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      await this.leases.updateOne(
-        { _id: databaseId, claimed_by: this.replica },
-        { $set: { next_scan_at: new Date(Date.now() + this.jittered()), claimed_until: null, claimed_by: null } },
+      const release = { claimed_until: null, claimed_by: null };
+      // A registry change while this scan ran may have come after it read the DR: compare again after the debounce.
+      const changedMeanwhile = await this.leases.updateOne(
+        { _id: databaseId, claimed_by: this.replica, changed_at: { $gte: claimedAt } },
+        { $set: { next_scan_at: new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE), ...release } },
       );
+      if (changedMeanwhile.matchedCount === 0) {
+        await this.leases.updateOne(
+          { _id: databaseId, claimed_by: this.replica },
+          { $set: { next_scan_at: new Date(Date.now() + this.jittered()), ...release } },
+        );
+      }
     }
   }
 

@@ -168,6 +168,64 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect(calls[0].at - changedAt).toBeGreaterThanOrEqual(DEBOUNCE_MS - 50);
   }, 20_000);
 
+  it('a burst of registry changes shares lease writes, and a change during a write gets a write of its own', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await leases.insertMany([{ _id: ids[0], next_scan_at: later, claimed_until: null, claimed_by: null }]);
+    let writes = 0;
+    const counted = new Proxy(leases, {
+      get(target, prop) {
+        const value: unknown = Reflect.get(target, prop);
+        if (prop !== 'updateOne' || typeof value !== 'function') {
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        }
+        return (...args: unknown[]) => {
+          writes += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const scheduler = new ScanScheduler(counted, config, registry, { compareLive: async () => ({}) } as unknown as CompareService, drift);
+    schedulers = [scheduler];
+
+    const burst = Array.from({ length: 100 }, () => scheduler.scanSoon(ids[0]));
+    await Promise.all(burst);
+    // All arrived before the write started: one write covers them.
+    expect(writes).toBe(1);
+    const lease = await leases.findById(ids[0]).lean();
+    expect(lease?.next_scan_at.getTime()).toBeLessThanOrEqual(Date.now() + DEBOUNCE_MS);
+
+    // A change that arrives while a write runs waits for a write of its own.
+    writes = 0;
+    const first = scheduler.scanSoon(ids[0]);
+    await sleep(0);
+    const second = scheduler.scanSoon(ids[0]);
+    await Promise.all([first, second]);
+    expect(writes).toBe(2);
+  });
+
+  it('a registry change while its database is being scanned brings another scan after the debounce', async () => {
+    await leases.insertMany([{ _id: ids[1], next_scan_at: new Date(Date.now() - 1000), claimed_until: null, claimed_by: null }]);
+    let scanning: (() => void) | undefined;
+    const compare = {
+      compareLive: async (id: string) => {
+        calls.push({ id, replica: 1, at: Date.now() });
+        await new Promise<void>((resolve) => (scanning = resolve));
+        return {};
+      },
+    } as unknown as CompareService;
+    const scheduler = new ScanScheduler(claimable, config, registry, compare, drift);
+    schedulers = [scheduler];
+    scheduler.onApplicationBootstrap();
+    await waitFor(() => calls.length === 1, 3000);
+    await scheduler.scanSoon(ids[1]);
+    scanning?.();
+    const changedAt = Date.now();
+    await waitFor(() => calls.length === 2, DEBOUNCE_MS + 3000);
+    scanning?.();
+    expect(calls.map((c) => c.id)).toEqual([ids[1], ids[1]]);
+    expect(calls[1].at - changedAt).toBeGreaterThanOrEqual(DEBOUNCE_MS - 100);
+  });
+
   it('a new database of the registry gets a lease; one the registry no longer has loses it', async () => {
     await leases.insertMany([{ _id: 'f'.repeat(24), next_scan_at: new Date(Date.now() + 60_000), claimed_until: null, claimed_by: null }]);
     schedulers = [replica(1)];
