@@ -65,10 +65,15 @@ export class BusClient {
    * gateway's largest answers (a compare of hundreds of collections is megabytes) skip a parse,
    * a validation and a serialization. The shape is not checked here; the service's handler is
    * typed against the contract, and the end-to-end tests validate these answers against it. A
-   * gzipped answer stays gzipped, for an HTTP client that accepts it. Rejects as `request` does.
+   * large answer comes gzipped, for an HTTP client that accepts it, unless `gzip` is false (for one
+   * that does not). Rejects as `request` does.
    */
-  async requestJson<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<AnswerBytes> {
-    const reply = await this.send(contract, payload, opts);
+  async requestJson<C extends RpcContract>(
+    contract: C,
+    payload: RpcRequest<C>,
+    { gzip = true, ...opts }: RequestOptions & { gzip?: boolean } = {},
+  ): Promise<AnswerBytes> {
+    const reply = await this.send(contract, payload, opts, gzip);
     if (isGzipped(reply)) return { bytes: Buffer.from(reply.data), gzip: true };
     const data = replyDataJson(reply.data);
     if (data) return { bytes: Buffer.from(data), gzip: false };
@@ -77,7 +82,7 @@ export class BusClient {
     return { bytes: Buffer.from(JSON.stringify(envelope.data ?? null)), gzip: false };
   }
 
-  private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions): Promise<Msg> {
+  private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions, acceptGzip = true): Promise<Msg> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
     const span = tracer.startSpan(`${contract.subject} send`, {
       kind: SpanKind.CLIENT,
@@ -86,7 +91,7 @@ export class BusClient {
     try {
       return await context.with(trace.setSpan(context.active(), span), async () => {
         const reply = await this.bus.nc
-          .request(contract.subject, encodeJson(payload), { timeout, headers: requestHeaders() })
+          .request(contract.subject, encodeJson(payload), { timeout, headers: requestHeaders(acceptGzip) })
           .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
         return reply;
       });
@@ -109,10 +114,10 @@ export class BusClient {
   }
 }
 
-/** Every caller through this client unzips answers, so it lets large ones come gzipped. */
-function requestHeaders(): MsgHdrs {
+/** Callers through this client unzip answers, so they let large ones come gzipped, but for one passing them on plain. */
+function requestHeaders(acceptGzip: boolean): MsgHdrs {
   const h = outgoingHeaders();
-  h.set(BusHeaders.acceptEncoding, 'gzip');
+  if (acceptGzip) h.set(BusHeaders.acceptEncoding, 'gzip');
   return h;
 }
 

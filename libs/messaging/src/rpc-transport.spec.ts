@@ -150,6 +150,9 @@ describe('JetStream transport: request/reply', () => {
     expect(json.gzip).toBe(true);
     expect(json.bytes.length).toBeLessThan(10_000);
     expect(JSON.parse(gunzipSync(json.bytes).toString('utf8'))).toEqual({ echoed: text.repeat(100), instance: 'a' });
+    const passedOnPlain = await client(callerBus).requestJson(Echo, { text, times: 100 }, { gzip: false });
+    expect(passedOnPlain.gzip).toBe(false);
+    expect(JSON.parse(passedOnPlain.bytes.toString('utf8'))).toEqual({ echoed: text.repeat(100), instance: 'a' });
     // A caller that does not say it unzips (nats req, an older client) gets the plain envelope.
     const plain = await callerBus.nc.request(Echo.subject, JSON.stringify({ text, times: 100 }), { timeout: 5_000 });
     expect(plain.headers?.get('Content-Encoding') ?? '').toBe('');

@@ -18,7 +18,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { jsonBytes } from '../http/json-bytes';
+import { passJsonOn } from '../http/pass-json-on';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 
 const JAVASCRIPT = /application\/javascript|text\/javascript/;
@@ -50,7 +50,7 @@ export class DriftController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.bus.requestJson(ComparatorRpc.compareCollections, body, this.targetCall).then((answer) => jsonBytes(answer, req, res));
+    return passJsonOn(this.bus, ComparatorRpc.compareCollections, body, { req, res }, this.targetCall);
   }
 
   @Post('indexes/compare-by-database')
@@ -63,7 +63,7 @@ export class DriftController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.bus.requestJson(ComparatorRpc.compareDatabase, body, this.targetCall).then((answer) => jsonBytes(answer, req, res));
+    return passJsonOn(this.bus, ComparatorRpc.compareDatabase, body, { req, res }, this.targetCall);
   }
 
   @Post('indexes/compare-snapshot')
@@ -76,7 +76,7 @@ export class DriftController {
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return this.bus.requestJson(ComparatorRpc.compareSnapshot, body).then((answer) => jsonBytes(answer, req, res));
+    return passJsonOn(this.bus, ComparatorRpc.compareSnapshot, body, { req, res });
   }
 
   @Post('indexes/plan')
@@ -111,6 +111,6 @@ export class DriftController {
   @ApiOperation({ summary: 'The latest comparison of the database (404 before the first)' })
   @ApiOkResponse({ schema: jsonSchemaOf(DriftSnapshot) })
   latest(@ValidParam('id', RecordId) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    return this.bus.requestJson(ComparatorRpc.latestDrift, { database_id: id }).then((answer) => jsonBytes(answer, req, res));
+    return passJsonOn(this.bus, ComparatorRpc.latestDrift, { database_id: id }, { req, res });
   }
 }
