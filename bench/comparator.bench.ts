@@ -9,6 +9,8 @@ const SECONDARY_INDEXES = 7;
 const PARALLELISM = 8;
 const SCRIPT_DEFINITIONS = 5_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+/** Between runs, untimed: for the work a run leaves behind. */
+const QUIET_MS = 30;
 /** Runs of each side before measuring: the first compares fill caches (definitions, connections, FerretDB's pages). */
 const WARMUP_RUNS = 3;
 
@@ -39,13 +41,22 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
     await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections });
     await settle(ctx);
 
-    const compare = async () => {
-      const result = (await api(ctx, 'POST', '/indexes/compare-by-database', { database_id: database.id })) as {
+    // Plain JSON, as the floor reads its answers uncompressed (and as curl asks by default); and
+    // gzipped, as Node's fetch asks by default, which on this loopback only adds the unzipping.
+    const compare = (encoding: 'identity' | 'gzip') => async () => {
+      const result = (await api(
+        ctx,
+        'POST',
+        '/indexes/compare-by-database',
+        { database_id: database.id },
+        { 'accept-encoding': encoding },
+      )) as {
         totals: { matched: number };
       };
       if (result.totals.matched !== COLLECTIONS * SECONDARY_INDEXES)
         throw new Error(`expected every index matched, got ${JSON.stringify(result.totals)}`);
     };
+    const [plain, gzipped] = [compare('identity'), compare('gzip')];
     const floor = async () => {
       const names = Array.from({ length: COLLECTIONS }, (_, c) => collectionName(c));
       let next = 0;
@@ -55,23 +66,22 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
         }),
       );
     };
-    for (let i = 0; i < WARMUP_RUNS; i += 1) {
-      await compare();
-      await floor();
-    }
-    const { medians, pairedRatio } = await alternated(compare, floor);
-    const [gatewayMs, floorMs] = medians;
+    for (let i = 0; i < WARMUP_RUNS; i += 1) for (const run of [plain, gzipped, floor]) await run();
+    const { medians, pairedRatios } = await alternated([plain, gzipped, floor]);
+    const [gatewayMs, gzippedMs, floorMs] = medians;
 
     const script = await scriptBench(ctx);
     const ratio = round(gatewayMs / floorMs);
-    const paired = round(pairedRatio);
+    const paired = round(pairedRatios[0]);
+    const gzippedRatio = round(gzippedMs / floorMs);
     return {
       name: 'comparator',
       lines: [
         `compare-by-database, ${COLLECTIONS} collections × ${SECONDARY_INDEXES + 1} indexes, median of ${RUNS} runs of each, alternated`,
-        `gateway      ${gatewayMs} ms`,
+        `gateway      ${gatewayMs} ms   (Accept-Encoding: identity)`,
         `floor        ${floorMs} ms   (listIndexes on every collection, ${PARALLELISM} at a time, no bus, no HTTP)`,
         `ratio        ${ratio}x of the medians, ${paired}x the median of each run's ratio to the floor run beside it (goal < 1.3)`,
+        `gzipped      ${gzippedMs} ms   (Accept-Encoding: gzip, unzipped by fetch): ${gzippedRatio}x of the medians, ${round(pairedRatios[1])}x paired`,
         `generate-script (mode create) for ${SCRIPT_DEFINITIONS} definitions: ${script.gatewayMs} ms through the gateway, median of ${RUNS} (${script.bytes} bytes)`,
       ],
       figures: {
@@ -83,6 +93,9 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
           floor_ms: floorMs,
           ratio,
           paired_ratio: paired,
+          gzipped_ms: gzippedMs,
+          gzipped_ratio: gzippedRatio,
+          gzipped_paired_ratio: round(pairedRatios[1]),
         },
         generate_script: { definitions: SCRIPT_DEFINITIONS, runs: RUNS, gateway_ms: script.gatewayMs, script_bytes: script.bytes },
       },
@@ -122,21 +135,31 @@ async function scriptBench(ctx: BenchContext): Promise<{ gatewayMs: number; byte
 }
 
 /**
- * Runs a and b in turn, `RUNS` times each: on a two-core machine the background (GC, FerretDB's own
- * work) drifts over a run, and alternating lets both sides see the same conditions. Answers both
- * medians, and the median of a/b over the pairs run side by side.
+ * Runs each side in turn, `RUNS` rounds: on a two-core machine the background (GC, FerretDB's own
+ * work) drifts over a run, and alternating lets every side see the same conditions. Answers each
+ * side's median, and for each side but the last (the baseline) the median of its ratios to the
+ * baseline run beside it.
  */
-async function alternated(a: () => Promise<void>, b: () => Promise<void>): Promise<{ medians: [number, number]; pairedRatio: number }> {
-  const times: [number[], number[]] = [[], []];
+async function alternated(sides: (() => Promise<void>)[]): Promise<{ medians: number[]; pairedRatios: number[] }> {
+  const times: number[][] = sides.map(() => []);
   for (let i = 0; i < RUNS; i += 1) {
-    for (const [side, fn] of [a, b].entries()) {
+    // Each round starts with the next side, so that no side always follows the same one.
+    for (let k = 0; k < sides.length; k += 1) {
+      const side = (i + k) % sides.length;
       const started = performance.now();
-      await fn();
+      await sides[side]();
       times[side].push(performance.now() - started);
+      // Untimed, so that what a run leaves behind (a compare moves its stored time just after
+      // answering) is done before the next run, and is not charged to it.
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     }
   }
-  const ratios = times[0].map((t, i) => t / times[1][i]).sort((x, y) => x - y);
-  return { medians: [median(times[0]), median(times[1])], pairedRatio: ratios[Math.floor(ratios.length / 2)] };
+  const baseline = times[times.length - 1];
+  return {
+    medians: times.map(median),
+    // Not `median`, which rounds to whole milliseconds.
+    pairedRatios: times.slice(0, -1).map((t) => t.map((ms, i) => ms / baseline[i]).sort((a, b) => a - b)[Math.floor(t.length / 2)]),
+  };
 }
 
 async function medianMs(fn: () => Promise<void>): Promise<number> {

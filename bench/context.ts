@@ -61,10 +61,11 @@ export async function api(
   method: string,
   path: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<unknown> {
   const response = await fetch(`${ctx.apiUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.accessToken}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.accessToken}`, ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
