@@ -10,6 +10,8 @@ import { SCAN_LEASE_MODEL, type ScanLeaseModel } from './scan-lease.model';
 /** A claim lasts this long past the scan's own time limits; then another replica may take the database. */
 const CLAIM_MS = 5 * 60_000;
 const JITTER = 0.1;
+/** How long shutdown waits for a scan under way; one still waiting on its target is handed to another replica. */
+const SHUTDOWN_WAIT_MS = 2_000;
 
 /**
  * Scheduled drift scans. Every replica polls for due leases and claims them
@@ -24,6 +26,8 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly replica = randomUUID();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** The database this replica is scanning now. */
+  private scanning?: string;
   private lastRefresh = 0;
   private stopped = false;
   /** Per database: the lease write that registry changes arriving now will wait for. */
@@ -47,7 +51,20 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), SHUTDOWN_WAIT_MS)));
+    const outcome = await Promise.race([this.running, waited]);
+    clearTimeout(timer);
+    // A scan waiting on an unreachable target would hold the shutdown for its time limits: release
+    // its claim instead, so that another replica compares that database now rather than when the claim expires.
+    if (outcome === 'late' && this.scanning) {
+      await this.leases
+        .updateOne(
+          { _id: this.scanning, claimed_by: this.replica },
+          { $set: { next_scan_at: new Date(), claimed_until: null, claimed_by: null } },
+        )
+        .catch((error: unknown) => this.logger.warn(`claim of database ${this.scanning} not released: ${String(error)}`));
+    }
   }
 
   /**
@@ -116,11 +133,13 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private async scan(databaseId: string, claimedAt: Date): Promise<void> {
+    this.scanning = databaseId;
     try {
       await this.compare.compareLive(databaseId);
     } catch (error) {
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      this.scanning = undefined;
       const release = { claimed_until: null, claimed_by: null };
       // A registry change while this scan ran may have come after it read the DR: compare again after the debounce.
       const changedMeanwhile = await this.leases.updateOne(

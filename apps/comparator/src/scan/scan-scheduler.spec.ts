@@ -226,6 +226,28 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect(calls[1].at - changedAt).toBeGreaterThanOrEqual(DEBOUNCE_MS - 100);
   });
 
+  it('shutdown does not wait for a scan stuck on its target, and hands that database to another replica', async () => {
+    await leases.insertMany([{ _id: ids[2], next_scan_at: new Date(Date.now() - 1000), claimed_until: null, claimed_by: null }]);
+    const stuck = {
+      compareLive: (id: string) => {
+        calls.push({ id, replica: 1, at: Date.now() });
+        return new Promise(() => undefined);
+      },
+    } as unknown as CompareService;
+    const scheduler = new ScanScheduler(claimable, config, registry, stuck, drift);
+    schedulers = [];
+    scheduler.onApplicationBootstrap();
+    await waitFor(() => calls.length === 1, 3000);
+    expect((await leases.findById(ids[2]).lean())?.claimed_by).not.toBeNull();
+
+    const started = Date.now();
+    await scheduler.onApplicationShutdown();
+    expect(Date.now() - started).toBeLessThan(3000);
+    const lease = await leases.findById(ids[2]).lean();
+    expect(lease).toMatchObject({ claimed_by: null, claimed_until: null });
+    expect(lease!.next_scan_at.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it('a new database of the registry gets a lease; one the registry no longer has loses it', async () => {
     await leases.insertMany([{ _id: 'f'.repeat(24), next_scan_at: new Date(Date.now() + 60_000), claimed_until: null, claimed_by: null }]);
     schedulers = [replica(1)];
