@@ -203,9 +203,8 @@ interface Prepared {
 
 function prepare(result: CompareResult, collections: CollectionComparison[], collectionsJson?: readonly string[]): Prepared {
   const merged: CompareResult = { ...result, collections, totals: totalsOf(collections) };
-  const body = collectionsJson
-    ? compareResultJson(merged, collectionsJson, { withoutComparedAt: true })
-    : JSON.stringify({ ...merged, compared_at: undefined });
+  const json = collectionsJson ?? collections.map((c) => JSON.stringify(c));
+  const body = compareResultJson(merged, json, { withoutComparedAt: true });
   return { merged, changes: changesOf(collections), body, hash: createHash('sha256').update(body).digest('base64url') };
 }
 

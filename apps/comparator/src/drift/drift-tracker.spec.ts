@@ -12,6 +12,7 @@ import { Binary } from 'mongodb';
 import { deflateSync } from 'node:zlib';
 import { toComparison, totalsOf } from '../compare/comparison-view';
 import { driftSnapshotModel, type DriftSnapshotModel } from './drift-snapshot.model';
+import { withMethod } from '../testing/with-method';
 import { DriftTracker } from './drift-tracker.service';
 
 const DATABASE_ID = 'a'.repeat(24);
@@ -87,17 +88,9 @@ describe('DriftTracker', () => {
   it('answers at once for the result it last stored and moves its time after; a write of another replica in between is not lost', async () => {
     const bus = { publish: async () => undefined } as unknown as BusClient;
     // Every update takes 300 ms, so that whether the caller waited for one shows.
-    const slowUpdates = new Proxy(snapshots, {
-      get(target, prop) {
-        if (prop === 'updateOne') {
-          return async (...args: Parameters<DriftSnapshotModel['updateOne']>) => {
-            await new Promise((resolve) => setTimeout(resolve, 300));
-            return target.updateOne(...args);
-          };
-        }
-        const value: unknown = Reflect.get(target, prop);
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
+    const slowUpdates = withMethod(snapshots, 'updateOne', (updateOne) => async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return updateOne(...args);
     });
     const slow = new DriftTracker(slowUpdates, bus);
     await slow.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');

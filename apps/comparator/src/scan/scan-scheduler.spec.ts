@@ -17,6 +17,7 @@ import type { CompareService } from '../compare/compare.service';
 import type { DriftTracker } from '../drift/drift-tracker.service';
 import type { RegistryClient } from '../targets/registry-client';
 import { scanLeaseModel, type ScanLeaseModel } from './scan-lease.model';
+import { withMethod } from '../testing/with-method';
 import { ScanScheduler } from './scan-scheduler.service';
 
 const INTERVAL_MS = 2000;
@@ -27,23 +28,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The model with its findOneAndUpdate calls run one at a time, as MongoDB runs them per document. */
 function serializedClaims(model: ScanLeaseModel): ScanLeaseModel {
-  type FindOneAndUpdate = (...args: unknown[]) => { lean(): { exec(): Promise<unknown> } };
+  type Query = { lean(): { exec(): Promise<unknown> } };
   let queue: Promise<unknown> = Promise.resolve();
-  return new Proxy(model, {
-    get(target, prop) {
-      if (prop === 'findOneAndUpdate') {
-        return (...args: unknown[]) => ({
-          lean: () => {
-            const run = queue.then(() => (target.findOneAndUpdate as unknown as FindOneAndUpdate).apply(target, args).lean().exec());
-            queue = run.catch(() => undefined);
-            return run;
-          },
-        });
-      }
-      const value: unknown = Reflect.get(target, prop);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+  return withMethod(model, 'findOneAndUpdate', (findOneAndUpdate) => (...args) => ({
+    lean: () => {
+      const run = queue.then(() => (findOneAndUpdate(...args) as Query).lean().exec());
+      queue = run.catch(() => undefined);
+      return run;
     },
-  });
+  }));
 }
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
@@ -172,17 +165,9 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     const later = new Date(Date.now() + 60_000);
     await leases.insertMany([{ _id: ids[0], next_scan_at: later, claimed_until: null, claimed_by: null }]);
     let writes = 0;
-    const counted = new Proxy(leases, {
-      get(target, prop) {
-        const value: unknown = Reflect.get(target, prop);
-        if (prop !== 'updateOne' || typeof value !== 'function') {
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        }
-        return (...args: unknown[]) => {
-          writes += 1;
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
+    const counted = withMethod(leases, 'updateOne', (updateOne) => (...args) => {
+      writes += 1;
+      return updateOne(...args);
     });
     const scheduler = new ScanScheduler(counted, config, registry, { compareLive: async () => ({}) } as unknown as CompareService, drift);
     schedulers = [scheduler];
