@@ -2,3 +2,4 @@ export * from './infra-env';
 export * from './global-infra';
 export * from './e2e-settings';
 export * from './private-nats';
+export * from './hostile-target';

@@ -10,6 +10,8 @@ export type ServiceName = 'gateway' | BackendService;
 
 export const API_BASE_PATH = '/api/doctor-manager-api/v1';
 const READY_TIMEOUT_MS = 60_000;
+/** TARGET_ALLOWED_HOSTS of a local system: loopback (the same list as TargetPolicy.loopback()). */
+export const LOCAL_TARGET_HOSTS = 'localhost,127.0.0.0/8,::1';
 
 export interface ServiceHandle {
   name: ServiceName;
@@ -112,6 +114,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     MONGODB_DB_PREFIX: opts.dbPrefix,
     LOG_LEVEL: opts.logLevel ?? 'info',
     DATA_DIR: opts.dataDir,
+    // Target databases on this machine only, unless the caller says otherwise: a local system
+    // should not reach into the network it runs in (services refuse every target when it is unset).
+    TARGET_ALLOWED_HOSTS: process.env.TARGET_ALLOWED_HOSTS ?? LOCAL_TARGET_HOSTS,
     ...(opts.trustProxy ? { TRUST_PROXY: 'loopback' } : {}),
   };
   const envFor = (name: ServiceName, ports: Record<string, string>): Record<string, string> => ({

@@ -1,4 +1,5 @@
 import type { MongoClientOptions } from 'mongodb';
+import type { TargetPolicy } from './policy/target-policy';
 
 /** Limits applied to every client opened against a target database. */
 export interface TargetClientLimits {
@@ -32,15 +33,26 @@ export const DEFAULT_TARGET_CLIENT_LIMITS: TargetClientLimits = {
 /** Shown in the target's logs and currentOp, so its operators know who is connected. */
 export const TARGET_APP_NAME = 'index-registry';
 
-export function targetClientOptions(limits: TargetClientLimits): MongoClientOptions {
-  // These take precedence over the same options written in the target's URI: the registry, not each
-  // customer string, decides how long it is willing to wait.
+/** Connections a client opens at once: a target's pool grows gradually, never in a burst. */
+const MAX_CONNECTING = 2;
+
+/**
+ * The options every target client gets. They take precedence over the same options written in the
+ * target's URI (URI_OPTIONS marks them `ours`): the service, not each customer string, decides how
+ * long it waits and how many connections it opens.
+ */
+export function targetClientOptions(limits: TargetClientLimits, policy: TargetPolicy): MongoClientOptions {
   return {
     appName: TARGET_APP_NAME,
     connectTimeoutMS: limits.connectTimeoutMs,
     serverSelectionTimeoutMS: limits.serverSelectionTimeoutMs,
     socketTimeoutMS: limits.socketTimeoutMs,
     maxPoolSize: limits.maxPoolSize,
+    minPoolSize: 0,
+    maxConnecting: MAX_CONNECTING,
     timeoutMS: limits.operationTimeoutMs,
+    // Every host name the driver connects to, announced replica set members included, resolves
+    // through the policy at the moment it connects.
+    lookup: policy.lookup,
   };
 }

@@ -78,3 +78,21 @@ export function messagesOf(errors: Record<string, unknown>[]): string {
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * Codes of TLS failures on Node's errors: Node's own (`ERR_TLS_CERT_ALTNAME_INVALID`), OpenSSL's
+ * (`ERR_SSL_WRONG_VERSION_NUMBER`, alerts) and certificate verification results (`CERT_HAS_EXPIRED`).
+ */
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_CODE_PREFIXES.some((prefix) => code.startsWith(prefix));
+}
+
+const TLS_CODE_PREFIXES = [
+  'ERR_SSL_',
+  'ERR_TLS_',
+  'CERT_',
+  'DEPTH_ZERO_SELF_SIGNED',
+  'SELF_SIGNED_CERT',
+  'UNABLE_TO_',
+  'HOSTNAME_MISMATCH',
+];

@@ -8,3 +8,8 @@ export * from './target-pool.module';
 export * from './secrets/uri-cipher';
 export * from './secrets/uri-cipher.module';
 export * from './list-indexes';
+export * from './bounded-reads';
+export * from './policy/host-allowlist';
+export * from './policy/target-policy';
+export * from './policy/uri-options';
+export { TargetProtocolError } from './wire/driver-guard';

@@ -1,5 +1,6 @@
 import type { ListIndexesEntry } from '@ir/index-core';
 import { BSON, type Db } from 'mongodb';
+import { collectAtMost, MAX_INDEXES_PER_COLLECTION, TargetAnswerTooLargeError } from './bounded-reads';
 
 export const NAMESPACE_NOT_FOUND = 26;
 
@@ -32,10 +33,15 @@ export async function readIndexListing(db: Db, collection: string): Promise<Inde
       { raw: true, readPreference: db.readPreference },
     )) as { cursor: Uint8Array };
     const cursor = BSON.deserialize(reply.cursor, { fieldsAsRaw: { firstBatch: true } }) as { id: unknown; firstBatch: Uint8Array[] };
+    if (cursor.firstBatch.length > MAX_INDEXES_PER_COLLECTION) throw new TargetAnswerTooLargeError('indexes', MAX_INDEXES_PER_COLLECTION);
     if (Number(cursor.id) === 0) {
       return { bytes: reply.cursor, entries: () => cursor.firstBatch.map((entry) => BSON.deserialize(entry) as ListIndexesEntry) };
     }
-    const entries = (await db.collection(collection).listIndexes().toArray()) as ListIndexesEntry[];
+    const entries = (await collectAtMost(
+      db.collection(collection).listIndexes(),
+      MAX_INDEXES_PER_COLLECTION,
+      'indexes',
+    )) as ListIndexesEntry[];
     return { entries: () => entries };
   } catch (error) {
     if ((error as { code?: number }).code === NAMESPACE_NOT_FOUND) return undefined;

@@ -34,7 +34,9 @@ describe('classifyTargetError', () => {
     );
     expect(error.kind).toBe('unauthorized');
     expect(error.toDomainError().details).toEqual({ reason: 'unauthorized' });
-    expect(error.message).toContain('not authorized on app');
+    // The target's own words are not repeated: they may say anything.
+    expect(error.message).not.toContain('not authorized on app');
+    expect(error.message).toContain('lacks the privileges needed');
   });
 
   it.each([

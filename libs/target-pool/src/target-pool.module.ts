@@ -1,10 +1,34 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { env } from '@ir/platform';
 import { z } from 'zod';
+import { HostAllowlist } from './policy/host-allowlist';
+import { parseFeatures, TargetPolicy } from './policy/target-policy';
 import { TargetPool } from './target-pool';
+
+/** A zod field parsed by `parse`, whose error message becomes the variable's configuration error. */
+function parsed<T>(parse: (text: string) => T) {
+  return z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parse(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : String(error) });
+        return z.NEVER;
+      }
+    });
+}
 
 /** The variables of every service that talks to target databases. */
 export const TargetConfig = z.object({
+  /**
+   * Where target databases may be: host names, `*.domain` wildcards, IP addresses and CIDR blocks.
+   * Empty (the default) refuses every target: production starts closed. `make start` allows loopback.
+   */
+  TARGET_ALLOWED_HOSTS: parsed(HostAllowlist.parse),
+  /** Connection string capabilities beyond the target's host: unix_sockets, local_files, external_auth. */
+  TARGET_ALLOWED_URI_FEATURES: parsed(parseFeatures),
   /** Time limit of connecting to a target (and of the connection test when a database is registered). */
   TARGET_CONNECT_TIMEOUT: env.duration('5s'),
   /** Time limit of one command on a target database. */
@@ -31,10 +55,13 @@ export class TargetPoolModule {
     return {
       module: TargetPoolModule,
       providers: [
+        { provide: TargetPolicy, useValue: new TargetPolicy(config.TARGET_ALLOWED_HOSTS, config.TARGET_ALLOWED_URI_FEATURES) },
         {
           provide: TargetPool,
-          useFactory: () =>
+          inject: [TargetPolicy],
+          useFactory: (policy: TargetPolicy) =>
             new TargetPool({
+              policy,
               maxClients: config.TARGET_POOL_MAX_CLIENTS,
               idleMs: config.TARGET_POOL_IDLE,
               maxPoolSize: config.TARGET_POOL_CONNECTIONS,
@@ -45,7 +72,7 @@ export class TargetPoolModule {
         },
         TargetPoolLifecycle,
       ],
-      exports: [TargetPool],
+      exports: [TargetPool, TargetPolicy],
     };
   }
 }

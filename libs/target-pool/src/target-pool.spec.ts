@@ -2,6 +2,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { inspect } from 'node:util';
 import type { MongoClient } from 'mongodb';
 import { TargetConnectionError } from './target-connection-error';
+import { TargetPolicy } from './policy/target-policy';
 import { TargetPool, type TargetPoolEvent } from './target-pool';
 
 const mongoUri = (): string => {
@@ -66,7 +67,7 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('reuses one client for the same uri', async () => {
-    pool = new TargetPool({ onEvent: (e) => events.push(e) });
+    pool = new TargetPool({ policy: TargetPolicy.loopback(), onEvent: (e) => events.push(e) });
     const a = await pool.db({ uri: mongoUri(), dbName: DB });
     const b = await pool.db({ uri: mongoUri(), dbName: DB });
     expect(b.client).toBe(a.client);
@@ -76,7 +77,7 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('gives different uris different clients, and never shows a uri in its debug output', async () => {
-    pool = new TargetPool();
+    pool = new TargetPool({ policy: TargetPolicy.loopback() });
     const a = await pool.db({ uri: variant(mongoUri(), 1), dbName: DB });
     const b = await pool.db({ uri: variant(mongoUri(), 2), dbName: DB });
     expect(b.client).not.toBe(a.client);
@@ -87,7 +88,7 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('closes the least recently used client beyond maxClients', async () => {
-    pool = new TargetPool({ maxClients: 2, onEvent: (e) => events.push(e) });
+    pool = new TargetPool({ policy: TargetPolicy.loopback(), maxClients: 2, onEvent: (e) => events.push(e) });
     const [u1, u2, u3] = [variant(mongoUri(), 1), variant(mongoUri(), 2), variant(mongoUri(), 3)];
     const first = await pool.db({ uri: u1, dbName: DB });
     const second = await pool.db({ uri: u2, dbName: DB });
@@ -106,7 +107,7 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('closes clients left idle for idleMs', async () => {
-    pool = new TargetPool({ idleMs: 150, sweepIntervalMs: 25 });
+    pool = new TargetPool({ policy: TargetPolicy.loopback(), idleMs: 150, sweepIntervalMs: 25 });
     const db = await pool.db({ uri: mongoUri(), dbName: DB });
     const signal = closedSignal(db.client);
     await db.command({ ping: 1 });
@@ -119,7 +120,7 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('connects once for concurrent first calls', async () => {
-    pool = new TargetPool({ onEvent: (e) => events.push(e) });
+    pool = new TargetPool({ policy: TargetPolicy.loopback(), onEvent: (e) => events.push(e) });
     const dbs = await Promise.all(Array.from({ length: 8 }, () => pool.db({ uri: variant(mongoUri(), 9), dbName: DB })));
     expect(new Set(dbs.map((d) => d.client)).size).toBe(1);
     expect(events.filter((e) => e.event === 'connected')).toHaveLength(1);
@@ -129,7 +130,12 @@ describe('TargetPool (real FerretDB)', () => {
   it('does not cache a failed connect: the next call connects again', async () => {
     const server = new URL(mongoUri().replace(/^mongodb:/, 'http:'));
     if (mongoUri().startsWith('mongodb+srv:') || server.host.includes(',')) return; // the relay needs one host
-    pool = new TargetPool({ serverSelectionTimeoutMs: 500, connectTimeoutMs: 500, onEvent: (e) => events.push(e) });
+    pool = new TargetPool({
+      policy: TargetPolicy.loopback(),
+      serverSelectionTimeoutMs: 500,
+      connectTimeoutMs: 500,
+      onEvent: (e) => events.push(e),
+    });
     const port = await freedPort();
     const uri = `mongodb://127.0.0.1:${port}/?directConnection=true`;
     const started = Date.now();
@@ -151,13 +157,13 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('rejects a malformed uri without caching anything', async () => {
-    pool = new TargetPool();
+    pool = new TargetPool({ policy: TargetPolicy.loopback() });
     await expect(pool.db({ uri: 'http://x', dbName: DB })).rejects.toMatchObject({ kind: 'malformed_uri' });
     expect(pool.size).toBe(0);
   });
 
   it('evict() and close() close clients; a closed pool refuses work', async () => {
-    pool = new TargetPool();
+    pool = new TargetPool({ policy: TargetPolicy.loopback() });
     const a = await pool.db({ uri: variant(mongoUri(), 1), dbName: DB });
     const b = await pool.db({ uri: variant(mongoUri(), 2), dbName: DB });
     const [aClosed, bClosed] = [closedSignal(a.client), closedSignal(b.client)];

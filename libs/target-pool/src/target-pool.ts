@@ -1,8 +1,12 @@
 import { inspect } from 'node:util';
 import { MongoClient, type Db } from 'mongodb';
+import { watchAnnouncedHosts } from './announced-hosts';
 import { DEFAULT_TARGET_CLIENT_LIMITS, targetClientOptions, type TargetClientLimits } from './client-options';
-import { classifyTargetError, uriParseError } from './target-connection-error';
+import type { TargetPolicy } from './policy/target-policy';
+import { preflightTarget } from './preflight';
+import { classifyTargetError, targetError, uriParseError, type TargetConnectionError } from './target-connection-error';
 import { shortTargetKey, targetKey } from './target-key';
+import { installDriverGuard } from './wire/driver-guard';
 
 /** A target database: where it is and which database of it we manage. */
 export interface TargetRef {
@@ -15,9 +19,12 @@ export type TargetPoolEvent =
   | { event: 'connected'; target: string; durationMs: number }
   | { event: 'connect_failed'; target: string; durationMs: number; reason: string }
   | { event: 'evicted'; target: string; reason: 'lru' | 'idle' | 'explicit' | 'pool_closed' }
-  | { event: 'close_failed'; target: string; error: string };
+  | { event: 'close_failed'; target: string; error: string }
+  | { event: 'refused'; target: string; reason: string };
 
 export interface TargetPoolOptions extends Partial<TargetClientLimits> {
+  /** Which targets may be connected to, checked before every client is opened. */
+  policy: TargetPolicy;
   /** Most clients kept open at once; the least recently used is closed beyond it. */
   maxClients?: number;
   /** A client unused for this long is closed. */
@@ -29,6 +36,8 @@ export interface TargetPoolOptions extends Partial<TargetClientLimits> {
 
 export const DEFAULT_MAX_CLIENTS = 50;
 export const DEFAULT_IDLE_MS = 5 * 60_000;
+/** How long a target whose replica set announced a refused host is refused without trying again. */
+const REFUSAL_MEMORY_MS = 60_000;
 
 interface Entry {
   readonly key: string;
@@ -60,9 +69,14 @@ export class TargetPool {
   private readonly idleMs: number;
   private readonly sweeper: NodeJS.Timeout;
   private readonly onEvent: (event: TargetPoolEvent) => void;
+  private readonly policy: TargetPolicy;
+  /** Targets refused after they connected (a host their replica set announced), by key, until a time. */
+  private readonly refusals = new Map<string, { error: TargetConnectionError; until: number }>();
   private closed = false;
 
-  constructor(options: TargetPoolOptions = {}) {
+  constructor(options: TargetPoolOptions) {
+    installDriverGuard();
+    this.policy = options.policy;
     this.limits = {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_TARGET_CLIENT_LIMITS.connectTimeoutMs,
       serverSelectionTimeoutMs: options.serverSelectionTimeoutMs ?? DEFAULT_TARGET_CLIENT_LIMITS.serverSelectionTimeoutMs,
@@ -92,6 +106,9 @@ export class TargetPool {
   async db(target: TargetRef): Promise<Db> {
     if (this.closed) throw new Error('TargetPool is closed');
     const key = targetKey(target.uri);
+    const refusal = this.refusals.get(key);
+    if (refusal && refusal.until > Date.now()) throw refusal.error;
+    this.refusals.delete(key);
     let entry = this.entries.get(key);
     if (entry) {
       this.entries.delete(key); // re-insert below: now the most recently used
@@ -127,28 +144,33 @@ export class TargetPool {
 
   private open(key: string, uri: string): Entry {
     const started = Date.now();
+    this.policy.checkUri(uri);
     let client: MongoClient;
     try {
       // The constructor parses the URI: a malformed one throws here, synchronously.
-      client = new MongoClient(uri, targetClientOptions(this.limits));
+      client = new MongoClient(uri, targetClientOptions(this.limits, this.policy));
     } catch (error) {
       throw uriParseError(error, uri);
     }
-    const connected = client.connect().then(
-      (c) => {
-        entry.connecting = false;
-        this.onEvent({ event: 'connected', target: shortTargetKey(key), durationMs: Date.now() - started });
-        return c;
-      },
-      async (error: unknown) => {
-        const failure = classifyTargetError(error, uri);
-        this.onEvent({ event: 'connect_failed', target: shortTargetKey(key), durationMs: Date.now() - started, reason: failure.kind });
-        // Forget this client unless it was already replaced or evicted, and release its monitors.
-        if (this.entries.get(key) === entry) this.entries.delete(key);
-        await client.close().catch(() => undefined);
-        throw failure;
-      },
-    );
+    watchAnnouncedHosts(client, this.policy, (problem) => this.refuse(entry, targetError('not_allowed', uri, problem)));
+    // The raw hello comes first: the driver never reads a byte from a target that is not MongoDB.
+    const connected = preflightTarget(uri, client.options, this.policy, this.limits.connectTimeoutMs)
+      .then(() => client.connect())
+      .then(
+        (c) => {
+          entry.connecting = false;
+          this.onEvent({ event: 'connected', target: shortTargetKey(key), durationMs: Date.now() - started });
+          return c;
+        },
+        async (error: unknown) => {
+          const failure = classifyTargetError(error, uri);
+          this.onEvent({ event: 'connect_failed', target: shortTargetKey(key), durationMs: Date.now() - started, reason: failure.kind });
+          // Forget this client unless it was already replaced or evicted, and release its monitors.
+          if (this.entries.get(key) === entry) this.entries.delete(key);
+          await client.close().catch(() => undefined);
+          throw failure;
+        },
+      );
     const entry: Entry = { key, client, connected, lastUsedAt: started, inUse: 0, connecting: true };
     // CMAP events are emitted without monitorCommands, cost nothing per command, and cover cursors'
     // getMores and retries too: a truer measure of use than calls to db().
@@ -161,6 +183,13 @@ export class TargetPool {
       entry.lastUsedAt = Date.now();
     });
     return entry;
+  }
+
+  /** A connected target turned out to be refused: close its client, and refuse it for a while. */
+  private refuse(entry: Entry, error: TargetConnectionError): void {
+    this.refusals.set(entry.key, { error, until: Date.now() + REFUSAL_MEMORY_MS });
+    this.onEvent({ event: 'refused', target: shortTargetKey(entry.key), reason: error.kind });
+    void this.drop(entry, 'explicit');
   }
 
   private evictOverflow(justUsed: string): void {

@@ -1,8 +1,12 @@
 import { MongoClient } from 'mongodb';
+import { watchAnnouncedHosts } from './announced-hosts';
+import { collectAtMost, MAX_COLLECTIONS } from './bounded-reads';
 import { targetClientOptions } from './client-options';
-import { TargetConnectionError, classifyTargetError, uriParseError } from './target-connection-error';
-import { redactUri } from './redact-uri';
+import type { TargetPolicy } from './policy/target-policy';
+import { preflightTarget } from './preflight';
+import { TargetConnectionError, classifyTargetError, targetError, uriParseError } from './target-connection-error';
 import type { TargetRef } from './target-pool';
+import { installDriverGuard } from './wire/driver-guard';
 
 export interface TargetConnectionReport {
   serverVersion: string;
@@ -16,19 +20,23 @@ export const DEFAULT_TEST_CONNECTION_TIMEOUT_MS = 5_000;
 const CLOSE_GRACE_MS = 250;
 
 /**
- * Checks that a target can be used: reach it, authenticate, read buildInfo, list dbName's collections.
- * Uses its own short-lived client (not the pool — a connection test must not leave a client behind,
- * nor be answered by a client connected with yesterday's password) and always closes it.
+ * Checks that a target can be used: allowed by the policy, a MongoDB server (the raw pre-flight
+ * hello), reach it, authenticate, read buildInfo, list dbName's collections. Uses its own short-lived
+ * client (not the pool — a connection test must not leave a client behind, nor be answered by a
+ * client connected with yesterday's password) and always closes it.
  *
  * Bounded by timeoutMs overall, whatever the driver does: the driver's own limits are set inside that
- * budget so its more precise errors (ECONNREFUSED, auth failure) normally win, and a timer backs them up.
+ * budget so its more precise errors (connection refused, auth failure) normally win, and a timer backs them up.
  * @throws TargetConnectionError
  */
 export async function testTargetConnection(
   target: TargetRef,
-  opts: { timeoutMs: number } = { timeoutMs: DEFAULT_TEST_CONNECTION_TIMEOUT_MS },
+  opts: { timeoutMs?: number; policy: TargetPolicy },
 ): Promise<TargetConnectionReport> {
-  const timeoutMs = opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TEST_CONNECTION_TIMEOUT_MS;
+  installDriverGuard();
+  const { policy } = opts;
+  const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TEST_CONNECTION_TIMEOUT_MS;
+  policy.checkUri(target.uri);
   // Server selection gives up a little before the deadline, so an unreachable target is reported as
   // such (with the driver's reason) rather than as our generic timeout.
   const selectionMs = Math.max(1, Math.floor(timeoutMs * 0.8));
@@ -36,30 +44,38 @@ export async function testTargetConnection(
   try {
     client = new MongoClient(
       target.uri,
-      targetClientOptions({
-        connectTimeoutMs: selectionMs,
-        serverSelectionTimeoutMs: selectionMs,
-        socketTimeoutMs: timeoutMs,
-        maxPoolSize: 1,
-        operationTimeoutMs: timeoutMs,
-      }),
+      targetClientOptions(
+        {
+          connectTimeoutMs: selectionMs,
+          serverSelectionTimeoutMs: selectionMs,
+          socketTimeoutMs: timeoutMs,
+          maxPoolSize: 1,
+          operationTimeoutMs: timeoutMs,
+        },
+        policy,
+      ),
     );
   } catch (error) {
     // The constructor only parses the URI and options: whatever it throws is a bad connection string.
     throw uriParseError(error, target.uri);
   }
+  let refused: TargetConnectionError | undefined;
+  watchAnnouncedHosts(client, policy, (problem) => {
+    refused = targetError('not_allowed', target.uri, problem);
+    void client.close();
+  });
 
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const redacted = redactUri(target.uri);
-      reject(new TargetConnectionError('timeout', redacted, `the target database at ${redacted} did not answer within ${timeoutMs} ms`));
-    }, timeoutMs);
+    timer = setTimeout(() => reject(targetError('timeout', target.uri)), timeoutMs);
   });
   try {
-    return await Promise.race([probe(client, target.dbName), deadline]);
+    return await Promise.race([
+      preflightTarget(target.uri, client.options, policy, selectionMs).then(() => probe(client, target.dbName)),
+      deadline,
+    ]);
   } catch (error) {
-    throw classifyTargetError(error, target.uri);
+    throw refused ?? classifyTargetError(error, target.uri);
   } finally {
     clearTimeout(timer);
     await closeWithin(client, CLOSE_GRACE_MS);
@@ -71,7 +87,7 @@ async function probe(client: MongoClient, dbName: string): Promise<TargetConnect
   const admin = client.db('admin');
   await admin.command({ ping: 1 });
   const buildInfo = await admin.command({ buildInfo: 1 });
-  const collections = await client.db(dbName).listCollections({}, { nameOnly: true }).toArray();
+  const collections = await collectAtMost(client.db(dbName).listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
   return { serverVersion: typeof buildInfo['version'] === 'string' ? buildInfo['version'] : 'unknown', collections: collections.length };
 }
 

@@ -3,7 +3,7 @@ import { DomainError, ErrorCode, type CollectionComparison, type CompareResult }
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
 import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
-import { classifyTargetError, TargetPool, type TargetConnectionError } from '@ir/target-pool';
+import { classifyTargetError, isTargetWide, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
@@ -113,8 +113,9 @@ export class CompareService {
     const knownUnsupported = known && known.until > Date.now() ? known.reason : undefined;
     let usageUnsupported = knownUnsupported;
     let usageUnavailable: string | undefined;
-    // Once the target is unreachable, the other collections are not tried: each would wait for the
-    // server selection time limit, and a database of many collections would take minutes to fail.
+    // Once the target as a whole fails (unreachable, not MongoDB, refused...), the other collections
+    // are not tried: each would wait for the server selection time limit, and a database of many
+    // collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
     const diffs: CollectionDiff[] = [];
     const views = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<ComparisonView> => {
@@ -128,7 +129,7 @@ export class CompareService {
         return view;
       } catch (error) {
         const failure = classifyTargetError(error, target.uri);
-        if (failure.kind === 'unreachable') unreachable ??= failure;
+        if (isTargetWide(failure.kind)) unreachable ??= failure;
         return viewOf(failedComparison(name, failure.kind, failure.message));
       }
     });

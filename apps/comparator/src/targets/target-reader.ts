@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { readIndexListing, type IndexListing } from '@ir/target-pool';
+import { classifyTargetError, collectAtMost, MAX_INDEXES_PER_COLLECTION, readIndexListing, type IndexListing } from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
 /** CommandNotFound, CommandNotSupported, NotImplemented, and "unrecognized pipeline stage". */
@@ -32,10 +32,11 @@ export class TargetReader {
       withUsage
         ? this.usage(db, collection).then(
             (byName) => ({ usage: byName }),
+            // Reasons in our words: a target's own error text is not repeated to callers.
             (error: unknown) =>
               UNSUPPORTED_CODES.has((error as { code?: number }).code ?? -1)
-                ? { usageUnsupported: `the server does not support $indexStats: ${(error as Error).message}` }
-                : { usageUnavailable: `$indexStats failed: ${(error as Error).message}` },
+                ? { usageUnsupported: 'the server does not support $indexStats' }
+                : { usageUnavailable: `$indexStats failed: ${classifyTargetError(error, '').kind}` },
           )
         : undefined,
     ]);
@@ -44,10 +45,12 @@ export class TargetReader {
 
   /** Accesses summed over every host that reports the index (replica set members, shards); the earliest `since`. */
   private async usage(db: Db, collection: string): Promise<Map<string, IndexUsage>> {
-    const stats = await db
-      .collection(collection)
-      .aggregate<{ name: string; accesses?: { ops?: unknown; since?: Date } }>([{ $indexStats: {} }])
-      .toArray();
+    const stats = await collectAtMost(
+      db.collection(collection).aggregate<{ name: string; accesses?: { ops?: unknown; since?: Date } }>([{ $indexStats: {} }]),
+      // One entry per index and host (replica set members, shards).
+      MAX_INDEXES_PER_COLLECTION,
+      'index statistics',
+    );
     const usage = new Map<string, IndexUsage>();
     for (const stat of stats) {
       const previous = usage.get(stat.name);

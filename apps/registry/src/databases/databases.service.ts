@@ -14,8 +14,11 @@ import { BusClient } from '@ir/messaging';
 import { containsText, findPage, type Page } from '@ir/platform';
 import {
   classifyTargetError,
+  collectAtMost,
+  MAX_COLLECTIONS,
   redactUri,
   TargetConnectionError,
+  TargetPolicy,
   TargetPool,
   testTargetConnection,
   UriCipher,
@@ -45,6 +48,7 @@ export class DatabasesService {
     @Inject(SERVICE_CONFIG) private readonly config: RegistryConfig,
     private readonly cipher: UriCipher,
     private readonly pool: TargetPool,
+    private readonly policy: TargetPolicy,
     private readonly definitions: IndexDefinitionsService,
     private readonly events: RegistryEventsPublisher,
     private readonly bus: BusClient,
@@ -145,7 +149,8 @@ export class DatabasesService {
     const target = await this.target(id);
     try {
       const db = await this.pool.db({ uri: target.uri, dbName: target.dbName });
-      const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => !n.startsWith('system.'));
+      const infos = await collectAtMost(db.listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
+      const names = infos.map((c) => c.name).filter((n) => !n.startsWith('system.'));
       return { database_id: id, collections: names.sort() };
     } catch (error) {
       throw classifyTargetError(error, target.uri).toDomainError();
@@ -174,7 +179,7 @@ export class DatabasesService {
 
   private async testConnection(target: TargetRef): Promise<void> {
     try {
-      await testTargetConnection(target, { timeoutMs: this.config.TARGET_CONNECT_TIMEOUT });
+      await testTargetConnection(target, { timeoutMs: this.config.TARGET_CONNECT_TIMEOUT, policy: this.policy });
     } catch (error) {
       const failure = error instanceof TargetConnectionError ? error : classifyTargetError(error, target.uri);
       this.logger.warn(`connection test failed: ${failure.message}`);

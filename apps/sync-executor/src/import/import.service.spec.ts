@@ -10,9 +10,11 @@ type Entry = Record<string, unknown> & { name: string; key: Record<string, unkno
 /** A target with the given collections; `null` indexes: listIndexes fails with a server error. */
 function fakeDb(collections: Record<string, Entry[] | null>, extra: { name: string; type?: string }[] = []): Db {
   return {
-    listCollections: () => ({
-      toArray: async () => [...Object.keys(collections).map((name) => ({ name, type: 'collection' })), ...extra],
-    }),
+    // A cursor as far as the service reads it: iterated, then closed.
+    listCollections: () => {
+      const infos = [...Object.keys(collections).map((name) => ({ name, type: 'collection' })), ...extra];
+      return { [Symbol.asyncIterator]: () => infos.values(), close: async () => undefined };
+    },
     // listIndexes as the driver answers the command with `raw`: the cursor as BSON bytes.
     command: async (command: { listIndexes: string }) => {
       const entries = collections[command.listIndexes];

@@ -11,7 +11,7 @@ import {
 import { definitionFromListIndexes, unrepresentableOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
 import { BusClient } from '@ir/messaging';
 import { mapBounded } from '@ir/platform';
-import { classifyTargetError, listIndexesOf, TargetPool, UriCipher } from '@ir/target-pool';
+import { classifyTargetError, collectAtMost, isTargetWide, listIndexesOf, MAX_COLLECTIONS, TargetPool, UriCipher } from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
 /** Collections read and imported at once; each one's indexes are created one after the other. */
@@ -78,7 +78,7 @@ export class ImportService {
   /** Every ordinary collection of the target (no views, no system collections), sorted. */
   private async collectionNames(db: Db, uri: string): Promise<string[]> {
     try {
-      const infos = await db.listCollections({}, { nameOnly: true }).toArray();
+      const infos = await collectAtMost(db.listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
       return infos
         .filter((c) => (c.type === undefined || c.type === 'collection') && !c.name.startsWith('system.'))
         .map((c) => c.name)
@@ -95,6 +95,8 @@ export class ImportService {
       entries = (await listIndexesOf(db, collection)) ?? [];
     } catch (error) {
       const failure = classifyTargetError(error, uri);
+      // The target as a whole failed (it stopped being MongoDB, went away...): the import fails, as when connecting fails.
+      if (isTargetWide(failure.kind)) throw failure.toDomainError();
       outcome.failed.push({ collection, name: WHOLE_COLLECTION, reason: `cannot read the indexes: ${failure.message}` });
       return outcome;
     }

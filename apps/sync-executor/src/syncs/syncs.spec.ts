@@ -11,7 +11,7 @@ import {
 } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
-import { TargetPool, UriCipher } from '@ir/target-pool';
+import { TargetPolicy, TargetPool, UriCipher } from '@ir/target-pool';
 import { MongoClient, type Db } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
@@ -124,7 +124,7 @@ describe('syncs against the test MongoDB server', () => {
     await syncs.createIndexes();
     client = await MongoClient.connect(uri);
     target = client.db(targetDbName);
-    pool = new TargetPool();
+    pool = new TargetPool({ policy: TargetPolicy.loopback() });
     const cipher = new UriCipher(randomBytes(32));
     bus = new FakeBus(cipher, uri, targetDbName);
     locks = new SyncLocks(lockModel, syncs);
