@@ -1,6 +1,7 @@
 export * from './client-options';
 export * from './redact-uri';
 export * from './target-connection-error';
+export * from './classify-target-error';
 export * from './target-key';
 export * from './target-pool';
 export * from './test-connection';

@@ -1,6 +1,7 @@
 import { HOSTILE_MODES, startHostileTarget, type HostileMode, type HostileTarget } from '@ir/testing';
 import { TargetPolicy } from './policy/target-policy';
-import { classifyTargetError, TargetConnectionError, type TargetConnectionErrorKind } from './target-connection-error';
+import { classifyTargetError } from './classify-target-error';
+import { TargetConnectionError, type TargetConnectionErrorKind } from './target-connection-error';
 import { TargetPool } from './target-pool';
 import { testTargetConnection } from './test-connection';
 

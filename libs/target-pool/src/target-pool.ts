@@ -4,7 +4,8 @@ import { watchAnnouncedHosts } from './announced-hosts';
 import { DEFAULT_TARGET_CLIENT_LIMITS, targetClientOptions, type TargetClientLimits } from './client-options';
 import type { TargetPolicy } from './policy/target-policy';
 import { preflightTarget } from './preflight';
-import { classifyTargetError, targetError, uriParseError, type TargetConnectionError } from './target-connection-error';
+import { classifyTargetError, uriParseError } from './classify-target-error';
+import { targetError, type TargetConnectionError } from './target-connection-error';
 import { shortTargetKey, targetKey } from './target-key';
 import { installDriverGuard } from './wire/driver-guard';
 

@@ -4,7 +4,8 @@ import { collectAtMost, MAX_COLLECTIONS } from './bounded-reads';
 import { targetClientOptions } from './client-options';
 import type { TargetPolicy } from './policy/target-policy';
 import { preflightTarget } from './preflight';
-import { TargetConnectionError, classifyTargetError, targetError, uriParseError } from './target-connection-error';
+import { classifyTargetError, uriParseError } from './classify-target-error';
+import { TargetConnectionError, targetError } from './target-connection-error';
 import type { TargetRef } from './target-pool';
 import { installDriverGuard } from './wire/driver-guard';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mongoose';
-import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
+import { LOOPBACK_HOSTS, TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { RegistryConfig } from '../registry.config';
 import { RegistryModule } from '../registry.module';
 import { DatabasesService } from './databases.service';
@@ -35,7 +35,13 @@ describe('database delete guard', () => {
     const natsUrl = nats.url;
     dataDir = mkdtempSync(join(tmpdir(), 'registry-spec-'));
     const prefix = `ir_spec_${randomUUID().slice(0, 8).replace(/-/g, '')}`;
-    const config = loadConfig(RegistryConfig, { NATS_URL: natsUrl, MONGODB_URI: mongoUri, MONGODB_DB_PREFIX: prefix, DATA_DIR: dataDir });
+    const config = loadConfig(RegistryConfig, {
+      NATS_URL: natsUrl,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB_PREFIX: prefix,
+      DATA_DIR: dataDir,
+      TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
+    });
     bus = await NatsBus.connect({ servers: natsUrl, name: 'registry-spec' });
     mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
     app = await NestFactory.create(

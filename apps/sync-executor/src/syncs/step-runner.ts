@@ -1,6 +1,6 @@
-import type { PlanOperationView } from '@ir/contracts';
+import { DomainError, type PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
+import { describeTargetFailure, isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
 import type { Db, IndexDescription } from 'mongodb';
 
 /**
@@ -256,10 +256,11 @@ function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
   }
 }
 
-/** The server's code name and code with its message, as an operator reads it. */
+/**
+ * A failure as a sync record shows it: our own errors in their words, a target server's refusal with
+ * its code and message, and nothing of the driver's or the runtime's own text.
+ */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { code, codeName } = error as { code?: unknown; codeName?: unknown };
-  const label = typeof codeName === 'string' ? `${codeName}${typeof code === 'number' ? ` (${code})` : ''}: ` : '';
-  return `${label}${error.message}`;
+  if (error instanceof DomainError || error instanceof PlanError) return error.message;
+  return describeTargetFailure(error);
 }

@@ -1,6 +1,6 @@
 import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
 import { BusClient, PermanentFailure } from '@ir/messaging';
-import { TargetPool, UriCipher, isTransientTargetError } from '@ir/target-pool';
+import { TargetPool, UriCipher, isTransientTargetError, mayPass } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Db } from 'mongodb';
 import { Types } from 'mongoose';
@@ -22,10 +22,15 @@ export interface Delivery {
 /** The lock was taken over while this executor ran the sync: whoever took it has already failed the sync. */
 class LockLost extends Error {}
 
-/** Errors of the bus worth another delivery: the other service is slow, absent, or cannot reach the target right now. */
+/**
+ * Errors of the bus worth another delivery: the other service is slow, absent, or cannot reach the
+ * target right now. A target that is not MongoDB, refused by policy or refusing our credentials
+ * will answer the same way on every delivery: the sync fails at once.
+ */
 const TRANSIENT_BUS_CODES: ReadonlySet<string> = new Set([ErrorCode.timeout, ErrorCode.unavailable, ErrorCode.badGateway]);
 const isTransientBusError = (error: unknown): boolean =>
-  !(error instanceof DomainError) || TRANSIENT_BUS_CODES.has(error.code) || error.code === ErrorCode.internal;
+  !(error instanceof DomainError) ||
+  ((TRANSIENT_BUS_CODES.has(error.code) || error.code === ErrorCode.internal) && mayPass(error.details?.['reason']));
 
 /** A sync being run: the record as this executor last wrote it. */
 interface Run {
@@ -222,7 +227,8 @@ export class SyncExecutor {
       await this.finish(
         run,
         'failed',
-        this.failureSummary(run, undefined, `the target's connection string cannot be opened: ${describeError(error)}`),
+        // The cipher's own words would say nothing more useful; the likely cause is a changed key.
+        this.failureSummary(run, undefined, "the target's connection string cannot be opened: was TARGET_ENCRYPTION_KEY changed?"),
       );
       return undefined;
     }

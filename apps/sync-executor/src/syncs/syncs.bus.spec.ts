@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOOPBACK_HOSTS } from '@ir/target-pool';
 import { SyncExecutorConfig } from '../sync-executor.config';
 import { syncSettingsFrom } from './sync-settings';
 import { SyncsModule } from './syncs.module';
@@ -42,6 +43,7 @@ describe('syncs over the bus', () => {
       MONGODB_DB_PREFIX: `ir_sync_${stamp}`,
       DATA_DIR: dataDir,
       TARGET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
     });
     bus = await NatsBus.connect({ servers: nats.url, name: 'sync-executor-spec' });
     mongo = await connectMongo({ uri: mongoUri, dbName: `ir_sync_${stamp}_sync_executor` });

@@ -7,7 +7,8 @@ import {
   MongoServerError,
   MongoTopologyClosedError,
 } from 'mongodb';
-import { classifyTargetError, isTransientTargetError, TargetConnectionError } from './target-connection-error';
+import { classifyTargetError, isTransientTargetError } from './classify-target-error';
+import { TargetConnectionError } from './target-connection-error';
 
 // Driver-shaped errors built with the driver's own classes. The FerretDB of the test run has no
 // authentication, so a real auth failure or missing privilege cannot be produced against it.
