@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from './bus';
-import { ServiceName } from './services';
+import { requestContextOf, type BackendServiceName } from './services';
 
 export const DependencyStatus = z.object({
   status: z.enum(['up', 'down']),
@@ -19,14 +19,7 @@ export type PingResponse = z.infer<typeof PingResponse>;
 
 const PingRequest = z.object({}).strict();
 
-const pingSubjectContext: Record<Exclude<ServiceName, 'gateway'>, string> = {
-  auth: 'auth',
-  registry: 'registry',
-  comparator: 'comparator',
-  'sync-executor': 'sync',
-};
-
 /** Every backend service answers this ping with its own readiness (NATS, MongoDB, ...). */
-export function pingContract(service: Exclude<ServiceName, 'gateway'>) {
-  return defineRpc(`${pingSubjectContext[service]}.rpc.health.ping`, PingRequest, PingResponse);
+export function pingContract(service: BackendServiceName) {
+  return defineRpc(`${requestContextOf(service)}.rpc.health.ping`, PingRequest, PingResponse);
 }
