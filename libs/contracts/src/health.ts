@@ -2,10 +2,17 @@ import { z } from 'zod';
 import { defineRpc } from './bus';
 import { requestContextOf, type BackendServiceName } from './services';
 
-export const DependencyStatus = z.object({
-  status: z.enum(['up', 'down']),
-  message: z.string().optional(),
-});
+/**
+ * One dependency as a service's /health/ready shows it (Terminus's indicator entry): up or down, why
+ * when down, and what the check measured (`rtt_ms`, `database`, `num_pending`, ...).
+ */
+export const DependencyStatus = z
+  .object({
+    status: z.enum(['up', 'down']),
+    message: z.string().optional(),
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean()]));
+export type DependencyStatus = z.infer<typeof DependencyStatus>;
 
 export const PingResponse = z.object({
   service: z.string(),
