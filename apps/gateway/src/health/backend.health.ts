@@ -3,7 +3,11 @@ import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/term
 import { DomainError, ErrorCode, pingContract, type BackendServiceName, type DependencyStatus } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 
-const PING_TIMEOUT_MS = 2000;
+/**
+ * Longer than a backend's own checks take at most (2 s each, run together): a backend whose MongoDB
+ * hangs then answers that its MongoDB is down, instead of looking absent.
+ */
+const PING_TIMEOUT_MS = 3000;
 
 /**
  * A backend service as the gateway's readiness shows it, in one shape whether it is up, down or
