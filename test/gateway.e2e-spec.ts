@@ -217,6 +217,18 @@ describe('health, metrics and docs', () => {
     for (const key of ['nats', 'auth', 'registry', 'comparator', 'sync-executor']) {
       expect({ key, status: res.body.info?.[key]?.status }).toEqual({ key, status: 'up' });
     }
+    // Each backend with the instance that answered and its own dependencies, each named and up.
+    for (const key of ['auth', 'registry', 'comparator', 'sync-executor']) {
+      expect(res.body.info[key]).toEqual({
+        status: 'up',
+        instance: expect.any(String),
+        dependencies: expect.objectContaining({
+          nats: expect.objectContaining({ status: 'up' }),
+          mongodb: expect.objectContaining({ status: 'up' }),
+        }),
+      });
+    }
+    expect(res.body.info['sync-executor'].dependencies.sync_consumer).toMatchObject({ status: 'up' });
   });
 
   it('GET /metrics exposes the HTTP latency histogram', async () => {

@@ -76,8 +76,18 @@ function run(command: string, args: string[], cwd: string, env: Record<string, s
   });
 }
 
-/** A FerretDB (SQLite backend) on a loopback port, speaking the MongoDB wire protocol. */
-export async function startFerretDb(opts: { dataDir: string; logFile: string; port?: number }): Promise<FerretDbHandle> {
+/**
+ * A FerretDB (SQLite backend) on a loopback port, speaking the MongoDB wire protocol. Started again
+ * with the same `dataDir` and `port` (a supervised restart), it serves the same databases.
+ */
+export async function startFerretDb(opts: {
+  dataDir: string;
+  logFile: string;
+  port?: number;
+  signal?: AbortSignal;
+  /** Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops FerretDB last. */
+  detached?: boolean;
+}): Promise<FerretDbHandle> {
   const binary = await ensureFerretDbBinary();
   mkdirSync(opts.dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());
@@ -86,9 +96,10 @@ export async function startFerretDb(opts: { dataDir: string; logFile: string; po
     command: binary,
     args: ['-listen', `127.0.0.1:${port}`, '-data', opts.dataDir, '-log-level', 'warn'],
     logFile: opts.logFile,
+    detached: opts.detached,
   });
   try {
-    await child.waitForTcp('127.0.0.1', port, 30_000);
+    await child.waitForTcp('127.0.0.1', port, 30_000, opts.signal);
   } catch (error) {
     await child.stop();
     throw error;

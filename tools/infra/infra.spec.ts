@@ -2,9 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
 import { startFerretDb } from './ferretdb';
+import { freePort } from './free-port';
 import { startNats } from './nats';
+import type { RestartPolicy } from './restart-policy';
+import { Supervisor } from './supervisor';
 
 // The first run may build FerretDB (about a minute).
 jest.setTimeout(180_000);
@@ -69,5 +75,65 @@ describe('local infrastructure', () => {
     } finally {
       await first.process.stop();
     }
+  });
+
+  describe('under a supervisor', () => {
+    const policy: RestartPolicy = { initialDelayMs: 50, maxDelayMs: 200, jitterRatio: 0.2, maxCrashes: 3, crashWindowMs: 60_000 };
+    let supervisor: Supervisor;
+    beforeEach(() => (supervisor = new Supervisor({ policy })));
+    afterEach(() => supervisor.stop());
+
+    it('brings nats-server back after SIGKILL on its port, with its JetStream store', async () => {
+      const port = await freePort();
+      const options = { dataDir: join(dir, 'sup-nats'), logFile: join(dir, 'sup-nats.log'), port };
+      const nats = await supervisor.add(
+        'nats-server',
+        'infrastructure',
+        async (signal) => (await startNats({ ...options, signal })).process,
+      );
+      const url = `nats://127.0.0.1:${port}`;
+      const before = await natsConnect({ servers: url });
+      await (await jetstreamManager(before)).streams.add({ name: 'KEPT', subjects: ['kept.>'] });
+      await before.close();
+
+      await nats.current.kill9();
+      await nats.next('restarted', 20_000);
+
+      const after = await natsConnect({ servers: url });
+      try {
+        expect((await (await jetstreamManager(after)).streams.info('KEPT')).config.subjects).toEqual(['kept.>']);
+      } finally {
+        await after.close();
+      }
+    });
+
+    it('brings FerretDB back after SIGKILL on its port, with its data', async () => {
+      const port = await freePort();
+      const options = { dataDir: join(dir, 'sup-ferretdb'), logFile: join(dir, 'sup-ferretdb.log'), port };
+      const ferret = await supervisor.add(
+        'ferretdb',
+        'infrastructure',
+        async (signal) => (await startFerretDb({ ...options, signal })).process,
+      );
+      const uri = `mongodb://127.0.0.1:${port}/`;
+      const before = await new MongoClient(uri).connect();
+      await before.db('kept').collection('things').insertOne({ name: 'survivor' });
+      await before.close();
+
+      await ferret.current.kill9();
+      await ferret.next('restarted', 30_000);
+
+      const after = await new MongoClient(uri, { serverSelectionTimeoutMS: 5000 }).connect();
+      try {
+        expect(
+          await after
+            .db('kept')
+            .collection('things')
+            .findOne({}, { projection: { _id: 0 } }),
+        ).toEqual({ name: 'survivor' });
+      } finally {
+        await after.close();
+      }
+    });
   });
 });

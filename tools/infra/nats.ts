@@ -14,8 +14,18 @@ const NATS_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
 /** The same settings as production (docker-compose mounts this file too). */
 const SERVER_CONFIG = join(repoRoot, 'deploy', 'nats.conf');
 
-/** A private JetStream-enabled nats-server on loopback. */
-export async function startNats(opts: { dataDir: string; logFile: string; port?: number }): Promise<NatsHandle> {
+/**
+ * A private JetStream-enabled nats-server on loopback. Started again with the same `dataDir` and
+ * `port` (a supervised restart), it finds its streams and consumers where it left them.
+ */
+export async function startNats(opts: {
+  dataDir: string;
+  logFile: string;
+  port?: number;
+  signal?: AbortSignal;
+  /** Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops NATS last. */
+  detached?: boolean;
+}): Promise<NatsHandle> {
   const storeDir = join(opts.dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
   const port = opts.port ?? (await freePort());
@@ -25,12 +35,13 @@ export async function startNats(opts: { dataDir: string; logFile: string; port?:
     command: NATS_BINARY,
     args: ['-c', SERVER_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
     logFile: opts.logFile,
+    detached: opts.detached,
   });
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
   try {
     // healthz with js-enabled-only answers 200 once JetStream is usable, which
     // a bare TCP connect would not tell us.
-    await child.waitForHttpOk(`${monitorUrl}/healthz?js-enabled-only=true`, 20_000);
+    await child.waitForHttpOk(`${monitorUrl}/healthz?js-enabled-only=true`, 20_000, opts.signal);
   } catch (error) {
     await child.stop();
     throw missingBinaryHint(error, 'nats-server', 'apt-get install nats-server (or run scripts/setup.sh)');

@@ -109,9 +109,13 @@ export class ManagedProcess {
 
   /** Simulates a crash: no chance to clean up. */
   async kill9(): Promise<void> {
-    if (this.exited) return;
-    this.child.kill('SIGKILL');
+    this.killNow();
     await this.exitPromise;
+  }
+
+  /** SIGKILL without waiting: for a parent that is exiting itself. */
+  killNow(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
   }
 
   logTail(lines = 30): string {
@@ -122,20 +126,21 @@ export class ManagedProcess {
     }
   }
 
-  /** Polls until a TCP connect succeeds. */
-  async waitForTcp(host: string, port: number, timeoutMs: number): Promise<void> {
-    await this.poll(`TCP ${host}:${port}`, timeoutMs, () => tcpConnects(host, port));
+  /** Polls until a TCP connect succeeds; `signal` gives up early (a shutdown during a restart). */
+  async waitForTcp(host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.poll(`TCP ${host}:${port}`, timeoutMs, () => tcpConnects(host, port), signal);
   }
 
-  /** Polls until GET `url` answers 200. */
-  async waitForHttpOk(url: string, timeoutMs: number): Promise<void> {
-    await this.poll(`HTTP 200 from ${url}`, timeoutMs, async () => (await httpStatus(url)) === 200);
+  /** Polls until GET `url` answers 200; `signal` gives up early. */
+  async waitForHttpOk(url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    await this.poll(`HTTP 200 from ${url}`, timeoutMs, async () => (await httpStatus(url)) === 200, signal);
   }
 
-  private async poll(what: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
+  private async poll(what: string, timeoutMs: number, probe: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (this.exited) throw this.failure(`${this.describeExit()} while waiting for ${what}`);
+      if (signal?.aborted) throw new Error(`${this.name}: stopped while waiting for ${what}`);
       if (await probe()) return;
       if (Date.now() >= deadline) throw this.failure(`${this.name}: no ${what} after ${timeoutMs} ms`);
       await sleep(POLL_MS);

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './process';
 import { repoRoot } from './repo-root';
+import type { SupervisedProcess } from './supervised-process';
+import { Supervisor, type SupervisorOptions } from './supervisor';
 
 export const BACKEND_SERVICES = ['auth', 'registry', 'comparator', 'sync-executor'] as const;
 export type BackendService = (typeof BACKEND_SERVICES)[number];
@@ -15,7 +17,10 @@ export const LOCAL_TARGET_HOSTS = 'localhost,127.0.0.0/8,::1';
 
 export interface ServiceHandle {
   name: ServiceName;
-  process: ManagedProcess;
+  /** The service's process; under supervision, the one started last. */
+  readonly process: ManagedProcess;
+  /** Present when the system runs supervised: restarts, state, events. */
+  readonly supervised?: SupervisedProcess;
   /** The HTTP port serving /health (PORT for the gateway, HEALTH_PORT otherwise). */
   port: number;
   /** http://127.0.0.1:<port> */
@@ -40,12 +45,20 @@ export function serviceEntryPoint(name: ServiceName): string {
   return join(repoRoot, 'dist', 'apps', name, 'src', 'main.js');
 }
 
-/** Spawns one compiled service and resolves once /health/ready answers 200. */
+export interface StartServiceOptions {
+  detached?: boolean;
+  /** Gives up waiting for readiness, and stops the process. */
+  signal?: AbortSignal;
+  /** What answers 200 once the service is ready; `/health/ready` when absent. */
+  readyPath?: string;
+}
+
+/** Spawns one compiled service and resolves once its readiness path answers 200. */
 export async function startService(
   name: ServiceName,
   env: Record<string, string>,
   logFile: string,
-  options: { detached?: boolean } = {},
+  options: StartServiceOptions = {},
 ): Promise<ServiceHandle> {
   const entry = serviceEntryPoint(name);
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` (or make build) first`);
@@ -64,7 +77,7 @@ export async function startService(
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await child.waitForHttpOk(`${url}/health/ready`, READY_TIMEOUT_MS);
+    await child.waitForHttpOk(`${url}${options.readyPath ?? '/health/ready'}`, READY_TIMEOUT_MS, options.signal);
   } catch (error) {
     await child.stop();
     throw error;
@@ -92,6 +105,12 @@ export interface SystemOptions {
   /** Extra env for one service (wins over `env`). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   detached?: boolean;
+  /**
+   * Restart a service that dies (on the same ports, with the same env), as `make start` does; e2e
+   * tests pass a short policy. A `Supervisor` given here (which may already hold the infrastructure)
+   * takes the services too, and stopping the system stops all it holds. Without it, a dead service stays dead.
+   */
+  supervise?: Supervisor | SupervisorOptions;
 }
 
 export interface RunningSystem {
@@ -100,10 +119,59 @@ export interface RunningSystem {
   gatewayUrl: string;
   /** gatewayUrl + API_BASE_PATH */
   apiUrl: string;
+  /** Present when started with `supervise`. */
+  supervisor?: Supervisor;
   /** Starts one more instance of a backend service (replicas share the same env), logging to `<name>-<n>.log`. */
   addReplica(name: BackendService): Promise<ServiceHandle>;
   /** Gateway first, so no request is accepted that the backends cannot serve. */
   stop(): Promise<void>;
+}
+
+/** Starts one service's processes, supervised or not, and stops them all in order. */
+interface Launcher {
+  start(name: ServiceName, instance: string, env: Record<string, string>, logFile: string): Promise<ServiceHandle>;
+  stop(): Promise<void>;
+}
+
+function plainLauncher(opts: SystemOptions): Launcher {
+  const started: ServiceHandle[] = [];
+  return {
+    start: async (name, _instance, env, logFile) => {
+      const handle = await startService(name, env, logFile, opts);
+      started.push(handle);
+      return handle;
+    },
+    stop: async () => {
+      await Promise.all(started.filter((s) => s.name === 'gateway').map((s) => s.process.stop()));
+      await Promise.all(started.filter((s) => s.name !== 'gateway').map((s) => s.process.stop()));
+    },
+  };
+}
+
+function supervisedLauncher(opts: SystemOptions, supervisor: Supervisor): Launcher {
+  return {
+    start: async (name, instance, env, logFile) => {
+      const gateway = name === 'gateway';
+      // A gateway started again must come back even while a backend is missing: it waits only for its own
+      // liveness, while its /health/ready names the missing backend.
+      const readyPath = gateway ? '/health' : '/health/ready';
+      const supervised = await supervisor.add(instance, gateway ? 'edge' : 'services', async (signal) => {
+        const handle = await startService(name, env, logFile, { detached: opts.detached, signal, readyPath });
+        return handle.process;
+      });
+      const port = Number(env[gateway ? 'PORT' : 'HEALTH_PORT']);
+      return {
+        name,
+        port,
+        url: `http://127.0.0.1:${port}`,
+        supervised,
+        get process() {
+          return supervised.current;
+        },
+      };
+    },
+    stop: () => supervisor.stop(),
+  };
 }
 
 /** Starts the four backends (in parallel), then the gateway. */
@@ -125,22 +193,16 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     ...opts.env,
     ...opts.serviceEnv?.[name],
   });
-  const logFile = (name: ServiceName): string => join(opts.logDir, `${name}.log`);
+  const logFile = (name: string): string => join(opts.logDir, `${name}.log`);
+  const supervisor = opts.supervise instanceof Supervisor ? opts.supervise : opts.supervise && new Supervisor(opts.supervise);
+  const launcher = supervisor ? supervisedLauncher(opts, supervisor) : plainLauncher(opts);
 
   const started: ServiceHandle[] = [];
-  const stopAll = async (): Promise<void> => {
-    const gateway = started.filter((s) => s.name === 'gateway');
-    await Promise.all(gateway.map((s) => s.process.stop()));
-    await Promise.all(started.filter((s) => s.name !== 'gateway').map((s) => s.process.stop()));
-  };
-
   try {
     const backends = await Promise.allSettled(
       BACKEND_SERVICES.map(async (name) => {
         const port = opts.healthPorts?.[name] ?? (await freePort());
-        const handle = await startService(name, envFor(name, { HEALTH_PORT: String(port) }), logFile(name), opts);
-        started.push(handle);
-        return handle;
+        started.push(await launcher.start(name, name, envFor(name, { HEALTH_PORT: String(port) }), logFile(name)));
       }),
     );
     const failed = backends.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -148,9 +210,9 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
 
     const gatewayPort = opts.gatewayPort ?? (await freePort());
     const gatewayEnv = envFor('gateway', { PORT: String(gatewayPort), HOST: opts.gatewayHost ?? '127.0.0.1' });
-    started.push(await startService('gateway', gatewayEnv, logFile('gateway'), opts));
+    started.push(await launcher.start('gateway', 'gateway', gatewayEnv, logFile('gateway')));
   } catch (error) {
-    await stopAll();
+    await launcher.stop();
     throw error;
   }
 
@@ -159,18 +221,14 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     services,
     gatewayUrl: services.gateway.url,
     apiUrl: `${services.gateway.url}${API_BASE_PATH}`,
+    supervisor,
     addReplica: async (name) => {
-      const replica = started.filter((s) => s.name === name).length + 1;
+      const instance = `${name}-${started.filter((s) => s.name === name).length + 1}`;
       const port = await freePort();
-      const handle = await startService(
-        name,
-        envFor(name, { HEALTH_PORT: String(port) }),
-        join(opts.logDir, `${name}-${replica}.log`),
-        opts,
-      );
+      const handle = await launcher.start(name, instance, envFor(name, { HEALTH_PORT: String(port) }), logFile(instance));
       started.push(handle);
       return handle;
     },
-    stop: stopAll,
+    stop: () => launcher.stop(),
   };
 }

@@ -4,19 +4,24 @@ import { join } from 'node:path';
 // Relative, not @ir/platform: tools/infra runs on its own and needs only this one file, not the whole library.
 import { redactSecrets } from '../../libs/platform/src/logging/redact';
 import { startFerretDb } from './ferretdb';
-import { isPortFree } from './free-port';
+import { freePort, isPortFree } from './free-port';
 import { startNats } from './nats';
-import type { ManagedProcess } from './process';
 import { repoRoot } from './repo-root';
-import { API_BASE_PATH, BACKEND_SERVICES, startSystem, type BackendService, type RunningSystem } from './services';
+import { API_BASE_PATH, BACKEND_SERVICES, startSystem, type BackendService } from './services';
+import { describeSupervisionEvent } from './supervision-report';
+import { Supervisor } from './supervisor';
 
 const dataDir = join(repoRoot, '.data');
 const logDir = join(dataDir, 'logs');
 const DEFAULT_HEALTH_PORTS: Record<BackendService, number> = { auth: 8217, registry: 8218, comparator: 8219, 'sync-executor': 8220 };
 
-/** Infrastructure we started ourselves, stopped last. */
-const infra: ManagedProcess[] = [];
-let system: RunningSystem | undefined;
+/**
+ * Every process started here, NATS and FerretDB included: one that dies is restarted with backoff
+ * (on its port, with its data directory), and given up, loudly, only when it keeps dying.
+ */
+const supervisor = new Supervisor({
+  report: (event) => process.stderr.write(`\n${describeSupervisionEvent(event)}\n`),
+});
 let stopping = false;
 
 function log(line: string): void {
@@ -26,19 +31,9 @@ function log(line: string): void {
 async function shutdown(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
-    await system?.stop();
-    for (const child of [...infra].reverse()) await child.stop();
+    await supervisor.stop();
   }
   process.exit(code);
-}
-
-/** A crash of any child takes the whole system down: half a system misleads. */
-function watch(child: ManagedProcess): void {
-  child.onExit((description) => {
-    if (stopping) return;
-    process.stderr.write(`\n${description}; last lines of ${child.logFile}:\n${child.logTail(40)}\n\nStopping everything.\n`);
-    void shutdown(1);
-  });
 }
 
 async function healthPorts(): Promise<Record<BackendService, number>> {
@@ -59,33 +54,10 @@ async function main(): Promise<void> {
     });
   }
   // Last resort if we die from an exception: do not leave detached children behind.
-  process.on('exit', () => {
-    for (const s of Object.values(system?.services ?? {})) if (!s.process.exited && s.process.pid) process.kill(s.process.pid, 'SIGKILL');
-    for (const c of infra) if (!c.exited && c.pid) process.kill(c.pid, 'SIGKILL');
-  });
+  process.on('exit', () => supervisor.killNow());
 
-  let natsUrl = process.env.NATS_URL;
-  if (!natsUrl) {
-    const nats = await startNats({
-      dataDir: join(dataDir, 'nats'),
-      logFile: join(logDir, 'nats-server.log'),
-      port: await preferredPort(4222),
-    });
-    infra.push(nats.process);
-    watch(nats.process);
-    natsUrl = nats.url;
-  }
-  let mongoUri = process.env.MONGODB_URI;
-  if (!mongoUri) {
-    const ferret = await startFerretDb({
-      dataDir: join(dataDir, 'ferretdb'),
-      logFile: join(logDir, 'ferretdb.log'),
-      port: await preferredPort(27017),
-    });
-    infra.push(ferret.process);
-    watch(ferret.process);
-    mongoUri = ferret.uri;
-  }
+  const natsUrl = process.env.NATS_URL ?? (await superviseNats());
+  const mongoUri = process.env.MONGODB_URI ?? (await superviseFerretDb());
 
   const gatewayPort = Number(process.env.PORT ?? 8216);
   const gatewayHost = process.env.HOST ?? '0.0.0.0';
@@ -94,7 +66,7 @@ async function main(): Promise<void> {
   }
 
   log('Starting services (logs in .data/logs/)...');
-  system = await startSystem({
+  await startSystem({
     natsUrl,
     mongoUri,
     dbPrefix: process.env.MONGODB_DB_PREFIX ?? 'index_registry',
@@ -105,8 +77,8 @@ async function main(): Promise<void> {
     gatewayPort,
     healthPorts: await healthPorts(),
     detached: true,
+    supervise: supervisor,
   });
-  for (const s of Object.values(system.services)) watch(s.process);
 
   const gateway = `http://localhost:${gatewayPort}`;
   log(
@@ -123,6 +95,22 @@ async function main(): Promise<void> {
       'Press Ctrl-C to stop.',
     ].join('\n'),
   );
+}
+
+/** A restart uses the port and store of the first start: streams, consumers and their positions survive it. */
+async function superviseNats(): Promise<string> {
+  const port = (await preferredPort(4222)) ?? (await freePort());
+  const options = { dataDir: join(dataDir, 'nats'), logFile: join(logDir, 'nats-server.log'), port, detached: true };
+  await supervisor.add('nats-server', 'infrastructure', async (signal) => (await startNats({ ...options, signal })).process);
+  return `nats://127.0.0.1:${port}`;
+}
+
+/** A restart uses the port and data directory of the first start: the services reconnect and find their data. */
+async function superviseFerretDb(): Promise<string> {
+  const port = (await preferredPort(27017)) ?? (await freePort());
+  const options = { dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), port, detached: true };
+  await supervisor.add('ferretdb', 'infrastructure', async (signal) => (await startFerretDb({ ...options, signal })).process);
+  return `mongodb://127.0.0.1:${port}/`;
 }
 
 /** A well-known port is friendlier for mongosh, but never worth failing over. */

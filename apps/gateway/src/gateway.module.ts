@@ -12,6 +12,7 @@ import { GATEWAY_CONFIG } from './gateway.tokens';
 import { DatabasesController } from './databases/databases.controller';
 import { ManifestController } from './databases/manifest.controller';
 import { DriftController } from './drift/drift.controller';
+import { BackendHealthIndicator } from './health/backend.health';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
 import { SyncsController } from './syncs/syncs.controller';
@@ -44,6 +45,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         NatsHealthIndicator,
+        BackendHealthIndicator,
         RevokedSessions,
         AccessTokenVerifier,
       ],

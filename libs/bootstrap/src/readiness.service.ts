@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
+import type { DependencyStatus } from '@ir/contracts';
 import { NatsHealthIndicator } from '@ir/messaging';
 import { MongoHealthIndicator } from '@ir/platform';
 
@@ -32,17 +33,26 @@ export class ReadinessService {
     return this.health.check(checks);
   }
 
-  /** The same checks, never throwing: for the bus ping, which reports rather than fails. */
-  async report(): Promise<{ status: 'up' | 'down'; dependencies: Record<string, { status: 'up' | 'down'; message?: string }> }> {
+  /**
+   * The same checks, never throwing: for the bus ping, which reports rather than fails. Each
+   * dependency as /health/ready shows it, so the gateway's view of this service is the service's own.
+   */
+  async report(): Promise<{ status: 'up' | 'down'; dependencies: Record<string, DependencyStatus> }> {
     const results = await Promise.all([this.nats.check(), this.mongo?.check(), ...(this.extra ?? []).map((extra) => extra.check())]);
-    const dependencies: Record<string, { status: 'up' | 'down'; message?: string }> = {};
+    const dependencies: Record<string, DependencyStatus> = {};
     for (const result of results) {
-      for (const [name, detail] of Object.entries(result ?? {})) {
-        const message = typeof detail.message === 'string' ? detail.message : undefined;
-        dependencies[name] = { status: detail.status === 'up' ? 'up' : 'down', ...(message ? { message } : {}) };
-      }
+      for (const [name, detail] of Object.entries(result ?? {})) dependencies[name] = dependencyStatus(detail);
     }
     const status = Object.values(dependencies).every((d) => d.status === 'up') ? 'up' : 'down';
     return { status, dependencies };
   }
+}
+
+/** An indicator's entry with only what the ping contract carries: its status and its plain values. */
+function dependencyStatus(detail: Record<string, unknown>): DependencyStatus {
+  const entry: DependencyStatus = { status: detail.status === 'up' ? 'up' : 'down' };
+  for (const [key, value] of Object.entries(detail)) {
+    if (key !== 'status' && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) entry[key] = value;
+  }
+  return entry;
 }

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
 import { DomainError, ErrorCode, HTTP_STATUS_BY_CODE, issuesFromZod, validationError } from './errors';
 import { LoginRequest, RegisterRequest } from './auth';
+import * as contracts from './index';
+import { BACKEND_SERVICES, requestContextOf, serviceOfSubject } from './services';
 
 describe('subjects', () => {
   it('accepts <context>.<kind>.<aggregate>.<verb>', () => {
@@ -60,4 +62,30 @@ describe('auth payloads', () => {
     [{ username: 'ann', password: 'x' }, true],
     [{ login: 'a@b.io', password: 'x' }, true],
   ])('login %p is valid: %p', (body, valid) => expect(LoginRequest.safeParse(body).success).toBe(valid));
+});
+
+describe('subject owners', () => {
+  /** Every contract the library exports, found in its exported groups (`AuthRpc.login`, ...). */
+  const allContracts = Object.values(contracts).flatMap((value) =>
+    typeof value === 'object' && value !== null
+      ? Object.values(value as Record<string, unknown>).filter(
+          (c): c is { kind: string; subject: string } => typeof c === 'object' && c !== null && 'subject' in c && 'kind' in c,
+        )
+      : [],
+  );
+
+  it('name the service of every request subject', () => {
+    const rpcs = allContracts.filter((c) => c.kind === 'rpc');
+    expect(rpcs.length).toBeGreaterThan(20);
+    for (const { subject } of rpcs) expect({ subject, owner: serviceOfSubject(subject) }).toEqual({ subject, owner: expect.any(String) });
+  });
+
+  it('take a subject by its context: sync. is the sync-executor, drift. the comparator, bus. no one service', () => {
+    expect(serviceOfSubject('sync.cmd.database.run')).toBe('sync-executor');
+    expect(serviceOfSubject('drift.evt.database.detected')).toBe('comparator');
+    expect(serviceOfSubject('auth.rpc.session.login')).toBe('auth');
+    expect(serviceOfSubject('bus.evt.message.dead-lettered')).toBeUndefined();
+    expect(serviceOfSubject('registryx.rpc.index.get')).toBeUndefined();
+    expect(BACKEND_SERVICES.map(requestContextOf)).toEqual(['auth', 'registry', 'comparator', 'sync']);
+  });
 });

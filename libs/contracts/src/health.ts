@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { defineRpc } from './bus';
-import { ServiceName } from './services';
+import { requestContextOf, type BackendServiceName } from './services';
 
-export const DependencyStatus = z.object({
-  status: z.enum(['up', 'down']),
-  message: z.string().optional(),
-});
+/**
+ * One dependency as a service's /health/ready shows it (Terminus's indicator entry): up or down, why
+ * when down, and what the check measured (`rtt_ms`, `database`, `num_pending`, ...).
+ */
+export const DependencyStatus = z
+  .object({
+    status: z.enum(['up', 'down']),
+    message: z.string().optional(),
+  })
+  .catchall(z.union([z.string(), z.number(), z.boolean()]));
+export type DependencyStatus = z.infer<typeof DependencyStatus>;
 
 export const PingResponse = z.object({
   service: z.string(),
@@ -19,14 +26,7 @@ export type PingResponse = z.infer<typeof PingResponse>;
 
 const PingRequest = z.object({}).strict();
 
-const pingSubjectContext: Record<Exclude<ServiceName, 'gateway'>, string> = {
-  auth: 'auth',
-  registry: 'registry',
-  comparator: 'comparator',
-  'sync-executor': 'sync',
-};
-
 /** Every backend service answers this ping with its own readiness (NATS, MongoDB, ...). */
-export function pingContract(service: Exclude<ServiceName, 'gateway'>) {
-  return defineRpc(`${pingSubjectContext[service]}.rpc.health.ping`, PingRequest, PingResponse);
+export function pingContract(service: BackendServiceName) {
+  return defineRpc(`${requestContextOf(service)}.rpc.health.ping`, PingRequest, PingResponse);
 }

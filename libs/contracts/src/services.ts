@@ -1,3 +1,5 @@
+import { DomainError, ErrorCode } from './errors';
+
 /** The five services. Each is also its NATS queue group and its MongoDB database suffix. */
 export const ServiceName = {
   gateway: 'gateway',
@@ -7,11 +9,48 @@ export const ServiceName = {
   syncExecutor: 'sync-executor',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
+export type BackendServiceName = Exclude<ServiceName, 'gateway'>;
 
 /** The services behind the gateway, which answer a health ping over the bus. */
-export const BACKEND_SERVICES: readonly ServiceName[] = [
+export const BACKEND_SERVICES: readonly BackendServiceName[] = [
   ServiceName.auth,
   ServiceName.registry,
   ServiceName.comparator,
   ServiceName.syncExecutor,
 ];
+
+/**
+ * The subject contexts (a subject's first token) each backend service owns: it alone answers their
+ * requests and publishes their facts. The first is the context of its requests (and of its health
+ * ping). The one table that tells whom a subject needs, for errors and health alike.
+ */
+const SUBJECT_CONTEXTS: Record<BackendServiceName, readonly [string, ...string[]]> = {
+  auth: ['auth'],
+  registry: ['registry'],
+  comparator: ['comparator', 'drift'],
+  'sync-executor': ['sync'],
+};
+
+const OWNER_BY_CONTEXT: ReadonlyMap<string, BackendServiceName> = new Map(
+  BACKEND_SERVICES.flatMap((service) => SUBJECT_CONTEXTS[service].map((context) => [context, service] as const)),
+);
+
+/** The service that answers `subject`; undefined for a context no one service owns (`bus.`). */
+export function serviceOfSubject(subject: string): BackendServiceName | undefined {
+  return OWNER_BY_CONTEXT.get(subject.slice(0, subject.indexOf('.')));
+}
+
+/** The context of a service's requests: `sync` for the sync-executor. */
+export function requestContextOf(service: BackendServiceName): string {
+  return SUBJECT_CONTEXTS[service][0];
+}
+
+/** No instance of `service` is listening (a 503 at the gateway that names it). */
+export function serviceUnavailable(service: BackendServiceName): DomainError {
+  return new DomainError(ErrorCode.unavailable, `the ${service} service is unavailable`, undefined, { service });
+}
+
+/** `service` is listening but did not answer in time (a 504 at the gateway that names it). */
+export function serviceTimedOut(service: BackendServiceName, timeoutMs: number): DomainError {
+  return new DomainError(ErrorCode.timeout, `the ${service} service did not answer within ${timeoutMs} ms`, undefined, { service });
+}

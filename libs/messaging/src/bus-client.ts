@@ -7,6 +7,9 @@ import {
   type RpcContract,
   type RpcRequest,
   type RpcResponse,
+  serviceOfSubject,
+  serviceTimedOut,
+  serviceUnavailable,
 } from '@ir/contracts';
 import { RequestError, TimeoutError, type Msg, type MsgHdrs } from '@nats-io/transport-node';
 import { Injectable } from '@nestjs/common';
@@ -45,7 +48,8 @@ export class BusClient {
   /**
    * Sends a request and resolves with the validated answer. Rejects with a
    * `DomainError`: the handler's own, TIMEOUT when no answer came in time, or
-   * SERVICE_UNAVAILABLE when no replica listens on the subject.
+   * SERVICE_UNAVAILABLE when no replica listens on the subject; both name the
+   * subject's service (`details.service`).
    */
   async request<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<RpcResponse<C>> {
     const reply = await this.send(contract, payload, opts);
@@ -125,12 +129,16 @@ function isGzipped(reply: Msg): boolean {
   return reply.headers?.get(BusHeaders.contentEncoding) === 'gzip';
 }
 
+/** NATS's "no responders" and time-outs as the errors that name the missing service. */
 function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {
+  const service = serviceOfSubject(subject);
   if (error instanceof RequestError && error.isNoResponders()) {
-    return new DomainError(ErrorCode.unavailable, `no service is answering ${subject}`);
+    return service ? serviceUnavailable(service) : new DomainError(ErrorCode.unavailable, `no service is answering ${subject}`);
   }
   if (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) {
-    return new DomainError(ErrorCode.timeout, `no answer on ${subject} within ${timeoutMs} ms`);
+    return service
+      ? serviceTimedOut(service, timeoutMs)
+      : new DomainError(ErrorCode.timeout, `no answer on ${subject} within ${timeoutMs} ms`);
   }
   return error;
 }

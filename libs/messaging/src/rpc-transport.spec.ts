@@ -230,6 +230,27 @@ describe('JetStream transport: request/reply', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it("names the subject's owning service when none of its instances listens, or none answers in time", async () => {
+    const registryRequest = defineRpc('registry.rpc.spec.nobody', z.object({}), z.object({}));
+    await expect(client(callerBus).request(registryRequest, {})).rejects.toMatchObject({
+      code: ErrorCode.unavailable,
+      message: 'the registry service is unavailable',
+      details: { service: 'registry' },
+    });
+    // An instance that takes the request and never answers.
+    const silent = callerBus.nc.subscribe('sync.rpc.spec.silent', { queue: 'sync-executor' });
+    try {
+      const syncRequest = defineRpc('sync.rpc.spec.silent', z.object({}), z.object({}));
+      await expect(client(callerBus).request(syncRequest, {}, { timeoutMs: 200 })).rejects.toMatchObject({
+        code: ErrorCode.timeout,
+        message: 'the sync-executor service did not answer within 200 ms',
+        details: { service: 'sync-executor' },
+      });
+    } finally {
+      silent.unsubscribe();
+    }
+  });
+
   it('fails with TIMEOUT within timeoutMs when the handler is too slow', async () => {
     const started = Date.now();
     const error = await client(callerBus, 10_000)

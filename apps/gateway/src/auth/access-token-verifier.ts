@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, AuthRpc, DomainError, ErrorCode } from '@ir/contracts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, AuthRpc, DomainError, ErrorCode, ServiceName } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { decode, verify } from 'jsonwebtoken';
 import { createPublicKey, type KeyObject } from 'node:crypto';
@@ -78,7 +78,7 @@ export class AccessTokenVerifier {
 }
 
 function authUnavailable(): DomainError {
-  return new DomainError(ErrorCode.unavailable, 'authentication is temporarily unavailable');
+  return new DomainError(ErrorCode.unavailable, 'authentication is temporarily unavailable', undefined, { service: ServiceName.auth });
 }
 
 function unauthenticated(message: string): DomainError {

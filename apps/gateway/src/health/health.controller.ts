@@ -1,23 +1,22 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { BACKEND_SERVICES, pingContract, type ServiceName } from '@ir/contracts';
-import { BusClient, NatsHealthIndicator } from '@ir/messaging';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { BACKEND_SERVICES } from '@ir/contracts';
+import { NatsHealthIndicator } from '@ir/messaging';
 import { metricsRegistry } from '@ir/platform';
+import type { Response } from 'express';
 import { Public } from '../auth/authenticated';
+import { BackendHealthIndicator } from './backend.health';
 
-const PING_TIMEOUT_MS = 2000;
-
-/** Liveness, readiness (NATS and every backend service, each with its own MongoDB), metrics. */
+/** Liveness, readiness (NATS and every backend service, each with its own dependencies), metrics. */
 @ApiExcludeController()
 @Public()
 @Controller()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly indicators: HealthIndicatorService,
     private readonly nats: NatsHealthIndicator,
-    private readonly bus: BusClient,
+    private readonly backends: BackendHealthIndicator,
   ) {}
 
   @Get('health')
@@ -25,26 +24,25 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /**
+   * Terminus's report (`status`, `info`, `error`, `details`) with every dependency, also when one is
+   * down: then with 503, passed on here as it is rather than as the error filter's generic 503.
+   */
   @Get('health/ready')
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.nats.check(), ...BACKEND_SERVICES.map((service) => () => this.pingService(service))]);
+  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.health.check([() => this.nats.check(), ...BACKEND_SERVICES.map((service) => () => this.backends.check(service))]);
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      res.status(error.getStatus());
+      return error.getResponse() as HealthCheckResult;
+    }
   }
 
   @Get('metrics')
   @Header('Content-Type', metricsRegistry.contentType)
   metrics(): Promise<string> {
     return metricsRegistry.metrics();
-  }
-
-  private async pingService(service: ServiceName): Promise<HealthIndicatorResult> {
-    const indicator = this.indicators.check(service);
-    try {
-      const answer = await this.bus.request(pingContract(service as Exclude<ServiceName, 'gateway'>), {}, { timeoutMs: PING_TIMEOUT_MS });
-      const details = { instance: answer.instance, dependencies: answer.dependencies };
-      return answer.status === 'up' ? indicator.up(details) : indicator.down(details);
-    } catch (error) {
-      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
-    }
   }
 }
