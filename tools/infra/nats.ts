@@ -10,6 +10,17 @@ export interface NatsHandle {
   process: ManagedProcess;
 }
 
+/** Membership of a JetStream cluster: this node's name, its route port, and every node's route URL. */
+export interface NatsClusterMembership {
+  /** The cluster's name; the same on every node. */
+  readonly name: string;
+  /** This node's server name: JetStream's RAFT groups know their peers by it, so a restart must keep it. */
+  readonly serverName: string;
+  readonly port: number;
+  /** Every node's route (`nats-route://127.0.0.1:<port>`), this one's included: nats-server skips itself. */
+  readonly routes: readonly string[];
+}
+
 const NATS_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
 /** The same settings as production (docker-compose mounts this file too). */
 const SERVER_CONFIG = join(repoRoot, 'deploy', 'nats.conf');
@@ -22,6 +33,10 @@ export async function startNats(opts: {
   dataDir: string;
   logFile: string;
   port?: number;
+  /** The monitoring port; a free one when absent. */
+  monitorPort?: number;
+  /** A node of a cluster (see nats-cluster.ts); a server of its own when absent. */
+  cluster?: NatsClusterMembership;
   signal?: AbortSignal;
   /** Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops NATS last. */
   detached?: boolean;
@@ -29,11 +44,24 @@ export async function startNats(opts: {
   const storeDir = join(opts.dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const monitorPort = await freePort();
+  const monitorPort = opts.monitorPort ?? (await freePort());
+  const cluster = opts.cluster;
+  const clusterArgs = cluster
+    ? [
+        '--server_name',
+        cluster.serverName,
+        '--cluster_name',
+        cluster.name,
+        '--cluster',
+        `nats://127.0.0.1:${cluster.port}`,
+        '--routes',
+        cluster.routes.join(','),
+      ]
+    : [];
   const child = ManagedProcess.spawn({
-    name: 'nats-server',
+    name: cluster?.serverName ?? 'nats-server',
     command: NATS_BINARY,
-    args: ['-c', SERVER_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir],
+    args: ['-c', SERVER_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir, ...clusterArgs],
     logFile: opts.logFile,
     detached: opts.detached,
   });
