@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNats } from '../../tools/infra/nats';
+import { startNatsCluster, type NatsCluster } from '../../tools/infra/nats-cluster';
 
 export interface PrivateNats {
   readonly url: string;
@@ -22,6 +23,25 @@ export async function startPrivateNats(prefix = 'ir-spec-nats-'): Promise<Privat
     stop: async () => {
       await nats.process.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PrivateNatsCluster extends NatsCluster {
+  /** The temp directory of the nodes' stores and logs (logs/nats-n1.log, ...). */
+  readonly dir: string;
+}
+
+/** A throw-away three-node JetStream cluster in a temp dir; `stop` removes the dir unless KEEP_TEST_INFRA is set. */
+export async function startPrivateNatsCluster(prefix = 'ir-spec-nats-cluster-'): Promise<PrivateNatsCluster> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const cluster = await startNatsCluster({ dataDir: join(dir, 'data'), logDir: join(dir, 'logs') });
+  return {
+    ...cluster,
+    dir,
+    stop: async () => {
+      await cluster.stop();
+      if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

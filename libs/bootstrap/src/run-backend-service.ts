@@ -1,13 +1,14 @@
 import { NestFactory } from '@nestjs/core';
 import { type ServiceName, type StreamSpec } from '@ir/contracts';
 import { startBusServer } from '@ir/messaging';
-import { CommonConfig, connectMongo, retryWithBackoff, StorageConfig } from '@ir/platform';
+import { CommonConfig, connectMongo, env, retryWithBackoff, StorageConfig } from '@ir/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { z } from 'zod';
 import { BackendAppModule } from './backend-app.module';
 import { exitOnStartupFailure, setUpProcess } from './process-setup';
 
-export const BackendConfig = CommonConfig.extend(StorageConfig.shape);
+/** What every backend service reads: the common variables, its MongoDB database, and its streams' replicas (it provisions them). */
+export const BackendConfig = CommonConfig.extend(StorageConfig.shape).extend({ NATS_STREAM_REPLICAS: env.streamReplicas() });
 
 export interface BackendServiceSpec<S extends z.ZodObject> {
   readonly service: Exclude<ServiceName, 'gateway'>;
@@ -42,7 +43,12 @@ export async function runBackendService<S extends z.ZodObject>(spec: BackendServ
       { logger, abortOnError: false },
     );
     app.enableShutdownHooks();
-    await startBusServer(app, bus, { service: spec.service, streams: spec.streams, logger });
+    await startBusServer(app, bus, {
+      service: spec.service,
+      streams: spec.streams,
+      placement: { replicas: base.NATS_STREAM_REPLICAS },
+      logger,
+    });
     await app.listen(base.HEALTH_PORT, base.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : base.HEALTH_PORT;

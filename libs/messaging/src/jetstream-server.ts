@@ -12,13 +12,15 @@ import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
-import { ensureDurableConsumer, ensureStream } from './provisioning';
+import { assertPlaceable, ensureDurableConsumer, ensureStream, SINGLE_COPY, type StreamPlacement } from './provisioning';
 
 export interface JetStreamServerOptions {
   /** The service's name: its queue group, so replicas share requests. */
   readonly service: string;
   /** Streams this service writes to or reads from; created or updated at start. */
   readonly streams: readonly StreamSpec[];
+  /** Their copies (NATS_STREAM_REPLICAS); one when absent. */
+  readonly placement?: StreamPlacement;
   readonly logger: LoggerService;
 }
 
@@ -51,7 +53,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
-      for (const spec of [Streams.deadLetters, ...this.options.streams]) await ensureStream(this.bus.jsm, spec);
+      const placement = this.options.placement ?? SINGLE_COPY;
+      assertPlaceable(this.bus.nc.info, placement);
+      for (const spec of [Streams.deadLetters, ...this.options.streams]) await ensureStream(this.bus.jsm, spec, placement);
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = handler.extras as HandlerExtras | undefined;
         if (extras?.kind === 'rpc') this.subscribeRpc(pattern, handler);

@@ -1,7 +1,6 @@
-import { Global, Module, type DynamicModule, type INestApplication, type LoggerService, type OnApplicationShutdown } from '@nestjs/common';
-import type { StreamSpec } from '@ir/contracts';
+import { Global, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
 import { BusClient } from './bus-client';
-import { JetStreamServer } from './jetstream-server';
+import { JetStreamServer, type JetStreamServerOptions } from './jetstream-server';
 import { NatsBus } from './nats-bus';
 import { RethrowRpcFilter } from './rethrow-rpc.filter';
 
@@ -36,11 +35,7 @@ export class MessagingModule {
 }
 
 /** Attaches the JetStream transport to a Nest app, so its @RpcHandler / @ConsumerHandler methods are served. */
-export async function startBusServer(
-  app: INestApplication,
-  bus: NatsBus,
-  options: { service: string; streams: readonly StreamSpec[]; logger: LoggerService },
-): Promise<void> {
+export async function startBusServer(app: INestApplication, bus: NatsBus, options: JetStreamServerOptions): Promise<void> {
   app.useGlobalFilters(new RethrowRpcFilter(app.getHttpAdapter()));
   app.connectMicroservice({ strategy: new JetStreamServer(bus, options) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

@@ -2,7 +2,8 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export interface NatsBusOptions {
-  readonly servers: string;
+  /** One server, or every server of a cluster. */
+  readonly servers: string | readonly string[];
   /** Shown in the server's connection list: `<service>-<instance>`. */
   readonly name: string;
   /** Time limit for the first connection; later disconnects reconnect forever. */
@@ -22,7 +23,7 @@ export class NatsBus {
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
     const nc = await connect({
-      servers: opts.servers,
+      servers: typeof opts.servers === 'string' ? opts.servers : [...opts.servers],
       name: opts.name,
       timeout: opts.connectTimeoutMs ?? 5000,
       maxReconnectAttempts: -1,

@@ -3,7 +3,7 @@ import type { StreamSpec } from '@ir/contracts';
 import { AckPolicy, DeliverPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsBus } from './nats-bus';
-import { ensureDurableConsumer, ensureStream, type DurableConsumerSpec } from './provisioning';
+import { assertPlaceable, ensureDurableConsumer, ensureStream, type DurableConsumerSpec } from './provisioning';
 import { connectBus, startPrivateNats, testStream, type PrivateNats } from './testing/bus-harness';
 
 jest.setTimeout(20_000);
@@ -140,5 +140,19 @@ describe('provisioning', () => {
     const spec = consumerSpec(stream, { deliverFrom: 'new' });
     await ensureDurableConsumer(bus.jsm, spec);
     expect((await bus.jsm.consumers.info(stream.name, spec.durable)).config.deliver_policy).toBe(DeliverPolicy.All);
+  });
+
+  it('ensureStream keeps one copy by default, and refuses three on a server that is not part of a cluster, saying which setting', async () => {
+    const spec = fresh();
+    await ensureStream(bus.jsm, spec);
+    expect((await bus.jsm.streams.info(spec.name)).config.num_replicas).toBe(1);
+    await expect(ensureStream(bus.jsm, fresh(), { replicas: 3 })).rejects.toThrow(
+      'streams cannot have 3 replicas (NATS_STREAM_REPLICAS): the NATS server is not part of a cluster',
+    );
+    // A single server would take the update and keep one copy: the check comes first.
+    expect(() => assertPlaceable(bus.nc.info, { replicas: 3 })).toThrow(
+      /streams cannot have 3 replicas \(NATS_STREAM_REPLICAS\): the NATS server .* is not part of a cluster/,
+    );
+    expect(() => assertPlaceable(bus.nc.info, { replicas: 1 })).not.toThrow();
   });
 });

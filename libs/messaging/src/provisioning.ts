@@ -8,13 +8,23 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { nanos, type ServerInfo } from '@nats-io/transport-node';
 import type { StreamSpec } from '@ir/contracts';
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
+/** JetStream's refusals of a stream's replica count: a single server, or fewer servers than replicas. */
+const REPLICAS_NOT_SUPPORTED = 10074;
+const NO_SUITABLE_PEERS = 10005;
 
-function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string } {
+/** A stream's copies, one per server: NATS_STREAM_REPLICAS, the same for every stream of the system. */
+export interface StreamPlacement {
+  readonly replicas: number;
+}
+
+export const SINGLE_COPY: StreamPlacement = { replicas: 1 };
+
+function streamConfig(spec: StreamSpec, placement: StreamPlacement): Partial<StreamConfig> & { name: string } {
   return {
     name: spec.name,
     subjects: [...spec.subjects],
@@ -22,31 +32,61 @@ function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string 
     storage: StorageType.File,
     max_age: nanos(spec.maxAgeSeconds * 1000),
     duplicate_window: nanos(spec.duplicateWindowSeconds * 1000),
+    num_replicas: placement.replicas,
   };
 }
 
-/** Creates the stream, or brings an existing one to the spec. Any replica may run it at any time. */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
-  const wanted = streamConfig(spec);
+/**
+ * Refuses more than one copy on a server that is not part of a cluster. Needed before an update: a
+ * single nats-server 2.9 accepts `num_replicas: 3` on an existing stream, reports it, and keeps one copy.
+ */
+export function assertPlaceable(server: ServerInfo | undefined, placement: StreamPlacement): void {
+  if (placement.replicas > 1 && !server?.cluster)
+    throw notPlaceable(placement, `the NATS server ${server?.server_name ?? ''} is not part of a cluster`);
+}
+
+function notPlaceable(placement: StreamPlacement, why: string): Error {
+  return new Error(`streams cannot have ${placement.replicas} replicas (NATS_STREAM_REPLICAS): ${why}`);
+}
+
+/** JetStream's refusal of the replica count as a message that says which setting to change; other errors as they are. */
+function placementError(error: unknown, placement: StreamPlacement): unknown {
+  if (!(error instanceof JetStreamApiError)) return error;
+  if (error.code === REPLICAS_NOT_SUPPORTED) return notPlaceable(placement, 'the NATS server is not part of a cluster');
+  if (error.code === NO_SUITABLE_PEERS) return notPlaceable(placement, 'the NATS cluster has fewer servers with JetStream');
+  return error;
+}
+
+/**
+ * Creates the stream, or brings an existing one to the spec and the placement (a stream created with
+ * one copy gets three when NATS_STREAM_REPLICAS becomes 3, keeping its messages and consumers). Any
+ * replica may run it at any time.
+ */
+export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, placement: StreamPlacement = SINGLE_COPY): Promise<void> {
+  const wanted = streamConfig(spec, placement);
   try {
     const info = await jsm.streams.info(spec.name);
     const current = info.config;
     const same =
       current.subjects.join() === wanted.subjects!.join() &&
       current.max_age === wanted.max_age &&
-      current.duplicate_window === wanted.duplicate_window;
+      current.duplicate_window === wanted.duplicate_window &&
+      current.num_replicas === wanted.num_replicas;
     if (!same) {
-      await jsm.streams.update(spec.name, {
-        subjects: wanted.subjects,
-        max_age: wanted.max_age,
-        duplicate_window: wanted.duplicate_window,
-      });
+      await jsm.streams
+        .update(spec.name, {
+          subjects: wanted.subjects,
+          max_age: wanted.max_age,
+          duplicate_window: wanted.duplicate_window,
+          num_replicas: wanted.num_replicas,
+        })
+        .catch((error: unknown) => Promise.reject(placementError(error, placement)));
     }
   } catch (error) {
     if (!(error instanceof JetStreamApiError) || error.code !== STREAM_NOT_FOUND) throw error;
     await jsm.streams.add(wanted).catch(async (raceError: unknown) => {
       // Another replica created it between our info and add: fine, it is the same spec.
-      await jsm.streams.info(spec.name).catch(() => Promise.reject(raceError));
+      await jsm.streams.info(spec.name).catch(() => Promise.reject(placementError(raceError, placement)));
     });
   }
 }

@@ -8,7 +8,7 @@ import { BusClient } from '../bus-client';
 import { startBusServer } from '../messaging.module';
 import { NatsBus } from '../nats-bus';
 
-export { startPrivateNats, type PrivateNats } from '@ir/testing';
+export { startPrivateNats, startPrivateNatsCluster, type PrivateNats, type PrivateNatsCluster } from '@ir/testing';
 
 /** Keeps what the transport logs, so a spec can assert on it and a failure can show it. */
 export class RecordingLogger implements LoggerService {
@@ -43,7 +43,7 @@ export interface ServiceHandle {
 
 let connections = 0;
 
-export async function connectBus(url: string, name = `spec-${++connections}`): Promise<NatsBus> {
+export async function connectBus(url: string | readonly string[], name = `spec-${++connections}`): Promise<NatsBus> {
   return NatsBus.connect({ servers: url, name });
 }
 

@@ -58,3 +58,31 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('NATS variables', () => {
+  const Schema = z.object({ NATS_URL: env.natsUrls(), NATS_STREAM_REPLICAS: env.streamReplicas() });
+
+  it('defaults to one local server and one copy of each stream', () => {
+    expect(loadConfig(Schema, {})).toEqual({ NATS_URL: ['nats://127.0.0.1:4222'], NATS_STREAM_REPLICAS: 1 });
+  });
+
+  it('reads every server of a cluster from a comma-separated NATS_URL', () => {
+    const config = loadConfig(Schema, { NATS_URL: 'nats://n1:4222, nats://n2:4222,tls://n3:4222', NATS_STREAM_REPLICAS: '3' });
+    expect(config).toEqual({ NATS_URL: ['nats://n1:4222', 'nats://n2:4222', 'tls://n3:4222'], NATS_STREAM_REPLICAS: 3 });
+  });
+
+  it.each(['nats://n1:4222,', 'nats://n1:4222,http://n2:4222', 'n1:4222', 'nats://n1:4222 nats://n2:4222'])(
+    'refuses NATS_URL=%p',
+    (url) => {
+      expect(() => loadConfig(Schema, { NATS_URL: url })).toThrow(
+        `NATS_URL="${url}": expected nats://host:port, or several separated by commas`,
+      );
+    },
+  );
+
+  it.each(['0', '6', '2.5', 'three'])('refuses NATS_STREAM_REPLICAS=%p', (replicas) => {
+    expect(() => loadConfig(Schema, { NATS_STREAM_REPLICAS: replicas })).toThrow(
+      new RegExp(`NATS_STREAM_REPLICAS="${replicas}": expected a whole number from 1 to 5`),
+    );
+  });
+});

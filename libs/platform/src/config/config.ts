@@ -23,6 +23,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
   );
 }
 
+const NATS_URL = /^(nats|tls):\/\/[^\s,]+$/;
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -61,11 +62,27 @@ export const env = {
         return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
       }),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
-  natsUrl: () =>
+  /** One server, or every server of a cluster separated by commas: the client connects to any and reconnects to the others. */
+  natsUrls: () =>
     z
       .string()
-      .regex(/^(nats|tls):\/\/\S+$/, { error: 'expected nats://host:port' })
-      .default('nats://127.0.0.1:4222'),
+      .default('nats://127.0.0.1:4222')
+      .transform((text, ctx) => {
+        const urls = text.split(',').map((url) => url.trim());
+        if (urls.some((url) => !NATS_URL.test(url))) {
+          ctx.addIssue({ code: 'custom', message: 'expected nats://host:port, or several separated by commas' });
+          return z.NEVER;
+        }
+        return urls;
+      }),
+  /** Copies of each JetStream stream: 1 on a single server; 3 (or 5) on a cluster of at least as many servers. */
+  streamReplicas: () =>
+    z.coerce
+      .number({ error: 'expected a whole number from 1 to 5' })
+      .int({ error: 'expected a whole number from 1 to 5' })
+      .min(1, { error: 'expected a whole number from 1 to 5' })
+      .max(5, { error: 'expected a whole number from 1 to 5 (JetStream keeps at most 5 copies)' })
+      .default(1),
   mongoUri: () =>
     z.string({ error: 'is required (a MongoDB connection string such as mongodb://127.0.0.1:27017/)' }).regex(/^mongodb(\+srv)?:\/\/\S+$/, {
       error: 'expected a MongoDB connection string starting with mongodb:// or mongodb+srv://',
@@ -79,7 +96,7 @@ export const env = {
 
 /** Variables every service reads. */
 export const CommonConfig = z.object({
-  NATS_URL: env.natsUrl(),
+  NATS_URL: env.natsUrls(),
   LOG_LEVEL: env.logLevel(),
   BUS_REQUEST_TIMEOUT: env.duration('5s'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
