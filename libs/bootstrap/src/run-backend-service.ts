@@ -1,14 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import { type ServiceName, type StreamSpec } from '@ir/contracts';
 import { startBusServer } from '@ir/messaging';
-import { CommonConfig, connectMongo, env, retryWithBackoff, StorageConfig } from '@ir/platform';
+import { CommonConfig, connectMongo, retryWithBackoff, StorageConfig } from '@ir/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { z } from 'zod';
 import { BackendAppModule } from './backend-app.module';
 import { exitOnStartupFailure, setUpProcess } from './process-setup';
 
-/** What every backend service reads: the common variables, its MongoDB database, and its streams' replicas (it provisions them). */
-export const BackendConfig = CommonConfig.extend(StorageConfig.shape).extend({ NATS_STREAM_REPLICAS: env.streamReplicas() });
+export const BackendConfig = CommonConfig.extend(StorageConfig.shape);
 
 export interface BackendServiceSpec<S extends z.ZodObject> {
   readonly service: Exclude<ServiceName, 'gateway'>;

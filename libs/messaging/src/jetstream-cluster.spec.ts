@@ -1,20 +1,67 @@
 // The transport on a private three-node JetStream cluster: streams with three copies, and what
 // publishers and consumers do when a node dies or every node restarts.
-import type { StreamSpec } from '@ir/contracts';
+import { defineEvent, type StreamSpec } from '@ir/contracts';
 import { AckPolicy } from '@nats-io/jetstream';
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { z } from 'zod';
+import { ConsumerHandler, type ConsumerHandlerOptions } from './handler-options';
 import type { NatsBus } from './nats-bus';
 import { ensureStream } from './provisioning';
-import { connectBus, startPrivateNatsCluster, testStream, waitFor, type PrivateNatsCluster } from './testing/bus-harness';
+import {
+  client,
+  connectBus,
+  gate,
+  startPrivateNatsCluster,
+  startService,
+  testStream,
+  waitFor,
+  type PrivateNatsCluster,
+  type ServiceHandle,
+} from './testing/bus-harness';
 
 jest.setTimeout(90_000);
 
 let cluster: PrivateNatsCluster;
 let bus: NatsBus;
 let serial = 0;
-const fresh = (): StreamSpec => {
+const fresh = (retention: StreamSpec['retention'] = 'limits'): StreamSpec => {
   const id = `c${++serial}`;
-  return testStream(`CLUSTER_${id.toUpperCase()}`, `cluster.evt.${id}`);
+  return testStream(`CLUSTER_${id.toUpperCase()}`, `cluster.evt.${id}`, retention);
 };
+const THREE_COPIES = { replicas: 3 };
+const Thing = z.object({ n: z.number().int() });
+
+/** A service consuming `stream` through a durable of its own with `handle`, on the cluster, its streams with three copies. */
+async function consumingService(
+  stream: StreamSpec,
+  options: ConsumerHandlerOptions,
+  handle: (n: number) => Promise<void>,
+): Promise<ServiceHandle> {
+  const event = defineEvent(stream.subjects[0].replace('>', 'happened'), stream.name, Thing);
+  @Controller()
+  class ClusterConsumer {
+    @ConsumerHandler(event, options)
+    async handle(@Payload() data: z.infer<typeof Thing>) {
+      await handle(data.n);
+    }
+  }
+  return startService(cluster.urls.split(','), {
+    service: `svc-${stream.name.toLowerCase()}`,
+    streams: [stream],
+    placement: THREE_COPIES,
+    controllers: [ClusterConsumer],
+  });
+}
+
+/** Kills the node that leads `durable` on `stream` (JetStream's ack state lives there); resolves with it. */
+async function killConsumerLeader(stream: string, durable: string) {
+  const leader = (await bus.jsm.consumers.info(stream, durable)).cluster?.leader;
+  const node = cluster.nodes.find((n) => n.name === leader);
+  if (!node) throw new Error(`no leader for ${stream} > ${durable}`);
+  await node.kill();
+  return node;
+}
 
 beforeAll(async () => {
   cluster = await startPrivateNatsCluster();
@@ -70,5 +117,45 @@ describe('provisioning on a cluster', () => {
     await expect(ensureStream(bus.jsm, spec, { replicas: 5 })).rejects.toThrow(
       'streams cannot have 5 replicas (NATS_STREAM_REPLICAS): the NATS cluster has fewer servers with JetStream',
     );
+  });
+});
+
+describe('consumers on a cluster', () => {
+  const services: ServiceHandle[] = [];
+
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((s) => s.close().catch(() => undefined)));
+    for (const node of cluster.nodes) if (!node.running) await node.start();
+    await cluster.healthy();
+  });
+
+  it('a handler that ends while its consumer elects a new leader has its ack confirmed, not the message redelivered', async () => {
+    const stream = fresh('workqueue');
+    const seen: number[] = [];
+    const held = gate();
+    services.push(
+      await consumingService(stream, { durable: 'acker', ackWaitMs: 30_000 }, async (n) => {
+        seen.push(n);
+        await held.promise;
+      }),
+    );
+    await client(bus).publish(defineEvent(stream.subjects[0].replace('>', 'happened'), stream.name, Thing), { n: 1 }, { msgId: 'one' });
+    await waitFor('the handler to take the message', () => seen.length === 1, 10_000);
+
+    await killConsumerLeader(stream.name, 'acker');
+    held.open();
+    // Well within the ack wait (30 s), after which the server would deliver it again.
+    await waitFor(
+      'the ack, confirmed by the new leader',
+      async () => {
+        const info = await bus.jsm.consumers.info(stream.name, 'acker').catch(() => undefined);
+        return info?.num_ack_pending === 0 && info.num_pending === 0;
+      },
+      20_000,
+      250,
+    );
+    expect((await bus.jsm.streams.info(stream.name)).state.messages).toBe(0);
+    expect((await bus.jsm.consumers.info(stream.name, 'acker')).num_redelivered).toBe(0);
+    expect(seen).toEqual([1]);
   });
 });

@@ -6,13 +6,14 @@ import type { LoggerService } from '@nestjs/common';
 import { CustomTransportStrategy, Server, type MessageHandler } from '@nestjs/microservices';
 import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { lastValueFrom } from 'rxjs';
+import { acknowledge } from './acknowledge';
 import { BusContext } from './bus-context';
 import { BusClient } from './bus-client';
 import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
-import { assertPlaceable, ensureDurableConsumer, ensureStream, SINGLE_COPY, type StreamPlacement } from './provisioning';
+import { ensureDurableConsumer, ensureStream, SINGLE_COPY, type StreamPlacement } from './provisioning';
 
 export interface JetStreamServerOptions {
   /** The service's name: its queue group, so replicas share requests. */
@@ -54,7 +55,6 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const placement = this.options.placement ?? SINGLE_COPY;
-      assertPlaceable(this.bus.nc.info, placement);
       for (const spec of [Streams.deadLetters, ...this.options.streams]) await ensureStream(this.bus.jsm, spec, placement);
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = handler.extras as HandlerExtras | undefined;
@@ -172,7 +172,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         if (!parsed.success) throw new PermanentFailure(validationError(parsed.error, 'message').message);
         const ctx = new BusContext([msg.subject, msg.headers, correlationId, msg]);
         await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
-        await msg.ackAck({ timeout: 5000 }).catch(() => msg.ack());
+        if (!(await acknowledge(this.bus.nc, msg, ackWaitOf(extras)))) {
+          this.options.logger.warn(
+            `${extras.durable}: the ack of ${msg.subject} (seq ${msg.seq}) was not confirmed; it may come again`,
+            'Bus',
+          );
+        }
       } catch (error) {
         await this.handleConsumerFailure(extras, msg, correlationId, error);
       } finally {

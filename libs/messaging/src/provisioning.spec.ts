@@ -3,7 +3,7 @@ import type { StreamSpec } from '@ir/contracts';
 import { AckPolicy, DeliverPolicy, RetentionPolicy } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { NatsBus } from './nats-bus';
-import { assertPlaceable, ensureDurableConsumer, ensureStream, type DurableConsumerSpec } from './provisioning';
+import { ensureDurableConsumer, ensureStream, type DurableConsumerSpec } from './provisioning';
 import { connectBus, startPrivateNats, testStream, type PrivateNats } from './testing/bus-harness';
 
 jest.setTimeout(20_000);
@@ -149,10 +149,10 @@ describe('provisioning', () => {
     await expect(ensureStream(bus.jsm, fresh(), { replicas: 3 })).rejects.toThrow(
       'streams cannot have 3 replicas (NATS_STREAM_REPLICAS): the NATS server is not part of a cluster',
     );
-    // A single server would take the update and keep one copy: the check comes first.
-    expect(() => assertPlaceable(bus.nc.info, { replicas: 3 })).toThrow(
-      /streams cannot have 3 replicas \(NATS_STREAM_REPLICAS\): the NATS server .* is not part of a cluster/,
+    // An existing stream too: a single server would take the update, report three copies and keep one.
+    await expect(ensureStream(bus.jsm, spec, { replicas: 3 })).rejects.toThrow(
+      'streams cannot have 3 replicas (NATS_STREAM_REPLICAS): the NATS server is not part of a cluster',
     );
-    expect(() => assertPlaceable(bus.nc.info, { replicas: 1 })).not.toThrow();
+    expect((await bus.jsm.streams.info(spec.name)).config.num_replicas).toBe(1);
   });
 });

@@ -8,7 +8,7 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { nanos, type ServerInfo } from '@nats-io/transport-node';
+import { nanos } from '@nats-io/transport-node';
 import type { StreamSpec } from '@ir/contracts';
 
 const STREAM_NOT_FOUND = 10059;
@@ -36,15 +36,6 @@ function streamConfig(spec: StreamSpec, placement: StreamPlacement): Partial<Str
   };
 }
 
-/**
- * Refuses more than one copy on a server that is not part of a cluster. Needed before an update: a
- * single nats-server 2.9 accepts `num_replicas: 3` on an existing stream, reports it, and keeps one copy.
- */
-export function assertPlaceable(server: ServerInfo | undefined, placement: StreamPlacement): void {
-  if (placement.replicas > 1 && !server?.cluster)
-    throw notPlaceable(placement, `the NATS server ${server?.server_name ?? ''} is not part of a cluster`);
-}
-
 function notPlaceable(placement: StreamPlacement, why: string): Error {
   return new Error(`streams cannot have ${placement.replicas} replicas (NATS_STREAM_REPLICAS): ${why}`);
 }
@@ -66,6 +57,8 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, plac
   const wanted = streamConfig(spec, placement);
   try {
     const info = await jsm.streams.info(spec.name);
+    // A single nats-server 2.9 takes `num_replicas: 3` in an update, reports it, and keeps one copy.
+    if (placement.replicas > 1 && !info.cluster) throw notPlaceable(placement, 'the NATS server is not part of a cluster');
     const current = info.config;
     const same =
       current.subjects.join() === wanted.subjects!.join() &&

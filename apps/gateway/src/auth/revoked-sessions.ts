@@ -23,7 +23,8 @@ export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureStream(this.bus.jsm, Streams.authEvents);
+    // With the system's number of copies: one fewer here would take copies away from auth's stream.
+    await ensureStream(this.bus.jsm, Streams.authEvents, { replicas: this.config.NATS_STREAM_REPLICAS });
     // Resolves once the revocations already stored are applied: the gateway must not accept
     // a revoked session's tokens in its first moments.
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {

@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { BusClient } from '../bus-client';
 import { startBusServer } from '../messaging.module';
 import { NatsBus } from '../nats-bus';
+import type { StreamPlacement } from '../provisioning';
 
 export { startPrivateNats, startPrivateNatsCluster, type PrivateNats, type PrivateNatsCluster } from '@ir/testing';
 
@@ -52,8 +53,8 @@ export async function connectBus(url: string | readonly string[], name = `spec-$
  * controllers are served by the JetStream transport.
  */
 export async function startService(
-  url: string,
-  opts: { service: string; controllers: Type<unknown>[]; streams?: readonly StreamSpec[] },
+  url: string | readonly string[],
+  opts: { service: string; controllers: Type<unknown>[]; streams?: readonly StreamSpec[]; placement?: StreamPlacement },
 ): Promise<ServiceHandle> {
   const bus = await connectBus(url, `${opts.service}-${++connections}`);
   const logger = new RecordingLogger();
@@ -62,7 +63,7 @@ export async function startService(
   // abortOnError: false, so a failing start rejects here instead of exiting the jest worker.
   const app = await NestFactory.create(SpecServiceModule, { logger: false, abortOnError: false });
   try {
-    await startBusServer(app, bus, { service: opts.service, streams: opts.streams ?? [], logger });
+    await startBusServer(app, bus, { service: opts.service, streams: opts.streams ?? [], placement: opts.placement, logger });
     await app.init();
   } catch (error) {
     await app.close().catch(() => undefined);

@@ -97,6 +97,8 @@ export const env = {
 /** Variables every service reads. */
 export const CommonConfig = z.object({
   NATS_URL: env.natsUrls(),
+  /** Every service that provisions a stream (the gateway too: it reads AUTH_EVENTS) gives it as many copies. */
+  NATS_STREAM_REPLICAS: env.streamReplicas(),
   LOG_LEVEL: env.logLevel(),
   BUS_REQUEST_TIMEOUT: env.duration('5s'),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
