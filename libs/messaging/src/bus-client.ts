@@ -33,7 +33,20 @@ export interface AnswerBytes {
 export interface PublishOptions {
   /** Sent as `Nats-Msg-Id`: a retry with the same id inside the stream's window is stored once. */
   readonly msgId: string;
+  /**
+   * How long to keep trying while no server stores the message: a stream whose leader died elects
+   * another (about 5 s on nats-server 2.9), a connection whose server died reconnects. Each try
+   * sends the same `msgId`, so the stream stores the message once. 0: one try. Default: half the
+   * client's time limit, so that a request handler that publishes still answers within the
+   * caller's; work that no caller waits for gives more (`FACT_PUBLISH_PATIENCE_MS`).
+   */
+  readonly patienceMs?: number;
 }
+
+/** Patience for facts published by background work (syncs, scheduled scans): a leader election and then some. */
+export const FACT_PUBLISH_PATIENCE_MS = 15_000;
+const PUBLISH_RETRY_FIRST_MS = 250;
+const PUBLISH_RETRY_MAX_MS = 2_000;
 
 const tracer = trace.getTracer('index-registry/messaging');
 
@@ -107,14 +120,24 @@ export class BusClient {
     }
   }
 
-  /** Publishes a fact on its JetStream stream and resolves once the stream has stored it. */
+  /**
+   * Publishes a fact on its JetStream stream and resolves once the stream has stored it, trying again
+   * for `patienceMs` while no server takes it. Rejects with the last error after that.
+   */
   async publish<C extends EventContract>(contract: C, payload: EventPayload<C>, opts: PublishOptions): Promise<void> {
-    const valid = contract.payload.parse(payload);
-    await this.bus.js.publish(contract.subject, encodeJson(valid), {
-      msgID: opts.msgId,
-      headers: outgoingHeaders(),
-      timeout: this.defaultTimeoutMs,
-    });
+    const data = encodeJson(contract.payload.parse(payload));
+    const headers = outgoingHeaders();
+    const deadline = Date.now() + (opts.patienceMs ?? Math.floor(this.defaultTimeoutMs / 2));
+    for (let delay = PUBLISH_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, PUBLISH_RETRY_MAX_MS)) {
+      const timeout = Math.max(1, Math.min(this.defaultTimeoutMs, deadline - Date.now()));
+      try {
+        await this.bus.js.publish(contract.subject, data, { msgID: opts.msgId, headers, timeout });
+        return;
+      } catch (error) {
+        if (!isUnstored(error) || Date.now() + delay >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
 
@@ -127,6 +150,16 @@ function requestHeaders(acceptGzip: boolean): MsgHdrs {
 
 function isGzipped(reply: Msg): boolean {
   return reply.headers?.get(BusHeaders.contentEncoding) === 'gzip';
+}
+
+/**
+ * No server stored the message, and one may soon: none answered in time, or none listens on the
+ * stream's subjects (a stream without a leader; nats.js reports it as `JetStreamNotEnabled`, not
+ * exported, with the "no responders" `RequestError` as its cause).
+ */
+function isUnstored(error: unknown): boolean {
+  const noResponders = (e: unknown): boolean => e instanceof RequestError && e.isNoResponders();
+  return error instanceof TimeoutError || noResponders(error) || (error instanceof Error && noResponders(error.cause));
 }
 
 /** NATS's "no responders" and time-outs as the errors that name the missing service. */

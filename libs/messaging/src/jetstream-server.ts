@@ -8,7 +8,7 @@ import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentel
 import { lastValueFrom } from 'rxjs';
 import { acknowledge } from './acknowledge';
 import { BusContext } from './bus-context';
-import { BusClient } from './bus-client';
+import { BusClient, FACT_PUBLISH_PATIENCE_MS } from './bus-client';
 import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
 import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
 import { NatsBus } from './nats-bus';
@@ -214,7 +214,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
           correlation_id: correlationId,
           dead_lettered_at: new Date().toISOString(),
         },
-        { msgId: `${msg.info.stream}:${msg.seq}:${extras.durable}` },
+        { msgId: `${msg.info.stream}:${msg.seq}:${extras.durable}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
       )
       .then(() => true)
       .catch((publishError: unknown) => {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
-import { BusClient } from '@ir/messaging';
+import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
@@ -178,13 +178,13 @@ export class DriftTracker implements OnApplicationShutdown {
             changes,
             fingerprint: next.fingerprint,
           },
-          { msgId: `drift-detected:${result.database_id}:${next.fingerprint}` },
+          { msgId: `drift-detected:${result.database_id}:${next.fingerprint}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
         );
       } else if (!next.drift && previous?.drift && result.totals.failed_collections === 0) {
         await this.bus.publish(
           DriftEvents.resolved,
           { database_id: result.database_id, db_name: result.db_name, compared_at: result.compared_at },
-          { msgId: `drift-resolved:${result.database_id}:${result.compared_at}` },
+          { msgId: `drift-resolved:${result.database_id}:${result.compared_at}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
         );
       }
     } catch (error) {

@@ -1,12 +1,15 @@
 import { SyncEvents, type SyncFact } from '@ir/contracts';
-import { BusClient } from '@ir/messaging';
+import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { Logger } from '@nestjs/common';
 import type { StoredStep, SyncStatus } from './sync.model';
 import { progressOf } from './sync-view';
 
 export type SyncEventKind = keyof typeof SyncEvents;
 
-/** Publishes the `sync.evt.sync.*` facts. Best effort: a sync is not failed because an event could not be stored. */
+/**
+ * Publishes the `sync.evt.sync.*` facts, waiting out a stream's leader election for all but progress.
+ * A sync is not failed because an event could not be stored.
+ */
 export class SyncEventPublisher {
   private readonly logger = new Logger('SyncEvents');
 
@@ -29,7 +32,11 @@ export class SyncEventPublisher {
     };
     try {
       // The kind, not the status, is in the id: `started` of a resumed sync must not collide with a `progress` of the same count.
-      await this.bus.publish(SyncEvents[kind], fact, { msgId: `${sync.id}:${kind}:${stepsDone}` });
+      await this.bus.publish(SyncEvents[kind], fact, {
+        msgId: `${sync.id}:${kind}:${stepsDone}`,
+        // A progress event that finds no stream leader is not worth holding the sync: the next one says more.
+        patienceMs: kind === 'progress' ? 0 : FACT_PUBLISH_PATIENCE_MS,
+      });
     } catch (error) {
       this.logger.warn(`could not publish ${kind} of sync ${sync.id}: ${error instanceof Error ? error.message : String(error)}`);
     }
