@@ -88,6 +88,7 @@ describe('BroadcastSubscription', () => {
         const messages = await consume(...consumeArgs);
         const slow = {
           stop: () => messages.stop(),
+          status: () => messages.status(),
           async *[Symbol.asyncIterator]() {
             await sleep(400);
             yield* messages;

@@ -2,6 +2,7 @@ import type { EventContract, EventPayload } from '@ir/contracts';
 import { DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { LoggerService } from '@nestjs/common';
 import { decodeJson } from './codec';
+import { PULL_EXPIRES_MS } from './handler-options';
 import { NatsBus } from './nats-bus';
 
 export interface BroadcastStartOptions {
@@ -11,7 +12,8 @@ export interface BroadcastStartOptions {
 
 const DEFAULT_REPLAY_TIMEOUT_MS = 10_000;
 const RESTART_MIN_DELAY_MS = 250;
-const RESTART_MAX_DELAY_MS = 30_000;
+/** Short: a consumer that cannot be opened is waiting for JetStream to be back, which is a matter of seconds. */
+const RESTART_MAX_DELAY_MS = 5_000;
 
 /**
  * Every replica receives every event (an ordered, ephemeral JetStream consumer
@@ -74,7 +76,25 @@ export class BroadcastSubscription<C extends EventContract> {
         ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.lastSeq + 1 }
         : { deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() }),
     });
-    return consumer.consume();
+    const messages = await consumer.consume({ expires: PULL_EXPIRES_MS });
+    void this.takeOverResets(messages);
+    return messages;
+  }
+
+  /**
+   * An ordered consumer has one copy: the server loses it when its node dies, or when every node
+   * restarts. nats.js then recreates it from its first configuration, and one first opened at a start
+   * time never comes back (nats.js 3.4 keeps the start time beside the new start sequence, which the
+   * server refuses, and tries again forever). This subscription recreates it instead: it ends those
+   * messages, and the consume loop opens a consumer after the last handled event.
+   */
+  private async takeOverResets(messages: ConsumerMessages): Promise<void> {
+    for await (const status of messages.status()) {
+      if (status.type !== 'reset') continue;
+      this.logger.warn(`${this.contract.subject}: the server lost the subscription's consumer; opening another`, 'Bus');
+      messages.stop();
+      return;
+    }
   }
 
   /** Runs the consume loop, and opens a new consumer (with a growing delay) whenever it dies. */

@@ -59,3 +59,11 @@ export class PermanentFailure extends Error {
     this.name = 'PermanentFailure';
   }
 }
+
+/**
+ * How long one pull of a consumer waits for messages (nats.js' `expires`; its default is 30 s). A pull
+ * lost with a dead server is noticed by missed heartbeats (half of it, twice), and after a reconnect
+ * to a cluster still electing its leaders nats.js checks the consumer again only after this much:
+ * with 30 s, consumers stood still for up to half a minute after every node restarted.
+ */
+export const PULL_EXPIRES_MS = 5_000;

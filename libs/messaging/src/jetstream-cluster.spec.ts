@@ -5,6 +5,7 @@ import { AckPolicy } from '@nats-io/jetstream';
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { z } from 'zod';
+import { BroadcastSubscription } from './broadcast-subscription';
 import { FACT_PUBLISH_PATIENCE_MS } from './bus-client';
 import { ConsumerHandler, type ConsumerHandlerOptions } from './handler-options';
 import type { NatsBus } from './nats-bus';
@@ -13,6 +14,8 @@ import {
   client,
   connectBus,
   gate,
+  RecordingLogger,
+  sleep,
   startPrivateNatsCluster,
   startService,
   testStream,
@@ -109,7 +112,12 @@ describe('provisioning on a cluster', () => {
     expect((await bus.jsm.streams.info(spec.name)).created).toBe(info.created);
     // nats-server 2.9.10: a consumer that existed before the scale-up never catches up on its first
     // node once that node restarts (/healthz stays 503 there). Gone, it cannot spoil the tests below.
-    await bus.jsm.streams.delete(spec.name);
+    const gone = (): Promise<boolean> =>
+      bus.jsm.streams.info(spec.name).then(
+        () => false,
+        () => true,
+      );
+    await waitFor('the stream deleted', () => bus.jsm.streams.delete(spec.name).then(() => true, gone), 30_000, 500);
   });
 
   it('refuses more copies than the cluster has nodes, saying which setting', async () => {
@@ -189,5 +197,37 @@ describe('consumers on a cluster', () => {
     expect((await bus.jsm.streams.info(stream.name)).state.messages).toBe(0);
     expect((await bus.jsm.consumers.info(stream.name, 'acker')).num_redelivered).toBe(0);
     expect(seen).toEqual([1]);
+  });
+
+  it('a durable and a broadcast consumer take new messages within seconds of every node coming back', async () => {
+    const stream = fresh();
+    const event = defineEvent(stream.subjects[0].replace('>', 'happened'), stream.name, Thing);
+    const durable: number[] = [];
+    services.push(await consumingService(stream, { durable: 'survivor' }, async (n) => void durable.push(n)));
+    const broadcast: number[] = [];
+    const subscription = new BroadcastSubscription(services[0].bus, event, new RecordingLogger());
+    await subscription.start(new Date(), (payload) => broadcast.push(payload.n));
+    try {
+      await client(bus).publish(event, { n: 1 }, { msgId: 'before' });
+      await waitFor('both to take the first message', () => durable.length === 1 && broadcast.length === 1, 10_000);
+
+      await Promise.all(cluster.nodes.map((n) => n.kill()));
+      await sleep(1_000);
+      await Promise.all(cluster.nodes.map((n) => n.start()));
+      await cluster.healthy();
+      await client(bus).publish(event, { n: 2 }, { msgId: 'after', patienceMs: FACT_PUBLISH_PATIENCE_MS });
+      // nats.js checks a consumer again after a reconnect once per pull expiry, which was 30 s.
+      await waitFor(
+        'both to take the message published after the restart',
+        () => durable.includes(2) && broadcast.includes(2),
+        12_000,
+        100,
+      );
+      // The durable's ack of the first may not have reached any disk before every node was killed: it may come again.
+      expect(durable.filter((n) => n === 2)).toEqual([2]);
+      expect(broadcast).toEqual([1, 2]);
+    } finally {
+      subscription.stop();
+    }
   });
 });
