@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import { type ServiceName, type StreamSpec } from '@ir/contracts';
+import { dependencyUnavailable, type ServiceName, type StreamSpec } from '@ir/contracts';
 import { startBusServer } from '@ir/messaging';
-import { CommonConfig, connectMongo, retryWithBackoff, StorageConfig } from '@ir/platform';
+import { CommonConfig, connectMongo, isStorageUnreachable, retryWithBackoff, StorageConfig } from '@ir/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { z } from 'zod';
 import { BackendAppModule } from './backend-app.module';
@@ -46,6 +46,8 @@ export async function runBackendService<S extends z.ZodObject>(spec: BackendServ
       service: spec.service,
       streams: spec.streams,
       placement: { replicas: base.NATS_STREAM_REPLICAS },
+      unavailableDependency: async (error) =>
+        (await isStorageUnreachable(error, mongo)) ? dependencyUnavailable(spec.service, 'mongodb') : undefined,
       logger,
     });
     await app.listen(base.HEALTH_PORT, base.HOST);

@@ -54,3 +54,21 @@ export function serviceUnavailable(service: BackendServiceName): DomainError {
 export function serviceTimedOut(service: BackendServiceName, timeoutMs: number): DomainError {
   return new DomainError(ErrorCode.timeout, `the ${service} service did not answer within ${timeoutMs} ms`, undefined, { service });
 }
+
+/** What a service needs besides other services, as /health/ready names it. */
+export type Dependency = 'nats' | 'mongodb';
+
+const DEPENDENCY_LABEL: Record<Dependency, string> = { nats: 'the message bus (NATS)', mongodb: 'database (MongoDB)' };
+
+/** No NATS server can be reached: nothing that crosses the bus can be done (a 503 at the gateway that names NATS). */
+export function busUnavailable(): DomainError {
+  return new DomainError(ErrorCode.unavailable, `${DEPENDENCY_LABEL.nats} is unavailable`, undefined, { dependency: 'nats' });
+}
+
+/** `service` answers, but its own `dependency` does not (a 503 at the gateway that names both). */
+export function dependencyUnavailable(service: BackendServiceName, dependency: Exclude<Dependency, 'nats'>): DomainError {
+  return new DomainError(ErrorCode.unavailable, `the ${service} service's ${DEPENDENCY_LABEL[dependency]} is unavailable`, undefined, {
+    service,
+    dependency,
+  });
+}

@@ -8,6 +8,7 @@ import {
   type RpcRequest,
   type RpcResponse,
   serviceOfSubject,
+  busUnavailable,
   serviceTimedOut,
   serviceUnavailable,
 } from '@ir/contracts';
@@ -62,7 +63,8 @@ export class BusClient {
    * Sends a request and resolves with the validated answer. Rejects with a
    * `DomainError`: the handler's own, TIMEOUT when no answer came in time, or
    * SERVICE_UNAVAILABLE when no replica listens on the subject; both name the
-   * subject's service (`details.service`).
+   * subject's service (`details.service`). While no NATS server can be reached,
+   * SERVICE_UNAVAILABLE at once, naming NATS (`details.dependency`).
    */
   async request<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions = {}): Promise<RpcResponse<C>> {
     const reply = await this.send(contract, payload, opts);
@@ -101,6 +103,8 @@ export class BusClient {
 
   private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions, acceptGzip = true): Promise<Msg> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
+    // The client would hold the request until it reconnects or the time limit passes: say now what is wrong.
+    if (!this.bus.isConnected()) throw busUnavailable();
     const span = tracer.startSpan(`${contract.subject} send`, {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject },
@@ -109,7 +113,7 @@ export class BusClient {
       return await context.with(trace.setSpan(context.active(), span), async () => {
         const reply = await this.bus.nc
           .request(contract.subject, encodeJson(payload), { timeout, headers: requestHeaders(acceptGzip) })
-          .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout)));
+          .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout, this.bus.isConnected())));
         return reply;
       });
     } catch (error) {
@@ -162,9 +166,11 @@ function isUnstored(error: unknown): boolean {
   return error instanceof TimeoutError || noResponders(error) || (error instanceof Error && noResponders(error.cause));
 }
 
-/** NATS's "no responders" and time-outs as the errors that name the missing service. */
-function toTransportError(error: unknown, subject: string, timeoutMs: number): unknown {
+/** NATS's "no responders" and time-outs as the errors that name the missing service, or NATS when the connection is gone. */
+function toTransportError(error: unknown, subject: string, timeoutMs: number, connected: boolean): unknown {
   const service = serviceOfSubject(subject);
+  if (!connected && (error instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)))
+    return busUnavailable();
   if (error instanceof RequestError && error.isNoResponders()) {
     return service ? serviceUnavailable(service) : new DomainError(ErrorCode.unavailable, `no service is answering ${subject}`);
   }

@@ -10,7 +10,14 @@ import { acknowledge } from './acknowledge';
 import { BusContext } from './bus-context';
 import { BusClient, FACT_PUBLISH_PATIENCE_MS } from './bus-client';
 import { decodeJson, encodeReply, type ReplyEnvelope } from './codec';
-import { PermanentFailure, TRANSPORT_ID, type ConsumerHandlerExtras, type HandlerExtras, type RpcHandlerExtras } from './handler-options';
+import {
+  PermanentFailure,
+  PULL_EXPIRES_MS,
+  TRANSPORT_ID,
+  type ConsumerHandlerExtras,
+  type HandlerExtras,
+  type RpcHandlerExtras,
+} from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
 import { ensureDurableConsumer, ensureStream, SINGLE_COPY, type StreamPlacement } from './provisioning';
@@ -22,6 +29,11 @@ export interface JetStreamServerOptions {
   readonly streams: readonly StreamSpec[];
   /** Their copies (NATS_STREAM_REPLICAS); one when absent. */
   readonly placement?: StreamPlacement;
+  /**
+   * What a handler's unexpected error means to the caller when a dependency of the service is away
+   * (its database: a 503 naming it, instead of INTERNAL); undefined for any other error.
+   */
+  readonly unavailableDependency?: (error: unknown) => Promise<DomainError | undefined>;
   readonly logger: LoggerService;
 }
 
@@ -132,7 +144,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
       return { ok: true, data };
     } catch (error) {
-      return { ok: false, error: this.toErrorBody(error, subject) };
+      return { ok: false, error: await this.toErrorBody(error, subject) };
     }
   }
 
@@ -150,7 +162,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     });
     const consumer = await this.bus.js.consumers.get(extras.contract.stream, extras.durable);
     // Pull no more than can be handled at once, so buffered messages do not wait out their ack deadline.
-    const messages = await consumer.consume({ max_messages: concurrency });
+    const messages = await consumer.consume({ max_messages: concurrency, expires: PULL_EXPIRES_MS });
     this.consumers.push(messages);
     void (async () => {
       const running = new Set<Promise<void>>();
@@ -245,9 +257,17 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     );
   }
 
-  /** A handler's `DomainError` travels as is; anything else is logged here and answered without detail. */
-  private toErrorBody(error: unknown, subject: string): ErrorBody {
+  /**
+   * A handler's `DomainError` travels as is, and so does a dependency's absence; anything else is
+   * logged here and answered without detail.
+   */
+  private async toErrorBody(error: unknown, subject: string): Promise<ErrorBody> {
     if (error instanceof DomainError) return error.toBody();
+    const unavailable = await this.options.unavailableDependency?.(error).catch(() => undefined);
+    if (unavailable) {
+      this.options.logger.warn(`${subject}: ${unavailable.message}`, 'Bus');
+      return unavailable.toBody();
+    }
     const stack = error instanceof Error ? error.stack : String(error);
     this.options.logger.error(`unexpected error handling ${subject}`, stack, 'Bus');
     return { code: ErrorCode.internal, message: 'internal error' };

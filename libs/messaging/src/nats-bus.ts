@@ -15,11 +15,16 @@ export interface NatsBusOptions {
  * transport's server side and its client side.
  */
 export class NatsBus {
+  /** False from a `disconnect` until the next `reconnect`: the client's own `info` outlives the connection. */
+  private connected = true;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
-  ) {}
+  ) {
+    void this.followStatus();
+  }
 
   static async connect(opts: NatsBusOptions): Promise<NatsBus> {
     const nc = await connect({
@@ -33,8 +38,16 @@ export class NatsBus {
     return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm);
   }
 
+  /** Connected to a server now; false while every server is out of reach and the client keeps trying. */
   isConnected(): boolean {
-    return !this.nc.isClosed() && !this.nc.isDraining() && this.nc.info !== undefined;
+    return this.connected && !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  private async followStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'disconnect') this.connected = false;
+      else if (status.type === 'reconnect') this.connected = true;
+    }
   }
 
   /** Round trip to the server, bounded by `timeoutMs`. */
