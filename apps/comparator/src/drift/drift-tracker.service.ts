@@ -106,14 +106,15 @@ export class DriftTracker implements OnApplicationShutdown {
       };
       this.written.delete(id);
       if (await this.write(id, previous, next)) {
+        const version = (previous?.version ?? 0) + 1;
         this.written.set(id, {
-          version: (previous?.version ?? 0) + 1,
+          version,
           result_hash: hash,
           drift: next.drift,
           fingerprint: next.fingerprint,
         });
         if (this.written.size > REMEMBERED_STATES) this.written.delete(this.written.keys().next().value as string);
-        await this.announce(merged, changes, previous, next);
+        await this.announce(merged, changes, previous, { ...next, version });
         return;
       }
     }
@@ -164,7 +165,7 @@ export class DriftTracker implements OnApplicationShutdown {
     result: CompareResult,
     changes: Change[],
     previous: StoredState | null,
-    next: { drift: boolean; fingerprint: string },
+    next: { drift: boolean; fingerprint: string; version: number },
   ): Promise<void> {
     try {
       if (next.drift && next.fingerprint !== previous?.fingerprint) {
@@ -178,7 +179,8 @@ export class DriftTracker implements OnApplicationShutdown {
             changes,
             fingerprint: next.fingerprint,
           },
-          { msgId: `drift-detected:${result.database_id}:${next.fingerprint}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
+          // The version too: the same drift back after it was resolved is news, not a duplicate to drop.
+          { msgId: `drift-detected:${result.database_id}:${next.fingerprint}:v${next.version}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
         );
       } else if (!next.drift && previous?.drift && result.totals.failed_collections === 0) {
         await this.bus.publish(

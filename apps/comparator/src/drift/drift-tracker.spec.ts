@@ -38,7 +38,7 @@ function resultAt(comparedAt: string, realIndexes: string[]): CompareResult {
 describe('DriftTracker', () => {
   let connection: Connection;
   let snapshots: DriftSnapshotModel;
-  let published: { subject: string; payload: unknown }[];
+  let published: { subject: string; payload: unknown; msgId: string }[];
   let tracker: DriftTracker;
 
   beforeAll(async () => {
@@ -53,8 +53,8 @@ describe('DriftTracker', () => {
     await snapshots.deleteMany({});
     published = [];
     const bus = {
-      publish: async (contract: EventContract, payload: unknown) => {
-        published.push({ subject: contract.subject, payload });
+      publish: async (contract: EventContract, payload: unknown, opts: { msgId: string }) => {
+        published.push({ subject: contract.subject, payload, msgId: opts.msgId });
       },
     };
     tracker = new DriftTracker(snapshots, bus as unknown as BusClient);
@@ -155,5 +155,18 @@ describe('DriftTracker', () => {
       drift: true,
       totals: { collections: 2, matched: 1, missing: 1 },
     });
+  });
+
+  it('announces the same drift again once it was resolved, under a message id of its own', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    await tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['status']), 'replace');
+    await tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['extra']), 'replace');
+    expect(published.map((p) => p.subject)).toEqual([
+      DriftEvents.detected.subject,
+      DriftEvents.resolved.subject,
+      DriftEvents.detected.subject,
+    ]);
+    // JetStream drops a message whose id it stored within its duplicate window (2 minutes): the ids must differ.
+    expect(new Set(published.map((p) => p.msgId)).size).toBe(3);
   });
 });

@@ -55,6 +55,7 @@ function downMessage(dependencies: Record<string, DependencyStatus>): string {
 }
 
 function noAnswer(error: unknown): string {
+  if (error instanceof DomainError && error.details?.['dependency'] === 'nats') return 'cannot be asked: NATS is unavailable';
   if (error instanceof DomainError && error.code === ErrorCode.unavailable) return 'no instance answered';
   if (error instanceof DomainError && error.code === ErrorCode.timeout) return `no instance answered within ${PING_TIMEOUT_MS} ms`;
   return 'no answer: the bus could not be asked';
