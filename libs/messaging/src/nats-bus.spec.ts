@@ -1,5 +1,6 @@
 // The process's connection when its NATS server goes away and comes back, against a real private nats-server.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineRpc, DomainError, ErrorCode } from '@ir/contracts';
@@ -61,4 +62,61 @@ describe('NatsBus when its server goes away', () => {
     const after = await failure(() => bus5s.request(Nobody, {}));
     expect(after.error.details).toEqual({ service: 'registry' });
   });
+
+  it('gives up a connection whose server stopped answering without closing it, and reconnects', async () => {
+    // Between the client and NATS: a relay that can go silent with its connections open, as a
+    // machine that lost power or a network partition would (a killed process closes its sockets).
+    const relay = await silentableRelay(Number(new URL(nats.url).port));
+    const relayed = await connectBus(`nats://127.0.0.1:${relay.port}`, 'spec-nats-bus-relayed');
+    try {
+      const events: { type: string; at: number }[] = [];
+      void (async () => {
+        for await (const status of relayed.nc.status()) events.push({ type: status.type, at: Date.now() });
+      })();
+      expect(relayed.isConnected()).toBe(true);
+      relay.silence();
+      const silencedAt = Date.now();
+      await waitFor(
+        'the client to give the silent connection up and connect again',
+        () => events.some((e) => e.type === 'reconnect'),
+        30_000,
+        100,
+      );
+      const gaveUp = events.find((e) => e.type === 'disconnect');
+      // nats.js' default is a ping every 2 minutes, two unanswered: minutes with a dead connection.
+      expect(gaveUp!.at - silencedAt).toBeLessThan(20_000);
+      expect(relayed.isConnected()).toBe(true);
+    } finally {
+      await relayed.nc.close();
+      await relay.close();
+    }
+  });
 });
+
+/** A TCP relay to `port` whose open connections can be made to drop every byte, both ways, without closing. */
+async function silentableRelay(port: number): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let silenced: Socket[] = [];
+  const server = createServer((client) => {
+    const upstream = connect({ host: '127.0.0.1', port });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    }
+    const forward = (from: Socket, to: Socket) => from.on('data', (chunk: Buffer) => silenced.includes(from) || to.write(chunk));
+    forward(client, upstream);
+    forward(upstream, client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    silence: () => (silenced = [...sockets]),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,6 +1,16 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
+/**
+ * How the connection finds a server gone that did not close it (a machine that lost power, a
+ * partition): two pings 5 s apart unanswered, where nats.js waits two of 2 minutes. A server that
+ * closes its sockets (a crashed process) is noticed at once. Then it tries every server of the list
+ * again each second, forever (a service never gives up on NATS by itself).
+ */
+const PING_INTERVAL_MS = 5_000;
+const MAX_PINGS_OUT = 2;
+const RECONNECT_WAIT_MS = 1_000;
+
 export interface NatsBusOptions {
   /** One server, or every server of a cluster. */
   readonly servers: string | readonly string[];
@@ -32,7 +42,9 @@ export class NatsBus {
       name: opts.name,
       timeout: opts.connectTimeoutMs ?? 5000,
       maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
+      reconnectTimeWait: RECONNECT_WAIT_MS,
+      pingInterval: PING_INTERVAL_MS,
+      maxPingOut: MAX_PINGS_OUT,
     });
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
     return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm);
