@@ -86,13 +86,15 @@ export class SyncsService {
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
     } catch (error) {
-      const reason = `could not queue the sync: ${error instanceof Error ? error.message : String(error)}`;
+      // The client's words, not the NATS client's ("jetstream is not enabled" for a stream electing its leader).
+      const reason = 'could not queue the sync: NATS did not store its command in time';
+      this.logger.warn(`sync ${syncId} of database ${databaseId}: ${reason}: ${error instanceof Error ? error.message : String(error)}`);
       await this.syncs
         .updateOne({ _id: id }, { $set: { status: 'failed', error: reason, completed_at: new Date(), updated_at: new Date() } })
         .catch(() => undefined);
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       syncFailures.inc();
-      throw new DomainError(ErrorCode.unavailable, `${reason}; try again`);
+      throw new DomainError(ErrorCode.unavailable, `${reason}; try again`, undefined, { dependency: 'nats' });
     }
     return { sync_id: syncId, status: 'pending', database_id: databaseId };
   }

@@ -196,6 +196,9 @@ describe('syncs against the test MongoDB server', () => {
       try {
         const error = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false }).catch((e: unknown) => e);
         expect((error as DomainError).code).toBe(ErrorCode.unavailable);
+        // A fixed message naming NATS, not the NATS client's own words.
+        expect((error as DomainError).message).toBe('could not queue the sync: NATS did not store its command in time; try again');
+        expect((error as DomainError).details).toEqual({ dependency: 'nats' });
       } finally {
         bus.publishFails = false;
       }
