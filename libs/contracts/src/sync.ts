@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineEvent, defineRpc } from './bus';
 import { OperationKind, PlanOperationView } from './drift';
-import { CollectionName } from './index-definition';
+import { CollectionName } from './mongo-names';
 import { pageOf, PagingFields, resolvePaging, MAX_OFFSET_RULE, withinMaxOffset } from './pagination';
 import { RecordId } from './registry';
 import { Streams } from './streams';
