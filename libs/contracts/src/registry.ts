@@ -149,6 +149,15 @@ export const Manifest = z.strictObject({
 });
 export type Manifest = z.infer<typeof Manifest>;
 
+/** `PUT /databases/:id/manifest?dry_run=true`: answer what would change, change nothing. */
+export const ManifestApplyQuery = z.strictObject({
+  dry_run: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('true or 1: answer what would change and change nothing')
+    .transform((flag) => flag === 'true' || flag === '1'),
+});
+
 const ManifestChange = z.object({ collection: z.string(), name: z.string() });
 export const ManifestApplyResult = z.object({
   dry_run: z.boolean(),

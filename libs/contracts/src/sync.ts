@@ -41,6 +41,9 @@ export const SyncHistoryBody = z
   .transform(resolvePaging)
   .refine(withinMaxOffset, MAX_OFFSET_RULE);
 
+/** `GET /indexes/sync-status/by-database/:database_id?page=&limit=`. */
+export const SyncHistoryQuery = z.strictObject({ page: PagingFields.page, limit: PagingFields.limit });
+
 // ---------- answers ----------
 
 export const SyncStepStatus = z.enum(['pending', 'running', 'done', 'skipped', 'failed']);
