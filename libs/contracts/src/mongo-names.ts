@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { FieldIssue } from './errors';
 
 // MongoDB's naming rules, as "MongoDB Limits and Thresholds" states them under "Naming Restrictions"
 // (https://www.mongodb.com/docs/manual/reference/limits/#naming-restrictions) and the server enforces
@@ -64,6 +65,14 @@ export function namespaceFits(dbName: string, collection: string): boolean {
   return utf8Length(dbName) + 1 + utf8Length(collection) <= MAX_NAMESPACE_BYTES;
 }
 
-export function namespaceTooLongMessage(dbName: string): string {
-  return `"${dbName}.<collection>" must be at most ${MAX_NAMESPACE_BYTES} bytes in UTF-8 (MongoDB's namespace limit)`;
+/** An issue on `field` when `<dbName>.<collection>` exceeds MongoDB's namespace limit. */
+export function namespaceIssue(dbName: string, collection: string, field: string): FieldIssue | undefined {
+  if (namespaceFits(dbName, collection)) return undefined;
+  const message = `"${dbName}.<collection>" must be at most ${MAX_NAMESPACE_BYTES} bytes in UTF-8 (MongoDB's namespace limit)`;
+  return { field, rule: 'namespace_length', message };
+}
+
+/** The issues of collections asked for by name (`collections.<i>` in a request). */
+export function namespaceIssues(dbName: string, collections: readonly string[] = []): FieldIssue[] {
+  return collections.flatMap((collection, i) => namespaceIssue(dbName, collection, `collections.${i}`) ?? []);
 }

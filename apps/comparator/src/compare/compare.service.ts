@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import { DomainError, ErrorCode, namespaceIssues, validationFailed, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
 import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
@@ -104,6 +104,7 @@ export class CompareService {
 
   private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
     const { target, definitions } = design;
+    assertNamespacesFit(target.dbName, collections);
     const databaseId = target.databaseId;
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
@@ -207,6 +208,12 @@ export class CompareService {
       throw classifyTargetError(error, target.uri).toDomainError();
     }
   }
+}
+
+/** Collections asked for by name must fit MongoDB's namespace limit in the target database: a 400 naming each that does not. */
+function assertNamespacesFit(dbName: string, collections: readonly string[] | undefined): void {
+  const issues = namespaceIssues(dbName, collections);
+  if (issues.length > 0) throw validationFailed(issues);
 }
 
 function viewOf(comparison: CollectionComparison): ComparisonView {
