@@ -222,7 +222,14 @@ function viewOf(comparison: CollectionComparison): ComparisonView {
 
 /** `field` is the entry's path in the request body (like every other validation issue); the message names the collection too. */
 function parseEntry(index: Record<string, unknown>, field: string, collection: string): ListIndexesEntry {
-  const entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
+  let entry: Record<string, unknown>;
+  try {
+    entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
+  } catch {
+    // Whatever the EJSON reader says about the caller's value is its own text: ours names the entry.
+    const message = `not valid Extended JSON as mongosh's EJSON.stringify() prints it (collection "${collection}")`;
+    throw validationFailed([{ field, rule: 'extended_json', message }], 'snapshot');
+  }
   if (typeof entry.name !== 'string' || typeof entry.key !== 'object' || entry.key === null) {
     const message = `each index needs a "name" and a "key", as getIndexes() prints them (collection "${collection}")`;
     throw new DomainError(ErrorCode.validation, `invalid snapshot: ${field}: ${message}`, [{ field, rule: 'list_indexes_entry', message }]);
