@@ -4,8 +4,10 @@
 // error without its request id; every service must be ready afterwards.
 //
 // Reproduce a run with the seed it prints: FUZZ_SEED=<seed> FUZZ_RUNS=<runs> npx jest test/fuzz.e2e-spec.ts --selectProjects e2e
+// (FUZZ_REPORT=<file> writes every failure to that file).
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { problemsOf, type Answer } from './support/fuzz/answer-checks';
 import { requestArbitrary, routesOf, type FuzzRequest } from './support/fuzz/fuzz-requests';
 import type { FuzzFixtures } from './support/fuzz/schema-arbitrary';
@@ -85,7 +87,10 @@ async function send(request: FuzzRequest): Promise<Answer> {
 
 function describeRequest(request: FuzzRequest): string {
   const body = request.body ? request.body.subarray(0, 300).toString('latin1') : '';
-  return `${request.route.method} ${request.url.slice(0, 300)} ${JSON.stringify(request.headers).slice(0, 400)} body(${request.body?.length ?? 0}): ${JSON.stringify(body)}`;
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, value.length > 40 ? `${value.slice(0, 40)}…` : value]),
+  );
+  return `${request.route.method} ${request.url.slice(0, 300)} ${JSON.stringify(headers).slice(0, 400)} body(${request.body?.length ?? 0}): ${JSON.stringify(body)}`;
 }
 
 it('answers every fuzzed request without a 5xx, internal text or an error without request id', async () => {
@@ -134,6 +139,8 @@ it('answers every fuzzed request without a 5xx, internal text or an error withou
     `fuzz: ${requests.length} requests, ${routes.length} routes, ${seconds} s, statuses ${histogram}, ${failures.length} failing`,
   );
 
+  // Every failure, for a run that finds many (the assertion shows ten).
+  if (process.env.FUZZ_REPORT) writeFileSync(process.env.FUZZ_REPORT, failures.join('\n'));
   if (targetErrors.length > 0) console.log(`fuzz: target errors, for example:\n${targetErrors.join('\n')}`);
   expect(failures.slice(0, 10)).toEqual([]);
   expect(statuses.get(200) ?? 0).toBeGreaterThan(0);
