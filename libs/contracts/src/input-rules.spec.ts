@@ -14,6 +14,8 @@ describe('MongoDB names', () => {
     ['a\u0000b', false],
     ['system.users', false],
     ['systemusers', true],
+    ['.hidden', false],
+    ['a.b', true],
     ['__proto__', true],
     ['constructor', true],
     ['é'.repeat(126), true], // 252 bytes

@@ -47,12 +47,14 @@ export const DbName = z
 
 /**
  * "Collection names ... cannot: contain the $ character, be an empty string, contain the null
- * character, begin with the system. prefix (reserved for internal use)." Whether the namespace fits
+ * character, begin with the system. prefix (reserved for internal use)." The server also refuses a
+ * leading dot (NamespaceString::validCollectionName in mongodb/mongo). Whether the namespace fits
  * depends on the database too: see `namespaceFits`.
  */
 export const CollectionName = z
   .string()
   .min(1, { error: 'must not be empty' })
+  .refine((name) => !name.startsWith('.'), { error: 'must not begin with "."' })
   .refine((name) => !name.includes('$'), { error: 'must not contain "$"' })
   .refine((name) => !name.includes('\0'), { error: 'must not contain a null character' })
   .refine((name) => !name.startsWith('system.'), { error: 'must not begin with "system." (reserved by MongoDB)' })
