@@ -1,6 +1,6 @@
-import type { PlanOperationView } from '@ir/contracts';
+import { DomainError, ErrorCode, type PlanOperationView } from '@ir/contracts';
 import { MongoClient, type Db } from 'mongodb';
-import { StepRunner } from './step-runner';
+import { describeError, StepRunner } from './step-runner';
 
 /**
  * The step runner against the test MongoDB server (FerretDB 1.x unless MONGODB_URI names a real
@@ -272,3 +272,22 @@ function flakyDb(db: Db, failures: number, error: () => Error): Db {
     },
   });
 }
+
+describe('describeError', () => {
+  it("keeps ours and the target's words, and never passes our own failures' text on", () => {
+    expect(describeError(new DomainError(ErrorCode.notFound, 'database not found'))).toBe('database not found');
+    const refused = Object.assign(new Error('Index already exists with a different name: a_1'), {
+      code: 85,
+      codeName: 'IndexOptionsConflict',
+    });
+    expect(describeError(refused)).toBe('IndexOptionsConflict (85): Index already exists with a different name: a_1');
+    expect(describeError(Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' }))).toBe('connection reset');
+    for (const ours of [
+      new TypeError("Cannot read properties of undefined (reading 'key')"),
+      new Error('Unsupported state or unable to authenticate data'),
+      'thrown text',
+    ]) {
+      expect(describeError(ours)).toBe('unexpected error (the sync-executor log has the details)');
+    }
+  });
+});

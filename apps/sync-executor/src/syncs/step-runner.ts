@@ -1,6 +1,7 @@
-import type { PlanOperationView } from '@ir/contracts';
+import { Logger } from '@nestjs/common';
+import { DomainError, type PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
+import { isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND, TargetConnectionError } from '@ir/target-pool';
 import type { Db, IndexDescription } from 'mongodb';
 
 /**
@@ -256,10 +257,22 @@ function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
   }
 }
 
-/** The server's code name and code with its message, as an operator reads it. */
+const logger = new Logger('SyncErrors');
+const UNEXPECTED = 'unexpected error (the sync-executor log has the details)';
+
+/**
+ * What a sync record says about an error, as an operator reads it: ours (a DomainError) and the
+ * target's (a server's refusal, with its code name and code; the driver's report of the
+ * connection) as they are. Anything else is a failure of our own, whose text (a TypeError, a
+ * cipher's) is for the log only: the record, which callers read, gets a fixed phrase.
+ */
 export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const { code, codeName } = error as { code?: unknown; codeName?: unknown };
-  const label = typeof codeName === 'string' ? `${codeName}${typeof code === 'number' ? ` (${code})` : ''}: ` : '';
-  return `${label}${error.message}`;
+  if (error instanceof DomainError || error instanceof TargetConnectionError) return error.message;
+  if (error instanceof Error) {
+    const { code, codeName } = error as { code?: unknown; codeName?: unknown };
+    if (typeof codeName === 'string') return `${codeName}${typeof code === 'number' ? ` (${code})` : ''}: ${error.message}`;
+    if (error.name.startsWith('Mongo')) return error.message;
+  }
+  logger.error('unexpected error in a sync', error instanceof Error ? error.stack : String(error));
+  return UNEXPECTED;
 }
