@@ -208,6 +208,14 @@ describe('names that collide with Object.prototype', () => {
 });
 
 describe('no parser text in answers', () => {
+  it('an offline snapshot entry that is not valid Extended JSON is a 400 naming it, not a BSONError', async () => {
+    const res = await client.post('/indexes/compare-snapshot').send({
+      database_id: db.id,
+      collections: [{ name: 'orders', indexes: [{ v: 2, key: { a: 1 }, name: 'a_1', when: { $date: { $numberLong: 'soon' } } }] }],
+    });
+    expectIssue(res, 'collections.0.indexes.0', 'extended_json');
+  });
+
   it('deeply nested YAML is a 400 with its line and column', async () => {
     const res = await client
       .put(`/databases/${db.id}/manifest`)
