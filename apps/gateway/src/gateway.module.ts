@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
@@ -17,6 +17,7 @@ import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { StrictQueryInterceptor } from './http/route-query';
 
 @Module({})
 export class GatewayModule {
@@ -44,6 +45,7 @@ export class GatewayModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
         NatsHealthIndicator,
         BackendHealthIndicator,
         RevokedSessions,

@@ -1,4 +1,15 @@
-import { BusEvents, BusHeaders, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
+import {
+  BusEvents,
+  BusHeaders,
+  DomainError,
+  ErrorCode,
+  Streams,
+  untrustedInputIssues,
+  validationError,
+  validationFailed,
+  type ErrorBody,
+  type StreamSpec,
+} from '@ir/contracts';
 import { runWithRequestContext } from '@ir/platform';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
@@ -122,7 +133,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     correlationId: string,
   ): Promise<ReplyEnvelope> {
     try {
-      const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
+      const payload = decodeJson(msg.data);
+      // Before the schema: whatever its shape, no value a driver or the server would choke on gets in.
+      const unsafe = untrustedInputIssues(payload);
+      if (unsafe.length > 0) throw validationFailed(unsafe);
+      const parsed = extras.contract.request.safeParse(payload);
       if (!parsed.success) throw validationError(parsed.error);
       const ctx = new BusContext([subject, msg.headers, correlationId, msg]);
       const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });

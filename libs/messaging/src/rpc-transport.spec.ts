@@ -178,6 +178,16 @@ describe('JetStream transport: request/reply', () => {
     expect(calls.echo).toHaveLength(0);
   });
 
+  it('refuses a null character anywhere in a request, whatever the contract allows, without calling the handler', async () => {
+    const error = await client(callerBus)
+      .request(Echo, { text: 'a\u0000b' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe(ErrorCode.validation);
+    expect((error as DomainError).issues).toEqual([expect.objectContaining({ field: 'text', rule: 'null_character' })]);
+    expect(calls.echo).toHaveLength(0);
+  });
+
   it('rejects an answer that does not match the response contract as INTERNAL on the caller', async () => {
     const error = await client(callerBus)
       .request(Broken, {})

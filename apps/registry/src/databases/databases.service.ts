@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  namespaceIssue,
+  validationFailed,
   RegistryEvents,
   SyncCommands,
   SyncRpc,
@@ -100,6 +102,7 @@ export class DatabasesService {
     if (changes.uri !== undefined || changes.db_name !== undefined) {
       const uri = changes.uri ?? currentUri;
       const dbName = changes.db_name ?? current.db_name;
+      if (dbName !== current.db_name) await this.assertNamespacesFit(current._id, dbName);
       await this.testConnection({ uri, dbName });
       Object.assign(set, { uri_sealed: this.cipher.seal(uri), uri_redacted: redactUri(uri), db_name: dbName });
     }
@@ -108,6 +111,13 @@ export class DatabasesService {
     if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
     await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
     return toDatabaseView(updated);
+  }
+
+  /** Every collection with definitions must still fit MongoDB's namespace limit under a new database name. */
+  private async assertNamespacesFit(databaseId: Types.ObjectId, dbName: string): Promise<void> {
+    const collections = await this.definitions.collectionsOf(databaseId);
+    const issue = collections.map((collection) => namespaceIssue(dbName, collection, 'db_name')).find((i) => i !== undefined);
+    if (issue) throw validationFailed([{ ...issue, message: `${issue.message}: collections with definitions would not fit` }]);
   }
 
   /**

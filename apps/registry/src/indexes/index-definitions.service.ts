@@ -12,7 +12,7 @@ import { containsText, findPage, type Page } from '@ir/platform';
 import { Types, type FilterQuery } from 'mongoose';
 import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
 import { RegistryEventsPublisher } from '../registry-events';
-import { assertCollectionRules, resolveDefinition, type ResolvedDefinition } from './definition-rules';
+import { assertCollectionRules, assertNamespaceFits, resolveDefinition, type ResolvedDefinition } from './definition-rules';
 import { toDefinitionView, toIndexDefinition } from './definition-view';
 import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from './index-definition.model';
 
@@ -27,7 +27,8 @@ export class IndexDefinitionsService {
   ) {}
 
   async create(body: CreateIndexBody): Promise<IndexDefinitionView> {
-    const databaseId = await this.existingDatabaseId(body.database_id);
+    const { _id: databaseId, db_name: dbName } = await this.existingDatabase(body.database_id);
+    assertNamespaceFits(dbName, body.collection, 'collection');
     const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
     await this.assertFitsCollection(databaseId, body.collection, resolved);
     const now = new Date();
@@ -102,6 +103,10 @@ export class IndexDefinitionsService {
       options: changes.options ?? toIndexDefinition(current).options,
     });
     const collection = changes.collection ?? current.collection;
+    if (changes.collection !== undefined) {
+      const database = await this.databases.findById(current.database_id, { db_name: 1 }).lean();
+      if (database) assertNamespaceFits(database.db_name, collection, 'collection');
+    }
     await this.assertFitsCollection(current.database_id, collection, resolved, current._id);
     const now = new Date();
     const updated = await this.definitions
@@ -148,10 +153,15 @@ export class IndexDefinitionsService {
     return doc;
   }
 
-  private async existingDatabaseId(id: string): Promise<Types.ObjectId> {
-    const databaseId = parseId(id, 'database');
-    if (!(await this.databases.exists({ _id: databaseId }))) throw notFound('database');
-    return databaseId;
+  private async existingDatabase(id: string): Promise<{ _id: Types.ObjectId; db_name: string }> {
+    const database = await this.databases.findById(parseId(id, 'database'), { db_name: 1 }).lean();
+    if (!database) throw notFound('database');
+    return database;
+  }
+
+  /** The collections that have definitions in a database (to check them against a new database name). */
+  collectionsOf(databaseId: Types.ObjectId): Promise<string[]> {
+    return this.definitions.distinct('collection', { database_id: databaseId });
   }
 
   /**

@@ -1,5 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, RegistryEvents, type FieldIssue, type Manifest, type ManifestApplyResult } from '@ir/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  namespaceIssue,
+  RegistryEvents,
+  type FieldIssue,
+  type Manifest,
+  type ManifestApplyResult,
+} from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
 import { Types, type AnyBulkWriteOperation } from 'mongoose';
 import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
@@ -33,22 +41,27 @@ export class ManifestService {
     const database = await this.databases.findById(parseId(databaseId, 'database')).lean();
     if (!database) throw notFound('database');
     const docs = await this.definitions.find({ database_id: database._id }).sort({ collection: 1, name: 1 }).lean();
-    const collections: Manifest['collections'] = {};
+    // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
+    const byCollection = new Map<string, Manifest['collections'][string]>();
     for (const doc of docs) {
       const options = optionsOf(doc);
-      (collections[doc.collection] ??= []).push({
+      const indexes = byCollection.get(doc.collection) ?? [];
+      indexes.push({
         name: doc.name,
         keys: doc.keys.map(({ field, value }) => ({ field, value })),
         ...(Object.keys(options).length > 0 ? { options } : {}),
       });
+      byCollection.set(doc.collection, indexes);
     }
+    const collections = Object.fromEntries(byCollection) as Manifest['collections'];
     return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
   }
 
   async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
     const id = parseId(databaseId, 'database');
-    if (!(await this.databases.exists({ _id: id }))) throw notFound('database');
-    const planned = this.validate(manifest);
+    const database = await this.databases.findById(id, { db_name: 1 }).lean();
+    if (!database) throw notFound('database');
+    const planned = this.validate(manifest, database.db_name);
     const existing = await this.definitions.find({ database_id: id }).lean();
     const result = diff(existing, planned, dryRun);
     if (!dryRun) await this.write(id, existing, planned, result);
@@ -56,10 +69,12 @@ export class ManifestService {
   }
 
   /** Every issue of the whole manifest, with its path, before anything is written. */
-  private validate(manifest: Manifest): Planned[] {
+  private validate(manifest: Manifest, dbName: string): Planned[] {
     const issues: FieldIssue[] = [];
     const planned: Planned[] = [];
     for (const [collection, indexes] of Object.entries(manifest.collections)) {
+      const namespace = namespaceIssue(dbName, collection, `collections.${collection}`);
+      if (namespace) issues.push(namespace);
       const resolvedHere: ResolvedDefinition[] = [];
       indexes.forEach((index, i) => {
         try {

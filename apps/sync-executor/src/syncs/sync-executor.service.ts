@@ -224,11 +224,12 @@ export class SyncExecutor {
     try {
       uri = this.cipher.open(connection.uri_sealed);
     } catch (error) {
+      // The cipher's own words (a key id, an authentication tag) are for the log.
+      this.logger.error(`sync ${run.id}: the target's connection string cannot be opened: ${String(error)}`);
       await this.finish(
         run,
         'failed',
-        // The cipher's own words would say nothing more useful; the likely cause is a changed key.
-        this.failureSummary(run, undefined, "the target's connection string cannot be opened: was TARGET_ENCRYPTION_KEY changed?"),
+        this.failureSummary(run, undefined, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
       );
       return undefined;
     }

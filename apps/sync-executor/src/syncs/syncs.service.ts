@@ -86,7 +86,9 @@ export class SyncsService {
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
     } catch (error) {
-      const reason = `could not queue the sync: ${error instanceof Error ? error.message : String(error)}`;
+      // The bus's own words go to the log; the record and the caller get ours.
+      this.logger.warn(`could not queue sync ${syncId}: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = 'could not queue the sync: the work queue did not confirm it';
       await this.syncs
         .updateOne({ _id: id }, { $set: { status: 'failed', error: reason, completed_at: new Date(), updated_at: new Date() } })
         .catch(() => undefined);
