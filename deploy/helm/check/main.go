@@ -71,7 +71,12 @@ func main() {
 	problems := 0
 	for _, r := range results {
 		for _, p := range r.problems {
-			fmt.Printf("%s: %s\n", r.name, p)
+			// Every line carries the name, so a reader can filter one variant's problems by it.
+			for _, line := range strings.Split(strings.TrimSpace(p), "\n") {
+				if strings.TrimSpace(line) != "" {
+					fmt.Printf("%s: %s\n", r.name, line)
+				}
+			}
 		}
 		if len(r.problems) == 0 {
 			fmt.Printf("ok %s: %s\n", r.name, r.summary)
