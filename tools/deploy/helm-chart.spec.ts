@@ -1,11 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { AckPolicy, jetstreamManager, RetentionPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { parseAllDocuments } from 'yaml';
 import { Streams } from '@ir/contracts';
 import { IMPORT_DURABLE } from '../../apps/sync-executor/src/import/import.controller';
 import { RUN_CONSUMER } from '../../apps/sync-executor/src/syncs/sync-settings';
+import { freePort } from '../infra/free-port';
 import { CHART_DIR, CHART_VARIANTS_DIR, runHelmCheck, type HelmCheckRun } from '../infra/helm-check';
+import { ManagedProcess } from '../infra/process';
 import { repoRoot } from '../infra/repo-root';
 import { NODE_FLAGS, type ServiceName } from '../infra/services';
 
@@ -97,6 +101,84 @@ describe('Helm chart deploy/helm/index-registry', () => {
     }
     // DATA_DIR is the image's (/app/.data); with every key given, nothing is written there.
     expect(documented.filter((name) => !set.has(name) && name !== 'DATA_DIR')).toEqual([]);
+  });
+
+  describe("the chart's NATS configuration on three real nats-servers", () => {
+    const pods = ['ir-index-registry-nats-0', 'ir-index-registry-nats-1', 'ir-index-registry-nats-2'];
+    const servers: ManagedProcess[] = [];
+    let nc: NatsConnection;
+    let jsm: JetStreamManager;
+    let monitorUrl: string;
+
+    beforeAll(async () => {
+      const conf = find('ConfigMap', 'ir-index-registry-nats').data!['nats.conf'];
+      const ports = await Promise.all(
+        pods.map(async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })),
+      );
+      // Only addresses and paths change: the pods' DNS names become loopback ports.
+      const local = (i: number): string =>
+        conf
+          .replace(/^listen: 0\.0\.0\.0:4222$/m, `listen: 127.0.0.1:${ports[i].client}`)
+          .replace(/^http: 0\.0\.0\.0:8222$/m, `http: 127.0.0.1:${ports[i].monitor}`)
+          .replace(/^pid_file: .*$/m, `pid_file: ${join(dir, pods[i], 'nats.pid')}`)
+          .replace(/^ {2}store_dir: \/data$/m, `  store_dir: ${join(dir, pods[i], 'jetstream')}`)
+          .replace(/^ {2}listen: 0\.0\.0\.0:6222$/m, `  listen: 127.0.0.1:${ports[i].route}`)
+          .replace(/nats:\/\/ir-index-registry-nats-(\d)\.\S+:6222/g, (_, n: string) => `nats://127.0.0.1:${ports[Number(n)].route}`);
+      for (const [i, pod] of pods.entries()) {
+        const text = local(i);
+        expect(text).not.toMatch(/0\.0\.0\.0|svc\.cluster\.local|\/data\b|\/var\/run/);
+        mkdirSync(join(dir, pod), { recursive: true });
+        writeFileSync(join(dir, pod, 'nats.conf'), text);
+        servers.push(
+          ManagedProcess.spawn({
+            name: pod,
+            command: 'nats-server',
+            args: ['-c', join(dir, pod, 'nats.conf')],
+            env: { POD_NAME: pod },
+            logFile: join(dir, pod, 'nats.log'),
+          }),
+        );
+      }
+      await Promise.all(
+        servers.map((s, i) => s.waitForHttpOk(`http://127.0.0.1:${ports[i].monitor}/healthz?js-enabled-only=true`, 30_000)),
+      );
+      monitorUrl = `http://127.0.0.1:${ports[0].monitor}`;
+      // Healthy servers may not have elected a meta leader yet; JetStream requests wait for one.
+      const deadline = Date.now() + 30_000;
+      const metaLeader = async () =>
+        ((await (await fetch(`${monitorUrl}/jsz`)).json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+      while (!(await metaLeader())) {
+        if (Date.now() > deadline) throw new Error(`no JetStream meta leader after 30 s; logs in ${dir}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      nc = await connect({ servers: `nats://127.0.0.1:${ports[0].client}`, timeout: 5000 });
+      jsm = await jetstreamManager(nc, { timeout: 5000 });
+    });
+    afterAll(async () => {
+      await nc?.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    });
+
+    it('forms one JetStream cluster that keeps a stream on all three servers, named as their pods', async () => {
+      await jsm.streams.add({
+        name: Streams.syncCommands.name,
+        subjects: ['sync.cmd.>'],
+        retention: RetentionPolicy.Workqueue,
+        num_replicas: 3,
+      });
+      const { cluster } = await jsm.streams.info(Streams.syncCommands.name);
+      expect([cluster?.leader, ...(cluster?.replicas ?? []).map((r) => r.name)].sort()).toEqual(pods);
+
+      // KEDA finds a consumer's lag on its leader, which /jsz names by server name: the pod's.
+      await jsm.consumers.add(Streams.syncCommands.name, { durable_name: RUN_CONSUMER, ack_policy: AckPolicy.Explicit });
+      const jsz = (await (await fetch(`${monitorUrl}/jsz?acc=$G&consumers=true&config=true`)).json()) as {
+        account_details: { stream_detail: { name: string; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[] }[];
+      };
+      const consumer = jsz.account_details[0].stream_detail
+        .find((stream) => stream.name === Streams.syncCommands.name)
+        ?.consumer_detail?.find((c) => c.name === RUN_CONSUMER);
+      expect(pods).toContain(consumer?.cluster?.leader);
+    });
   });
 
   describe('catches what is wrong', () => {
