@@ -75,7 +75,8 @@ describe('Helm chart deploy/helm/index-registry', () => {
     for (const [name, flags] of Object.entries(NODE_FLAGS) as [ServiceName, readonly string[]][]) {
       const container = find('Deployment', `ir-index-registry-${name}`).spec.template.spec.containers[0];
       expect(container.command).toEqual(['node', '--enable-source-maps', ...flags, `dist/apps/${name}/src/main.js`]);
-      expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
+      // The gateway is ready when it can serve (its own NATS connection); a backend, when its dependencies are up.
+      expect(container.readinessProbe.httpGet.path).toBe(name === 'gateway' ? '/health/instance' : '/health/ready');
       expect(container.livenessProbe.httpGet.path).toBe('/health');
     }
   });

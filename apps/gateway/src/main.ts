@@ -23,7 +23,7 @@ async function bootstrap(): Promise<void> {
     app.use(yamlBody(config.BODY_LIMIT));
     app.use(bodyParsingErrors);
     app.use(enterRequestContext);
-    app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'metrics'] });
+    app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'health/instance', 'metrics'] });
     app.enableShutdownHooks();
 
     const openApi = new DocumentBuilder()
