@@ -115,6 +115,28 @@ describe('body encodings', () => {
     expect(res.body).toMatchObject({ page: 1 });
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'])(
+    'a body sent as %s is a 415 with the request id, not an empty body',
+    async (type) => {
+      const res = await fetch(`${apiUrl()}/databases/list`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': type },
+        body: 'page=1',
+      });
+      const body = (await res.json()) as Record<string, unknown>;
+      expect({ status: res.status, error: body.error, request_id: typeof body.request_id }).toEqual({
+        status: 415,
+        error: 'UNSUPPORTED_MEDIA_TYPE',
+        request_id: 'string',
+      });
+    },
+  );
+
+  it('a POST without a body is still read as an empty one', async () => {
+    const res = await fetch(`${apiUrl()}/databases/list`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+  });
+
   it('the body limit applies to the decoded size', async () => {
     const bomb = gzipSync(JSON.stringify({ search: ' '.repeat(2 * 1024 * 1024) }));
     expect(bomb.length).toBeLessThan(16 * 1024);

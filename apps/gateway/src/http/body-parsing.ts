@@ -18,6 +18,25 @@ export function yamlBody(limit: number): RequestHandler {
   return express.text({ limit, type: ['application/yaml', 'application/x-yaml', 'text/yaml'] });
 }
 
+/**
+ * A body that no parser above took (its Content-Type is neither JSON nor YAML) would otherwise reach
+ * the routes as an empty body and be judged as one: refused here, 415, before anything reads it.
+ */
+export const unreadBodies: RequestHandler = (req, res, next) => {
+  const sent = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+  // A parser that took the body read it to its end; one that no parser took is still unread.
+  if (!sent || req.readableEnded) {
+    next();
+    return;
+  }
+  const body = errorResponse(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    'request body must be JSON (Content-Type: application/json), or YAML (application/yaml) for a manifest',
+  );
+  res.status(415).json({ ...body, request_id: correlationIdOf(res) });
+};
+
 /** What body-parser attaches to the errors it passes on: `type` for its own, `status` for all. */
 interface BodyParserError {
   type?: string;
