@@ -13,3 +13,4 @@ export * from './index-definition';
 export * from './registry';
 export * from './sync';
 export * from './drift';
+export * from './access';
