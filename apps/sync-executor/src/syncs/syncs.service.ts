@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode, SyncCommands, SyncRpc, type RpcResponse, type SyncView } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
-import { findPage, type Page } from '@ir/platform';
+import { findPage, mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Types } from 'mongoose';
 import type { z } from 'zod';
@@ -106,8 +106,8 @@ export class SyncsService {
   }
 
   /** A database's syncs, newest first. */
-  history(request: HistoryRequest): Promise<Page<SyncView>> {
-    return findPage(this.syncs, { database_id: request.database_id }, { created_at: -1, _id: -1 }, request, syncView);
+  async history(request: HistoryRequest): Promise<Page<SyncView>> {
+    return mapPage(await findPage(this.syncs, { database_id: request.database_id }, { created_at: -1, _id: -1 }, request), syncView);
   }
 
   /** From the lock: a database has an active sync while a pending or running sync holds it. */
