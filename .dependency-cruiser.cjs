@@ -1,6 +1,7 @@
 // The project's dependency rules, checked by `npm run lint:deps` (dependency-cruiser) in `make test`.
-// Paths are relative to the repository root. Specs (`*.spec.ts`) may reach into storage to set up
-// and check what was stored, so the storage rules leave them out; every other rule holds for them too.
+// Paths are relative to the repository root. The storage rules are about the services' code (apps, libs):
+// specs (`*.spec.ts`), tests, tools and benchmarks may reach into storage to set up and check what was
+// stored. The other rules hold for specs too, but for index-core-pure (a spec of the core may run mongosh).
 //
 // The rules, exactly:
 //
@@ -15,8 +16,9 @@
 //                        npm package (none is needed; should a pure one ever be, list it in PURE_PACKAGES).
 //   apps-apart           apps/<a> never imports apps/<b>: services meet on the bus, through libs/contracts.
 //   libs-below-apps      libs never import apps.
-//   no-circular          No import cycle in apps and libs, not even one of type-only imports; in tests, tools and
-//                        benchmarks (no-circular-at-run-time), none that is not type-only somewhere.
+//   no-circular          No import cycle in apps and libs, not even through a type-only import. In tests, tools
+//                        and benchmarks (no-circular-at-run-time) a cycle is refused when all its imports are of
+//                        values; one through a type-only import is erased when compiled.
 
 /** Code that works on target databases through libs/target-pool, and so may use the driver's types. */
 const TARGET_CODE = [
