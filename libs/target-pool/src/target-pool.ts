@@ -7,6 +7,12 @@ import { openTargetClient } from './target-client';
 import type { TargetConnectionError } from './target-connection-error';
 import { shortTargetKey, targetKey } from './target-key';
 
+/**
+ * A target's database as the pool hands it out. Code that reads or changes a target holds this
+ * type, from here, rather than the driver's: the services' own data is never reached through it.
+ */
+export type TargetDb = Db;
+
 /** A target database: where it is and which database of it we manage. */
 export interface TargetRef {
   uri: string;

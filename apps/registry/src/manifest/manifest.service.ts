@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -9,12 +9,13 @@ import {
   type ManifestApplyResult,
 } from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
-import { Types, type AnyBulkWriteOperation } from 'mongoose';
-import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
+import { isDuplicateKeyError } from '@ir/platform';
+import { DatabaseRepository, type DatabaseId } from '../databases/database.repository';
 import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 import { optionsOf } from '../indexes/definition-view';
-import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from '../indexes/index-definition.model';
-import { notFound, parseId } from '../indexes/index-definitions.service';
+import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
+import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
+import { notFound } from '../indexes/index-definitions.service';
 import { RegistryEventsPublisher } from '../registry-events';
 
 interface Planned {
@@ -23,7 +24,6 @@ interface Planned {
 }
 
 const EVENT_BATCH = 100;
-const DUPLICATE_KEY = 11000;
 
 /**
  * A database's definitions as one document (the manifest) and back. Applying
@@ -32,15 +32,15 @@ const DUPLICATE_KEY = 11000;
 @Injectable()
 export class ManifestService {
   constructor(
-    @Inject(INDEX_DEFINITION_MODEL) private readonly definitions: IndexDefinitionModel,
-    @Inject(DATABASE_MODEL) private readonly databases: DatabaseModel,
+    private readonly definitions: IndexDefinitionRepository,
+    private readonly databases: DatabaseRepository,
     private readonly events: RegistryEventsPublisher,
   ) {}
 
   async export(databaseId: string): Promise<Manifest> {
-    const database = await this.databases.findById(parseId(databaseId, 'database')).lean();
+    const database = await this.databases.findById(databaseId);
     if (!database) throw notFound('database');
-    const docs = await this.definitions.find({ database_id: database._id }).sort({ collection: 1, name: 1 }).lean();
+    const docs = await this.definitions.allOfByCollectionAndName(database._id);
     // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
     const byCollection = new Map<string, Manifest['collections'][string]>();
     for (const doc of docs) {
@@ -58,13 +58,12 @@ export class ManifestService {
   }
 
   async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const id = parseId(databaseId, 'database');
-    const database = await this.databases.findById(id, { db_name: 1 }).lean();
+    const database = await this.databases.findDbName(databaseId);
     if (!database) throw notFound('database');
     const planned = this.validate(manifest, database.db_name);
-    const existing = await this.definitions.find({ database_id: id }).lean();
+    const existing = await this.definitions.allOf(database._id);
     const result = diff(existing, planned, dryRun);
-    if (!dryRun) await this.write(id, existing, planned, result);
+    if (!dryRun) await this.write(database._id, existing, planned, result);
     return result;
   }
 
@@ -107,7 +106,7 @@ export class ManifestService {
    * crash midway leaves a partial apply; applying the same manifest again completes it.
    */
   private async write(
-    databaseId: Types.ObjectId,
+    databaseId: DatabaseId,
     existing: IndexDefinitionDocument[],
     planned: Planned[],
     result: ManifestApplyResult,
@@ -126,27 +125,16 @@ export class ManifestService {
       updated_at: now,
     });
 
-    if (deleted.length > 0) await this.definitions.deleteMany({ _id: { $in: deleted.map((d) => d._id) } });
+    if (deleted.length > 0) await this.definitions.deleteByIds(deleted.map((d) => d._id));
     const updated = planned
       .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
       .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
-    if (updated.length > 0) {
-      // Updated definitions may trade identities (A takes B's key and B takes A's): park each
-      // on a placeholder signature first, so no intermediate state breaks the unique index.
-      const park: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id }) => ({
-        updateOne: { filter: { _id: id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
-      }));
-      const write: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id, fields: set }) => ({
-        updateOne: { filter: { _id: id }, update: { $set: set } },
-      }));
-      await this.definitions.bulkWrite(park, { ordered: false }).catch(rethrowConcurrentApply);
-      await this.definitions.bulkWrite(write, { ordered: true }).catch(rethrowConcurrentApply);
-    }
-    const created = planned
+    if (updated.length > 0) await this.definitions.rewriteAll(updated).catch(rethrowConcurrentApply);
+    const toCreate = planned
       .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({ _id: new Types.ObjectId(), database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
-    if (created.length > 0) await this.definitions.insertMany(created, { ordered: true }).catch(rethrowConcurrentApply);
-    if (deleted.length + updated.length + created.length > 0) await bumpDefinitionsVersion(this.databases, databaseId);
+      .map((p) => ({ database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
+    const created = toCreate.length > 0 ? await this.definitions.insertAll(toCreate).catch(rethrowConcurrentApply) : [];
+    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(databaseId);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
@@ -161,7 +149,7 @@ export class ManifestService {
 
 /** The unique indexes only trip here when another change to the same definitions ran at the same time. */
 function rethrowConcurrentApply(error: unknown): never {
-  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+  if (isDuplicateKeyError(error)) {
     throw new DomainError(
       ErrorCode.conflict,
       "another change to this database's definitions ran at the same time; apply the manifest again",

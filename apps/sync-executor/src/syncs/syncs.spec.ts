@@ -16,9 +16,11 @@ import { MongoClient, type Db } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { SyncExecutor } from './sync-executor.service';
+import { syncLockModel, type SyncLockModel } from './sync-lock.model';
+import { SyncLockRepository } from './sync-lock.repository';
 import { SyncLocks } from './sync-locks';
-import { packSteps } from './sync-steps';
-import { syncLockModel, syncModel, type SyncLockModel, type SyncModel } from './sync.model';
+import { packSteps, syncModel, type SyncModel } from './sync.model';
+import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
 import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
 
@@ -127,9 +129,10 @@ describe('syncs against the test MongoDB server', () => {
     pool = new TargetPool({ policy: TargetPolicy.loopback() });
     const cipher = new UriCipher(randomBytes(32));
     bus = new FakeBus(cipher, uri, targetDbName);
-    locks = new SyncLocks(lockModel, syncs);
-    service = new SyncsService(syncs, locks, bus as unknown as BusClient, settings);
-    executor = new SyncExecutor(syncs, locks, bus as unknown as BusClient, pool, cipher, settings);
+    const repository = new SyncRepository(syncs);
+    locks = new SyncLocks(new SyncLockRepository(lockModel), repository);
+    service = new SyncsService(repository, locks, bus as unknown as BusClient, settings);
+    executor = new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings);
   });
 
   afterAll(async () => {
