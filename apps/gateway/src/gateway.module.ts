@@ -3,9 +3,10 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
-import { AccessTokenVerifier } from './auth/access-token-verifier';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { JwtStrategy } from './auth/jwt.strategy';
+import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RevokedSessions } from './auth/revoked-sessions';
 import type { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
@@ -43,13 +44,14 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
         NatsHealthIndicator,
         BackendHealthIndicator,
         RevokedSessions,
-        AccessTokenVerifier,
+        TokenKeys,
+        JwtStrategy,
       ],
     };
   }
