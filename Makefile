@@ -18,9 +18,10 @@ build: ## Compile apps, libs and tools into dist/
 start: setup ## Run the system locally (gateway on :8216, data in .data/)
 	node --enable-source-maps dist/tools/infra/start-system.js
 
-test: setup ## Type-check and run all tests
+test: setup ## Type-check, check formatting and dependency rules, run all tests
 	npm run typecheck
 	npm run --silent format:check
+	npm run --silent lint:deps
 	npx jest --ci
 
 bench: ## Run the benchmarks

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent local setup: system tools, npm packages, build, FerretDB binary.
+# Idempotent local setup: system tools, npm packages, build, FerretDB and Helm chart checker binaries.
 # Quiet when there is nothing to do, so `make start` / `make test` can always call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,15 +14,14 @@ if ! command -v nats-server >/dev/null 2>&1; then
   sudo_if_needed apt-get install -y -qq nats-server
 fi
 
-# Go is only needed to build the embedded FerretDB, i.e. when no MongoDB is given.
+# Go builds the embedded FerretDB (needed when no MongoDB is given) and the tests' Helm chart checker.
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="$PATH:/usr/local/go/bin"
+fi
 if [ -z "${MONGODB_URI:-}" ] && ! command -v go >/dev/null 2>&1; then
-  if [ -x /usr/local/go/bin/go ]; then
-    export PATH="$PATH:/usr/local/go/bin"
-  else
-    echo "setup: Go >= 1.22 is required to build the local FerretDB (MongoDB stand-in)." >&2
-    echo "       Install it from https://go.dev/dl into /usr/local/go, or set MONGODB_URI to a MongoDB." >&2
-    exit 1
-  fi
+  echo "setup: Go >= 1.22 is required to build the local FerretDB (MongoDB stand-in)." >&2
+  echo "       Install it from https://go.dev/dl into /usr/local/go, or set MONGODB_URI to a MongoDB." >&2
+  exit 1
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -39,4 +38,11 @@ npm run --silent build
 
 if [ -z "${MONGODB_URI:-}" ]; then
   node dist/tools/infra/ferretdb-build.js
+fi
+
+# Helm, client-go and KEDA take minutes to compile the first time: done here, not inside a test.
+if command -v go >/dev/null 2>&1; then
+  node dist/tools/infra/helm-check-build.js
+else
+  echo "setup: without Go (>= 1.26) the Helm chart test (tools/deploy) cannot build its checker." >&2
 fi

@@ -178,8 +178,8 @@ describe('POST /indexes/plan', () => {
     const dbName = `plan_fail_${suffix()}`;
     targetDbs.push(dbName);
     const db = await createTargetDatabase(client, { db_name: dbName });
-    // FerretDB refuses this name (InvalidNamespace) though the DR accepts it: listIndexes fails for this collection only.
-    const unreadable = `long_${'x'.repeat(245)}`;
+    // FerretDB reserves the `_ferretdb_` prefix, which MongoDB allows and so does the DR: listIndexes fails for this collection only.
+    const unreadable = `_ferretdb_${suffix()}`;
     await defineIndex(client, db.id, unreadable, [{ field: 'a', value: 1 }]);
     await defineIndex(client, db.id, 'fine', [{ field: 'a', value: 1 }]);
     const body = await plan({ database_id: db.id });

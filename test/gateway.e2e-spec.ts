@@ -231,6 +231,13 @@ describe('health, metrics and docs', () => {
     expect(res.body.info['sync-executor'].dependencies.sync_consumer).toMatchObject({ status: 'up' });
   });
 
+  it("GET /health/instance reports this gateway's own readiness: its NATS connection only", async () => {
+    const res = await gateway().get('/health/instance');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok', info: { nats: { status: 'up' } } });
+    expect(Object.keys(res.body.details)).toEqual(['nats']);
+  });
+
   it('GET /metrics exposes the HTTP latency histogram', async () => {
     await gateway().get('/health');
     const res = await gateway().get('/metrics');

@@ -2,7 +2,7 @@
 // that talks to a target: the connection test, compares, plans, scripts, syncs, imports and scheduled
 // scans. Each answers a clear category in bounded time; the services stay up and small. On a system
 // of this file's own (no supervisor), so a crash is a dead process rather than a quiet restart.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -17,10 +17,11 @@ import {
   type PrivateNats,
   type RunningSystem,
 } from '@ir/testing';
-import { expectNoStackTrace, freshIp, suffix, targetMongoUri } from './support/e2e-client';
+import { eventually, expectNoStackTrace, freshIp, suffix, targetMongoUri } from './support/e2e-client';
 
 let nats: PrivateNats;
 let system: RunningSystem;
+let logDir: string;
 let token: string;
 const targets: HostileTarget[] = [];
 
@@ -65,12 +66,13 @@ async function residentMb(service: 'registry' | 'comparator' | 'sync-executor'):
 beforeAll(async () => {
   nats = await startPrivateNats('ir-hostile-e2e-');
   const dataDir = mkdtempSync(join(tmpdir(), 'ir-hostile-system-'));
+  logDir = join(dataDir, 'logs');
   system = await startSystem({
     natsUrl: nats.url,
     mongoUri: targetMongoUri(),
     dbPrefix: `ir_hostile_${process.pid}`,
     dataDir,
-    logDir: join(dataDir, 'logs'),
+    logDir,
     trustProxy: true,
     env: E2E_SERVICE_ENV,
   });
@@ -159,7 +161,9 @@ describe('a registered database whose server stops being MongoDB', () => {
         .post('/indexes')
         .send({ database_id: id, collection: 'orders', keys: [{ field: 'created_at', value: -1 }] })
         .expect(201);
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const scanned = await eventually(async () => scanFailure(id) !== undefined, 6_000);
+      expect(scanned).toBe(true);
+      expect(scanFailure(id)).toContain('is not a MongoDB server');
     },
     60_000,
   );
@@ -181,6 +185,12 @@ describe('a registered database whose server stops being MongoDB', () => {
     for (const [service, mb] of Object.entries(rss)) expect({ service, under400: mb < 400 }).toEqual({ service, under400: true });
   });
 });
+
+/** The comparator's log line for a failed scheduled compare of the database, if there is one yet. */
+function scanFailure(databaseId: string): string | undefined {
+  const lines = readFileSync(join(logDir, 'comparator.log'), 'utf8').split('\n');
+  return lines.find((line) => line.includes(`scheduled compare of database ${databaseId} failed`));
+}
 
 async function waitForSyncEnd(syncId: string): Promise<{ status: string; error: string | null }> {
   const deadline = Date.now() + 30_000;

@@ -267,6 +267,7 @@ describe('each service killed with SIGKILL under load', () => {
 
   it('registry: its routes answer 503 naming it, /health/ready names it as down with no instance, then all is back', async () => {
     let health: { status: number; body: Record<string, any> } | undefined;
+    const instance: number[] = [];
     const answers = await killAndRecover(load, 'registry', async () => {
       // NATS drops the dead instance's subscriptions as soon as it sees its connection close.
       for (let i = 0; i < 10; i++) {
@@ -274,6 +275,7 @@ describe('each service killed with SIGKILL under load', () => {
         if (health.body.error?.registry?.message === 'no instance answered') break;
         await sleep(100);
       }
+      instance.push((await getJson(`${system.gatewayUrl}/health/instance`)).status);
     });
     expectOutageNamed(load, answers, 'registry');
     expect(health!.status).toBe(503);
@@ -283,6 +285,8 @@ describe('each service killed with SIGKILL under load', () => {
     expect(health!.body.details.registry).toEqual(health!.body.error.registry);
     expect(health!.body.info.auth).toMatchObject({ status: 'up', instance: expect.any(String), dependencies: expect.any(Object) });
     expect(Object.keys(health!.body.details).sort()).toEqual(['auth', 'comparator', 'nats', 'registry', 'sync-executor']);
+    // The gateway itself stayed ready to serve: a load balancer keeps it in rotation.
+    expect(instance).toEqual([200]);
     expect((await getJson(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
   }, 120_000);
 

@@ -1,8 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
+import { ensureGoBinary, type GoProgram } from './go-binary';
 import { ManagedProcess } from './process';
 import { repoRoot } from './repo-root';
 
@@ -11,69 +10,18 @@ export interface FerretDbHandle {
   process: ManagedProcess;
 }
 
-const SOURCE_DIR = join(repoRoot, 'tools', 'ferretdb');
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
-
-/** Cache key: the build inputs, so editing them rebuilds and nothing else does. */
-function sourceKey(): string {
-  const hash = createHash('sha256');
-  for (const file of SOURCE_FILES) {
-    hash
-      .update(file)
-      .update('\0')
-      .update(readFileSync(join(SOURCE_DIR, file)))
-      .update('\0');
-  }
-  return hash.digest('hex').slice(0, 16);
-}
-
-/** `go` from PATH, else the standard tarball location. */
-function goBinary(): string {
-  for (const candidate of ['go', '/usr/local/go/bin/go']) {
-    try {
-      execFileSync(candidate, ['version'], { stdio: 'ignore' });
-      return candidate;
-    } catch {
-      // try the next one
-    }
-  }
-  throw new Error(
-    'Go (>= 1.22) is needed once to build the embedded FerretDB used as local MongoDB. ' +
-      'Install it (https://go.dev/dl, e.g. into /usr/local/go) or set MONGODB_URI to an existing MongoDB.',
-  );
-}
+const FERRETDB: GoProgram = {
+  name: 'ferretdb',
+  sourceDir: join(repoRoot, 'tools', 'ferretdb'),
+  firstBuildTakes: 'about a minute',
+  goVersion: '1.22',
+  neededFor: 'the embedded FerretDB used as local MongoDB',
+  alternative: 'set MONGODB_URI to an existing MongoDB',
+};
 
 /** Path of a built FerretDB binary, building it on first use. */
-export async function ensureFerretDbBinary(): Promise<string> {
-  const dir = join(repoRoot, '.cache', 'ferretdb', sourceKey());
-  const binary = join(dir, 'ferretdb');
-  if (existsSync(binary)) return binary;
-
-  const go = goBinary();
-  mkdirSync(dir, { recursive: true });
-  // Unique temp name + rename: concurrent builders (parallel jest workers,
-  // make start in another terminal) never see a half-written binary.
-  const tmp = join(dir, `ferretdb.tmp-${process.pid}-${Date.now()}`);
-  process.stderr.write(`Building FerretDB into ${dir} (first time takes about a minute)...\n`);
-  try {
-    await run(go, ['build', '-o', tmp, '.'], SOURCE_DIR, { GOFLAGS: '-mod=mod' });
-    renameSync(tmp, binary);
-  } finally {
-    rmSync(tmp, { force: true });
-  }
-  return binary;
-}
-
-function run(command: string, args: string[], cwd: string, env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} failed with code ${String(code)}:\n${stderr}`)),
-    );
-  });
+export function ensureFerretDbBinary(): Promise<string> {
+  return ensureGoBinary(FERRETDB);
 }
 
 /**

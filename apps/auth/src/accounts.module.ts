@@ -1,12 +1,12 @@
 import { Logger, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { ensureOwnIndexes } from '@ir/platform';
-import { Connection } from 'mongoose';
 import { KeysModule } from './keys/keys.module';
 import { AccessTokenIssuer } from './sessions/access-token-issuer';
-import { REFRESH_TOKEN_MODEL, refreshTokenModel } from './sessions/refresh-token.model';
+import { refreshTokenModelProvider } from './sessions/refresh-token.model';
+import { RefreshTokenRepository } from './sessions/refresh-token.repository';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
-import { USER_MODEL, userModel } from './users/user.model';
+import { userModelProvider } from './users/user.model';
+import { UserRepository } from './users/user.repository';
 import { UsersController } from './users/users.controller';
 import { UsersService } from './users/users.service';
 
@@ -17,8 +17,10 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
   imports: [KeysModule],
   controllers: [UsersController, SessionsController],
   providers: [
-    { provide: USER_MODEL, inject: [Connection], useFactory: userModel },
-    { provide: REFRESH_TOKEN_MODEL, inject: [Connection], useFactory: refreshTokenModel },
+    userModelProvider,
+    refreshTokenModelProvider,
+    UserRepository,
+    RefreshTokenRepository,
     UsersService,
     SessionsService,
     AccessTokenIssuer,
@@ -29,13 +31,14 @@ export class AccountsModule implements OnApplicationBootstrap, OnModuleDestroy {
   private purgeTimer?: NodeJS.Timeout;
 
   constructor(
-    private readonly connection: Connection,
+    private readonly users: UserRepository,
+    private readonly tokens: RefreshTokenRepository,
     private readonly sessions: SessionsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const models = [this.connection.model(USER_MODEL), this.connection.model(REFRESH_TOKEN_MODEL)];
-    const { unsupportedTtl } = await ensureOwnIndexes(models, this.logger);
+    await this.users.ensureIndexes(this.logger);
+    const { unsupportedTtl } = await this.tokens.ensureIndexes(this.logger);
     if (unsupportedTtl.length > 0) {
       this.purgeTimer = setInterval(() => {
         this.sessions.purgeExpired().catch((error: unknown) => this.logger.warn(`purging expired refresh tokens failed: ${String(error)}`));

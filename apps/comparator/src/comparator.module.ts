@@ -1,13 +1,13 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ensureOwnIndexes } from '@ir/platform';
-import { Connection } from 'mongoose';
 import { ComparatorController } from './comparator.controller';
 import { CompareService } from './compare/compare.service';
-import { DRIFT_SNAPSHOT_MODEL, driftSnapshotModel } from './drift/drift-snapshot.model';
+import { driftSnapshotModelProvider } from './drift/drift-snapshot.model';
+import { DriftSnapshotRepository } from './drift/drift-snapshot.repository';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { PlanService } from './plan/plan.service';
 import { RegistryChangesController } from './scan/registry-changes.controller';
-import { SCAN_LEASE_MODEL, scanLeaseModel } from './scan/scan-lease.model';
+import { scanLeaseModelProvider } from './scan/scan-lease.model';
+import { ScanLeaseRepository } from './scan/scan-lease.repository';
 import { ScanScheduler } from './scan/scan-scheduler.service';
 import { ScriptService } from './script/script.service';
 import { RegistryClient } from './targets/registry-client';
@@ -17,8 +17,10 @@ import { TargetReader } from './targets/target-reader';
 @Module({
   controllers: [ComparatorController, RegistryChangesController],
   providers: [
-    { provide: DRIFT_SNAPSHOT_MODEL, inject: [Connection], useFactory: driftSnapshotModel },
-    { provide: SCAN_LEASE_MODEL, inject: [Connection], useFactory: scanLeaseModel },
+    driftSnapshotModelProvider,
+    scanLeaseModelProvider,
+    DriftSnapshotRepository,
+    ScanLeaseRepository,
     RegistryClient,
     TargetReader,
     CompareService,
@@ -31,9 +33,13 @@ import { TargetReader } from './targets/target-reader';
 export class ComparatorModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(ComparatorModule.name);
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly snapshots: DriftSnapshotRepository,
+    private readonly leases: ScanLeaseRepository,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureOwnIndexes([this.connection.model(DRIFT_SNAPSHOT_MODEL), this.connection.model(SCAN_LEASE_MODEL)], this.logger);
+    await this.snapshots.ensureIndexes(this.logger);
+    await this.leases.ensureIndexes(this.logger);
   }
 }

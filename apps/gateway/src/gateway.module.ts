@@ -1,11 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
-import { AccessTokenVerifier } from './auth/access-token-verifier';
+import { ApiAuthGuard } from './auth/api-auth.guard';
+import { JwtStrategy } from './auth/jwt.strategy';
+import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
-import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import { RevokedSessions } from './auth/revoked-sessions';
 import type { GatewayConfig } from './gateway.config';
 import { GATEWAY_CONFIG } from './gateway.tokens';
@@ -17,6 +18,7 @@ import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
+import { StrictQueryInterceptor } from './http/route-query';
 
 @Module({})
 export class GatewayModule {
@@ -42,12 +44,14 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: ApiAuthGuard },
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
         NatsHealthIndicator,
         BackendHealthIndicator,
         RevokedSessions,
-        AccessTokenVerifier,
+        TokenKeys,
+        JwtStrategy,
       ],
     };
   }

@@ -5,7 +5,7 @@ import { exitOnStartupFailure, setUpProcess } from '@ir/bootstrap';
 import { createRootLogger } from '@ir/platform';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
-import { bodyParsingErrors, jsonBody, yamlBody } from './http/body-parsing';
+import { bodyParsingErrors, jsonBody, unreadBodies, yamlBody } from './http/body-parsing';
 import { beginRequest, enterRequestContext } from './http/request-context.middleware';
 
 async function bootstrap(): Promise<void> {
@@ -22,8 +22,9 @@ async function bootstrap(): Promise<void> {
     app.use(jsonBody(config.BODY_LIMIT));
     app.use(yamlBody(config.BODY_LIMIT));
     app.use(bodyParsingErrors);
+    app.use(unreadBodies);
     app.use(enterRequestContext);
-    app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'metrics'] });
+    app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'health/instance', 'metrics'] });
     app.enableShutdownHooks();
 
     const openApi = new DocumentBuilder()

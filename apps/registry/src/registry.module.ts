@@ -1,10 +1,10 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { ensureOwnIndexes } from '@ir/platform';
-import { Connection } from 'mongoose';
-import { DATABASE_MODEL, databaseModel } from './databases/database.model';
+import { databaseModelProvider } from './databases/database.model';
+import { DatabaseRepository } from './databases/database.repository';
 import { DatabasesController } from './databases/databases.controller';
 import { DatabasesService } from './databases/databases.service';
-import { INDEX_DEFINITION_MODEL, indexDefinitionModel } from './indexes/index-definition.model';
+import { indexDefinitionModelProvider } from './indexes/index-definition.model';
+import { IndexDefinitionRepository } from './indexes/index-definition.repository';
 import { IndexDefinitionsController } from './indexes/index-definitions.controller';
 import { IndexDefinitionsService } from './indexes/index-definitions.service';
 import { ManifestController } from './manifest/manifest.controller';
@@ -15,8 +15,10 @@ import { RegistryEventsPublisher } from './registry-events';
 @Module({
   controllers: [DatabasesController, IndexDefinitionsController, ManifestController],
   providers: [
-    { provide: DATABASE_MODEL, inject: [Connection], useFactory: databaseModel },
-    { provide: INDEX_DEFINITION_MODEL, inject: [Connection], useFactory: indexDefinitionModel },
+    databaseModelProvider,
+    indexDefinitionModelProvider,
+    DatabaseRepository,
+    IndexDefinitionRepository,
     RegistryEventsPublisher,
     DatabasesService,
     IndexDefinitionsService,
@@ -26,9 +28,13 @@ import { RegistryEventsPublisher } from './registry-events';
 export class RegistryModule implements OnApplicationBootstrap {
   private readonly logger = new Logger(RegistryModule.name);
 
-  constructor(private readonly connection: Connection) {}
+  constructor(
+    private readonly databases: DatabaseRepository,
+    private readonly definitions: IndexDefinitionRepository,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureOwnIndexes([this.connection.model(DATABASE_MODEL), this.connection.model(INDEX_DEFINITION_MODEL)], this.logger);
+    await this.databases.ensureIndexes(this.logger);
+    await this.definitions.ensureIndexes(this.logger);
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
+import { Role } from './access';
 import { Streams } from './streams';
 
 const Email = z
@@ -110,5 +111,13 @@ export const AuthEvents = {
 /** Claims of an access token beyond the registered ones (sub, iat, exp, iss, aud). */
 export const ACCESS_TOKEN_ISSUER = 'index-registry/auth';
 export const ACCESS_TOKEN_AUDIENCE = 'index-registry';
-export const AccessTokenClaims = z.object({ sub: z.string(), sid: z.string(), username: z.string() });
+export const AccessTokenClaims = z.object({
+  sub: z.string(),
+  sid: z.string(),
+  username: z.string(),
+  /** The user's projects and their role in each, when the token was issued. */
+  projects: z.record(z.string(), Role).optional(),
+  /** A system administrator. */
+  sa: z.boolean().optional(),
+});
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;

@@ -12,6 +12,8 @@ export const BusHeaders = {
   /** A caller that can unzip answers says so; only then is a large answer gzipped (`Content-Encoding`). */
   acceptEncoding: 'Accept-Encoding',
   contentEncoding: 'Content-Encoding',
+  /** Who a request or an event acts for (see Principal): set by the gateway, passed on by services. */
+  principal: 'x-principal',
 } as const;
 
 /**

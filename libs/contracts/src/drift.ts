@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
-import { CollectionName } from './index-definition';
+import { CollectionName } from './mongo-names';
+import { ownRecord } from './own-record';
 import { RecordId } from './registry';
 import { Streams } from './streams';
 
 const Collections = z.array(CollectionName).min(1, { error: 'give at least one collection' }).max(1000);
-const JsonObject = z.record(z.string(), z.unknown());
+const JsonObject = ownRecord(z.string(), z.unknown());
 
 // ---------- requests ----------
 

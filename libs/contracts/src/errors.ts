@@ -83,7 +83,11 @@ export function issuesFromZod(error: z.ZodError): FieldIssue[] {
 }
 
 export function validationError(error: z.ZodError, what = 'request'): DomainError {
-  const issues = issuesFromZod(error);
+  return validationFailed(issuesFromZod(error), what);
+}
+
+/** VALIDATION_FAILED naming each field and what is wrong with it. */
+export function validationFailed(issues: FieldIssue[], what = 'request'): DomainError {
   const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
   return new DomainError(ErrorCode.validation, `invalid ${what}: ${summary}`, issues);
 }

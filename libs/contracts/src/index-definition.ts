@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownRecord } from './own-record';
 
 /** Key values: the original's 1 / -1, and the special index types. "1" / "-1" as strings are accepted too. */
 export const KeyValueSchema = z.union([
@@ -14,7 +15,8 @@ export const KeyEntrySchema = z.strictObject({
   value: KeyValueSchema,
 });
 
-const JsonObject = z.record(z.string(), z.unknown());
+/** Documents of the caller's own (filters, weights, projections): their field names are the caller's, `__proto__` included. */
+const JsonObject = ownRecord(z.string(), z.unknown());
 
 export const CollationSchema = z.strictObject({
   locale: z.string().min(1).max(64),
@@ -36,24 +38,17 @@ export const DefinitionOptionsSchema = z.strictObject({
   partial_filter_expression: JsonObject.optional(),
   collation: CollationSchema.optional(),
   hidden: z.boolean().optional(),
-  weights: z.record(z.string(), z.number()).optional(),
+  weights: ownRecord(z.string(), z.number()).optional(),
   default_language: z.string().min(1).max(64).optional(),
   language_override: z.string().min(1).max(256).optional(),
   text_index_version: z.number().int().optional(),
-  wildcard_projection: z.record(z.string(), z.union([z.literal(0), z.literal(1)])).optional(),
+  wildcard_projection: ownRecord(z.string(), z.union([z.literal(0), z.literal(1)])).optional(),
   sphere_index_version: z.number().int().optional(),
   bits: z.number().int().optional(),
   min: z.number().optional(),
   max: z.number().optional(),
 });
 
-const CollectionName = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .max(255)
-  .refine((name) => !name.includes('$') && !name.startsWith('system.') && !name.includes('\0'), {
-    error: 'must be a valid collection name (no "$", no "system." prefix)',
-  });
 const IndexName = z.string().min(1, { error: 'must not be empty' }).max(1024);
 
 export const IndexDefinitionBody = z.strictObject({
@@ -75,4 +70,4 @@ export const IndexDefinitionView = z.object({
 });
 export type IndexDefinitionView = z.infer<typeof IndexDefinitionView>;
 
-export { CollectionName, IndexName };
+export { IndexName };

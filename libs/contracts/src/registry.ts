@@ -1,18 +1,14 @@
 import { z } from 'zod';
 import { defineEvent, defineRpc } from './bus';
-import { CollectionName, IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
+import { IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
+import { CollectionName, DbName } from './mongo-names';
+import { ownRecord } from './own-record';
 import { MAX_OFFSET_RULE, pageOf, PagingFields, resolvePaging, withinMaxOffset } from './pagination';
 import { Streams } from './streams';
 
 /** Ids of the registry's records: MongoDB ObjectIds in hex. */
 export const RecordId = z.string().regex(/^[0-9a-f]{24}$/, { error: 'must be a 24-character hex id' });
 
-/** MongoDB database names: 1-63 characters, none of / \ . " $ * < > : | ? or spaces. */
-const DbName = z
-  .string()
-  .min(1, { error: 'must not be empty' })
-  .max(63, { error: 'must be at most 63 characters' })
-  .regex(/^[^/\\. "$*<>:|?]+$/, { error: 'must not contain / \\ . " $ * < > : | ? or spaces' });
 const TargetUri = z
   .string()
   .max(4096)
@@ -149,9 +145,18 @@ export const Manifest = z.strictObject({
   version: z.literal(1),
   /** Informational on export; ignored on apply (the path names the database). */
   database: z.strictObject({ name: z.string(), db_name: z.string() }).optional(),
-  collections: z.record(CollectionName, z.array(ManifestIndex).max(64, { error: 'at most 64 indexes per collection' })),
+  collections: ownRecord(CollectionName, z.array(ManifestIndex).max(64, { error: 'at most 64 indexes per collection' })),
 });
 export type Manifest = z.infer<typeof Manifest>;
+
+/** `PUT /databases/:id/manifest?dry_run=true`: answer what would change, change nothing. */
+export const ManifestApplyQuery = z.strictObject({
+  dry_run: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .describe('true or 1: answer what would change and change nothing')
+    .transform((flag) => flag === 'true' || flag === '1'),
+});
 
 const ManifestChange = z.object({ collection: z.string(), name: z.string() });
 export const ManifestApplyResult = z.object({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand, defineEvent, defineRpc } from './bus';
 import { OperationKind, PlanOperationView } from './drift';
-import { CollectionName } from './index-definition';
+import { CollectionName } from './mongo-names';
 import { pageOf, PagingFields, resolvePaging, MAX_OFFSET_RULE, withinMaxOffset } from './pagination';
 import { RecordId } from './registry';
 import { Streams } from './streams';
@@ -40,6 +40,9 @@ export const SyncHistoryBody = z
   .strictObject({ database_id: RecordId, ...PagingFields })
   .transform(resolvePaging)
   .refine(withinMaxOffset, MAX_OFFSET_RULE);
+
+/** `GET /indexes/sync-status/by-database/:database_id?page=&limit=`. */
+export const SyncHistoryQuery = z.strictObject({ page: PagingFields.page, limit: PagingFields.limit });
 
 // ---------- answers ----------
 

@@ -21,6 +21,8 @@ import type { IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
 import { FR_FILLED } from './testing/fixtures';
 
 const run = promisify(execFile);
+// Each test starts mongosh (a Node program of its own) once or twice: seconds on a loaded 2-core machine.
+jest.setTimeout(60_000);
 const k = (field: string, value: KeyEntry['value']): KeyEntry => ({ field, value });
 
 /** mongosh's entry script, run with this Node (no reliance on PATH or a shebang). */

@@ -8,3 +8,4 @@ export * from './messaging.module';
 export * from './nats.health';
 export * from './provisioning';
 export { JsonAnswer } from './codec';
+export { actFor, currentPrincipal, requirePrincipal, runAs, runWithPrincipalSlot } from './principal-context';

@@ -1,5 +1,17 @@
-import { BusEvents, BusHeaders, DomainError, ErrorCode, Streams, validationError, type ErrorBody, type StreamSpec } from '@ir/contracts';
+import {
+  BusEvents,
+  BusHeaders,
+  DomainError,
+  ErrorCode,
+  Streams,
+  untrustedInputIssues,
+  validationError,
+  validationFailed,
+  type ErrorBody,
+  type StreamSpec,
+} from '@ir/contracts';
 import { runWithRequestContext } from '@ir/platform';
+import { runAs } from './principal-context';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
 import type { LoggerService } from '@nestjs/common';
@@ -113,21 +125,28 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async handleRpc(subject: string, handler: MessageHandler, msg: Msg): Promise<void> {
     const extras = handler.extras as HandlerExtras & { kind: 'rpc' };
-    const { otel, correlationId } = incomingContext(msg.headers);
+    const { otel, correlationId, principal } = incomingContext(msg.headers);
     const started = performance.now();
-    await this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
-      const reply = await this.answer(subject, handler, extras, msg, correlationId);
-      if (msg.reply) {
-        const { data, gzip } = encodeReply(reply, { acceptsGzip: msg.headers?.get(BusHeaders.acceptEncoding) === 'gzip' });
-        msg.respond(data, gzip ? { headers: gzipHeaders() } : undefined);
-      }
-      // Inside the span and request context, so the line carries the trace and correlation ids.
-      this.options.logger.log(
-        { message: 'handled', subject, outcome: reply.ok ? 'ok' : reply.error.code, duration_ms: Math.round(performance.now() - started) },
-        'Bus',
-      );
-      return reply;
-    });
+    await runAs(principal, () =>
+      this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
+        const reply = await this.answer(subject, handler, extras, msg, correlationId);
+        if (msg.reply) {
+          const { data, gzip } = encodeReply(reply, { acceptsGzip: msg.headers?.get(BusHeaders.acceptEncoding) === 'gzip' });
+          msg.respond(data, gzip ? { headers: gzipHeaders() } : undefined);
+        }
+        // Inside the span and request context, so the line carries the trace and correlation ids.
+        this.options.logger.log(
+          {
+            message: 'handled',
+            subject,
+            outcome: reply.ok ? 'ok' : reply.error.code,
+            duration_ms: Math.round(performance.now() - started),
+          },
+          'Bus',
+        );
+        return reply;
+      }),
+    );
   }
 
   private async answer(
@@ -138,7 +157,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     correlationId: string,
   ): Promise<ReplyEnvelope> {
     try {
-      const parsed = extras.contract.request.safeParse(decodeJson(msg.data));
+      const payload = decodeJson(msg.data);
+      // Before the schema: whatever its shape, no value a driver or the server would choke on gets in.
+      const unsafe = untrustedInputIssues(payload);
+      if (unsafe.length > 0) throw validationFailed(unsafe);
+      const parsed = extras.contract.request.safeParse(payload);
       if (!parsed.success) throw validationError(parsed.error);
       const ctx = new BusContext([subject, msg.headers, correlationId, msg]);
       const data = await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
@@ -176,26 +199,28 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
-    const { otel, correlationId } = incomingContext(msg.headers);
+    const { otel, correlationId, principal } = incomingContext(msg.headers);
     const heartbeat = setInterval(() => msg.working(), extras.heartbeatMs ?? Math.max(100, Math.floor(ackWaitOf(extras) / 3)));
-    await this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {
-      try {
-        const parsed = extras.contract.payload.safeParse(decodeJson(msg.data));
-        if (!parsed.success) throw new PermanentFailure(validationError(parsed.error, 'message').message);
-        const ctx = new BusContext([msg.subject, msg.headers, correlationId, msg]);
-        await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
-        if (!(await acknowledge(this.bus.nc, msg, ackWaitOf(extras)))) {
-          this.options.logger.warn(
-            `${extras.durable}: the ack of ${msg.subject} (seq ${msg.seq}) was not confirmed; it may come again`,
-            'Bus',
-          );
+    await runAs(principal, () =>
+      this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {
+        try {
+          const parsed = extras.contract.payload.safeParse(decodeJson(msg.data));
+          if (!parsed.success) throw new PermanentFailure(validationError(parsed.error, 'message').message);
+          const ctx = new BusContext([msg.subject, msg.headers, correlationId, msg]);
+          await lastValueFrom(this.transformToObservable(await handler(parsed.data, ctx)), { defaultValue: undefined });
+          if (!(await acknowledge(this.bus.nc, msg, ackWaitOf(extras)))) {
+            this.options.logger.warn(
+              `${extras.durable}: the ack of ${msg.subject} (seq ${msg.seq}) was not confirmed; it may come again`,
+              'Bus',
+            );
+          }
+        } catch (error) {
+          await this.handleConsumerFailure(extras, msg, correlationId, error);
+        } finally {
+          clearInterval(heartbeat);
         }
-      } catch (error) {
-        await this.handleConsumerFailure(extras, msg, correlationId, error);
-      } finally {
-        clearInterval(heartbeat);
-      }
-    });
+      }),
+    );
   }
 
   private async handleConsumerFailure(extras: ConsumerHandlerExtras, msg: JsMsg, correlationId: string, error: unknown): Promise<void> {

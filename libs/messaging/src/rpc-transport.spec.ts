@@ -1,5 +1,6 @@
 // Request/reply over the JetStream transport against a real, private nats-server.
-import { defineRpc, DomainError, ErrorCode } from '@ir/contracts';
+import { defineRpc, DomainError, ErrorCode, type Principal } from '@ir/contracts';
+import { headers } from '@nats-io/transport-node';
 import { currentRequestContext, runWithRequestContext, setupTracing, shutdownTracing } from '@ir/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
@@ -8,6 +9,7 @@ import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import { BusContext } from './bus-context';
 import { RpcHandler } from './handler-options';
+import { currentPrincipal, requirePrincipal, runAs } from './principal-context';
 import type { NatsBus } from './nats-bus';
 import {
   client,
@@ -38,6 +40,8 @@ const Whoami = defineRpc(
   z.object({}),
   z.object({ correlationId: z.string(), alsCorrelationId: z.string().optional(), traceId: z.string().optional() }),
 );
+
+const WhoCalls = defineRpc('test.rpc.thing.who-calls', z.object({}), z.object({ principal: z.unknown() }));
 
 interface Calls {
   echo: { data: unknown; instance: string }[];
@@ -79,6 +83,12 @@ function thingController(instance: string, calls: Calls) {
       await sleep(data.ms);
       calls.slowFinished++;
       return { done: true as const };
+    }
+
+    @RpcHandler(WhoCalls)
+    whoCalls() {
+      // The handler runs acting for the caller the request named; its own requests would pass it on.
+      return { principal: currentPrincipal() ?? null };
     }
 
     @RpcHandler(Whoami)
@@ -175,6 +185,16 @@ describe('JetStream transport: request/reply', () => {
       ]),
     );
     expect(domain.issues).toHaveLength(3);
+    expect(calls.echo).toHaveLength(0);
+  });
+
+  it('refuses a null character anywhere in a request, whatever the contract allows, without calling the handler', async () => {
+    const error = await client(callerBus)
+      .request(Echo, { text: 'a\u0000b' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).code).toBe(ErrorCode.validation);
+    expect((error as DomainError).issues).toEqual([expect.objectContaining({ field: 'text', rule: 'null_character' })]);
     expect(calls.echo).toHaveLength(0);
   });
 
@@ -280,6 +300,20 @@ describe('JetStream transport: request/reply', () => {
     } finally {
       await serviceB.close();
     }
+  });
+
+  it('carries the principal the request acts for, and no principal it cannot parse', async () => {
+    const ann: Principal = { kind: 'user', id: 'u1', name: 'ann', system_admin: false, projects: { ['a'.repeat(24)]: 'editor' } };
+    expect(await runAs(ann, () => client(callerBus).request(WhoCalls, {}))).toEqual({ principal: ann });
+    expect(await client(callerBus).request(WhoCalls, {})).toEqual({ principal: null });
+    // A header that is not a principal (forged, truncated, from an older caller) is no principal at all.
+    for (const forged of ['not-base64-json', Buffer.from(JSON.stringify({ kind: 'user', id: 'x' })).toString('base64url')]) {
+      const h = headers();
+      h.set('x-principal', forged);
+      const reply = await callerBus.nc.request(WhoCalls.subject, '{}', { timeout: 5_000, headers: h });
+      expect(JSON.parse(new TextDecoder().decode(reply.data))).toEqual({ ok: true, data: { principal: null } });
+    }
+    expect(() => runAs(undefined, () => requirePrincipal())).toThrow(expect.objectContaining({ code: ErrorCode.unauthenticated }));
   });
 
   it('carries the correlation id and the trace context to the handler', async () => {

@@ -10,3 +10,6 @@ export * from './retry';
 export * from './own-indexes';
 export * from './paging';
 export * from './bounded';
+export * from './own-repository';
+export * from './storage-errors';
+export * from './object-ids';

@@ -12,14 +12,13 @@ export interface PageRequest {
   readonly limit: number;
 }
 
-/** One page of a filtered, sorted query and the total count, read together. */
-export async function findPage<D, T>(
+/** One page of a filtered, sorted query and the total count, read together (for repositories). */
+export async function findPage<D>(
   model: Model<D>,
   filter: FilterQuery<D>,
   sort: Record<string, 1 | -1>,
   request: PageRequest,
-  view: (doc: D) => T,
-): Promise<Page<T>> {
+): Promise<Page<D>> {
   const [docs, total] = await Promise.all([
     model
       .find(filter)
@@ -29,7 +28,12 @@ export async function findPage<D, T>(
       .lean<D[]>(),
     model.countDocuments(filter),
   ]);
-  return { items: docs.map(view), page: request.page, limit: request.limit, total };
+  return { items: docs, page: request.page, limit: request.limit, total };
+}
+
+/** The page with each item shown as `view` shows it. */
+export function mapPage<D, T>(page: Page<D>, view: (doc: D) => T): Page<T> {
+  return { ...page, items: page.items.map(view) };
 }
 
 /** A case-insensitive "contains" match on user text, with regex characters taken literally. */

@@ -133,6 +133,14 @@ export function isTransientTargetError(error: unknown): boolean {
   return TRANSIENT_LABELS.some((l) => labels.has(l));
 }
 
+/** Errors of our own about targets; with the driver's (`Mongo*`), what a target failure looks like. */
+const OWN_TARGET_ERRORS = ['TargetConnectionError', 'TargetProtocolError', 'TargetNotAllowedError', 'TargetAnswerTooLargeError'];
+
+/** The error came from talking to a target (the driver, a server, our guards), not from our own code. */
+export function isTargetFailure(error: unknown): boolean {
+  return [...errorClassNames(error)].some((name) => name.startsWith('Mongo') || OWN_TARGET_ERRORS.includes(name));
+}
+
 /** Longest part of a server's own message that is repeated; the rest is cut. */
 const SERVER_MESSAGE_MAX = 500;
 

@@ -2,7 +2,7 @@ import { HOSTILE_MODES, startHostileTarget, type HostileMode, type HostileTarget
 import { TargetPolicy } from './policy/target-policy';
 import { classifyTargetError } from './classify-target-error';
 import { TargetConnectionError, type TargetConnectionErrorKind } from './target-connection-error';
-import { TargetPool } from './target-pool';
+import { TargetPool, type TargetPoolEvent } from './target-pool';
 import { testTargetConnection } from './test-connection';
 
 const mongoUri = (): string => {
@@ -120,14 +120,20 @@ describe('a target that is not MongoDB (real sockets, real driver)', () => {
   }, 60_000);
 
   it('a new pooled client refuses each kind of peer before the driver reads from it', async () => {
-    const pool = new TargetPool({ policy, serverSelectionTimeoutMs: 800, connectTimeoutMs: 800 });
+    const events: TargetPoolEvent[] = [];
+    const pool = new TargetPool({ policy, serverSelectionTimeoutMs: 800, connectTimeoutMs: 800, onEvent: (e) => events.push(e) });
     try {
-      for (const mode of HOSTILE_MODES.filter((m) => !m.startsWith('hello_then'))) {
+      const modes = HOSTILE_MODES.filter((m) => !m.startsWith('hello_then'));
+      for (const mode of modes) {
         const target = await start(mode);
         const error = await failure(pool.db({ uri: target.uri, dbName: 'x' }));
         expect({ mode, kind: error.kind }).toEqual({ mode, kind: EXPECTED[mode].kind });
       }
       expect(pool.size).toBe(0);
+      // What the metrics and logs count, by category (target_connections_total{outcome}).
+      expect(events.filter((e) => e.event === 'connect_failed').map((e) => (e as { reason: string }).reason)).toEqual(
+        modes.map((m) => EXPECTED[m].kind),
+      );
     } finally {
       await pool.close();
     }

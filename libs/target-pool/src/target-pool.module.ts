@@ -1,9 +1,18 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { env } from '@ir/platform';
 import { z } from 'zod';
 import { HostAllowlist } from './policy/host-allowlist';
 import { parseFeatures, TargetPolicy } from './policy/target-policy';
 import { TargetPool } from './target-pool';
+import { recordTargetPoolEvent } from './target-pool-telemetry';
 
 /** A zod field parsed by `parse`, whose error message becomes the variable's configuration error. */
 function parsed<T>(parse: (text: string) => T) {
@@ -40,8 +49,24 @@ export const TargetConfig = z.object({
 });
 export type TargetConfig = z.output<typeof TargetConfig>;
 
-class TargetPoolLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(TargetPool) private readonly pool: TargetPool) {}
+class TargetPoolLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('TargetPolicy');
+
+  constructor(
+    @Inject(TargetPool) private readonly pool: TargetPool,
+    @Inject(TargetPolicy) private readonly policy: TargetPolicy,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.policy.hosts.isEmpty) {
+      this.logger.warn(
+        'TARGET_ALLOWED_HOSTS is empty: every target database is refused until it lists the hosts or CIDR blocks they may be on',
+      );
+    } else {
+      this.logger.log(`target databases may be on: ${this.policy.hosts.source}`);
+    }
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.pool.close();
   }
@@ -68,6 +93,7 @@ export class TargetPoolModule {
               serverSelectionTimeoutMs: config.TARGET_CONNECT_TIMEOUT,
               connectTimeoutMs: config.TARGET_CONNECT_TIMEOUT,
               operationTimeoutMs: config.TARGET_OPERATION_TIMEOUT,
+              onEvent: recordTargetPoolEvent,
             }),
         },
         TargetPoolLifecycle,

@@ -1,13 +1,17 @@
 import { inspect } from 'node:util';
-import { MongoClient, type Db } from 'mongodb';
-import { watchAnnouncedHosts } from './announced-hosts';
-import { DEFAULT_TARGET_CLIENT_LIMITS, targetClientOptions, type TargetClientLimits } from './client-options';
+import type { Db, MongoClient } from 'mongodb';
+import { classifyTargetError } from './classify-target-error';
+import { DEFAULT_TARGET_CLIENT_LIMITS, type TargetClientLimits } from './client-options';
 import type { TargetPolicy } from './policy/target-policy';
-import { preflightTarget } from './preflight';
-import { classifyTargetError, uriParseError } from './classify-target-error';
-import { targetError, type TargetConnectionError } from './target-connection-error';
+import { openTargetClient } from './target-client';
+import type { TargetConnectionError } from './target-connection-error';
 import { shortTargetKey, targetKey } from './target-key';
-import { installDriverGuard } from './wire/driver-guard';
+
+/**
+ * A target's database as the pool hands it out. Code that reads or changes a target holds this
+ * type, from here, rather than the driver's: the services' own data is never reached through it.
+ */
+export type TargetDb = Db;
 
 /** A target database: where it is and which database of it we manage. */
 export interface TargetRef {
@@ -76,7 +80,6 @@ export class TargetPool {
   private closed = false;
 
   constructor(options: TargetPoolOptions) {
-    installDriverGuard();
     this.policy = options.policy;
     this.limits = {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULT_TARGET_CLIENT_LIMITS.connectTimeoutMs,
@@ -145,33 +148,22 @@ export class TargetPool {
 
   private open(key: string, uri: string): Entry {
     const started = Date.now();
-    this.policy.checkUri(uri);
-    let client: MongoClient;
-    try {
-      // The constructor parses the URI: a malformed one throws here, synchronously.
-      client = new MongoClient(uri, targetClientOptions(this.limits, this.policy));
-    } catch (error) {
-      throw uriParseError(error, uri);
-    }
-    watchAnnouncedHosts(client, this.policy, (problem) => this.refuse(entry, targetError('not_allowed', uri, problem)));
-    // The raw hello comes first: the driver never reads a byte from a target that is not MongoDB.
-    const connected = preflightTarget(uri, client.options, this.policy, this.limits.connectTimeoutMs)
-      .then(() => client.connect())
-      .then(
-        (c) => {
-          entry.connecting = false;
-          this.onEvent({ event: 'connected', target: shortTargetKey(key), durationMs: Date.now() - started });
-          return c;
-        },
-        async (error: unknown) => {
-          const failure = classifyTargetError(error, uri);
-          this.onEvent({ event: 'connect_failed', target: shortTargetKey(key), durationMs: Date.now() - started, reason: failure.kind });
-          // Forget this client unless it was already replaced or evicted, and release its monitors.
-          if (this.entries.get(key) === entry) this.entries.delete(key);
-          await client.close().catch(() => undefined);
-          throw failure;
-        },
-      );
+    const { client, connected: opened } = openTargetClient(uri, this.limits, this.policy, (error) => this.refuse(entry, error));
+    const connected = opened.then(
+      (c) => {
+        entry.connecting = false;
+        this.onEvent({ event: 'connected', target: shortTargetKey(key), durationMs: Date.now() - started });
+        return c;
+      },
+      async (error: unknown) => {
+        const failure = classifyTargetError(error, uri);
+        this.onEvent({ event: 'connect_failed', target: shortTargetKey(key), durationMs: Date.now() - started, reason: failure.kind });
+        // Forget this client unless it was already replaced or evicted, and release its monitors.
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        await client.close().catch(() => undefined);
+        throw failure;
+      },
+    );
     const entry: Entry = { key, client, connected, lastUsedAt: started, inUse: 0, connecting: true };
     // CMAP events are emitted without monitorCommands, cost nothing per command, and cover cursors'
     // getMores and retries too: a truer measure of use than calls to db().

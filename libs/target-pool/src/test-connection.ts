@@ -1,13 +1,10 @@
-import { MongoClient } from 'mongodb';
-import { watchAnnouncedHosts } from './announced-hosts';
+import type { MongoClient } from 'mongodb';
 import { collectAtMost, MAX_COLLECTIONS } from './bounded-reads';
-import { targetClientOptions } from './client-options';
+import { classifyTargetError } from './classify-target-error';
 import type { TargetPolicy } from './policy/target-policy';
-import { preflightTarget } from './preflight';
-import { classifyTargetError, uriParseError } from './classify-target-error';
-import { TargetConnectionError, targetError } from './target-connection-error';
+import { openTargetClient } from './target-client';
+import { targetError, type TargetConnectionError } from './target-connection-error';
 import type { TargetRef } from './target-pool';
-import { installDriverGuard } from './wire/driver-guard';
 
 export interface TargetConnectionReport {
   serverVersion: string;
@@ -34,35 +31,21 @@ export async function testTargetConnection(
   target: TargetRef,
   opts: { timeoutMs?: number; policy: TargetPolicy },
 ): Promise<TargetConnectionReport> {
-  installDriverGuard();
   const { policy } = opts;
   const timeoutMs = opts.timeoutMs && opts.timeoutMs > 0 ? opts.timeoutMs : DEFAULT_TEST_CONNECTION_TIMEOUT_MS;
-  policy.checkUri(target.uri);
   // Server selection gives up a little before the deadline, so an unreachable target is reported as
-  // such (with the driver's reason) rather than as our generic timeout.
+  // such rather than as our generic timeout.
   const selectionMs = Math.max(1, Math.floor(timeoutMs * 0.8));
-  let client: MongoClient;
-  try {
-    client = new MongoClient(
-      target.uri,
-      targetClientOptions(
-        {
-          connectTimeoutMs: selectionMs,
-          serverSelectionTimeoutMs: selectionMs,
-          socketTimeoutMs: timeoutMs,
-          maxPoolSize: 1,
-          operationTimeoutMs: timeoutMs,
-        },
-        policy,
-      ),
-    );
-  } catch (error) {
-    // The constructor only parses the URI and options: whatever it throws is a bad connection string.
-    throw uriParseError(error, target.uri);
-  }
   let refused: TargetConnectionError | undefined;
-  watchAnnouncedHosts(client, policy, (problem) => {
-    refused = targetError('not_allowed', target.uri, problem);
+  const limits = {
+    connectTimeoutMs: selectionMs,
+    serverSelectionTimeoutMs: selectionMs,
+    socketTimeoutMs: timeoutMs,
+    maxPoolSize: 1,
+    operationTimeoutMs: timeoutMs,
+  };
+  const { client, connected } = openTargetClient(target.uri, limits, policy, (error) => {
+    refused = error;
     void client.close();
   });
 
@@ -71,10 +54,7 @@ export async function testTargetConnection(
     timer = setTimeout(() => reject(targetError('timeout', target.uri)), timeoutMs);
   });
   try {
-    return await Promise.race([
-      preflightTarget(target.uri, client.options, policy, selectionMs).then(() => probe(client, target.dbName)),
-      deadline,
-    ]);
+    return await Promise.race([connected.then(() => probe(client, target.dbName)), deadline]);
   } catch (error) {
     throw refused ?? classifyTargetError(error, target.uri);
   } finally {
@@ -84,7 +64,6 @@ export async function testTargetConnection(
 }
 
 async function probe(client: MongoClient, dbName: string): Promise<TargetConnectionReport> {
-  await client.connect();
   const admin = client.db('admin');
   await admin.command({ ping: 1 });
   const buildInfo = await admin.command({ buildInfo: 1 });

@@ -1,5 +1,6 @@
 import type { SessionRevoked } from '@ir/contracts';
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Connection, Schema, type Model } from 'mongoose';
 
 /**
  * One refresh token. Tokens of one login form a family (the session): each use
@@ -41,3 +42,6 @@ export const REFRESH_TOKEN_MODEL = 'RefreshToken';
 export function refreshTokenModel(connection: Connection): RefreshTokenModel {
   return connection.model<RefreshTokenDocument>(REFRESH_TOKEN_MODEL, RefreshTokenSchema);
 }
+
+/** The model on the service's connection, for its repository. */
+export const refreshTokenModelProvider: Provider = { provide: REFRESH_TOKEN_MODEL, inject: [Connection], useFactory: refreshTokenModel };

@@ -8,6 +8,7 @@ import type { UserDocument } from '../users/user.model';
 import type { UsersService } from '../users/users.service';
 import type { AccessTokenIssuer } from './access-token-issuer';
 import { refreshTokenModel, type RefreshTokenModel } from './refresh-token.model';
+import { RefreshTokenRepository } from './refresh-token.repository';
 import { SessionsService } from './sessions.service';
 
 type Revoked = EventPayload<typeof AuthEvents.sessionRevoked>;
@@ -66,7 +67,7 @@ describe('SessionsService', () => {
     };
     const issuer = { sign: async () => `access-${randomUUID()}` };
     sessions = new SessionsService(
-      tokens,
+      new RefreshTokenRepository(tokens),
       config,
       users as unknown as UsersService,
       issuer as unknown as AccessTokenIssuer,

@@ -7,14 +7,14 @@ import type { AuthConfig } from '../auth.config';
 import type { UserDocument } from '../users/user.model';
 import { UsersService } from '../users/users.service';
 import { AccessTokenIssuer } from './access-token-issuer';
-import { REFRESH_TOKEN_MODEL, type RefreshTokenModel } from './refresh-token.model';
+import { RefreshTokenRepository } from './refresh-token.repository';
 
 @Injectable()
 export class SessionsService {
   private readonly logger = new Logger(SessionsService.name);
 
   constructor(
-    @Inject(REFRESH_TOKEN_MODEL) private readonly tokens: RefreshTokenModel,
+    private readonly tokens: RefreshTokenRepository,
     @Inject(SERVICE_CONFIG) private readonly config: AuthConfig,
     private readonly users: UsersService,
     private readonly issuer: AccessTokenIssuer,
@@ -35,11 +35,9 @@ export class SessionsService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const id = hashToken(refreshToken);
     const now = new Date();
-    const claimed = await this.tokens
-      .findOneAndUpdate({ _id: id, used_at: null, revoked_at: null, expires_at: { $gt: now } }, { $set: { used_at: now } })
-      .lean();
+    const claimed = await this.tokens.claim(id, now);
     if (!claimed) {
-      const known = await this.tokens.findById(id).lean();
+      const known = await this.tokens.findById(id);
       if (known?.revoked_at) {
         // Already revoked, but the event announcing it may have been lost (a failed
         // publish after the update): announce it again under the same message id.
@@ -57,12 +55,9 @@ export class SessionsService {
     // insert: its update missed the successor, which would outlive the session.
     // Any revocation that ran before this check is seen here; one that runs after
     // it also revokes the successor, already stored.
-    const revoked = await this.tokens.findOne({ family_id: claimed.family_id, revoked_at: { $ne: null } }).lean();
+    const revoked = await this.tokens.findRevokedOfFamily(claimed.family_id);
     if (revoked?.revoked_at) {
-      await this.tokens.updateOne(
-        { _id: hashToken(successor), revoked_at: null },
-        { $set: { revoked_at: revoked.revoked_at, revoked_reason: revoked.revoked_reason } },
-      );
+      await this.tokens.revokeOne(hashToken(successor), revoked.revoked_at, revoked.revoked_reason);
       await this.announceAgain(claimed.family_id, claimed.user_id, revoked.revoked_reason ?? 'logout', revoked.revoked_at);
       throw invalidRefreshToken();
     }
@@ -76,8 +71,7 @@ export class SessionsService {
 
   /** Removes expired tokens where the server has no TTL index to do it. */
   async purgeExpired(): Promise<number> {
-    const { deletedCount } = await this.tokens.deleteMany({ expires_at: { $lt: new Date() } });
-    return deletedCount;
+    return this.tokens.deleteExpired(new Date());
   }
 
   private async issue(user: UserDocument, familyId: string): Promise<TokenPair> {
@@ -88,7 +82,7 @@ export class SessionsService {
   private async storeRefreshToken(user: UserDocument, familyId: string): Promise<string> {
     const refreshToken = randomBytes(32).toString('base64url');
     const now = Date.now();
-    await this.tokens.create({
+    await this.tokens.insert({
       _id: hashToken(refreshToken),
       family_id: familyId,
       user_id: user._id,
@@ -119,12 +113,9 @@ export class SessionsService {
    */
   private async revokeFamily(familyId: string, userId: string, reason: SessionRevoked['reason']): Promise<boolean> {
     const now = new Date();
-    const result = await this.tokens.updateMany(
-      { family_id: familyId, user_id: userId, revoked_at: null },
-      { $set: { revoked_at: now, revoked_reason: reason } },
-    );
+    const revoked = await this.tokens.revokeFamily(familyId, userId, now, reason);
     await this.publishRevoked(familyId, userId, reason, now);
-    return result.modifiedCount > 0;
+    return revoked;
   }
 
   /** The caller answers 401 either way; a failed announcement is retried by the next use of a revoked token. */

@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Connection, Schema, type Model } from 'mongoose';
 
 export interface UserDocument {
   _id: string;
@@ -34,3 +35,6 @@ export const USER_MODEL = 'User';
 export function userModel(connection: Connection): UserModel {
   return connection.model<UserDocument>(USER_MODEL, UserSchema);
 }
+
+/** The model on the service's connection, for its repository. */
+export const userModelProvider: Provider = { provide: USER_MODEL, inject: [Connection], useFactory: userModel };

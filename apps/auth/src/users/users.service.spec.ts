@@ -4,6 +4,7 @@ import { connectMongo } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import { userModel, type UserDocument, type UserModel } from './user.model';
+import { UserRepository } from './user.repository';
 import { duplicateField, UsersService } from './users.service';
 
 /** When two registrations race, the unique indexes decide; the 409 must name the field that was taken. */
@@ -70,7 +71,7 @@ describe('duplicate users', () => {
         },
       });
       const bus = { publish: async () => undefined } as unknown as BusClient;
-      return new UsersService(racing, bus);
+      return new UsersService(new UserRepository(racing), bus);
     }
 
     it.each([
@@ -88,7 +89,7 @@ describe('duplicate users', () => {
   it('rethrows anything that is not a duplicate-key error unchanged', async () => {
     const broken = new Error('connection reset');
     const failing = { exists: async () => null, create: async () => Promise.reject(broken) } as unknown as UserModel;
-    const service = new UsersService(failing, { publish: async () => undefined } as unknown as BusClient);
+    const service = new UsersService(new UserRepository(failing), { publish: async () => undefined } as unknown as BusClient);
     await expect(service.register({ email: 'x@example.com', username: 'x', password: 'correct horse battery' })).rejects.toBe(broken);
   });
 });

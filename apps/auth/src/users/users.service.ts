@@ -1,16 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuthEvents, DomainError, ErrorCode, type Profile, type ProfileUpdateBody, type RegisterRequest } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
+import { isDuplicateKeyError } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
-import { USER_MODEL, type UserDocument, type UserModel } from './user.model';
+import type { UserDocument } from './user.model';
+import { UserRepository } from './user.repository';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
-
-const DUPLICATE_KEY = 11000;
 
 @Injectable()
 export class UsersService {
   constructor(
-    @Inject(USER_MODEL) private readonly users: UserModel,
+    private readonly users: UserRepository,
     private readonly bus: BusClient,
   ) {}
 
@@ -27,7 +27,7 @@ export class UsersService {
       created_at: now,
       updated_at: now,
     };
-    await this.users.create(user).catch((error: unknown) => this.rethrowDuplicate(error, request));
+    await this.users.insert(user).catch((error: unknown) => this.rethrowDuplicate(error, request));
     await this.bus.publish(
       AuthEvents.userRegistered,
       { user_id: user._id, username: user.username, registered_at: now.toISOString() },
@@ -39,7 +39,7 @@ export class UsersService {
   /** The user whose login (username or email, any case) and password match; one error for every mismatch. */
   async authenticate(login: string, password: string): Promise<UserDocument> {
     const key = login.toLowerCase();
-    const user = await this.users.findOne(key.includes('@') ? { email: key } : { username_key: key }).lean();
+    const user = await this.users.findByLogin(key);
     if (!user) {
       await verifyPassword(await decoyPasswordHash(), password);
       throw invalidCredentials();
@@ -49,7 +49,7 @@ export class UsersService {
   }
 
   async findById(userId: string): Promise<UserDocument | null> {
-    return this.users.findById(userId).lean();
+    return this.users.findById(userId);
   }
 
   async profile(userId: string): Promise<Profile> {
@@ -64,8 +64,7 @@ export class UsersService {
     if (changes.email !== undefined) set.email = changes.email;
     if (changes.name !== undefined) set.name = changes.name;
     const user = await this.users
-      .findByIdAndUpdate(userId, { $set: set }, { new: true })
-      .lean()
+      .updateProfile(userId, set)
       .catch((error: unknown) => this.rethrowDuplicate(error, { email: changes.email }, userId));
     if (!user) throw new DomainError(ErrorCode.notFound, 'user not found');
     return toProfile(user);
@@ -73,18 +72,17 @@ export class UsersService {
 
   /** Names the taken field up front; the unique indexes still decide when two requests race. */
   private async assertAvailable(fields: { email?: string; username?: string }, exceptUserId?: string): Promise<void> {
-    const notSelf = exceptUserId ? { _id: { $ne: exceptUserId } } : {};
-    if (fields.username && (await this.users.exists({ username_key: fields.username.toLowerCase(), ...notSelf }))) {
+    if (fields.username && (await this.users.usernameTaken(fields.username.toLowerCase(), exceptUserId))) {
       throw conflict('username', 'username is already taken');
     }
-    if (fields.email && (await this.users.exists({ email: fields.email, ...notSelf }))) {
+    if (fields.email && (await this.users.emailTaken(fields.email, exceptUserId))) {
       throw conflict('email', 'email is already registered');
     }
   }
 
   /** A unique index refused a write that raced another: answers 409 naming the taken field. */
   private async rethrowDuplicate(error: unknown, fields: { email?: string; username?: string }, exceptUserId?: string): Promise<never> {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    if (!isDuplicateKeyError(error)) throw error;
     const field = duplicateField(error);
     if (field === 'email') throw conflict('email', 'email is already registered');
     if (field === 'username') throw conflict('username', 'username is already taken');
@@ -110,7 +108,7 @@ function invalidCredentials(): DomainError {
  * (FerretDB 1.x names neither).
  */
 export function duplicateField(error: unknown): 'email' | 'username' | undefined {
-  if ((error as { code?: number }).code !== DUPLICATE_KEY) return undefined;
+  if (!isDuplicateKeyError(error)) return undefined;
   const { keyPattern, keyValue, message } = error as { keyPattern?: object; keyValue?: object; message?: string };
   const fields = Object.keys(keyPattern ?? keyValue ?? {});
   if (fields.includes('email')) return 'email';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import { DomainError, ErrorCode, namespaceIssues, validationFailed, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
 import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
@@ -104,6 +104,7 @@ export class CompareService {
 
   private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
     const { target, definitions } = design;
+    assertNamespacesFit(target.dbName, collections);
     const databaseId = target.databaseId;
     const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
     names.sort();
@@ -210,13 +211,26 @@ export class CompareService {
   }
 }
 
+/** Collections asked for by name must fit MongoDB's namespace limit in the target database: a 400 naming each that does not. */
+function assertNamespacesFit(dbName: string, collections: readonly string[] | undefined): void {
+  const issues = namespaceIssues(dbName, collections);
+  if (issues.length > 0) throw validationFailed(issues);
+}
+
 function viewOf(comparison: CollectionComparison): ComparisonView {
   return { comparison, json: JSON.stringify(comparison) };
 }
 
 /** `field` is the entry's path in the request body (like every other validation issue); the message names the collection too. */
 function parseEntry(index: Record<string, unknown>, field: string, collection: string): ListIndexesEntry {
-  const entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
+  let entry: Record<string, unknown>;
+  try {
+    entry = BSON.EJSON.deserialize(index, { relaxed: false }) as Record<string, unknown>;
+  } catch {
+    // Whatever the EJSON reader says about the caller's value is its own text: ours names the entry.
+    const message = `not valid Extended JSON as mongosh's EJSON.stringify() prints it (collection "${collection}")`;
+    throw validationFailed([{ field, rule: 'extended_json', message }], 'snapshot');
+  }
   if (typeof entry.name !== 'string' || typeof entry.key !== 'object' || entry.key === null) {
     const message = `each index needs a "name" and a "key", as getIndexes() prints them (collection "${collection}")`;
     throw new DomainError(ErrorCode.validation, `invalid snapshot: ${field}: ${message}`, [{ field, rule: 'list_indexes_entry', message }]);

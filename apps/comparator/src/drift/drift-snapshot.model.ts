@@ -1,5 +1,7 @@
-import type { Binary } from 'mongodb';
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Binary } from 'mongodb';
+import { Connection, Schema, type Model } from 'mongoose';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 /**
  * The latest comparison of one database: per collection, merged from every
@@ -37,4 +39,17 @@ export const DRIFT_SNAPSHOT_MODEL = 'DriftSnapshot';
 
 export function driftSnapshotModel(connection: Connection): DriftSnapshotModel {
   return connection.model<DriftSnapshotDocument>(DRIFT_SNAPSHOT_MODEL, DriftSnapshotSchema);
+}
+
+/** The model on the service's connection, for its repository. */
+export const driftSnapshotModelProvider: Provider = { provide: DRIFT_SNAPSHOT_MODEL, inject: [Connection], useFactory: driftSnapshotModel };
+
+/** A result's JSON as stored: deflated, a fraction of its size. */
+export function packResult(json: string): Binary {
+  return new Binary(deflateSync(json));
+}
+
+/** The JSON of a stored result. */
+export function unpackResult(packed: Binary): string {
+  return inflateSync(packed.buffer).toString('utf8');
 }

@@ -1,23 +1,19 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Binary } from 'mongodb';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { deflateSync, inflateSync } from 'node:zlib';
 import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
 import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
-import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
+import { packResult, unpackResult, type DriftSnapshotDocument } from './drift-snapshot.model';
+import { DriftSnapshotRepository, type StoredState } from './drift-snapshot.repository';
 
-const DUPLICATE_KEY = 11000;
 const MAX_ATTEMPTS = 5;
 
 /** Databases whose last written state is remembered; the oldest is dropped beyond it. */
 const REMEMBERED_STATES = 10_000;
 
 type Change = { collection: string; index: string; change: 'missing' | 'redundant' | 'different' };
-/** What a record needs of the stored snapshot besides its body. */
-type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint'>;
 
 /**
  * Keeps the latest comparison per database and tells the other services when
@@ -36,7 +32,7 @@ export class DriftTracker implements OnApplicationShutdown {
   private readonly written = new Map<string, StoredState>();
 
   constructor(
-    @Inject(DRIFT_SNAPSHOT_MODEL) private readonly snapshots: DriftSnapshotModel,
+    private readonly snapshots: DriftSnapshotRepository,
     private readonly bus: BusClient,
   ) {}
 
@@ -91,7 +87,7 @@ export class DriftTracker implements OnApplicationShutdown {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       // A full compare replaces the stored result, so only the previous state, not its (large) body, is needed.
       const remembered = full && attempt === 1 ? this.written.get(id) : undefined;
-      const stored = remembered ? undefined : await this.snapshots.findById(id, full ? { result_deflated: 0 } : {}).lean();
+      const stored = remembered ? undefined : await this.snapshots.findById(id, { withBody: !full });
       const previous = remembered ?? stored ?? null;
       const { merged, changes, body, hash } =
         full ?? prepare(result, stored ? merge(parse(stored).collections, result.collections) : result.collections);
@@ -102,10 +98,10 @@ export class DriftTracker implements OnApplicationShutdown {
         drift: changes.length > 0,
         fingerprint: fnv1a64(stableStringify(changes)),
         result_hash: hash,
-        ...(previous?.result_hash === hash ? {} : { result_deflated: new Binary(deflateSync(body)) }),
+        ...(previous?.result_hash === hash ? {} : { result_deflated: packResult(body) }),
       };
       this.written.delete(id);
-      if (await this.write(id, previous, next)) {
+      if (await this.snapshots.write(id, previous, next)) {
         const version = (previous?.version ?? 0) + 1;
         this.written.set(id, {
           version,
@@ -125,7 +121,7 @@ export class DriftTracker implements OnApplicationShutdown {
 
   async latest(databaseId: string): Promise<CompareResult & { drift: boolean }> {
     await this.pending.get(databaseId);
-    const snapshot = await this.snapshots.findById(databaseId).lean();
+    const snapshot = await this.snapshots.findById(databaseId, { withBody: true });
     if (!snapshot) throw new DomainError(ErrorCode.notFound, 'this database has not been compared yet');
     return { ...parse(snapshot), drift: snapshot.drift };
   }
@@ -134,31 +130,7 @@ export class DriftTracker implements OnApplicationShutdown {
     // A record still queued here would bring the snapshot of a deleted database back.
     await this.pending.get(databaseId);
     this.written.delete(databaseId);
-    await this.snapshots.deleteOne({ _id: databaseId });
-  }
-
-  private async write(
-    id: string,
-    previous: StoredState | null,
-    next: Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> & Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>,
-  ): Promise<boolean> {
-    if (previous) {
-      // Without a body, only over the same body: a remembered version may be of a snapshot deleted and created again since.
-      const sameBody = next.result_deflated ? {} : { result_hash: next.result_hash };
-      const { modifiedCount } = await this.snapshots.updateOne(
-        { _id: id, version: previous.version, ...sameBody },
-        { $set: { ...next, version: previous.version + 1 } },
-      );
-      return modifiedCount === 1;
-    }
-    if (!next.result_deflated) return false;
-    try {
-      await this.snapshots.create({ _id: id, version: 1, ...next, result_deflated: next.result_deflated });
-      return true;
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+    await this.snapshots.delete(databaseId);
   }
 
   private async announce(
@@ -211,7 +183,7 @@ function prepare(result: CompareResult, collections: CollectionComparison[], col
 }
 
 function parse(snapshot: DriftSnapshotDocument): CompareResult {
-  const body = JSON.parse(inflateSync(snapshot.result_deflated.buffer).toString('utf8')) as Omit<CompareResult, 'compared_at'>;
+  const body = JSON.parse(unpackResult(snapshot.result_deflated)) as Omit<CompareResult, 'compared_at'>;
   return { ...body, compared_at: new Date(snapshot.compared_at).toISOString() };
 }
 

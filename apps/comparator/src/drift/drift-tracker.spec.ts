@@ -12,6 +12,7 @@ import { Binary } from 'mongodb';
 import { deflateSync } from 'node:zlib';
 import { toComparison, totalsOf } from '../compare/comparison-view';
 import { driftSnapshotModel, type DriftSnapshotModel } from './drift-snapshot.model';
+import { DriftSnapshotRepository } from './drift-snapshot.repository';
 import { withMethod } from '../testing/with-method';
 import { DriftTracker } from './drift-tracker.service';
 
@@ -57,7 +58,7 @@ describe('DriftTracker', () => {
         published.push({ subject: contract.subject, payload, msgId: opts.msgId });
       },
     };
-    tracker = new DriftTracker(snapshots, bus as unknown as BusClient);
+    tracker = new DriftTracker(new DriftSnapshotRepository(snapshots), bus as unknown as BusClient);
   });
 
   it('keeps the latest result and announces drift once per distinct drift', async () => {
@@ -92,7 +93,7 @@ describe('DriftTracker', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       return updateOne(...args);
     });
-    const slow = new DriftTracker(slowUpdates, bus);
+    const slow = new DriftTracker(new DriftSnapshotRepository(slowUpdates), bus);
     await slow.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
     let started = performance.now();
     await slow.record(resultAt('2026-11-01T00:10:00.000Z', ['status']), 'replace');
@@ -100,7 +101,10 @@ describe('DriftTracker', () => {
     expect(await slow.latest(DATABASE_ID)).toMatchObject({ compared_at: '2026-11-01T00:10:00.000Z', totals: { redundant: 0 } });
 
     // Another replica stores a different result; this one, still remembering its own, compares again.
-    await new DriftTracker(snapshots, bus).record(resultAt('2026-11-01T00:20:00.000Z', ['status', 'extra']), 'replace');
+    await new DriftTracker(new DriftSnapshotRepository(snapshots), bus).record(
+      resultAt('2026-11-01T00:20:00.000Z', ['status', 'extra']),
+      'replace',
+    );
     started = performance.now();
     await slow.record(resultAt('2026-11-01T00:30:00.000Z', ['status']), 'replace');
     expect(performance.now() - started).toBeLessThan(150);
@@ -121,7 +125,7 @@ describe('DriftTracker', () => {
     const bus = { publish: async () => undefined } as unknown as BusClient;
     await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['status']), 'replace');
     // Another replica forgets the database and stores another result under the same version, 1.
-    const other = new DriftTracker(snapshots, bus);
+    const other = new DriftTracker(new DriftSnapshotRepository(snapshots), bus);
     await other.forget(DATABASE_ID);
     await other.record(resultAt('2026-11-01T00:10:00.000Z', ['status', 'extra']), 'replace');
     expect((await snapshots.findById(DATABASE_ID).lean())?.version).toBe(1);

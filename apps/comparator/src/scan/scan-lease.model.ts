@@ -1,4 +1,5 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Connection, Schema, type Model } from 'mongoose';
 
 /**
  * When each database is next compared, and which replica holds it now. A
@@ -34,3 +35,6 @@ export const SCAN_LEASE_MODEL = 'ScanLease';
 export function scanLeaseModel(connection: Connection): ScanLeaseModel {
   return connection.model<ScanLeaseDocument>(SCAN_LEASE_MODEL, ScanLeaseSchema);
 }
+
+/** The model on the service's connection, for its repository. */
+export const scanLeaseModelProvider: Provider = { provide: SCAN_LEASE_MODEL, inject: [Connection], useFactory: scanLeaseModel };

@@ -5,7 +5,7 @@ import type { ComparatorConfig } from '../comparator.config';
 import { CompareService } from '../compare/compare.service';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { RegistryClient } from '../targets/registry-client';
-import { SCAN_LEASE_MODEL, type ScanLeaseModel } from './scan-lease.model';
+import { ScanLeaseRepository } from './scan-lease.repository';
 
 /** A claim lasts this long past the scan's own time limits; then another replica may take the database. */
 const CLAIM_MS = 5 * 60_000;
@@ -34,7 +34,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly nextPull = new Map<string, { started: boolean; done: Promise<void> }>();
 
   constructor(
-    @Inject(SCAN_LEASE_MODEL) private readonly leases: ScanLeaseModel,
+    private readonly leases: ScanLeaseRepository,
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
     private readonly registry: RegistryClient,
     private readonly compare: CompareService,
@@ -59,10 +59,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     // its claim instead, so that another replica compares that database now rather than when the claim expires.
     if (outcome === 'late' && this.scanning) {
       await this.leases
-        .updateOne(
-          { _id: this.scanning, claimed_by: this.replica },
-          { $set: { next_scan_at: new Date(), claimed_until: null, claimed_by: null } },
-        )
+        .release(this.scanning, this.replica, new Date())
         .catch((error: unknown) => this.logger.warn(`claim of database ${this.scanning} not released: ${String(error)}`));
     }
   }
@@ -93,11 +90,11 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async pullScanForward(databaseId: string): Promise<void> {
     const now = Date.now();
     const at = new Date(now + this.config.DRIFT_CHANGE_DEBOUNCE);
-    await this.leases.updateOne({ _id: databaseId }, { $min: { next_scan_at: at }, $max: { changed_at: new Date(now) } }, { upsert: true });
+    await this.leases.pullForward(databaseId, at, new Date(now));
   }
 
   async forget(databaseId: string): Promise<void> {
-    await Promise.all([this.leases.deleteOne({ _id: databaseId }), this.drift.forget(databaseId)]);
+    await Promise.all([this.leases.delete(databaseId), this.drift.forget(databaseId)]);
   }
 
   private async tick(): Promise<void> {
@@ -112,24 +109,14 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async refreshLeases(): Promise<void> {
     const ids = await this.registry.databaseIds();
     this.lastRefresh = Date.now();
-    await Promise.all(
-      ids.map((id) =>
-        this.leases.updateOne({ _id: id }, { $setOnInsert: { next_scan_at: new Date(Date.now() + this.jittered()) } }, { upsert: true }),
-      ),
-    );
-    await this.leases.deleteMany({ _id: { $nin: ids } });
+    await this.leases.ensureFor(ids, () => new Date(Date.now() + this.jittered()));
+    await this.leases.deleteAllBut(ids);
   }
 
   private async claimDue(): Promise<{ id: string; at: Date } | undefined> {
     const now = new Date();
-    const lease = await this.leases
-      .findOneAndUpdate(
-        { next_scan_at: { $lte: now }, $or: [{ claimed_until: null }, { claimed_until: { $lt: now } }] },
-        { $set: { claimed_until: new Date(now.getTime() + CLAIM_MS), claimed_by: this.replica } },
-        { sort: { next_scan_at: 1 }, new: true },
-      )
-      .lean();
-    return lease ? { id: lease._id, at: now } : undefined;
+    const id = await this.leases.claimDue(now, new Date(now.getTime() + CLAIM_MS), this.replica);
+    return id !== undefined ? { id, at: now } : undefined;
   }
 
   private async scan(databaseId: string, claimedAt: Date): Promise<void> {
@@ -140,18 +127,14 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.scanning = undefined;
-      const release = { claimed_until: null, claimed_by: null };
       // A registry change while this scan ran may have come after it read the DR: compare again after the debounce.
-      const changedMeanwhile = await this.leases.updateOne(
-        { _id: databaseId, claimed_by: this.replica, changed_at: { $gte: claimedAt } },
-        { $set: { next_scan_at: new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE), ...release } },
+      const changedMeanwhile = await this.leases.releaseIfChangedSince(
+        databaseId,
+        this.replica,
+        claimedAt,
+        new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE),
       );
-      if (changedMeanwhile.matchedCount === 0) {
-        await this.leases.updateOne(
-          { _id: databaseId, claimed_by: this.replica },
-          { $set: { next_scan_at: new Date(Date.now() + this.jittered()), ...release } },
-        );
-      }
+      if (!changedMeanwhile) await this.leases.release(databaseId, this.replica, new Date(Date.now() + this.jittered()));
     }
   }
 

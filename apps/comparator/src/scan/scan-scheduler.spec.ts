@@ -17,6 +17,7 @@ import type { CompareService } from '../compare/compare.service';
 import type { DriftTracker } from '../drift/drift-tracker.service';
 import type { RegistryClient } from '../targets/registry-client';
 import { scanLeaseModel, type ScanLeaseModel } from './scan-lease.model';
+import { ScanLeaseRepository } from './scan-lease.repository';
 import { withMethod } from '../testing/with-method';
 import { ScanScheduler } from './scan-scheduler.service';
 
@@ -75,7 +76,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    return new ScanScheduler(claimable, config, registry, compare, drift);
+    return new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, compare, drift);
   }
 
   const countsById = (): Record<string, number> => {
@@ -169,7 +170,13 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
       writes += 1;
       return updateOne(...args);
     });
-    const scheduler = new ScanScheduler(counted, config, registry, { compareLive: async () => ({}) } as unknown as CompareService, drift);
+    const scheduler = new ScanScheduler(
+      new ScanLeaseRepository(counted),
+      config,
+      registry,
+      { compareLive: async () => ({}) } as unknown as CompareService,
+      drift,
+    );
     schedulers = [scheduler];
 
     const burst = Array.from({ length: 100 }, () => scheduler.scanSoon(ids[0]));
@@ -198,7 +205,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(claimable, config, registry, compare, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, compare, drift);
     schedulers = [scheduler];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);
@@ -219,7 +226,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return new Promise(() => undefined);
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(claimable, config, registry, stuck, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, stuck, drift);
     schedulers = [];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);

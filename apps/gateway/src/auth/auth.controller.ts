@@ -9,12 +9,13 @@ import {
   RefreshRequest,
   RegisterRequest,
   TokenPair,
-  type AccessTokenClaims,
+  DomainError,
+  ErrorCode,
 } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { z } from 'zod';
 import { ApiZodBody, jsonSchemaOf, ValidBody } from '../http/zod-body';
-import { Principal, Public } from './authenticated';
+import { Caller, Public, type AuthenticatedCaller } from './authenticated';
 
 const LogoutBody = z.strictObject({});
 
@@ -62,8 +63,8 @@ export class AuthController {
   @ApiBearerAuth()
   @ApiOperation({ summary: "The caller's profile" })
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
-  profile(@Principal() principal: AccessTokenClaims) {
-    return this.bus.request(AuthRpc.getProfile, { user_id: principal.sub });
+  profile(@Caller() { principal }: AuthenticatedCaller) {
+    return this.bus.request(AuthRpc.getProfile, { user_id: principal.id });
   }
 
   @Put('profile')
@@ -71,15 +72,16 @@ export class AuthController {
   @ApiOperation({ summary: "Update the caller's name or email" })
   @ApiZodBody(ProfileUpdateBody)
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
-  updateProfile(@Principal() principal: AccessTokenClaims, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
-    return this.bus.request(AuthRpc.updateProfile, { user_id: principal.sub, changes });
+  updateProfile(@Caller() { principal }: AuthenticatedCaller, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
+    return this.bus.request(AuthRpc.updateProfile, { user_id: principal.id, changes });
   }
 
   @Post('logout')
   @HttpCode(200)
   @ApiBearerAuth()
   @ApiOperation({ summary: "Revoke the caller's session: its refresh token and access tokens stop working" })
-  logout(@Principal() principal: AccessTokenClaims, @ValidBody(LogoutBody) _body: z.output<typeof LogoutBody>) {
-    return this.bus.request(AuthRpc.logout, { session_id: principal.sid, user_id: principal.sub });
+  logout(@Caller() caller: AuthenticatedCaller, @ValidBody(LogoutBody) _body: z.output<typeof LogoutBody>) {
+    if (!caller.sessionId) throw new DomainError(ErrorCode.validation, 'an API key has no session to log out of');
+    return this.bus.request(AuthRpc.logout, { session_id: caller.sessionId, user_id: caller.principal.id });
   }
 }

@@ -1,19 +1,28 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { AccessTokenClaims } from '@ir/contracts';
+import type { Principal } from '@ir/contracts';
 import type { Request } from 'express';
 
 export const IS_PUBLIC = Symbol('IS_PUBLIC');
 
-/** Marks a route that needs no access token (register, login, refresh, health). */
+/** Marks a route that needs no credentials (register, login, refresh, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-export interface AuthenticatedRequest extends Request {
-  principal?: AccessTokenClaims;
+/** Who called, as a passport strategy established it (`req.user`). */
+export interface AuthenticatedCaller {
+  readonly principal: Principal;
+  /** The session of an access token; an API key has none. */
+  readonly sessionId?: string;
 }
 
-/** The verified claims of the caller's access token. */
-export const Principal = createParamDecorator((_data: unknown, ctx: ExecutionContext): AccessTokenClaims => {
-  const principal = ctx.switchToHttp().getRequest<AuthenticatedRequest>().principal;
-  if (!principal) throw new Error('Principal used on a public route');
-  return principal;
-});
+export interface AuthenticatedRequest extends Request {
+  user?: AuthenticatedCaller;
+}
+
+function callerOf(ctx: ExecutionContext): AuthenticatedCaller {
+  const caller = ctx.switchToHttp().getRequest<AuthenticatedRequest>().user;
+  if (!caller) throw new Error('the caller was asked for on a public route');
+  return caller;
+}
+
+/** The verified caller of the request. */
+export const Caller = createParamDecorator((_data: unknown, ctx: ExecutionContext): AuthenticatedCaller => callerOf(ctx));

@@ -1,16 +1,17 @@
 import { Controller, Get, Headers, Inject, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { DomainError, ErrorCode, issuesFromZod, Manifest, RecordId, RegistryManifestRpc } from '@ir/contracts';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Manifest, ManifestApplyQuery, RecordId, RegistryManifestRpc } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { Response } from 'express';
-import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { stringify as toYaml } from 'yaml';
 import { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
-import { ApiZodBody, ValidBody, ValidParam, ValidQuery } from '../http/zod-body';
+import { ParsedQuery, RouteQuery } from '../http/route-query';
+import { ApiZodBody, parseRequestPart, ValidBody, ValidParam } from '../http/zod-body';
+import { parseYamlManifest } from './manifest-yaml';
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
-const DryRun = z.enum(['true', 'false', '1', '0']).optional();
 
 /**
  * A database's whole index design as one document, JSON or YAML: teams keep it
@@ -42,31 +43,14 @@ export class ManifestController {
 
   @Put()
   @ApiOperation({ summary: "Replace the database's definitions with the manifest's (JSON, or YAML with Content-Type: application/yaml)" })
-  @ApiQuery({ name: 'dry_run', required: false, description: 'true: answer what would change, change nothing' })
+  @RouteQuery(ManifestApplyQuery)
   @ApiZodBody(Manifest)
   apply(
     @ValidParam('id', RecordId) id: string,
-    @ValidQuery('dry_run', DryRun) dryRun: z.output<typeof DryRun>,
+    @ParsedQuery() query: z.output<typeof ManifestApplyQuery>,
     @ValidBody(z.unknown()) body: unknown,
   ) {
-    const manifest = Manifest.safeParse(typeof body === 'string' ? parseYamlBody(body) : body);
-    if (!manifest.success) {
-      const issues = issuesFromZod(manifest.error);
-      throw new DomainError(ErrorCode.validation, `invalid manifest: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`, issues);
-    }
-    return this.bus.request(
-      RegistryManifestRpc.apply,
-      { database_id: id, manifest: manifest.data, dry_run: dryRun === 'true' || dryRun === '1' },
-      this.bulkCall,
-    );
-  }
-}
-
-function parseYamlBody(text: string): unknown {
-  try {
-    return parseYaml(text, { maxAliasCount: 50, uniqueKeys: true });
-  } catch (error) {
-    const message = `not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    throw new DomainError(ErrorCode.validation, `invalid manifest: ${message}`, [{ field: '(body)', rule: 'yaml', message }]);
+    const manifest = parseRequestPart(Manifest, typeof body === 'string' ? parseYamlManifest(body) : body, { what: 'manifest' });
+    return this.bus.request(RegistryManifestRpc.apply, { database_id: id, manifest, dry_run: query.dry_run }, this.bulkCall);
   }
 }

@@ -24,15 +24,31 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** The whole system's readiness: NATS and every backend service, each with its own dependencies. */
+  @Get('health/ready')
+  @HealthCheck()
+  ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.report(res, [() => this.nats.check(), ...BACKEND_SERVICES.map((service) => () => this.backends.check(service))]);
+  }
+
+  /**
+   * This gateway's own readiness: whether it can pass requests on (its NATS connection). What a load
+   * balancer asks: a backend that is down makes its routes answer 503 naming it, on every gateway
+   * alike, so it is no reason to take gateways out of rotation.
+   */
+  @Get('health/instance')
+  @HealthCheck()
+  instance(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+    return this.report(res, [() => this.nats.check()]);
+  }
+
   /**
    * Terminus's report (`status`, `info`, `error`, `details`) with every dependency, also when one is
    * down: then with 503, passed on here as it is rather than as the error filter's generic 503.
    */
-  @Get('health/ready')
-  @HealthCheck()
-  async ready(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  private async report(res: Response, checks: Parameters<HealthCheckService['check']>[0]): Promise<HealthCheckResult> {
     try {
-      return await this.health.check([() => this.nats.check(), ...BACKEND_SERVICES.map((service) => () => this.backends.check(service))]);
+      return await this.health.check(checks);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       res.status(error.getStatus());

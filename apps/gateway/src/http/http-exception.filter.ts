@@ -10,9 +10,17 @@ const NAME_BY_STATUS: Record<number, string> = {
   429: ErrorCode.rateLimited,
 };
 
+const MESSAGE_BY_STATUS: Record<number, string> = {
+  404: 'no such route: see /docs for the API',
+  405: 'method not allowed on this route',
+  413: 'request body too large',
+  429: 'too many requests, try again later',
+  503: 'service unavailable',
+};
+
 /**
  * The gateway's one translation of errors to HTTP: a service's `DomainError` by
- * its code, Nest's own HTTP errors by their status, anything else a logged 500
+ * its code, Nest's own HTTP errors by their status (with a message of ours), anything else a logged 500
  * that tells the caller nothing but the request id.
  */
 @Catch()
@@ -32,9 +40,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return errorResponse(status, exception.code, exception.message, { issues: exception.issues, details: exception.details });
     }
     if (exception instanceof HttpException) {
+      // Nest's and its modules' own errors (no route, throttling, ...): their status, in words of ours.
       const status = exception.getStatus();
-      const message = status === HttpStatus.TOO_MANY_REQUESTS ? 'too many requests, try again later' : exception.message;
-      return errorResponse(status, NAME_BY_STATUS[status] ?? HttpStatus[status] ?? 'ERROR', message);
+      return errorResponse(status, NAME_BY_STATUS[status] ?? HttpStatus[status] ?? 'ERROR', MESSAGE_BY_STATUS[status] ?? 'request failed');
     }
     this.logger.error('unexpected error', exception instanceof Error ? exception.stack : String(exception));
     return errorResponse(500, ErrorCode.internal, 'internal error');

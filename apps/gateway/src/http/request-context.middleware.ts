@@ -1,3 +1,4 @@
+import { runWithPrincipalSlot } from '@ir/messaging';
 import { acceptOrCreateCorrelationId, metricsRegistry, runWithRequestContext } from '@ir/platform';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
@@ -70,7 +71,8 @@ export function beginRequest(accessLog: pino.Logger) {
  */
 export function enterRequestContext(_req: Request, res: Response, next: NextFunction): void {
   const { correlationId, span, parent } = res.locals.request as RequestLocals;
-  context.with(trace.setSpan(parent, span), () => runWithRequestContext({ correlationId }, next));
+  // The principal slot is filled by the authentication guard, once it knows the caller.
+  context.with(trace.setSpan(parent, span), () => runWithRequestContext({ correlationId }, () => runWithPrincipalSlot(next)));
 }
 
 export function correlationIdOf(res: Response): string | undefined {

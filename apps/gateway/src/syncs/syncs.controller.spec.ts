@@ -7,10 +7,11 @@ import { MessagingModule, NatsBus } from '@ir/messaging';
 import { startPrivateNats, type PrivateNats } from '@ir/testing';
 import type { Subscription } from '@nats-io/transport-node';
 import { Module, type INestApplication } from '@nestjs/common';
-import { APP_FILTER, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { HttpExceptionFilter } from '../http/http-exception.filter';
+import { StrictQueryInterceptor } from '../http/route-query';
 import { SyncsController } from './syncs.controller';
 
 jest.setTimeout(20_000);
@@ -83,6 +84,7 @@ beforeAll(async () => {
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
       { provide: APP_FILTER, useClass: HttpExceptionFilter },
+      { provide: APP_INTERCEPTOR, useClass: StrictQueryInterceptor },
     ],
   })
   class SpecModule {}
@@ -214,10 +216,16 @@ describe('the other sync endpoints', () => {
     expect(asked.at(-1)).toEqual({ subject: SyncRpc.history.subject, payload: { database_id: DATABASE_ID, page: 2, limit: 5 } });
   });
 
-  it('validates before asking the executor', async () => {
-    const res = await json('GET', `/indexes/sync-status/by-database/nope?limit=0`);
-    expect(res.status).toBe(400);
-    expect((res.body.issues as { field: string }[]).map((i) => i.field).sort()).toEqual(['database_id', 'limit']);
+  it('validates the path and the query string before asking the executor', async () => {
+    const badId = await json('GET', `/indexes/sync-status/by-database/nope?limit=5`);
+    expect(badId.status).toBe(400);
+    expect((badId.body.issues as { field: string }[]).map((i) => i.field)).toEqual(['database_id']);
+    const badLimit = await json('GET', `/indexes/sync-status/by-database/${DATABASE_ID}?limit=0`);
+    expect(badLimit.status).toBe(400);
+    expect((badLimit.body.issues as { field: string }[]).map((i) => i.field)).toEqual(['limit']);
+    const unknown = await json('GET', `/indexes/sync-status/by-database/${DATABASE_ID}?pagesize=5`);
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.issues).toEqual([{ field: 'pagesize', rule: 'unknown_parameter', message: 'unknown query parameter "pagesize"' }]);
     expect(asked).toEqual([]);
   });
 

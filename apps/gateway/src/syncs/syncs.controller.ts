@@ -1,5 +1,5 @@
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import {
   ImportResult,
   pageOf,
@@ -8,16 +8,16 @@ import {
   SyncByCollectionsBody,
   SyncByDatabaseBody,
   SyncFromDatabaseBody,
-  SyncHistoryBody,
+  SyncHistoryQuery,
   SyncRpc,
   SyncView,
-  validationError,
 } from '@ir/contracts';
 import { BusClient, NatsBus } from '@ir/messaging';
 import type { Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 import { streamSyncEvents, SYNC_EVENTS_SUBJECT } from './sync-event-stream';
 
@@ -68,13 +68,10 @@ export class SyncsController {
 
   @Get('indexes/sync-status/by-database/:database_id')
   @ApiOperation({ summary: "A database's syncs, newest first (page, limit)" })
-  @ApiQuery({ name: 'page', required: false, type: Number })
-  @ApiQuery({ name: 'limit', required: false, type: Number })
+  @RouteQuery(SyncHistoryQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(pageOf(SyncView)) })
-  history(@Param('database_id') databaseId: string, @Query() query: Record<string, unknown>) {
-    const parsed = SyncHistoryBody.safeParse({ ...query, database_id: databaseId });
-    if (!parsed.success) throw validationError(parsed.error);
-    return this.bus.request(SyncRpc.history, parsed.data);
+  history(@ValidParam('database_id', RecordId) databaseId: string, @ParsedQuery() query: z.output<typeof SyncHistoryQuery>) {
+    return this.bus.request(SyncRpc.history, { ...query, database_id: databaseId });
   }
 
   @Get('indexes/sync-status/:sync_id')

@@ -1,4 +1,5 @@
-import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Connection, Schema, Types, type Model } from 'mongoose';
 import type { SealedSecret } from '@ir/target-pool';
 
 /** A target database: where the real indexes live. The URI is stored sealed, and redacted for display. */
@@ -49,11 +50,9 @@ DatabaseSchema.index({ name_key: 1 }, { unique: true, name: 'name_unique' });
 export type DatabaseModel = Model<DatabaseDocument>;
 export const DATABASE_MODEL = 'Database';
 
-/** Marks the database's definitions as changed (see `definitions_version`). */
-export async function bumpDefinitionsVersion(databases: DatabaseModel, databaseId: Types.ObjectId): Promise<void> {
-  await databases.updateOne({ _id: databaseId }, { $inc: { definitions_version: 1 } });
-}
-
 export function databaseModel(connection: Connection): DatabaseModel {
   return connection.model<DatabaseDocument>(DATABASE_MODEL, DatabaseSchema);
 }
+
+/** The model on the service's connection, for its repository. */
+export const databaseModelProvider: Provider = { provide: DATABASE_MODEL, inject: [Connection], useFactory: databaseModel };

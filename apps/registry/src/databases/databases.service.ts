@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  namespaceIssue,
+  validationFailed,
   RegistryEvents,
   SyncCommands,
   SyncRpc,
@@ -11,7 +13,7 @@ import {
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { BusClient } from '@ir/messaging';
-import { containsText, findPage, type Page } from '@ir/platform';
+import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
 import {
   classifyTargetError,
   collectAtMost,
@@ -24,13 +26,12 @@ import {
   UriCipher,
   type SealedSecret,
 } from '@ir/target-pool';
-import type { FilterQuery, Types } from 'mongoose';
-import { IndexDefinitionsService, notFound, parseId } from '../indexes/index-definitions.service';
+import { IndexDefinitionsService, notFound } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
-import { DATABASE_MODEL, type DatabaseDocument, type DatabaseModel } from './database.model';
+import type { DatabaseDocument } from './database.model';
+import { DatabaseRepository, type DatabaseId } from './database.repository';
 
-const DUPLICATE_KEY = 11000;
 const SYNC_QUESTION_TIMEOUT_MS = 3000;
 
 /** A target database's connection, decrypted, for this service's own use only. */
@@ -44,7 +45,7 @@ export class DatabasesService {
   private readonly logger = new Logger(DatabasesService.name);
 
   constructor(
-    @Inject(DATABASE_MODEL) private readonly databases: DatabaseModel,
+    private readonly databases: DatabaseRepository,
     @Inject(SERVICE_CONFIG) private readonly config: RegistryConfig,
     private readonly cipher: UriCipher,
     private readonly pool: TargetPool,
@@ -59,7 +60,7 @@ export class DatabasesService {
     await this.testConnection({ uri: body.uri, dbName: body.db_name });
     const now = new Date();
     const doc = await this.databases
-      .create({
+      .insert({
         name: body.name,
         name_key: body.name.toLowerCase(),
         description: body.description,
@@ -74,7 +75,7 @@ export class DatabasesService {
     this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
     await this.events.database(RegistryEvents.databaseCreated, doc, now);
     if (body.import_indexes) await this.requestImport(doc._id, now);
-    return { ...toDatabaseView(doc.toObject()), import_requested: body.import_indexes };
+    return { ...toDatabaseView(doc), import_requested: body.import_indexes };
   }
 
   async get(id: string): Promise<DatabaseView> {
@@ -82,12 +83,7 @@ export class DatabasesService {
   }
 
   async list(query: { page: number; limit: number; search?: string }): Promise<Page<DatabaseView>> {
-    const filter: FilterQuery<DatabaseDocument> = {};
-    if (query.search) {
-      const pattern = containsText(query.search);
-      filter.$or = [{ name: pattern }, { description: pattern }];
-    }
-    return findPage(this.databases, filter, { name_key: 1 }, query, toDatabaseView);
+    return mapPage(await this.databases.page(query.search, query), toDatabaseView);
   }
 
   async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {
@@ -100,14 +96,22 @@ export class DatabasesService {
     if (changes.uri !== undefined || changes.db_name !== undefined) {
       const uri = changes.uri ?? currentUri;
       const dbName = changes.db_name ?? current.db_name;
+      if (dbName !== current.db_name) await this.assertNamespacesFit(current._id, dbName);
       await this.testConnection({ uri, dbName });
       Object.assign(set, { uri_sealed: this.cipher.seal(uri), uri_redacted: redactUri(uri), db_name: dbName });
     }
-    const updated = await this.databases.findByIdAndUpdate(current._id, { $set: set }, { new: true }).lean().catch(rethrowDuplicateName);
+    const updated = await this.databases.update(current._id, set).catch(rethrowDuplicateName);
     if (!updated) throw notFound('database');
     if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
     await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
     return toDatabaseView(updated);
+  }
+
+  /** Every collection with definitions must still fit MongoDB's namespace limit under a new database name. */
+  private async assertNamespacesFit(databaseId: DatabaseId, dbName: string): Promise<void> {
+    const collections = await this.definitions.collectionsOf(databaseId);
+    const issue = collections.map((collection) => namespaceIssue(dbName, collection, 'db_name')).find((i) => i !== undefined);
+    if (issue) throw validationFailed([{ ...issue, message: `${issue.message}: collections with definitions would not fit` }]);
   }
 
   /**
@@ -138,7 +142,7 @@ export class DatabasesService {
       );
     }
     const removed = await this.definitions.deleteAllOf(current._id);
-    await this.databases.deleteOne({ _id: current._id });
+    await this.databases.delete(current._id);
     await this.pool.evict(this.cipher.open(current.uri_sealed)).catch(() => undefined);
     await this.events.database(RegistryEvents.databaseDeleted, current, new Date());
     return { deleted: true, index_definitions_deleted: removed };
@@ -187,7 +191,7 @@ export class DatabasesService {
     }
   }
 
-  private async requestImport(databaseId: Types.ObjectId, at: Date): Promise<void> {
+  private async requestImport(databaseId: DatabaseId, at: Date): Promise<void> {
     const id = databaseId.toHexString();
     await this.bus.publish(
       SyncCommands.importIndexes,
@@ -197,13 +201,13 @@ export class DatabasesService {
   }
 
   private async find(id: string): Promise<DatabaseDocument> {
-    const doc = await this.databases.findById(parseId(id, 'database')).lean();
+    const doc = await this.databases.findById(id);
     if (!doc) throw notFound('database');
     return doc;
   }
 
   private async assertNameFree(name: string): Promise<void> {
-    const existing = await this.databases.findOne({ name_key: name.toLowerCase() }).lean();
+    const existing = await this.databases.findByName(name);
     if (existing) throw nameTaken(existing);
   }
 }
@@ -216,7 +220,7 @@ function nameTaken(existing: Pick<DatabaseDocument, '_id' | 'name'>): DomainErro
 }
 
 function rethrowDuplicateName(error: unknown): never {
-  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+  if (isDuplicateKeyError(error)) {
     const message = 'a database with this name already exists';
     throw new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }]);
   }

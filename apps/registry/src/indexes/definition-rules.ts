@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode, type FieldIssue } from '@ir/contracts';
+import { DomainError, ErrorCode, namespaceIssue, type FieldIssue } from '@ir/contracts';
 import {
   canonicalFromDefinition,
   indexNameOf,
@@ -47,4 +47,10 @@ export function invalidDefinition(issues: FieldIssue[]): DomainError {
     `invalid index definition: ${issues.map((i) => `${i.field}: ${i.message}`).join('; ')}`,
     issues,
   );
+}
+
+/** The collection's namespace in the target database, `<db_name>.<collection>`, within MongoDB's limit. */
+export function assertNamespaceFits(dbName: string, collection: string, field: string): void {
+  const issue = namespaceIssue(dbName, collection, field);
+  if (issue) throw invalidDefinition([issue]);
 }

@@ -1,4 +1,5 @@
-import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Connection, Schema, Types, type Model } from 'mongoose';
 import type { KeyEntry } from '@ir/index-core';
 
 /** One index of the design repository, as its team defined it. */
@@ -11,7 +12,7 @@ export interface IndexDefinitionDocument {
   name_generated: boolean;
   /** Identity within the collection, independent of the name (see @ir/index-core keySignature). */
   key_signature: string;
-  keys: KeyEntry[];
+  keys: readonly KeyEntry[];
   /**
    * The options as JSON text: they hold field names with dots and `$` operators
    * (weights, wildcard projections, partial filters) that are not safe as
@@ -47,3 +48,10 @@ export const INDEX_DEFINITION_MODEL = 'IndexDefinition';
 export function indexDefinitionModel(connection: Connection): IndexDefinitionModel {
   return connection.model<IndexDefinitionDocument>(INDEX_DEFINITION_MODEL, IndexDefinitionSchema);
 }
+
+/** The model on the service's connection, for its repositories. */
+export const indexDefinitionModelProvider: Provider = {
+  provide: INDEX_DEFINITION_MODEL,
+  inject: [Connection],
+  useFactory: indexDefinitionModel,
+};

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -8,31 +8,32 @@ import {
   type UpdateIndexBody,
 } from '@ir/contracts';
 import type { IndexDefinition } from '@ir/index-core';
-import { containsText, findPage, type Page } from '@ir/platform';
-import { Types, type FilterQuery } from 'mongoose';
-import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
+import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
+import { DatabaseRepository } from '../databases/database.repository';
 import { RegistryEventsPublisher } from '../registry-events';
-import { assertCollectionRules, resolveDefinition, type ResolvedDefinition } from './definition-rules';
+import { assertCollectionRules, assertNamespaceFits, resolveDefinition, type ResolvedDefinition } from './definition-rules';
 import { toDefinitionView, toIndexDefinition } from './definition-view';
-import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from './index-definition.model';
+import type { IndexDefinitionDocument } from './index-definition.model';
+import { IndexDefinitionRepository } from './index-definition.repository';
 
-const DUPLICATE_KEY = 11000;
+type DatabaseId = IndexDefinitionDocument['database_id'];
 
 @Injectable()
 export class IndexDefinitionsService {
   constructor(
-    @Inject(INDEX_DEFINITION_MODEL) private readonly definitions: IndexDefinitionModel,
-    @Inject(DATABASE_MODEL) private readonly databases: DatabaseModel,
+    private readonly definitions: IndexDefinitionRepository,
+    private readonly databases: DatabaseRepository,
     private readonly events: RegistryEventsPublisher,
   ) {}
 
   async create(body: CreateIndexBody): Promise<IndexDefinitionView> {
-    const databaseId = await this.existingDatabaseId(body.database_id);
+    const { _id: databaseId, db_name: dbName } = await this.existingDatabase(body.database_id);
+    assertNamespaceFits(dbName, body.collection, 'collection');
     const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
     await this.assertFitsCollection(databaseId, body.collection, resolved);
     const now = new Date();
     const doc = await this.definitions
-      .create({
+      .insert({
         database_id: databaseId,
         collection: body.collection,
         name: resolved.definition.name,
@@ -44,9 +45,9 @@ export class IndexDefinitionsService {
         updated_at: now,
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, databaseId, body.collection, resolved));
-    await bumpDefinitionsVersion(this.databases, databaseId);
+    await this.databases.bumpDefinitionsVersion(databaseId);
     await this.events.index(RegistryEvents.indexCreated, doc, now);
-    return toDefinitionView(doc.toObject());
+    return toDefinitionView(doc);
   }
 
   async get(id: string): Promise<IndexDefinitionView> {
@@ -60,15 +61,7 @@ export class IndexDefinitionsService {
     limit: number;
     search?: string;
   }): Promise<Page<IndexDefinitionView>> {
-    const filter: FilterQuery<IndexDefinitionDocument> = {
-      database_id: new Types.ObjectId(query.database_id),
-      collection: query.collection,
-    };
-    if (query.search) {
-      const pattern = containsText(query.search);
-      filter.$or = [{ name: pattern }, { 'keys.field': pattern }];
-    }
-    return findPage(this.definitions, filter, { name: 1 }, query, toDefinitionView);
+    return mapPage(await this.definitions.pageOfCollection(query.database_id, query.collection, query.search, query), toDefinitionView);
   }
 
   /** A page of a database's definitions in id order; `next` is absent on the last page. */
@@ -78,10 +71,7 @@ export class IndexDefinitionsService {
     after?: string;
     limit: number;
   }): Promise<{ items: IndexDefinitionView[]; next?: string }> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: new Types.ObjectId(query.database_id) };
-    if (query.collections) filter.collection = { $in: [...query.collections] };
-    if (query.after) filter._id = { $gt: new Types.ObjectId(query.after) };
-    const docs = await this.definitions.find(filter).sort({ _id: 1 }).limit(query.limit).lean();
+    const docs = await this.definitions.batchOfDatabase(query);
     const next = docs.length === query.limit ? docs[docs.length - 1]._id.toHexString() : undefined;
     return { items: docs.map(toDefinitionView), ...(next ? { next } : {}) };
   }
@@ -102,56 +92,57 @@ export class IndexDefinitionsService {
       options: changes.options ?? toIndexDefinition(current).options,
     });
     const collection = changes.collection ?? current.collection;
+    if (changes.collection !== undefined) {
+      const database = await this.databases.findDbName(current.database_id);
+      if (database) assertNamespaceFits(database.db_name, collection, 'collection');
+    }
     await this.assertFitsCollection(current.database_id, collection, resolved, current._id);
     const now = new Date();
     const updated = await this.definitions
-      .findByIdAndUpdate(
-        current._id,
-        {
-          $set: {
-            collection,
-            name: resolved.definition.name,
-            name_generated: resolved.nameGenerated,
-            key_signature: resolved.keySignature,
-            keys: resolved.definition.keys,
-            options_json: JSON.stringify(resolved.definition.options ?? {}),
-            updated_at: now,
-          },
-        },
-        { new: true },
-      )
-      .lean()
+      .update(current._id, {
+        collection,
+        name: resolved.definition.name,
+        name_generated: resolved.nameGenerated,
+        key_signature: resolved.keySignature,
+        keys: resolved.definition.keys,
+        options_json: JSON.stringify(resolved.definition.options ?? {}),
+        updated_at: now,
+      })
       .catch((error: unknown) => this.rethrowDuplicate(error, current.database_id, collection, resolved));
     if (!updated) throw notFound('index definition');
-    await bumpDefinitionsVersion(this.databases, updated.database_id);
+    await this.databases.bumpDefinitionsVersion(updated.database_id);
     await this.events.index(RegistryEvents.indexUpdated, updated, now);
     return toDefinitionView(updated);
   }
 
   async delete(id: string): Promise<{ deleted: boolean }> {
-    const doc = await this.definitions.findOneAndDelete({ _id: parseId(id, 'index definition') }).lean();
+    const doc = await this.definitions.deleteById(id);
     if (!doc) throw notFound('index definition');
-    await bumpDefinitionsVersion(this.databases, doc.database_id);
+    await this.databases.bumpDefinitionsVersion(doc.database_id);
     await this.events.index(RegistryEvents.indexDeleted, doc, new Date());
     return { deleted: true };
   }
 
   /** Removes every definition of a database (when the database itself is deleted). */
-  async deleteAllOf(databaseId: Types.ObjectId): Promise<number> {
-    const { deletedCount } = await this.definitions.deleteMany({ database_id: databaseId });
-    return deletedCount;
+  deleteAllOf(databaseId: DatabaseId): Promise<number> {
+    return this.definitions.deleteAllOf(databaseId);
   }
 
   private async find(id: string): Promise<IndexDefinitionDocument> {
-    const doc = await this.definitions.findById(parseId(id, 'index definition')).lean();
+    const doc = await this.definitions.findById(id);
     if (!doc) throw notFound('index definition');
     return doc;
   }
 
-  private async existingDatabaseId(id: string): Promise<Types.ObjectId> {
-    const databaseId = parseId(id, 'database');
-    if (!(await this.databases.exists({ _id: databaseId }))) throw notFound('database');
-    return databaseId;
+  private async existingDatabase(id: string): Promise<{ _id: DatabaseId; db_name: string }> {
+    const database = await this.databases.findDbName(id);
+    if (!database) throw notFound('database');
+    return database;
+  }
+
+  /** The collections that have definitions in a database (to check them against a new database name). */
+  collectionsOf(databaseId: DatabaseId): Promise<string[]> {
+    return this.definitions.collectionsOf(databaseId);
   }
 
   /**
@@ -159,14 +150,12 @@ export class IndexDefinitionsService {
    * the collection's other definitions. The unique indexes still decide races.
    */
   private async assertFitsCollection(
-    databaseId: Types.ObjectId,
+    databaseId: DatabaseId,
     collection: string,
     resolved: ResolvedDefinition,
-    exceptId?: Types.ObjectId,
+    exceptId?: IndexDefinitionDocument['_id'],
   ): Promise<void> {
-    const others = await this.definitions
-      .find({ database_id: databaseId, collection, ...(exceptId ? { _id: { $ne: exceptId } } : {}) })
-      .lean();
+    const others = await this.definitions.othersInCollection(databaseId, collection, exceptId);
     const sameName = others.find((d) => d.name === resolved.definition.name);
     if (sameName) throw duplicate('name', `an index named "${sameName.name}" already exists in ${collection}`, sameName);
     const sameKey = others.find((d) => d.key_signature === resolved.keySignature);
@@ -176,16 +165,9 @@ export class IndexDefinitionsService {
     );
   }
 
-  private async rethrowDuplicate(
-    error: unknown,
-    databaseId: Types.ObjectId,
-    collection: string,
-    resolved: ResolvedDefinition,
-  ): Promise<never> {
-    if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-    const existing = await this.definitions
-      .findOne({ database_id: databaseId, collection, $or: [{ name: resolved.definition.name }, { key_signature: resolved.keySignature }] })
-      .lean();
+  private async rethrowDuplicate(error: unknown, databaseId: DatabaseId, collection: string, resolved: ResolvedDefinition): Promise<never> {
+    if (!isDuplicateKeyError(error)) throw error;
+    const existing = await this.definitions.findNameOrIdentity(databaseId, collection, resolved.definition.name, resolved.keySignature);
     if (!existing) throw error;
     const field = existing.name === resolved.definition.name ? 'name' : 'keys';
     throw duplicate(
@@ -205,9 +187,4 @@ function duplicate(field: string, message: string, existing: IndexDefinitionDocu
 
 export function notFound(what: string): DomainError {
   return new DomainError(ErrorCode.notFound, `${what} not found`);
-}
-
-export function parseId(id: string, what: string): Types.ObjectId {
-  if (!Types.ObjectId.isValid(id) || !/^[0-9a-f]{24}$/i.test(id)) throw notFound(what);
-  return new Types.ObjectId(id);
 }

@@ -1,12 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, RegistryEvents, type FieldIssue, type Manifest, type ManifestApplyResult } from '@ir/contracts';
+import { Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  ErrorCode,
+  namespaceIssue,
+  RegistryEvents,
+  type FieldIssue,
+  type Manifest,
+  type ManifestApplyResult,
+} from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
-import { Types, type AnyBulkWriteOperation } from 'mongoose';
-import { bumpDefinitionsVersion, DATABASE_MODEL, type DatabaseModel } from '../databases/database.model';
+import { isDuplicateKeyError } from '@ir/platform';
+import { DatabaseRepository, type DatabaseId } from '../databases/database.repository';
 import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 import { optionsOf } from '../indexes/definition-view';
-import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from '../indexes/index-definition.model';
-import { notFound, parseId } from '../indexes/index-definitions.service';
+import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
+import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
+import { notFound } from '../indexes/index-definitions.service';
 import { RegistryEventsPublisher } from '../registry-events';
 
 interface Planned {
@@ -15,7 +24,6 @@ interface Planned {
 }
 
 const EVENT_BATCH = 100;
-const DUPLICATE_KEY = 11000;
 
 /**
  * A database's definitions as one document (the manifest) and back. Applying
@@ -24,42 +32,48 @@ const DUPLICATE_KEY = 11000;
 @Injectable()
 export class ManifestService {
   constructor(
-    @Inject(INDEX_DEFINITION_MODEL) private readonly definitions: IndexDefinitionModel,
-    @Inject(DATABASE_MODEL) private readonly databases: DatabaseModel,
+    private readonly definitions: IndexDefinitionRepository,
+    private readonly databases: DatabaseRepository,
     private readonly events: RegistryEventsPublisher,
   ) {}
 
   async export(databaseId: string): Promise<Manifest> {
-    const database = await this.databases.findById(parseId(databaseId, 'database')).lean();
+    const database = await this.databases.findById(databaseId);
     if (!database) throw notFound('database');
-    const docs = await this.definitions.find({ database_id: database._id }).sort({ collection: 1, name: 1 }).lean();
-    const collections: Manifest['collections'] = {};
+    const docs = await this.definitions.allOfByCollectionAndName(database._id);
+    // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
+    const byCollection = new Map<string, Manifest['collections'][string]>();
     for (const doc of docs) {
       const options = optionsOf(doc);
-      (collections[doc.collection] ??= []).push({
+      const indexes = byCollection.get(doc.collection) ?? [];
+      indexes.push({
         name: doc.name,
         keys: doc.keys.map(({ field, value }) => ({ field, value })),
         ...(Object.keys(options).length > 0 ? { options } : {}),
       });
+      byCollection.set(doc.collection, indexes);
     }
+    const collections = Object.fromEntries(byCollection) as Manifest['collections'];
     return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
   }
 
   async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const id = parseId(databaseId, 'database');
-    if (!(await this.databases.exists({ _id: id }))) throw notFound('database');
-    const planned = this.validate(manifest);
-    const existing = await this.definitions.find({ database_id: id }).lean();
+    const database = await this.databases.findDbName(databaseId);
+    if (!database) throw notFound('database');
+    const planned = this.validate(manifest, database.db_name);
+    const existing = await this.definitions.allOf(database._id);
     const result = diff(existing, planned, dryRun);
-    if (!dryRun) await this.write(id, existing, planned, result);
+    if (!dryRun) await this.write(database._id, existing, planned, result);
     return result;
   }
 
   /** Every issue of the whole manifest, with its path, before anything is written. */
-  private validate(manifest: Manifest): Planned[] {
+  private validate(manifest: Manifest, dbName: string): Planned[] {
     const issues: FieldIssue[] = [];
     const planned: Planned[] = [];
     for (const [collection, indexes] of Object.entries(manifest.collections)) {
+      const namespace = namespaceIssue(dbName, collection, `collections.${collection}`);
+      if (namespace) issues.push(namespace);
       const resolvedHere: ResolvedDefinition[] = [];
       indexes.forEach((index, i) => {
         try {
@@ -92,7 +106,7 @@ export class ManifestService {
    * crash midway leaves a partial apply; applying the same manifest again completes it.
    */
   private async write(
-    databaseId: Types.ObjectId,
+    databaseId: DatabaseId,
     existing: IndexDefinitionDocument[],
     planned: Planned[],
     result: ManifestApplyResult,
@@ -111,27 +125,16 @@ export class ManifestService {
       updated_at: now,
     });
 
-    if (deleted.length > 0) await this.definitions.deleteMany({ _id: { $in: deleted.map((d) => d._id) } });
+    if (deleted.length > 0) await this.definitions.deleteByIds(deleted.map((d) => d._id));
     const updated = planned
       .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
       .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
-    if (updated.length > 0) {
-      // Updated definitions may trade identities (A takes B's key and B takes A's): park each
-      // on a placeholder signature first, so no intermediate state breaks the unique index.
-      const park: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id }) => ({
-        updateOne: { filter: { _id: id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
-      }));
-      const write: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updated.map(({ id, fields: set }) => ({
-        updateOne: { filter: { _id: id }, update: { $set: set } },
-      }));
-      await this.definitions.bulkWrite(park, { ordered: false }).catch(rethrowConcurrentApply);
-      await this.definitions.bulkWrite(write, { ordered: true }).catch(rethrowConcurrentApply);
-    }
-    const created = planned
+    if (updated.length > 0) await this.definitions.rewriteAll(updated).catch(rethrowConcurrentApply);
+    const toCreate = planned
       .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({ _id: new Types.ObjectId(), database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
-    if (created.length > 0) await this.definitions.insertMany(created, { ordered: true }).catch(rethrowConcurrentApply);
-    if (deleted.length + updated.length + created.length > 0) await bumpDefinitionsVersion(this.databases, databaseId);
+      .map((p) => ({ database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
+    const created = toCreate.length > 0 ? await this.definitions.insertAll(toCreate).catch(rethrowConcurrentApply) : [];
+    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(databaseId);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
@@ -146,7 +149,7 @@ export class ManifestService {
 
 /** The unique indexes only trip here when another change to the same definitions ran at the same time. */
 function rethrowConcurrentApply(error: unknown): never {
-  if ((error as { code?: number }).code === DUPLICATE_KEY) {
+  if (isDuplicateKeyError(error)) {
     throw new DomainError(
       ErrorCode.conflict,
       "another change to this database's definitions ran at the same time; apply the manifest again",

@@ -2,8 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
+  namespaceIssues,
   RegistryDatabaseRpc,
   RegistryIndexRpc,
+  validationFailed,
   type ImportResult,
   type RpcRequest,
   type SyncFromDatabaseBody,
@@ -50,6 +52,8 @@ export class ImportService {
 
   async import(request: ImportRequest): Promise<ImportResult> {
     const connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    const tooLong = namespaceIssues(connection.db_name, request.collections);
+    if (tooLong.length > 0) throw validationFailed(tooLong);
     const uri = this.cipher.open(connection.uri_sealed);
     const db = await this.open(uri, connection.db_name);
     const names = request.collections ? [...new Set(request.collections)].sort() : await this.collectionNames(db, uri);
@@ -112,7 +116,9 @@ export class ImportService {
       try {
         definition = definitionFromListIndexes(entry);
       } catch (error) {
-        outcome.failed.push({ collection, name: entry.name, reason: `cannot convert the index: ${(error as Error).message}` });
+        // What the conversion threw is for the log: the caller gets a fixed reason.
+        this.logger.warn(`import of ${collection}.${entry.name}: cannot convert the index: ${String(error)}`);
+        outcome.failed.push({ collection, name: entry.name, reason: 'cannot convert the index into a definition' });
         continue;
       }
       await this.importOne(request, collection, definition, outcome);

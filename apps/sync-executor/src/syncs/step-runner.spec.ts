@@ -1,6 +1,6 @@
-import type { PlanOperationView } from '@ir/contracts';
-import { MongoClient, type Db } from 'mongodb';
-import { StepRunner } from './step-runner';
+import { DomainError, ErrorCode, type PlanOperationView } from '@ir/contracts';
+import { MongoClient, MongoNetworkError, MongoServerError, type Db } from 'mongodb';
+import { describeError, StepRunner } from './step-runner';
 
 /**
  * The step runner against the test MongoDB server (FerretDB 1.x unless MONGODB_URI names a real
@@ -281,3 +281,26 @@ function flakyDb(db: Db, failures: number, error: () => Error): Db {
     },
   });
 }
+
+describe('describeError', () => {
+  it("keeps ours and the target's words, and never passes our own failures' text on", () => {
+    expect(describeError(new DomainError(ErrorCode.notFound, 'database not found'))).toBe('database not found');
+    const refused = new MongoServerError({
+      code: 85,
+      codeName: 'IndexOptionsConflict',
+      errmsg: 'Index already exists with a different name: a_1',
+    });
+    expect(describeError(refused)).toBe('IndexOptionsConflict (85): Index already exists with a different name: a_1');
+    // The driver's own words are not passed on: the category is.
+    expect(describeError(new MongoNetworkError('connection reset'))).toBe('cannot reach the target database at the target');
+    const control = new MongoServerError({ code: 2, codeName: 'BadValue\u0007', errmsg: `bad\u0000value\n${'x'.repeat(600)}` });
+    expect(describeError(control)).toMatch(/^ServerError \(2\): bad value x+…$/);
+    for (const ours of [
+      new TypeError("Cannot read properties of undefined (reading 'key')"),
+      new Error('Unsupported state or unable to authenticate data'),
+      'thrown text',
+    ]) {
+      expect(describeError(ours)).toBe('unexpected error (the sync-executor log has the details)');
+    }
+  });
+});

@@ -1,6 +1,7 @@
+import { Logger } from '@nestjs/common';
 import { DomainError, type PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { describeTargetFailure, isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
+import { describeTargetFailure, isTargetFailure, isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
 import type { Db, IndexDescription } from 'mongodb';
 
 /**
@@ -256,11 +257,18 @@ function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
   }
 }
 
+const logger = new Logger('SyncErrors');
+const UNEXPECTED = 'unexpected error (the sync-executor log has the details)';
+
 /**
- * A failure as a sync record shows it: our own errors in their words, a target server's refusal with
- * its code and message, and nothing of the driver's or the runtime's own text.
+ * What a sync record says about an error, as an operator reads it: ours (a DomainError, a plan's)
+ * as they are; a target's in its category, or with its code and cleaned message when the server
+ * refused the command. Anything else is a failure of our own, whose text (a TypeError, a cipher's)
+ * is for the log only: the record, which callers read, gets a fixed phrase.
  */
 export function describeError(error: unknown): string {
   if (error instanceof DomainError || error instanceof PlanError) return error.message;
-  return describeTargetFailure(error);
+  if (isTargetFailure(error)) return describeTargetFailure(error);
+  logger.error('unexpected error in a sync', error instanceof Error ? error.stack : String(error));
+  return UNEXPECTED;
 }

@@ -1,17 +1,15 @@
 import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
 import { BusClient, PermanentFailure } from '@ir/messaging';
-import { TargetPool, UriCipher, isTransientTargetError, mayPass } from '@ir/target-pool';
+import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Db } from 'mongodb';
-import { Types } from 'mongoose';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
-import { SYNC_MODEL, isTerminal, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
+import { isTerminal, stepsOf, type StoredStep, type SyncDocument, type SyncStatus } from './sync.model';
+import { SyncRepository } from './sync.repository';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
-import { packSteps, stepsOf } from './sync-steps';
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
@@ -69,7 +67,7 @@ export class SyncExecutor {
   private readonly runner: StepRunner;
 
   constructor(
-    @Inject(SYNC_MODEL) private readonly syncs: SyncModel,
+    private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
     private readonly pool: TargetPool,
@@ -89,7 +87,7 @@ export class SyncExecutor {
 
   /** Handles one delivery of a run command. Throws to have it delivered again (transient trouble). */
   async execute(command: { sync_id: string; database_id: string }, delivery?: Delivery): Promise<void> {
-    const doc = Types.ObjectId.isValid(command.sync_id) ? await this.syncs.findById(command.sync_id).lean<SyncDocument>() : null;
+    const doc = await this.syncs.findById(command.sync_id);
     if (!doc) throw new PermanentFailure(`sync ${command.sync_id} does not exist`);
     if (isTerminal(doc.status)) return;
     const run: Run = {
@@ -111,19 +109,12 @@ export class SyncExecutor {
       if (error instanceof LockLost) {
         this.logger.warn(`sync ${run.id}: its lock was taken over; stopping`);
         // Whoever took the lock over has normally failed the sync already; if not, say why it stopped.
-        const now = new Date();
-        await this.syncs.updateOne(
-          { _id: run.id, status: { $in: ['pending', 'running'] } },
-          {
-            $set: {
-              status: 'failed',
-              error: 'stopped: its lock was taken over',
-              steps_deflated: packSteps(run.steps),
-              completed_at: now,
-              updated_at: now,
-            },
-          },
-        );
+        await this.syncs.endIfActive(run.id, {
+          status: 'failed',
+          error: 'stopped: its lock was taken over',
+          steps: run.steps,
+          completed_at: new Date(),
+        });
         return;
       }
       const lastDelivery = (delivery?.getDeliveryCount() ?? 1) >= RUN_MAX_DELIVER;
@@ -137,11 +128,7 @@ export class SyncExecutor {
   }
 
   private async runSync(run: Run): Promise<void> {
-    const marked = await this.syncs.updateOne(
-      { _id: run.id, status: { $in: ['pending', 'running'] } },
-      { $set: { status: 'running', started_at: run.startedAt, updated_at: new Date() } },
-    );
-    if (marked.matchedCount === 0) return;
+    if (!(await this.syncs.markRunning(run.id, run.startedAt))) return;
     await this.refreshLock(run, true);
     await this.publish('started', run, 'running', null);
 
@@ -203,15 +190,12 @@ export class SyncExecutor {
     }));
     const warnings = [...plan.warnings, ...plan.skipped_collections.map((s) => `collection ${s.collection} was left alone: ${s.reason}`)];
     const plannedAt = new Date();
-    await this.syncs.updateOne(
-      { _id: run.id },
-      { $set: { steps_deflated: packSteps(run.steps), warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
-    );
+    await this.syncs.storePlan(run.id, run.steps, warnings, plannedAt);
     run.doc = { ...run.doc, planned_at: plannedAt, warnings };
   }
 
   /** The target's database, or undefined when the sync has been failed because it cannot be had. */
-  private async openTarget(run: Run): Promise<Db | undefined> {
+  private async openTarget(run: Run): Promise<TargetDb | undefined> {
     let connection;
     try {
       connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: run.databaseId });
@@ -224,11 +208,12 @@ export class SyncExecutor {
     try {
       uri = this.cipher.open(connection.uri_sealed);
     } catch (error) {
+      // The cipher's own words (a key id, an authentication tag) are for the log.
+      this.logger.error(`sync ${run.id}: the target's connection string cannot be opened: ${String(error)}`);
       await this.finish(
         run,
         'failed',
-        // The cipher's own words would say nothing more useful; the likely cause is a changed key.
-        this.failureSummary(run, undefined, "the target's connection string cannot be opened: was TARGET_ENCRYPTION_KEY changed?"),
+        this.failureSummary(run, undefined, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
       );
       return undefined;
     }
@@ -249,7 +234,7 @@ export class SyncExecutor {
   }
 
   /** Runs one step, or creates on one collection together; answers the step that failed, if one did. */
-  private async runSteps(run: Run, db: Db, group: readonly StoredStep[]): Promise<{ step: StoredStep; error: string } | undefined> {
+  private async runSteps(run: Run, db: TargetDb, group: readonly StoredStep[]): Promise<{ step: StoredStep; error: string } | undefined> {
     const startedAt = new Date();
     const positions = group.map((step) => run.steps.findIndex((s) => s.number === step.number));
     positions.forEach((position, i) => (run.steps[position] = { ...group[i], status: 'running', started_at: startedAt }));
@@ -302,10 +287,7 @@ export class SyncExecutor {
 
   private async saveSteps(run: Run): Promise<void> {
     run.lastSaved = Date.now();
-    await this.syncs.updateOne(
-      { _id: run.id },
-      { $set: { steps_deflated: packSteps(run.steps), progress: progressOf(run.steps), updated_at: new Date() } },
-    );
+    await this.syncs.saveSteps(run.id, run.steps, progressOf(run.steps));
   }
 
   /** Extends the lock (at most once a second unless forced); notes when it was lost. */
@@ -337,22 +319,16 @@ export class SyncExecutor {
     const completedAt = new Date();
     const durationMs = completedAt.getTime() - run.startedAt.getTime();
     const progress = progressOf(run.steps);
-    const ended = await this.syncs.updateOne(
-      { _id: run.id, status: { $in: ['pending', 'running'] } },
-      {
-        $set: {
-          status,
-          error,
-          steps_deflated: packSteps(run.steps),
-          progress,
-          completed_at: completedAt,
-          duration_ms: durationMs,
-          updated_at: completedAt,
-        },
-      },
-    );
+    const ended = await this.syncs.endIfActive(run.id, {
+      status,
+      error,
+      steps: run.steps,
+      progress,
+      completed_at: completedAt,
+      duration_ms: durationMs,
+    });
     await this.locks.release(run.databaseId, run.id);
-    if (ended.matchedCount === 0) return;
+    if (!ended) return;
     syncDuration.observe({ status }, durationMs / 1000);
     if (status === 'failed') {
       syncFailures.inc();

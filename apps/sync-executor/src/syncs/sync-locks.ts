@@ -1,11 +1,10 @@
-import { Types } from 'mongoose';
-import { isTerminal, type SyncLockDocument, type SyncLockModel, type SyncModel, type SyncStatus } from './sync.model';
+import type { SyncLockDocument } from './sync-lock.model';
+import { SyncLockRepository } from './sync-lock.repository';
+import { isTerminal, type SyncStatus } from './sync.model';
+import { SyncRepository } from './sync.repository';
 
 /** A lock whose sync does not exist yet is left alone this long: its start may still be inserting the sync. */
 export const ORPHAN_LOCK_GRACE_MS = 30_000;
-
-const DUPLICATE_KEY = 11000;
-const isDuplicateKey = (error: unknown): boolean => (error as { code?: number } | null)?.code === DUPLICATE_KEY;
 
 export type AcquireResult =
   | {
@@ -23,41 +22,40 @@ export type AcquireResult =
  */
 export class SyncLocks {
   constructor(
-    private readonly locks: SyncLockModel,
-    private readonly syncs: SyncModel,
+    private readonly locks: SyncLockRepository,
+    private readonly syncs: SyncRepository,
     private readonly now: () => number = Date.now,
   ) {}
 
   async acquire(databaseId: string, syncId: string, ttlMs: number): Promise<AcquireResult> {
     if (await this.tryInsert(databaseId, syncId, ttlMs)) return { acquired: true };
-    const holder = await this.locks.findById(databaseId).lean<SyncLockDocument>();
+    const holder = await this.locks.holderOf(databaseId);
     // Released between our insert and this read: one more try.
     if (!holder) {
       if (await this.tryInsert(databaseId, syncId, ttlMs)) return { acquired: true };
-      return { acquired: false, holder: (await this.locks.findById(databaseId).lean<SyncLockDocument>())! };
+      return { acquired: false, holder: (await this.locks.holderOf(databaseId))! };
     }
     const stale = await this.staleness(holder);
     if (!stale) return { acquired: false, holder };
-    await this.locks.deleteOne({ _id: databaseId, sync_id: holder.sync_id, expires_at: holder.expires_at });
+    await this.locks.deleteExactly(holder);
     if (await this.tryInsert(databaseId, syncId, ttlMs))
       return { acquired: true, tookOverFrom: { sync_id: holder.sync_id, status: stale } };
-    const current = await this.locks.findById(databaseId).lean<SyncLockDocument>();
+    const current = await this.locks.holderOf(databaseId);
     return { acquired: false, holder: current ?? holder };
   }
 
   /** Extends the lock of a running sync; false when the sync no longer holds it (taken over). */
   async refresh(databaseId: string, syncId: string, ttlMs: number): Promise<boolean> {
-    const result = await this.locks.updateOne({ _id: databaseId, sync_id: syncId }, { $set: { expires_at: new Date(this.now() + ttlMs) } });
-    return result.matchedCount > 0;
+    return this.locks.extend(databaseId, syncId, new Date(this.now() + ttlMs));
   }
 
   /** Releases the lock if this sync holds it. */
   async release(databaseId: string, syncId: string): Promise<void> {
-    await this.locks.deleteOne({ _id: databaseId, sync_id: syncId });
+    await this.locks.release(databaseId, syncId);
   }
 
   async holder(databaseId: string): Promise<SyncLockDocument | null> {
-    return this.locks.findById(databaseId).lean<SyncLockDocument>();
+    return this.locks.holderOf(databaseId);
   }
 
   /**
@@ -65,23 +63,15 @@ export class SyncLocks {
    * when it does: its sync is pending or running and the lock has not expired.
    */
   async staleness(holder: SyncLockDocument): Promise<SyncStatus | 'missing' | undefined> {
-    const sync = Types.ObjectId.isValid(holder.sync_id)
-      ? await this.syncs.findById(holder.sync_id, { status: 1 }).lean<{ status: SyncStatus }>()
-      : null;
+    const status = await this.syncs.statusOf(holder.sync_id);
     const now = this.now();
-    if (!sync) return now - new Date(holder.created_at).getTime() > ORPHAN_LOCK_GRACE_MS ? 'missing' : undefined;
-    if (isTerminal(sync.status)) return sync.status;
-    return new Date(holder.expires_at).getTime() <= now ? sync.status : undefined;
+    if (!status) return now - new Date(holder.created_at).getTime() > ORPHAN_LOCK_GRACE_MS ? 'missing' : undefined;
+    if (isTerminal(status)) return status;
+    return new Date(holder.expires_at).getTime() <= now ? status : undefined;
   }
 
   private async tryInsert(databaseId: string, syncId: string, ttlMs: number): Promise<boolean> {
     const now = this.now();
-    try {
-      await this.locks.create({ _id: databaseId, sync_id: syncId, expires_at: new Date(now + ttlMs), created_at: new Date(now) });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
-    }
+    return this.locks.tryInsert({ _id: databaseId, sync_id: syncId, expires_at: new Date(now + ttlMs), created_at: new Date(now) });
   }
 }

@@ -1,6 +1,5 @@
 import type { PlanOperationView, SyncStep, SyncView } from '@ir/contracts';
-import type { StoredStep, SyncDocument } from './sync.model';
-import { stepsOf } from './sync-steps';
+import { stepsOf, type StoredStep, type SyncDocument } from './sync.model';
 
 export function operationOf(step: Pick<StoredStep, 'operation'>): PlanOperationView {
   return JSON.parse(step.operation) as PlanOperationView;

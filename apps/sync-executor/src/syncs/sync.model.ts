@@ -1,5 +1,7 @@
-import type { Binary } from 'mongodb';
-import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Provider } from '@nestjs/common';
+import { Binary } from 'mongodb';
+import { Connection, Schema, Types, type Model } from 'mongoose';
+import { deflateSync, inflateSync } from 'node:zlib';
 
 export type SyncStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
@@ -78,32 +80,33 @@ export function syncModel(connection: Connection): SyncModel {
   return (connection.models[SYNC_MODEL] as SyncModel | undefined) ?? connection.model<SyncDocument>(SYNC_MODEL, SyncSchema);
 }
 
+/** The model on the service's connection, for its repository. */
+export const syncModelProvider: Provider = { provide: SYNC_MODEL, inject: [Connection], useFactory: syncModel };
+
+type StepJson = Omit<StoredStep, 'started_at' | 'completed_at'> & { started_at?: string; completed_at?: string };
+
 /**
- * The per-database lock: `_id` is the database id, so taking it is one insert, which is atomic on
- * every server (a conditional findOneAndUpdate is not atomic on FerretDB 1.x).
+ * A sync's steps, stored as one deflated JSON value. The record is rewritten every second while a
+ * sync runs, and nothing queries inside its steps: packed, a plan of 200 creates is about 4 KB
+ * instead of 70, and a server that reads every document of the collection to apply an update by
+ * `_id` (FerretDB 1.x, measured: 1-2 ms instead of 20-35 ms beside 30 other syncs) stays fast.
  */
-export interface SyncLockDocument {
-  _id: string;
-  sync_id: string;
-  expires_at: Date;
-  created_at: Date;
+export function packSteps(steps: readonly StoredStep[]): Binary {
+  return new Binary(deflateSync(JSON.stringify(steps)));
 }
 
-const SyncLockSchema = new Schema<SyncLockDocument>(
-  {
-    _id: { type: String, required: true },
-    sync_id: { type: String, required: true },
-    expires_at: { type: Date, required: true },
-    created_at: { type: Date, required: true },
-  },
-  { versionKey: false, collection: 'sync_locks' },
-);
+export function unpackSteps(packed: Binary | Buffer | null | undefined): StoredStep[] {
+  if (!packed) return [];
+  const bytes = packed instanceof Binary ? packed.buffer : packed;
+  const steps = JSON.parse(inflateSync(bytes).toString('utf8')) as StepJson[];
+  return steps.map(({ started_at, completed_at, ...step }) => ({
+    ...step,
+    ...(started_at ? { started_at: new Date(started_at) } : {}),
+    ...(completed_at ? { completed_at: new Date(completed_at) } : {}),
+  }));
+}
 
-export type SyncLockModel = Model<SyncLockDocument>;
-export const SYNC_LOCK_MODEL = 'SyncLock';
-
-export function syncLockModel(connection: Connection): SyncLockModel {
-  return (
-    (connection.models[SYNC_LOCK_MODEL] as SyncLockModel | undefined) ?? connection.model<SyncLockDocument>(SYNC_LOCK_MODEL, SyncLockSchema)
-  );
+/** A record's steps, packed or, in a record written before steps were packed, as an array. */
+export function stepsOf(doc: Pick<SyncDocument, 'steps_deflated' | 'steps'>): StoredStep[] {
+  return doc.steps_deflated ? unpackSteps(doc.steps_deflated) : (doc.steps ?? []);
 }

@@ -135,7 +135,7 @@ describe('syncs over the bus', () => {
 
   it('reports its consumer in readiness and the queue in metrics', async () => {
     const report = await app.get(ReadinessService).report();
-    expect(report.dependencies['sync_consumer']).toEqual({ status: 'up' });
+    expect(report.dependencies['sync_consumer']).toEqual({ status: 'up', num_pending: 0, num_ack_pending: 0 });
     const metrics = await metricsRegistry.metrics();
     expect(metrics).toMatch(/sync_queue_pending \d+/);
     expect(metrics).toContain('sync_operations_total{kind="create",result="applied"}');

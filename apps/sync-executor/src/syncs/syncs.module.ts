@@ -1,13 +1,14 @@
 import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { READINESS_CHECKS } from '@ir/bootstrap';
 import { NatsBus } from '@ir/messaging';
-import { ensureOwnIndexes } from '@ir/platform';
-import { Connection } from 'mongoose';
 import { RunConsumerHealth } from './consumer.health';
 import { SyncExecutor } from './sync-executor.service';
+import { syncLockModelProvider } from './sync-lock.model';
+import { SyncLockRepository } from './sync-lock.repository';
 import { SyncLocks } from './sync-locks';
 import { watchSyncQueue } from './sync-metrics';
-import { SYNC_LOCK_MODEL, SYNC_MODEL, syncLockModel, syncModel, type SyncLockModel, type SyncModel } from './sync.model';
+import { syncModelProvider } from './sync.model';
+import { SyncRepository } from './sync.repository';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { createSyncRunController, SyncQueriesController } from './syncs.controller';
 import { SyncsService } from './syncs.service';
@@ -22,7 +23,8 @@ export class SyncsModule implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncsModule.name);
 
   constructor(
-    private readonly connection: Connection,
+    private readonly syncs: SyncRepository,
+    private readonly locks: SyncLockRepository,
     @Inject(NatsBus) private readonly bus: NatsBus,
   ) {}
 
@@ -32,12 +34,14 @@ export class SyncsModule implements OnApplicationBootstrap, OnModuleDestroy {
       controllers: [SyncQueriesController, createSyncRunController(settings.concurrency)],
       providers: [
         { provide: SYNC_SETTINGS, useValue: settings },
-        { provide: SYNC_MODEL, inject: [Connection], useFactory: syncModel },
-        { provide: SYNC_LOCK_MODEL, inject: [Connection], useFactory: syncLockModel },
+        syncModelProvider,
+        syncLockModelProvider,
+        SyncRepository,
+        SyncLockRepository,
         {
           provide: SyncLocks,
-          inject: [SYNC_LOCK_MODEL, SYNC_MODEL],
-          useFactory: (locks: SyncLockModel, syncs: SyncModel) => new SyncLocks(locks, syncs),
+          inject: [SyncLockRepository, SyncRepository],
+          useFactory: (locks: SyncLockRepository, syncs: SyncRepository) => new SyncLocks(locks, syncs),
         },
         SyncsService,
         SyncExecutor,
@@ -49,7 +53,8 @@ export class SyncsModule implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureOwnIndexes([this.connection.model(SYNC_MODEL), this.connection.model(SYNC_LOCK_MODEL)], this.logger);
+    await this.syncs.ensureIndexes(this.logger);
+    await this.locks.ensureIndexes(this.logger);
     watchSyncQueue(this.bus.jsm);
   }
 

@@ -1,16 +1,15 @@
 import { DomainError, ErrorCode, SyncCommands, SyncRpc, type RpcResponse, type SyncView } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
-import { findPage, type Page } from '@ir/platform';
+import { mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncFailures } from './sync-metrics';
-import { SYNC_MODEL, isTerminal, type OperationKind, type SyncDocument, type SyncModel } from './sync.model';
+import { isTerminal, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
+import { SyncRepository } from './sync.repository';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
-import { stepsOf } from './sync-steps';
 
 /** The request as the handler receives it (validated, defaults applied). */
 export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
@@ -26,7 +25,7 @@ export class SyncsService {
   private readonly events: SyncEventPublisher;
 
   constructor(
-    @Inject(SYNC_MODEL) private readonly syncs: SyncModel,
+    private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
@@ -39,18 +38,18 @@ export class SyncsService {
    * @throws DomainError CONFLICT naming the sync in progress (details.sync_id).
    */
   async start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
-    const id = new Types.ObjectId();
+    const id = this.syncs.newId();
     const syncId = id.toHexString();
     const databaseId = request.database_id;
     const lock = await this.locks.acquire(databaseId, syncId, this.settings.queueTtlMs);
     if (!lock.acquired) {
       const holder = lock.holder;
-      const status = await this.syncs.findById(holder.sync_id, { status: 1 }).lean<{ status: string }>();
+      const status = await this.syncs.statusOf(holder.sync_id);
       throw new DomainError(
         ErrorCode.conflict,
-        `sync ${holder.sync_id} of database ${databaseId} is ${status?.status ?? 'pending'}; wait for it to end`,
+        `sync ${holder.sync_id} of database ${databaseId} is ${status ?? 'pending'}; wait for it to end`,
         undefined,
-        { sync_id: holder.sync_id, ...(status ? { status: status.status } : {}) },
+        { sync_id: holder.sync_id, ...(status ? { status } : {}) },
       );
     }
     if (lock.tookOverFrom) await this.abandon(lock.tookOverFrom.sync_id, lock.tookOverFrom.status);
@@ -78,7 +77,7 @@ export class SyncsService {
       duration_ms: null,
     };
     try {
-      await this.syncs.create(doc);
+      await this.syncs.insert(doc);
     } catch (error) {
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       throw error;
@@ -86,12 +85,10 @@ export class SyncsService {
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
     } catch (error) {
-      // The client's words, not the NATS client's ("jetstream is not enabled" for a stream electing its leader).
-      const reason = 'could not queue the sync: NATS did not store its command in time';
-      this.logger.warn(`sync ${syncId} of database ${databaseId}: ${reason}: ${error instanceof Error ? error.message : String(error)}`);
-      await this.syncs
-        .updateOne({ _id: id }, { $set: { status: 'failed', error: reason, completed_at: new Date(), updated_at: new Date() } })
-        .catch(() => undefined);
+      // The bus's own words go to the log; the record and the caller get ours.
+      this.logger.warn(`could not queue sync ${syncId}: ${error instanceof Error ? error.message : String(error)}`);
+      const reason = 'could not queue the sync: the work queue did not confirm it';
+      await this.syncs.failUnqueued(id, reason).catch(() => undefined);
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       syncFailures.inc();
       throw new DomainError(ErrorCode.unavailable, `${reason}; try again`, undefined, { dependency: 'nats' });
@@ -100,41 +97,32 @@ export class SyncsService {
   }
 
   async status(syncId: string): Promise<SyncView> {
-    const doc = Types.ObjectId.isValid(syncId) ? await this.syncs.findById(syncId).lean<SyncDocument>() : null;
+    const doc = await this.syncs.findById(syncId);
     if (!doc) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
     return syncView(doc);
   }
 
   /** A database's syncs, newest first. */
-  history(request: HistoryRequest): Promise<Page<SyncView>> {
-    return findPage(this.syncs, { database_id: request.database_id }, { created_at: -1, _id: -1 }, request, syncView);
+  async history(request: HistoryRequest): Promise<Page<SyncView>> {
+    return mapPage(await this.syncs.pageOfDatabase(request.database_id, request), syncView);
   }
 
   /** From the lock: a database has an active sync while a pending or running sync holds it. */
   async activeForDatabase(databaseId: string): Promise<RpcResponse<typeof SyncRpc.activeForDatabase>> {
     const holder = await this.locks.holder(databaseId);
     if (!holder) return { active: false };
-    const sync = Types.ObjectId.isValid(holder.sync_id)
-      ? await this.syncs.findById(holder.sync_id, { status: 1 }).lean<{ status: SyncDocument['status'] }>()
-      : null;
-    if (sync && !isTerminal(sync.status)) return { active: true, sync_id: holder.sync_id, status: sync.status };
+    const status = await this.syncs.statusOf(holder.sync_id);
+    if (status && !isTerminal(status)) return { active: true, sync_id: holder.sync_id, status };
     // A lock whose sync is still being recorded (start in progress) counts as pending.
-    if (!sync && !(await this.locks.staleness(holder))) return { active: true, sync_id: holder.sync_id, status: 'pending' };
+    if (!status && !(await this.locks.staleness(holder))) return { active: true, sync_id: holder.sync_id, status: 'pending' };
     return { active: false };
   }
 
   /** Fails a sync whose lock was taken over: it held the lock past its time. */
   private async abandon(syncId: string, status: string): Promise<void> {
-    if (status === 'missing' || !Types.ObjectId.isValid(syncId)) return;
+    if (status === 'missing') return;
     const reason = status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
-    const now = new Date();
-    const ended = await this.syncs
-      .findOneAndUpdate(
-        { _id: syncId, status: { $in: ['pending', 'running'] } },
-        { $set: { status: 'failed', error: reason, completed_at: now, updated_at: now } },
-        { new: true },
-      )
-      .lean<SyncDocument>();
+    const ended = await this.syncs.abandon(syncId, reason, new Date());
     if (!ended) return;
     this.logger.warn(`sync ${syncId} of database ${ended.database_id} ${reason}; its lock was taken over`);
     syncFailures.inc();

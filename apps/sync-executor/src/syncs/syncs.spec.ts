@@ -16,9 +16,11 @@ import { MongoClient, type Db } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
 import { randomBytes } from 'node:crypto';
 import { SyncExecutor } from './sync-executor.service';
+import { syncLockModel, type SyncLockModel } from './sync-lock.model';
+import { SyncLockRepository } from './sync-lock.repository';
 import { SyncLocks } from './sync-locks';
-import { packSteps } from './sync-steps';
-import { syncLockModel, syncModel, type SyncLockModel, type SyncModel } from './sync.model';
+import { packSteps, syncModel, type SyncModel } from './sync.model';
+import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
 import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
 
@@ -127,9 +129,10 @@ describe('syncs against the test MongoDB server', () => {
     pool = new TargetPool({ policy: TargetPolicy.loopback() });
     const cipher = new UriCipher(randomBytes(32));
     bus = new FakeBus(cipher, uri, targetDbName);
-    locks = new SyncLocks(lockModel, syncs);
-    service = new SyncsService(syncs, locks, bus as unknown as BusClient, settings);
-    executor = new SyncExecutor(syncs, locks, bus as unknown as BusClient, pool, cipher, settings);
+    const repository = new SyncRepository(syncs);
+    locks = new SyncLocks(new SyncLockRepository(lockModel), repository);
+    service = new SyncsService(repository, locks, bus as unknown as BusClient, settings);
+    executor = new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings);
   });
 
   afterAll(async () => {
@@ -196,8 +199,8 @@ describe('syncs against the test MongoDB server', () => {
       try {
         const error = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false }).catch((e: unknown) => e);
         expect((error as DomainError).code).toBe(ErrorCode.unavailable);
-        // A fixed message naming NATS, not the NATS client's own words.
-        expect((error as DomainError).message).toBe('could not queue the sync: NATS did not store its command in time; try again');
+        // Named: NATS, whose stream did not store the command.
+        expect((error as DomainError).message).toBe('could not queue the sync: the work queue did not confirm it; try again');
         expect((error as DomainError).details).toEqual({ dependency: 'nats' });
       } finally {
         bus.publishFails = false;

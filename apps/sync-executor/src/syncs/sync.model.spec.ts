@@ -1,5 +1,4 @@
-import { packSteps, stepsOf, unpackSteps } from './sync-steps';
-import type { StoredStep } from './sync.model';
+import { packSteps, stepsOf, unpackSteps, type StoredStep } from './sync.model';
 
 describe('packSteps / unpackSteps', () => {
   it('gives back the steps as they were, dates as dates', () => {

@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, AuthRpc, DomainError, ErrorCode, ServiceName } from '@ir/contracts';
+import { AuthRpc, DomainError, ErrorCode, ServiceName } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
-import { decode, verify } from 'jsonwebtoken';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { RevokedSessions } from './revoked-sessions';
 
 /** Asking auth for keys again is allowed at most this often, so junk `kid`s cannot flood the bus. */
 const KEY_REFRESH_MIN_INTERVAL_MS = 30_000;
@@ -11,37 +9,18 @@ const KEY_REFRESH_MIN_INTERVAL_MS = 30_000;
 const KEY_RETRY_AFTER_FAILURE_MS = 5_000;
 
 /**
- * Verifies RS256 access tokens locally with auth's public keys, fetched over the
- * bus once and again only when a token names an unknown key.
+ * Auth's public keys that verify access tokens, fetched over the bus once and again only when a
+ * token names an unknown key.
  */
 @Injectable()
-export class AccessTokenVerifier {
-  private readonly logger = new Logger(AccessTokenVerifier.name);
+export class TokenKeys {
+  private readonly logger = new Logger(TokenKeys.name);
   private readonly keys = new Map<string, KeyObject>();
   /** No fetch before this instant; set after every attempt, failed ones included. */
   private nextFetchAt = 0;
   private fetching?: Promise<void>;
 
-  constructor(
-    private readonly bus: BusClient,
-    private readonly revoked: RevokedSessions,
-  ) {}
-
-  async verify(token: string): Promise<AccessTokenClaims> {
-    const kid = (decode(token, { complete: true })?.header.kid as string | undefined) ?? '';
-    const key = await this.keyFor(kid);
-    if (!key) throw unauthenticated('access token is invalid');
-    let payload: unknown;
-    try {
-      payload = verify(token, key, { algorithms: ['RS256'], issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE });
-    } catch (error) {
-      throw unauthenticated((error as Error).name === 'TokenExpiredError' ? 'access token has expired' : 'access token is invalid');
-    }
-    const claims = AccessTokenClaims.safeParse(payload);
-    if (!claims.success) throw unauthenticated('access token is invalid');
-    if (this.revoked.isRevoked(claims.data.sid)) throw unauthenticated('access token has been revoked');
-    return claims.data;
-  }
+  constructor(private readonly bus: BusClient) {}
 
   /**
    * Within the interval a kid still unknown answers 401 without asking auth: a bus call per
@@ -49,7 +28,7 @@ export class AccessTokenVerifier {
    * makes a fetch which fails (and those waiting on it) answers 503, and so does any request
    * while no key at all could ever be loaded, since then no token can be judged.
    */
-  private async keyFor(kid: string): Promise<KeyObject | undefined> {
+  async keyFor(kid: string): Promise<KeyObject | undefined> {
     if (!kid) return undefined;
     const known = this.keys.get(kid);
     if (known) return known;
@@ -79,8 +58,4 @@ export class AccessTokenVerifier {
 
 function authUnavailable(): DomainError {
   return new DomainError(ErrorCode.unavailable, 'authentication is temporarily unavailable', undefined, { service: ServiceName.auth });
-}
-
-function unauthenticated(message: string): DomainError {
-  return new DomainError(ErrorCode.unauthenticated, message);
 }

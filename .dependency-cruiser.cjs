@@ -1,0 +1,104 @@
+// The project's dependency rules, checked by `npm run lint:deps` (dependency-cruiser) in `make test`.
+// Paths are relative to the repository root. The storage rules are about the services' code (apps, libs):
+// specs (`*.spec.ts`), tests, tools and benchmarks may reach into storage to set up and check what was
+// stored. The other rules hold for specs too, but for index-core-pure (a spec of the core may run mongosh).
+//
+// The rules, exactly:
+//
+//   own-data-mongoose    Outside specs, only `*.repository.ts`, `*.model.ts` and libs/platform (which opens
+//                        the connection and holds the storage helpers) import mongoose, type-only imports
+//                        included; and libs/bootstrap/src/backend-app.module.ts, which hands that connection
+//                        to Nest and closes it. Services call repositories.
+//   own-data-mongodb     Outside specs, the driver (`mongodb`, `bson`) is imported only by those same files
+//                        and by the code that works on *target* databases: libs/target-pool and the
+//                        TARGET_CODE below. A new file of target code is added there by name, on purpose.
+//   index-core-pure      libs/index-core (but its specs) imports only libs/index-core: no node built-in, no
+//                        npm package (none is needed; should a pure one ever be, list it in PURE_PACKAGES).
+//   apps-apart           apps/<a> never imports apps/<b>: services meet on the bus, through libs/contracts.
+//   libs-below-apps      libs never import apps.
+//   no-circular          No import cycle in apps and libs, not even through a type-only import. In tests, tools
+//                        and benchmarks (no-circular-at-run-time) a cycle is refused when all its imports are of
+//                        values; one through a type-only import is erased when compiled.
+
+/** Code that works on target databases through libs/target-pool, and so may use the driver's types. */
+const TARGET_CODE = [
+  '^libs/target-pool/',
+  '^apps/comparator/src/targets/',
+  '^apps/comparator/src/compare/',
+  '^apps/sync-executor/src/import/',
+  '^apps/sync-executor/src/syncs/step-runner[.]ts$',
+];
+
+/** The only files besides target code that may hold mongoose or the driver for the services' own data. */
+const OWN_DATA_CODE = ['[.]repository[.]ts$', '[.]model[.]ts$', '^libs/platform/', '^libs/bootstrap/src/backend-app[.]module[.]ts$'];
+
+/** npm packages that libs/index-core may import: pure (no I/O). None so far. */
+const PURE_PACKAGES = [];
+
+const SPECS = '[.](e2e-)?spec[.]ts$';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'own-data-mongoose',
+      comment: 'Only repositories, models and libs/platform touch mongoose: services call repositories (see the rules at the top).',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: [SPECS, ...OWN_DATA_CODE] },
+      to: { path: '(^|/)node_modules/mongoose/' },
+    },
+    {
+      name: 'own-data-mongodb',
+      comment:
+        "The driver is for repositories, models, libs/platform and target code (TARGET_CODE in .dependency-cruiser.cjs); a service's own data goes through its repositories.",
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: [SPECS, ...OWN_DATA_CODE, ...TARGET_CODE] },
+      to: { path: '(^|/)node_modules/(mongodb|bson)/' },
+    },
+    {
+      name: 'index-core-pure',
+      comment: 'libs/index-core is the pure domain core: it imports nothing but itself (no I/O, no packages).',
+      severity: 'error',
+      from: { path: '^libs/index-core/', pathNot: SPECS },
+      to: { pathNot: ['^libs/index-core/', ...PURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`)] },
+    },
+    {
+      name: 'apps-apart',
+      comment: 'An app never imports another app: services meet on the bus, through libs/contracts.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'libs-below-apps',
+      comment: 'Libraries never import an app.',
+      severity: 'error',
+      from: { path: '^libs/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'no-circular',
+      comment: 'Import cycles make load order matter and hide layering mistakes.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/' },
+      to: { circular: true },
+    },
+    {
+      name: 'no-circular-at-run-time',
+      comment: 'Test and tool code may refer to types in a circle (erased when compiled), never import values in one.',
+      severity: 'error',
+      from: { pathNot: '^(apps|libs)/' },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
+    },
+  ],
+  options: {
+    // The proofs of the rules are deliberate violations; they are checked by tools/deps/dependency-rules.spec.ts.
+    exclude: { path: ['^dist/', '^tools/deps/fixtures/'] },
+    doNotFollow: { path: '(^|/)node_modules/' },
+    // Type-only imports count: a service must not even name mongoose's types.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};

@@ -1,0 +1,44 @@
+import { Injectable, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { DomainError, ErrorCode } from '@ir/contracts';
+import { actFor } from '@ir/messaging';
+import { TokenExpiredError } from 'jsonwebtoken';
+import { IS_PUBLIC, type AuthenticatedCaller, type AuthenticatedRequest } from './authenticated';
+
+/**
+ * Every route needs `Authorization: Bearer <access token>` unless marked @Public(). The caller the
+ * strategy establishes becomes the principal of every bus request the route makes.
+ */
+@Injectable()
+export class ApiAuthGuard extends AuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [ctx.getHandler(), ctx.getClass()])) return true;
+    const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!BEARER.test(request.header('authorization') ?? '')) {
+      throw new DomainError(ErrorCode.unauthenticated, 'missing or malformed Authorization: Bearer <token> header');
+    }
+    await super.canActivate(ctx);
+    const caller = request.user;
+    if (caller) actFor(caller.principal);
+    return true;
+  }
+
+  /** Passport's verdicts in our words: our own errors as they are, any other failure a 401 that says which. */
+  override handleRequest<T = AuthenticatedCaller>(error: unknown, caller: T | false, info: unknown): T {
+    if (error instanceof DomainError) throw error;
+    if (caller) return caller;
+    if (info instanceof DomainError) throw info;
+    throw new DomainError(ErrorCode.unauthenticated, reasonOf(info));
+  }
+}
+
+const BEARER = /^Bearer [A-Za-z0-9_.~+/-]+=*$/;
+
+function reasonOf(info: unknown): string {
+  return info instanceof TokenExpiredError ? 'access token has expired' : 'access token is invalid';
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { findPage, OwnRepository, type Page, type PageRequest } from '@ir/platform';
+import { Types } from 'mongoose';
+import { ACTIVE_STATUSES, packSteps, SYNC_MODEL, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
+
+/** How a sync ended, written only while it is still pending or running. */
+export interface SyncEnd {
+  readonly status: Extract<SyncStatus, 'completed' | 'failed'>;
+  readonly error: string | null;
+  readonly steps: readonly StoredStep[];
+  readonly completed_at: Date;
+  readonly progress?: number;
+  readonly duration_ms?: number;
+}
+
+/**
+ * The `syncs` collection. Steps are written packed (`packSteps`) and read with `stepsOf`; writes that
+ * end a sync are conditional on its being active, so an ended sync is never ended again. Ids that
+ * name no ObjectId find nothing.
+ */
+@Injectable()
+export class SyncRepository extends OwnRepository<SyncDocument> {
+  constructor(@Inject(SYNC_MODEL) model: SyncModel) {
+    super(model);
+  }
+
+  /** An id for a sync about to be started (its lock is taken under it before it is stored). */
+  newId(): SyncDocument['_id'] {
+    return new Types.ObjectId();
+  }
+
+  async insert(sync: SyncDocument): Promise<void> {
+    await this.model.create(sync);
+  }
+
+  findById(syncId: string): Promise<SyncDocument | null> {
+    return Types.ObjectId.isValid(syncId) ? this.model.findById(syncId).lean<SyncDocument>() : Promise.resolve(null);
+  }
+
+  async statusOf(syncId: string): Promise<SyncStatus | undefined> {
+    const sync = Types.ObjectId.isValid(syncId) ? await this.model.findById(syncId, { status: 1 }).lean<{ status: SyncStatus }>() : null;
+    return sync?.status;
+  }
+
+  /** A database's syncs, newest first. */
+  pageOfDatabase(databaseId: string, request: PageRequest): Promise<Page<SyncDocument>> {
+    return findPage(this.model, { database_id: databaseId }, { created_at: -1, _id: -1 }, request);
+  }
+
+  /** True when the sync was pending or running, and is running now. */
+  async markRunning(syncId: string, startedAt: Date): Promise<boolean> {
+    const { matchedCount } = await this.model.updateOne(
+      { _id: syncId, status: { $in: [...ACTIVE_STATUSES] } },
+      { $set: { status: 'running', started_at: startedAt, updated_at: new Date() } },
+    );
+    return matchedCount > 0;
+  }
+
+  /** Stores the plan's operations as the sync's steps. */
+  async storePlan(syncId: string, steps: readonly StoredStep[], warnings: string[], plannedAt: Date): Promise<void> {
+    await this.model.updateOne(
+      { _id: syncId },
+      { $set: { steps_deflated: packSteps(steps), warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
+    );
+  }
+
+  async saveSteps(syncId: string, steps: readonly StoredStep[], progress: number): Promise<void> {
+    await this.model.updateOne({ _id: syncId }, { $set: { steps_deflated: packSteps(steps), progress, updated_at: new Date() } });
+  }
+
+  /** Ends the sync if it is still pending or running; false when it had ended already. */
+  async endIfActive(syncId: string, end: SyncEnd): Promise<boolean> {
+    const { matchedCount } = await this.model.updateOne(
+      { _id: syncId, status: { $in: [...ACTIVE_STATUSES] } },
+      {
+        $set: {
+          status: end.status,
+          error: end.error,
+          steps_deflated: packSteps(end.steps),
+          ...(end.progress !== undefined ? { progress: end.progress } : {}),
+          completed_at: end.completed_at,
+          ...(end.duration_ms !== undefined ? { duration_ms: end.duration_ms } : {}),
+          updated_at: end.completed_at,
+        },
+      },
+    );
+    return matchedCount > 0;
+  }
+
+  /** Fails a pending or running sync, its steps as they are; the sync as failed, or null when it had ended (or is not). */
+  abandon(syncId: string, reason: string, at: Date): Promise<SyncDocument | null> {
+    if (!Types.ObjectId.isValid(syncId)) return Promise.resolve(null);
+    return this.model
+      .findOneAndUpdate(
+        { _id: syncId, status: { $in: [...ACTIVE_STATUSES] } },
+        { $set: { status: 'failed', error: reason, completed_at: at, updated_at: at } },
+        { new: true },
+      )
+      .lean<SyncDocument>();
+  }
+
+  /** Fails a sync whose run command could not be queued. */
+  async failUnqueued(syncId: SyncDocument['_id'], reason: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: syncId },
+      { $set: { status: 'failed', error: reason, completed_at: new Date(), updated_at: new Date() } },
+    );
+  }
+}

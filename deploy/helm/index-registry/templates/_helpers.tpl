@@ -1,0 +1,191 @@
+{{/* Names are cut at 63 characters, the limit of a DNS label and of a label value. */}}
+{{- define "ir.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* "<fullname>-<component>", for a dict with ctx and component. */}}
+{{- define "ir.componentName" -}}
+{{- printf "%s-%s" (include "ir.fullname" .ctx) .component | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ir.selectorLabels" -}}
+app.kubernetes.io/name: {{ .ctx.Chart.Name }}
+app.kubernetes.io/instance: {{ .ctx.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "ir.labels" -}}
+{{ include "ir.selectorLabels" . }}
+app.kubernetes.io/version: {{ .ctx.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .ctx.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{/*
+What each service needs, by service name: the one table the templates read.
+  port: the HTTP port of /health, /health/ready and /metrics (PORT for the gateway, HEALTH_PORT otherwise)
+  mongo: its own MongoDB database (MONGODB_URI)
+  targets: the key that seals target URIs (TARGET_ENCRYPTION_KEY)
+  tokenKey: the RS256 signing key pair
+*/}}
+{{- define "ir.serviceTraits" -}}
+gateway: { port: 8216, portVar: PORT, portName: http, mongo: false, targets: false, tokenKey: false }
+auth: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: true }
+registry: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
+comparator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
+sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
+{{- end -}}
+
+{{- define "ir.traitsOf" -}}
+{{- $all := include "ir.serviceTraits" .ctx | fromYaml -}}
+{{- if not (hasKey $all .name) -}}
+{{- fail (printf "services.%s: not a service of Index Registry (expected one of %s)" .name (keys $all | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- index $all .name | toYaml -}}
+{{- end -}}
+
+{{- define "ir.image" -}}
+{{- $tag := .Values.image.tag | default .Chart.AppVersion -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s:%s@%s" .Values.image.repository $tag .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ir.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "ir.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ir.secretName" -}}
+{{- .Values.secrets.existingSecret | default (printf "%s-secrets" (include "ir.fullname" .)) -}}
+{{- end -}}
+
+{{- define "ir.mongodbSecretName" -}}
+{{- .Values.mongodb.auth.existingSecret | default (printf "%s-mongodb" (include "ir.fullname" .)) -}}
+{{- end -}}
+
+{{- define "ir.natsHeadless" -}}
+{{- printf "%s-headless" (include "ir.componentName" (dict "ctx" . "component" "nats")) -}}
+{{- end -}}
+
+{{- define "ir.mongodbHeadless" -}}
+{{- printf "%s-headless" (include "ir.componentName" (dict "ctx" . "component" "mongodb")) -}}
+{{- end -}}
+
+{{/* "host:port" of every replica set member, in member order. */}}
+{{- define "ir.mongodbHosts" -}}
+{{- $name := include "ir.componentName" (dict "ctx" . "component" "mongodb") -}}
+{{- $headless := include "ir.mongodbHeadless" . -}}
+{{- $hosts := list -}}
+{{- range $i := until (int .Values.mongodb.replicas) -}}
+{{- $hosts = append $hosts (printf "%s-%d.%s.%s.svc.cluster.local:27017" $name $i $headless $.Release.Namespace) -}}
+{{- end -}}
+{{- join "," $hosts -}}
+{{- end -}}
+
+{{- define "ir.natsUrl" -}}
+{{- if .Values.nats.enabled -}}
+{{- printf "nats://%s:4222" (include "ir.componentName" (dict "ctx" . "component" "nats")) -}}
+{{- else -}}
+{{- required "nats.external.url is required when nats.enabled is false" .Values.nats.external.url -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ir.natsMonitoringEndpoint" -}}
+{{- if .Values.nats.enabled -}}
+{{- printf "%s.%s.svc.cluster.local:8222" (include "ir.componentName" (dict "ctx" . "component" "nats")) .Release.Namespace -}}
+{{- else -}}
+{{- required "nats.external.monitoringEndpoint is required for KEDA's scaler when nats.enabled is false" .Values.nats.external.monitoringEndpoint -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ir.streamReplicas" -}}
+{{- if .Values.nats.enabled -}}
+{{- if gt (int .Values.nats.streamReplicas) (int .Values.nats.replicas) -}}
+{{- fail (printf "nats.streamReplicas (%d) cannot exceed nats.replicas (%d)" (int .Values.nats.streamReplicas) (int .Values.nats.replicas)) -}}
+{{- end -}}
+{{- .Values.nats.streamReplicas -}}
+{{- else -}}
+{{- .Values.nats.external.streamReplicas -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The value of one key of a Secret this chart owns: the one given in values, else the one the
+cluster already holds (so upgrades keep generated keys), else a new one from `generate`.
+Takes a dict: ctx, secret (name), key, given, generate (a template name producing the new value).
+Returns the base64 of the value, for a Secret's `data`.
+*/}}
+{{- define "ir.secretData" -}}
+{{- if .given -}}
+{{- .given | b64enc -}}
+{{- else -}}
+{{- $existing := lookup "v1" "Secret" .ctx.Release.Namespace .secret -}}
+{{- if and $existing (hasKey ($existing.data | default dict) .key) -}}
+{{- index $existing.data .key -}}
+{{- else -}}
+{{- include .generate .ctx | b64enc -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "ir.generate.encryptionKey" -}}{{ randBytes 32 }}{{- end -}}
+{{- define "ir.generate.rsaKey" -}}{{ genPrivateKey "rsa" }}{{- end -}}
+{{- define "ir.generate.password" -}}{{ randAlphaNum 32 }}{{- end -}}
+{{- define "ir.generate.keyfile" -}}{{ randAlphaNum 756 }}{{- end -}}
+
+{{- define "ir.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "ir.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: [ALL]
+{{- end -}}
+
+{{/* Spread over nodes (as `whenUnsatisfiable` says) and, preferably, zones. */}}
+{{- define "ir.topologySpread" -}}
+- maxSkew: 1
+  topologyKey: kubernetes.io/hostname
+  whenUnsatisfiable: {{ .whenUnsatisfiable }}
+  labelSelector:
+    matchLabels:
+      {{- include "ir.selectorLabels" . | nindent 6 }}
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: ScheduleAnyway
+  labelSelector:
+    matchLabels:
+      {{- include "ir.selectorLabels" . | nindent 6 }}
+{{- end -}}
+
+{{- define "ir.pdb" -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "ir.componentName" . }}
+  namespace: {{ .ctx.Release.Namespace }}
+  labels:
+    {{- include "ir.labels" . | nindent 4 }}
+spec:
+  maxUnavailable: {{ .ctx.Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "ir.selectorLabels" . | nindent 6 }}
+{{- end -}}

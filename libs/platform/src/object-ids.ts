@@ -1,0 +1,9 @@
+import { Types } from 'mongoose';
+
+/**
+ * The ObjectId an id given by a caller names, or undefined when it names none: only 24 hex digits
+ * (the driver also takes any 12-character string as an id).
+ */
+export function parseObjectId(id: string): Types.ObjectId | undefined {
+  return Types.ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : undefined;
+}

@@ -1,0 +1,260 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { AckPolicy, jetstreamManager, RetentionPolicy, type JetStreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { parseAllDocuments } from 'yaml';
+import { Streams } from '@ir/contracts';
+import { IMPORT_DURABLE } from '../../apps/sync-executor/src/import/import.controller';
+import { RUN_CONSUMER } from '../../apps/sync-executor/src/syncs/sync-settings';
+import { freePort } from '../infra/free-port';
+import { CHART_DIR, CHART_VARIANTS_DIR, runHelmCheck, type HelmCheckRun } from '../infra/helm-check';
+import { ManagedProcess } from '../infra/process';
+import { repoRoot } from '../infra/repo-root';
+import { NODE_FLAGS, type ServiceName } from '../infra/services';
+
+// The first run on a machine builds the checker (minutes) unless scripts/setup.sh already did.
+jest.setTimeout(600_000);
+
+type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
+
+/** Problems the checker printed for one variant or manifest, without the name prefix. */
+function problemsOf(run: HelmCheckRun, name: string): string[] {
+  return run.output
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}: `))
+    .map((line) => line.slice(name.length + 2));
+}
+
+describe('Helm chart deploy/helm/index-registry', () => {
+  let dir: string;
+  let run: HelmCheckRun;
+  let defaults: K8sObject[];
+  const variants = readdirSync(CHART_VARIANTS_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'));
+
+  const find = (kind: string, name: string): K8sObject => {
+    const found = defaults.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`${kind}/${name} is not rendered`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ir-helm-chart-'));
+    run = await runHelmCheck(['-chart', CHART_DIR, '-variants', CHART_VARIANTS_DIR, '-out', join(dir, 'rendered')]);
+    if (run.exitCode === 0) {
+      const manifest = readFileSync(join(dir, 'rendered', 'default.yaml'), 'utf8');
+      defaults = parseAllDocuments(manifest)
+        .map((doc) => doc.toJS() as K8sObject | null)
+        .filter((o): o is K8sObject => o !== null);
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes helm lint, the strict decode, the policy and the upgrade check in every variant', () => {
+    if (run.exitCode !== 0) throw new Error(`deploy/helm/check found problems:\n${run.output}`);
+    expect(variants).toEqual(expect.arrayContaining(['default', 'external', 'keda-off', 'hpa-on', 'existing-secrets']));
+    expect(run.output).toContain('ok helm lint: no warnings');
+    for (const variant of variants) expect(run.output).toMatch(new RegExp(`^ok ${variant}: \\d+ objects$`, 'm'));
+  });
+
+  it('scales the sync-executor on the stream and durable consumers the executor uses', () => {
+    const scaled = find('ScaledObject', 'ir-index-registry-sync-executor');
+    expect(scaled.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ir-index-registry-sync-executor' });
+    const triggers = scaled.spec.triggers as { type: string; metadata: Record<string, string> }[];
+    expect(triggers.map((t) => t.type)).toEqual(['nats-jetstream', 'nats-jetstream']);
+    expect(new Set(triggers.map((t) => t.metadata.stream))).toEqual(new Set([Streams.syncCommands.name]));
+    expect(triggers.map((t) => t.metadata.consumer).sort()).toEqual([IMPORT_DURABLE, RUN_CONSUMER].sort());
+    const executorConfig = find('ConfigMap', 'ir-index-registry-sync-executor-config');
+    for (const t of triggers) expect(t.metadata.lagThreshold).toBe(executorConfig.data!.JOB_CONCURRENCY);
+    expect(find('Deployment', 'ir-index-registry-sync-executor').spec.replicas).toBeUndefined();
+  });
+
+  it('starts each service with the entry point and Node flags of tools/infra/services.ts', () => {
+    for (const [name, flags] of Object.entries(NODE_FLAGS) as [ServiceName, readonly string[]][]) {
+      const container = find('Deployment', `ir-index-registry-${name}`).spec.template.spec.containers[0];
+      expect(container.command).toEqual(['node', '--enable-source-maps', ...flags, `dist/apps/${name}/src/main.js`]);
+      // The gateway is ready when it can serve (its own NATS connection); a backend, when its dependencies are up.
+      expect(container.readinessProbe.httpGet.path).toBe(name === 'gateway' ? '/health/instance' : '/health/ready');
+      expect(container.livenessProbe.httpGet.path).toBe('/health');
+    }
+  });
+
+  it('gives NATS the max_payload of deploy/nats.conf', () => {
+    const setting = (text: string) => /^max_payload:\s*(\S+)/m.exec(text)?.[1];
+    const composeValue = setting(readFileSync(join(repoRoot, 'deploy', 'nats.conf'), 'utf8'));
+    expect(composeValue).toBeDefined();
+    expect(setting(find('ConfigMap', 'ir-index-registry-nats').data!['nats.conf'])).toBe(composeValue);
+  });
+
+  it("sets every variable of the README's Configuration table", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]);
+    expect(documented.length).toBeGreaterThan(30);
+    const set = new Set<string>();
+    for (const o of defaults) {
+      if (o.kind === 'ConfigMap') Object.keys(o.data ?? {}).forEach((key) => set.add(key));
+      for (const c of o.kind === 'Deployment' ? o.spec.template.spec.containers : []) {
+        for (const e of (c.env ?? []) as { name: string }[]) set.add(e.name);
+      }
+    }
+    // DATA_DIR is the image's (/app/.data); with every key given, nothing is written there.
+    expect(documented.filter((name) => !set.has(name) && name !== 'DATA_DIR')).toEqual([]);
+  });
+
+  describe("the chart's NATS configuration on three real nats-servers", () => {
+    const pods = ['ir-index-registry-nats-0', 'ir-index-registry-nats-1', 'ir-index-registry-nats-2'];
+    const servers: ManagedProcess[] = [];
+    let nc: NatsConnection;
+    let jsm: JetStreamManager;
+    let monitorUrl: string;
+
+    beforeAll(async () => {
+      const conf = find('ConfigMap', 'ir-index-registry-nats').data!['nats.conf'];
+      const ports = await Promise.all(
+        pods.map(async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })),
+      );
+      // Only addresses and paths change: the pods' DNS names become loopback ports.
+      const local = (i: number): string =>
+        conf
+          .replace(/^listen: 0\.0\.0\.0:4222$/m, `listen: 127.0.0.1:${ports[i].client}`)
+          .replace(/^http: 0\.0\.0\.0:8222$/m, `http: 127.0.0.1:${ports[i].monitor}`)
+          .replace(/^pid_file: .*$/m, `pid_file: ${join(dir, pods[i], 'nats.pid')}`)
+          .replace(/^ {2}store_dir: \/data$/m, `  store_dir: ${join(dir, pods[i], 'jetstream')}`)
+          .replace(/^ {2}listen: 0\.0\.0\.0:6222$/m, `  listen: 127.0.0.1:${ports[i].route}`)
+          .replace(/nats:\/\/ir-index-registry-nats-(\d)\.\S+:6222/g, (_, n: string) => `nats://127.0.0.1:${ports[Number(n)].route}`);
+      for (const [i, pod] of pods.entries()) {
+        const text = local(i);
+        expect(text).not.toMatch(/0\.0\.0\.0|svc\.cluster\.local|\/data\b|\/var\/run/);
+        mkdirSync(join(dir, pod), { recursive: true });
+        writeFileSync(join(dir, pod, 'nats.conf'), text);
+        servers.push(
+          ManagedProcess.spawn({
+            name: pod,
+            command: 'nats-server',
+            args: ['-c', join(dir, pod, 'nats.conf')],
+            env: { POD_NAME: pod },
+            logFile: join(dir, pod, 'nats.log'),
+          }),
+        );
+      }
+      await Promise.all(
+        servers.map((s, i) => s.waitForHttpOk(`http://127.0.0.1:${ports[i].monitor}/healthz?js-enabled-only=true`, 30_000)),
+      );
+      monitorUrl = `http://127.0.0.1:${ports[0].monitor}`;
+      // Healthy servers may not have elected a meta leader yet; JetStream requests wait for one.
+      const deadline = Date.now() + 30_000;
+      const metaLeader = async () =>
+        ((await (await fetch(`${monitorUrl}/jsz`)).json()) as { meta_cluster?: { leader?: string } }).meta_cluster?.leader;
+      while (!(await metaLeader())) {
+        if (Date.now() > deadline) throw new Error(`no JetStream meta leader after 30 s; logs in ${dir}`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      nc = await connect({ servers: `nats://127.0.0.1:${ports[0].client}`, timeout: 5000 });
+      jsm = await jetstreamManager(nc, { timeout: 5000 });
+    });
+    afterAll(async () => {
+      await nc?.close();
+      await Promise.all(servers.map((s) => s.stop()));
+    });
+
+    it('forms one JetStream cluster that keeps a stream on all three servers, named as their pods', async () => {
+      await jsm.streams.add({
+        name: Streams.syncCommands.name,
+        subjects: ['sync.cmd.>'],
+        retention: RetentionPolicy.Workqueue,
+        num_replicas: 3,
+      });
+      const { cluster } = await jsm.streams.info(Streams.syncCommands.name);
+      expect([cluster?.leader, ...(cluster?.replicas ?? []).map((r) => r.name)].sort()).toEqual(pods);
+
+      // KEDA finds a consumer's lag on its leader, which /jsz names by server name: the pod's.
+      await jsm.consumers.add(Streams.syncCommands.name, { durable_name: RUN_CONSUMER, ack_policy: AckPolicy.Explicit });
+      const jsz = (await (await fetch(`${monitorUrl}/jsz?acc=$G&consumers=true&config=true`)).json()) as {
+        account_details: { stream_detail: { name: string; consumer_detail?: { name: string; cluster?: { leader?: string } }[] }[] }[];
+      };
+      const consumer = jsz.account_details[0].stream_detail
+        .find((stream) => stream.name === Streams.syncCommands.name)
+        ?.consumer_detail?.find((c) => c.name === RUN_CONSUMER);
+      expect(pods).toContain(consumer?.cluster?.leader);
+    });
+  });
+
+  describe('catches what is wrong', () => {
+    let broken: HelmCheckRun;
+    const write = (name: string, text: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+
+    beforeAll(async () => {
+      // Existing Secrets: no key to generate, so these renders are quick.
+      const noKeys = 'secrets: { existingSecret: keys }\nmongodb: { auth: { existingSecret: mongo-keys } }\n';
+      const misspeltEnv = write(
+        'misspelt-env.yaml',
+        `${noKeys}services:\n  registry:\n    extraEnv:\n      - { name: TARGET_POOL_IDLE, valu: 10m }\n`,
+      );
+      const misspeltValue = write('misspelt-value.yaml', `${noKeys}nats:\n  extrnal:\n    url: nats://nats:4222\n`);
+      const manifest = write(
+        'bad-manifest.yaml',
+        [
+          'apiVersion: apps/v1',
+          'kind: Deployment',
+          'metadata: { name: web }',
+          'spec:',
+          '  selector: { matchLabels: { app: web } }',
+          '  template:',
+          '    metadata: { labels: { app: web } }',
+          '    spec:',
+          '      containers:',
+          '        - name: web',
+          '          image: nginx:latest',
+          '          ports: [{ name: http, containerPort: 80 }]',
+          '          readinessProbe: { httpGet: { path: /, port: metrics } }',
+          '          resources: { requests: { cpu: 10m, memory: 16Mi } }',
+          '---',
+          'apiVersion: v1',
+          'kind: Service',
+          'metadata: { name: web }',
+          'spec:',
+          '  selector: { app: web }',
+          '  ports: [{ port: 80, targetPrt: http }]',
+        ].join('\n'),
+      );
+      broken = await runHelmCheck(['-chart', CHART_DIR, '-values', misspeltEnv, '-values', misspeltValue, '-manifest', manifest]);
+    });
+
+    it('fails the run', () => expect(broken.exitCode).toBe(1));
+
+    it('a misspelt field that a values override puts into a rendered object', () => {
+      expect(problemsOf(broken, 'misspelt-env')).toEqual(
+        expect.arrayContaining([expect.stringMatching(/Deployment\/ir-index-registry-registry.*unknown field.*valu/)]),
+      );
+    });
+
+    it('a misspelt values key, through the values schema', () => {
+      expect(problemsOf(broken, 'misspelt-value').join('\n')).toContain("additional properties 'extrnal' not allowed");
+    });
+
+    it('a misspelt field in a manifest, and every policy the Deployment breaks', () => {
+      const problems = problemsOf(broken, 'bad-manifest.yaml');
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/Service\/web.*unknown field "spec.ports\[0\].targetPrt"/),
+          'Deployment/web: has no PodDisruptionBudget selecting its pods',
+          'Deployment/web: pod securityContext.runAsNonRoot must be true',
+          'Deployment/web container web: image "nginx:latest" uses the tag latest',
+          'Deployment/web container web: no cpu limit',
+          'Deployment/web container web: no memory limit',
+          'Deployment/web container web: no livenessProbe',
+          'Deployment/web container web: no startupProbe',
+          'Deployment/web container web: readinessProbe targets port metrics, which the container does not declare',
+          'Deployment/web container web: no securityContext',
+        ]),
+      );
+    });
+  });
+});
