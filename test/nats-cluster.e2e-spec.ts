@@ -3,7 +3,7 @@
 // services' databases (targets live on the shared test server). One node killed mid-sync and
 // mid-scan; every node killed and started again; the services' MongoDB stopped and started again.
 // Nothing supervises the services: they must ride out each fault as the processes they are.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
@@ -197,6 +197,8 @@ afterAll(async () => {
   await system?.stop();
   await ferret?.handle?.process.stop();
   await cluster?.stop();
+  // KEEP_TEST_INFRA=1 keeps the services' and FerretDB's logs for a post-mortem.
+  if (dir && !process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('streams on the cluster', () => {
