@@ -1,4 +1,5 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DatabaseAccess } from './databases/database-access';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
 import { DatabasesController } from './databases/databases.controller';
@@ -18,6 +19,7 @@ import { RegistryEventsPublisher } from './registry-events';
     databaseModelProvider,
     indexDefinitionModelProvider,
     DatabaseRepository,
+    DatabaseAccess,
     IndexDefinitionRepository,
     RegistryEventsPublisher,
     DatabasesService,
