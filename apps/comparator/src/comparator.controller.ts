@@ -1,12 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { ComparatorRpc, type RpcResponse } from '@ir/contracts';
-import { JsonAnswer, RpcHandler } from '@ir/messaging';
+import { assertHolds, ComparatorRpc, type RpcResponse } from '@ir/contracts';
+import { JsonAnswer, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { compareResultJson } from './compare/compare-result-json';
 import { CompareService, type LiveComparison } from './compare/compare.service';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { PlanService } from './plan/plan.service';
 import { ScriptService } from './script/script.service';
+import { RegistryClient } from './targets/registry-client';
 
 type Rpc = typeof ComparatorRpc;
 type Request<K extends keyof Rpc> = z.output<Rpc[K]['request']>;
@@ -19,6 +20,7 @@ export class ComparatorController {
     private readonly plans: PlanService,
     private readonly scripts: ScriptService,
     private readonly drift: DriftTracker,
+    private readonly registry: RegistryClient,
   ) {}
 
   @RpcHandler(ComparatorRpc.compareCollections)
@@ -48,7 +50,9 @@ export class ComparatorController {
   }
 
   @RpcHandler(ComparatorRpc.latestDrift)
-  latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
+  async latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
+    const projectId = await this.registry.projectOf(request.database_id);
+    if (projectId !== null) assertHolds(requirePrincipal(), 'drift:read', projectId);
     return this.drift.latest(request.database_id);
   }
 }

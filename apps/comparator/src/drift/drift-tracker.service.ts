@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import { actorOf, DomainError, DriftEvents, ErrorCode, type Actor, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
-import { BusClient } from '@ir/messaging';
+import { BusClient, currentPrincipal } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
 import { packResult, unpackResult, type DriftSnapshotDocument } from './drift-snapshot.model';
@@ -144,18 +144,26 @@ export class DriftTracker implements OnApplicationShutdown {
           DriftEvents.detected,
           {
             database_id: result.database_id,
+            project_id: result.project_id ?? null,
             db_name: result.db_name,
             compared_at: result.compared_at,
             totals: result.totals,
             changes,
             fingerprint: next.fingerprint,
+            ...actor(),
           },
           { msgId: `drift-detected:${result.database_id}:${next.fingerprint}` },
         );
       } else if (!next.drift && previous?.drift && result.totals.failed_collections === 0) {
         await this.bus.publish(
           DriftEvents.resolved,
-          { database_id: result.database_id, db_name: result.db_name, compared_at: result.compared_at },
+          {
+            database_id: result.database_id,
+            project_id: result.project_id ?? null,
+            db_name: result.db_name,
+            compared_at: result.compared_at,
+            ...actor(),
+          },
           { msgId: `drift-resolved:${result.database_id}:${result.compared_at}` },
         );
       }
@@ -163,6 +171,12 @@ export class DriftTracker implements OnApplicationShutdown {
       this.logger.error(`could not publish the drift of database ${result.database_id}: ${String(error)}`);
     }
   }
+}
+
+/** Whose compare it was: the caller the work acts for (a scheduled scan acts as the comparator). */
+function actor(): { actor?: Actor } {
+  const principal = currentPrincipal();
+  return principal ? { actor: actorOf(principal) } : {};
 }
 
 /** A result as it is stored: its body's JSON (without the time) and that JSON's hash. */
