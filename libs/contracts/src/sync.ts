@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './access';
 import { defineCommand, defineEvent, defineRpc } from './bus';
 import { OperationKind, PlanOperationView } from './drift';
 import { CollectionName } from './mongo-names';
@@ -66,6 +67,9 @@ export type SyncStep = z.infer<typeof SyncStep>;
 export const SyncView = z.object({
   id: z.string(),
   database_id: z.string(),
+  /** The database's project when the sync was asked for (absent on syncs recorded before projects). */
+  project_id: z.string().nullable().optional(),
+  requested_by: Actor.optional(),
   collections: z.array(z.string()).optional(),
   status: SyncStatus,
   /** 0-100, from the steps done. */
@@ -130,9 +134,13 @@ export const SyncCommands = {
 
 // ---------- events ----------
 
+// `project_id` and `requested_by` are optional so that facts stored before projects still parse.
 const SyncFact = z.object({
   sync_id: z.string(),
   database_id: z.string(),
+  project_id: z.string().nullable().optional(),
+  /** Who asked for the sync (the executor runs it on their behalf). */
+  requested_by: Actor.optional(),
   status: SyncStatus,
   progress: z.number(),
   steps_done: z.number().int(),

@@ -1,5 +1,5 @@
 import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
-import { BusClient, PermanentFailure } from '@ir/messaging';
+import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
@@ -87,7 +87,7 @@ export class SyncExecutor {
 
   /** Handles one delivery of a run command. Throws to have it delivered again (transient trouble). */
   async execute(command: { sync_id: string; database_id: string }, delivery?: Delivery): Promise<void> {
-    const doc = await this.syncs.findById(command.sync_id);
+    const doc = await this.syncs.findVisible(requirePrincipal(), command.sync_id);
     if (!doc) throw new PermanentFailure(`sync ${command.sync_id} does not exist`);
     if (isTerminal(doc.status)) return;
     const run: Run = {
@@ -338,7 +338,16 @@ export class SyncExecutor {
   }
 
   private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
-    return this.events.publish(kind, { id: run.id, database_id: run.databaseId, status, error, steps: run.steps });
+    const { project_id, requested_by } = run.doc;
+    return this.events.publish(kind, {
+      id: run.id,
+      database_id: run.databaseId,
+      project_id,
+      requested_by,
+      status,
+      error,
+      steps: run.steps,
+    });
   }
 }
 

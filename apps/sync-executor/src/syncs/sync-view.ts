@@ -25,6 +25,8 @@ export function syncView(doc: SyncDocument): SyncView {
   return {
     id: doc._id.toHexString(),
     database_id: doc.database_id,
+    ...(doc.project_id !== undefined ? { project_id: doc.project_id } : {}),
+    ...(doc.requested_by ? { requested_by: doc.requested_by } : {}),
     ...(doc.collections && doc.collections.length > 0 ? { collections: doc.collections } : {}),
     status: doc.status,
     progress: doc.progress ?? 0,

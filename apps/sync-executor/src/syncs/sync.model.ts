@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import type { Actor } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, Types, type Model } from 'mongoose';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -27,6 +28,10 @@ export interface StoredStep {
 export interface SyncDocument {
   _id: Types.ObjectId;
   database_id: string;
+  /** The database's project when the sync was asked for; absent on syncs recorded before projects. */
+  project_id?: string | null;
+  /** Who asked for it; absent on syncs recorded before projects. */
+  requested_by?: Actor;
   collections?: string[];
   status: SyncStatus;
   options: { include?: OperationKind[]; hide_before_drop: boolean };
@@ -50,6 +55,8 @@ export interface SyncDocument {
 const SyncSchema = new Schema<SyncDocument>(
   {
     database_id: { type: String, required: true },
+    project_id: { type: String, default: undefined },
+    requested_by: { type: { _id: false, kind: String, id: String, name: String }, default: undefined },
     collections: { type: [String], default: undefined },
     status: { type: String, required: true },
     options: {

@@ -1,5 +1,15 @@
-import { DomainError, ErrorCode, SyncCommands, SyncRpc, type RpcResponse, type SyncView } from '@ir/contracts';
-import { BusClient } from '@ir/messaging';
+import {
+  actorOf,
+  assertHolds,
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  SyncCommands,
+  SyncRpc,
+  type RpcResponse,
+  type SyncView,
+} from '@ir/contracts';
+import { BusClient, requirePrincipal } from '@ir/messaging';
 import { mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { z } from 'zod';
@@ -38,6 +48,10 @@ export class SyncsService {
    * @throws DomainError CONFLICT naming the sync in progress (details.sync_id).
    */
   async start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
+    const principal = requirePrincipal();
+    // The registry answers 404 for a database the caller does not see; its project decides the rest.
+    const database = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    if (database.project_id !== null) assertHolds(principal, 'syncs:run', database.project_id);
     const id = this.syncs.newId();
     const syncId = id.toHexString();
     const databaseId = request.database_id;
@@ -58,6 +72,8 @@ export class SyncsService {
     const doc: SyncDocument = {
       _id: id,
       database_id: databaseId,
+      project_id: database.project_id,
+      requested_by: actorOf(principal),
       ...(request.collections && request.collections.length > 0 ? { collections: request.collections } : {}),
       status: 'pending',
       options: {
@@ -97,14 +113,14 @@ export class SyncsService {
   }
 
   async status(syncId: string): Promise<SyncView> {
-    const doc = await this.syncs.findById(syncId);
+    const doc = await this.syncs.findVisible(requirePrincipal(), syncId);
     if (!doc) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
     return syncView(doc);
   }
 
   /** A database's syncs, newest first. */
   async history(request: HistoryRequest): Promise<Page<SyncView>> {
-    return mapPage(await this.syncs.pageOfDatabase(request.database_id, request), syncView);
+    return mapPage(await this.syncs.pageOfDatabase(requirePrincipal(), request.database_id, request), syncView);
   }
 
   /** From the lock: a database has an active sync while a pending or running sync holds it. */
@@ -129,6 +145,8 @@ export class SyncsService {
     await this.events.publish('failed', {
       id: syncId,
       database_id: ended.database_id,
+      project_id: ended.project_id,
+      requested_by: ended.requested_by,
       status: 'failed',
       error: reason,
       steps: stepsOf(ended),

@@ -1,4 +1,6 @@
 import {
+  servicePrincipal,
+  type Principal,
   ComparatorRpc,
   DomainError,
   ErrorCode,
@@ -11,6 +13,7 @@ import {
 } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
+import { actingAs } from '@ir/testing';
 import { TargetPolicy, TargetPool, UriCipher } from '@ir/target-pool';
 import { MongoClient, type Db } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
@@ -67,8 +70,10 @@ class FakeBus {
     if (contract === RegistryDatabaseRpc.connection) {
       return {
         database_id: databaseId,
+        project_id: PROJECT,
         name: 'target',
         db_name: this.targetDb,
+        protected: false,
         uri_sealed: this.cipher.seal(this.targetUri),
         definitions_version: 1,
       };
@@ -104,6 +109,10 @@ const create = (collection: string, name: string, key: Record<string, 1 | -1>): 
 const drop = (collection: string, name: string): PlanOperationView => ({ kind: 'drop', collection, index: name, reason: 'not in the DR' });
 const newDatabaseId = () => new Types.ObjectId().toHexString();
 
+const PROJECT = 'd'.repeat(24);
+/** Who asks for the syncs: an operator of the project every target database of this spec is in. */
+const OPERATOR: Principal = { kind: 'user', id: 'u-op', name: 'olga', system_admin: false, projects: { [PROJECT]: 'operator' } };
+
 describe('syncs against the test MongoDB server', () => {
   const uri = process.env.TEST_MONGODB_URI!;
   const stamp = `${process.pid}_${Date.now()}`;
@@ -131,8 +140,11 @@ describe('syncs against the test MongoDB server', () => {
     bus = new FakeBus(cipher, uri, targetDbName);
     const repository = new SyncRepository(syncs);
     locks = new SyncLocks(new SyncLockRepository(lockModel), repository);
-    service = new SyncsService(repository, locks, bus as unknown as BusClient, settings);
-    executor = new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings);
+    service = actingAs(OPERATOR, new SyncsService(repository, locks, bus as unknown as BusClient, settings));
+    executor = actingAs(
+      servicePrincipal('sync-executor'),
+      new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings),
+    );
   });
 
   afterAll(async () => {
