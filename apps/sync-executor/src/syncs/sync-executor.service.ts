@@ -2,6 +2,7 @@ import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOp
 import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { plannedSteps } from './planned-steps';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
@@ -182,13 +183,9 @@ export class SyncExecutor {
       run.doc = { ...run.doc, status: 'failed' };
       return;
     }
-    run.steps = plan.operations.map((operation, i) => ({
-      number: i + 1,
-      operation: JSON.stringify(operation),
-      status: 'pending',
-      attempts: 0,
-    }));
-    const warnings = [...plan.warnings, ...plan.skipped_collections.map((s) => `collection ${s.collection} was left alone: ${s.reason}`)];
+    const planned = plannedSteps(plan);
+    run.steps = planned.steps;
+    const { warnings } = planned;
     const plannedAt = new Date();
     await this.syncs.storePlan(run.id, run.steps, warnings, plannedAt);
     run.doc = { ...run.doc, planned_at: plannedAt, warnings };

@@ -37,6 +37,17 @@ export function syncView(doc: SyncDocument): SyncView {
     },
     error: doc.error ?? null,
     steps: stepsOf(doc).map(stepView),
+    ...(doc.approval
+      ? {
+          approval: {
+            state: doc.approval.state,
+            reasons: doc.approval.reasons ?? [],
+            ...(doc.approval.decided_by ? { decided_by: doc.approval.decided_by } : {}),
+            ...(doc.approval.decided_at ? { decided_at: new Date(doc.approval.decided_at).toISOString() } : {}),
+            ...(doc.approval.comment ? { comment: doc.approval.comment } : {}),
+          },
+        }
+      : {}),
     warnings: doc.warnings ?? [],
     created_at: new Date(doc.created_at).toISOString(),
     started_at: iso(doc.started_at),

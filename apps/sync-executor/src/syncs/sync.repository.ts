@@ -2,7 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import { projectsWhere, type Principal } from '@ir/contracts';
 import { findPage, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import { Types } from 'mongoose';
-import { ACTIVE_STATUSES, packSteps, SYNC_MODEL, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
+import {
+  ACTIVE_STATUSES,
+  packSteps,
+  RUNNABLE_STATUSES,
+  SYNC_MODEL,
+  type StoredApproval,
+  type StoredStep,
+  type SyncDocument,
+  type SyncModel,
+  type SyncStatus,
+} from './sync.model';
 
 /** How a sync ended, written only while it is still pending or running. */
 export interface SyncEnd {
@@ -58,7 +68,7 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
   /** True when the sync was pending or running, and is running now. */
   async markRunning(syncId: string, startedAt: Date): Promise<boolean> {
     const { matchedCount } = await this.model.updateOne(
-      { _id: syncId, status: { $in: [...ACTIVE_STATUSES] } },
+      { _id: syncId, status: { $in: [...RUNNABLE_STATUSES] } },
       { $set: { status: 'running', started_at: startedAt, updated_at: new Date() } },
     );
     return matchedCount > 0;
@@ -104,6 +114,17 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
         { $set: { status: 'failed', error: reason, completed_at: at, updated_at: at } },
         { new: true },
       )
+      .lean<SyncDocument>();
+  }
+
+  /**
+   * Records the decision on a sync awaiting approval: approved, it becomes pending (its run is
+   * queued next); rejected, it ends. The sync as decided, or null when it was not awaiting approval.
+   */
+  decide(syncId: SyncDocument['_id'], approval: StoredApproval, at: Date): Promise<SyncDocument | null> {
+    const ending = approval.state === 'rejected' ? { status: 'rejected', completed_at: at } : { status: 'pending' };
+    return this.model
+      .findOneAndUpdate({ _id: syncId, status: 'awaiting_approval' }, { $set: { ...ending, approval, updated_at: at } }, { new: true })
       .lean<SyncDocument>();
   }
 

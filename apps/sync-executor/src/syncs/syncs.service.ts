@@ -12,21 +12,21 @@ import {
 import { BusClient, requirePrincipal } from '@ir/messaging';
 import { mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { z } from 'zod';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncFailures } from './sync-metrics';
-import { isTerminal, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
+import { SyncApprovals, type HeldPlan } from './sync-approvals.service';
+import type { StartRequest } from './sync-requests';
+import { isTerminal, packSteps, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
 import { SyncRepository } from './sync.repository';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
 
-/** The request as the handler receives it (validated, defaults applied). */
-export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
 type HistoryRequest = { database_id: string; page: number; limit: number };
 
 export const ABANDONED_RUNNING = 'abandoned: its executor stopped';
 export const ABANDONED_PENDING = 'abandoned: no executor started it in time';
+export const ABANDONED_UNAPPROVED = 'abandoned: nobody approved it within SYNC_APPROVAL_TTL';
 
 /** Starting syncs under the per-database lock, and the questions about them. */
 @Injectable()
@@ -38,6 +38,7 @@ export class SyncsService {
     private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
+    private readonly approvals: SyncApprovals,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
@@ -68,6 +69,14 @@ export class SyncsService {
     }
     if (lock.tookOverFrom) await this.abandon(lock.tookOverFrom.sync_id, lock.tookOverFrom.status);
 
+    // A protected database's sync that would drop, hide or rebuild waits for a second person. Dry runs change nothing.
+    let held: HeldPlan | undefined;
+    if (database.protected && !request.dry_run) {
+      held = await this.approvals.review(request).catch(async (error: unknown) => {
+        await this.locks.release(databaseId, syncId).catch(() => undefined);
+        throw error;
+      });
+    }
     const now = new Date();
     const doc: SyncDocument = {
       _id: id,
@@ -75,15 +84,16 @@ export class SyncsService {
       project_id: database.project_id,
       requested_by: actorOf(principal),
       ...(request.collections && request.collections.length > 0 ? { collections: request.collections } : {}),
-      status: 'pending',
+      status: held ? 'awaiting_approval' : 'pending',
+      ...(held ? { approval: { state: 'awaiting', reasons: held.reasons } } : {}),
       options: {
         ...(request.include ? { include: request.include as OperationKind[] } : {}),
         hide_before_drop: request.hide_before_drop ?? false,
       },
       dry_run: request.dry_run ?? false,
-      steps_deflated: null,
-      planned_at: null,
-      warnings: [],
+      steps_deflated: held ? packSteps(held.steps) : null,
+      planned_at: held ? now : null,
+      warnings: held?.warnings ?? [],
       error: null,
       progress: 0,
       created_at: now,
@@ -97,6 +107,10 @@ export class SyncsService {
     } catch (error) {
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       throw error;
+    }
+    if (held) {
+      await this.approvals.held(doc);
+      return { sync_id: syncId, status: 'awaiting_approval', database_id: databaseId };
     }
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
@@ -137,7 +151,7 @@ export class SyncsService {
   /** Fails a sync whose lock was taken over: it held the lock past its time. */
   private async abandon(syncId: string, status: string): Promise<void> {
     if (status === 'missing') return;
-    const reason = status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
+    const reason = status === 'awaiting_approval' ? ABANDONED_UNAPPROVED : status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
     const ended = await this.syncs.abandon(syncId, reason, new Date());
     if (!ended) return;
     this.logger.warn(`sync ${syncId} of database ${ended.database_id} ${reason}; its lock was taken over`);
