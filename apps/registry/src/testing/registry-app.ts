@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Connection } from 'mongoose';
 import { LOOPBACK_HOSTS, TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { RegistryConfig } from '../registry.config';
 import { RegistryModule } from '../registry.module';
@@ -37,7 +36,7 @@ export async function startRegistryApp(): Promise<RegistryApp> {
     TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
   });
   const bus = await NatsBus.connect({ servers: nats.url, name: 'registry-spec' });
-  const mongo: Connection = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
+  const mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
   const app = await NestFactory.create(
     BackendAppModule.register({
       service: 'registry',
