@@ -4,6 +4,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   AuthRpc,
   LoginRequest,
+  PasswordChangeBody,
+  PasswordChanged,
   Profile,
   ProfileUpdateBody,
   RefreshRequest,
@@ -27,7 +29,10 @@ export class AuthController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @Post('register')
-  @ApiOperation({ summary: 'Create an account' })
+  @ApiOperation({
+    summary:
+      'Create an account: the first user of an empty system becomes its administrator; then AUTH_REGISTRATION decides (invite: with an invitation token)',
+  })
   @ApiZodBody(RegisterRequest)
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   @ApiTooManyRequestsResponse()
@@ -73,6 +78,18 @@ export class AuthController {
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   updateProfile(@Principal() principal: AccessTokenClaims, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
     return this.bus.request(AuthRpc.updateProfile, { user_id: principal.sub, changes });
+  }
+
+  @UseGuards(ThrottlerGuard)
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Change the caller's password, given the current one; the caller's other sessions are revoked" })
+  @ApiZodBody(PasswordChangeBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(PasswordChanged) })
+  @ApiTooManyRequestsResponse()
+  changePassword(@Principal() principal: AccessTokenClaims, @ValidBody(PasswordChangeBody) body: z.output<typeof PasswordChangeBody>) {
+    return this.bus.request(AuthRpc.changePassword, { ...body, user_id: principal.sub, session_id: principal.sid });
   }
 
   @Post('logout')
