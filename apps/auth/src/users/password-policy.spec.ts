@@ -41,4 +41,18 @@ describe('password policy', () => {
   it.each(['correct horse battery staple', 'pw-8f3a9c1d2e7b4a60', 'Vq7#mZ2!rT9p'])('accepts %s', (password) => {
     expect(() => assertStrongPassword(password, ann)).not.toThrow();
   });
+
+  it('judges the first 64 characters: a guessable beginning is refused, whatever follows', () => {
+    expect(refusal(`${'password'.repeat(8)}Vq7#mZ2!rT9p`).issues?.[0].rule).toBe('weak_password');
+    expect(() => assertStrongPassword(`correct horse battery staple ${'a'.repeat(90)}`, ann)).not.toThrow();
+  });
+
+  it('stays fast on long inputs made to be slow (l33t substitutions), so a registration cannot hold the event loop', () => {
+    const started = process.hrtime.bigint();
+    for (const password of ['p4$$w0rd'.repeat(16), '4@4@'.repeat(32), '1qaz2wsx'.repeat(16)]) {
+      refusal(password);
+    }
+    // About 80 ms each here; the bound leaves room for a busy machine.
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
+  });
 });
