@@ -70,7 +70,8 @@ export function freshIp(): string {
 
 export function newCredentials(prefix = 'u'): { username: string; email: string; password: string } {
   const s = suffix();
-  return { username: `${prefix}_${s}`, email: `${prefix}.${s}@example.test`, password: `pw-${randomBytes(8).toString('hex')}` };
+  // Random, mixed case and 22 characters: past the password policy (12 characters, zxcvbn score 3).
+  return { username: `${prefix}_${s}`, email: `${prefix}.${s}@example.test`, password: `Pw-${randomBytes(14).toString('base64url')}` };
 }
 
 export async function registerUser(

@@ -16,6 +16,9 @@ import { DriftController } from './drift/drift.controller';
 import { BackendHealthIndicator } from './health/backend.health';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
+import { InvitationsController } from './invitations/invitations.controller';
+import { ApiKeysController } from './projects/api-keys.controller';
+import { ProjectsController } from './projects/projects.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictQueryInterceptor } from './http/route-query';
@@ -35,6 +38,9 @@ export class GatewayModule {
       ],
       controllers: [
         AuthController,
+        ProjectsController,
+        ApiKeysController,
+        InvitationsController,
         DatabasesController,
         ManifestController,
         DriftController,

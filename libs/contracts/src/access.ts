@@ -38,7 +38,8 @@ export function roleHolds(role: Role, permission: Permission): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(PERMISSIONS[permission]);
 }
 
-const ProjectRoles = z.record(z.string().regex(/^[0-9a-f]{24}$/), Role);
+/** A member's role in each of its projects, by project id. */
+export const ProjectRoles = z.record(z.string().regex(/^[0-9a-f]{24}$/), Role);
 
 /**
  * Who a bus request acts for. The gateway attaches it to every request it passes on (from a verified

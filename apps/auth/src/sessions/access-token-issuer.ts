@@ -13,7 +13,7 @@ export class AccessTokenIssuer {
     const { kid, privateKey } = this.keys.value;
     return new Promise((resolve, reject) =>
       sign(
-        { sid: claims.sid, username: claims.username },
+        { sid: claims.sid, username: claims.username, sa: claims.sa, projects: claims.projects },
         privateKey,
         {
           algorithm: 'RS256',
