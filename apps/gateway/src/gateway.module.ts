@@ -4,7 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
 import { ApiAuthGuard } from './auth/api-auth.guard';
+import { ApiKeyCache } from './auth/api-key-cache';
+import { ApiKeyStrategy } from './auth/api-key.strategy';
+import { InvalidKeyLimiter } from './auth/invalid-key-limiter';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { StaleTokens } from './auth/stale-tokens';
 import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
 import { RevokedSessions } from './auth/revoked-sessions';
@@ -57,7 +61,11 @@ export class GatewayModule {
         BackendHealthIndicator,
         RevokedSessions,
         TokenKeys,
+        StaleTokens,
         JwtStrategy,
+        ApiKeyCache,
+        InvalidKeyLimiter,
+        ApiKeyStrategy,
       ],
     };
   }

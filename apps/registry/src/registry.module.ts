@@ -1,5 +1,6 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { DatabaseAccess } from './databases/database-access';
+import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
 import { DatabasesController } from './databases/databases.controller';
@@ -20,6 +21,7 @@ import { RegistryEventsPublisher } from './registry-events';
     indexDefinitionModelProvider,
     DatabaseRepository,
     DatabaseAccess,
+    UnownedDatabases,
     IndexDefinitionRepository,
     RegistryEventsPublisher,
     DatabasesService,

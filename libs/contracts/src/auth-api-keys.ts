@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Principal, Role } from './access';
 import { ProjectId } from './auth-projects';
@@ -13,6 +14,11 @@ import { Streams } from './streams';
 export const API_KEY_PATTERN = /^irk_([0-9a-f]{8})_([A-Za-z0-9_-]{43})$/;
 
 export const ApiKeyId = z.string().regex(/^[0-9a-f]{8}$/, { error: 'must be an API key id (8 hex digits)' });
+/** The SHA-256 of the whole key, in hex: how a key is stored, and what the gateway sends to verify one. */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
 export const ApiKeyHash = z.string().regex(/^[0-9a-f]{64}$/, { error: 'must be a SHA-256 in hex' });
 
 export const CreateApiKeyBody = z.strictObject({

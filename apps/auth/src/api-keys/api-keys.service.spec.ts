@@ -1,6 +1,6 @@
 import { API_KEY_PATTERN, ApiKeyEvents, ErrorCode } from '@ir/contracts';
 import { failureOf, openAuthWorld, type AuthWorld } from '../testing/auth-world';
-import { hashApiKey } from './api-keys.service';
+import { hashApiKey } from '@ir/contracts';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 

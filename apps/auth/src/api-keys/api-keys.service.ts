@@ -3,6 +3,7 @@ import {
   ApiKeyEvents,
   DomainError,
   ErrorCode,
+  hashApiKey,
   validationFailed,
   type ApiKeyView,
   type CreateApiKeyBody,
@@ -11,7 +12,7 @@ import {
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { BusClient } from '@ir/messaging';
 import { isDuplicateKeyError } from '@ir/platform';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuthConfig } from '../auth.config';
 import { assertGrantable } from '../access/authorize';
@@ -106,11 +107,6 @@ export class ApiKeysService {
     if (problem) throw validationFailed([{ field: 'expires_at', rule: 'out_of_range', message: problem }]);
     return expiresAt;
   }
-}
-
-/** The SHA-256 of the whole key, in hex: how a key is stored, and what the gateway sends to verify one. */
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
 }
 
 export function apiKeyView(key: ApiKeyDocument): ApiKeyView {

@@ -1,4 +1,5 @@
 import {
+  AuthProjectRpc,
   DomainError,
   ErrorCode,
   RegistryDatabaseRpc,
@@ -10,6 +11,8 @@ import {
 import { BusClient, runAs } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import { startRegistryApp, type RegistryApp } from '../testing/registry-app';
+import { DATABASE_MODEL, type DatabaseModel } from './database.model';
+import { UnownedDatabases } from './unowned-databases';
 
 const A = 'a'.repeat(24);
 const B = 'b'.repeat(24);
@@ -129,6 +132,36 @@ describe('registry: every database and definition is reached through its project
         ),
       ),
     ).toEqual({ code: ErrorCode.notFound });
+  });
+
+  it('a database registered before projects is seen by system administrators only, until it moves into the default project', async () => {
+    const model = registry.app.get<DatabaseModel>(DATABASE_MODEL);
+    const legacy = await model.create({
+      name: `legacy-${randomUUID()}`,
+      name_key: `legacy-${randomUUID()}`,
+      description: '',
+      uri_sealed: { key_id: 'k', iv: 'i', tag: 't', data: 'd' },
+      uri_redacted: 'mongodb://127.0.0.1/',
+      db_name: 'legacy',
+      definitions_version: 0,
+      created_at: new Date(),
+      updated_at: new Date(),
+    });
+    const id = legacy._id.toHexString();
+    expect(await failure(as(adminA, () => client.request(RegistryDatabaseRpc.get, { id })))).toEqual({ code: ErrorCode.notFound });
+    await expect(as(root, () => client.request(RegistryDatabaseRpc.get, { id }))).resolves.toMatchObject({ project_id: null });
+    // Auth, played by a responder: the default project is A.
+    const auth = registry.bus.nc.subscribe(AuthProjectRpc.default.subject, {
+      callback: (_e, msg) => {
+        msg.respond(JSON.stringify({ ok: true, data: { id: A } }));
+      },
+    });
+    try {
+      await expect(registry.app.get(UnownedDatabases).adopt()).resolves.toBe(true);
+    } finally {
+      auth.unsubscribe();
+    }
+    await expect(as(adminA, () => client.request(RegistryDatabaseRpc.get, { id }))).resolves.toMatchObject({ project_id: A });
   });
 
   it('system administrators and services reach every project; a request with no caller is refused', async () => {

@@ -1,0 +1,54 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { MembershipEvents, Streams } from '@ir/contracts';
+import { BroadcastSubscription, ensureStream, NatsBus } from '@ir/messaging';
+import type { GatewayConfig } from '../gateway.config';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+
+/**
+ * Users whose roles changed, fed by auth's membership events: an access token signed before the
+ * change names the old roles, so it is refused until its user refreshes it (a refresh signs the new
+ * roles). Entries are kept only while such a token could still be unexpired.
+ */
+@Injectable()
+export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(StaleTokens.name);
+  /** Per user: tokens signed before this second are stale; kept until such a token would have expired. */
+  private readonly changed = new Map<string, { second: number; until: number }>();
+  private readonly subscription: BroadcastSubscription<typeof MembershipEvents.changed>;
+
+  constructor(
+    private readonly bus: NatsBus,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {
+    this.subscription = new BroadcastSubscription(bus, MembershipEvents.changed, this.logger);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await ensureStream(this.bus.jsm, Streams.authEvents);
+    // Resolves once the changes already stored are applied, as for revocations.
+    await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {
+      const at = Date.parse(event.changed_at);
+      // JWTs say when they were signed in whole seconds: a token of the change's own second passes.
+      const second = Math.floor(at / 1000);
+      const previous = this.changed.get(event.user_id);
+      if (!previous || previous.second < second) {
+        this.changed.set(event.user_id, { second, until: at + this.config.REVOCATION_LOOKBACK });
+      }
+    });
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription.stop();
+  }
+
+  /** The user's token signed at `issuedAt` (seconds) names roles that have changed since. */
+  isStale(userId: string, issuedAt: number): boolean {
+    const entry = this.changed.get(userId);
+    if (!entry) return false;
+    if (entry.until <= Date.now()) {
+      this.changed.delete(userId);
+      return false;
+    }
+    return issuedAt < entry.second;
+  }
+}
