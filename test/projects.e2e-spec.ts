@@ -242,7 +242,8 @@ describe('projects and memberships', () => {
       MembershipEvents.changed.subject,
       (p) => p.user_id === bob.id,
     );
-    expect(announced?.json()).toEqual({ user_id: bob.id, project_id: projectId, changed_at: expect.any(String) });
+    // Bob gains a role: rights granted (his old tokens only hold less, and stay good).
+    expect(announced?.json()).toEqual({ user_id: bob.id, project_id: projectId, changed_at: expect.any(String), rights: 'granted' });
 
     // The token signed before the change knows nothing of it; the refreshed one does.
     expect((await as(bob.access).get(`/projects/${projectId}`)).status).toBe(404);

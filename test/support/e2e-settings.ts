@@ -12,3 +12,9 @@ export const E2E_SERVICE_ENV: Record<string, string> = {
   DRIFT_CHANGE_DEBOUNCE: '1s',
   DRIFT_SCAN_POLL: '500ms',
 };
+
+/**
+ * The shared e2e system's administrator, registered first by the global setup: it creates a project
+ * for each test user (loggedInUser), as a system administrator does for a team.
+ */
+export const E2E_ADMIN = { username: 'e2e_admin', email: 'e2e-admin@example.test', password: 'Xq7-shared-suite-passphrase' };

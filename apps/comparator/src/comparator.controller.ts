@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { assertHolds, ComparatorRpc, type RpcResponse } from '@ir/contracts';
+import { assertHolds, ComparatorRpc, DomainError, ErrorCode, sees, type RpcResponse } from '@ir/contracts';
 import { JsonAnswer, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { compareResultJson } from './compare/compare-result-json';
@@ -49,11 +49,24 @@ export class ComparatorController {
     return this.scripts.generate(request);
   }
 
+  /**
+   * The stored result names its project, so the caller's roles decide without asking the registry (the
+   * latest drift stays readable while the registry is down). A result stored before projects, or
+   * none at all, is checked with the registry: a database the caller does not see is a 404 either way.
+   */
   @RpcHandler(ComparatorRpc.latestDrift)
   async latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
-    const projectId = await this.registry.projectOf(request.database_id);
-    if (projectId !== null) assertHolds(requirePrincipal(), 'drift:read', projectId);
-    return this.drift.latest(request.database_id);
+    const principal = requirePrincipal();
+    const latest = await this.drift.latest(request.database_id).catch(async (error: unknown) => {
+      await this.registry.projectOf(request.database_id);
+      throw error;
+    });
+    const projectId = latest.project_id ?? (await this.registry.projectOf(request.database_id));
+    if (projectId) {
+      if (!sees(principal, projectId)) throw new DomainError(ErrorCode.notFound, 'database not found');
+      assertHolds(principal, 'drift:read', projectId);
+    }
+    return latest;
   }
 }
 

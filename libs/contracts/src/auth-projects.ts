@@ -86,10 +86,17 @@ export const AuthMemberRpc = {
 };
 
 /**
- * A user's roles changed (added, role changed, removed): its access tokens signed before `changed_at`
- * carry the old roles, so gateways refuse them until the user refreshes.
+ * A user's roles changed (added, role changed, removed). When they were `reduced` (a lower role, or
+ * none), its access tokens signed before `changed_at` carry rights it no longer has, so gateways
+ * refuse them until the user refreshes; `granted` rights need a refresh to be used, and old tokens
+ * stay good. Events stored before this distinction count as `reduced`.
  */
-export const MembershipChanged = z.object({ user_id: z.string(), project_id: z.string(), changed_at: z.string() });
+export const MembershipChanged = z.object({
+  user_id: z.string(),
+  project_id: z.string(),
+  changed_at: z.string(),
+  rights: z.enum(['granted', 'reduced']).default('reduced'),
+});
 
 export const MembershipEvents = {
   changed: defineEvent('auth.evt.membership.changed', Streams.authEvents.name, MembershipChanged),

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, MembershipEvents, type MemberView, type Principal, type Role } from '@ir/contracts';
+import { DomainError, ErrorCode, MembershipEvents, ROLES, type MemberView, type Principal, type Role } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { assertGrantable } from '../access/authorize';
 import type { UserDocument } from '../users/user.model';
@@ -39,7 +39,7 @@ export class MembersService {
     const now = new Date();
     const previous = await this.memberships.set(projectId, userId, role, now);
     if (previous?.role === 'admin' && role !== 'admin') await this.keepAnAdmin(projectId, previous);
-    await this.announce(userId, projectId, now);
+    await this.announce(userId, projectId, now, previous && ROLES.indexOf(role) < ROLES.indexOf(previous.role) ? 'reduced' : 'granted');
     const stored = await this.memberships.find(projectId, userId);
     if (!stored) throw new DomainError(ErrorCode.conflict, 'the membership was removed meanwhile');
     return memberView(stored, user);
@@ -56,7 +56,7 @@ export class MembersService {
     const previous = await this.memberships.remove(projectId, userId);
     if (!previous) throw new DomainError(ErrorCode.notFound, 'member not found');
     if (previous.role === 'admin') await this.keepAnAdmin(projectId, previous);
-    await this.announce(userId, projectId, now);
+    await this.announce(userId, projectId, now, 'reduced');
     return { removed: true };
   }
 
@@ -67,7 +67,7 @@ export class MembersService {
   async grant(projectId: string, userId: string, role: Role): Promise<void> {
     const now = new Date();
     await this.memberships.set(projectId, userId, role, now);
-    await this.announce(userId, projectId, now).catch((error: unknown) =>
+    await this.announce(userId, projectId, now, 'granted').catch((error: unknown) =>
       this.logger.warn(`could not announce the membership of ${userId} in project ${projectId}: ${String(error)}`),
     );
   }
@@ -88,11 +88,11 @@ export class MembersService {
     );
   }
 
-  /** Tokens signed before `changedAt` carry the user's old roles: gateways refuse them until a refresh. */
-  private async announce(userId: string, projectId: string, changedAt: Date): Promise<void> {
+  /** When rights were reduced, tokens signed before `changedAt` carry too many: gateways refuse them until a refresh. */
+  private async announce(userId: string, projectId: string, changedAt: Date, rights: 'granted' | 'reduced'): Promise<void> {
     await this.bus.publish(
       MembershipEvents.changed,
-      { user_id: userId, project_id: projectId, changed_at: changedAt.toISOString() },
+      { user_id: userId, project_id: projectId, changed_at: changedAt.toISOString(), rights },
       { msgId: `membership-changed:${projectId}:${userId}:${changedAt.getTime()}` },
     );
   }

@@ -5,9 +5,10 @@ import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 
 /**
- * Users whose roles changed, fed by auth's membership events: an access token signed before the
- * change names the old roles, so it is refused until its user refreshes it (a refresh signs the new
- * roles). Entries are kept only while such a token could still be unexpired.
+ * Users whose rights were reduced, fed by auth's membership events: an access token signed before
+ * the change names roles the user no longer has, so it is refused until its user refreshes it (a
+ * refresh signs the new roles). Granted rights make no token stale: an old one only holds less.
+ * Entries are kept only while such a token could still be unexpired.
  */
 @Injectable()
 export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
@@ -27,6 +28,7 @@ export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
     await ensureStream(this.bus.jsm, Streams.authEvents);
     // Resolves once the changes already stored are applied, as for revocations.
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {
+      if (event.rights === 'granted') return;
       const at = Date.parse(event.changed_at);
       // JWTs say when they were signed in whole seconds: a token of the change's own second passes.
       const second = Math.floor(at / 1000);
