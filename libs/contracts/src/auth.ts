@@ -144,6 +144,8 @@ export const AccessTokenClaims = z.object({
   sa: z.boolean().default(false),
   /** The user's role in each project it is a member of, as of the token's signing: a refresh brings changes. */
   projects: ProjectRoles.default({}),
+  /** When the token was signed, in milliseconds (`iat` has seconds); absent on tokens signed before it existed. */
+  ims: z.number().int().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 

@@ -41,7 +41,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!claims.success) throw invalidToken();
     if (this.revoked.isRevoked(claims.data.sid)) throw new DomainError(ErrorCode.unauthenticated, 'access token has been revoked');
     const issuedAt = (payload as { iat?: unknown }).iat;
-    if (typeof issuedAt !== 'number' || this.stale.isStale(claims.data.sub, issuedAt)) {
+    if (typeof issuedAt !== 'number' || this.stale.isStale(claims.data.sub, claims.data.ims ?? issuedAt * 1000 + 999)) {
       throw new DomainError(ErrorCode.unauthenticated, 'access token names roles that have changed: refresh it', undefined, {
         reason: 'roles_changed',
       });

@@ -13,8 +13,8 @@ import { GATEWAY_CONFIG } from '../gateway.tokens';
 @Injectable()
 export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(StaleTokens.name);
-  /** Per user: tokens signed before this second are stale; kept until such a token would have expired. */
-  private readonly changed = new Map<string, { second: number; until: number }>();
+  /** Per user: tokens signed before this instant (ms) are stale; kept until such a token would have expired. */
+  private readonly changed = new Map<string, { at: number; until: number }>();
   private readonly subscription: BroadcastSubscription<typeof MembershipEvents.changed>;
 
   constructor(
@@ -30,12 +30,8 @@ export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {
       if (event.rights === 'granted') return;
       const at = Date.parse(event.changed_at);
-      // JWTs say when they were signed in whole seconds: a token of the change's own second passes.
-      const second = Math.floor(at / 1000);
       const previous = this.changed.get(event.user_id);
-      if (!previous || previous.second < second) {
-        this.changed.set(event.user_id, { second, until: at + this.config.REVOCATION_LOOKBACK });
-      }
+      if (!previous || previous.at < at) this.changed.set(event.user_id, { at, until: at + this.config.REVOCATION_LOOKBACK });
     });
   }
 
@@ -43,14 +39,17 @@ export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
     this.subscription.stop();
   }
 
-  /** The user's token signed at `issuedAt` (seconds) names roles that have changed since. */
-  isStale(userId: string, issuedAt: number): boolean {
+  /**
+   * The user's token signed at `signedAtMs` names roles that have been reduced since. A token without
+   * milliseconds counts as signed at the end of its second (`iat` * 1000 + 999).
+   */
+  isStale(userId: string, signedAtMs: number): boolean {
     const entry = this.changed.get(userId);
     if (!entry) return false;
     if (entry.until <= Date.now()) {
       this.changed.delete(userId);
       return false;
     }
-    return issuedAt < entry.second;
+    return signedAtMs < entry.at;
   }
 }

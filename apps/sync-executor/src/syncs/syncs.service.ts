@@ -132,8 +132,9 @@ export class SyncsService {
     return syncView(doc);
   }
 
-  /** A database's syncs, newest first. */
+  /** A database's syncs, newest first: a 404 from the registry for a database the caller does not see. */
   async history(request: HistoryRequest): Promise<Page<SyncView>> {
+    await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
     return mapPage(await this.syncs.pageOfDatabase(requirePrincipal(), request.database_id, request), syncView);
   }
 
