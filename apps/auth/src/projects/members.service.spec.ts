@@ -43,11 +43,19 @@ describe('MembersService', () => {
 
     expect(await world.repositories.memberships.rolesOf(newcomer._id)).toEqual({ [projectId]: 'operator' });
     const announced = world.published.slice(before).filter((p) => p.subject === MembershipEvents.changed.subject);
+    // Viewer, then operator: both grant rights (neither makes the newcomer's older tokens stale).
     expect(announced.map((p) => p.payload)).toEqual([
-      { user_id: newcomer._id, project_id: projectId, changed_at: expect.any(String) },
-      { user_id: newcomer._id, project_id: projectId, changed_at: expect.any(String) },
+      { user_id: newcomer._id, project_id: projectId, changed_at: expect.any(String), rights: 'granted' },
+      { user_id: newcomer._id, project_id: projectId, changed_at: expect.any(String), rights: 'granted' },
     ]);
     expect(new Set(announced.map((p) => p.msgId)).size).toBe(2);
+
+    // Down to viewer, then out: both reduce rights, which makes the newcomer's older tokens stale.
+    const reducedFrom = world.published.length;
+    await world.members.set(await world.principalOf(admin), projectId, newcomer._id, 'viewer');
+    await world.members.remove(await world.principalOf(admin), projectId, newcomer._id);
+    const reduced = world.published.slice(reducedFrom).filter((p) => p.subject === MembershipEvents.changed.subject);
+    expect(reduced.map((p) => (p.payload as { rights: string }).rights)).toEqual(['reduced', 'reduced']);
   });
 
   it('refuses an operator with 403 naming members:manage, and an unknown user with 404', async () => {

@@ -18,7 +18,9 @@ describe('ProjectsService', () => {
     expect(created.id).toMatch(/^[0-9a-f]{24}$/);
     expect(await world.repositories.memberships.rolesOf(root._id)).toEqual({ [created.id]: 'admin' });
     expect(world.events(MembershipEvents.changed.subject)).toContainEqual(
-      expect.objectContaining({ payload: { user_id: root._id, project_id: created.id, changed_at: expect.any(String) } }),
+      expect.objectContaining({
+        payload: { user_id: root._id, project_id: created.id, changed_at: expect.any(String), rights: 'granted' },
+      }),
     );
   });
 

@@ -29,7 +29,7 @@ describe('RegistrationService', () => {
     expect(principal).toMatchObject({ system_admin: true, projects: { [id]: 'admin' } });
     expect((await world.projects.get(principal, id)).name).toBe('default');
     expect(world.events(MembershipEvents.changed.subject).map((e) => e.payload)).toEqual([
-      { user_id: first.id, project_id: id, changed_at: expect.any(String) },
+      { user_id: first.id, project_id: id, changed_at: expect.any(String), rights: 'granted' },
     ]);
 
     await expect(failureOf(world.registration.register(person()))).resolves.toMatchObject({
