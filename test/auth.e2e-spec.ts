@@ -1,6 +1,6 @@
 // Accounts through the gateway: registration, login, profile, and how they are stored.
 import mongoose from 'mongoose';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   api,
   expectNoStackTrace,
@@ -53,6 +53,7 @@ describe('POST /auth/register', () => {
     ['username', { username: 'has space' }, 'invalid_format'],
     ['username', { username: 'semi;colon' }, 'invalid_format'],
     ['password', { password: 'short7!' }, 'too_small'],
+    ['password', { password: 'Vq7#mZ2!rT9' }, 'too_small'],
     ['password', { password: 'p'.repeat(129) }, 'too_big'],
   ])('refuses an invalid %s (%j) with 400 naming the field and rule', async (field, override, rule) => {
     const res = await register({ ...newCredentials(), ...override });
@@ -68,11 +69,15 @@ describe('POST /auth/register', () => {
     expectNoStackTrace(res.text);
   });
 
-  it('accepts the boundary lengths of username (3, 32) and password (8, 128)', async () => {
+  it('accepts the boundary lengths of username (3, 32) and password (12, 128)', async () => {
     const s = suffix();
-    const short = await register({ username: `a${s.slice(0, 2)}`, email: `short.${s}@example.test`, password: '12345678' });
+    const short = await register({ username: `a${s.slice(0, 2)}`, email: `short.${s}@example.test`, password: 'Vq7#mZ2!rT9p' });
     expect(short.status).toBe(201);
-    const long = await register({ username: `L_${s}`.padEnd(32, 'x'), email: `long.${s}@example.test`, password: 'p'.repeat(128) });
+    const long = await register({
+      username: `L_${s}`.padEnd(32, 'x'),
+      email: `long.${s}@example.test`,
+      password: randomBytes(96).toString('base64url'),
+    });
     expect(long.status).toBe(201);
     expect(long.body.username).toHaveLength(32);
   });

@@ -45,8 +45,14 @@ let bus: Awaited<ReturnType<typeof openJetStream>>;
 let jsm: JetStreamManager;
 const targetDbs: string[] = [];
 
+/** Who the suite's changes are made by, as events name them, and the project its databases are in. */
+let actor: { kind: 'user'; id: string; name: string };
+let projectId: string;
+
 beforeAll(async () => {
   const user = await loggedInUser();
+  actor = { kind: 'user', id: user.profile.id, name: user.username };
+  projectId = user.projectId;
   client = authedApi(user.tokens.access_token);
   mongo = await mongoClient();
   bus = await openJetStream();
@@ -163,7 +169,13 @@ describe('drift of a database', () => {
     expect(compared.totals).toMatchObject({ missing: 0, redundant: 0, different: 0, matched: 2 });
     const msg = await findStreamMessage(jsm, STREAM, seq, RESOLVED, (p) => p.database_id === id);
     expect(msg).toBeDefined();
-    expect(msg!.json<Record<string, unknown>>()).toEqual({ database_id: id, db_name: dbName, compared_at: compared.compared_at });
+    expect(msg!.json<Record<string, unknown>>()).toEqual({
+      database_id: id,
+      project_id: projectId,
+      db_name: dbName,
+      compared_at: compared.compared_at,
+      actor,
+    });
     expect(msg!.header?.get('Nats-Msg-Id')).toBeTruthy();
     const latest = await client.get(`/databases/${id}/drift`);
     expect(latest.body).toMatchObject({ drift: false, totals: { missing: 0, redundant: 0, different: 0 } });

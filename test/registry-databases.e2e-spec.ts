@@ -33,8 +33,14 @@ let mongo: MongoClient;
 let bus: Awaited<ReturnType<typeof openJetStream>>;
 let jsm: JetStreamManager;
 
+/** Who the suite's changes are made by, as events name them, and the project its databases are in. */
+let actor: { kind: 'user'; id: string; name: string };
+let projectId: string;
+
 beforeAll(async () => {
   const user = await loggedInUser();
+  actor = { kind: 'user', id: user.profile.id, name: user.username };
+  projectId = user.projectId;
   client = authedApi(user.tokens.access_token);
   mongo = await mongoClient();
   bus = await openJetStream();
@@ -74,11 +80,16 @@ describe('POST /databases', () => {
       'id',
       'import_requested',
       'name',
+      'project_id',
+      'protected',
       'updated_at',
       'uri',
     ]);
     expect(res.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f]{24}$/),
+      // The one project its creator administers, named or not.
+      project_id: projectId,
+      protected: false,
       name,
       description: 'the orders service',
       uri: targetMongoUri(),
@@ -470,16 +481,26 @@ describe('registry events for databases', () => {
     ] as const) {
       const msg = await findStreamMessage(jsm, 'REGISTRY_EVENTS', since, `registry.evt.database.${change}`, (p) => p.database_id === db.id);
       expect({ change, found: msg !== undefined }).toEqual({ change, found: true });
-      expect(msg!.json()).toEqual({ database_id: db.id, name, db_name: db.db_name, at: expect.stringMatching(ISO_DATE) });
+      expect(msg!.json()).toEqual({
+        database_id: db.id,
+        project_id: projectId,
+        name,
+        db_name: db.db_name,
+        at: expect.stringMatching(ISO_DATE),
+        actor,
+      });
       expect(msg!.header?.get('Nats-Msg-Id')).toBeTruthy();
     }
   });
 });
 
 describe("the registry's own storage", () => {
-  it('has a unique index on the lower-cased database name', async () => {
+  it('has a unique index on the lower-cased database name within a project, and no longer the one across projects', async () => {
     const registry = await serviceDb(mongo, 'registry');
     const indexes = await registry.collection('databases').listIndexes().toArray();
-    expect(indexes).toEqual(expect.arrayContaining([expect.objectContaining({ key: { name_key: 1 }, unique: true })]));
+    const named = indexes.find((i) => i.name === 'name_unique_in_project');
+    expect(named).toMatchObject({ unique: true });
+    expect(Object.keys(named!.key as object).sort()).toEqual(['name_key', 'project_id']);
+    expect(indexes.map((i) => i.name)).not.toContain('name_unique');
   });
 });

@@ -34,8 +34,14 @@ let mongo: MongoClient;
 let bus: Awaited<ReturnType<typeof openJetStream>>;
 let jsm: JetStreamManager;
 
+/** Who the suite's changes are made by, as events name them, and the project its databases are in. */
+let actor: { kind: 'user'; id: string; name: string };
+let projectId: string;
+
 beforeAll(async () => {
   const user = await loggedInUser();
+  actor = { kind: 'user', id: user.profile.id, name: user.username };
+  projectId = user.projectId;
   client = authedApi(user.tokens.access_token);
   mongo = await mongoClient();
   bus = await openJetStream();
@@ -509,6 +515,8 @@ describe('registry events for indexes', () => {
       expect(msg!.json()).toEqual({
         index_id: index.id,
         database_id: databaseId,
+        project_id: projectId,
+        actor,
         collection: 'c',
         name: view.name,
         key_signature: view.key_signature,

@@ -11,6 +11,7 @@ import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-i
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
+import { E2E_ADMIN } from './e2e-settings';
 
 const execFileAsync = promisify(execFile);
 
@@ -70,7 +71,8 @@ export function freshIp(): string {
 
 export function newCredentials(prefix = 'u'): { username: string; email: string; password: string } {
   const s = suffix();
-  return { username: `${prefix}_${s}`, email: `${prefix}.${s}@example.test`, password: `pw-${randomBytes(8).toString('hex')}` };
+  // Random, mixed case and 22 characters: past the password policy (12 characters, zxcvbn score 3).
+  return { username: `${prefix}_${s}`, email: `${prefix}.${s}@example.test`, password: `Pw-${randomBytes(14).toString('base64url')}` };
 }
 
 export async function registerUser(
@@ -97,10 +99,41 @@ export function getProfile(accessToken: string) {
   return api().get('/auth/profile').set('Authorization', `Bearer ${accessToken}`);
 }
 
-/** Registers a user and logs in. */
-export async function loggedInUser(): Promise<TestUser & { tokens: TokenPairBody }> {
+/** Registers a user and logs in; the user is in no project. */
+export async function loggedInUserWithoutProject(): Promise<TestUser & { tokens: TokenPairBody }> {
   const user = await registerUser();
   return { ...user, tokens: await login(user) };
+}
+
+let adminToken: Promise<string> | undefined;
+
+/** The shared system administrator's access token (logged in once per test file). */
+export function systemAdminToken(): Promise<string> {
+  adminToken ??= login(E2E_ADMIN).then((tokens) => tokens.access_token);
+  return adminToken;
+}
+
+/**
+ * Registers a user, has the system administrator create a project of its own with the user as
+ * `role` in it, and logs the user in: its token carries the project. What most suites need: a user
+ * who may register databases (in that project) and sees nobody else's.
+ */
+export async function loggedInUser(
+  role: 'viewer' | 'editor' | 'operator' | 'admin' = 'admin',
+): Promise<TestUser & { tokens: TokenPairBody; projectId: string }> {
+  const user = await registerUser();
+  const projectId = await projectWith(user.profile.id, role);
+  return { ...user, tokens: await login(user), projectId };
+}
+
+/** A new project with the user as `role` in it, made by the system administrator. */
+export async function projectWith(userId: string, role: 'viewer' | 'editor' | 'operator' | 'admin'): Promise<string> {
+  const admin = authedApi(await systemAdminToken());
+  const project = await admin.post('/projects').send({ name: `p_${suffix()}` });
+  if (project.status !== 201) throw new Error(`create project failed: ${project.status} ${project.text}`);
+  const member = await admin.put(`/projects/${project.body.id}/members/${userId}`).send({ role });
+  if (member.status !== 200) throw new Error(`add member failed: ${member.status} ${member.text}`);
+  return project.body.id as string;
 }
 
 /** Polls `check` until it returns true or the time is up; returns the last outcome. */

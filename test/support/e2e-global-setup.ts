@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestInfra } from './global-infra';
 import { startSystem } from './infra-env';
-import { E2E_SERVICE_ENV } from './e2e-settings';
+import { E2E_ADMIN, E2E_SERVICE_ENV } from './e2e-settings';
 
 const SYSTEM_KEY = Symbol.for('index-registry.test-system');
 
@@ -27,4 +27,12 @@ export default async function e2eGlobalSetup(): Promise<void> {
   process.env.E2E_GATEWAY_URL = system.gatewayUrl;
   process.env.E2E_API_URL = system.apiUrl;
   process.env.E2E_LOG_DIR = join(dataDir, 'logs');
+  // The first user of a system is its administrator: the suites' own users must never be that one.
+  const registered = await fetch(`${system.apiUrl}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(E2E_ADMIN),
+  });
+  if (registered.status !== 201)
+    throw new Error(`registering the e2e system administrator failed: ${registered.status} ${await registered.text()}`);
 }

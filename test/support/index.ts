@@ -3,3 +3,4 @@ export * from './global-infra';
 export * from './e2e-settings';
 export * from './private-nats';
 export * from './hostile-target';
+export * from './acting-as';

@@ -24,6 +24,13 @@ const supervisor = new Supervisor({
 });
 let stopping = false;
 
+/** What AUTH_REGISTRATION means for the next people, as the start banner says it. */
+const REGISTRATION_NOTE: Record<string, string> = {
+  invite: 'by invitation only (AUTH_REGISTRATION=invite: POST /invitations, see the README)',
+  open: 'open to anyone (AUTH_REGISTRATION=open)',
+  closed: 'closed (AUTH_REGISTRATION=closed)',
+};
+
 function log(line: string): void {
   process.stdout.write(`${line}\n`);
 }
@@ -91,6 +98,9 @@ async function main(): Promise<void> {
       `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database)`,
       `  NATS:     ${redactSecrets(natsUrl)}`,
       `  Logs:     ${logDir}/<service>.log`,
+      '',
+      'The first user to register (POST /auth/register) becomes the system administrator;',
+      `after that, registration is ${REGISTRATION_NOTE[process.env.AUTH_REGISTRATION ?? 'invite'] ?? 'as AUTH_REGISTRATION says'}.`,
       '',
       'Press Ctrl-C to stop.',
     ].join('\n'),

@@ -1,12 +1,13 @@
 import { Controller } from '@nestjs/common';
-import { ComparatorRpc, type RpcResponse } from '@ir/contracts';
-import { JsonAnswer, RpcHandler } from '@ir/messaging';
+import { assertHolds, ComparatorRpc, DomainError, ErrorCode, sees, type RpcResponse } from '@ir/contracts';
+import { JsonAnswer, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { compareResultJson } from './compare/compare-result-json';
 import { CompareService, type LiveComparison } from './compare/compare.service';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { PlanService } from './plan/plan.service';
 import { ScriptService } from './script/script.service';
+import { RegistryClient } from './targets/registry-client';
 
 type Rpc = typeof ComparatorRpc;
 type Request<K extends keyof Rpc> = z.output<Rpc[K]['request']>;
@@ -19,6 +20,7 @@ export class ComparatorController {
     private readonly plans: PlanService,
     private readonly scripts: ScriptService,
     private readonly drift: DriftTracker,
+    private readonly registry: RegistryClient,
   ) {}
 
   @RpcHandler(ComparatorRpc.compareCollections)
@@ -47,9 +49,24 @@ export class ComparatorController {
     return this.scripts.generate(request);
   }
 
+  /**
+   * The stored result names its project, so the caller's roles decide without asking the registry (the
+   * latest drift stays readable while the registry is down). A result stored before projects, or
+   * none at all, is checked with the registry: a database the caller does not see is a 404 either way.
+   */
   @RpcHandler(ComparatorRpc.latestDrift)
-  latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
-    return this.drift.latest(request.database_id);
+  async latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
+    const principal = requirePrincipal();
+    const latest = await this.drift.latest(request.database_id).catch(async (error: unknown) => {
+      await this.registry.projectOf(request.database_id);
+      throw error;
+    });
+    const projectId = latest.project_id ?? (await this.registry.projectOf(request.database_id));
+    if (projectId) {
+      if (!sees(principal, projectId)) throw new DomainError(ErrorCode.notFound, 'database not found');
+      assertHolds(principal, 'drift:read', projectId);
+    }
+    return latest;
   }
 }
 

@@ -4,7 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
 import { ApiAuthGuard } from './auth/api-auth.guard';
+import { ApiKeyCache } from './auth/api-key-cache';
+import { ApiKeyStrategy } from './auth/api-key.strategy';
+import { InvalidKeyLimiter } from './auth/invalid-key-limiter';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { StaleTokens } from './auth/stale-tokens';
 import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
 import { RevokedSessions } from './auth/revoked-sessions';
@@ -16,6 +20,9 @@ import { DriftController } from './drift/drift.controller';
 import { BackendHealthIndicator } from './health/backend.health';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
+import { InvitationsController } from './invitations/invitations.controller';
+import { ApiKeysController } from './projects/api-keys.controller';
+import { ProjectsController } from './projects/projects.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictQueryInterceptor } from './http/route-query';
@@ -35,6 +42,9 @@ export class GatewayModule {
       ],
       controllers: [
         AuthController,
+        ProjectsController,
+        ApiKeysController,
+        InvitationsController,
         DatabasesController,
         ManifestController,
         DriftController,
@@ -51,7 +61,11 @@ export class GatewayModule {
         BackendHealthIndicator,
         RevokedSessions,
         TokenKeys,
+        StaleTokens,
         JwtStrategy,
+        ApiKeyCache,
+        InvalidKeyLimiter,
+        ApiKeyStrategy,
       ],
     };
   }

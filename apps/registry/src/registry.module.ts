@@ -1,4 +1,6 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { DatabaseAccess } from './databases/database-access';
+import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
 import { DatabasesController } from './databases/databases.controller';
@@ -18,6 +20,8 @@ import { RegistryEventsPublisher } from './registry-events';
     databaseModelProvider,
     indexDefinitionModelProvider,
     DatabaseRepository,
+    DatabaseAccess,
+    UnownedDatabases,
     IndexDefinitionRepository,
     RegistryEventsPublisher,
     DatabasesService,

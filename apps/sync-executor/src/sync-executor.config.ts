@@ -21,6 +21,11 @@ export const SyncExecutorConfig = BackendConfig.extend(TargetConfig.shape)
      * (when every executor is busy or down, the command waits in the queue).
      */
     SYNC_QUEUE_TTL: env.duration('1h'),
+    /**
+     * How long a sync of a protected database waits for a second person's approval, holding its
+     * database's lock; after it, another sync may take the lock over and this one ends unapproved.
+     */
+    SYNC_APPROVAL_TTL: env.duration('24h'),
     /** Retries of a step after a transient error (network, failover), with exponential backoff from 500 ms. */
     SYNC_RETRY_ATTEMPTS: env.positiveInt(4),
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DomainError, ErrorCode } from './errors';
 
 /**
  * Roles a member holds in a project, each with everything of the ones before it:
@@ -37,7 +38,8 @@ export function roleHolds(role: Role, permission: Permission): boolean {
   return ROLES.indexOf(role) >= ROLES.indexOf(PERMISSIONS[permission]);
 }
 
-const ProjectRoles = z.record(z.string().regex(/^[0-9a-f]{24}$/), Role);
+/** A member's role in each of its projects, by project id. */
+export const ProjectRoles = z.record(z.string().regex(/^[0-9a-f]{24}$/), Role);
 
 /**
  * Who a bus request acts for. The gateway attaches it to every request it passes on (from a verified
@@ -72,6 +74,11 @@ export type Principal = z.infer<typeof Principal>;
 export const Actor = z.object({ kind: z.enum(['user', 'api_key', 'service']), id: z.string(), name: z.string() });
 export type Actor = z.infer<typeof Actor>;
 
+/** A service acting on its own: a scheduled scan, a queued sync, an event it consumes. */
+export function servicePrincipal(service: string): Principal {
+  return { kind: 'service', id: service, name: service };
+}
+
 export function actorOf(principal: Principal): Actor {
   return { kind: principal.kind, id: principal.id, name: principal.name };
 }
@@ -88,6 +95,11 @@ export function projectsWhere(principal: Principal, permission: Permission): Pro
   return { all: false, ids: Object.entries(principal.projects).flatMap(([id, role]) => (roleHolds(role, permission) ? [id] : [])) };
 }
 
+/** The part of `scope` within one project: that project if the scope reaches it, else nothing. */
+export function narrowTo(scope: ProjectScope, projectId: string): ProjectScope {
+  return { all: false, ids: scope.all || scope.ids.includes(projectId) ? [projectId] : [] };
+}
+
 /** Whether `principal` holds `permission` in the project. */
 export function holds(principal: Principal, permission: Permission, projectId: string): boolean {
   const scope = projectsWhere(principal, permission);
@@ -97,4 +109,21 @@ export function holds(principal: Principal, permission: Permission, projectId: s
 /** Whether the project is visible to `principal` at all (any role in it): otherwise its resources are 404. */
 export function sees(principal: Principal, projectId: string): boolean {
   return holds(principal, 'databases:read', projectId);
+}
+
+/** A 403 that names the permission the caller lacks (for something the caller can see). */
+export function forbidden(permission: Permission): DomainError {
+  return new DomainError(
+    ErrorCode.forbidden,
+    `this needs the ${permission} permission (role ${PERMISSIONS[permission]} or above)`,
+    undefined,
+    {
+      permission,
+    },
+  );
+}
+
+/** @throws a 403 naming the permission unless `principal` holds it in the project */
+export function assertHolds(principal: Principal, permission: Permission, projectId: string): void {
+  if (!holds(principal, permission, projectId)) throw forbidden(permission);
 }

@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { ProjectRoles, type Principal } from './access';
 import { defineEvent, defineRpc } from './bus';
-import { Role } from './access';
 import { Streams } from './streams';
 
-const Email = z
+export const Email = z
   .email({ error: 'must be a valid email address' })
   .max(254)
   .transform((e) => e.toLowerCase());
@@ -12,10 +12,21 @@ const Username = z
   .min(3, { error: 'must be at least 3 characters' })
   .max(32, { error: 'must be at most 32 characters' })
   .regex(/^[a-zA-Z0-9_.-]+$/, { error: 'may contain only letters, digits, "_", "." and "-"' });
-/** Upper bound keeps a hashing request from becoming a denial of service. */
-const Password = z.string().min(8, { error: 'must be at least 8 characters' }).max(128, { error: 'must be at most 128 characters' });
+export const PASSWORD_MIN_LENGTH = 12;
+/**
+ * A new password: at least 12 characters, and the auth service also refuses common and guessable ones
+ * (zxcvbn). The upper bound keeps a hashing request from becoming a denial of service.
+ */
+const Password = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, { error: `must be at least ${PASSWORD_MIN_LENGTH} characters` })
+  .max(128, { error: 'must be at most 128 characters' });
 const DisplayName = z.string().trim().min(1).max(100);
-const UserId = z.string().min(1).max(64);
+export const UserId = z.string().min(1).max(64);
+const SessionId = z.string().min(1).max(64);
+
+/** An invitation as handed out: shown once, `iri_` and 32 random bytes in base64url. */
+export const InvitationToken = z.string().regex(/^iri_[A-Za-z0-9_-]{43}$/, { error: 'must be an invitation token (iri_...)' });
 
 export const Profile = z.object({
   id: z.string(),
@@ -43,6 +54,8 @@ export const RegisterRequest = z.strictObject({
   username: Username,
   password: Password,
   name: DisplayName.optional(),
+  /** Needed while AUTH_REGISTRATION is `invite` (but for the first user); binds the account to its email address. */
+  invitation: InvitationToken.optional(),
 });
 export type RegisterRequest = z.infer<typeof RegisterRequest>;
 
@@ -62,7 +75,18 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 
 export const RefreshRequest = z.strictObject({ refresh_token: z.string().min(1).max(512) });
 
-export const LogoutRequest = z.strictObject({ session_id: z.string().min(1).max(64), user_id: UserId });
+export const LogoutRequest = z.strictObject({ session_id: SessionId, user_id: UserId });
+
+/** `POST /auth/password`: the current password proves it is the user, not a stolen access token. */
+export const PasswordChangeBody = z.strictObject({
+  current_password: z.string().min(1).max(128),
+  new_password: Password,
+});
+export const PasswordChangeRequest = PasswordChangeBody.extend({ user_id: UserId, session_id: SessionId });
+export const PasswordChanged = z.object({
+  /** The user's other sessions, revoked: their refresh and access tokens stop working. */
+  revoked_sessions: z.number().int(),
+});
 
 export const ProfileUpdateBody = z
   .strictObject({ name: DisplayName.nullable().optional(), email: Email.optional() })
@@ -89,12 +113,13 @@ export const AuthRpc = {
   getProfile: defineRpc('auth.rpc.profile.get', ProfileGetRequest, Profile),
   updateProfile: defineRpc('auth.rpc.profile.update', ProfileUpdateRequest, Profile),
   publicKeys: defineRpc('auth.rpc.keys.get', z.strictObject({}), Jwks),
+  changePassword: defineRpc('auth.rpc.password.change', PasswordChangeRequest, PasswordChanged),
 };
 
 export const SessionRevoked = z.object({
   session_id: z.string(),
   user_id: z.string(),
-  reason: z.enum(['logout', 'refresh_token_reuse']),
+  reason: z.enum(['logout', 'refresh_token_reuse', 'password_changed']),
   revoked_at: z.string(),
   /** After this instant no access token of the session is valid anyway. */
   relevant_until: z.string(),
@@ -115,9 +140,16 @@ export const AccessTokenClaims = z.object({
   sub: z.string(),
   sid: z.string(),
   username: z.string(),
-  /** The user's projects and their role in each, when the token was issued. */
-  projects: z.record(z.string(), Role).optional(),
-  /** A system administrator. */
-  sa: z.boolean().optional(),
+  /** A system administrator (a token signed before projects existed has none: not one). */
+  sa: z.boolean().default(false),
+  /** The user's role in each project it is a member of, as of the token's signing: a refresh brings changes. */
+  projects: ProjectRoles.default({}),
+  /** When the token was signed, in milliseconds (`iat` has seconds); absent on tokens signed before it existed. */
+  ims: z.number().int().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
+
+/** Whom a request with this access token acts for. */
+export function principalOfClaims(claims: AccessTokenClaims): Principal {
+  return { kind: 'user', id: claims.sub, name: claims.username, system_admin: claims.sa, projects: claims.projects };
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
 import { CollectionName } from './mongo-names';
 import { ownRecord } from './own-record';
@@ -87,6 +88,8 @@ export type DriftTotals = z.infer<typeof DriftTotals>;
 
 export const CompareResult = z.object({
   database_id: z.string(),
+  /** The database's project; absent on results stored before projects. */
+  project_id: z.string().nullable().optional(),
   db_name: z.string(),
   source: z.enum(['live', 'snapshot']),
   compared_at: z.string(),
@@ -148,8 +151,10 @@ const DriftChange = z.object({
   change: z.enum(['missing', 'redundant', 'different']),
 });
 
+// `project_id` and `actor` are optional so that facts stored before projects still parse.
 export const DriftDetected = z.object({
   database_id: z.string(),
+  project_id: z.string().nullable().optional(),
   db_name: z.string(),
   compared_at: z.string(),
   totals: DriftTotals,
@@ -157,10 +162,18 @@ export const DriftDetected = z.object({
   changes: z.array(DriftChange),
   /** Stable hash of `changes`: equal fingerprints mean the same drift. */
   fingerprint: z.string(),
+  /** Whose compare found it: a user's, an API key's, or the comparator's own scheduled scan. */
+  actor: Actor.optional(),
 });
 export type DriftDetected = z.infer<typeof DriftDetected>;
 
-export const DriftResolved = z.object({ database_id: z.string(), db_name: z.string(), compared_at: z.string() });
+export const DriftResolved = z.object({
+  database_id: z.string(),
+  project_id: z.string().nullable().optional(),
+  db_name: z.string(),
+  compared_at: z.string(),
+  actor: Actor.optional(),
+});
 
 export const DriftEvents = {
   detected: defineEvent('drift.evt.database.detected', Streams.driftEvents.name, DriftDetected),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
 import { IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
 import { CollectionName, DbName } from './mongo-names';
@@ -21,23 +22,33 @@ export const SealedSecretSchema = z.object({ key_id: z.string(), iv: z.string(),
 
 export const DatabaseView = z.object({
   id: z.string(),
+  /**
+   * The project the database belongs to: its members, by role, may read or change it. Null only for a
+   * database registered before projects existed, until it moves into the default project.
+   */
+  project_id: z.string().nullable(),
   name: z.string(),
   description: z.string(),
   /** Always redacted: `mongodb://user:****@host/...`. */
   uri: z.string(),
   db_name: z.string(),
+  /** A sync that would drop, hide or rebuild an index of a protected database waits for a second person's approval. */
+  protected: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
 });
 export type DatabaseView = z.infer<typeof DatabaseView>;
 
 export const CreateDatabaseBody = z.strictObject({
+  /** The project it goes into; may be left out by a caller who administers exactly one project. */
+  project_id: RecordId.optional(),
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(100),
   description: z.string().max(1000).default(''),
   uri: TargetUri,
   db_name: DbName,
   /** Asks the sync-executor to import the target's existing indexes into the DR once saved. */
   import_indexes: z.boolean().default(false),
+  protected: z.boolean().default(false),
 });
 export type CreateDatabaseBody = z.infer<typeof CreateDatabaseBody>;
 
@@ -47,11 +58,15 @@ export const UpdateDatabaseBody = z
     description: z.string().max(1000).optional(),
     uri: TargetUri.optional(),
     db_name: DbName.optional(),
+    protected: z.boolean().optional(),
   })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { error: 'give at least one field to change', path: ['name'] });
 export type UpdateDatabaseBody = z.infer<typeof UpdateDatabaseBody>;
 
-export const ListDatabasesBody = z.strictObject(PagingFields).transform(resolvePaging).refine(withinMaxOffset, MAX_OFFSET_RULE);
+export const ListDatabasesBody = z
+  .strictObject({ ...PagingFields, project_id: RecordId.optional() })
+  .transform(resolvePaging)
+  .refine(withinMaxOffset, MAX_OFFSET_RULE);
 export const DatabaseIdBody = z.strictObject({ database_id: RecordId });
 
 export const DatabaseCreated = DatabaseView.extend({ import_requested: z.boolean() });
@@ -76,8 +91,10 @@ export const RegistryDatabaseRpc = {
     DatabaseIdBody,
     z.object({
       database_id: z.string(),
+      project_id: z.string().nullable(),
       name: z.string(),
       db_name: z.string(),
+      protected: z.boolean(),
       uri_sealed: SealedSecretSchema,
       /** Changes whenever the database's definitions change: a cache of them is current while it is equal. */
       definitions_version: z.number().int(),
@@ -179,10 +196,20 @@ export const RegistryManifestRpc = {
 
 // ---------- events ----------
 
-const DatabaseFact = z.object({ database_id: z.string(), name: z.string(), db_name: z.string(), at: z.string() });
+// `project_id` and `actor` are optional only so that facts stored before projects still parse.
+const DatabaseFact = z.object({
+  database_id: z.string(),
+  project_id: z.string().nullable().optional(),
+  name: z.string(),
+  db_name: z.string(),
+  at: z.string(),
+  actor: Actor.optional(),
+});
 const IndexFact = z.object({
   index_id: z.string(),
   database_id: z.string(),
+  project_id: z.string().nullable().optional(),
+  actor: Actor.optional(),
   collection: z.string(),
   name: z.string(),
   key_signature: z.string(),

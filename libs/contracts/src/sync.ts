@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Actor } from './access';
 import { defineCommand, defineEvent, defineRpc } from './bus';
 import { OperationKind, PlanOperationView } from './drift';
 import { CollectionName } from './mongo-names';
@@ -6,8 +7,26 @@ import { pageOf, PagingFields, resolvePaging, MAX_OFFSET_RULE, withinMaxOffset }
 import { RecordId } from './registry';
 import { Streams } from './streams';
 
-export const SyncStatus = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+/**
+ * `awaiting_approval`: a sync of a protected database whose plan drops, hides or rebuilds an index,
+ * waiting for a second person; `rejected`: one that person turned down.
+ */
+export const SyncStatus = z.enum(['awaiting_approval', 'pending', 'running', 'completed', 'failed', 'cancelled', 'rejected']);
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+/** Statuses after which nothing more happens to a sync. */
+export const TERMINAL_SYNC_STATUSES: readonly SyncStatus[] = ['completed', 'failed', 'cancelled', 'rejected'];
+
+/** What a protected database's sync needed approved, and who decided. */
+export const SyncApproval = z.object({
+  state: z.enum(['awaiting', 'approved', 'rejected']),
+  /** The plan's operations that need it: "drops orders.status_1", ... */
+  reasons: z.array(z.string()),
+  decided_by: Actor.optional(),
+  decided_at: z.string().optional(),
+  comment: z.string().optional(),
+});
+export type SyncApproval = z.infer<typeof SyncApproval>;
 
 // ---------- requests ----------
 
@@ -35,6 +54,9 @@ export const SyncFromDatabaseBody = z.strictObject({
   on_conflict: z.enum(['skip', 'overwrite']).default('skip'),
 });
 export type SyncFromDatabaseBody = z.output<typeof SyncFromDatabaseBody>;
+
+export const SyncDecisionBody = z.strictObject({ comment: z.string().trim().max(1000).optional() });
+export const SyncDecisionRequest = SyncDecisionBody.extend({ sync_id: RecordId });
 
 export const SyncHistoryBody = z
   .strictObject({ database_id: RecordId, ...PagingFields })
@@ -66,6 +88,9 @@ export type SyncStep = z.infer<typeof SyncStep>;
 export const SyncView = z.object({
   id: z.string(),
   database_id: z.string(),
+  /** The database's project when the sync was asked for (absent on syncs recorded before projects). */
+  project_id: z.string().nullable().optional(),
+  requested_by: Actor.optional(),
   collections: z.array(z.string()).optional(),
   status: SyncStatus,
   /** 0-100, from the steps done. */
@@ -74,6 +99,8 @@ export const SyncView = z.object({
   options: z.object({ include: z.array(OperationKind).optional(), hide_before_drop: z.boolean() }),
   error: z.string().nullable(),
   steps: z.array(SyncStep),
+  /** Present when the sync needed approval (a protected database, a plan that drops, hides or rebuilds). */
+  approval: SyncApproval.optional(),
   warnings: z.array(z.string()),
   created_at: z.string(),
   started_at: z.string().nullable(),
@@ -108,6 +135,9 @@ export const SyncRpc = {
   ),
   status: defineRpc('sync.rpc.sync.status', z.strictObject({ sync_id: RecordId }), SyncView),
   history: defineRpc('sync.rpc.sync.history', SyncHistoryBody, pageOf(SyncView)),
+  /** A second person lets a sync awaiting approval run; nobody approves their own. */
+  approve: defineRpc('sync.rpc.sync.approve', SyncDecisionRequest, SyncView),
+  reject: defineRpc('sync.rpc.sync.reject', SyncDecisionRequest, SyncView),
   importIndexes: defineRpc('sync.rpc.database.import', SyncFromDatabaseBody, ImportResult),
 };
 
@@ -130,9 +160,13 @@ export const SyncCommands = {
 
 // ---------- events ----------
 
+// `project_id` and `requested_by` are optional so that facts stored before projects still parse.
 const SyncFact = z.object({
   sync_id: z.string(),
   database_id: z.string(),
+  project_id: z.string().nullable().optional(),
+  /** Who asked for the sync (the executor runs it on their behalf). */
+  requested_by: Actor.optional(),
   status: SyncStatus,
   progress: z.number(),
   steps_done: z.number().int(),
@@ -147,4 +181,7 @@ export const SyncEvents = {
   progress: defineEvent('sync.evt.sync.progress', Streams.syncEvents.name, SyncFact),
   completed: defineEvent('sync.evt.sync.completed', Streams.syncEvents.name, SyncFact),
   failed: defineEvent('sync.evt.sync.failed', Streams.syncEvents.name, SyncFact),
+  approvalRequested: defineEvent('sync.evt.sync.approval-requested', Streams.syncEvents.name, SyncFact),
+  approved: defineEvent('sync.evt.sync.approved', Streams.syncEvents.name, SyncFact),
+  rejected: defineEvent('sync.evt.sync.rejected', Streams.syncEvents.name, SyncFact),
 };

@@ -3,6 +3,7 @@ import {
   BusHeaders,
   DomainError,
   ErrorCode,
+  servicePrincipal,
   Streams,
   untrustedInputIssues,
   validationError,
@@ -199,7 +200,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   }
 
   private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
-    const { otel, correlationId, principal } = incomingContext(msg.headers);
+    // Work from a stream is the consuming service's own: it acts as itself, whoever published the message
+    // (who asked for it, when that matters, is in the payload).
+    const { otel, correlationId } = incomingContext(msg.headers);
+    const principal = servicePrincipal(this.options.service);
     const heartbeat = setInterval(() => msg.working(), extras.heartbeatMs ?? Math.max(100, Math.floor(ackWaitOf(extras) / 3)));
     await runAs(principal, () =>
       this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {

@@ -2,6 +2,9 @@ import type { LoggerService } from '@nestjs/common';
 import type { Model } from 'mongoose';
 import { ensureOwnIndexes, type OwnIndexesResult } from './own-indexes';
 
+/** A caller's reach (see `projectsWhere` in the contracts): every project, or the ones listed. */
+export type ProjectScopeLike = { readonly all: true } | { readonly all: false; readonly ids: readonly string[] };
+
 /**
  * The one class that queries and writes one of a service's own collections: every query of the
  * collection is a named operation of its repository, so a rule that every query must keep (such
@@ -9,6 +12,11 @@ import { ensureOwnIndexes, type OwnIndexesResult } from './own-indexes';
  */
 export abstract class OwnRepository<D> {
   protected constructor(protected readonly model: Model<D>) {}
+
+  /** The part of a filter that keeps to the projects of `scope`: every project, or those listed. */
+  protected inProjects(scope: ProjectScopeLike): Record<string, unknown> {
+    return scope.all ? {} : { project_id: { $in: [...scope.ids] } };
+  }
 
   /** Creates the indexes the collection's schema declares (see `ensureOwnIndexes`). */
   ensureIndexes(logger: LoggerService): Promise<OwnIndexesResult> {

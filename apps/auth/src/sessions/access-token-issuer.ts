@@ -13,7 +13,9 @@ export class AccessTokenIssuer {
     const { kid, privateKey } = this.keys.value;
     return new Promise((resolve, reject) =>
       sign(
-        { sid: claims.sid, username: claims.username },
+        // `ims`: when it was signed, to the millisecond (JWT's `iat` has whole seconds), so that a
+        // gateway can tell a token signed before a change of roles from one signed just after it.
+        { sid: claims.sid, username: claims.username, sa: claims.sa, projects: claims.projects, ims: Date.now() },
         privateKey,
         {
           algorithm: 'RS256',

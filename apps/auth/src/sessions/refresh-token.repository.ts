@@ -47,6 +47,12 @@ export class RefreshTokenRepository extends OwnRepository<RefreshTokenDocument> 
     return result.modifiedCount > 0;
   }
 
+  /** The user's sessions that still have a usable token. */
+  async activeFamiliesOf(userId: string, now: Date): Promise<string[]> {
+    const families: unknown[] = await this.model.distinct('family_id', { user_id: userId, revoked_at: null, expires_at: { $gt: now } });
+    return families.map(String);
+  }
+
   /** Deletes the tokens expired before `now`; answers how many. */
   async deleteExpired(now: Date): Promise<number> {
     const { deletedCount } = await this.model.deleteMany({ expires_at: { $lt: now } });

@@ -5,6 +5,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
 import type { AuthConfig } from '../auth.config';
 import type { UserDocument } from '../users/user.model';
+import type { MembershipRepository } from '../projects/membership.repository';
 import type { UsersService } from '../users/users.service';
 import type { AccessTokenIssuer } from './access-token-issuer';
 import { refreshTokenModel, type RefreshTokenModel } from './refresh-token.model';
@@ -37,6 +38,9 @@ describe('SessionsService', () => {
   /** Runs while refresh() looks up the user: between claiming the old token and storing its successor. */
   let duringRefresh: () => Promise<void>;
   let sessions: SessionsService;
+  /** The claims of each access token signed, and the roles the membership store answers meanwhile. */
+  let signed: unknown[];
+  let roles: Record<string, 'viewer' | 'admin'>;
 
   beforeAll(async () => {
     if (!mongoUri) throw new Error('TEST_MONGODB_URI is not set: the unit globalSetup starts FerretDB');
@@ -52,6 +56,8 @@ describe('SessionsService', () => {
     published = [];
     failPublish = false;
     duringRefresh = async () => undefined;
+    signed = [];
+    roles = {};
     const bus = {
       publish: async (_contract: unknown, payload: Revoked, opts: PublishOptions) => {
         if (failPublish) throw new Error('nats: no responders');
@@ -65,13 +71,20 @@ describe('SessionsService', () => {
       },
       authenticate: async () => user,
     };
-    const issuer = { sign: async () => `access-${randomUUID()}` };
+    const issuer = {
+      sign: async (claims: unknown) => {
+        signed.push(claims);
+        return `access-${randomUUID()}`;
+      },
+    };
+    const memberships = { rolesOf: async () => roles };
     sessions = new SessionsService(
       new RefreshTokenRepository(tokens),
       config,
       users as unknown as UsersService,
       issuer as unknown as AccessTokenIssuer,
       bus as unknown as BusClient,
+      memberships as unknown as MembershipRepository,
     );
   });
 
@@ -188,6 +201,41 @@ describe('SessionsService', () => {
       failPublish = false;
       await expect(sessions.logout(session, user._id)).resolves.toEqual({ revoked: false });
       expect(published).toEqual([{ msgId: `session-revoked:${session}`, payload: expect.objectContaining({ reason: 'logout' }) }]);
+    });
+  });
+  describe('claims', () => {
+    it('signs the roles as they are at each refresh', async () => {
+      const project = 'a'.repeat(24);
+      roles = { [project]: 'viewer' };
+      const pair = await login();
+      roles = { [project]: 'admin' };
+      await sessions.refresh(pair.refresh_token);
+      expect(signed).toEqual([
+        { sub: user._id, sid: expect.any(String), username: 'ann', sa: false, projects: { [project]: 'viewer' } },
+        { sub: user._id, sid: expect.any(String), username: 'ann', sa: false, projects: { [project]: 'admin' } },
+      ]);
+    });
+  });
+
+  describe('revoking the other sessions', () => {
+    it('revokes every session of the user but the one kept, and announces each', async () => {
+      const kept = await login();
+      const others = [await login(), await login()];
+      const keptSession = await sessionOf(kept.refresh_token);
+      const otherSessions = await Promise.all(others.map((pair) => sessionOf(pair.refresh_token)));
+      published = [];
+
+      await expect(sessions.revokeOtherSessions(user._id, keptSession)).resolves.toBeGreaterThanOrEqual(2);
+
+      for (const pair of others) await expectUnauthenticated(sessions.refresh(pair.refresh_token));
+      await expect(sessions.refresh(kept.refresh_token)).resolves.toMatchObject({ token_type: 'Bearer' });
+      for (const session of otherSessions) {
+        expect(published).toContainEqual({
+          msgId: `session-revoked:${session}`,
+          payload: expect.objectContaining({ session_id: session, user_id: user._id, reason: 'password_changed' }),
+        });
+      }
+      expect(published.map((p) => p.payload.session_id)).not.toContain(keptSession);
     });
   });
 });

@@ -4,6 +4,7 @@ import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { BusClient } from '@ir/messaging';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AuthConfig } from '../auth.config';
+import { MembershipRepository } from '../projects/membership.repository';
 import type { UserDocument } from '../users/user.model';
 import { UsersService } from '../users/users.service';
 import { AccessTokenIssuer } from './access-token-issuer';
@@ -19,6 +20,7 @@ export class SessionsService {
     private readonly users: UsersService,
     private readonly issuer: AccessTokenIssuer,
     private readonly bus: BusClient,
+    private readonly memberships: MembershipRepository,
   ) {}
 
   async login(request: LoginRequest): Promise<TokenPair> {
@@ -69,6 +71,13 @@ export class SessionsService {
     return { revoked };
   }
 
+  /** Revokes every session of the user but `keepSessionId` (after a password change); answers how many. */
+  async revokeOtherSessions(userId: string, keepSessionId: string): Promise<number> {
+    const others = (await this.tokens.activeFamiliesOf(userId, new Date())).filter((familyId) => familyId !== keepSessionId);
+    for (const familyId of others) await this.revokeFamily(familyId, userId, 'password_changed');
+    return others.length;
+  }
+
   /** Removes expired tokens where the server has no TTL index to do it. */
   async purgeExpired(): Promise<number> {
     return this.tokens.deleteExpired(new Date());
@@ -95,8 +104,16 @@ export class SessionsService {
     return refreshToken;
   }
 
+  /** The access token carries the user's roles as they are now: a refresh picks up membership changes. */
   private async tokenPair(user: UserDocument, familyId: string, refreshToken: string): Promise<TokenPair> {
-    const accessToken = await this.issuer.sign({ sub: user._id, sid: familyId, username: user.username }, this.config.ACCESS_TOKEN_TIMEOUT);
+    const claims = {
+      sub: user._id,
+      sid: familyId,
+      username: user.username,
+      sa: user.system_admin === true,
+      projects: await this.memberships.rolesOf(user._id),
+    };
+    const accessToken = await this.issuer.sign(claims, this.config.ACCESS_TOKEN_TIMEOUT);
     return {
       access_token: accessToken,
       refresh_token: refreshToken,

@@ -9,6 +9,8 @@ export interface UserDocument {
   username_key: string;
   name: string | null;
   password_hash: string;
+  /** Creates projects, invites into the system, and acts as admin in every project. Absent on users from before projects: false. */
+  system_admin?: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -21,6 +23,7 @@ const UserSchema = new Schema<UserDocument>(
     username_key: { type: String, required: true },
     name: { type: String, default: null },
     password_hash: { type: String, required: true },
+    system_admin: { type: Boolean, default: false },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },
@@ -28,6 +31,7 @@ const UserSchema = new Schema<UserDocument>(
 );
 UserSchema.index({ email: 1 }, { unique: true, name: 'email_unique' });
 UserSchema.index({ username_key: 1 }, { unique: true, name: 'username_unique' });
+UserSchema.index({ created_at: 1 }, { name: 'created' });
 
 export type UserModel = Model<UserDocument>;
 export const USER_MODEL = 'User';

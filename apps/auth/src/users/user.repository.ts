@@ -18,6 +18,38 @@ export class UserRepository extends OwnRepository<UserDocument> {
     return this.model.findById(userId).lean();
   }
 
+  /** The users of these ids that exist. */
+  findByIds(userIds: readonly string[]): Promise<UserDocument[]> {
+    return this.model.find({ _id: { $in: userIds } }).lean();
+  }
+
+  findByEmail(email: string): Promise<UserDocument | null> {
+    return this.model.findOne({ email }).lean();
+  }
+
+  /** The user who registered first, if any. */
+  findOldest(): Promise<UserDocument | null> {
+    return this.model.findOne().sort({ created_at: 1, _id: 1 }).lean();
+  }
+
+  /** Removes a user whose registration was refused after it was stored (see RegistrationService). */
+  async delete(userId: string): Promise<void> {
+    await this.model.deleteOne({ _id: userId });
+  }
+
+  async makeSystemAdmin(userId: string, now: Date): Promise<void> {
+    await this.model.updateOne({ _id: userId }, { $set: { system_admin: true, updated_at: now } });
+  }
+
+  /** Replaces the hash only while it is still `previousHash`, so of two concurrent changes one wins; true when it did. */
+  async replacePasswordHash(userId: string, previousHash: string, passwordHash: string, now: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: userId, password_hash: previousHash },
+      { $set: { password_hash: passwordHash, updated_at: now } },
+    );
+    return result.modifiedCount > 0;
+  }
+
   /** By lower-cased email (a login with `@`) or lower-cased username. */
   findByLogin(key: string): Promise<UserDocument | null> {
     return this.model.findOne(key.includes('@') ? { email: key } : { username_key: key }).lean();

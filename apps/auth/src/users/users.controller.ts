@@ -1,15 +1,22 @@
 import { Controller } from '@nestjs/common';
 import { AuthRpc, type ProfileUpdateBody, type RegisterRequest, type RpcRequest, type RpcResponse } from '@ir/contracts';
 import { RpcHandler } from '@ir/messaging';
+import type { z } from 'zod';
+import { PasswordChangeService } from './password-change.service';
+import { RegistrationService } from './registration.service';
 import { UsersService } from './users.service';
 
 @Controller()
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly registration: RegistrationService,
+    private readonly passwords: PasswordChangeService,
+  ) {}
 
   @RpcHandler(AuthRpc.register)
   register(request: RegisterRequest): Promise<RpcResponse<typeof AuthRpc.register>> {
-    return this.users.register(request);
+    return this.registration.register(request);
   }
 
   @RpcHandler(AuthRpc.getProfile)
@@ -20,5 +27,10 @@ export class UsersController {
   @RpcHandler(AuthRpc.updateProfile)
   updateProfile(request: { user_id: string; changes: ProfileUpdateBody }): Promise<RpcResponse<typeof AuthRpc.updateProfile>> {
     return this.users.updateProfile(request.user_id, request.changes);
+  }
+
+  @RpcHandler(AuthRpc.changePassword)
+  changePassword(request: z.output<typeof AuthRpc.changePassword.request>): Promise<RpcResponse<typeof AuthRpc.changePassword>> {
+    return this.passwords.change(request);
   }
 }

@@ -14,11 +14,12 @@ export class UsersService {
     private readonly bus: BusClient,
   ) {}
 
-  async register(request: RegisterRequest): Promise<Profile> {
+  /** Stores a new user (the registration policy is RegistrationService's); 409 naming a taken email or username. */
+  async register(request: RegisterRequest, userId: string = randomUUID()): Promise<Profile> {
     await this.assertAvailable({ email: request.email, username: request.username });
     const now = new Date();
     const user: UserDocument = {
-      _id: randomUUID(),
+      _id: userId,
       email: request.email,
       username: request.username,
       username_key: request.username.toLowerCase(),

@@ -1,5 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode, namespaceIssues, validationFailed, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import {
+  DomainError,
+  ErrorCode,
+  forbidden,
+  holds,
+  namespaceIssues,
+  validationFailed,
+  type CollectionComparison,
+  type CompareResult,
+} from '@ir/contracts';
+import { requirePrincipal } from '@ir/messaging';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
 import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
@@ -68,13 +78,17 @@ export class CompareService {
     collections?: readonly string[],
     { recordInBackground = false }: { recordInBackground?: boolean } = {},
   ): Promise<LiveComparison> {
-    const known = this.registry.lastKnown(databaseId, collections);
+    // Reading ahead acts on the database before the registry has said the caller may: only for a
+    // caller whose own roles already grant it in the project the database was in last time.
+    const last = this.registry.lastKnown(databaseId, collections);
+    const known = last && mayRead(last.target) ? last : undefined;
     const checked = this.registry.design(databaseId, collections);
     let readout = known ? this.readAll(known, collections) : undefined;
     // Handled at once: it may fail before the registry answers, and is dropped, not waited for, when
     // the design has changed (its target may be gone).
     readout?.catch(() => undefined);
     const design = await checked;
+    assertMayRead(design.target);
     if (!readout || !known || !sameDesign(known, design)) {
       readout = this.readAll(design, collections);
     }
@@ -171,6 +185,7 @@ export class CompareService {
     const names = snapshot.map((c) => c.name);
     const design = await this.registry.design(databaseId, names);
     const { target } = design;
+    assertMayRead(target);
     const comparisons = snapshot.map((collection, c): CollectionComparison => {
       const entries = collection.indexes.map((index, i) => parseEntry(index, `collections.${c}.indexes.${i}`, collection.name));
       const diff = diffDesired(collection.name, design.desiredOf(collection.name), entries);
@@ -192,6 +207,7 @@ export class CompareService {
   ): CompareResult {
     return {
       database_id: target.databaseId,
+      project_id: target.projectId,
       db_name: target.dbName,
       source,
       compared_at: new Date().toISOString(),
@@ -215,6 +231,15 @@ export class CompareService {
 function assertNamespacesFit(dbName: string, collections: readonly string[] | undefined): void {
   const issues = namespaceIssues(dbName, collections);
   if (issues.length > 0) throw validationFailed(issues);
+}
+
+/** Compares, plans and scripts show what the database has and should have: any member of its project may. */
+function mayRead(target: TargetConnection): boolean {
+  return target.projectId === null || holds(requirePrincipal(), 'drift:read', target.projectId);
+}
+
+function assertMayRead(target: TargetConnection): void {
+  if (!mayRead(target)) throw forbidden('drift:read');
 }
 
 function viewOf(comparison: CollectionComparison): ComparisonView {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import { actorOf, DomainError, DriftEvents, ErrorCode, type Actor, type CollectionComparison, type CompareResult } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
-import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
+import { BusClient, currentPrincipal, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
 import { packResult, unpackResult, type DriftSnapshotDocument } from './drift-snapshot.model';
@@ -145,11 +145,13 @@ export class DriftTracker implements OnApplicationShutdown {
           DriftEvents.detected,
           {
             database_id: result.database_id,
+            project_id: result.project_id ?? null,
             db_name: result.db_name,
             compared_at: result.compared_at,
             totals: result.totals,
             changes,
             fingerprint: next.fingerprint,
+            ...actor(),
           },
           // The version too: the same drift back after it was resolved is news, not a duplicate to drop.
           { msgId: `drift-detected:${result.database_id}:${next.fingerprint}:v${next.version}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
@@ -157,7 +159,13 @@ export class DriftTracker implements OnApplicationShutdown {
       } else if (!next.drift && previous?.drift && result.totals.failed_collections === 0) {
         await this.bus.publish(
           DriftEvents.resolved,
-          { database_id: result.database_id, db_name: result.db_name, compared_at: result.compared_at },
+          {
+            database_id: result.database_id,
+            project_id: result.project_id ?? null,
+            db_name: result.db_name,
+            compared_at: result.compared_at,
+            ...actor(),
+          },
           { msgId: `drift-resolved:${result.database_id}:${result.compared_at}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
         );
       }
@@ -165,6 +173,12 @@ export class DriftTracker implements OnApplicationShutdown {
       this.logger.error(`could not publish the drift of database ${result.database_id}: ${String(error)}`);
     }
   }
+}
+
+/** Whose compare it was: the caller the work acts for (a scheduled scan acts as the comparator). */
+function actor(): { actor?: Actor } {
+  const principal = currentPrincipal();
+  return principal ? { actor: actorOf(principal) } : {};
 }
 
 /** A result as it is stored: its body's JSON (without the time) and that JSON's hash. */

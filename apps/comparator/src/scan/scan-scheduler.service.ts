@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { servicePrincipal, ServiceName } from '@ir/contracts';
+import { runAs } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import type { ComparatorConfig } from '../comparator.config';
 import { CompareService } from '../compare/compare.service';
@@ -43,7 +45,8 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
+      // Scheduled scans are the comparator's own work: they act as the comparator, across every project.
+      this.running ??= runAs(servicePrincipal(ServiceName.comparator), () => this.tick()).finally(() => (this.running = undefined));
     }, this.config.DRIFT_SCAN_POLL);
     this.timer.unref();
   }

@@ -6,6 +6,9 @@ import { UriCipher } from '@ir/target-pool';
 
 export interface TargetConnection {
   readonly databaseId: string;
+  /** Null only for a database registered before projects (seen by system administrators alone). */
+  readonly projectId: string | null;
+  readonly protected: boolean;
   readonly name: string;
   readonly dbName: string;
   readonly uri: string;
@@ -50,7 +53,14 @@ export class RegistryClient {
   async design(databaseId: string, collections?: readonly string[]): Promise<TargetDesign> {
     // The version is read before the definitions: a change in between only makes the copy look older than it is.
     const answer = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: databaseId });
-    const target = { databaseId: answer.database_id, name: answer.name, dbName: answer.db_name, uri: this.cipher.open(answer.uri_sealed) };
+    const target = {
+      databaseId: answer.database_id,
+      projectId: answer.project_id,
+      protected: answer.protected,
+      name: answer.name,
+      dbName: answer.db_name,
+      uri: this.cipher.open(answer.uri_sealed),
+    };
     let cached = this.cache.get(databaseId);
     if (!cached || cached.version !== answer.definitions_version) {
       const items = await this.fetchDefinitions(databaseId);
@@ -71,6 +81,14 @@ export class RegistryClient {
   lastKnown(databaseId: string, collections?: readonly string[]): TargetDesign | undefined {
     const cached = this.cache.get(databaseId);
     return cached ? viewOf(cached, collections) : undefined;
+  }
+
+  /**
+   * The database's project, once the registry has said the caller sees it (a 404 otherwise, as for
+   * an unknown id): for what the comparator keeps itself, such as the latest drift.
+   */
+  async projectOf(databaseId: string): Promise<string | null> {
+    return (await this.bus.request(RegistryDatabaseRpc.connection, { database_id: databaseId })).project_id;
   }
 
   /** Every registered database id, page by page. */

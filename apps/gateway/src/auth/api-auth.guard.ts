@@ -7,11 +7,11 @@ import { TokenExpiredError } from 'jsonwebtoken';
 import { IS_PUBLIC, type AuthenticatedCaller, type AuthenticatedRequest } from './authenticated';
 
 /**
- * Every route needs `Authorization: Bearer <access token>` unless marked @Public(). The caller the
- * strategy establishes becomes the principal of every bus request the route makes.
+ * Every route needs `Authorization: Bearer <access token or API key>` unless marked @Public(). The
+ * caller the strategy establishes becomes the principal of every bus request the route makes.
  */
 @Injectable()
-export class ApiAuthGuard extends AuthGuard('jwt') {
+export class ApiAuthGuard extends AuthGuard(['api-key', 'jwt']) {
   constructor(private readonly reflector: Reflector) {
     super();
   }
@@ -28,17 +28,21 @@ export class ApiAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  /** Passport's verdicts in our words: our own errors as they are, any other failure a 401 that says which. */
+  /**
+   * Passport's verdicts in our words: our own errors as they are, any other failure a 401 that says
+   * which. With two strategies, `info` holds each one's reason for not taking the token.
+   */
   override handleRequest<T = AuthenticatedCaller>(error: unknown, caller: T | false, info: unknown): T {
     if (error instanceof DomainError) throw error;
     if (caller) return caller;
-    if (info instanceof DomainError) throw info;
-    throw new DomainError(ErrorCode.unauthenticated, reasonOf(info));
+    const reasons = Array.isArray(info) ? info : [info];
+    const ours = reasons.find((r): r is DomainError => r instanceof DomainError);
+    if (ours) throw ours;
+    throw new DomainError(
+      ErrorCode.unauthenticated,
+      reasons.some((r) => r instanceof TokenExpiredError) ? 'access token has expired' : 'access token is invalid',
+    );
   }
 }
 
 const BEARER = /^Bearer [A-Za-z0-9_.~+/-]+=*$/;
-
-function reasonOf(info: unknown): string {
-  return info instanceof TokenExpiredError ? 'access token has expired' : 'access token is invalid';
-}

@@ -4,6 +4,8 @@ import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   AuthRpc,
   LoginRequest,
+  PasswordChangeBody,
+  PasswordChanged,
   Profile,
   ProfileUpdateBody,
   RefreshRequest,
@@ -28,7 +30,10 @@ export class AuthController {
   @Public()
   @UseGuards(ThrottlerGuard)
   @Post('register')
-  @ApiOperation({ summary: 'Create an account' })
+  @ApiOperation({
+    summary:
+      'Create an account: the first user of an empty system becomes its administrator; then AUTH_REGISTRATION decides (invite: with an invitation token)',
+  })
   @ApiZodBody(RegisterRequest)
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   @ApiTooManyRequestsResponse()
@@ -74,6 +79,19 @@ export class AuthController {
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   updateProfile(@Caller() { principal }: AuthenticatedCaller, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
     return this.bus.request(AuthRpc.updateProfile, { user_id: principal.id, changes });
+  }
+
+  @UseGuards(ThrottlerGuard)
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "Change the caller's password, given the current one; the caller's other sessions are revoked" })
+  @ApiZodBody(PasswordChangeBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(PasswordChanged) })
+  @ApiTooManyRequestsResponse()
+  changePassword(@Caller() caller: AuthenticatedCaller, @ValidBody(PasswordChangeBody) body: z.output<typeof PasswordChangeBody>) {
+    if (!caller.sessionId) throw new DomainError(ErrorCode.validation, 'an API key has no password: log in as a user to change yours');
+    return this.bus.request(AuthRpc.changePassword, { ...body, user_id: caller.principal.id, session_id: caller.sessionId });
   }
 
   @Post('logout')

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, DomainError, ErrorCode, type Principal } from '@ir/contracts';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, DomainError, ErrorCode, principalOfClaims } from '@ir/contracts';
 import { decode } from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthenticatedCaller } from './authenticated';
 import { RevokedSessions } from './revoked-sessions';
+import { StaleTokens } from './stale-tokens';
 import { TokenKeys } from './token-keys';
 
 /**
@@ -17,6 +18,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     keys: TokenKeys,
     private readonly revoked: RevokedSessions,
+    private readonly stale: StaleTokens,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -38,12 +40,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw invalidToken();
     if (this.revoked.isRevoked(claims.data.sid)) throw new DomainError(ErrorCode.unauthenticated, 'access token has been revoked');
-    return { principal: userPrincipal(claims.data), sessionId: claims.data.sid };
+    const issuedAt = (payload as { iat?: unknown }).iat;
+    if (typeof issuedAt !== 'number' || this.stale.isStale(claims.data.sub, claims.data.ims ?? issuedAt * 1000 + 999)) {
+      throw new DomainError(ErrorCode.unauthenticated, 'access token names roles that have changed: refresh it', undefined, {
+        reason: 'roles_changed',
+      });
+    }
+    return { principal: principalOfClaims(claims.data), sessionId: claims.data.sid };
   }
-}
-
-function userPrincipal(claims: AccessTokenClaims): Principal {
-  return { kind: 'user', id: claims.sub, name: claims.username, system_admin: claims.sa ?? false, projects: claims.projects ?? {} };
 }
 
 function invalidToken(): DomainError {

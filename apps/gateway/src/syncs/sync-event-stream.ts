@@ -1,10 +1,10 @@
-import { SyncEvents, type SyncFact, type SyncView } from '@ir/contracts';
+import { SyncEvents, TERMINAL_SYNC_STATUSES, type SyncFact, type SyncView } from '@ir/contracts';
 
 /** The core NATS subject every sync event is published on (JetStream-published messages reach core subscribers too). */
 export const SYNC_EVENTS_SUBJECT = 'sync.evt.sync.>';
 export const KEEP_ALIVE_MS = 15_000;
 
-const TERMINAL: ReadonlySet<string> = new Set(['completed', 'failed', 'cancelled']);
+const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_SYNC_STATUSES);
 const CONTRACTS = new Map(Object.entries(SyncEvents).map(([verb, contract]) => [contract.subject, { verb, contract }]));
 const decoder = new TextDecoder();
 

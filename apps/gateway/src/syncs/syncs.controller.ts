@@ -7,6 +7,7 @@ import {
   SyncAccepted,
   SyncByCollectionsBody,
   SyncByDatabaseBody,
+  SyncDecisionBody,
   SyncFromDatabaseBody,
   SyncHistoryQuery,
   SyncRpc,
@@ -79,6 +80,27 @@ export class SyncsController {
   @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
   status(@ValidParam('sync_id', RecordId) syncId: string) {
     return this.bus.request(SyncRpc.status, { sync_id: syncId });
+  }
+
+  @Post('indexes/sync-status/:sync_id/approve')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Approve a sync of a protected database that awaits approval: it then runs the plan that was approved (syncs:approve; nobody approves their own)',
+  })
+  @ApiZodBody(SyncDecisionBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  approve(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncDecisionBody) body: z.output<typeof SyncDecisionBody>) {
+    return this.bus.request(SyncRpc.approve, { ...body, sync_id: syncId });
+  }
+
+  @Post('indexes/sync-status/:sync_id/reject')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a sync that awaits approval (or withdraw your own): it ends and frees its database (syncs:approve)' })
+  @ApiZodBody(SyncDecisionBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  reject(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncDecisionBody) body: z.output<typeof SyncDecisionBody>) {
+    return this.bus.request(SyncRpc.reject, { ...body, sync_id: syncId });
   }
 
   @Get('indexes/sync-status/:sync_id/events')

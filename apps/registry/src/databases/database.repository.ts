@@ -1,60 +1,74 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { containsText, findPage, OwnRepository, parseObjectId, type Page, type PageRequest } from '@ir/platform';
+import { Inject, Injectable, type LoggerService } from '@nestjs/common';
+import { narrowTo, projectsWhere, type Principal } from '@ir/contracts';
+import { containsText, findPage, OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
-import { DATABASE_MODEL, type DatabaseDocument, type DatabaseModel } from './database.model';
+import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel } from './database.model';
 
 export type DatabaseId = DatabaseDocument['_id'];
-type DatabaseChanges = Partial<Omit<DatabaseDocument, '_id' | 'created_at' | 'definitions_version'>>;
+type DatabaseChanges = Partial<Omit<DatabaseDocument, '_id' | 'created_at' | 'definitions_version' | 'project_id'>>;
 
-/** The `databases` collection: the target databases. Ids given by callers that name no ObjectId find nothing. */
+/**
+ * The `databases` collection: the target databases, each in a project. Every read takes the caller:
+ * it finds only databases of projects the caller sees. Writes take a database already read that way.
+ */
 @Injectable()
 export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   constructor(@Inject(DATABASE_MODEL) model: DatabaseModel) {
     super(model);
   }
 
-  /** The database as stored; rejects with the duplicate-key error when the name is taken. */
+  /** Drops the index of names unique across projects, left by versions before projects, then creates the schema's. */
+  override async ensureIndexes(logger: LoggerService): Promise<OwnIndexesResult> {
+    const existing = await this.model.listIndexes().catch(() => []);
+    if (existing.some((index) => index.name === LEGACY_NAME_INDEX)) await this.model.collection.dropIndex(LEGACY_NAME_INDEX);
+    return super.ensureIndexes(logger);
+  }
+
+  /** The database as stored; rejects with the duplicate-key error when the name is taken in its project. */
   async insert(database: Omit<DatabaseDocument, '_id'>): Promise<DatabaseDocument> {
     return (await this.model.create(database)).toObject();
   }
 
-  findById(id: string): Promise<DatabaseDocument | null> {
+  /** The database, if the caller sees its project; null also for an id that names no ObjectId. */
+  findVisible(principal: Principal, id: string): Promise<DatabaseDocument | null> {
     const _id = parseObjectId(id);
-    return _id ? this.model.findById(_id).lean() : Promise.resolve(null);
+    if (!_id) return Promise.resolve(null);
+    return this.model.findOne({ _id, ...this.inProjects(projectsWhere(principal, 'databases:read')) }).lean();
   }
 
-  /** Just its id and database name, to check definitions against. */
-  findDbName(id: string | DatabaseId): Promise<Pick<DatabaseDocument, '_id' | 'db_name'> | null> {
-    const _id = typeof id === 'string' ? parseObjectId(id) : id;
-    return _id ? this.model.findById(_id, { db_name: 1 }).lean() : Promise.resolve(null);
+  /** The project's database of this name, in any case. */
+  findByName(projectId: string, name: string): Promise<DatabaseDocument | null> {
+    return this.model.findOne({ project_id: projectId, name_key: name.toLowerCase() }).lean();
   }
 
-  /** The database of this name, in any case. */
-  findByName(name: string): Promise<DatabaseDocument | null> {
-    return this.model.findOne({ name_key: name.toLowerCase() }).lean();
-  }
-
-  /** By name (any case); `search` matches name or description. */
-  page(search: string | undefined, request: PageRequest): Promise<Page<DatabaseDocument>> {
-    const filter: FilterQuery<DatabaseDocument> = {};
-    if (search) {
-      const pattern = containsText(search);
+  /** The databases the caller sees (of one project, if given), by name; `search` matches name or description. */
+  page(principal: Principal, query: { search?: string; project_id?: string }, request: PageRequest): Promise<Page<DatabaseDocument>> {
+    const scope = projectsWhere(principal, 'databases:read');
+    const filter: FilterQuery<DatabaseDocument> = this.inProjects(query.project_id ? narrowTo(scope, query.project_id) : scope);
+    if (query.search) {
+      const pattern = containsText(query.search);
       filter.$or = [{ name: pattern }, { description: pattern }];
     }
     return findPage(this.model, filter, { name_key: 1 }, request);
   }
 
   /** The database as changed, or null when it is gone; rejects with the duplicate-key error when the name is taken. */
-  update(id: DatabaseId, set: DatabaseChanges): Promise<DatabaseDocument | null> {
-    return this.model.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
+  update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
+    return this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
   }
 
-  async delete(id: DatabaseId): Promise<void> {
-    await this.model.deleteOne({ _id: id });
+  async delete(database: DatabaseDocument): Promise<void> {
+    await this.model.deleteOne({ _id: database._id });
   }
 
   /** Marks the database's definitions as changed (see `definitions_version`). */
-  async bumpDefinitionsVersion(id: DatabaseId): Promise<void> {
-    await this.model.updateOne({ _id: id }, { $inc: { definitions_version: 1 } });
+  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<void> {
+    await this.model.updateOne({ _id: database._id }, { $inc: { definitions_version: 1 } });
+  }
+
+  /** Moves every database that has no project (registered before projects) into this one; answers how many. */
+  async adoptUnowned(projectId: string): Promise<number> {
+    const { modifiedCount } = await this.model.updateMany({ project_id: { $exists: false } }, { $set: { project_id: projectId } });
+    return modifiedCount;
   }
 }

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  assertHolds,
   DomainError,
   ErrorCode,
   namespaceIssue,
+  sees,
   validationFailed,
   RegistryEvents,
   SyncCommands,
@@ -12,7 +14,7 @@ import {
   type UpdateDatabaseBody,
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { BusClient } from '@ir/messaging';
+import { BusClient, requirePrincipal } from '@ir/messaging';
 import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
 import {
   classifyTargetError,
@@ -26,11 +28,13 @@ import {
   UriCipher,
   type SealedSecret,
 } from '@ir/target-pool';
-import { IndexDefinitionsService, notFound } from '../indexes/index-definitions.service';
+import { IndexDefinitionsService } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
+import { DatabaseAccess, notFound, type AuthorizedDatabase } from './database-access';
 import type { DatabaseDocument } from './database.model';
-import { DatabaseRepository, type DatabaseId } from './database.repository';
+import { DatabaseRepository } from './database.repository';
+import { projectForNewDatabase } from './project-for-new-database';
 
 const SYNC_QUESTION_TIMEOUT_MS = 3000;
 
@@ -46,6 +50,7 @@ export class DatabasesService {
 
   constructor(
     private readonly databases: DatabaseRepository,
+    private readonly access: DatabaseAccess,
     @Inject(SERVICE_CONFIG) private readonly config: RegistryConfig,
     private readonly cipher: UriCipher,
     private readonly pool: TargetPool,
@@ -56,17 +61,23 @@ export class DatabasesService {
   ) {}
 
   async create(body: CreateDatabaseBody): Promise<DatabaseView & { import_requested: boolean }> {
-    await this.assertNameFree(body.name);
+    const principal = requirePrincipal();
+    const projectId = body.project_id ?? projectForNewDatabase(principal);
+    if (!sees(principal, projectId)) throw notFound('project');
+    assertHolds(principal, 'databases:manage', projectId);
+    await this.assertNameFree(projectId, body.name);
     await this.testConnection({ uri: body.uri, dbName: body.db_name });
     const now = new Date();
     const doc = await this.databases
       .insert({
+        project_id: projectId,
         name: body.name,
         name_key: body.name.toLowerCase(),
         description: body.description,
         uri_sealed: this.cipher.seal(body.uri),
         uri_redacted: redactUri(body.uri),
         db_name: body.db_name,
+        protected: body.protected,
         definitions_version: 0,
         created_at: now,
         updated_at: now,
@@ -79,28 +90,30 @@ export class DatabasesService {
   }
 
   async get(id: string): Promise<DatabaseView> {
-    return toDatabaseView(await this.find(id));
+    return toDatabaseView(await this.access.authorize(id, 'databases:read'));
   }
 
-  async list(query: { page: number; limit: number; search?: string }): Promise<Page<DatabaseView>> {
-    return mapPage(await this.databases.page(query.search, query), toDatabaseView);
+  async list(query: { page: number; limit: number; search?: string; project_id?: string }): Promise<Page<DatabaseView>> {
+    return mapPage(await this.databases.page(requirePrincipal(), query, query), toDatabaseView);
   }
 
   async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {
-    const current = await this.find(id);
-    if (changes.name !== undefined && changes.name.toLowerCase() !== current.name_key) await this.assertNameFree(changes.name);
+    const current = await this.access.authorize(id, 'databases:manage');
+    if (changes.name !== undefined && changes.name.toLowerCase() !== current.name_key)
+      await this.assertNameFree(current.project_id, changes.name);
     const set: Partial<DatabaseDocument> = { updated_at: new Date() };
     if (changes.name !== undefined) Object.assign(set, { name: changes.name, name_key: changes.name.toLowerCase() });
     if (changes.description !== undefined) set.description = changes.description;
+    if (changes.protected !== undefined) set.protected = changes.protected;
     const currentUri = this.cipher.open(current.uri_sealed);
     if (changes.uri !== undefined || changes.db_name !== undefined) {
       const uri = changes.uri ?? currentUri;
       const dbName = changes.db_name ?? current.db_name;
-      if (dbName !== current.db_name) await this.assertNamespacesFit(current._id, dbName);
+      if (dbName !== current.db_name) await this.assertNamespacesFit(current, dbName);
       await this.testConnection({ uri, dbName });
       Object.assign(set, { uri_sealed: this.cipher.seal(uri), uri_redacted: redactUri(uri), db_name: dbName });
     }
-    const updated = await this.databases.update(current._id, set).catch(rethrowDuplicateName);
+    const updated = await this.databases.update(current, set).catch(rethrowDuplicateName);
     if (!updated) throw notFound('database');
     if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
     await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
@@ -108,8 +121,8 @@ export class DatabasesService {
   }
 
   /** Every collection with definitions must still fit MongoDB's namespace limit under a new database name. */
-  private async assertNamespacesFit(databaseId: DatabaseId, dbName: string): Promise<void> {
-    const collections = await this.definitions.collectionsOf(databaseId);
+  private async assertNamespacesFit(database: AuthorizedDatabase, dbName: string): Promise<void> {
+    const collections = await this.definitions.collectionsOf(database);
     const issue = collections.map((collection) => namespaceIssue(dbName, collection, 'db_name')).find((i) => i !== undefined);
     if (issue) throw validationFailed([{ ...issue, message: `${issue.message}: collections with definitions would not fit` }]);
   }
@@ -119,7 +132,7 @@ export class DatabasesService {
    * running. When the executors cannot be asked, nothing is deleted on a guess.
    */
   async delete(id: string): Promise<{ deleted: boolean; index_definitions_deleted: number }> {
-    const current = await this.find(id);
+    const current = await this.access.authorize(id, 'databases:manage');
     const answer = await this.bus
       .request(SyncRpc.activeForDatabase, { database_id: current._id.toHexString() }, { timeoutMs: SYNC_QUESTION_TIMEOUT_MS })
       .catch((error: unknown) => {
@@ -141,8 +154,8 @@ export class DatabasesService {
         },
       );
     }
-    const removed = await this.definitions.deleteAllOf(current._id);
-    await this.databases.delete(current._id);
+    const removed = await this.definitions.deleteAllOf(current);
+    await this.databases.delete(current);
     await this.pool.evict(this.cipher.open(current.uri_sealed)).catch(() => undefined);
     await this.events.database(RegistryEvents.databaseDeleted, current, new Date());
     return { deleted: true, index_definitions_deleted: removed };
@@ -150,7 +163,7 @@ export class DatabasesService {
 
   /** The target's collection names (system collections left out), read through the shared pool. */
   async collections(id: string): Promise<{ database_id: string; collections: string[] }> {
-    const target = await this.target(id);
+    const target = this.target(await this.access.authorize(id, 'databases:read'));
     try {
       const db = await this.pool.db({ uri: target.uri, dbName: target.dbName });
       const infos = await collectAtMost(db.listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
@@ -161,23 +174,33 @@ export class DatabasesService {
     }
   }
 
-  /** A target's connection with its URI still sealed, for the services that hold the key. */
-  async sealedConnection(
-    id: string,
-  ): Promise<{ database_id: string; name: string; db_name: string; uri_sealed: SealedSecret; definitions_version: number }> {
-    const doc = await this.find(id);
+  /**
+   * A target's connection with its URI still sealed, for the services that hold the key, and its
+   * project, by which they check the caller's permission for what they do with it.
+   */
+  async sealedConnection(id: string): Promise<{
+    database_id: string;
+    project_id: string | null;
+    name: string;
+    db_name: string;
+    protected: boolean;
+    uri_sealed: SealedSecret;
+    definitions_version: number;
+  }> {
+    const doc = await this.access.authorize(id, 'databases:read');
     return {
       database_id: doc._id.toHexString(),
+      project_id: doc.project_id ?? null,
       name: doc.name,
       db_name: doc.db_name,
+      protected: doc.protected ?? false,
       uri_sealed: doc.uri_sealed,
       definitions_version: doc.definitions_version ?? 0,
     };
   }
 
   /** The decrypted connection of a target, for the registry's own calls. */
-  async target(id: string): Promise<TargetRef> {
-    const doc = await this.find(id);
+  private target(doc: AuthorizedDatabase): TargetRef {
     return { uri: this.cipher.open(doc.uri_sealed), dbName: doc.db_name };
   }
 
@@ -191,7 +214,7 @@ export class DatabasesService {
     }
   }
 
-  private async requestImport(databaseId: DatabaseId, at: Date): Promise<void> {
+  private async requestImport(databaseId: DatabaseDocument['_id'], at: Date): Promise<void> {
     const id = databaseId.toHexString();
     await this.bus.publish(
       SyncCommands.importIndexes,
@@ -200,20 +223,16 @@ export class DatabasesService {
     );
   }
 
-  private async find(id: string): Promise<DatabaseDocument> {
-    const doc = await this.databases.findById(id);
-    if (!doc) throw notFound('database');
-    return doc;
-  }
-
-  private async assertNameFree(name: string): Promise<void> {
-    const existing = await this.databases.findByName(name);
+  /** Names are unique within a project (a database not yet in one has no name to keep free). */
+  private async assertNameFree(projectId: string | undefined, name: string): Promise<void> {
+    if (projectId === undefined) return;
+    const existing = await this.databases.findByName(projectId, name);
     if (existing) throw nameTaken(existing);
   }
 }
 
 function nameTaken(existing: Pick<DatabaseDocument, '_id' | 'name'>): DomainError {
-  const message = `a database named "${existing.name}" already exists`;
+  const message = `a database named "${existing.name}" already exists in this project`;
   return new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }], {
     existing_id: existing._id.toHexString(),
   });
@@ -221,7 +240,7 @@ function nameTaken(existing: Pick<DatabaseDocument, '_id' | 'name'>): DomainErro
 
 function rethrowDuplicateName(error: unknown): never {
   if (isDuplicateKeyError(error)) {
-    const message = 'a database with this name already exists';
+    const message = 'a database with this name already exists in this project';
     throw new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }]);
   }
   throw error;
@@ -230,10 +249,12 @@ function rethrowDuplicateName(error: unknown): never {
 export function toDatabaseView(doc: DatabaseDocument): DatabaseView {
   return {
     id: doc._id.toHexString(),
+    project_id: doc.project_id ?? null,
     name: doc.name,
     description: doc.description,
     uri: doc.uri_redacted,
     db_name: doc.db_name,
+    protected: doc.protected ?? false,
     created_at: doc.created_at.toISOString(),
     updated_at: doc.updated_at.toISOString(),
   };

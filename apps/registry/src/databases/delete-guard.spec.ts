@@ -1,19 +1,12 @@
-import { DomainError, ErrorCode, SyncRpc } from '@ir/contracts';
-import { BackendAppModule } from '@ir/bootstrap';
-import { NatsBus, startBusServer } from '@ir/messaging';
-import { connectMongo, loadConfig } from '@ir/platform';
-import { startPrivateNats, type PrivateNats } from '@ir/testing';
-import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { DomainError, ErrorCode, SyncRpc, type Principal } from '@ir/contracts';
+import { runAs, type NatsBus } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Connection } from 'mongoose';
-import { LOOPBACK_HOSTS, TargetPoolModule, UriCipherModule } from '@ir/target-pool';
-import { RegistryConfig } from '../registry.config';
-import { RegistryModule } from '../registry.module';
+import { startRegistryApp, type RegistryApp } from '../testing/registry-app';
 import { DatabasesService } from './databases.service';
+
+const PROJECT = 'c'.repeat(24);
+/** The admin of the project the databases are registered in. */
+const ADMIN: Principal = { kind: 'user', id: 'u-admin', name: 'ann', system_admin: false, projects: { [PROJECT]: 'admin' } };
 
 /**
  * Deleting a database asks the sync-executor first. Here the executor is
@@ -22,57 +15,36 @@ import { DatabasesService } from './databases.service';
  */
 describe('database delete guard', () => {
   const mongoUri = process.env.TEST_MONGODB_URI!;
-  // A NATS of its own: on the shared one, the e2e system's real sync-executor would answer.
-  let nats: PrivateNats;
-  let app: INestApplication;
+  let registry: RegistryApp;
   let bus: NatsBus;
-  let mongo: Connection;
-  let databases: DatabasesService;
-  let dataDir: string;
+  let service: DatabasesService;
+  /** The service, called as the project's admin. */
+  const databases = {
+    create: (body: Parameters<DatabasesService['create']>[0]) => runAs(ADMIN, () => service.create(body)),
+    get: (id: string) => runAs(ADMIN, () => service.get(id)),
+    delete: (id: string) => runAs(ADMIN, () => service.delete(id)),
+  };
 
   beforeAll(async () => {
-    nats = await startPrivateNats();
-    const natsUrl = nats.url;
-    dataDir = mkdtempSync(join(tmpdir(), 'registry-spec-'));
-    const prefix = `ir_spec_${randomUUID().slice(0, 8).replace(/-/g, '')}`;
-    const config = loadConfig(RegistryConfig, {
-      NATS_URL: natsUrl,
-      MONGODB_URI: mongoUri,
-      MONGODB_DB_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
-    });
-    bus = await NatsBus.connect({ servers: natsUrl, name: 'registry-spec' });
-    mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
-    app = await NestFactory.create(
-      BackendAppModule.register({
-        service: 'registry',
-        bus,
-        busTimeoutMs: 5000,
-        mongo,
-        config,
-        features: [TargetPoolModule.register(config), UriCipherModule.register(config), RegistryModule],
-      }),
-      { logger: false, abortOnError: false },
-    );
-    await startBusServer(app, bus, {
-      service: 'registry',
-      streams: [],
-      logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
-    });
-    await app.init();
-    databases = app.get(DatabasesService);
+    registry = await startRegistryApp();
+    bus = registry.bus;
+    service = registry.app.get(DatabasesService);
   });
 
   afterAll(async () => {
-    await mongo.dropDatabase();
-    await app.close();
-    await nats.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await registry.close();
   });
 
   const createTarget = () =>
-    databases.create({ name: `target-${randomUUID()}`, description: '', uri: mongoUri, db_name: 'guard_target', import_indexes: false });
+    databases.create({
+      project_id: PROJECT,
+      name: `target-${randomUUID()}`,
+      description: '',
+      uri: mongoUri,
+      db_name: 'guard_target',
+      import_indexes: false,
+      protected: false,
+    });
 
   async function expectDomainError(promise: Promise<unknown>, code: ErrorCode): Promise<DomainError> {
     const error = await promise.then(

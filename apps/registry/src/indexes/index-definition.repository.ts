@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { containsText, findPage, OwnRepository, parseObjectId, type Page, type PageRequest } from '@ir/platform';
 import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
+import type { AuthorizedDatabase } from '../databases/database-access';
 import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from './index-definition.model';
 
-type DatabaseId = IndexDefinitionDocument['database_id'];
 type DefinitionId = IndexDefinitionDocument['_id'];
 /** What a change of a definition writes. */
 export type DefinitionFields = Pick<
@@ -12,9 +12,16 @@ export type DefinitionFields = Pick<
 > &
   Partial<Pick<IndexDefinitionDocument, 'collection'>>;
 
+/** A definition as written, before it has an id; its database is the one it is written to. */
+export type NewDefinition = Omit<IndexDefinitionDocument, '_id' | 'database_id'>;
+
 /**
  * The `index_definitions` collection: the design repository. Its unique indexes (name and identity
  * per collection) decide races; writes they refuse reject with the duplicate-key error.
+ *
+ * Every operation takes the database it works in as an AuthorizedDatabase, which only the check of
+ * the caller against the database's project makes: no query here can forget the project. The one
+ * read without it, `databaseIdOf`, answers nothing but the id to check.
  */
 @Injectable()
 export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocument> {
@@ -22,24 +29,31 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
     super(model);
   }
 
-  async insert(definition: Omit<IndexDefinitionDocument, '_id'>): Promise<IndexDefinitionDocument> {
-    return (await this.model.create(definition)).toObject();
+  async insert(database: AuthorizedDatabase, definition: NewDefinition): Promise<IndexDefinitionDocument> {
+    return (await this.model.create({ ...definition, database_id: database._id })).toObject();
   }
 
-  /** Null also for an id that names no ObjectId. */
-  findById(id: string): Promise<IndexDefinitionDocument | null> {
+  /** The id of the database a definition is in, to authorize the caller against; null also for an id that names no ObjectId. */
+  async databaseIdOf(id: string): Promise<string | null> {
     const _id = parseObjectId(id);
-    return _id ? this.model.findById(_id).lean() : Promise.resolve(null);
+    const found = _id ? await this.model.findById(_id, { database_id: 1 }).lean() : null;
+    return found ? found.database_id.toHexString() : null;
+  }
+
+  /** The database's definition of this id. */
+  findIn(database: AuthorizedDatabase, id: string): Promise<IndexDefinitionDocument | null> {
+    const _id = parseObjectId(id);
+    return _id ? this.model.findOne({ _id, database_id: database._id }).lean() : Promise.resolve(null);
   }
 
   /** A collection's definitions by name; `search` matches the name or a key's field. */
   pageOfCollection(
-    databaseId: string,
+    database: AuthorizedDatabase,
     collection: string,
     search: string | undefined,
     request: PageRequest,
   ): Promise<Page<IndexDefinitionDocument>> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: new Types.ObjectId(databaseId), collection };
+    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: database._id, collection };
     if (search) {
       const pattern = containsText(search);
       filter.$or = [{ name: pattern }, { 'keys.field': pattern }];
@@ -48,87 +62,85 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
   }
 
   /** At most `limit` of a database's definitions in id order, those after `after` (an id). */
-  batchOfDatabase(query: {
-    database_id: string;
-    collections?: readonly string[];
-    after?: string;
-    limit: number;
-  }): Promise<IndexDefinitionDocument[]> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: new Types.ObjectId(query.database_id) };
+  batchOfDatabase(
+    database: AuthorizedDatabase,
+    query: { collections?: readonly string[]; after?: string; limit: number },
+  ): Promise<IndexDefinitionDocument[]> {
+    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: database._id };
     if (query.collections) filter.collection = { $in: [...query.collections] };
     if (query.after) filter._id = { $gt: new Types.ObjectId(query.after) };
     return this.model.find(filter).sort({ _id: 1 }).limit(query.limit).lean();
   }
 
   /** Every definition of a database, in no particular order. */
-  allOf(databaseId: DatabaseId): Promise<IndexDefinitionDocument[]> {
-    return this.model.find({ database_id: databaseId }).lean();
+  allOf(database: AuthorizedDatabase): Promise<IndexDefinitionDocument[]> {
+    return this.model.find({ database_id: database._id }).lean();
   }
 
   /** Every definition of a database by collection, then name: a manifest's order. */
-  allOfByCollectionAndName(databaseId: DatabaseId): Promise<IndexDefinitionDocument[]> {
-    return this.model.find({ database_id: databaseId }).sort({ collection: 1, name: 1 }).lean();
+  allOfByCollectionAndName(database: AuthorizedDatabase): Promise<IndexDefinitionDocument[]> {
+    return this.model.find({ database_id: database._id }).sort({ collection: 1, name: 1 }).lean();
   }
 
   /** The collection's definitions, but the one excepted. */
-  othersInCollection(databaseId: DatabaseId, collection: string, exceptId?: DefinitionId): Promise<IndexDefinitionDocument[]> {
-    return this.model.find({ database_id: databaseId, collection, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }).lean();
+  othersInCollection(database: AuthorizedDatabase, collection: string, exceptId?: DefinitionId): Promise<IndexDefinitionDocument[]> {
+    return this.model.find({ database_id: database._id, collection, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }).lean();
   }
 
   /** A definition of the collection with this name or this identity. */
   findNameOrIdentity(
-    databaseId: DatabaseId,
+    database: AuthorizedDatabase,
     collection: string,
     name: string,
     keySignature: string,
   ): Promise<IndexDefinitionDocument | null> {
-    return this.model.findOne({ database_id: databaseId, collection, $or: [{ name }, { key_signature: keySignature }] }).lean();
+    return this.model.findOne({ database_id: database._id, collection, $or: [{ name }, { key_signature: keySignature }] }).lean();
   }
 
   /** The collections that have definitions in a database. */
-  collectionsOf(databaseId: DatabaseId): Promise<string[]> {
-    return this.model.distinct('collection', { database_id: databaseId });
+  collectionsOf(database: AuthorizedDatabase): Promise<string[]> {
+    return this.model.distinct('collection', { database_id: database._id });
   }
 
   /** The definition as changed, or null when it is gone. */
-  update(id: DefinitionId, set: DefinitionFields): Promise<IndexDefinitionDocument | null> {
-    return this.model.findByIdAndUpdate(id, { $set: set }, { new: true }).lean();
+  update(database: AuthorizedDatabase, id: DefinitionId, set: DefinitionFields): Promise<IndexDefinitionDocument | null> {
+    return this.model.findOneAndUpdate({ _id: id, database_id: database._id }, { $set: set }, { new: true }).lean();
   }
 
   /** The definition deleted, or null when there was none (or the id names no ObjectId). */
-  deleteById(id: string): Promise<IndexDefinitionDocument | null> {
+  deleteIn(database: AuthorizedDatabase, id: string): Promise<IndexDefinitionDocument | null> {
     const _id = parseObjectId(id);
-    return _id ? this.model.findOneAndDelete({ _id }).lean() : Promise.resolve(null);
+    return _id ? this.model.findOneAndDelete({ _id, database_id: database._id }).lean() : Promise.resolve(null);
   }
 
   /** Deletes every definition of a database; answers how many. */
-  async deleteAllOf(databaseId: DatabaseId): Promise<number> {
-    const { deletedCount } = await this.model.deleteMany({ database_id: databaseId });
+  async deleteAllOf(database: AuthorizedDatabase): Promise<number> {
+    const { deletedCount } = await this.model.deleteMany({ database_id: database._id });
     return deletedCount;
   }
 
-  async deleteByIds(ids: readonly DefinitionId[]): Promise<void> {
-    await this.model.deleteMany({ _id: { $in: [...ids] } });
+  async deleteByIds(database: AuthorizedDatabase, ids: readonly DefinitionId[]): Promise<void> {
+    await this.model.deleteMany({ _id: { $in: [...ids] }, database_id: database._id });
   }
 
   /**
    * Rewrites many definitions. They may trade identities (A takes B's key and B takes A's): each is
    * parked on a placeholder signature first, so no intermediate state breaks the unique index.
    */
-  async rewriteAll(updates: readonly { id: DefinitionId; fields: DefinitionFields }[]): Promise<void> {
+  async rewriteAll(database: AuthorizedDatabase, updates: readonly { id: DefinitionId; fields: DefinitionFields }[]): Promise<void> {
     const park: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updates.map(({ id }) => ({
-      updateOne: { filter: { _id: id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
+      updateOne: { filter: { _id: id, database_id: database._id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
     }));
     const write: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updates.map(({ id, fields }) => ({
-      updateOne: { filter: { _id: id }, update: { $set: fields } },
+      updateOne: { filter: { _id: id, database_id: database._id }, update: { $set: fields } },
     }));
     await this.model.bulkWrite(park, { ordered: false });
     await this.model.bulkWrite(write, { ordered: true });
   }
 
   /** Inserts in order, stopping at the first refused; answers the definitions with their new ids. */
-  async insertAll(definitions: readonly Omit<IndexDefinitionDocument, '_id'>[]): Promise<IndexDefinitionDocument[]> {
-    const docs = definitions.map((definition) => ({ _id: new Types.ObjectId(), ...definition }));
+  async insertAll(database: AuthorizedDatabase, definitions: readonly NewDefinition[]): Promise<IndexDefinitionDocument[]> {
+    const docs = definitions.map((definition) => ({ _id: new Types.ObjectId(), ...definition, database_id: database._id }));
     await this.model.insertMany(docs, { ordered: true });
     return docs;
   }

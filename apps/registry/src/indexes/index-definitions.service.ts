@@ -9,6 +9,7 @@ import {
 } from '@ir/contracts';
 import type { IndexDefinition } from '@ir/index-core';
 import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
+import { DatabaseAccess, notFound, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
 import { RegistryEventsPublisher } from '../registry-events';
 import { assertCollectionRules, assertNamespaceFits, resolveDefinition, type ResolvedDefinition } from './definition-rules';
@@ -16,25 +17,23 @@ import { toDefinitionView, toIndexDefinition } from './definition-view';
 import type { IndexDefinitionDocument } from './index-definition.model';
 import { IndexDefinitionRepository } from './index-definition.repository';
 
-type DatabaseId = IndexDefinitionDocument['database_id'];
-
 @Injectable()
 export class IndexDefinitionsService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
     private readonly databases: DatabaseRepository,
+    private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
   ) {}
 
   async create(body: CreateIndexBody): Promise<IndexDefinitionView> {
-    const { _id: databaseId, db_name: dbName } = await this.existingDatabase(body.database_id);
-    assertNamespaceFits(dbName, body.collection, 'collection');
+    const database = await this.access.authorize(body.database_id, 'definitions:write');
+    assertNamespaceFits(database.db_name, body.collection, 'collection');
     const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
-    await this.assertFitsCollection(databaseId, body.collection, resolved);
+    await this.assertFitsCollection(database, body.collection, resolved);
     const now = new Date();
     const doc = await this.definitions
-      .insert({
-        database_id: databaseId,
+      .insert(database, {
         collection: body.collection,
         name: resolved.definition.name,
         name_generated: resolved.nameGenerated,
@@ -44,14 +43,14 @@ export class IndexDefinitionsService {
         created_at: now,
         updated_at: now,
       })
-      .catch((error: unknown) => this.rethrowDuplicate(error, databaseId, body.collection, resolved));
-    await this.databases.bumpDefinitionsVersion(databaseId);
-    await this.events.index(RegistryEvents.indexCreated, doc, now);
+      .catch((error: unknown) => this.rethrowDuplicate(error, database, body.collection, resolved));
+    await this.databases.bumpDefinitionsVersion(database);
+    await this.events.index(RegistryEvents.indexCreated, database, doc, now);
     return toDefinitionView(doc);
   }
 
   async get(id: string): Promise<IndexDefinitionView> {
-    return toDefinitionView(await this.find(id));
+    return toDefinitionView((await this.find(id, 'definitions:read')).definition);
   }
 
   async listByCollection(query: {
@@ -61,7 +60,8 @@ export class IndexDefinitionsService {
     limit: number;
     search?: string;
   }): Promise<Page<IndexDefinitionView>> {
-    return mapPage(await this.definitions.pageOfCollection(query.database_id, query.collection, query.search, query), toDefinitionView);
+    const database = await this.access.authorize(query.database_id, 'definitions:read');
+    return mapPage(await this.definitions.pageOfCollection(database, query.collection, query.search, query), toDefinitionView);
   }
 
   /** A page of a database's definitions in id order; `next` is absent on the last page. */
@@ -71,13 +71,14 @@ export class IndexDefinitionsService {
     after?: string;
     limit: number;
   }): Promise<{ items: IndexDefinitionView[]; next?: string }> {
-    const docs = await this.definitions.batchOfDatabase(query);
+    const database = await this.access.authorize(query.database_id, 'definitions:read');
+    const docs = await this.definitions.batchOfDatabase(database, query);
     const next = docs.length === query.limit ? docs[docs.length - 1]._id.toHexString() : undefined;
     return { items: docs.map(toDefinitionView), ...(next ? { next } : {}) };
   }
 
   async update(id: string, changes: UpdateIndexBody): Promise<IndexDefinitionView> {
-    const current = await this.find(id);
+    const { database, definition: current } = await this.find(id, 'definitions:write');
     if (changes.database_id !== undefined && changes.database_id !== current.database_id.toHexString()) {
       const message = 'a definition cannot move to another database; create it there instead';
       throw new DomainError(ErrorCode.validation, `invalid request body: database_id: ${message}`, [
@@ -92,14 +93,11 @@ export class IndexDefinitionsService {
       options: changes.options ?? toIndexDefinition(current).options,
     });
     const collection = changes.collection ?? current.collection;
-    if (changes.collection !== undefined) {
-      const database = await this.databases.findDbName(current.database_id);
-      if (database) assertNamespaceFits(database.db_name, collection, 'collection');
-    }
-    await this.assertFitsCollection(current.database_id, collection, resolved, current._id);
+    if (changes.collection !== undefined) assertNamespaceFits(database.db_name, collection, 'collection');
+    await this.assertFitsCollection(database, collection, resolved, current._id);
     const now = new Date();
     const updated = await this.definitions
-      .update(current._id, {
+      .update(database, current._id, {
         collection,
         name: resolved.definition.name,
         name_generated: resolved.nameGenerated,
@@ -108,41 +106,46 @@ export class IndexDefinitionsService {
         options_json: JSON.stringify(resolved.definition.options ?? {}),
         updated_at: now,
       })
-      .catch((error: unknown) => this.rethrowDuplicate(error, current.database_id, collection, resolved));
+      .catch((error: unknown) => this.rethrowDuplicate(error, database, collection, resolved));
     if (!updated) throw notFound('index definition');
-    await this.databases.bumpDefinitionsVersion(updated.database_id);
-    await this.events.index(RegistryEvents.indexUpdated, updated, now);
+    await this.databases.bumpDefinitionsVersion(database);
+    await this.events.index(RegistryEvents.indexUpdated, database, updated, now);
     return toDefinitionView(updated);
   }
 
   async delete(id: string): Promise<{ deleted: boolean }> {
-    const doc = await this.definitions.deleteById(id);
+    const { database } = await this.find(id, 'definitions:write');
+    const doc = await this.definitions.deleteIn(database, id);
     if (!doc) throw notFound('index definition');
-    await this.databases.bumpDefinitionsVersion(doc.database_id);
-    await this.events.index(RegistryEvents.indexDeleted, doc, new Date());
+    await this.databases.bumpDefinitionsVersion(database);
+    await this.events.index(RegistryEvents.indexDeleted, database, doc, new Date());
     return { deleted: true };
   }
 
   /** Removes every definition of a database (when the database itself is deleted). */
-  deleteAllOf(databaseId: DatabaseId): Promise<number> {
-    return this.definitions.deleteAllOf(databaseId);
+  deleteAllOf(database: AuthorizedDatabase): Promise<number> {
+    return this.definitions.deleteAllOf(database);
   }
 
-  private async find(id: string): Promise<IndexDefinitionDocument> {
-    const doc = await this.definitions.findById(id);
-    if (!doc) throw notFound('index definition');
-    return doc;
-  }
-
-  private async existingDatabase(id: string): Promise<{ _id: DatabaseId; db_name: string }> {
-    const database = await this.databases.findDbName(id);
-    if (!database) throw notFound('database');
-    return database;
+  /** The definition and its database, if the caller may `permission` the database: 404 otherwise, as for an unknown id. */
+  private async find(
+    id: string,
+    permission: 'definitions:read' | 'definitions:write',
+  ): Promise<{ database: AuthorizedDatabase; definition: IndexDefinitionDocument }> {
+    const databaseId = await this.definitions.databaseIdOf(id);
+    if (!databaseId) throw notFound('index definition');
+    const database = await this.access.authorize(databaseId, permission).catch((error: unknown) => {
+      // A definition of a database the caller does not see is a definition that does not exist.
+      throw error instanceof DomainError && error.code === ErrorCode.notFound ? notFound('index definition') : error;
+    });
+    const definition = await this.definitions.findIn(database, id);
+    if (!definition) throw notFound('index definition');
+    return { database, definition };
   }
 
   /** The collections that have definitions in a database (to check them against a new database name). */
-  collectionsOf(databaseId: DatabaseId): Promise<string[]> {
-    return this.definitions.collectionsOf(databaseId);
+  collectionsOf(database: AuthorizedDatabase): Promise<string[]> {
+    return this.definitions.collectionsOf(database);
   }
 
   /**
@@ -150,12 +153,12 @@ export class IndexDefinitionsService {
    * the collection's other definitions. The unique indexes still decide races.
    */
   private async assertFitsCollection(
-    databaseId: DatabaseId,
+    database: AuthorizedDatabase,
     collection: string,
     resolved: ResolvedDefinition,
     exceptId?: IndexDefinitionDocument['_id'],
   ): Promise<void> {
-    const others = await this.definitions.othersInCollection(databaseId, collection, exceptId);
+    const others = await this.definitions.othersInCollection(database, collection, exceptId);
     const sameName = others.find((d) => d.name === resolved.definition.name);
     if (sameName) throw duplicate('name', `an index named "${sameName.name}" already exists in ${collection}`, sameName);
     const sameKey = others.find((d) => d.key_signature === resolved.keySignature);
@@ -165,9 +168,14 @@ export class IndexDefinitionsService {
     );
   }
 
-  private async rethrowDuplicate(error: unknown, databaseId: DatabaseId, collection: string, resolved: ResolvedDefinition): Promise<never> {
+  private async rethrowDuplicate(
+    error: unknown,
+    database: AuthorizedDatabase,
+    collection: string,
+    resolved: ResolvedDefinition,
+  ): Promise<never> {
     if (!isDuplicateKeyError(error)) throw error;
-    const existing = await this.definitions.findNameOrIdentity(databaseId, collection, resolved.definition.name, resolved.keySignature);
+    const existing = await this.definitions.findNameOrIdentity(database, collection, resolved.definition.name, resolved.keySignature);
     if (!existing) throw error;
     const field = existing.name === resolved.definition.name ? 'name' : 'keys';
     throw duplicate(
@@ -183,8 +191,4 @@ function duplicate(field: string, message: string, existing: IndexDefinitionDocu
     existing_id: existing._id.toHexString(),
     existing_name: existing.name,
   });
-}
-
-export function notFound(what: string): DomainError {
-  return new DomainError(ErrorCode.notFound, `${what} not found`);
 }

@@ -10,12 +10,12 @@ import {
 } from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
 import { isDuplicateKeyError } from '@ir/platform';
-import { DatabaseRepository, type DatabaseId } from '../databases/database.repository';
+import { DatabaseAccess, type AuthorizedDatabase } from '../databases/database-access';
+import { DatabaseRepository } from '../databases/database.repository';
 import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 import { optionsOf } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
-import { notFound } from '../indexes/index-definitions.service';
 import { RegistryEventsPublisher } from '../registry-events';
 
 interface Planned {
@@ -34,13 +34,13 @@ export class ManifestService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
     private readonly databases: DatabaseRepository,
+    private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
   ) {}
 
   async export(databaseId: string): Promise<Manifest> {
-    const database = await this.databases.findById(databaseId);
-    if (!database) throw notFound('database');
-    const docs = await this.definitions.allOfByCollectionAndName(database._id);
+    const database = await this.access.authorize(databaseId, 'definitions:read');
+    const docs = await this.definitions.allOfByCollectionAndName(database);
     // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
     const byCollection = new Map<string, Manifest['collections'][string]>();
     for (const doc of docs) {
@@ -57,13 +57,13 @@ export class ManifestService {
     return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
   }
 
+  /** A dry run needs the same permission as the change it previews: it answers what the caller could do. */
   async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const database = await this.databases.findDbName(databaseId);
-    if (!database) throw notFound('database');
+    const database = await this.access.authorize(databaseId, 'definitions:write');
     const planned = this.validate(manifest, database.db_name);
-    const existing = await this.definitions.allOf(database._id);
+    const existing = await this.definitions.allOf(database);
     const result = diff(existing, planned, dryRun);
-    if (!dryRun) await this.write(database._id, existing, planned, result);
+    if (!dryRun) await this.write(database, existing, planned, result);
     return result;
   }
 
@@ -106,7 +106,7 @@ export class ManifestService {
    * crash midway leaves a partial apply; applying the same manifest again completes it.
    */
   private async write(
-    databaseId: DatabaseId,
+    database: AuthorizedDatabase,
     existing: IndexDefinitionDocument[],
     planned: Planned[],
     result: ManifestApplyResult,
@@ -125,16 +125,20 @@ export class ManifestService {
       updated_at: now,
     });
 
-    if (deleted.length > 0) await this.definitions.deleteByIds(deleted.map((d) => d._id));
+    if (deleted.length > 0)
+      await this.definitions.deleteByIds(
+        database,
+        deleted.map((d) => d._id),
+      );
     const updated = planned
       .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
       .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
-    if (updated.length > 0) await this.definitions.rewriteAll(updated).catch(rethrowConcurrentApply);
+    if (updated.length > 0) await this.definitions.rewriteAll(database, updated).catch(rethrowConcurrentApply);
     const toCreate = planned
       .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({ database_id: databaseId, collection: p.collection, created_at: now, ...fields(p) }));
-    const created = toCreate.length > 0 ? await this.definitions.insertAll(toCreate).catch(rethrowConcurrentApply) : [];
-    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(databaseId);
+      .map((p) => ({ collection: p.collection, created_at: now, ...fields(p) }));
+    const created = toCreate.length > 0 ? await this.definitions.insertAll(database, toCreate).catch(rethrowConcurrentApply) : [];
+    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(database);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
@@ -142,7 +146,7 @@ export class ManifestService {
       ...created.map((d) => [RegistryEvents.indexCreated, d] as const),
     ];
     for (let i = 0; i < touched.length; i += EVENT_BATCH) {
-      await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, doc, now)));
+      await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, database, doc, now)));
     }
   }
 }

@@ -1,4 +1,5 @@
-import { DomainError, ErrorCode, RegistryDatabaseRpc, RegistryIndexRpc, type RpcContract } from '@ir/contracts';
+import { DomainError, ErrorCode, RegistryDatabaseRpc, RegistryIndexRpc, type Principal, type RpcContract } from '@ir/contracts';
+import { actingAs } from '@ir/testing';
 import type { BusClient } from '@ir/messaging';
 import { TargetConnectionError, type TargetPool, type UriCipher } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
@@ -36,7 +37,15 @@ function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({})) {
     request: async (contract: RpcContract, payload: Record<string, unknown>) => {
       const call = { subject: contract.subject, payload };
       if (contract.subject === RegistryDatabaseRpc.connection.subject) {
-        return { database_id: DATABASE_ID, name: 'shop', db_name: 'shop', uri_sealed: {}, definitions_version: 1 };
+        return {
+          database_id: DATABASE_ID,
+          project_id: PROJECT,
+          name: 'shop',
+          db_name: 'shop',
+          protected: false,
+          uri_sealed: {},
+          definitions_version: 1,
+        };
       }
       calls.push(call);
       return registry(call);
@@ -49,12 +58,16 @@ function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({})) {
       return db;
     },
   } as unknown as TargetPool;
-  return { service: new ImportService(bus, cipher, pool), calls };
+  return { service: actingAs(EDITOR, new ImportService(bus, cipher, pool)), calls };
 }
 
 const idIndex: Entry = { v: 2, key: { _id: 1 }, name: '_id_' };
 const status: Entry = { v: 2, key: { status: 1, created_at: -1 }, name: 'status_1_created_at_-1' };
 const email: Entry = { v: 2, key: { email: 1 }, name: 'email_1', unique: true };
+
+const PROJECT = 'e'.repeat(24);
+/** Imports need the editor's permission in the database's project. */
+const EDITOR: Principal = { kind: 'user', id: 'u-ed', name: 'eve', system_admin: false, projects: { [PROJECT]: 'editor' } };
 
 describe('ImportService', () => {
   it('creates a definition per real index, never _id_, skipping system collections and views', async () => {

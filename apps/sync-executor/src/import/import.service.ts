@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  assertHolds,
   DomainError,
   ErrorCode,
   namespaceIssues,
@@ -11,7 +12,7 @@ import {
   type SyncFromDatabaseBody,
 } from '@ir/contracts';
 import { definitionFromListIndexes, unrepresentableOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
-import { BusClient } from '@ir/messaging';
+import { BusClient, requirePrincipal } from '@ir/messaging';
 import { mapBounded } from '@ir/platform';
 import { classifyTargetError, collectAtMost, isTargetWide, listIndexesOf, MAX_COLLECTIONS, TargetPool, UriCipher } from '@ir/target-pool';
 import type { Db } from 'mongodb';
@@ -51,7 +52,9 @@ export class ImportService {
   ) {}
 
   async import(request: ImportRequest): Promise<ImportResult> {
+    // The registry answers 404 for a database the caller does not see; importing needs the editor's permission.
     const connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    if (connection.project_id !== null) assertHolds(requirePrincipal(), 'imports:run', connection.project_id);
     const tooLong = namespaceIssues(connection.db_name, request.collections);
     if (tooLong.length > 0) throw validationFailed(tooLong);
     const uri = this.cipher.open(connection.uri_sealed);

@@ -1,4 +1,4 @@
-import { SyncEvents, type SyncFact } from '@ir/contracts';
+import { SyncEvents, type Actor, type SyncFact } from '@ir/contracts';
 import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { Logger } from '@nestjs/common';
 import type { StoredStep, SyncStatus } from './sync.model';
@@ -17,12 +17,22 @@ export class SyncEventPublisher {
 
   async publish(
     kind: SyncEventKind,
-    sync: { id: string; database_id: string; status: SyncStatus; error: string | null; steps: readonly Pick<StoredStep, 'status'>[] },
+    sync: {
+      id: string;
+      database_id: string;
+      project_id?: string | null;
+      requested_by?: Actor;
+      status: SyncStatus;
+      error: string | null;
+      steps: readonly Pick<StoredStep, 'status'>[];
+    },
   ): Promise<void> {
     const stepsDone = sync.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
     const fact: SyncFact = {
       sync_id: sync.id,
       database_id: sync.database_id,
+      ...(sync.project_id !== undefined ? { project_id: sync.project_id } : {}),
+      ...(sync.requested_by ? { requested_by: sync.requested_by } : {}),
       status: sync.status,
       progress: progressOf(sync.steps),
       steps_done: stepsDone,

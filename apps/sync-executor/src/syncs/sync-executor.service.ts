@@ -1,7 +1,8 @@
 import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
-import { BusClient, PermanentFailure } from '@ir/messaging';
+import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { plannedSteps } from './planned-steps';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
@@ -87,7 +88,7 @@ export class SyncExecutor {
 
   /** Handles one delivery of a run command. Throws to have it delivered again (transient trouble). */
   async execute(command: { sync_id: string; database_id: string }, delivery?: Delivery): Promise<void> {
-    const doc = await this.syncs.findById(command.sync_id);
+    const doc = await this.syncs.findVisible(requirePrincipal(), command.sync_id);
     if (!doc) throw new PermanentFailure(`sync ${command.sync_id} does not exist`);
     if (isTerminal(doc.status)) return;
     const run: Run = {
@@ -182,13 +183,9 @@ export class SyncExecutor {
       run.doc = { ...run.doc, status: 'failed' };
       return;
     }
-    run.steps = plan.operations.map((operation, i) => ({
-      number: i + 1,
-      operation: JSON.stringify(operation),
-      status: 'pending',
-      attempts: 0,
-    }));
-    const warnings = [...plan.warnings, ...plan.skipped_collections.map((s) => `collection ${s.collection} was left alone: ${s.reason}`)];
+    const planned = plannedSteps(plan);
+    run.steps = planned.steps;
+    const { warnings } = planned;
     const plannedAt = new Date();
     await this.syncs.storePlan(run.id, run.steps, warnings, plannedAt);
     run.doc = { ...run.doc, planned_at: plannedAt, warnings };
@@ -338,7 +335,16 @@ export class SyncExecutor {
   }
 
   private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
-    return this.events.publish(kind, { id: run.id, database_id: run.databaseId, status, error, steps: run.steps });
+    const { project_id, requested_by } = run.doc;
+    return this.events.publish(kind, {
+      id: run.id,
+      database_id: run.databaseId,
+      project_id,
+      requested_by,
+      status,
+      error,
+      steps: run.steps,
+    });
   }
 }
 

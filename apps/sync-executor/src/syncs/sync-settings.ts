@@ -10,6 +10,8 @@ export interface SyncSettings {
   readonly lockTtlMs: number;
   /** A pending sync's lock lives this long after the request. */
   readonly queueTtlMs: number;
+  /** A sync awaiting approval holds its database's lock this long; then another sync may take the lock over. */
+  readonly approvalTtlMs: number;
   /** Retries of a step after a transient error. */
   readonly retryAttempts: number;
   /** First backoff delay; doubles with each retry. */
@@ -33,6 +35,7 @@ export function syncSettingsFrom(config: SyncExecutorConfig): SyncSettings {
     operationTimeoutMs: config.SYNC_OPERATION_TIMEOUT,
     lockTtlMs: config.SYNC_LOCK_TTL,
     queueTtlMs: config.SYNC_QUEUE_TTL,
+    approvalTtlMs: config.SYNC_APPROVAL_TTL,
     retryAttempts: config.SYNC_RETRY_ATTEMPTS,
     retryInitialDelayMs: 500,
     retryMaxDelayMs: 30_000,

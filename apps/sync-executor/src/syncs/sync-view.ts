@@ -25,6 +25,8 @@ export function syncView(doc: SyncDocument): SyncView {
   return {
     id: doc._id.toHexString(),
     database_id: doc.database_id,
+    ...(doc.project_id !== undefined ? { project_id: doc.project_id } : {}),
+    ...(doc.requested_by ? { requested_by: doc.requested_by } : {}),
     ...(doc.collections && doc.collections.length > 0 ? { collections: doc.collections } : {}),
     status: doc.status,
     progress: doc.progress ?? 0,
@@ -35,6 +37,17 @@ export function syncView(doc: SyncDocument): SyncView {
     },
     error: doc.error ?? null,
     steps: stepsOf(doc).map(stepView),
+    ...(doc.approval
+      ? {
+          approval: {
+            state: doc.approval.state,
+            reasons: doc.approval.reasons ?? [],
+            ...(doc.approval.decided_by ? { decided_by: doc.approval.decided_by } : {}),
+            ...(doc.approval.decided_at ? { decided_at: new Date(doc.approval.decided_at).toISOString() } : {}),
+            ...(doc.approval.comment ? { comment: doc.approval.comment } : {}),
+          },
+        }
+      : {}),
     warnings: doc.warnings ?? [],
     created_at: new Date(doc.created_at).toISOString(),
     started_at: iso(doc.started_at),

@@ -1,14 +1,27 @@
 import type { Provider } from '@nestjs/common';
+import { TERMINAL_SYNC_STATUSES, type Actor, type SyncApproval, type SyncStatus } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, Types, type Model } from 'mongoose';
 import { deflateSync, inflateSync } from 'node:zlib';
 
-export type SyncStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type { SyncStatus };
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 export type OperationKind = 'create' | 'drop' | 'modify';
 
-export const ACTIVE_STATUSES: readonly SyncStatus[] = ['pending', 'running'];
-export const isTerminal = (status: SyncStatus): boolean => !ACTIVE_STATUSES.includes(status);
+/** Statuses that hold the database's lock. */
+export const ACTIVE_STATUSES: readonly SyncStatus[] = ['awaiting_approval', 'pending', 'running'];
+/** Statuses an executor may run: a sync awaiting approval is not, whatever command arrives for it. */
+export const RUNNABLE_STATUSES: readonly SyncStatus[] = ['pending', 'running'];
+export const isTerminal = (status: SyncStatus): boolean => TERMINAL_SYNC_STATUSES.includes(status);
+
+/** The decision on a sync of a protected database, as stored. */
+export interface StoredApproval {
+  state: SyncApproval['state'];
+  reasons: string[];
+  decided_by?: Actor;
+  decided_at?: Date;
+  comment?: string;
+}
 
 /** One step of a sync, as packed into the sync's record (`packSteps`). */
 export interface StoredStep {
@@ -27,6 +40,12 @@ export interface StoredStep {
 export interface SyncDocument {
   _id: Types.ObjectId;
   database_id: string;
+  /** The database's project when the sync was asked for; absent on syncs recorded before projects. */
+  project_id?: string | null;
+  /** Who asked for it; absent on syncs recorded before projects. */
+  requested_by?: Actor;
+  /** Present when the sync needed approval. */
+  approval?: StoredApproval;
   collections?: string[];
   status: SyncStatus;
   options: { include?: OperationKind[]; hide_before_drop: boolean };
@@ -50,6 +69,19 @@ export interface SyncDocument {
 const SyncSchema = new Schema<SyncDocument>(
   {
     database_id: { type: String, required: true },
+    project_id: { type: String, default: undefined },
+    requested_by: { type: { _id: false, kind: String, id: String, name: String }, default: undefined },
+    approval: {
+      type: {
+        _id: false,
+        state: String,
+        reasons: [String],
+        decided_by: { type: { _id: false, kind: String, id: String, name: String }, default: undefined },
+        decided_at: Date,
+        comment: String,
+      },
+      default: undefined,
+    },
     collections: { type: [String], default: undefined },
     status: { type: String, required: true },
     options: {

@@ -1,7 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { projectsWhere, type Principal } from '@ir/contracts';
 import { findPage, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import { Types } from 'mongoose';
-import { ACTIVE_STATUSES, packSteps, SYNC_MODEL, type StoredStep, type SyncDocument, type SyncModel, type SyncStatus } from './sync.model';
+import {
+  ACTIVE_STATUSES,
+  packSteps,
+  RUNNABLE_STATUSES,
+  SYNC_MODEL,
+  type StoredApproval,
+  type StoredStep,
+  type SyncDocument,
+  type SyncModel,
+  type SyncStatus,
+} from './sync.model';
 
 /** How a sync ended, written only while it is still pending or running. */
 export interface SyncEnd {
@@ -33,24 +44,31 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
     await this.model.create(sync);
   }
 
-  findById(syncId: string): Promise<SyncDocument | null> {
-    return Types.ObjectId.isValid(syncId) ? this.model.findById(syncId).lean<SyncDocument>() : Promise.resolve(null);
+  /** The sync, if the caller may read the syncs of its project (an executor, a service, may read every one). */
+  findVisible(principal: Principal, syncId: string): Promise<SyncDocument | null> {
+    if (!Types.ObjectId.isValid(syncId)) return Promise.resolve(null);
+    return this.model.findOne({ _id: syncId, ...this.inProjects(projectsWhere(principal, 'syncs:read')) }).lean<SyncDocument>();
   }
 
+  /**
+   * Bookkeeping of the per-database lock (which sync holds it, is it still going): unscoped, and it
+   * answers nothing but a status. Callers reached the database through its project first.
+   */
   async statusOf(syncId: string): Promise<SyncStatus | undefined> {
     const sync = Types.ObjectId.isValid(syncId) ? await this.model.findById(syncId, { status: 1 }).lean<{ status: SyncStatus }>() : null;
     return sync?.status;
   }
 
-  /** A database's syncs, newest first. */
-  pageOfDatabase(databaseId: string, request: PageRequest): Promise<Page<SyncDocument>> {
-    return findPage(this.model, { database_id: databaseId }, { created_at: -1, _id: -1 }, request);
+  /** A database's syncs the caller may read, newest first. */
+  pageOfDatabase(principal: Principal, databaseId: string, request: PageRequest): Promise<Page<SyncDocument>> {
+    const filter = { database_id: databaseId, ...this.inProjects(projectsWhere(principal, 'syncs:read')) };
+    return findPage(this.model, filter, { created_at: -1, _id: -1 }, request);
   }
 
   /** True when the sync was pending or running, and is running now. */
   async markRunning(syncId: string, startedAt: Date): Promise<boolean> {
     const { matchedCount } = await this.model.updateOne(
-      { _id: syncId, status: { $in: [...ACTIVE_STATUSES] } },
+      { _id: syncId, status: { $in: [...RUNNABLE_STATUSES] } },
       { $set: { status: 'running', started_at: startedAt, updated_at: new Date() } },
     );
     return matchedCount > 0;
@@ -96,6 +114,17 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
         { $set: { status: 'failed', error: reason, completed_at: at, updated_at: at } },
         { new: true },
       )
+      .lean<SyncDocument>();
+  }
+
+  /**
+   * Records the decision on a sync awaiting approval: approved, it becomes pending (its run is
+   * queued next); rejected, it ends. The sync as decided, or null when it was not awaiting approval.
+   */
+  decide(syncId: SyncDocument['_id'], approval: StoredApproval, at: Date): Promise<SyncDocument | null> {
+    const ending = approval.state === 'rejected' ? { status: 'rejected', completed_at: at } : { status: 'pending' };
+    return this.model
+      .findOneAndUpdate({ _id: syncId, status: 'awaiting_approval' }, { $set: { ...ending, approval, updated_at: at } }, { new: true })
       .lean<SyncDocument>();
   }
 

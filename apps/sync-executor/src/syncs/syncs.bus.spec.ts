@@ -1,8 +1,17 @@
-import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, Streams, SyncRpc, type PlanResult } from '@ir/contracts';
+import {
+  ComparatorRpc,
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  Streams,
+  SyncRpc,
+  type PlanResult,
+  type Principal,
+} from '@ir/contracts';
 import { BackendAppModule, ReadinessService } from '@ir/bootstrap';
 import { BusClient, NatsBus, startBusServer } from '@ir/messaging';
 import { connectMongo, loadConfig, metricsRegistry } from '@ir/platform';
-import { startPrivateNats, type PrivateNats } from '@ir/testing';
+import { actingAs, startPrivateNats, type PrivateNats } from '@ir/testing';
 import { TargetPoolModule, UriCipher, UriCipherModule } from '@ir/target-pool';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -23,6 +32,10 @@ import { SyncsModule } from './syncs.module';
  * consumer runs it, and readiness reports the consumer. The comparator and the registry are plain
  * NATS responders here.
  */
+const PROJECT = 'f'.repeat(24);
+/** The caller of every request here: an operator of the project the databases are in. */
+const OPERATOR: Principal = { kind: 'user', id: 'u-op', name: 'olga', system_admin: false, projects: { [PROJECT]: 'operator' } };
+
 describe('syncs over the bus', () => {
   const mongoUri = process.env.TEST_MONGODB_URI!;
   const stamp = `${process.pid}_${Date.now()}`;
@@ -64,14 +77,24 @@ describe('syncs over the bus', () => {
       logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
     });
     await app.init();
-    client = new BusClient(bus, 5000);
+    client = actingAs(OPERATOR, new BusClient(bus, 5000));
 
     const cipher = app.get(UriCipher);
     const reply = (data: unknown) => new TextEncoder().encode(JSON.stringify({ ok: true, data }));
     bus.nc.subscribe(RegistryDatabaseRpc.connection.subject, {
       callback: (_e, msg) => {
         const { database_id } = msg.json<{ database_id: string }>();
-        msg.respond(reply({ database_id, name: 'target', db_name: targetDb, uri_sealed: cipher.seal(mongoUri), definitions_version: 1 }));
+        msg.respond(
+          reply({
+            database_id,
+            project_id: PROJECT,
+            name: 'target',
+            db_name: targetDb,
+            protected: false,
+            uri_sealed: cipher.seal(mongoUri),
+            definitions_version: 1,
+          }),
+        );
       },
     });
     bus.nc.subscribe(ComparatorRpc.plan.subject, {

@@ -1,13 +1,18 @@
 import { Controller, type Type } from '@nestjs/common';
 import { SyncCommands, SyncRpc, type EventPayload, type RpcRequest, type RpcResponse } from '@ir/contracts';
 import { BusContext, ConsumerHandler, RpcHandler } from '@ir/messaging';
+import { SyncApprovals } from './sync-approvals.service';
 import { SyncExecutor } from './sync-executor.service';
 import { RUN_ACK_WAIT_MS, RUN_CONSUMER, RUN_MAX_DELIVER } from './sync-settings';
-import { SyncsService, type StartRequest } from './syncs.service';
+import type { StartRequest } from './sync-requests';
+import { SyncsService } from './syncs.service';
 
 @Controller()
 export class SyncQueriesController {
-  constructor(private readonly syncs: SyncsService) {}
+  constructor(
+    private readonly syncs: SyncsService,
+    private readonly approvals: SyncApprovals,
+  ) {}
 
   @RpcHandler(SyncRpc.start)
   start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
@@ -22,6 +27,16 @@ export class SyncQueriesController {
   @RpcHandler(SyncRpc.history)
   history(request: { database_id: string; page: number; limit: number }): Promise<RpcResponse<typeof SyncRpc.history>> {
     return this.syncs.history(request);
+  }
+
+  @RpcHandler(SyncRpc.approve)
+  approve(request: RpcRequest<typeof SyncRpc.approve>): Promise<RpcResponse<typeof SyncRpc.approve>> {
+    return this.approvals.approve(request.sync_id, request.comment);
+  }
+
+  @RpcHandler(SyncRpc.reject)
+  reject(request: RpcRequest<typeof SyncRpc.reject>): Promise<RpcResponse<typeof SyncRpc.reject>> {
+    return this.approvals.reject(request.sync_id, request.comment);
   }
 
   /** The registry asks this before deleting a database. */

@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationB
 import { READINESS_CHECKS } from '@ir/bootstrap';
 import { NatsBus } from '@ir/messaging';
 import { RunConsumerHealth } from './consumer.health';
+import { SyncApprovals } from './sync-approvals.service';
 import { SyncExecutor } from './sync-executor.service';
 import { syncLockModelProvider } from './sync-lock.model';
 import { SyncLockRepository } from './sync-lock.repository';
@@ -43,6 +44,7 @@ export class SyncsModule implements OnApplicationBootstrap, OnModuleDestroy {
           inject: [SyncLockRepository, SyncRepository],
           useFactory: (locks: SyncLockRepository, syncs: SyncRepository) => new SyncLocks(locks, syncs),
         },
+        SyncApprovals,
         SyncsService,
         SyncExecutor,
         RunConsumerHealth,

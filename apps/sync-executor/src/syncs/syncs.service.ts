@@ -1,22 +1,32 @@
-import { DomainError, ErrorCode, SyncCommands, SyncRpc, type RpcResponse, type SyncView } from '@ir/contracts';
-import { BusClient } from '@ir/messaging';
+import {
+  actorOf,
+  assertHolds,
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  SyncCommands,
+  SyncRpc,
+  type RpcResponse,
+  type SyncView,
+} from '@ir/contracts';
+import { BusClient, requirePrincipal } from '@ir/messaging';
 import { mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { z } from 'zod';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncFailures } from './sync-metrics';
-import { isTerminal, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
+import { SyncApprovals, type HeldPlan } from './sync-approvals.service';
+import type { StartRequest } from './sync-requests';
+import { isTerminal, packSteps, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
 import { SyncRepository } from './sync.repository';
 import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
 
-/** The request as the handler receives it (validated, defaults applied). */
-export type StartRequest = z.output<(typeof SyncRpc.start)['request']>;
 type HistoryRequest = { database_id: string; page: number; limit: number };
 
 export const ABANDONED_RUNNING = 'abandoned: its executor stopped';
 export const ABANDONED_PENDING = 'abandoned: no executor started it in time';
+export const ABANDONED_UNAPPROVED = 'abandoned: nobody approved it within SYNC_APPROVAL_TTL';
 
 /** Starting syncs under the per-database lock, and the questions about them. */
 @Injectable()
@@ -28,6 +38,7 @@ export class SyncsService {
     private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
+    private readonly approvals: SyncApprovals,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
@@ -38,6 +49,10 @@ export class SyncsService {
    * @throws DomainError CONFLICT naming the sync in progress (details.sync_id).
    */
   async start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
+    const principal = requirePrincipal();
+    // The registry answers 404 for a database the caller does not see; its project decides the rest.
+    const database = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    if (database.project_id !== null) assertHolds(principal, 'syncs:run', database.project_id);
     const id = this.syncs.newId();
     const syncId = id.toHexString();
     const databaseId = request.database_id;
@@ -54,20 +69,31 @@ export class SyncsService {
     }
     if (lock.tookOverFrom) await this.abandon(lock.tookOverFrom.sync_id, lock.tookOverFrom.status);
 
+    // A protected database's sync that would drop, hide or rebuild waits for a second person. Dry runs change nothing.
+    let held: HeldPlan | undefined;
+    if (database.protected && !request.dry_run) {
+      held = await this.approvals.review(request).catch(async (error: unknown) => {
+        await this.locks.release(databaseId, syncId).catch(() => undefined);
+        throw error;
+      });
+    }
     const now = new Date();
     const doc: SyncDocument = {
       _id: id,
       database_id: databaseId,
+      project_id: database.project_id,
+      requested_by: actorOf(principal),
       ...(request.collections && request.collections.length > 0 ? { collections: request.collections } : {}),
-      status: 'pending',
+      status: held ? 'awaiting_approval' : 'pending',
+      ...(held ? { approval: { state: 'awaiting', reasons: held.reasons } } : {}),
       options: {
         ...(request.include ? { include: request.include as OperationKind[] } : {}),
         hide_before_drop: request.hide_before_drop ?? false,
       },
       dry_run: request.dry_run ?? false,
-      steps_deflated: null,
-      planned_at: null,
-      warnings: [],
+      steps_deflated: held ? packSteps(held.steps) : null,
+      planned_at: held ? now : null,
+      warnings: held?.warnings ?? [],
       error: null,
       progress: 0,
       created_at: now,
@@ -81,6 +107,10 @@ export class SyncsService {
     } catch (error) {
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       throw error;
+    }
+    if (held) {
+      await this.approvals.held(doc);
+      return { sync_id: syncId, status: 'awaiting_approval', database_id: databaseId };
     }
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
@@ -97,14 +127,15 @@ export class SyncsService {
   }
 
   async status(syncId: string): Promise<SyncView> {
-    const doc = await this.syncs.findById(syncId);
+    const doc = await this.syncs.findVisible(requirePrincipal(), syncId);
     if (!doc) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
     return syncView(doc);
   }
 
-  /** A database's syncs, newest first. */
+  /** A database's syncs, newest first: a 404 from the registry for a database the caller does not see. */
   async history(request: HistoryRequest): Promise<Page<SyncView>> {
-    return mapPage(await this.syncs.pageOfDatabase(request.database_id, request), syncView);
+    await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
+    return mapPage(await this.syncs.pageOfDatabase(requirePrincipal(), request.database_id, request), syncView);
   }
 
   /** From the lock: a database has an active sync while a pending or running sync holds it. */
@@ -121,7 +152,7 @@ export class SyncsService {
   /** Fails a sync whose lock was taken over: it held the lock past its time. */
   private async abandon(syncId: string, status: string): Promise<void> {
     if (status === 'missing') return;
-    const reason = status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
+    const reason = status === 'awaiting_approval' ? ABANDONED_UNAPPROVED : status === 'pending' ? ABANDONED_PENDING : ABANDONED_RUNNING;
     const ended = await this.syncs.abandon(syncId, reason, new Date());
     if (!ended) return;
     this.logger.warn(`sync ${syncId} of database ${ended.database_id} ${reason}; its lock was taken over`);
@@ -129,6 +160,8 @@ export class SyncsService {
     await this.events.publish('failed', {
       id: syncId,
       database_id: ended.database_id,
+      project_id: ended.project_id,
+      requested_by: ended.requested_by,
       status: 'failed',
       error: reason,
       steps: stepsOf(ended),

@@ -1,4 +1,6 @@
 import {
+  servicePrincipal,
+  type Principal,
   ComparatorRpc,
   DomainError,
   ErrorCode,
@@ -11,6 +13,7 @@ import {
 } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
+import { actingAs } from '@ir/testing';
 import { TargetPolicy, TargetPool, UriCipher } from '@ir/target-pool';
 import { MongoClient, type Db } from 'mongodb';
 import { Types, type Connection } from 'mongoose';
@@ -22,6 +25,7 @@ import { SyncLocks } from './sync-locks';
 import { packSteps, syncModel, type SyncModel } from './sync.model';
 import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
+import { SyncApprovals } from './sync-approvals.service';
 import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
 
 const settings: SyncSettings = {
@@ -29,6 +33,7 @@ const settings: SyncSettings = {
   operationTimeoutMs: 60_000,
   lockTtlMs: 120_000,
   queueTtlMs: 3_600_000,
+  approvalTtlMs: 86_400_000,
   retryAttempts: 2,
   retryInitialDelayMs: 10,
   retryMaxDelayMs: 20,
@@ -48,6 +53,8 @@ interface Published {
 class FakeBus {
   readonly published: Published[] = [];
   plans = new Map<string, PlanResult | DomainError>();
+  /** Databases the registry says are protected. */
+  protectedDatabases = new Set<string>();
   publishFails = false;
 
   constructor(
@@ -67,8 +74,10 @@ class FakeBus {
     if (contract === RegistryDatabaseRpc.connection) {
       return {
         database_id: databaseId,
+        project_id: PROJECT,
         name: 'target',
         db_name: this.targetDb,
+        protected: this.protectedDatabases.has(databaseId),
         uri_sealed: this.cipher.seal(this.targetUri),
         definitions_version: 1,
       };
@@ -104,6 +113,10 @@ const create = (collection: string, name: string, key: Record<string, 1 | -1>): 
 const drop = (collection: string, name: string): PlanOperationView => ({ kind: 'drop', collection, index: name, reason: 'not in the DR' });
 const newDatabaseId = () => new Types.ObjectId().toHexString();
 
+const PROJECT = 'd'.repeat(24);
+/** Who asks for the syncs: an operator of the project every target database of this spec is in. */
+const OPERATOR: Principal = { kind: 'user', id: 'u-op', name: 'olga', system_admin: false, projects: { [PROJECT]: 'operator' } };
+
 describe('syncs against the test MongoDB server', () => {
   const uri = process.env.TEST_MONGODB_URI!;
   const stamp = `${process.pid}_${Date.now()}`;
@@ -117,6 +130,8 @@ describe('syncs against the test MongoDB server', () => {
   let locks: SyncLocks;
   let bus: FakeBus;
   let service: SyncsService;
+  /** The approvals, called as someone. */
+  let approvals: (principal: Principal) => SyncApprovals;
   let executor: SyncExecutor;
 
   beforeAll(async () => {
@@ -131,8 +146,13 @@ describe('syncs against the test MongoDB server', () => {
     bus = new FakeBus(cipher, uri, targetDbName);
     const repository = new SyncRepository(syncs);
     locks = new SyncLocks(new SyncLockRepository(lockModel), repository);
-    service = new SyncsService(repository, locks, bus as unknown as BusClient, settings);
-    executor = new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings);
+    const realApprovals = new SyncApprovals(repository, locks, bus as unknown as BusClient, settings);
+    service = actingAs(OPERATOR, new SyncsService(repository, locks, bus as unknown as BusClient, realApprovals, settings));
+    approvals = (principal) => actingAs(principal, realApprovals);
+    executor = actingAs(
+      servicePrincipal('sync-executor'),
+      new SyncExecutor(repository, locks, bus as unknown as BusClient, pool, cipher, settings),
+    );
   });
 
   afterAll(async () => {
@@ -208,6 +228,93 @@ describe('syncs against the test MongoDB server', () => {
       expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
       const [failed] = (await service.history({ database_id: databaseId, page: 1, limit: 10 })).items;
       expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('could not queue the sync') });
+    });
+  });
+
+  describe('protected databases: a second person approves what drops, hides or rebuilds', () => {
+    const SECOND: Principal = { kind: 'user', id: 'u-op2', name: 'otto', system_admin: false, projects: { [PROJECT]: 'operator' } };
+    const VIEWER: Principal = { kind: 'user', id: 'u-view', name: 'vera', system_admin: false, projects: { [PROJECT]: 'viewer' } };
+
+    async function held(operations: PlanOperationView[]): Promise<{ databaseId: string; syncId: string }> {
+      const databaseId = newDatabaseId();
+      bus.protectedDatabases.add(databaseId);
+      bus.plans.set(databaseId, planOf(databaseId, operations));
+      const accepted = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      return { databaseId, syncId: accepted.sync_id };
+    }
+
+    it('holds a plan that drops, names why, queues nothing; another operator approves it and exactly that plan runs', async () => {
+      await target.collection('guarded').createIndex({ old: 1 }, { name: 'old_1' });
+      const { databaseId, syncId } = await held([create('guarded', 'fresh_1', { fresh: 1 }), drop('guarded', 'old_1')]);
+      const waiting = await service.status(syncId);
+      expect(waiting).toMatchObject({ status: 'awaiting_approval', approval: { state: 'awaiting', reasons: ['drops guarded.old_1'] } });
+      expect(bus.on(SyncCommands.run.subject).filter((p) => p.payload['sync_id'] === syncId)).toEqual([]);
+      expect(bus.on('sync.evt.sync.approval-requested').some((p) => p.payload['sync_id'] === syncId)).toBe(true);
+      // Its database stays locked meanwhile.
+      expect(
+        (await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false }).catch((e: unknown) => e)) as DomainError,
+      ).toMatchObject({
+        code: ErrorCode.conflict,
+      });
+
+      // The plan the comparator would give now differs: what runs is what was approved.
+      bus.plans.set(databaseId, planOf(databaseId, [drop('guarded', 'fresh_1')]));
+      const approved = await approvals(SECOND).approve(syncId, 'looked at the queries');
+      expect(approved).toMatchObject({
+        status: 'pending',
+        approval: { state: 'approved', decided_by: { kind: 'user', id: 'u-op2', name: 'otto' }, comment: 'looked at the queries' },
+      });
+      expect(bus.on(SyncCommands.run.subject).filter((p) => p.payload['sync_id'] === syncId)).toHaveLength(1);
+      await executor.execute({ sync_id: syncId, database_id: databaseId });
+      expect(await service.status(syncId)).toMatchObject({ status: 'completed', steps: [{ status: 'done' }, { status: 'done' }] });
+      expect(await names('guarded')).toEqual(['_id_', 'fresh_1']);
+    });
+
+    it('nobody approves their own sync, a viewer approves none, and a sync not awaiting approval cannot be decided on', async () => {
+      const { syncId } = await held([drop('guarded2', 'x_1')]);
+      expect(
+        await approvals(OPERATOR)
+          .approve(syncId, undefined)
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.forbidden,
+        message: expect.stringContaining('nobody approves their own sync'),
+      });
+      expect(
+        await approvals(VIEWER)
+          .approve(syncId, undefined)
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.forbidden,
+        details: { permission: 'syncs:approve' },
+      });
+      const outsider: Principal = { kind: 'user', id: 'u-out', name: 'oscar', system_admin: false, projects: {} };
+      expect(
+        await approvals(outsider)
+          .approve(syncId, undefined)
+          .catch((e: unknown) => e),
+      ).toMatchObject({ code: ErrorCode.notFound });
+      await approvals(SECOND).approve(syncId, undefined);
+      expect(
+        await approvals(SECOND)
+          .reject(syncId, undefined)
+          .catch((e: unknown) => e),
+      ).toMatchObject({ code: ErrorCode.conflict });
+    });
+
+    it('a rejected sync ends and frees its database; dry runs and create-only plans are not held', async () => {
+      const { databaseId, syncId } = await held([drop('guarded3', 'y_1')]);
+      expect(await approvals(SECOND).reject(syncId, 'not during the sale')).toMatchObject({
+        status: 'rejected',
+        approval: { state: 'rejected', comment: 'not during the sale' },
+      });
+      const dry = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: true });
+      expect(dry.status).toBe('pending');
+      await executor.execute({ sync_id: dry.sync_id, database_id: databaseId });
+      const createsOnly = newDatabaseId();
+      bus.protectedDatabases.add(createsOnly);
+      bus.plans.set(createsOnly, planOf(createsOnly, [create('guarded3', 'z_1', { z: 1 })]));
+      expect((await service.start({ database_id: createsOnly, hide_before_drop: false, dry_run: false })).status).toBe('pending');
     });
   });
 

@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, validationFailed, type PasswordChangeRequest } from '@ir/contracts';
+import type { z } from 'zod';
+import { SessionsService } from '../sessions/sessions.service';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { assertStrongPassword } from './password-policy';
+import { UserRepository } from './user.repository';
+
+/** A new password, given the current one; the user's other sessions end (a thief's among them). */
+@Injectable()
+export class PasswordChangeService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionsService,
+  ) {}
+
+  async change(request: z.output<typeof PasswordChangeRequest>): Promise<{ revoked_sessions: number }> {
+    const user = await this.users.findById(request.user_id);
+    if (!user) throw new DomainError(ErrorCode.unauthenticated, 'user not found');
+    if (!(await verifyPassword(user.password_hash, request.current_password))) {
+      throw validationFailed([{ field: 'current_password', rule: 'mismatch', message: 'is not your current password' }]);
+    }
+    assertStrongPassword(request.new_password, user, 'new_password');
+    const replaced = await this.users.replacePasswordHash(
+      user._id,
+      user.password_hash,
+      await hashPassword(request.new_password),
+      new Date(),
+    );
+    if (!replaced) throw new DomainError(ErrorCode.conflict, 'the password was changed meanwhile: try again with the new current password');
+    return { revoked_sessions: await this.sessions.revokeOtherSessions(user._id, request.session_id) };
+  }
+}

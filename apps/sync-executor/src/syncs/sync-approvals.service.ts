@@ -1,0 +1,157 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  actorOf,
+  assertHolds,
+  ComparatorRpc,
+  DomainError,
+  ErrorCode,
+  SyncCommands,
+  type Actor,
+  type Principal,
+  type SyncView,
+} from '@ir/contracts';
+import { BusClient, requirePrincipal } from '@ir/messaging';
+import { approvalReasons } from './approval-policy';
+import { plannedSteps } from './planned-steps';
+import { SyncEventPublisher } from './sync-events';
+import { SyncLocks } from './sync-locks';
+import { stepsOf, type StoredStep, type SyncDocument } from './sync.model';
+import { SyncRepository } from './sync.repository';
+import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
+import { syncView } from './sync-view';
+import type { StartRequest } from './sync-requests';
+
+/** A sync of a protected database whose plan needs a second person: its steps, planned now, and why. */
+export interface HeldPlan {
+  readonly steps: StoredStep[];
+  readonly warnings: string[];
+  readonly reasons: string[];
+}
+
+/**
+ * Second-person approval of syncs of protected databases. The plan is made when the sync is asked
+ * for; if it drops, hides or rebuilds an index, the sync waits in `awaiting_approval` (holding the
+ * database's lock) until another operator or admin approves it, and then runs exactly the plan that
+ * was approved, or rejects it.
+ */
+@Injectable()
+export class SyncApprovals {
+  private readonly events: SyncEventPublisher;
+
+  constructor(
+    private readonly syncs: SyncRepository,
+    private readonly locks: SyncLocks,
+    private readonly bus: BusClient,
+    @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
+  ) {
+    this.events = new SyncEventPublisher(bus);
+  }
+
+  /** The plan, held for approval, when it needs one; undefined when it may run as any sync does. */
+  async review(request: StartRequest): Promise<HeldPlan | undefined> {
+    const plan = await this.bus.request(
+      ComparatorRpc.plan,
+      {
+        database_id: request.database_id,
+        ...(request.collections && request.collections.length > 0 ? { collections: request.collections } : {}),
+        ...(request.include ? { include: request.include } : {}),
+        hide_before_drop: request.hide_before_drop ?? false,
+      },
+      { timeoutMs: this.settings.planTimeoutMs },
+    );
+    const reasons = approvalReasons(plan.operations);
+    return reasons.length > 0 ? { ...plannedSteps(plan), reasons } : undefined;
+  }
+
+  /** Publishes that a sync waits for approval, once it is recorded, and keeps its lock for as long as approval may take. */
+  async held(sync: SyncDocument): Promise<void> {
+    await this.locks.refresh(sync.database_id, sync._id.toHexString(), this.settings.approvalTtlMs);
+    await this.events.publish('approvalRequested', this.factOf(sync));
+  }
+
+  async approve(syncId: string, comment: string | undefined): Promise<SyncView> {
+    const principal = requirePrincipal();
+    const sync = await this.awaiting(principal, syncId);
+    if (sync.requested_by && sameActor(sync.requested_by, principal)) {
+      throw new DomainError(
+        ErrorCode.forbidden,
+        'nobody approves their own sync: another operator or admin of the project must',
+        undefined,
+        {
+          permission: 'syncs:approve',
+        },
+      );
+    }
+    const decided = await this.decide(sync, 'approved', principal, comment);
+    await this.locks.refresh(decided.database_id, syncId, this.settings.queueTtlMs);
+    await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: decided.database_id }, { msgId: `${syncId}:approved` });
+    await this.events.publish('approved', this.factOf(decided));
+    return syncView(decided);
+  }
+
+  /** Turns a sync down; who asked for it may also withdraw it this way. */
+  async reject(syncId: string, comment: string | undefined): Promise<SyncView> {
+    const principal = requirePrincipal();
+    const sync = await this.awaiting(principal, syncId);
+    const decided = await this.decide(sync, 'rejected', principal, comment);
+    await this.locks.release(decided.database_id, syncId);
+    await this.events.publish('rejected', this.factOf(decided));
+    return syncView(decided);
+  }
+
+  /** The sync, if the caller sees it (404), may decide on it (403) and it awaits a decision (409). */
+  private async awaiting(principal: Principal, syncId: string): Promise<SyncDocument> {
+    const sync = await this.syncs.findVisible(principal, syncId);
+    if (!sync) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
+    if (sync.project_id) assertHolds(principal, 'syncs:approve', sync.project_id);
+    if (sync.status !== 'awaiting_approval') {
+      throw new DomainError(
+        ErrorCode.conflict,
+        `sync ${syncId} is ${sync.status}: only a sync awaiting approval can be decided on`,
+        undefined,
+        {
+          status: sync.status,
+        },
+      );
+    }
+    return sync;
+  }
+
+  private async decide(
+    sync: SyncDocument,
+    state: 'approved' | 'rejected',
+    principal: Principal,
+    comment: string | undefined,
+  ): Promise<SyncDocument> {
+    const at = new Date();
+    const decided = await this.syncs.decide(
+      sync._id,
+      {
+        state,
+        reasons: sync.approval?.reasons ?? [],
+        decided_by: actorOf(principal),
+        decided_at: at,
+        ...(comment ? { comment } : {}),
+      },
+      at,
+    );
+    if (!decided) throw new DomainError(ErrorCode.conflict, `sync ${sync._id.toHexString()} was decided on meanwhile`);
+    return decided;
+  }
+
+  private factOf(sync: SyncDocument): Parameters<SyncEventPublisher['publish']>[1] {
+    return {
+      id: sync._id.toHexString(),
+      database_id: sync.database_id,
+      project_id: sync.project_id,
+      requested_by: sync.requested_by,
+      status: sync.status,
+      error: sync.error,
+      steps: stepsOf(sync),
+    };
+  }
+}
+
+function sameActor(actor: Actor, principal: Principal): boolean {
+  return actor.kind === principal.kind && actor.id === principal.id;
+}
