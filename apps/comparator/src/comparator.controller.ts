@@ -58,7 +58,8 @@ export class ComparatorController {
   async latestDrift(request: Request<'latestDrift'>): Promise<RpcResponse<Rpc['latestDrift']>> {
     const principal = requirePrincipal();
     const latest = await this.drift.latest(request.database_id).catch(async (error: unknown) => {
-      await this.registry.projectOf(request.database_id);
+      // Never compared: say so only to a caller who sees the database (the registry's 404 otherwise).
+      if (error instanceof DomainError && error.code === ErrorCode.notFound) await this.registry.projectOf(request.database_id);
       throw error;
     });
     const projectId = latest.project_id ?? (await this.registry.projectOf(request.database_id));

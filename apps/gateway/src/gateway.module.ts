@@ -5,6 +5,7 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
+import { AuthEventsStream } from './auth/auth-events-stream';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { InvalidKeyLimiter } from './auth/invalid-key-limiter';
 import { JwtStrategy } from './auth/jwt.strategy';
@@ -60,6 +61,7 @@ export class GatewayModule {
         NatsHealthIndicator,
         BackendHealthIndicator,
         RevokedSessions,
+        AuthEventsStream,
         TokenKeys,
         StaleTokens,
         JwtStrategy,

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ApiKeyEvents, AuthApiKeyRpc, DomainError, ErrorCode, hashApiKey, Streams, type Principal } from '@ir/contracts';
-import { BroadcastSubscription, BusClient, ensureStream, NatsBus } from '@ir/messaging';
+import { ApiKeyEvents, AuthApiKeyRpc, DomainError, ErrorCode, hashApiKey, type Principal } from '@ir/contracts';
+import { BroadcastSubscription, BusClient, NatsBus } from '@ir/messaging';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { AuthEventsStream } from './auth-events-stream';
 
 /** A verified key is trusted this long without asking auth again; a revocation evicts it at once. */
 const VERIFIED_FOR_MS = 30_000;
@@ -21,14 +22,15 @@ export class ApiKeyCache implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly bus: BusClient,
-    private readonly nats: NatsBus,
+    nats: NatsBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly stream: AuthEventsStream,
   ) {
     this.subscription = new BroadcastSubscription(nats, ApiKeyEvents.revoked, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureStream(this.nats.jsm, Streams.authEvents);
+    await this.stream.ensure();
     // From the last moments a cached key could have been verified: older revocations were seen by auth itself.
     await this.subscription.start(new Date(Date.now() - VERIFIED_FOR_MS), (event) => this.evictKey(event.key_id));
   }

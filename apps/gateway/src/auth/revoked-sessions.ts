@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AuthEvents, Streams } from '@ir/contracts';
-import { BroadcastSubscription, ensureStream, NatsBus } from '@ir/messaging';
+import { AuthEvents } from '@ir/contracts';
+import { BroadcastSubscription, NatsBus } from '@ir/messaging';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { AuthEventsStream } from './auth-events-stream';
 import type { GatewayConfig } from '../gateway.config';
 
 /**
@@ -16,15 +17,15 @@ export class RevokedSessions implements OnModuleInit, OnApplicationShutdown {
   private readonly subscription: BroadcastSubscription<typeof AuthEvents.sessionRevoked>;
 
   constructor(
-    private readonly bus: NatsBus,
+    bus: NatsBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly stream: AuthEventsStream,
   ) {
     this.subscription = new BroadcastSubscription(bus, AuthEvents.sessionRevoked, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    // With the system's number of copies: one fewer here would take copies away from auth's stream.
-    await ensureStream(this.bus.jsm, Streams.authEvents, { replicas: this.config.NATS_STREAM_REPLICAS });
+    await this.stream.ensure();
     // Resolves once the revocations already stored are applied: the gateway must not accept
     // a revoked session's tokens in its first moments.
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {

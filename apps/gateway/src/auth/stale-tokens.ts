@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { MembershipEvents, Streams } from '@ir/contracts';
-import { BroadcastSubscription, ensureStream, NatsBus } from '@ir/messaging';
+import { MembershipEvents } from '@ir/contracts';
+import { BroadcastSubscription, NatsBus } from '@ir/messaging';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { AuthEventsStream } from './auth-events-stream';
 
 /**
  * Users whose rights were reduced, fed by auth's membership events: an access token signed before
@@ -18,14 +19,15 @@ export class StaleTokens implements OnModuleInit, OnApplicationShutdown {
   private readonly subscription: BroadcastSubscription<typeof MembershipEvents.changed>;
 
   constructor(
-    private readonly bus: NatsBus,
+    bus: NatsBus,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly stream: AuthEventsStream,
   ) {
     this.subscription = new BroadcastSubscription(bus, MembershipEvents.changed, this.logger);
   }
 
   async onModuleInit(): Promise<void> {
-    await ensureStream(this.bus.jsm, Streams.authEvents);
+    await this.stream.ensure();
     // Resolves once the changes already stored are applied, as for revocations.
     await this.subscription.start(new Date(Date.now() - this.config.REVOCATION_LOOKBACK), (event) => {
       if (event.rights === 'granted') return;
