@@ -3,7 +3,11 @@ import { freePort } from '../tools/infra/free-port';
 import { ManagedProcess } from '../tools/infra/process';
 import { repoRoot } from '../tools/infra/repo-root';
 import type { BenchContext, BenchResult } from './context';
+import { describeShare, measureAccessChecks, sharePercent, type ChecksOfRequest } from './access-checks';
 import { assertClean, load, round, row } from './load';
+
+/** The gateway passes the caller to auth, which reads the profile of the caller itself: no role decides. */
+const CHECKS: ChecksOfRequest = { hops: 1, decisions: 0 };
 
 /**
  * Authenticated GET /auth/profile through the gateway (JWT check, bus request
@@ -29,6 +33,9 @@ export async function authProfileBench(ctx: BenchContext): Promise<BenchResult> 
     const gateway = await load(gatewayRequest, ctx.seconds, ctx.connections);
     const bare = await load(bareRequest, ctx.seconds, ctx.connections);
     assertClean(gateway);
+    const checks = measureAccessChecks(CHECKS);
+    // At full load, 1 / throughput is the time the system spends on each request: the share is of that.
+    const requestMs = 1000 / gateway.requests_per_second;
     const ratios = {
       throughput_gateway_over_baseline: round(gateway.requests_per_second / bare.requests_per_second),
       p50_gateway_over_baseline: round(gateway.latency_p50_ms / Math.max(bare.latency_p50_ms, 1)),
@@ -41,8 +48,9 @@ export async function authProfileBench(ctx: BenchContext): Promise<BenchResult> 
         row('gateway', gateway),
         row('baseline', bare),
         `ratio        throughput ${ratios.throughput_gateway_over_baseline}x of baseline, p50 ${ratios.p50_gateway_over_baseline}x, p99 ${ratios.p99_gateway_over_baseline}x`,
+        describeShare(checks, CHECKS, requestMs, `the ${round(requestMs)} ms each request takes at full load`),
       ],
-      figures: { gateway, baseline: bare, ratios },
+      figures: { gateway, baseline: bare, ratios, permission_checks: { ...checks, share_percent: sharePercent(checks, requestMs) } },
     };
   } finally {
     await baseline.stop();

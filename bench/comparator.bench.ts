@@ -1,7 +1,13 @@
 import { MongoClient } from 'mongodb';
 import { api, settle, type BenchContext, type BenchResult } from './context';
+import { describeShare, measureAccessChecks, sharePercent, type ChecksOfRequest } from './access-checks';
 import { median, round } from './load';
 
+/**
+ * The caller to the comparator and on to the registry; the registry decides whether the caller sees
+ * the database, the comparator whether it may read drift before reading ahead and after the answer.
+ */
+const CHECKS: ChecksOfRequest = { hops: 2, decisions: 3 };
 const COLLECTIONS = 200;
 /** Per collection: seven secondary indexes and `_id_`. */
 const SECONDARY_INDEXES = 7;
@@ -74,6 +80,7 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
     const ratio = round(gatewayMs / floorMs);
     const paired = round(pairedRatios[0]);
     const gzippedRatio = round(gzippedMs / floorMs);
+    const checks = measureAccessChecks(CHECKS);
     return {
       name: 'comparator',
       lines: [
@@ -82,6 +89,7 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
         `floor        ${floorMs} ms   (listIndexes on every collection, ${PARALLELISM} at a time, no bus, no HTTP)`,
         `ratio        ${ratio}x of the medians, ${paired}x the median of each run's ratio to the floor run beside it (goal < 1.3)`,
         `gzipped      ${gzippedMs} ms   (Accept-Encoding: gzip, unzipped by fetch): ${gzippedRatio}x of the medians, ${round(pairedRatios[1])}x paired`,
+        describeShare(checks, CHECKS, gatewayMs, `the gateway's ${gatewayMs} ms`),
         `generate-script (mode create) for ${SCRIPT_DEFINITIONS} definitions: ${script.gatewayMs} ms through the gateway, median of ${RUNS} (${script.bytes} bytes)`,
       ],
       figures: {
@@ -96,6 +104,7 @@ export async function comparatorBench(ctx: BenchContext): Promise<BenchResult> {
           gzipped_ms: gzippedMs,
           gzipped_ratio: gzippedRatio,
           gzipped_paired_ratio: round(pairedRatios[1]),
+          permission_checks: { ...checks, share_percent: sharePercent(checks, gatewayMs) },
         },
         generate_script: { definitions: SCRIPT_DEFINITIONS, runs: RUNS, gateway_ms: script.gatewayMs, script_bytes: script.bytes },
       },

@@ -8,4 +8,12 @@ export * from './messaging.module';
 export * from './nats.health';
 export * from './provisioning';
 export { JsonAnswer } from './codec';
-export { actFor, currentPrincipal, requirePrincipal, runAs, runWithPrincipalSlot } from './principal-context';
+export {
+  actFor,
+  currentPrincipal,
+  decodePrincipal,
+  encodePrincipal,
+  requirePrincipal,
+  runAs,
+  runWithPrincipalSlot,
+} from './principal-context';
