@@ -17,3 +17,5 @@ export * from './registry';
 export * from './sync';
 export * from './drift';
 export * from './access';
+export * from './bus-access';
+export * from './bus-permissions';
