@@ -9,3 +9,4 @@ export * from './nats.health';
 export * from './provisioning';
 export { JsonAnswer } from './codec';
 export { actFor, currentPrincipal, requirePrincipal, runAs, runWithPrincipalSlot } from './principal-context';
+export * from './sealing';

@@ -3,7 +3,7 @@
 // Only specs import this; it is not exported from the library's index.
 import type { BusUser, StreamSpec } from '@ir/contracts';
 import { natsCredentials, type NatsEndpoint } from '@ir/testing';
-import { Module, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
+import { Module, type INestApplication, type LoggerService, type ModuleMetadata, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusClient } from '../bus-client';
 import { startBusServer } from '../messaging.module';
@@ -56,11 +56,17 @@ export async function connectBus(nats: NatsEndpoint, name = `spec-${++connection
  */
 export async function startService(
   nats: NatsEndpoint,
-  opts: { service: string; controllers: Type<unknown>[]; streams?: readonly StreamSpec[]; placement?: StreamPlacement },
+  opts: {
+    service: string;
+    controllers: Type<unknown>[];
+    imports?: ModuleMetadata['imports'];
+    streams?: readonly StreamSpec[];
+    placement?: StreamPlacement;
+  },
 ): Promise<ServiceHandle> {
   const bus = await connectBus(nats, `${opts.service}-${++connections}`);
   const logger = new RecordingLogger();
-  @Module({ controllers: opts.controllers })
+  @Module({ controllers: opts.controllers, imports: opts.imports ?? [] })
   class SpecServiceModule {}
   // abortOnError: false, so a failing start rejects here instead of exiting the jest worker.
   const app = await NestFactory.create(SpecServiceModule, { logger: false, abortOnError: false });
