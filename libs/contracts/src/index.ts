@@ -1,4 +1,5 @@
 export * from './bus';
+export * from './sealing';
 export * from './errors';
 export * from './services';
 export * from './streams';
