@@ -5,16 +5,16 @@ import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { BUS_USERS, passwordVariableOf } from '@ir/contracts';
 import { newBusPassword } from './bus-credentials';
-import { NATS_AUTHORIZATION_FILES, renderNatsAuthorization } from './nats-authorization';
+import { GENERATED_BUS_FILES, renderNatsAuthorization } from './nats-authorization';
 import { repoRoot } from './repo-root';
 
 const run = promisify(execFile);
 
 describe('the NATS users and permissions of the deployments', () => {
-  it.each(NATS_AUTHORIZATION_FILES.map((file) => [relative(repoRoot, file), file]))(
+  it.each(GENERATED_BUS_FILES.map(({ path, render }) => [relative(repoRoot, path), path, render] as const))(
     '%s is what libs/contracts/src/bus-access.ts renders (else: npm run bus:config)',
-    (_name, file) => {
-      expect(readFileSync(file, 'utf8')).toBe(renderNatsAuthorization());
+    (_name, path, render) => {
+      expect(readFileSync(path, 'utf8')).toBe(render());
     },
   );
 
