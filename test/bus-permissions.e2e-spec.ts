@@ -1,8 +1,11 @@
 // The closed bus of the running system, tried as another system with the read-only credential, as a
 // client without one, and as a service reaching for another's subjects; and the secrets that cross it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager } from '@nats-io/jetstream';
 import { AuthorizationError, connect, PermissionViolationError, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
+  BUS_USERS,
   Durables,
   READABLE_STREAMS,
   RegistryDatabaseRpc,
@@ -12,13 +15,14 @@ import {
   SyncCommands,
   type BusUser,
 } from '@ir/contracts';
-import { natsConnectOptions, testNatsEndpoint } from '@ir/testing';
+import { natsConnectOptions, natsCredentials, testNatsEndpoint } from '@ir/testing';
 import {
   authedApi,
   createTargetDatabase,
   eventually,
   freshIp,
   loggedInUser,
+  logDir,
   login,
   newCredentials,
   registerUser,
@@ -200,6 +204,15 @@ describe('the closed bus', () => {
         }
       }
     });
+
+    it('and no service logs them', async () => {
+      // Give the services a moment to write what they log about the refused URIs.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const logs = readdirSync(logDir())
+        .filter((file) => file.endsWith('.log'))
+        .map((file) => ({ file, text: readFileSync(join(logDir(), file), 'utf8') }));
+      for (const secret of secrets) expect(logs.filter((l) => containsSecret(l.text, secret)).map((l) => l.file)).toEqual([]);
+    });
   });
 
   describe('the read-only credential', () => {
@@ -258,6 +271,20 @@ describe('the closed bus', () => {
     await expect(connect({ servers: servers as string, user: 'reader', pass: newCredentials().password })).rejects.toBeInstanceOf(
       AuthorizationError,
     );
+  });
+
+  it('shows no NATS password in any log line of the services or of NATS', () => {
+    const { credentialsDir } = testNatsEndpoint();
+    const logs = [logDir(), join(dirname(dirname(credentialsDir)), 'logs')].flatMap((dir) =>
+      readdirSync(dir)
+        .filter((file) => file.endsWith('.log'))
+        .map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') })),
+    );
+    expect(logs.map((l) => l.file)).toEqual(expect.arrayContaining(['gateway.log', 'registry.log', 'nats-server.log']));
+    for (const user of BUS_USERS) {
+      const password = natsCredentials({ credentialsDir }, user).password;
+      expect([user, logs.filter((l) => l.text.includes(password)).map((l) => l.file)]).toEqual([user, []]);
+    }
   });
 
   it("keeps each service off another service's request subjects", async () => {
