@@ -1,12 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { natsConnectOptions, type NatsEndpoint } from '../test/support/nats-login';
 /** What every benchmark gets: the running system, a logged-in user, and the servers behind it. */
 export interface BenchContext {
   readonly apiUrl: string;
   readonly accessToken: string;
   readonly mongoUri: string;
-  /** The system's NATS server, to wait for the bus to be quiet before measuring. */
-  readonly natsUrl: string;
+  /** The system's NATS server (logged in to as its admin), to wait for the bus to be quiet before measuring. */
+  readonly nats: NatsEndpoint;
   /** The services' database prefix, for benchmarks that seed or read storage directly. */
   readonly dbPrefix: string;
   readonly seconds: number;
@@ -34,8 +35,8 @@ const RECOMPARE_MS = 2_000;
  * publishes thousands of registry events, and handling them would otherwise run beside the
  * measured requests and their baseline.
  */
-export async function settle(ctx: Pick<BenchContext, 'natsUrl'>): Promise<void> {
-  const nc = await connect({ servers: ctx.natsUrl });
+export async function settle(ctx: Pick<BenchContext, 'nats'>): Promise<void> {
+  const nc = await connect(natsConnectOptions(ctx.nats));
   try {
     const jsm = await jetstreamManager(nc);
     for (;;) {

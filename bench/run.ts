@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const dbPrefix = `ir_bench_${process.pid}`;
   const system = await startSystem({
     natsUrl: infra.natsUrl,
+    natsCredentialsDir: infra.natsCredentialsDir,
     mongoUri: infra.mongoUri,
     dbPrefix,
     dataDir: dir,
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
       apiUrl: system.apiUrl,
       accessToken: await accessToken(system.apiUrl),
       mongoUri: infra.mongoUri,
-      natsUrl: infra.natsUrl,
+      nats: { servers: infra.natsUrl, credentialsDir: infra.natsCredentialsDir },
       dbPrefix,
       seconds: Number(process.env.BENCH_SECONDS ?? 10),
       connections: Number(process.env.BENCH_CONNECTIONS ?? 10),

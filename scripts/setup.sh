@@ -14,6 +14,13 @@ if ! command -v nats-server >/dev/null 2>&1; then
   sudo_if_needed apt-get install -y -qq nats-server
 fi
 
+# openssl makes the NATS certificates of docker compose's bus-init step, which a test runs here.
+if ! command -v openssl >/dev/null 2>&1; then
+  echo "setup: installing openssl (apt)"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq openssl
+fi
+
 # Go builds the embedded FerretDB (needed when no MongoDB is given) and the tests' Helm chart checker.
 if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
   export PATH="$PATH:/usr/local/go/bin"

@@ -69,6 +69,7 @@ beforeAll(async () => {
   logDir = join(dataDir, 'logs');
   system = await startSystem({
     natsUrl: nats.url,
+    natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
     dbPrefix: `ir_hostile_${process.pid}`,
     dataDir,

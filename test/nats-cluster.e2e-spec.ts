@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
-import { E2E_SERVICE_ENV, startPrivateNatsCluster, startSystem, type PrivateNatsCluster, type RunningSystem } from '@ir/testing';
+import {
+  E2E_SERVICE_ENV,
+  natsConnectOptions,
+  startPrivateNatsCluster,
+  startSystem,
+  type PrivateNatsCluster,
+  type RunningSystem,
+} from '@ir/testing';
 import { startFerretDb, type FerretDbHandle } from '../tools/infra/ferretdb';
 import { freePort } from '../tools/infra/free-port';
 import { freshIp, suffix, targetMongoUri, tcpRelay } from './support/e2e-client';
@@ -156,6 +163,7 @@ beforeAll(async () => {
   [cluster, ferret.handle] = await Promise.all([startPrivateNatsCluster('ir-nats-cluster-e2e-nats-'), startFerret()]);
   system = await startSystem({
     natsUrl: cluster.urls,
+    natsCredentialsDir: cluster.credentialsDir,
     mongoUri: ferret.handle.uri,
     dbPrefix: `ir_cluster_${process.pid}`,
     dataDir: join(dir, 'system'),
@@ -164,13 +172,12 @@ beforeAll(async () => {
     env: { ...E2E_SERVICE_ENV, NATS_STREAM_REPLICAS: '3', DRIFT_SCAN_INTERVAL: '2s' },
   });
   for (const [name, service] of Object.entries(system.services)) pids.set(name, service.process.pid);
-  nc = await connect({ servers: cluster.urls.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+  nc = await connect({ ...natsConnectOptions(cluster), maxReconnectAttempts: -1, reconnectTimeWait: 500 });
   jsm = await jetstreamManager(nc);
   targets = await new MongoClient(targetMongoUri()).connect();
-  const servers = cluster.urls.split(',');
   [syncEvents, driftEvents] = await Promise.all([
-    StreamRecorder.start(servers, 'SYNC_EVENTS', 'fault-test-syncs'),
-    StreamRecorder.start(servers, 'DRIFT_EVENTS', 'fault-test-drift'),
+    StreamRecorder.start(cluster, 'SYNC_EVENTS', 'fault-test-syncs'),
+    StreamRecorder.start(cluster, 'DRIFT_EVENTS', 'fault-test-drift'),
   ]);
 
   const user = { email: `cl-${suffix()}@example.com`, username: `cl_${suffix()}`, password: 'cluster-test-password' };

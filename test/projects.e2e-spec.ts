@@ -10,7 +10,7 @@ import { ApiKeyEvents, AuthApiKeyRpc, AuthProjectRpc, DomainError, ErrorCode, Me
 import { BusClient, NatsBus } from '@ir/messaging';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
-import { E2E_SERVICE_ENV, startPrivateNats, startSystem, type PrivateNats, type RunningSystem } from '@ir/testing';
+import { E2E_SERVICE_ENV, natsCredentials, startPrivateNats, startSystem, type PrivateNats, type RunningSystem } from '@ir/testing';
 import { expectNoStackTrace, findStreamMessage, freshIp, jwtPart, streamLastSeq, suffix, targetMongoUri } from './support/e2e-client';
 
 interface Account {
@@ -96,6 +96,7 @@ beforeAll(async () => {
   const { AUTH_REGISTRATION: _open, ...env } = E2E_SERVICE_ENV;
   system = await startSystem({
     natsUrl: nats.url,
+    natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
     dbPrefix,
     dataDir,
@@ -103,7 +104,7 @@ beforeAll(async () => {
     trustProxy: true,
     env,
   });
-  natsBus = await NatsBus.connect({ servers: nats.url, name: 'projects-e2e' });
+  natsBus = await NatsBus.connect({ servers: nats.url, name: 'projects-e2e', credentials: natsCredentials(nats) });
   bus = new BusClient(natsBus, 5000);
   jsm = await jetstreamManager(natsBus.nc);
   mongo = await new MongoClient(targetMongoUri()).connect();

@@ -167,6 +167,7 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ir-supervision-system-'));
   system = await startSystem({
     natsUrl: nats.url,
+    natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
     dbPrefix: `ir_sup_${process.pid}`,
     dataDir,

@@ -42,6 +42,7 @@ beforeAll(async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ir-sync-system-'));
   system = await startSystem({
     natsUrl: nats.url,
+    natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
     dbPrefix: `ir_sync_${process.pid}`,
     dataDir,

@@ -12,6 +12,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
 import { E2E_ADMIN } from './e2e-settings';
+import { natsConnectOptions, testNatsEndpoint } from './nats-login';
 
 const execFileAsync = promisify(execFile);
 
@@ -297,7 +298,7 @@ export async function serviceDb(client: MongoClient, service: 'auth' | 'registry
 
 /** A connection to the test NATS, with the JetStream manager. */
 export async function openJetStream(): Promise<{ nc: NatsConnection; jsm: JetStreamManager; close(): Promise<void> }> {
-  const nc = await connect({ servers: testNatsUrl() });
+  const nc = await connect(natsConnectOptions(testNatsEndpoint()));
   const jsm = await jetstreamManager(nc);
   return { nc, jsm, close: () => nc.close() };
 }

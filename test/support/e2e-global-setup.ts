@@ -15,6 +15,7 @@ export default async function e2eGlobalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(infra.dir, 'system-'));
   const system = await startSystem({
     natsUrl: infra.natsUrl,
+    natsCredentialsDir: infra.natsCredentialsDir,
     mongoUri: infra.mongoUri,
     dbPrefix: `ir_e2e_${process.pid}`,
     dataDir,

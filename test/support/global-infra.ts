@@ -10,6 +10,7 @@ export async function ensureTestInfra(): Promise<TestInfra> {
   holder[KEY] ??= startTestInfra();
   const infra = await holder[KEY];
   process.env.TEST_NATS_URL = infra.natsUrl;
+  process.env.TEST_NATS_CREDENTIALS_DIR = infra.natsCredentialsDir;
   process.env.TEST_MONGODB_URI = infra.mongoUri;
   return infra;
 }

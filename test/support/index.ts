@@ -4,3 +4,4 @@ export * from './e2e-settings';
 export * from './private-nats';
 export * from './hostile-target';
 export * from './acting-as';
+export * from './nats-login';

@@ -13,6 +13,8 @@ export { startSystem, API_BASE_PATH, type RunningSystem, type SystemOptions, typ
 
 export interface TestInfra {
   natsUrl: string;
+  /** The password files of the NATS users (tools/infra/bus-credentials.ts): the services log in with theirs. */
+  natsCredentialsDir: string;
   /** FerretDB's URI, or MONGODB_URI from the environment when set (a real MongoDB). */
   mongoUri: string;
   /** The run's temp directory: logs/ holds nats-server.log and ferretdb.log. */
@@ -33,7 +35,7 @@ export async function startTestInfra(): Promise<TestInfra> {
   const [nats, mongo] = await Promise.allSettled([
     startNats({ dataDir: join(dir, 'nats'), logFile: join(logDir, 'nats-server.log') }).then((n) => {
       started.push(n.process);
-      return n.url;
+      return n;
     }),
     process.env.MONGODB_URI
       ? Promise.resolve(process.env.MONGODB_URI)
@@ -50,5 +52,5 @@ export async function startTestInfra(): Promise<TestInfra> {
     await stop();
     throw mongo.reason;
   }
-  return { natsUrl: nats.value, mongoUri: mongo.value, dir, stop };
+  return { natsUrl: nats.value.url, natsCredentialsDir: nats.value.credentialsDir, mongoUri: mongo.value, dir, stop };
 }

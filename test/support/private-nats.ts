@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startNats } from '../../tools/infra/nats';
 import { startNatsCluster, type NatsCluster } from '../../tools/infra/nats-cluster';
+import type { NatsEndpoint } from './nats-login';
 
-export interface PrivateNats {
+export interface PrivateNats extends NatsEndpoint {
   readonly url: string;
+  readonly servers: string;
   readonly logTail: () => string;
   stop(): Promise<void>;
 }
@@ -19,6 +21,8 @@ export async function startPrivateNats(prefix = 'ir-spec-nats-'): Promise<Privat
   const nats = await startNats({ dataDir: join(dir, 'data'), logFile: join(dir, 'nats-server.log') });
   return {
     url: nats.url,
+    servers: nats.url,
+    credentialsDir: nats.credentialsDir,
     logTail: () => nats.process.logTail(),
     stop: async () => {
       await nats.process.stop();
@@ -27,7 +31,7 @@ export async function startPrivateNats(prefix = 'ir-spec-nats-'): Promise<Privat
   };
 }
 
-export interface PrivateNatsCluster extends NatsCluster {
+export interface PrivateNatsCluster extends NatsCluster, NatsEndpoint {
   /** The temp directory of the nodes' stores and logs (logs/nats-n1.log, ...). */
   readonly dir: string;
 }
@@ -38,6 +42,7 @@ export async function startPrivateNatsCluster(prefix = 'ir-spec-nats-cluster-'):
   const cluster = await startNatsCluster({ dataDir: join(dir, 'data'), logDir: join(dir, 'logs') });
   return {
     ...cluster,
+    servers: cluster.urls.split(','),
     dir,
     stop: async () => {
       await cluster.stop();

@@ -3,6 +3,7 @@
 // delivered twice.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsConnectOptions, type NatsEndpoint } from './nats-login';
 
 export interface RecordedEvent {
   readonly msgId: string;
@@ -21,11 +22,24 @@ export class StreamRecorder {
     readonly durable: string,
   ) {}
 
-  /** A durable consumer of `stream` created now, so it receives what is stored from now on. */
-  static async start(servers: readonly string[], stream: string, durable: string): Promise<StreamRecorder> {
-    const nc = await connect({ servers: [...servers], name: `recorder-${durable}`, maxReconnectAttempts: -1, reconnectTimeWait: 500 });
-    const jsm = await jetstreamManager(nc);
-    await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+  /**
+   * A durable consumer of `stream` created now, so it receives what is stored from now on: created by the
+   * admin, read with the read-only `reader` credential, as the README tells another system to.
+   */
+  static async start(nats: NatsEndpoint, stream: string, durable: string): Promise<StreamRecorder> {
+    const admin = await connect({ ...natsConnectOptions(nats, 'admin'), name: `recorder-admin-${durable}` });
+    try {
+      const jsm = await jetstreamManager(admin);
+      await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New });
+    } finally {
+      await admin.close();
+    }
+    const nc = await connect({
+      ...natsConnectOptions(nats, 'reader'),
+      name: `recorder-${durable}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+    });
     const consumer = await jetstream(nc).consumers.get(stream, durable);
     // Short pulls, so a pull lost with a dead node is replaced within seconds.
     const messages = await consumer.consume({ expires: 5_000 });

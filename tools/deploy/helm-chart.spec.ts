@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { AckPolicy, jetstreamManager, RetentionPolicy, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AuthorizationError, connect, PermissionViolationError, type NatsConnection } from '@nats-io/transport-node';
 import { parseAllDocuments } from 'yaml';
-import { Streams } from '@ir/contracts';
+import { BUS_USERS, inboxPrefixOf, passwordVariableOf, Streams, type BusUser } from '@ir/contracts';
 import { IMPORT_DURABLE } from '../../apps/sync-executor/src/import/import.controller';
 import { RUN_CONSUMER } from '../../apps/sync-executor/src/syncs/sync-settings';
 import { freePort } from '../infra/free-port';
@@ -17,6 +17,9 @@ import { NODE_FLAGS, type ServiceName } from '../infra/services';
 jest.setTimeout(600_000);
 
 type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
+
+/** The services that run as Deployments, by the chart's entry points (audit joins with its app). */
+const NODE_FLAGS_SERVICES = Object.keys(NODE_FLAGS) as (keyof typeof NODE_FLAGS)[];
 
 /** Problems the checker printed for one variant or manifest, without the name prefix. */
 function problemsOf(run: HelmCheckRun, name: string): string[] {
@@ -110,8 +113,24 @@ describe('Helm chart deploy/helm/index-registry', () => {
     let nc: NatsConnection;
     let jsm: JetStreamManager;
     let monitorUrl: string;
+    /** Each server's client address, `tls://localhost:<port>`. */
+    let clientUrls: string[];
+    /** The rendered users' Secret, decoded: what the pods' environment and files get. */
+    let passwords: Record<string, string>;
+    let caFile: string;
+    const decoded = (secret: K8sObject, key: string) => Buffer.from(secret.data![key], 'base64').toString('utf8');
+    /** Connects as `user` over TLS, verifying the servers against the rendered CA, as the services do. */
+    const connectAs = (user: BusUser, password = passwords[user], server = 0) =>
+      connect({ servers: clientUrls[server], user, pass: password, inboxPrefix: inboxPrefixOf(user), tls: { caFile }, timeout: 5000 });
 
     beforeAll(async () => {
+      const usersSecret = find('Secret', 'ir-index-registry-nats-users');
+      passwords = Object.fromEntries(Object.keys(usersSecret.data!).map((user) => [user, decoded(usersSecret, user)]));
+      const tlsSecret = find('Secret', 'ir-index-registry-nats-tls');
+      const tlsDir = join(dir, 'nats-tls');
+      mkdirSync(tlsDir, { recursive: true });
+      for (const key of ['tls.crt', 'tls.key', 'ca.crt']) writeFileSync(join(tlsDir, key), decoded(tlsSecret, key), { mode: 0o600 });
+      caFile = join(tlsDir, 'ca.crt');
       const conf = find('ConfigMap', 'ir-index-registry-nats').data!['nats.conf'];
       const ports = await Promise.all(
         pods.map(async () => ({ client: await freePort(), monitor: await freePort(), route: await freePort() })),
@@ -123,11 +142,12 @@ describe('Helm chart deploy/helm/index-registry', () => {
           .replace(/^http: 0\.0\.0\.0:8222$/m, `http: 127.0.0.1:${ports[i].monitor}`)
           .replace(/^pid_file: .*$/m, `pid_file: ${join(dir, pods[i], 'nats.pid')}`)
           .replace(/^ {2}store_dir: \/data$/m, `  store_dir: ${join(dir, pods[i], 'jetstream')}`)
+          .replace(/\/etc\/nats-tls\//g, `${tlsDir}/`)
           .replace(/^ {2}listen: 0\.0\.0\.0:6222$/m, `  listen: 127.0.0.1:${ports[i].route}`)
           .replace(/nats:\/\/ir-index-registry-nats-(\d)\.\S+:6222/g, (_, n: string) => `nats://127.0.0.1:${ports[Number(n)].route}`);
       for (const [i, pod] of pods.entries()) {
         const text = local(i);
-        expect(text).not.toMatch(/0\.0\.0\.0|svc\.cluster\.local|\/data\b|\/var\/run/);
+        expect(text).not.toMatch(/0\.0\.0\.0|svc\.cluster\.local|\/data\b|\/var\/run|\/etc\//);
         mkdirSync(join(dir, pod), { recursive: true });
         writeFileSync(join(dir, pod, 'nats.conf'), text);
         servers.push(
@@ -135,7 +155,8 @@ describe('Helm chart deploy/helm/index-registry', () => {
             name: pod,
             command: 'nats-server',
             args: ['-c', join(dir, pod, 'nats.conf')],
-            env: { POD_NAME: pod },
+            // The pod's environment: its name, and every user's password from the users' Secret.
+            env: { POD_NAME: pod, ...natsPodPasswordEnv() },
             logFile: join(dir, pod, 'nats.log'),
           }),
         );
@@ -152,9 +173,22 @@ describe('Helm chart deploy/helm/index-registry', () => {
         if (Date.now() > deadline) throw new Error(`no JetStream meta leader after 30 s; logs in ${dir}`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
-      nc = await connect({ servers: `nats://127.0.0.1:${ports[0].client}`, timeout: 5000 });
+      // localhost: a name the rendered certificate holds (as kubectl port-forward would use).
+      clientUrls = ports.map((p) => `tls://localhost:${p.client}`);
+      nc = await connectAs('admin');
       jsm = await jetstreamManager(nc, { timeout: 5000 });
     });
+
+    /** The NATS pods' password variables, as the StatefulSet takes them from the users' Secret. */
+    function natsPodPasswordEnv(): Record<string, string> {
+      const container = find('StatefulSet', 'ir-index-registry-nats').spec.template.spec.containers[0];
+      const env: Record<string, string> = {};
+      for (const e of container.env as { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[]) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (ref) env[e.name] = decoded(find('Secret', ref.name), ref.key);
+      }
+      return env;
+    }
     afterAll(async () => {
       await nc?.close();
       await Promise.all(servers.map((s) => s.stop()));
@@ -179,6 +213,66 @@ describe('Helm chart deploy/helm/index-registry', () => {
         .find((stream) => stream.name === Streams.syncCommands.name)
         ?.consumer_detail?.find((c) => c.name === RUN_CONSUMER);
       expect(pods).toContain(consumer?.cluster?.leader);
+    });
+
+    it('gives every user of the table a password, and each service the one of its own user with the NATS CA', () => {
+      expect(Object.keys(passwords).sort()).toEqual([...BUS_USERS].sort());
+      expect(Object.keys(natsPodPasswordEnv()).sort()).toEqual(BUS_USERS.map(passwordVariableOf).sort());
+      for (const name of NODE_FLAGS_SERVICES) {
+        const pod = find('Deployment', `ir-index-registry-${name}`).spec.template.spec;
+        const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+        expect([name, env.NATS_USER, env.NATS_PASSWORD_FILE, env.NATS_TLS_CA_FILE]).toEqual([
+          name,
+          name,
+          '/etc/nats-login/password',
+          '/etc/nats-ca/ca.crt',
+        ]);
+        const login = (pod.volumes as { name: string; secret?: { secretName: string; items: { key: string; path: string }[] } }[]).find(
+          (v) => v.name === 'nats-login',
+        );
+        expect(login?.secret).toMatchObject({ secretName: 'ir-index-registry-nats-users', items: [{ key: name, path: 'password' }] });
+      }
+      expect(find('ConfigMap', 'ir-index-registry-config').data!.NATS_URL).toBe('tls://ir-index-registry-nats:4222');
+    });
+
+    it('lets each service log in over TLS, and refuses a client without TLS, without a user or with a wrong password', async () => {
+      for (const name of NODE_FLAGS_SERVICES) await (await connectAs(name)).close();
+      const plain = clientUrls[0].replace('tls://localhost', 'nats://127.0.0.1');
+      await expect(connect({ servers: plain, user: 'gateway', pass: passwords.gateway, tls: null, timeout: 3000 })).rejects.toThrow();
+      await expect(connect({ servers: clientUrls[0], tls: { caFile }, timeout: 3000 })).rejects.toBeInstanceOf(AuthorizationError);
+      await expect(connectAs('reader', passwords.admin)).rejects.toBeInstanceOf(AuthorizationError);
+    });
+
+    it("applies the table's permissions on every server: the owner answers its requests, the reader only reads", async () => {
+      const refusedSubscription = async (client: NatsConnection, subject: string) => {
+        const sub = client.subscribe(subject);
+        const ended = (async () => {
+          for await (const _ of sub) return 'delivered';
+          return 'ended';
+        })().catch((error: unknown) => error);
+        await client.flush();
+        return ended;
+      };
+      // On three different servers: a request crosses the cluster's routes to the owner.
+      const registry = await connectAs('registry', passwords.registry, 1);
+      const comparator = await connectAs('comparator', passwords.comparator, 0);
+      const reader = await connectAs('reader', passwords.reader, 2);
+      try {
+        registry.subscribe('registry.rpc.>', { queue: 'registry', callback: (_e, msg) => void msg.respond('{"ok":true,"data":{}}') });
+        await registry.flush();
+        const answer = await comparator.request('registry.rpc.database.list', '{}', { timeout: 5000 });
+        expect(answer.string()).toBe('{"ok":true,"data":{}}');
+        expect(await refusedSubscription(comparator, 'registry.rpc.>')).toBeInstanceOf(PermissionViolationError);
+        expect(await refusedSubscription(reader, '>')).toBeInstanceOf(PermissionViolationError);
+        const refusal = await reader.request('sync.cmd.database.run', '{}', { timeout: 3000 }).catch((error: unknown) => error);
+        expect((refusal as Error).cause).toBeInstanceOf(PermissionViolationError);
+        const readerJsm = await jetstreamManager(reader, { timeout: 5000 });
+        expect(((await readerJsm.streams.info(Streams.syncCommands.name).catch((error: unknown) => error)) as Error).cause).toBeInstanceOf(
+          PermissionViolationError,
+        );
+      } finally {
+        await Promise.all([registry.close(), comparator.close(), reader.close()]);
+      }
     });
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
+import { BUS_USERS } from '@ir/contracts';
+import { natsConnectOptions } from '../../test/support/nats-login';
 import { startFerretDb } from './ferretdb';
 import { freePort } from './free-port';
 import { startNats } from './nats';
@@ -35,11 +37,20 @@ describe('local infrastructure', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('starts and stops nats-server with JetStream', async () => {
+  it('starts and stops nats-server with JetStream, closed: a password per user, none in its arguments', async () => {
     const nats = await startNats({ dataDir: join(dir, 'nats'), logFile: join(dir, 'nats.log') });
     try {
       expect(nats.url).toMatch(/^nats:\/\/127\.0\.0\.1:\d+$/);
       expect(await tcpOpen(nats.url)).toBe(true);
+      await expect(natsConnect({ servers: nats.url })).rejects.toThrow(/Authorization Violation/);
+      const admin = await natsConnect(natsConnectOptions({ servers: nats.url, credentialsDir: nats.credentialsDir }));
+      await admin.close();
+
+      expect(statSync(nats.credentialsDir).mode & 0o777).toBe(0o700);
+      expect(readdirSync(nats.credentialsDir).sort()).toEqual(BUS_USERS.map((user) => `${user}.password`).sort());
+      for (const file of readdirSync(nats.credentialsDir)) expect(statSync(join(nats.credentialsDir, file)).mode & 0o777).toBe(0o600);
+      const commandLine = readFileSync(`/proc/${nats.process.pid}/cmdline`, 'utf8');
+      for (const user of BUS_USERS) expect(commandLine).not.toContain(nats.passwords[user]);
     } finally {
       await nats.process.stop();
     }
@@ -83,7 +94,7 @@ describe('local infrastructure', () => {
     beforeEach(() => (supervisor = new Supervisor({ policy })));
     afterEach(() => supervisor.stop());
 
-    it('brings nats-server back after SIGKILL on its port, with its JetStream store', async () => {
+    it('brings nats-server back after SIGKILL on its port, with its JetStream store and its users', async () => {
       const port = await freePort();
       const options = { dataDir: join(dir, 'sup-nats'), logFile: join(dir, 'sup-nats.log'), port };
       const nats = await supervisor.add(
@@ -91,15 +102,16 @@ describe('local infrastructure', () => {
         'infrastructure',
         async (signal) => (await startNats({ ...options, signal })).process,
       );
-      const url = `nats://127.0.0.1:${port}`;
-      const before = await natsConnect({ servers: url });
+      // The restarted server reads the same password files: the clients' passwords stay valid.
+      const login = natsConnectOptions({ servers: `nats://127.0.0.1:${port}`, credentialsDir: join(options.dataDir, 'credentials') });
+      const before = await natsConnect(login);
       await (await jetstreamManager(before)).streams.add({ name: 'KEPT', subjects: ['kept.>'] });
       await before.close();
 
       await nats.current.kill9();
       await nats.next('restarted', 20_000);
 
-      const after = await natsConnect({ servers: url });
+      const after = await natsConnect(login);
       try {
         expect((await (await jetstreamManager(after)).streams.info('KEPT')).config.subjects).toEqual(['kept.>']);
       } finally {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsConnectOptions } from '../../test/support/nats-login';
 import { startNatsCluster, type NatsCluster } from './nats-cluster';
 
 jest.setTimeout(120_000);
@@ -16,7 +17,11 @@ describe('a private three-node NATS JetStream cluster', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ir-nats-cluster-spec-'));
     cluster = await startNatsCluster({ dataDir: join(dir, 'data'), logDir: join(dir, 'logs') });
-    nc = await connect({ servers: cluster.urls.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    nc = await connect({
+      ...natsConnectOptions({ servers: cluster.urls, credentialsDir: cluster.credentialsDir }),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+    });
     jsm = await jetstreamManager(nc);
   });
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { loadOrCreateBusPasswords, type BusPasswords } from './bus-credentials';
 import { freePort } from './free-port';
 import { startNats, type NatsClusterMembership } from './nats';
 import { httpStatus, type ManagedProcess } from './process';
@@ -27,6 +28,9 @@ export interface NatsCluster {
   readonly nodes: readonly NatsClusterNode[];
   /** Every node's client URL, comma-separated, as NATS_URL takes them. */
   readonly urls: string;
+  /** The users' password files, the same for every node (see bus-credentials.ts). */
+  readonly credentialsDir: string;
+  readonly passwords: BusPasswords;
   /**
    * Resolves once every running node reports itself healthy: in contact with a JetStream meta leader
    * and current on every stream and consumer it holds. Rejects after `timeoutMs`.
@@ -47,12 +51,15 @@ export async function startNatsCluster(opts: { dataDir: string; logDir: string; 
     Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort(), monitor: await freePort() })),
   );
   const routes = ports.map((p) => `nats-route://127.0.0.1:${p.route}`);
+  const credentialsDir = join(opts.dataDir, 'credentials');
+  const passwords = loadOrCreateBusPasswords(credentialsDir);
   const nodes = ports.map((p, i) => {
     const name = `n${i + 1}`;
     const membership: NatsClusterMembership = { name: clusterName, serverName: name, port: p.route, routes };
     return new ClusterNode(name, p.client, p.monitor, {
       dataDir: join(opts.dataDir, name),
       logFile: join(opts.logDir, `nats-${name}.log`),
+      credentialsDir,
       cluster: membership,
     });
   });
@@ -62,6 +69,8 @@ export async function startNatsCluster(opts: { dataDir: string; logDir: string; 
   const cluster: NatsCluster = {
     nodes,
     urls: nodes.map((n) => n.url).join(','),
+    credentialsDir,
+    passwords,
     healthy: (timeoutMs = HEALTHY_TIMEOUT_MS) =>
       Promise.all(nodes.filter((n) => n.running).map((n) => n.healthy(timeoutMs))).then(() => undefined),
     stop,
@@ -86,7 +95,7 @@ class ClusterNode implements NatsClusterNode {
     readonly name: string,
     private readonly port: number,
     private readonly monitorPort: number,
-    private readonly spawnOptions: { dataDir: string; logFile: string; cluster: NatsClusterMembership },
+    private readonly spawnOptions: { dataDir: string; logFile: string; credentialsDir: string; cluster: NatsClusterMembership },
   ) {
     this.url = `nats://127.0.0.1:${port}`;
     this.monitorUrl = `http://127.0.0.1:${monitorPort}`;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrCreateBusPasswords, natsServerPasswordEnv, type BusPasswords } from './bus-credentials';
 import { freePort } from './free-port';
 import { ManagedProcess } from './process';
 import { repoRoot } from './repo-root';
@@ -8,6 +9,9 @@ export interface NatsHandle {
   url: string;
   monitorUrl: string;
   process: ManagedProcess;
+  /** The directory of the users' password files (see bus-credentials.ts). */
+  credentialsDir: string;
+  passwords: BusPasswords;
 }
 
 /** Membership of a JetStream cluster: this node's name, its route port, and every node's route URL. */
@@ -22,16 +26,20 @@ export interface NatsClusterMembership {
 }
 
 const NATS_BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
-/** The same settings as production (docker-compose mounts this file too). */
+/** The same settings, users and permissions as production (docker-compose mounts these files too). */
 const SERVER_CONFIG = join(repoRoot, 'deploy', 'nats.conf');
 
 /**
- * A private JetStream-enabled nats-server on loopback. Started again with the same `dataDir` and
- * `port` (a supervised restart), it finds its streams and consumers where it left them.
+ * A private JetStream-enabled nats-server on loopback, closed as every deployment is: each user logs
+ * in with its password from `credentialsDir` (created there when missing). Started again with the
+ * same `dataDir`, `port` and `credentialsDir` (a supervised restart), it finds its streams and
+ * consumers where it left them, and the services' passwords still valid.
  */
 export async function startNats(opts: {
   dataDir: string;
   logFile: string;
+  /** The users' password files; `<dataDir>/credentials` when absent. */
+  credentialsDir?: string;
   port?: number;
   /** The monitoring port; a free one when absent. */
   monitorPort?: number;
@@ -43,6 +51,8 @@ export async function startNats(opts: {
 }): Promise<NatsHandle> {
   const storeDir = join(opts.dataDir, 'jetstream');
   mkdirSync(storeDir, { recursive: true });
+  const credentialsDir = opts.credentialsDir ?? join(opts.dataDir, 'credentials');
+  const passwords = loadOrCreateBusPasswords(credentialsDir);
   const port = opts.port ?? (await freePort());
   const monitorPort = opts.monitorPort ?? (await freePort());
   const cluster = opts.cluster;
@@ -63,6 +73,8 @@ export async function startNats(opts: {
     command: NATS_BINARY,
     args: ['-c', SERVER_CONFIG, '-js', '-a', '127.0.0.1', '-p', String(port), '-m', String(monitorPort), '-sd', storeDir, ...clusterArgs],
     logFile: opts.logFile,
+    // In its environment, never its arguments: a process list shows arguments to anyone.
+    env: natsServerPasswordEnv(passwords),
     detached: opts.detached,
   });
   const monitorUrl = `http://127.0.0.1:${monitorPort}`;
@@ -74,7 +86,7 @@ export async function startNats(opts: {
     await child.stop();
     throw missingBinaryHint(error, 'nats-server', 'apt-get install nats-server (or run scripts/setup.sh)');
   }
-  return { url: `nats://127.0.0.1:${port}`, monitorUrl, process: child };
+  return { url: `nats://127.0.0.1:${port}`, monitorUrl, process: child, credentialsDir, passwords };
 }
 
 /** Turns ENOENT on spawn into an actionable message. */

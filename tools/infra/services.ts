@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { natsLoginEnv } from './bus-credentials';
 import { freePort } from './free-port';
 import { ManagedProcess } from './process';
 import { repoRoot } from './repo-root';
@@ -87,6 +88,11 @@ export async function startService(
 
 export interface SystemOptions {
   natsUrl: string;
+  /**
+   * The NATS users' password files (tools/infra/bus-credentials.ts): each service logs in as itself
+   * with its own. Absent only for a NATS without users (an existing one given by NATS_URL).
+   */
+  natsCredentialsDir?: string;
   mongoUri: string;
   /** Per-run database name prefix, e.g. `ir_<random>` in tests. */
   dbPrefix: string;
@@ -189,6 +195,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   };
   const envFor = (name: ServiceName, ports: Record<string, string>): Record<string, string> => ({
     ...common,
+    ...(opts.natsCredentialsDir ? natsLoginEnv(opts.natsCredentialsDir, name) : {}),
     ...ports,
     ...opts.env,
     ...opts.serviceEnv?.[name],

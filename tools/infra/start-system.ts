@@ -13,6 +13,8 @@ import { Supervisor } from './supervisor';
 
 const dataDir = join(repoRoot, '.data');
 const logDir = join(dataDir, 'logs');
+/** NATS's store, and the passwords of its users (0600 files, kept across restarts). */
+const natsDir = { data: join(dataDir, 'nats'), credentials: join(dataDir, 'nats', 'credentials') };
 const DEFAULT_HEALTH_PORTS: Record<BackendService, number> = { auth: 8217, registry: 8218, comparator: 8219, 'sync-executor': 8220 };
 
 /**
@@ -63,6 +65,8 @@ async function main(): Promise<void> {
   // Last resort if we die from an exception: do not leave detached children behind.
   process.on('exit', () => supervisor.killNow());
 
+  // With NATS_URL, the services log in with the password files of NATS_CREDENTIALS_DIR, if any.
+  const natsCredentialsDir = process.env.NATS_URL ? process.env.NATS_CREDENTIALS_DIR : natsDir.credentials;
   const natsUrl = process.env.NATS_URL ?? (await superviseNats());
   const mongoUri = process.env.MONGODB_URI ?? (await superviseFerretDb());
 
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
   log('Starting services (logs in .data/logs/)...');
   await startSystem({
     natsUrl,
+    natsCredentialsDir,
     mongoUri,
     dbPrefix: process.env.MONGODB_DB_PREFIX ?? 'index_registry',
     dataDir,
@@ -96,7 +101,7 @@ async function main(): Promise<void> {
       `  OpenAPI:  ${gateway}/docs`,
       // A user-supplied URI may carry a password; the terminal (and whoever reads its scrollback) need not see it.
       `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database)`,
-      `  NATS:     ${redactSecrets(natsUrl)}`,
+      `  NATS:     ${redactSecrets(natsUrl)}${natsCredentialsDir ? `   (users' passwords in ${natsCredentialsDir}/; other systems read events as \`reader\`)` : ''}`,
       `  Logs:     ${logDir}/<service>.log`,
       '',
       'The first user to register (POST /auth/register) becomes the system administrator;',
@@ -110,7 +115,13 @@ async function main(): Promise<void> {
 /** A restart uses the port and store of the first start: streams, consumers and their positions survive it. */
 async function superviseNats(): Promise<string> {
   const port = (await preferredPort(4222)) ?? (await freePort());
-  const options = { dataDir: join(dataDir, 'nats'), logFile: join(logDir, 'nats-server.log'), port, detached: true };
+  const options = {
+    dataDir: natsDir.data,
+    credentialsDir: natsDir.credentials,
+    logFile: join(logDir, 'nats-server.log'),
+    port,
+    detached: true,
+  };
   await supervisor.add('nats-server', 'infrastructure', async (signal) => (await startNats({ ...options, signal })).process);
   return `nats://127.0.0.1:${port}`;
 }

@@ -7,7 +7,7 @@ import { invitationModelProvider } from './invitations/invitation.model';
 import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsController } from './invitations/invitations.controller';
 import { InvitationsService } from './invitations/invitations.service';
-import { KeysModule } from './keys/keys.module';
+import { KeysModule, PasswordSealingModule } from './keys/keys.module';
 import { membershipModelProvider } from './projects/membership.model';
 import { MembershipRepository } from './projects/membership.repository';
 import { MembersService } from './projects/members.service';
@@ -35,7 +35,7 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Users and their sessions (refresh-token families), projects and their members, invitations and API keys. */
 @Module({
-  imports: [KeysModule],
+  imports: [KeysModule, PasswordSealingModule],
   controllers: [UsersController, SessionsController, ProjectsController, InvitationsController, ApiKeysController],
   providers: [
     userModelProvider,

@@ -1,4 +1,3 @@
-import { Streams } from '@ir/contracts';
 import { runBackendService } from '@ir/bootstrap';
 import { AccountsModule } from './accounts.module';
 import { AuthConfig } from './auth.config';
@@ -6,6 +5,5 @@ import { AuthConfig } from './auth.config';
 void runBackendService({
   service: 'auth',
   configSchema: AuthConfig,
-  streams: [Streams.authEvents],
   features: () => [AccountsModule],
 });

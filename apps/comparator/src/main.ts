@@ -1,4 +1,3 @@
-import { Streams } from '@ir/contracts';
 import { runBackendService } from '@ir/bootstrap';
 import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { ComparatorConfig } from './comparator.config';
@@ -7,6 +6,5 @@ import { ComparatorModule } from './comparator.module';
 void runBackendService({
   service: 'comparator',
   configSchema: ComparatorConfig,
-  streams: [Streams.driftEvents, Streams.registryEvents],
   features: (config) => [TargetPoolModule.register(config), UriCipherModule.register(config), ComparatorModule],
 });

@@ -1,4 +1,3 @@
-import { Streams } from '@ir/contracts';
 import { runBackendService } from '@ir/bootstrap';
 import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { RegistryConfig } from './registry.config';
@@ -7,6 +6,5 @@ import { RegistryModule } from './registry.module';
 void runBackendService({
   service: 'registry',
   configSchema: RegistryConfig,
-  streams: [Streams.registryEvents, Streams.syncCommands],
   features: (config) => [TargetPoolModule.register(config), UriCipherModule.register(config), RegistryModule],
 });

@@ -1,4 +1,8 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { SealingModule } from '@ir/messaging';
+import { loadEncryptionKey } from '@ir/target-pool';
+import type { RegistryConfig } from './registry.config';
 import { DatabaseAccess } from './databases/database-access';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
@@ -13,8 +17,18 @@ import { ManifestController } from './manifest/manifest.controller';
 import { ManifestService } from './manifest/manifest.service';
 import { RegistryEventsPublisher } from './registry-events';
 
+/**
+ * The key pair that opens the target URIs sealed for the registry on the bus, derived from
+ * TARGET_ENCRYPTION_KEY, which every replica holds (it opens the URIs it keeps sealed at rest too).
+ */
+const UriSealingModule = SealingModule.forService('registry', {
+  inject: [SERVICE_CONFIG],
+  secret: async (config: RegistryConfig) => (await loadEncryptionKey(config.TARGET_ENCRYPTION_KEY, config.DATA_DIR)).key,
+});
+
 /** Target databases and the design repository of index definitions. */
 @Module({
+  imports: [UriSealingModule],
   controllers: [DatabasesController, IndexDefinitionsController, ManifestController],
   providers: [
     databaseModelProvider,

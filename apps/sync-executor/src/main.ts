@@ -1,4 +1,3 @@
-import { Streams } from '@ir/contracts';
 import { runBackendService } from '@ir/bootstrap';
 import { TargetPoolModule, UriCipherModule } from '@ir/target-pool';
 import { ImportModule } from './import/import.module';
@@ -9,7 +8,6 @@ import { SyncsModule } from './syncs/syncs.module';
 void runBackendService({
   service: 'sync-executor',
   configSchema: SyncExecutorConfig,
-  streams: [Streams.syncCommands, Streams.syncEvents],
   features: (config) => [
     TargetPoolModule.register(config),
     UriCipherModule.register(config),

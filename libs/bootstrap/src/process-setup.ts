@@ -4,11 +4,14 @@ import {
   createRootLogger,
   JsonLogger,
   loadConfig,
+  natsLoginFrom,
   retryWithBackoff,
   setupTracing,
   startDefaultMetrics,
   type CommonConfig,
+  type NatsLogin,
 } from '@ir/platform';
+import { AuthorizationError } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 
@@ -25,8 +28,10 @@ export interface ProcessBasics<C> {
  */
 export async function setUpProcess<S extends z.ZodObject>(service: string, schema: S): Promise<ProcessBasics<z.output<S>>> {
   let config: z.output<S> & z.output<typeof CommonConfig>;
+  let login: NatsLogin;
   try {
     config = loadConfig(schema) as z.output<S> & z.output<typeof CommonConfig>;
+    login = natsLoginFrom(config, service);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${service}: ${error.message}\n`);
@@ -37,12 +42,28 @@ export async function setUpProcess<S extends z.ZodObject>(service: string, schem
   setupTracing(service, config.OTEL_EXPORTER_OTLP_ENDPOINT);
   startDefaultMetrics(service);
   const logger = new JsonLogger(createRootLogger(service, config.LOG_LEVEL));
-  const bus = await retryWithBackoff(() => NatsBus.connect({ servers: config.NATS_URL, name: `${service}-${randomUUID().slice(0, 8)}` }), {
+  if (!login.credentials)
+    logger.warn('NATS_PASSWORD is not set: connecting to NATS without a user, as only an open development bus allows', 'Bootstrap');
+  const connect = () =>
+    NatsBus.connect({
+      servers: config.NATS_URL,
+      name: `${service}-${randomUUID().slice(0, 8)}`,
+      ...login,
+      // A refused subscription or publish is a permission this service lacks: bus-access.ts must grant it.
+      onError: (error) => logger.error(`NATS: ${error.message}`, undefined, 'Bus'),
+    });
+  const bus = await retryWithBackoff(connect, {
     attempts: 8,
     initialDelayMs: 500,
     maxDelayMs: 8000,
+    retryable: (error) => !(error instanceof AuthorizationError),
     onRetry: (error, attempt, delay) =>
       logger.warn(`NATS at ${config.NATS_URL} not reachable (attempt ${attempt}): ${String(error)}; retrying in ${delay} ms`, 'Bootstrap'),
+  }).catch((error: unknown) => {
+    if (!(error instanceof AuthorizationError)) throw error;
+    throw new Error(
+      `NATS refused the user "${login.credentials?.user ?? '(none)'}": check NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE)`,
+    );
   });
   return { config, logger, bus };
 }

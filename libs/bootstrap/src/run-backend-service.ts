@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { dependencyUnavailable, type ServiceName, type StreamSpec } from '@ir/contracts';
+import { dependencyUnavailable, provisionedStreams, type ServiceName } from '@ir/contracts';
 import { startBusServer } from '@ir/messaging';
 import { CommonConfig, connectMongo, isStorageUnreachable, retryWithBackoff, StorageConfig } from '@ir/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
@@ -13,7 +13,6 @@ export interface BackendServiceSpec<S extends z.ZodObject> {
   readonly service: Exclude<ServiceName, 'gateway'>;
   /** The service's configuration schema; it must include `BackendConfig`'s variables. */
   readonly configSchema: S;
-  readonly streams: readonly StreamSpec[];
   readonly features: (config: z.output<S>) => ReadonlyArray<Type<unknown> | DynamicModule>;
 }
 
@@ -44,7 +43,8 @@ export async function runBackendService<S extends z.ZodObject>(spec: BackendServ
     app.enableShutdownHooks();
     await startBusServer(app, bus, {
       service: spec.service,
-      streams: spec.streams,
+      // The streams it publishes on or reads, as the bus permissions grant them (libs/contracts/src/bus-access.ts).
+      streams: provisionedStreams(spec.service),
       placement: { replicas: base.NATS_STREAM_REPLICAS },
       unavailableDependency: async (error) =>
         (await isStorageUnreachable(error, mongo)) ? dependencyUnavailable(spec.service, 'mongodb') : undefined,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProjectRoles, type Principal } from './access';
 import { defineEvent, defineRpc } from './bus';
+import { SealedBox, sealedField } from './sealing';
 import { Streams } from './streams';
 
 export const Email = z
@@ -105,15 +106,23 @@ export const Jwks = z.object({
 });
 export type Jwks = z.infer<typeof Jwks>;
 
+// On the bus, passwords are sealed for auth (sealing.ts); the HTTP bodies above keep their plain form.
+const RegisterOnBus = RegisterRequest.extend({ password: SealedBox });
+const LoginOnBus = LoginRequest.safeExtend({ password: SealedBox });
+const PasswordChangeOnBus = PasswordChangeRequest.extend({ current_password: SealedBox, new_password: SealedBox });
+
 export const AuthRpc = {
-  register: defineRpc('auth.rpc.user.register', RegisterRequest, Profile),
-  login: defineRpc('auth.rpc.session.login', LoginRequest, TokenPair),
+  register: defineRpc('auth.rpc.user.register', RegisterOnBus, Profile, [sealedField(['password'], Password)]),
+  login: defineRpc('auth.rpc.session.login', LoginOnBus, TokenPair, [sealedField(['password'], LoginRequest.shape.password)]),
   refresh: defineRpc('auth.rpc.session.refresh', RefreshRequest, TokenPair),
   logout: defineRpc('auth.rpc.session.logout', LogoutRequest, z.object({ revoked: z.boolean() })),
   getProfile: defineRpc('auth.rpc.profile.get', ProfileGetRequest, Profile),
   updateProfile: defineRpc('auth.rpc.profile.update', ProfileUpdateRequest, Profile),
   publicKeys: defineRpc('auth.rpc.keys.get', z.strictObject({}), Jwks),
-  changePassword: defineRpc('auth.rpc.password.change', PasswordChangeRequest, PasswordChanged),
+  changePassword: defineRpc('auth.rpc.password.change', PasswordChangeOnBus, PasswordChanged, [
+    sealedField(['current_password'], PasswordChangeBody.shape.current_password),
+    sealedField(['new_password'], Password),
+  ]),
 };
 
 export const SessionRevoked = z.object({

@@ -16,6 +16,12 @@ export const BusHeaders = {
   principal: 'x-principal',
 } as const;
 
+/** A request field that crosses the bus sealed (see sealing.ts): where it is, and the rules of its plaintext. */
+export interface SealedField {
+  readonly path: readonly [string] | readonly [string, string];
+  readonly plain: z.ZodType<string | undefined>;
+}
+
 /**
  * A request/reply subject with the schema of its request and of its answer.
  * Handlers validate the request; clients validate the answer.
@@ -25,6 +31,8 @@ export interface RpcContract<Req extends z.ZodType = z.ZodType, Res extends z.Zo
   readonly subject: string;
   readonly request: Req;
   readonly response: Res;
+  /** Request fields that cross the bus sealed for the answering service; the client seals them. */
+  readonly sealed?: readonly SealedField[];
 }
 
 /** A message stored on a JetStream stream: a fact (`evt`) or a command for a work queue (`cmd`). */
@@ -43,9 +51,10 @@ export function defineRpc<Req extends z.ZodType, Res extends z.ZodType>(
   subject: string,
   request: Req,
   response: Res,
+  sealed?: readonly SealedField[],
 ): RpcContract<Req, Res> {
   assertSubject(subject, 'rpc');
-  return { kind: 'rpc', subject, request, response };
+  return { kind: 'rpc', subject, request, response, ...(sealed ? { sealed } : {}) };
 }
 
 export function defineEvent<P extends z.ZodType>(subject: string, stream: string, payload: P): EventContract<P> {

@@ -1,4 +1,5 @@
 export * from './bus';
+export * from './sealing';
 export * from './errors';
 export * from './services';
 export * from './streams';
@@ -17,3 +18,5 @@ export * from './registry';
 export * from './sync';
 export * from './drift';
 export * from './access';
+export * from './bus-access';
+export * from './bus-permissions';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
+import { SealedBox, sealedField } from './sealing';
 import { IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
 import { CollectionName, DbName } from './mongo-names';
 import { ownRecord } from './own-record';
@@ -71,11 +72,17 @@ export const DatabaseIdBody = z.strictObject({ database_id: RecordId });
 
 export const DatabaseCreated = DatabaseView.extend({ import_requested: z.boolean() });
 
+// On the bus, a target URI is sealed for the registry (sealing.ts); the HTTP bodies above keep it plain.
+const CreateDatabaseOnBus = CreateDatabaseBody.extend({ uri: SealedBox });
+const UpdateDatabaseOnBus = z.strictObject({ id: RecordId, changes: UpdateDatabaseBody.safeExtend({ uri: SealedBox.optional() }) });
+
 export const RegistryDatabaseRpc = {
-  create: defineRpc('registry.rpc.database.create', CreateDatabaseBody, DatabaseCreated),
+  create: defineRpc('registry.rpc.database.create', CreateDatabaseOnBus, DatabaseCreated, [sealedField(['uri'], TargetUri)]),
   get: defineRpc('registry.rpc.database.get', z.strictObject({ id: RecordId }), DatabaseView),
   list: defineRpc('registry.rpc.database.list', ListDatabasesBody, pageOf(DatabaseView)),
-  update: defineRpc('registry.rpc.database.update', z.strictObject({ id: RecordId, changes: UpdateDatabaseBody }), DatabaseView),
+  update: defineRpc('registry.rpc.database.update', UpdateDatabaseOnBus, DatabaseView, [
+    sealedField(['changes', 'uri'], TargetUri.optional()),
+  ]),
   delete: defineRpc(
     'registry.rpc.database.delete',
     z.strictObject({ id: RecordId }),

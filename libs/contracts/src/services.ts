@@ -1,17 +1,21 @@
 import { DomainError, ErrorCode } from './errors';
 
-/** The five services. Each is also its NATS queue group and its MongoDB database suffix. */
+/** The services. Each is also its NATS queue group, its NATS user and its MongoDB database suffix. */
 export const ServiceName = {
   gateway: 'gateway',
   auth: 'auth',
   registry: 'registry',
   comparator: 'comparator',
   syncExecutor: 'sync-executor',
+  audit: 'audit',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 export type BackendServiceName = Exclude<ServiceName, 'gateway'>;
 
-/** The services behind the gateway, which answer a health ping over the bus. */
+/**
+ * The services behind the gateway that run, and answer a health ping over the bus. The audit service
+ * has its bus permissions and subjects already (bus-access.ts) and joins this list with its app.
+ */
 export const BACKEND_SERVICES: readonly BackendServiceName[] = [
   ServiceName.auth,
   ServiceName.registry,
@@ -29,10 +33,14 @@ const SUBJECT_CONTEXTS: Record<BackendServiceName, readonly [string, ...string[]
   registry: ['registry'],
   comparator: ['comparator', 'drift'],
   'sync-executor': ['sync'],
+  audit: ['audit'],
 };
 
+/** Every service that owns subjects, whether it runs yet or not: the bus grants each its own. */
+export const SUBJECT_OWNERS: readonly BackendServiceName[] = Object.keys(SUBJECT_CONTEXTS) as BackendServiceName[];
+
 const OWNER_BY_CONTEXT: ReadonlyMap<string, BackendServiceName> = new Map(
-  BACKEND_SERVICES.flatMap((service) => SUBJECT_CONTEXTS[service].map((context) => [context, service] as const)),
+  SUBJECT_OWNERS.flatMap((service) => SUBJECT_CONTEXTS[service].map((context) => [context, service] as const)),
 );
 
 /** The service that answers `subject`; undefined for a context no one service owns (`bus.`). */
@@ -43,6 +51,11 @@ export function serviceOfSubject(subject: string): BackendServiceName | undefine
 /** The context of a service's requests: `sync` for the sync-executor. */
 export function requestContextOf(service: BackendServiceName): string {
   return SUBJECT_CONTEXTS[service][0];
+}
+
+/** Every subject context `service` owns (the comparator: `comparator` and `drift`). */
+export function contextsOf(service: BackendServiceName): readonly string[] {
+  return SUBJECT_CONTEXTS[service];
 }
 
 /** No instance of `service` is listening (a 503 at the gateway that names it). */

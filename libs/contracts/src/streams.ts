@@ -56,4 +56,12 @@ export const Streams = {
     maxAgeSeconds: 7 * DAY,
     duplicateWindowSeconds: 120,
   },
+  /** Every state change, one entry each (the audit service keeps them; every service publishes them). */
+  auditEvents: {
+    name: 'AUDIT_EVENTS',
+    subjects: ['audit.evt.>'],
+    retention: 'limits',
+    maxAgeSeconds: 30 * DAY,
+    duplicateWindowSeconds: 300,
+  },
 } as const satisfies Record<string, StreamSpec>;

@@ -176,6 +176,9 @@ const SyncFact = z.object({
 });
 export type SyncFact = z.infer<typeof SyncFact>;
 
+/** Every sync event's subject, `sync.evt.sync.<verb>`: the gateway's progress streams listen on it without JetStream. */
+export const SYNC_EVENT_SUBJECTS = 'sync.evt.sync.>';
+
 export const SyncEvents = {
   started: defineEvent('sync.evt.sync.started', Streams.syncEvents.name, SyncFact),
   progress: defineEvent('sync.evt.sync.progress', Streams.syncEvents.name, SyncFact),

@@ -30,7 +30,7 @@ describe('BroadcastSubscription', () => {
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    bus = await connectBus(nats.url);
+    bus = await connectBus(nats);
     publisher = new BusClient(bus, 5000);
   });
   afterAll(async () => {

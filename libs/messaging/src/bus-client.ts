@@ -7,6 +7,7 @@ import {
   type RpcContract,
   type RpcRequest,
   type RpcResponse,
+  sealKeyContract,
   serviceOfSubject,
   busUnavailable,
   serviceTimedOut,
@@ -19,6 +20,7 @@ import { gunzipSync } from 'node:zlib';
 import { decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
 import { NatsBus } from './nats-bus';
 import { outgoingHeaders } from './propagation';
+import { isSealKeyChanged, RequestSealer } from './sealing/request-sealer';
 
 export interface RequestOptions {
   /** Overrides the default bus timeout for a call known to take longer. */
@@ -54,6 +56,9 @@ const tracer = trace.getTracer('index-registry/messaging');
 /** Typed requests and event publishing over the process's NATS connection. */
 @Injectable()
 export class BusClient {
+  /** Seals the secret fields of requests (passwords, target URIs) for the service that answers them. */
+  private readonly sealer = new RequestSealer((service) => this.request(sealKeyContract(service), {}));
+
   constructor(
     private readonly bus: NatsBus,
     private readonly defaultTimeoutMs: number,
@@ -101,7 +106,29 @@ export class BusClient {
     return { bytes: Buffer.from(JSON.stringify(envelope.data ?? null)), gzip: false };
   }
 
+  /** Sends the request, its secrets sealed; once more with the key fetched again if the service's key changed. */
   private async send<C extends RpcContract>(contract: C, payload: RpcRequest<C>, opts: RequestOptions, acceptGzip = true): Promise<Msg> {
+    const reply = await this.sendSealed(contract, payload, opts, acceptGzip);
+    if (!contract.sealed || !isSealKeyChangedReply(reply)) return reply;
+    this.sealer.forget(contract);
+    return this.sendSealed(contract, payload, opts, acceptGzip);
+  }
+
+  private async sendSealed<C extends RpcContract>(
+    contract: C,
+    payload: RpcRequest<C>,
+    opts: RequestOptions,
+    acceptGzip: boolean,
+  ): Promise<Msg> {
+    return this.sendOnce(contract, await this.sealer.seal(contract, payload), opts, acceptGzip);
+  }
+
+  private async sendOnce<C extends RpcContract>(
+    contract: C,
+    payload: RpcRequest<C>,
+    opts: RequestOptions,
+    acceptGzip: boolean,
+  ): Promise<Msg> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
     // The client would hold the request until it reconnects or the time limit passes: say now what is wrong.
     if (!this.bus.isConnected()) throw busUnavailable();
@@ -150,6 +177,13 @@ function requestHeaders(acceptGzip: boolean): MsgHdrs {
   const h = outgoingHeaders();
   if (acceptGzip) h.set(BusHeaders.acceptEncoding, 'gzip');
   return h;
+}
+
+/** The owner's answer that the box was sealed with a key it no longer holds (never gzipped: it is small). */
+function isSealKeyChangedReply(reply: Msg): boolean {
+  if (isGzipped(reply)) return false;
+  const envelope = ReplyEnvelope.safeParse(decodeJson(reply.data));
+  return envelope.success && !envelope.data.ok && isSealKeyChanged(DomainError.fromBody(envelope.data.error));
 }
 
 function isGzipped(reply: Msg): boolean {

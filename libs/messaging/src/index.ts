@@ -17,3 +17,4 @@ export {
   runAs,
   runWithPrincipalSlot,
 } from './principal-context';
+export * from './sealing';

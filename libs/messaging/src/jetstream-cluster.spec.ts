@@ -50,7 +50,7 @@ async function consumingService(
       await handle(data.n);
     }
   }
-  return startService(cluster.urls.split(','), {
+  return startService(cluster, {
     service: `svc-${stream.name.toLowerCase()}`,
     streams: [stream],
     placement: THREE_COPIES,
@@ -69,7 +69,7 @@ async function killConsumerLeader(stream: string, durable: string) {
 
 beforeAll(async () => {
   cluster = await startPrivateNatsCluster();
-  bus = await connectBus(cluster.urls.split(','), 'spec-cluster');
+  bus = await connectBus(cluster, 'spec-cluster');
 });
 
 afterAll(async () => {

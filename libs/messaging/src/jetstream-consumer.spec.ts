@@ -74,7 +74,7 @@ describe('JetStream transport: events and durable consumers', () => {
     options: Partial<ConsumerHandlerOptions> = {},
     behaviour?: Behaviour,
   ) {
-    const service = await startService(nats.url, {
+    const service = await startService(nats, {
       service: `svc-${f.id}`,
       streams: [f.stream],
       controllers: [consumerController(f.event, { durable: f.durable, ...options }, name, seen, behaviour)],
@@ -96,7 +96,7 @@ describe('JetStream transport: events and durable consumers', () => {
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    bus = await connectBus(nats.url, 'spec-publisher');
+    bus = await connectBus(nats, 'spec-publisher');
   });
 
   afterEach(async () => {

@@ -80,7 +80,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       const placement = this.options.placement ?? SINGLE_COPY;
-      for (const spec of [Streams.deadLetters, ...this.options.streams]) await ensureStream(this.bus.jsm, spec, placement);
+      // DEAD_LETTERS first: every consumer handler may record a message on it.
+      const streams = new Map([Streams.deadLetters, ...this.options.streams].map((spec) => [spec.name, spec]));
+      for (const spec of streams.values()) await ensureStream(this.bus.jsm, spec, placement);
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = handler.extras as HandlerExtras | undefined;
         if (extras?.kind === 'rpc') this.subscribeRpc(pattern, handler);

@@ -22,7 +22,7 @@ describe('NatsBus when its server goes away', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ir-spec-nats-bus-'));
     nats = await start();
-    bus = await connectBus(nats.url, 'spec-nats-bus');
+    bus = await connectBus({ servers: nats.url, credentialsDir: nats.credentialsDir }, 'spec-nats-bus');
   });
 
   afterAll(async () => {
@@ -67,7 +67,10 @@ describe('NatsBus when its server goes away', () => {
     // Between the client and NATS: a relay that can go silent with its connections open, as a
     // machine that lost power or a network partition would (a killed process closes its sockets).
     const relay = await silentableRelay(Number(new URL(nats.url).port));
-    const relayed = await connectBus(`nats://127.0.0.1:${relay.port}`, 'spec-nats-bus-relayed');
+    const relayed = await connectBus(
+      { servers: `nats://127.0.0.1:${relay.port}`, credentialsDir: nats.credentialsDir },
+      'spec-nats-bus-relayed',
+    );
     try {
       const events: { type: string; at: number }[] = [];
       void (async () => {

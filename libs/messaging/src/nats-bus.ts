@@ -1,5 +1,6 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { inboxPrefixOf } from '@ir/contracts';
 
 /**
  * How the connection finds a server gone that did not close it (a machine that lost power, a
@@ -18,6 +19,17 @@ export interface NatsBusOptions {
   readonly name: string;
   /** Time limit for the first connection; later disconnects reconnect forever. */
   readonly connectTimeoutMs?: number;
+  /** The process's NATS user (its service's name) and password; none on a bus without users. */
+  readonly credentials?: NatsCredentials;
+  /** The CA that signed the server's certificate: the connection then requires TLS. */
+  readonly tlsCaFile?: string;
+  /** Told of what the server refuses this connection (a permission it lacks) and of other async errors. */
+  readonly onError?: (error: Error) => void;
+}
+
+export interface NatsCredentials {
+  readonly user: string;
+  readonly password: string;
 }
 
 /**
@@ -32,6 +44,7 @@ export class NatsBus {
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
+    private readonly onError?: (error: Error) => void,
   ) {
     void this.followStatus();
   }
@@ -45,9 +58,14 @@ export class NatsBus {
       reconnectTimeWait: RECONNECT_WAIT_MS,
       pingInterval: PING_INTERVAL_MS,
       maxPingOut: MAX_PINGS_OUT,
+      // Replies come to an inbox only this user may subscribe to (see bus-permissions.ts).
+      ...(opts.credentials
+        ? { user: opts.credentials.user, pass: opts.credentials.password, inboxPrefix: inboxPrefixOf(opts.credentials.user) }
+        : {}),
+      ...(opts.tlsCaFile ? { tls: { caFile: opts.tlsCaFile } } : {}),
     });
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
-    return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm);
+    return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm, opts.onError);
   }
 
   /** Connected to a server now; false while every server is out of reach and the client keeps trying. */
@@ -59,6 +77,7 @@ export class NatsBus {
     for await (const status of this.nc.status()) {
       if (status.type === 'disconnect') this.connected = false;
       else if (status.type === 'reconnect') this.connected = true;
+      else if (status.type === 'error') this.onError?.(status.error);
     }
   }
 

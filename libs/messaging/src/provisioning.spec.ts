@@ -28,7 +28,7 @@ describe('provisioning', () => {
 
   beforeAll(async () => {
     nats = await startPrivateNats();
-    bus = await connectBus(nats.url, 'spec-provisioning');
+    bus = await connectBus(nats, 'spec-provisioning');
   });
 
   afterAll(async () => {

@@ -112,12 +112,12 @@ describe('JetStream transport: request/reply', () => {
   beforeAll(async () => {
     setupTracing('test');
     nats = await startPrivateNats();
-    callerBus = await connectBus(nats.url, 'caller');
+    callerBus = await connectBus(nats, 'caller');
   });
 
   beforeEach(async () => {
     calls = { echo: [], slowStarted: 0, slowFinished: 0 };
-    serviceA = await startService(nats.url, { service: 'things', controllers: [thingController('a', calls)] });
+    serviceA = await startService(nats, { service: 'things', controllers: [thingController('a', calls)] });
   });
 
   afterEach(async () => {
@@ -286,7 +286,7 @@ describe('JetStream transport: request/reply', () => {
   });
 
   it('shares requests between replicas of one service through the queue group, each answered once', async () => {
-    const serviceB = await startService(nats.url, { service: 'things', controllers: [thingController('b', calls)] });
+    const serviceB = await startService(nats, { service: 'things', controllers: [thingController('b', calls)] });
     try {
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => client(callerBus).request(Echo, { text: `m${i}-` })));
       answers.forEach((answer, i) => expect(answer.echoed).toBe(`m${i}-`));

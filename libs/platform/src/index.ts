@@ -1,4 +1,5 @@
 export * from './config/config';
+export * from './config/nats-connection';
 export * from './logging/request-context';
 export * from './logging/redact';
 export * from './logging/logger';

@@ -6,6 +6,8 @@ export async function retryWithBackoff<T>(
     initialDelayMs: number;
     maxDelayMs: number;
     onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+    /** False for an error that no retry can mend (refused credentials): it is thrown at once. */
+    retryable?: (error: unknown) => boolean;
   },
 ): Promise<T> {
   let delay = opts.initialDelayMs;
@@ -13,7 +15,7 @@ export async function retryWithBackoff<T>(
     try {
       return await fn();
     } catch (error) {
-      if (attempt >= opts.attempts) throw error;
+      if (attempt >= opts.attempts || opts.retryable?.(error) === false) throw error;
       opts.onRetry?.(error, attempt, delay);
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, opts.maxDelayMs);

@@ -8,6 +8,7 @@ export * from './test-connection';
 export * from './target-pool.module';
 export * from './secrets/uri-cipher';
 export * from './secrets/uri-cipher.module';
+export { loadEncryptionKey } from './secrets/encryption-key';
 export * from './list-indexes';
 export * from './bounded-reads';
 export * from './policy/host-allowlist';

@@ -1,7 +1,7 @@
 import { Controller, Logger, Module } from '@nestjs/common';
 import { AuthRpc, type Jwks } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { RpcHandler } from '@ir/messaging';
+import { RpcHandler, SealingModule } from '@ir/messaging';
 import { join } from 'node:path';
 import type { AuthConfig } from '../auth.config';
 import { loadOrCreateSigningKeys, type SigningKeys } from './signing-keys';
@@ -45,3 +45,13 @@ class PublicKeysController {
   exports: [KeysHolder],
 })
 export class KeysModule {}
+
+/**
+ * The key pair that opens the passwords sealed for auth on the bus, derived from the token signing
+ * key, which every replica shares (a key of its own would not open what was sealed for another's).
+ */
+export const PasswordSealingModule = SealingModule.forService('auth', {
+  imports: [KeysModule],
+  inject: [KeysHolder],
+  secret: (keys: KeysHolder) => keys.value.privateKey.export({ format: 'der', type: 'pkcs8' }),
+});

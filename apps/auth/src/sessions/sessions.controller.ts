@@ -1,15 +1,18 @@
 import { Controller } from '@nestjs/common';
 import { AuthRpc, type RpcRequest, type RpcResponse } from '@ir/contracts';
-import { RpcHandler } from '@ir/messaging';
+import { RpcHandler, SealOpener } from '@ir/messaging';
 import { SessionsService } from './sessions.service';
 
 @Controller()
 export class SessionsController {
-  constructor(private readonly sessions: SessionsService) {}
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly sealed: SealOpener,
+  ) {}
 
   @RpcHandler(AuthRpc.login)
   login(request: RpcRequest<typeof AuthRpc.login>): Promise<RpcResponse<typeof AuthRpc.login>> {
-    return this.sessions.login(request);
+    return this.sessions.login(this.sealed.open(AuthRpc.login, request));
   }
 
   @RpcHandler(AuthRpc.refresh)

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { AuthRpc, type ProfileUpdateBody, type RegisterRequest, type RpcRequest, type RpcResponse } from '@ir/contracts';
-import { RpcHandler } from '@ir/messaging';
+import { RpcHandler, SealOpener } from '@ir/messaging';
 import type { z } from 'zod';
 import { PasswordChangeService } from './password-change.service';
 import { RegistrationService } from './registration.service';
@@ -12,11 +12,12 @@ export class UsersController {
     private readonly users: UsersService,
     private readonly registration: RegistrationService,
     private readonly passwords: PasswordChangeService,
+    private readonly sealed: SealOpener,
   ) {}
 
   @RpcHandler(AuthRpc.register)
   register(request: RegisterRequest): Promise<RpcResponse<typeof AuthRpc.register>> {
-    return this.registration.register(request);
+    return this.registration.register(this.sealed.open(AuthRpc.register, request));
   }
 
   @RpcHandler(AuthRpc.getProfile)
@@ -31,6 +32,6 @@ export class UsersController {
 
   @RpcHandler(AuthRpc.changePassword)
   changePassword(request: z.output<typeof AuthRpc.changePassword.request>): Promise<RpcResponse<typeof AuthRpc.changePassword>> {
-    return this.passwords.change(request);
+    return this.passwords.change(this.sealed.open(AuthRpc.changePassword, request));
   }
 }

@@ -1,7 +1,5 @@
 import { SyncEvents, TERMINAL_SYNC_STATUSES, type SyncFact, type SyncView } from '@ir/contracts';
 
-/** The core NATS subject every sync event is published on (JetStream-published messages reach core subscribers too). */
-export const SYNC_EVENTS_SUBJECT = 'sync.evt.sync.>';
 export const KEEP_ALIVE_MS = 15_000;
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_SYNC_STATUSES);

@@ -4,7 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, SyncEvents, SyncRpc, type SyncFact, type SyncView } from '@ir/contracts';
 import { MessagingModule, NatsBus } from '@ir/messaging';
-import { startPrivateNats, type PrivateNats } from '@ir/testing';
+import { natsCredentials, startPrivateNats, type PrivateNats } from '@ir/testing';
 import type { Subscription } from '@nats-io/transport-node';
 import { Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, NestFactory } from '@nestjs/core';
@@ -66,8 +66,8 @@ function fact(status: SyncFact['status'], progress: number): SyncFact {
 
 beforeAll(async () => {
   nats = await startPrivateNats();
-  bus = await NatsBus.connect({ servers: nats.url, name: 'gateway-spec' });
-  executor = await NatsBus.connect({ servers: nats.url, name: 'executor-spec' });
+  bus = await NatsBus.connect({ servers: nats.url, name: 'gateway-spec', credentials: natsCredentials(nats) });
+  executor = await NatsBus.connect({ servers: nats.url, name: 'executor-spec', credentials: natsCredentials(nats) });
   const sub = executor.nc.subscribe('sync.rpc.>');
   void (async () => {
     for await (const msg of sub) {

@@ -10,6 +10,7 @@ import {
   SyncDecisionBody,
   SyncFromDatabaseBody,
   SyncHistoryQuery,
+  SYNC_EVENT_SUBJECTS,
   SyncRpc,
   SyncView,
 } from '@ir/contracts';
@@ -20,7 +21,7 @@ import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
-import { streamSyncEvents, SYNC_EVENTS_SUBJECT } from './sync-event-stream';
+import { streamSyncEvents } from './sync-event-stream';
 
 /** An import reads every collection of a target and writes definitions one by one: more time than one target call. */
 const IMPORT_TIMEOUT_FACTOR = 3;
@@ -112,7 +113,7 @@ export class SyncsController {
   async events(@ValidParam('sync_id', RecordId) syncId: string, @Res() res: Response): Promise<void> {
     await streamSyncEvents({
       syncId,
-      subscribe: () => this.nats.nc.subscribe(SYNC_EVENTS_SUBJECT),
+      subscribe: () => this.nats.nc.subscribe(SYNC_EVENT_SUBJECTS),
       current: () => this.bus.request(SyncRpc.status, { sync_id: syncId }),
       sink: {
         open: () => {

@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { RegistryDatabaseRpc, type RpcRequest, type RpcResponse } from '@ir/contracts';
-import { RpcHandler } from '@ir/messaging';
+import { RpcHandler, SealOpener } from '@ir/messaging';
 import type { z } from 'zod';
 import { DatabasesService } from './databases.service';
 
@@ -8,11 +8,14 @@ type Rpc = typeof RegistryDatabaseRpc;
 
 @Controller()
 export class DatabasesController {
-  constructor(private readonly databases: DatabasesService) {}
+  constructor(
+    private readonly databases: DatabasesService,
+    private readonly sealed: SealOpener,
+  ) {}
 
   @RpcHandler(RegistryDatabaseRpc.create)
   create(request: z.output<Rpc['create']['request']>): Promise<RpcResponse<Rpc['create']>> {
-    return this.databases.create(request);
+    return this.databases.create(this.sealed.open(RegistryDatabaseRpc.create, request));
   }
 
   @RpcHandler(RegistryDatabaseRpc.get)
@@ -27,7 +30,8 @@ export class DatabasesController {
 
   @RpcHandler(RegistryDatabaseRpc.update)
   update(request: z.output<Rpc['update']['request']>): Promise<RpcResponse<Rpc['update']>> {
-    return this.databases.update(request.id, request.changes);
+    const { changes } = this.sealed.open(RegistryDatabaseRpc.update, request);
+    return this.databases.update(request.id, changes);
   }
 
   @RpcHandler(RegistryDatabaseRpc.delete)

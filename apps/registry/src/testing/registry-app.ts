@@ -1,7 +1,7 @@
 import { BackendAppModule } from '@ir/bootstrap';
 import { NatsBus, startBusServer } from '@ir/messaging';
 import { connectMongo, loadConfig } from '@ir/platform';
-import { startPrivateNats, type PrivateNats } from '@ir/testing';
+import { natsCredentials, startPrivateNats, type PrivateNats } from '@ir/testing';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
@@ -35,7 +35,7 @@ export async function startRegistryApp(): Promise<RegistryApp> {
     DATA_DIR: dataDir,
     TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
   });
-  const bus = await NatsBus.connect({ servers: nats.url, name: 'registry-spec' });
+  const bus = await NatsBus.connect({ servers: nats.url, name: 'registry-spec', credentials: natsCredentials(nats) });
   const mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_registry` });
   const app = await NestFactory.create(
     BackendAppModule.register({

@@ -1,11 +1,11 @@
 import { Controller, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, SyncCommands, SyncRpc, type EventPayload, type RpcResponse } from '@ir/contracts';
+import { DomainError, Durables, ErrorCode, SyncCommands, SyncRpc, type EventPayload, type RpcResponse } from '@ir/contracts';
 import { ConsumerHandler, PermanentFailure, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { ImportService } from './import.service';
 
 /** Durable consumer of the import commands that database creation queues (`import_indexes: true`). */
-export const IMPORT_DURABLE = 'sync-executor-imports';
+export const IMPORT_DURABLE = Durables.syncExecutor.imports.name;
 
 /** Errors that another attempt cannot fix: the database is gone, or the command names something invalid. */
 const PERMANENT_CODES: ReadonlySet<string> = new Set([ErrorCode.notFound, ErrorCode.validation, ErrorCode.unprocessable]);

@@ -1,3 +1,4 @@
+import { Durables } from '@ir/contracts';
 import type { SyncExecutorConfig } from '../sync-executor.config';
 
 /** What the sync feature reads of the service's configuration, in milliseconds. */
@@ -24,7 +25,7 @@ export interface SyncSettings {
 export const SYNC_SETTINGS = Symbol('SYNC_SETTINGS');
 
 /** The durable consumer that every executor replica shares. */
-export const RUN_CONSUMER = 'sync-executor-runs';
+export const RUN_CONSUMER = Durables.syncExecutor.runs.name;
 /** Deliveries of one run command before it is given up (dead-lettered). */
 export const RUN_MAX_DELIVER = 5;
 export const RUN_ACK_WAIT_MS = 30_000;

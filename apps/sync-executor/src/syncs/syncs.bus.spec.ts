@@ -11,7 +11,7 @@ import {
 import { BackendAppModule, ReadinessService } from '@ir/bootstrap';
 import { BusClient, NatsBus, startBusServer } from '@ir/messaging';
 import { connectMongo, loadConfig, metricsRegistry } from '@ir/platform';
-import { actingAs, startPrivateNats, type PrivateNats } from '@ir/testing';
+import { actingAs, natsCredentials, startPrivateNats, type PrivateNats } from '@ir/testing';
 import { TargetPoolModule, UriCipher, UriCipherModule } from '@ir/target-pool';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -58,7 +58,7 @@ describe('syncs over the bus', () => {
       TARGET_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       TARGET_ALLOWED_HOSTS: LOOPBACK_HOSTS,
     });
-    bus = await NatsBus.connect({ servers: nats.url, name: 'sync-executor-spec' });
+    bus = await NatsBus.connect({ servers: nats.url, name: 'sync-executor-spec', credentials: natsCredentials(nats) });
     mongo = await connectMongo({ uri: mongoUri, dbName: `ir_sync_${stamp}_sync_executor` });
     app = await NestFactory.create(
       BackendAppModule.register({

@@ -69,6 +69,26 @@ sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true
 {{- .Values.secrets.existingSecret | default (printf "%s-secrets" (include "ir.fullname" .)) -}}
 {{- end -}}
 
+{{/* The NATS users' passwords: one key per user of files/nats-users.yaml (generated from libs/contracts). */}}
+{{- define "ir.natsUsersSecretName" -}}
+{{- .Values.nats.auth.existingSecret | default (printf "%s-nats-users" (include "ir.fullname" .)) -}}
+{{- end -}}
+
+{{/* The NATS users of the closed bus, as a list of {name, passwordVariable, service}. */}}
+{{- define "ir.natsUsers" -}}
+{{- (.Files.Get "files/nats-users.yaml" | fromYaml).users | toYaml -}}
+{{- end -}}
+
+{{/* tls.crt, tls.key and ca.crt of the NATS servers; the services read ca.crt. */}}
+{{- define "ir.natsTlsSecretName" -}}
+{{- .Values.nats.tls.existingSecret | default (printf "%s-nats-tls" (include "ir.fullname" .)) -}}
+{{- end -}}
+
+{{/* Whether the services verify NATS against a CA of a Secret: the chart's NATS with TLS, or an external one with nats.tls.existingSecret. */}}
+{{- define "ir.natsCaMounted" -}}
+{{- if or (and .Values.nats.enabled .Values.nats.tls.enabled) (and (not .Values.nats.enabled) .Values.nats.tls.existingSecret) -}}true{{- end -}}
+{{- end -}}
+
 {{- define "ir.mongodbSecretName" -}}
 {{- .Values.mongodb.auth.existingSecret | default (printf "%s-mongodb" (include "ir.fullname" .)) -}}
 {{- end -}}
@@ -94,7 +114,7 @@ sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true
 
 {{- define "ir.natsUrl" -}}
 {{- if .Values.nats.enabled -}}
-{{- printf "nats://%s:4222" (include "ir.componentName" (dict "ctx" . "component" "nats")) -}}
+{{- printf "%s://%s:4222" (ternary "tls" "nats" .Values.nats.tls.enabled) (include "ir.componentName" (dict "ctx" . "component" "nats")) -}}
 {{- else -}}
 {{- required "nats.external.url is required when nats.enabled is false" .Values.nats.external.url -}}
 {{- end -}}
@@ -141,6 +161,8 @@ Returns the base64 of the value, for a Secret's `data`.
 {{- define "ir.generate.encryptionKey" -}}{{ randBytes 32 }}{{- end -}}
 {{- define "ir.generate.rsaKey" -}}{{ genPrivateKey "rsa" }}{{- end -}}
 {{- define "ir.generate.password" -}}{{ randAlphaNum 32 }}{{- end -}}
+{{/* nats-server reads a password from its environment as configuration: letters and digits, a letter first. */}}
+{{- define "ir.generate.natsPassword" -}}{{ printf "ir%s" (randAlphaNum 40) }}{{- end -}}
 {{- define "ir.generate.keyfile" -}}{{ randAlphaNum 756 }}{{- end -}}
 
 {{- define "ir.podSecurityContext" -}}

@@ -14,6 +14,15 @@ jetstream {
   max_file_store: {{ .Values.nats.jetstream.maxFileStore }}
   max_memory_store: {{ .Values.nats.jetstream.maxMemoryStore }}
 }
+{{- if .Values.nats.tls.enabled }}
+# Clients connect over TLS only (the cluster routes stay inside the cluster's network).
+tls {
+  cert_file: /etc/nats-tls/tls.crt
+  key_file: /etc/nats-tls/tls.key
+  timeout: 5
+}
+{{- end }}
+{{ .Files.Get "files/nats-authorization.conf" }}
 {{- if gt (int .Values.nats.replicas) 1 }}
 cluster {
   name: {{ $name }}

@@ -1,15 +1,16 @@
 // Test helpers for the JetStream transport: a private nats-server per spec
 // file, small Nest apps served by `JetStreamServer`, and polling helpers.
 // Only specs import this; it is not exported from the library's index.
-import type { StreamSpec } from '@ir/contracts';
-import { Module, type INestApplication, type LoggerService, type Type } from '@nestjs/common';
+import type { BusUser, StreamSpec } from '@ir/contracts';
+import { natsCredentials, type NatsEndpoint } from '@ir/testing';
+import { Module, type INestApplication, type LoggerService, type ModuleMetadata, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { BusClient } from '../bus-client';
 import { startBusServer } from '../messaging.module';
 import { NatsBus } from '../nats-bus';
 import type { StreamPlacement } from '../provisioning';
 
-export { startPrivateNats, startPrivateNatsCluster, type PrivateNats, type PrivateNatsCluster } from '@ir/testing';
+export { startPrivateNats, startPrivateNatsCluster, type NatsEndpoint, type PrivateNats, type PrivateNatsCluster } from '@ir/testing';
 
 /** Keeps what the transport logs, so a spec can assert on it and a failure can show it. */
 export class RecordingLogger implements LoggerService {
@@ -44,8 +45,9 @@ export interface ServiceHandle {
 
 let connections = 0;
 
-export async function connectBus(url: string | readonly string[], name = `spec-${++connections}`): Promise<NatsBus> {
-  return NatsBus.connect({ servers: url, name });
+/** A connection to the spec's private NATS, as its admin unless the spec says which user. */
+export async function connectBus(nats: NatsEndpoint, name = `spec-${++connections}`, user: BusUser = 'admin'): Promise<NatsBus> {
+  return NatsBus.connect({ servers: nats.servers, name, credentials: natsCredentials(nats, user) });
 }
 
 /**
@@ -53,12 +55,18 @@ export async function connectBus(url: string | readonly string[], name = `spec-$
  * controllers are served by the JetStream transport.
  */
 export async function startService(
-  url: string | readonly string[],
-  opts: { service: string; controllers: Type<unknown>[]; streams?: readonly StreamSpec[]; placement?: StreamPlacement },
+  nats: NatsEndpoint,
+  opts: {
+    service: string;
+    controllers: Type<unknown>[];
+    imports?: ModuleMetadata['imports'];
+    streams?: readonly StreamSpec[];
+    placement?: StreamPlacement;
+  },
 ): Promise<ServiceHandle> {
-  const bus = await connectBus(url, `${opts.service}-${++connections}`);
+  const bus = await connectBus(nats, `${opts.service}-${++connections}`);
   const logger = new RecordingLogger();
-  @Module({ controllers: opts.controllers })
+  @Module({ controllers: opts.controllers, imports: opts.imports ?? [] })
   class SpecServiceModule {}
   // abortOnError: false, so a failing start rejects here instead of exiting the jest worker.
   const app = await NestFactory.create(SpecServiceModule, { logger: false, abortOnError: false });

@@ -9,6 +9,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** The variables whose values are secrets: an error names them, and never shows what they hold. */
+const SECRET_VARIABLES = new WeakSet<z.ZodType>();
+
+/** Marks a variable's schema as a secret (see loadConfig). */
+export function secretVariable<T extends z.ZodType>(schema: T): T {
+  SECRET_VARIABLES.add(schema);
+  return schema;
+}
+
 /** Parses environment variables with a zod object whose keys are the variable names. */
 export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -18,7 +27,10 @@ export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.Process
     result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const value = present[name];
-      return value === undefined ? `${name}: ${issue.message}` : `${name}=${JSON.stringify(redactSecrets(value))}: ${issue.message}`;
+      if (value === undefined) return `${name}: ${issue.message}`;
+      const field = schema.shape[name] as z.ZodType | undefined;
+      if (field && SECRET_VARIABLES.has(field)) return `${name} (value not shown): ${issue.message}`;
+      return `${name}=${JSON.stringify(redactSecrets(value))}: ${issue.message}`;
     }),
   );
 }
@@ -97,6 +109,16 @@ export const env = {
 /** Variables every service reads. */
 export const CommonConfig = z.object({
   NATS_URL: env.natsUrls(),
+  /** The service's NATS user; its own name when unset (see libs/contracts/src/bus-permissions.ts). */
+  NATS_USER: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,63}$/, { error: 'expected a NATS user name: lower-case letters, digits and "-"' })
+    .optional(),
+  /** Its password; or NATS_PASSWORD_FILE, a file holding it (a mounted secret). */
+  NATS_PASSWORD: secretVariable(z.string().min(16, { error: 'expected the password of the NATS user (16 characters or more)' }).optional()),
+  NATS_PASSWORD_FILE: z.string().min(1).optional(),
+  /** The CA certificate (PEM) that signed the NATS servers' certificates: the connection then requires TLS. */
+  NATS_TLS_CA_FILE: z.string().min(1).optional(),
   /** Every service that provisions a stream (the gateway too: it reads AUTH_EVENTS) gives it as many copies. */
   NATS_STREAM_REPLICAS: env.streamReplicas(),
   LOG_LEVEL: env.logLevel(),

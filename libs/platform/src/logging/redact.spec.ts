@@ -1,4 +1,4 @@
-import { redactSecrets } from './redact';
+import { redactSecrets, registerSecret } from './redact';
 
 describe('redactSecrets', () => {
   it.each([
@@ -13,5 +13,16 @@ describe('redactSecrets', () => {
 
   it.each(['mongodb://localhost:27017/app', 'mongodb://user@host/db', 'no uri here'])('leaves %s as it is', (input) => {
     expect(redactSecrets(input)).toBe(input);
+  });
+});
+
+describe('registerSecret', () => {
+  it('hides a registered secret wherever it appears, and leaves short values alone', () => {
+    registerSecret('ir0123456789abcdef0123');
+    registerSecret('short');
+    expect(redactSecrets('auth failed for ir0123456789abcdef0123 (twice: ir0123456789abcdef0123)')).toBe(
+      'auth failed for **** (twice: ****)',
+    );
+    expect(redactSecrets('a short answer')).toBe('a short answer');
   });
 });

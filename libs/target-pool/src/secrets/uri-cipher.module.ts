@@ -1,4 +1,5 @@
 import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
+import { secretVariable } from '@ir/platform';
 import { z } from 'zod';
 import { loadEncryptionKey } from './encryption-key';
 import { UriCipher } from './uri-cipher';
@@ -8,10 +9,12 @@ import { UriCipher } from './uri-cipher';
  * that connect to targets open them, so a URI only crosses the bus sealed.
  */
 export const TargetSecretConfig = z.object({
-  TARGET_ENCRYPTION_KEY: z
-    .string()
-    .refine((text) => Buffer.from(text, 'base64').length === 32, { error: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
-    .optional(),
+  TARGET_ENCRYPTION_KEY: secretVariable(
+    z
+      .string()
+      .refine((text) => Buffer.from(text, 'base64').length === 32, { error: 'must be 32 bytes, base64-encoded (openssl rand -base64 32)' })
+      .optional(),
+  ),
   /** Where a development key is generated and kept when TARGET_ENCRYPTION_KEY is not set. */
   DATA_DIR: z.string().default('.data'),
 });
