@@ -9,11 +9,12 @@ import { Supervisor, type StopTier } from './supervisor';
 
 // Real child processes: tiny node scripts that crash, run, or note that they were stopped.
 const CRASH_AFTER = `console.log('up, pid ' + process.pid); setTimeout(() => { console.log('failing now'); process.exit(3); }, Number(process.argv[2]));`;
+// The SIGTERM handler is in place before "up" is printed: a stop that follows "up" is always noted.
 const RUN_UNTIL_STOPPED = `
 const [, , orderFile, name] = process.argv;
-console.log('up');
+process.on('SIGTERM', () => { require('fs').appendFileSync(orderFile, name + '\\n'); process.exit(0); });
 setInterval(() => undefined, 1000);
-process.on('SIGTERM', () => { require('fs').appendFileSync(orderFile, name + '\\n'); process.exit(0); });`;
+console.log('up');`;
 
 const fast: RestartPolicy = { initialDelayMs: 20, maxDelayMs: 80, jitterRatio: 0.2, maxCrashes: 4, crashWindowMs: 10_000 };
 
@@ -44,7 +45,8 @@ function starter(name: string, script: string, args: string[]) {
     spawned.push(child);
     const starts = () => readFileSync(logFile, 'utf8').split('=== ').length - 1;
     const ups = () => readFileSync(logFile, 'utf8').split('\nup').length - 1;
-    for (let i = 0; i < 250 && ups() < starts() && !child.exited; i++) await sleep(20);
+    // Up to 30 s: node starts slowly on a loaded two-core machine, and a script not yet up misses its SIGTERM.
+    for (let i = 0; i < 1500 && ups() < starts() && !child.exited; i++) await sleep(20);
     return child;
   };
   return { start, spawned };
