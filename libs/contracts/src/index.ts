@@ -18,5 +18,6 @@ export * from './registry';
 export * from './sync';
 export * from './drift';
 export * from './access';
+export * from './audit';
 export * from './bus-access';
 export * from './bus-permissions';
