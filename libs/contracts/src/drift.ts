@@ -19,7 +19,9 @@ export const CompareView = z.enum(['full', 'summary']);
 export type CompareView = z.infer<typeof CompareView>;
 /** The query string of the compare routes. */
 export const CompareQuery = z.strictObject({
-  view: CompareView.default('full').describe('full (default): every index in canonical and MongoDB form; summary: counts per collection and only what is not matched'),
+  view: CompareView.default('full').describe(
+    'full (default): every index in canonical and MongoDB form; summary: counts per collection and only what is not matched',
+  ),
 });
 /** On the bus, the view travels with the body (the HTTP body itself stays the original contract's). */
 const WithView = { view: CompareView.default('full') };
@@ -181,6 +183,9 @@ export const CompareSummary = z.object({
 });
 export type CompareSummary = z.infer<typeof CompareSummary>;
 
+/** A compare's answer, in the view asked for (the summary first: a full result has no `view`). */
+export const CompareAnswer = z.union([CompareSummary, CompareResult]);
+
 export const PlanOperationView = z.object({
   kind: z.enum(['create', 'drop', 'modify', 'hide']),
   collection: z.string(),
@@ -216,13 +221,9 @@ export const ScriptResult = z.object({
 export const DriftSnapshot = CompareResult.extend({ drift: z.boolean() });
 
 export const ComparatorRpc = {
-  compareCollections: defineRpc(
-    'comparator.rpc.drift.compare-collections',
-    CompareByCollectionsBody.extend(WithView),
-    z.union([CompareSummary, CompareResult]),
-  ),
-  compareDatabase: defineRpc('comparator.rpc.drift.compare-database', CompareByDatabaseBody.extend(WithView), z.union([CompareSummary, CompareResult])),
-  compareSnapshot: defineRpc('comparator.rpc.drift.compare-snapshot', CompareSnapshotBody.extend(WithView), z.union([CompareSummary, CompareResult])),
+  compareCollections: defineRpc('comparator.rpc.drift.compare-collections', CompareByCollectionsBody.extend(WithView), CompareAnswer),
+  compareDatabase: defineRpc('comparator.rpc.drift.compare-database', CompareByDatabaseBody.extend(WithView), CompareAnswer),
+  compareSnapshot: defineRpc('comparator.rpc.drift.compare-snapshot', CompareSnapshotBody.extend(WithView), CompareAnswer),
   plan: defineRpc('comparator.rpc.plan.build', PlanBody, PlanResult),
   script: defineRpc('comparator.rpc.script.generate', GenerateScriptBody, ScriptResult),
   latestDrift: defineRpc('comparator.rpc.drift.latest', CompareByDatabaseBody, DriftSnapshot),

@@ -44,7 +44,6 @@ function collectionSummary(c: CollectionComparison): CollectionSummary {
   };
 }
 
-
 /** The canonical form as the answer carries it: a `CanonicalIndex`, spread (see `toComparison`). */
 function canonicalOf(forms: { canonical: Record<string, unknown> }): CanonicalIndex {
   return forms.canonical as unknown as CanonicalIndex;

@@ -1,4 +1,11 @@
-import { actorOf, type CollectionComparison, type CompareResult, type DriftChange, type DriftDetected, type DriftResolved } from '@ir/contracts';
+import {
+  actorOf,
+  type CollectionComparison,
+  type CompareResult,
+  type DriftChange,
+  type DriftDetected,
+  type DriftResolved,
+} from '@ir/contracts';
 import { currentPrincipal } from '@ir/messaging';
 
 /** Every index that is not matched, in a stable order: what a drift event reports and fingerprints. */
@@ -48,7 +55,10 @@ function announcedBefore(previous: { drift: boolean; announced_changes?: DriftCh
 }
 
 /** The indexes that became drift since the previous event, and those that stopped being drift. */
-export function sincePrevious(before: readonly DriftChange[], after: readonly DriftChange[]): { appeared: DriftChange[]; resolved: DriftChange[] } {
+export function sincePrevious(
+  before: readonly DriftChange[],
+  after: readonly DriftChange[],
+): { appeared: DriftChange[]; resolved: DriftChange[] } {
   const keyOf = (c: DriftChange) => `${c.collection}\u0000${c.index}\u0000${c.change}`;
   const had = new Set(before.map(keyOf));
   const has = new Set(after.map(keyOf));
