@@ -8,6 +8,7 @@ import {
   createTargetDatabase,
   defineIndex,
   expectError,
+  gateway,
   loggedInUser,
   mongoClient,
   suffix,
@@ -428,6 +429,16 @@ describe('?view=summary', () => {
       ['orders', 'ok'],
       ['ordres', 'not_found'],
     ]);
+  });
+
+  it('the OpenAPI document lists view on every compare route, with its two values', async () => {
+    const res = await gateway().get('/docs/openapi.json');
+    type Parameter = { name: string; in: string; schema?: { enum?: string[] } };
+    const paths = res.body.paths as Record<string, Record<string, { parameters?: Parameter[] }>>;
+    for (const route of ['compare-by-database', 'compare-by-collections', 'compare-snapshot']) {
+      const query = (paths[`/api/doctor-manager-api/v1/indexes/${route}`].post.parameters ?? []).filter((p) => p.in === 'query');
+      expect(query).toEqual([expect.objectContaining({ name: 'view', schema: expect.objectContaining({ enum: ['full', 'summary'] }) })]);
+    }
   });
 
   it('an unknown view or query parameter is a 400 naming it', async () => {
