@@ -207,6 +207,7 @@ export class CompareService {
   ): CompareResult {
     return {
       database_id: target.databaseId,
+      database_name: target.name,
       project_id: target.projectId,
       db_name: target.dbName,
       source,
