@@ -21,7 +21,7 @@ const ferretdb = (server: Omit<TargetServer, 'kind'>, collMod?: boolean): Target
   ...(collMod === undefined ? {} : { collMod }),
 });
 const FERRETDB_EMBEDDED = ferretdb({ version: null, line: 1 }, false);
-const create = (spec: Omit<MongoIndexSpec, 'name'>): PlanOperation => ({
+const create = (spec: Omit<MongoIndexSpec, 'name'> & Pick<MongoIndexSpec, 'key'>): PlanOperation => ({
   kind: 'create',
   collection: 'c',
   index: 'i',

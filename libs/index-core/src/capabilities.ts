@@ -56,12 +56,14 @@ export interface CapabilityRow {
 // FerretDB 1.x rows: FerretDB v1.24.0, internal/handler/msg_createindexes.go (index keys other than
 // 1/-1 are refused with IndexNotFound; partialFilterExpression, expireAfterSeconds, hidden, collation,
 // wildcardProjection, weights, 2dsphereIndexVersion, bits/min/max with NotImplemented 238; `sparse` is
-// accepted and ignored, issue FerretDB#2448; `$**` is taken as an ordinary field name) and
+// accepted and ignored, issue FerretDB#2448; `$**` is taken as a field name, which its SQLite backend
+// then fails on as a JSON path once the collection has documents) and
 // msg_collmod.go (NotImplemented); https://docs.ferretdb.io/v1.24/indexes/ lists single-field,
 // compound and unique indexes only. Checked against the embedded FerretDB 1.24 (capabilities probe spec).
 const FERRETDB_REFUSES_KEY = 'refuses index keys other than 1 and -1 (error 27)';
 const FERRETDB_NOT_IMPLEMENTED = 'has not implemented this index option (error 238)';
 const FERRETDB_NO_COLLMOD = 'has not implemented collMod (error 238)';
+const WILDCARD_AS_FIELD = 'has no wildcard indexes (it takes "$**" for a field name, and fails on a collection with documents)';
 
 /**
  * The one table of what each server and version supports. MongoDB rows cite the manual page that
@@ -80,12 +82,12 @@ export const CAPABILITIES: Readonly<Record<Feature, CapabilityRow>> = {
   // https://www.mongodb.com/docs/v4.4/core/index-hashed/ ("Starting in MongoDB 4.4 … compound indexes that include a single hashed field")
   compound_hashed: { what: 'build compound hashed indexes', mongodb: [4, 4], ferretdb1: FERRETDB_REFUSES_KEY },
   // https://www.mongodb.com/docs/v4.2/core/index-wildcard/ ("New in version 4.2")
-  wildcard: { what: 'build wildcard indexes', mongodb: [4, 2], ferretdb1: 'would index a field named "$**" instead (no wildcard indexes)' },
+  wildcard: { what: 'build wildcard indexes', mongodb: [4, 2], ferretdb1: WILDCARD_AS_FIELD },
   // https://www.mongodb.com/docs/v7.0/core/indexes/index-types/index-wildcard/index-wildcard-compound/ ("New in version 7.0")
   compound_wildcard: {
     what: 'build compound wildcard indexes',
     mongodb: [7, 0],
-    ferretdb1: 'would index a field named "$**" instead (no wildcard indexes)',
+    ferretdb1: WILDCARD_AS_FIELD,
   },
   // https://www.mongodb.com/docs/v4.2/reference/method/db.collection.createIndex/ (wildcardProjection, new in 4.2)
   wildcardProjection: { what: 'build wildcard indexes with wildcardProjection', mongodb: [4, 2], ferretdb1: FERRETDB_NOT_IMPLEMENTED },
