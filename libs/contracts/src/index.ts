@@ -20,3 +20,4 @@ export * from './drift';
 export * from './access';
 export * from './bus-access';
 export * from './bus-permissions';
+export * from './target-server';
