@@ -1,4 +1,5 @@
 import { CAPABILITIES, featuresOfSpec, lacks, type Feature, type MongoIndexSpec, type TargetCapabilities } from '@ir/index-core';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { BSON, MongoClient, type Db } from 'mongodb';
 import { TargetPolicy } from '../policy/target-policy';
 import { TargetPool } from '../target-pool';
@@ -222,6 +223,52 @@ describe('TargetPool.capabilities (real embedded FerretDB)', () => {
       expect(pool.size).toBe(1);
     } finally {
       await pool.close();
+    }
+  });
+});
+
+/** A relay to the test server whose answers can be held back, as a stalled server's would be. */
+async function stallingRelay(): Promise<{ uri: string; stall(): void; close(): Promise<void> }> {
+  const upstream = new URL(mongoUri());
+  const sockets = new Set<Socket>();
+  let stalled = false;
+  const server = createServer((inbound) => {
+    const outbound = connect(Number(upstream.port), upstream.hostname);
+    for (const socket of [inbound, outbound]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    }
+    inbound.pipe(outbound);
+    outbound.on('data', (chunk: Buffer) => {
+      if (!stalled) inbound.write(chunk);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    uri: `mongodb://127.0.0.1:${port}/?directConnection=true`,
+    stall: () => {
+      stalled = true;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('probeCapabilities on a server that stops answering', () => {
+  it('gives up within its time limit and says it could not tell', async () => {
+    const relay = await stallingRelay();
+    const stalled = await MongoClient.connect(relay.uri);
+    try {
+      relay.stall();
+      const started = Date.now();
+      await expect(probeCapabilities(stalled.db('anything'), 300)).resolves.toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await relay.close();
+      await stalled.close().catch(() => undefined);
     }
   });
 });
