@@ -15,6 +15,3 @@ export * from './policy/host-allowlist';
 export * from './policy/target-policy';
 export * from './policy/uri-options';
 export { TargetProtocolError } from './wire/driver-guard';
-export { CapabilitiesCache, DEFAULT_CAPABILITIES_TTL_MS } from './capabilities/capabilities-cache';
-export { probeCapabilities, DEFAULT_PROBE_TIMEOUT_MS } from './capabilities/probe-capabilities';
-export { identifyServer } from './capabilities/server-identity';
