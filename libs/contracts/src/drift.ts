@@ -5,6 +5,7 @@ import { CollectionName } from './mongo-names';
 import { ownRecord } from './own-record';
 import { RecordId } from './registry';
 import { Streams } from './streams';
+import { TargetServerView } from './target-server';
 
 const Collections = z.array(CollectionName).min(1, { error: 'give at least one collection' }).max(1000);
 const JsonObject = ownRecord(z.string(), z.unknown());
@@ -138,6 +139,8 @@ export const CompareResult = z.object({
   compared_at: z.string(),
   /** Whether real indexes carry usage from $indexStats; when not, why. */
   usage: z.object({ supported: z.boolean(), reason: z.string().optional() }),
+  /** The target's server and version (live compares). */
+  target: TargetServerView.optional(),
   totals: DriftTotals,
   collections: z.array(CollectionComparison),
 });
@@ -196,6 +199,8 @@ export const PlanOperationView = z.object({
   step: z.string().optional(),
   /** For steps of a rebuild: the step is already done when an index with this spec exists (so a rerun skips it). */
   done_when: JsonObject.optional(),
+  /** Why the target will refuse this step (its server or version cannot build or hide it); absent when it can run. */
+  unsupported: z.string().optional(),
 });
 export type PlanOperationView = z.infer<typeof PlanOperationView>;
 
@@ -203,6 +208,8 @@ export const PlanResult = z.object({
   database_id: z.string(),
   db_name: z.string(),
   planned_at: z.string(),
+  /** The target's server and version, which decided the steps marked `unsupported`. */
+  target: TargetServerView.optional(),
   operations: z.array(PlanOperationView),
   warnings: z.array(z.string()),
   /** Collections that could not be read: the plan leaves them alone. */

@@ -21,3 +21,4 @@ export * from './access';
 export * from './audit';
 export * from './bus-access';
 export * from './bus-permissions';
+export * from './target-server';

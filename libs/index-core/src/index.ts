@@ -16,3 +16,18 @@ export { planCollection, buildPlan } from './plan';
 export { TEMPORARY_SUFFIX } from './plan-rebuild';
 export type { OperationKind, PlanOperation, PlanOptions, Plan, IndexChanges } from './plan-types';
 export { renderScript, renderCreateAllScript, renderDropScript, type ScriptInput } from './script';
+export {
+  CAPABILITIES,
+  describeServer,
+  featuresOf,
+  featuresOfSpec,
+  lacks,
+  refusalOf,
+  versionOf,
+  type CapabilityRow,
+  type Feature,
+  type ServerKind,
+  type TargetCapabilities,
+  type TargetServer,
+} from './capabilities';
+export { markUnsupported } from './capabilities-plan';
