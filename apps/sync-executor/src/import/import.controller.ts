@@ -1,6 +1,16 @@
 import { Controller, Logger } from '@nestjs/common';
-import { DomainError, Durables, ErrorCode, ImportRpc, SyncCommands, SyncRpc, type EventPayload, type RpcResponse } from '@ir/contracts';
-import { ConsumerHandler, PermanentFailure, requirePrincipal, RpcHandler } from '@ir/messaging';
+import {
+  DomainError,
+  Durables,
+  ErrorCode,
+  ImportRpc,
+  RegistryDatabaseRpc,
+  SyncCommands,
+  SyncRpc,
+  type EventPayload,
+  type RpcResponse,
+} from '@ir/contracts';
+import { BusClient, ConsumerHandler, PermanentFailure, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { ImportRepository } from './import.repository';
 import { ImportService } from './import.service';
@@ -19,6 +29,7 @@ export class ImportController {
   constructor(
     private readonly imports: ImportService,
     private readonly records: ImportRepository,
+    private readonly bus: BusClient,
   ) {}
 
   /** POST /indexes/sync-from-database: the import (or its dry run), answered when it is done. */
@@ -60,6 +71,8 @@ export class ImportController {
   /** GET /indexes/import-status/by-database/:database_id */
   @RpcHandler(ImportRpc.history)
   async history(request: z.output<typeof ImportRpc.history.request>): Promise<RpcResponse<typeof ImportRpc.history>> {
+    // The registry answers 404 for a database the caller does not see, as for its syncs.
+    await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
     const page = await this.records.pageOfDatabase(requirePrincipal(), request.database_id, request);
     return { ...page, items: page.items.map(toImportView) };
   }

@@ -14,34 +14,31 @@ export class ImportRepository extends OwnRepository<ImportDocument> {
     super(model);
   }
 
-  newId(): Types.ObjectId {
-    return new Types.ObjectId();
-  }
-
   /**
-   * Records an import as running. False when a record with its id exists already: a queued import
-   * delivered again after its executor died (it is then run again under the same record).
+   * Records an import as running, under `id` when it is one (a queued import's) or a new id; answers
+   * the id, and whether a record with it existed already: a queued import delivered again after its
+   * executor died (it is then run again under the same record, `markRunningAgain`).
    */
-  async insertRunning(doc: ImportDocument): Promise<boolean> {
+  async insertRunning(id: string | undefined, doc: Omit<ImportDocument, '_id'>): Promise<{ id: string; existed: boolean }> {
+    const _id = id && Types.ObjectId.isValid(id) ? new Types.ObjectId(id) : new Types.ObjectId();
     try {
-      await this.model.create(doc);
-      return true;
+      await this.model.create({ _id, ...doc });
+      return { id: _id.toHexString(), existed: false };
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      if (isDuplicateKeyError(error)) return { id: _id.toHexString(), existed: true };
       throw error;
     }
   }
-
   /** A record that exists already, taken up again: running, its earlier end forgotten. */
-  async markRunningAgain(id: Types.ObjectId): Promise<void> {
+  async markRunningAgain(id: string): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { status: 'running', error: null, finished_at: null }, $unset: { result: 1 } });
   }
 
-  async markCompleted(id: Types.ObjectId, result: ImportResult, at: Date): Promise<void> {
+  async markCompleted(id: string, result: ImportResult, at: Date): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { status: 'completed', result, finished_at: at } });
   }
 
-  async markFailed(id: Types.ObjectId, error: string, at: Date): Promise<void> {
+  async markFailed(id: string, error: string, at: Date): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: { status: 'failed', error, finished_at: at } });
   }
 

@@ -12,7 +12,6 @@ import {
   type ImportView,
 } from '@ir/contracts';
 import { BusClient, requirePrincipal } from '@ir/messaging';
-import { Types } from 'mongoose';
 import { ImportRunner, type ImportRequest } from './import-runner';
 import { ImportRepository } from './import.repository';
 
@@ -48,9 +47,7 @@ export class ImportService {
     const tooLong = namespaceIssues(connection.db_name, request.collections);
     if (tooLong.length > 0) throw validationFailed(tooLong);
 
-    const id = origin.importId && Types.ObjectId.isValid(origin.importId) ? new Types.ObjectId(origin.importId) : this.records.newId();
-    const started = await this.records.insertRunning({
-      _id: id,
+    const { id, existed } = await this.records.insertRunning(origin.importId, {
       database_id: connection.database_id,
       project_id: connection.project_id,
       trigger: origin.trigger,
@@ -63,15 +60,15 @@ export class ImportService {
       created_at: new Date(),
       finished_at: null,
     });
-    if (!started) await this.records.markRunningAgain(id);
+    if (existed) await this.records.markRunningAgain(id);
 
     try {
-      const result = { import_id: id.toHexString(), ...(await this.runner.run(connection, request)) };
+      const result = { import_id: id, ...(await this.runner.run(connection, request)) };
       await this.records.markCompleted(id, result, new Date());
       return result;
     } catch (error) {
       await this.records.markFailed(id, reasonOf(error), new Date()).catch((e: unknown) => {
-        this.logger.error(`import ${id.toHexString()}: could not record its failure: ${String(e)}`);
+        this.logger.error(`import ${id}: could not record its failure: ${String(e)}`);
       });
       throw error;
     }
