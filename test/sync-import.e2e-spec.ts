@@ -21,12 +21,25 @@ interface Item {
   name: string;
   reason: string;
 }
+interface Difference {
+  collection: string;
+  name: string;
+  definition_name: string;
+  fields: string[];
+  defined: Record<string, unknown>;
+  live: Record<string, unknown>;
+  resolution: 'kept' | 'overwritten';
+}
 interface ImportBody {
+  import_id: string;
   database_id: string;
+  dry_run: boolean;
   imported: number;
+  created: { collection: string; name: string }[];
   skipped: Item[];
+  differences: Difference[];
   failed: Item[];
-  counts: { imported: number; skipped: number; failed: number };
+  counts: { imported: number; skipped: number; differences: number; failed: number };
 }
 interface Definition {
   id: string;
@@ -96,8 +109,23 @@ describe('POST /indexes/sync-from-database', () => {
 
   it('imports every real index but _id_, after which a compare shows everything matched', async () => {
     const result = await importIndexes({ database_id: databaseId });
-    expect(result).toMatchObject({ database_id: databaseId, imported: 4, skipped: [], failed: [] });
-    expect(result.counts).toEqual({ imported: 4, skipped: 0, failed: 0 });
+    expect(result).toMatchObject({ database_id: databaseId, dry_run: false, imported: 4, skipped: [], differences: [], failed: [] });
+    expect(result.counts).toEqual({ imported: 4, skipped: 0, differences: 0, failed: 0 });
+    expect(sorted(result.created)).toEqual(EXPECTED);
+
+    // Every import has a record: the same result, who asked, how it was started.
+    const record = await client.get(`/indexes/import-status/${result.import_id}`);
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({
+      import_id: result.import_id,
+      database_id: databaseId,
+      trigger: 'request',
+      status: 'completed',
+      dry_run: false,
+      requested_by: { kind: 'user' },
+      result: { counts: result.counts },
+      error: null,
+    });
 
     const orders = await definitions(databaseId, 'orders');
     const users = await definitions(databaseId, 'users');
@@ -114,11 +142,11 @@ describe('POST /indexes/sync-from-database', () => {
     expect(compare.body.totals).toMatchObject({ failed_collections: 0, missing: 0, matched: 4, redundant: 0, different: 0 });
   });
 
-  it('skips, with the reason, what is already defined when imported again', async () => {
+  it('skips, with the reason, what is already defined exactly when imported again', async () => {
     const result = await importIndexes({ database_id: databaseId });
-    expect(result.counts).toEqual({ imported: 0, skipped: 4, failed: 0 });
+    expect(result.counts).toEqual({ imported: 0, skipped: 4, differences: 0, failed: 0 });
     expect(sorted(result.skipped)).toEqual(EXPECTED);
-    for (const item of result.skipped) expect(item.reason).toMatch(/already exists/);
+    for (const item of result.skipped) expect(item.reason).toMatch(/already defined/);
   });
 
   it('with on_conflict overwrite, restores a definition changed in the DR from the real index', async () => {
@@ -126,11 +154,29 @@ describe('POST /indexes/sync-from-database', () => {
     const changed = await client.put(`/indexes/${total.id}`).send({ keys: [{ field: 'total', value: 1 }], options: { sparse: true } });
     expect(changed.status).toBe(200);
 
-    const skipped = await importIndexes({ database_id: databaseId, collections: ['orders'] });
-    expect(skipped.counts).toEqual({ imported: 0, skipped: 2, failed: 0 });
+    // The live index differs from the definition of its name: a difference with both forms, never "already exists".
+    const kept = await importIndexes({ database_id: databaseId, collections: ['orders'] });
+    expect(kept.counts).toEqual({ imported: 0, skipped: 1, differences: 1, failed: 0 });
+    expect(kept.skipped.map((i) => i.name)).toEqual(['status_1_created_at_-1']);
+    expect(kept.differences).toEqual([
+      {
+        collection: 'orders',
+        name: 'total_-1',
+        definition_name: 'total_-1',
+        fields: expect.arrayContaining(['key', 'sparse']),
+        defined: { name: 'total_-1', keys: [{ field: 'total', value: 1 }], options: { sparse: true } },
+        live: { name: 'total_-1', keys: [{ field: 'total', value: -1 }] },
+        resolution: 'kept',
+      },
+    ]);
+    expect((await client.get(`/indexes/${total.id}`)).body).toMatchObject({
+      keys: [{ field: 'total', value: 1 }],
+      options: { sparse: true },
+    });
 
     const result = await importIndexes({ database_id: databaseId, collections: ['orders'], on_conflict: 'overwrite' });
-    expect(result.counts).toEqual({ imported: 2, skipped: 0, failed: 0 });
+    expect(result.counts).toEqual({ imported: 1, skipped: 1, differences: 1, failed: 0 });
+    expect(result.differences[0]?.resolution).toBe('overwritten');
     const restored = await client.get(`/indexes/${total.id}`);
     expect(restored.body).toMatchObject({ name: 'total_-1', keys: [{ field: 'total', value: -1 }], options: {} });
 
@@ -142,9 +188,22 @@ describe('POST /indexes/sync-from-database', () => {
     const dbName = await seedTarget();
     const other = (await createTargetDatabase(client, { db_name: dbName })).id;
     const result = await importIndexes({ database_id: other, collections: ['users', 'nothing_here'] });
-    expect(result.counts).toEqual({ imported: 2, skipped: 0, failed: 0 });
+    expect(result.counts).toEqual({ imported: 2, skipped: 0, differences: 0, failed: 0 });
     expect(sorted(await definitions(other, 'users'))).toEqual(EXPECTED.filter((e) => e.collection === 'users'));
     expect(await definitions(other, 'orders')).toEqual([]);
+  });
+
+  it('a dry run answers what it would import and writes nothing, and is recorded as one', async () => {
+    const dbName = await seedTarget();
+    const other = (await createTargetDatabase(client, { db_name: dbName })).id;
+    const result = await importIndexes({ database_id: other, dry_run: true });
+    expect(result).toMatchObject({ dry_run: true, imported: 4, differences: [], failed: [] });
+    expect(sorted(result.created)).toEqual(EXPECTED);
+    expect(await definitions(other, 'orders')).toEqual([]);
+    expect(await definitions(other, 'users')).toEqual([]);
+    const history = await client.get(`/indexes/import-status/by-database/${other}?limit=5`);
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ total: 1, items: [{ import_id: result.import_id, dry_run: true, status: 'completed' }] });
   });
 
   it('answers 404 for an unknown database', async () => {
@@ -157,7 +216,8 @@ describe('POST /indexes/sync-from-database', () => {
     ['an unknown on_conflict', { database_id: 'f'.repeat(24), on_conflict: 'merge' }],
     ['an empty collection list', { database_id: 'f'.repeat(24), collections: [] }],
     ['a system collection', { database_id: 'f'.repeat(24), collections: ['system.users'] }],
-    ['an unknown field', { database_id: 'f'.repeat(24), dry_run: true }],
+    ['an unknown field', { database_id: 'f'.repeat(24), dryrun: true }],
+    ['a dry_run that is not a boolean', { database_id: 'f'.repeat(24), dry_run: 'yes' }],
   ])('answers 400 for %s', async (_what, body) => {
     expectError(await client.post('/indexes/sync-from-database').send(body), 400);
   });
@@ -178,6 +238,7 @@ describe('import_indexes on database creation', () => {
     const dbName = await seedTarget();
     const created = await createTargetDatabase(client, { db_name: dbName, import_indexes: true });
     expect(created.import_requested).toBe(true);
+    expect(created.import_id).toMatch(/^[0-9a-f]{24}$/);
     let found: Definition[] = [];
     const done = await eventually(
       async () => {
@@ -189,6 +250,35 @@ describe('import_indexes on database creation', () => {
     );
     expect(done).toBe(true);
     expect(sorted(found)).toEqual(EXPECTED);
+
+    // Its status, under the id the creation answered: who asked, and what it did.
+    let record: { status: number; body: Record<string, unknown> } = { status: 0, body: {} };
+    const ended = await eventually(
+      async () => {
+        record = await client.get(`/indexes/import-status/${created.import_id}`);
+        return record.status === 200 && record.body.status === 'completed';
+      },
+      10_000,
+      250,
+    );
+    expect(ended).toBe(true);
+    expect(record.body).toMatchObject({
+      trigger: 'database_created',
+      requested_by: { kind: 'user' },
+      result: { import_id: created.import_id, counts: { imported: 4, failed: 0 } },
+    });
+  });
+
+  it('an import of another project is not found, and its history neither', async () => {
+    const dbName = await seedTarget();
+    const created = await createTargetDatabase(client, { db_name: dbName });
+    const result = await importIndexes({ database_id: created.id, dry_run: true });
+    const stranger = authedApi((await loggedInUser()).tokens.access_token);
+    expectError(await stranger.get(`/indexes/import-status/${result.import_id}`), 404);
+    expectError(await stranger.get(`/indexes/import-status/by-database/${created.id}`), 404);
+    expectError(await client.get(`/indexes/import-status/${'f'.repeat(24)}`), 404);
+    expectError(await client.get('/indexes/import-status/nope'), 400);
+    expectError(await client.get(`/indexes/import-status/by-database/${created.id}?pagesize=2`), 400);
   });
 });
 

@@ -259,6 +259,7 @@ export interface DatabaseBody {
   created_at: string;
   updated_at: string;
   import_requested?: boolean;
+  import_id?: string;
 }
 
 /** Registers a target database on the test server, with a database name of its own. */

@@ -24,6 +24,7 @@ import { IndexesController } from './indexes/indexes.controller';
 import { InvitationsController } from './invitations/invitations.controller';
 import { ApiKeysController } from './projects/api-keys.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { ImportsController } from './syncs/imports.controller';
 import { SyncsController } from './syncs/syncs.controller';
 import { HttpExceptionFilter } from './http/http-exception.filter';
 import { StrictQueryInterceptor } from './http/route-query';
@@ -50,6 +51,7 @@ export class GatewayModule {
         ManifestController,
         DriftController,
         SyncsController,
+        ImportsController,
         IndexesController,
         HealthController,
       ],

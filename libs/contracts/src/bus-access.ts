@@ -95,7 +95,13 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     follows: Object.values(Durables.comparator),
   },
   'sync-executor': {
-    calls: [RegistryDatabaseRpc.connection, RegistryIndexRpc.create, RegistryIndexRpc.update, ComparatorRpc.plan],
+    calls: [
+      RegistryDatabaseRpc.connection,
+      RegistryIndexRpc.listByDatabase,
+      RegistryIndexRpc.create,
+      RegistryIndexRpc.update,
+      ComparatorRpc.plan,
+    ],
     publishes: [Streams.syncEvents, Streams.syncCommands],
     follows: Object.values(Durables.syncExecutor),
   },

@@ -16,6 +16,7 @@ export * from './own-record';
 export * from './index-definition';
 export * from './registry';
 export * from './sync';
+export * from './imports';
 export * from './drift';
 export * from './access';
 export * from './audit';

@@ -70,7 +70,11 @@ export const ListDatabasesBody = z
   .refine(withinMaxOffset, MAX_OFFSET_RULE);
 export const DatabaseIdBody = z.strictObject({ database_id: RecordId });
 
-export const DatabaseCreated = DatabaseView.extend({ import_requested: z.boolean() });
+export const DatabaseCreated = DatabaseView.extend({
+  import_requested: z.boolean(),
+  /** The queued import's record (`GET /indexes/import-status/:import_id`), when one was requested. */
+  import_id: z.string().optional(),
+});
 
 // On the bus, a target URI is sealed for the registry (sealing.ts); the HTTP bodies above keep it plain.
 const CreateDatabaseOnBus = CreateDatabaseBody.extend({ uri: SealedBox });

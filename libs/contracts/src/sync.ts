@@ -50,8 +50,14 @@ export type SyncRequest = z.output<typeof SyncByDatabaseBody> & { collections?: 
 export const SyncFromDatabaseBody = z.strictObject({
   database_id: RecordId,
   collections: z.array(CollectionName).min(1).max(1000).optional(),
-  /** A definition that already exists by name or identity: keep it (skip) or replace it with the real index (overwrite). */
+  /**
+   * A live index that a definition stands for but does not describe (same name or key, other options;
+   * or the same index under another name): report it and keep the definition (skip), or replace the
+   * definition with the live index (overwrite). Identical ones are left alone either way.
+   */
   on_conflict: z.enum(['skip', 'overwrite']).default('skip'),
+  /** Report what the import would do (the same answer) and write nothing. */
+  dry_run: z.boolean().default(false),
 });
 export type SyncFromDatabaseBody = z.output<typeof SyncFromDatabaseBody>;
 
@@ -111,12 +117,45 @@ export type SyncView = z.infer<typeof SyncView>;
 
 export const SyncAccepted = z.object({ sync_id: z.string(), status: SyncStatus, database_id: z.string() });
 
+const ImportItem = z.object({ collection: z.string(), name: z.string(), reason: z.string() });
+
+/** A live index a definition stands for but does not describe: both forms, and what the import did about it. */
+export const ImportDifference = z.object({
+  collection: z.string(),
+  /** The live index's name. */
+  name: z.string(),
+  /** The name of the definition it stands for. */
+  definition_name: z.string(),
+  /** What differs: `name`, `key`, `textWeights` or option names (`unique`, `expireAfterSeconds`, ...). */
+  fields: z.array(z.string()),
+  /** The definition as the design repository has it, and the live index as a definition. */
+  defined: z.object({ name: z.string(), keys: z.array(z.unknown()), options: z.record(z.string(), z.unknown()).optional() }),
+  live: z.object({ name: z.string().optional(), keys: z.array(z.unknown()), options: z.record(z.string(), z.unknown()).optional() }),
+  /** kept: the definition stays as it is (on_conflict skip); overwritten: replaced by the live index (or would be, in a dry run). */
+  resolution: z.enum(['kept', 'overwritten']),
+});
+export type ImportDifference = z.infer<typeof ImportDifference>;
+
 export const ImportResult = z.object({
+  /** The import's record (`GET /indexes/import-status/:import_id`); absent on answers from before imports were recorded. */
+  import_id: z.string().optional(),
   database_id: z.string(),
+  dry_run: z.boolean().optional(),
+  /** Definitions created or overwritten (would be, in a dry run). */
   imported: z.number().int(),
-  skipped: z.array(z.object({ collection: z.string(), name: z.string(), reason: z.string() })),
-  failed: z.array(z.object({ collection: z.string(), name: z.string(), reason: z.string() })),
-  counts: z.object({ imported: z.number().int(), skipped: z.number().int(), failed: z.number().int() }),
+  /** Live indexes imported as new definitions (would be, in a dry run). */
+  created: z.array(z.object({ collection: z.string(), name: z.string() })).optional(),
+  /** Live indexes left alone: a definition describes them exactly ("already defined"). */
+  skipped: z.array(ImportItem),
+  /** Live indexes that differ from the definition standing for them: never skipped silently. */
+  differences: z.array(ImportDifference).optional(),
+  failed: z.array(ImportItem),
+  counts: z.object({
+    imported: z.number().int(),
+    skipped: z.number().int(),
+    differences: z.number().int().optional(),
+    failed: z.number().int(),
+  }),
 });
 export type ImportResult = z.infer<typeof ImportResult>;
 
@@ -144,6 +183,10 @@ export const SyncRpc = {
 // ---------- commands ----------
 
 export const ImportCommand = z.object({
+  /** The import's record, named when it is queued (absent on commands queued before imports were recorded). */
+  import_id: z.string().optional(),
+  /** Who created the database with `import_indexes` (the executor imports on their behalf). */
+  requested_by: Actor.optional(),
   database_id: z.string(),
   collections: z.array(z.string()).optional(),
   on_conflict: z.enum(['skip', 'overwrite']),

@@ -7,6 +7,7 @@ export { defaultIndexName, indexNameOf, isIdIndexKey, ID_INDEX_NAME } from './na
 export { canonicalFromDefinition, canonicalFromListIndexes, TEXT_PLACEHOLDER } from './normalize';
 export { keySignature, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
 export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
+export { planImport, type ImportDecision } from './import-plan';
 export { collationDefaults, BASE_COLLATION_DEFAULTS, type CollationSettings } from './collation';
 export { stableStringify, orderedStringify, fnv1a64 } from './stable-json';
 export { asNumber } from './numbers';

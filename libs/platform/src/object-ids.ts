@@ -7,3 +7,8 @@ import { Types } from 'mongoose';
 export function parseObjectId(id: string): Types.ObjectId | undefined {
   return Types.ObjectId.isValid(id) && /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : undefined;
 }
+
+/** A new ObjectId as 24 hex digits: an id named before its record is written elsewhere (a queued command's). */
+export function newObjectIdHex(): string {
+  return new Types.ObjectId().toHexString();
+}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  actorOf,
   assertHolds,
   DomainError,
   ErrorCode,
@@ -14,8 +15,8 @@ import {
   type UpdateDatabaseBody,
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { BusClient, requirePrincipal } from '@ir/messaging';
-import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
+import { BusClient, currentPrincipal, requirePrincipal } from '@ir/messaging';
+import { isDuplicateKeyError, mapPage, newObjectIdHex, type Page } from '@ir/platform';
 import {
   classifyTargetError,
   collectAtMost,
@@ -85,8 +86,8 @@ export class DatabasesService {
       .catch(rethrowDuplicateName);
     this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
     await this.events.database(RegistryEvents.databaseCreated, doc, now);
-    if (body.import_indexes) await this.requestImport(doc._id, now);
-    return { ...toDatabaseView(doc), import_requested: body.import_indexes };
+    const importId = body.import_indexes ? await this.requestImport(doc._id, now) : undefined;
+    return { ...toDatabaseView(doc), import_requested: body.import_indexes, ...(importId ? { import_id: importId } : {}) };
   }
 
   async get(id: string): Promise<DatabaseView> {
@@ -214,13 +215,23 @@ export class DatabasesService {
     }
   }
 
-  private async requestImport(databaseId: DatabaseDocument['_id'], at: Date): Promise<void> {
+  /** Queues the import under an id of its own, which the executor records it under: its status can be asked for at once. */
+  private async requestImport(databaseId: DatabaseDocument['_id'], at: Date): Promise<string> {
     const id = databaseId.toHexString();
+    const importId = newObjectIdHex();
+    const principal = currentPrincipal();
     await this.bus.publish(
       SyncCommands.importIndexes,
-      { database_id: id, on_conflict: 'skip', requested_at: at.toISOString() },
+      {
+        import_id: importId,
+        ...(principal ? { requested_by: actorOf(principal) } : {}),
+        database_id: id,
+        on_conflict: 'skip',
+        requested_at: at.toISOString(),
+      },
       { msgId: `import:${id}:${at.getTime()}` },
     );
+    return importId;
   }
 
   /** Names are unique within a project (a database not yet in one has no name to keep free). */
