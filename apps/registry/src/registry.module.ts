@@ -3,6 +3,7 @@ import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { SealingModule } from '@ir/messaging';
 import { loadEncryptionKey } from '@ir/target-pool';
 import type { RegistryConfig } from './registry.config';
+import { RegistryAudit } from './audit/registry-audit';
 import { DatabaseAccess } from './databases/database-access';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
@@ -38,6 +39,7 @@ const UriSealingModule = SealingModule.forService('registry', {
     UnownedDatabases,
     IndexDefinitionRepository,
     RegistryEventsPublisher,
+    RegistryAudit,
     DatabasesService,
     IndexDefinitionsService,
     ManifestService,

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  assertHolds,
   DomainError,
   ErrorCode,
+  forbidden,
+  holds,
   namespaceIssue,
   sees,
   validationFailed,
@@ -28,6 +29,8 @@ import {
   UriCipher,
   type SealedSecret,
 } from '@ir/target-pool';
+import { databaseState, changedFields } from '../audit/audit-states';
+import { RegistryAudit } from '../audit/registry-audit';
 import { IndexDefinitionsService } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
@@ -58,13 +61,18 @@ export class DatabasesService {
     private readonly definitions: IndexDefinitionsService,
     private readonly events: RegistryEventsPublisher,
     private readonly bus: BusClient,
+    private readonly audit: RegistryAudit,
   ) {}
 
   async create(body: CreateDatabaseBody): Promise<DatabaseView & { import_requested: boolean }> {
     const principal = requirePrincipal();
     const projectId = body.project_id ?? projectForNewDatabase(principal);
     if (!sees(principal, projectId)) throw notFound('project');
-    assertHolds(principal, 'databases:manage', projectId);
+    if (!holds(principal, 'databases:manage', projectId)) {
+      const refusal = forbidden('databases:manage');
+      await this.audit.denied(refusal, 'database.created', projectId, { kind: 'database', id: '', name: body.name });
+      throw refusal;
+    }
     await this.assertNameFree(projectId, body.name);
     await this.testConnection({ uri: body.uri, dbName: body.db_name });
     const now = new Date();
@@ -85,7 +93,8 @@ export class DatabasesService {
       .catch(rethrowDuplicateName);
     this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
     await this.events.database(RegistryEvents.databaseCreated, doc, now);
-    if (body.import_indexes) await this.requestImport(doc._id, now);
+    await this.audit.database('database.created', doc, { before: null, after: databaseState(doc) });
+    if (body.import_indexes) await this.requestImport(doc, now);
     return { ...toDatabaseView(doc), import_requested: body.import_indexes };
   }
 
@@ -98,7 +107,7 @@ export class DatabasesService {
   }
 
   async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {
-    const current = await this.access.authorize(id, 'databases:manage');
+    const current = await this.access.authorize(id, 'databases:manage', { action: 'database.updated' });
     if (changes.name !== undefined && changes.name.toLowerCase() !== current.name_key)
       await this.assertNameFree(current.project_id, changes.name);
     const set: Partial<DatabaseDocument> = { updated_at: new Date() };
@@ -117,6 +126,17 @@ export class DatabasesService {
     if (!updated) throw notFound('database');
     if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
     await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
+    const [before, after] = [databaseState(current), databaseState(updated)];
+    // Whether the connection changed, never what it is or was.
+    const connectionChanged = changes.uri !== undefined && changes.uri !== currentUri;
+    await this.audit.database(
+      'database.updated',
+      updated,
+      { before, after },
+      {
+        changed: [...changedFields(before, after), ...(connectionChanged ? ['uri'] : [])],
+      },
+    );
     return toDatabaseView(updated);
   }
 
@@ -132,7 +152,7 @@ export class DatabasesService {
    * running. When the executors cannot be asked, nothing is deleted on a guess.
    */
   async delete(id: string): Promise<{ deleted: boolean; index_definitions_deleted: number }> {
-    const current = await this.access.authorize(id, 'databases:manage');
+    const current = await this.access.authorize(id, 'databases:manage', { action: 'database.deleted' });
     const answer = await this.bus
       .request(SyncRpc.activeForDatabase, { database_id: current._id.toHexString() }, { timeoutMs: SYNC_QUESTION_TIMEOUT_MS })
       .catch((error: unknown) => {
@@ -158,6 +178,12 @@ export class DatabasesService {
     await this.databases.delete(current);
     await this.pool.evict(this.cipher.open(current.uri_sealed)).catch(() => undefined);
     await this.events.database(RegistryEvents.databaseDeleted, current, new Date());
+    await this.audit.database(
+      'database.deleted',
+      current,
+      { before: databaseState(current), after: null },
+      { index_definitions_deleted: removed },
+    );
     return { deleted: true, index_definitions_deleted: removed };
   }
 
@@ -214,13 +240,21 @@ export class DatabasesService {
     }
   }
 
-  private async requestImport(databaseId: DatabaseDocument['_id'], at: Date): Promise<void> {
-    const id = databaseId.toHexString();
+  /** Queues the import of the new database's indexes: the sync-executor records when it has finished. */
+  private async requestImport(database: DatabaseDocument, at: Date): Promise<void> {
+    const id = database._id.toHexString();
     await this.bus.publish(
       SyncCommands.importIndexes,
       { database_id: id, on_conflict: 'skip', requested_at: at.toISOString() },
       { msgId: `import:${id}:${at.getTime()}` },
     );
+    await this.audit.record({
+      action: 'import.requested',
+      outcome: 'succeeded',
+      projectId: database.project_id ?? null,
+      target: { kind: 'import', id, name: database.name },
+      details: { database_id: id, on_conflict: 'skip', queued: true },
+    });
   }
 
   /** Names are unique within a project (a database not yet in one has no name to keep free). */
