@@ -1,14 +1,12 @@
 import { Controller, Logger } from '@nestjs/common';
-import { DomainError, Durables, ErrorCode, SyncCommands, SyncRpc, type EventPayload, type RpcResponse } from '@ir/contracts';
+import { DomainError, Durables, SyncCommands, SyncRpc, type EventPayload, type RpcResponse } from '@ir/contracts';
 import { ConsumerHandler, PermanentFailure, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
+import { PERMANENT_IMPORT_CODES } from './import-audit';
 import { ImportService } from './import.service';
 
 /** Durable consumer of the import commands that database creation queues (`import_indexes: true`). */
 export const IMPORT_DURABLE = Durables.syncExecutor.imports.name;
-
-/** Errors that another attempt cannot fix: the database is gone, or the command names something invalid. */
-const PERMANENT_CODES: ReadonlySet<string> = new Set([ErrorCode.notFound, ErrorCode.validation, ErrorCode.unprocessable]);
 
 @Controller()
 export class ImportController {
@@ -26,14 +24,14 @@ export class ImportController {
   @ConsumerHandler(SyncCommands.importIndexes, { durable: IMPORT_DURABLE, ackWaitMs: 60_000 })
   async importCommand(command: EventPayload<typeof SyncCommands.importIndexes>): Promise<void> {
     try {
-      const result = await this.imports.import(command);
+      const result = await this.imports.import(command, true);
       const { imported, skipped, failed } = result.counts;
       this.logger.log(`import of database ${command.database_id}: ${imported} imported, ${skipped} skipped, ${failed} failed`);
       for (const item of result.failed) {
         this.logger.warn(`import of database ${command.database_id}: ${item.collection}.${item.name} failed: ${item.reason}`);
       }
     } catch (error) {
-      if (error instanceof DomainError && PERMANENT_CODES.has(error.code)) {
+      if (error instanceof DomainError && PERMANENT_IMPORT_CODES.has(error.code)) {
         throw new PermanentFailure(`import of database ${command.database_id}: ${error.message}`);
       }
       throw error;

@@ -1,6 +1,6 @@
-import { DomainError, ErrorCode, RegistryDatabaseRpc, RegistryIndexRpc, type Principal, type RpcContract } from '@ir/contracts';
+import { AuditEntry, DomainError, ErrorCode, RegistryDatabaseRpc, RegistryIndexRpc, type Principal, type RpcContract } from '@ir/contracts';
 import { actingAs } from '@ir/testing';
-import type { BusClient } from '@ir/messaging';
+import { AuditTrail, currentPrincipal, type BusClient } from '@ir/messaging';
 import { TargetConnectionError, type TargetPool, type UriCipher } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import { ImportService, WHOLE_COLLECTION } from './import.service';
@@ -29,9 +29,11 @@ function fakeDb(collections: Record<string, Entry[] | null>, extra: { name: stri
 interface Call {
   subject: string;
   payload: Record<string, unknown>;
+  /** Whom the registry was asked for. */
+  as?: Principal['kind'];
 }
 
-function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({})) {
+function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({}), caller: Principal = EDITOR) {
   const calls: Call[] = [];
   const bus = {
     request: async (contract: RpcContract, payload: Record<string, unknown>) => {
@@ -48,9 +50,14 @@ function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({})) {
         };
       }
       calls.push(call);
-      return registry(call);
+      return registry({ ...call, as: currentPrincipal()?.kind });
     },
   } as unknown as BusClient;
+  const entries: AuditEntry[] = [];
+  const trail = new AuditTrail(
+    { publish: async (_contract: unknown, entry: AuditEntry) => void entries.push(AuditEntry.parse(entry)) } as unknown as BusClient,
+    'sync-executor',
+  );
   const cipher = { open: () => 'mongodb://127.0.0.1:1/' } as unknown as UriCipher;
   const pool = {
     db: async () => {
@@ -58,7 +65,7 @@ function setUp(db: Db | Error, registry: (call: Call) => unknown = () => ({})) {
       return db;
     },
   } as unknown as TargetPool;
-  return { service: actingAs(EDITOR, new ImportService(bus, cipher, pool)), calls };
+  return { service: actingAs(caller, new ImportService(bus, cipher, pool, trail)), calls, entries };
 }
 
 const idIndex: Entry = { v: 2, key: { _id: 1 }, name: '_id_' };
@@ -70,6 +77,34 @@ const PROJECT = 'e'.repeat(24);
 const EDITOR: Principal = { kind: 'user', id: 'u-ed', name: 'eve', system_admin: false, projects: { [PROJECT]: 'editor' } };
 
 describe('ImportService', () => {
+  it('records the import requested and finished with its counts, and writes the definitions as the sync-executor', async () => {
+    const kinds: (string | undefined)[] = [];
+    const { service, entries } = setUp(fakeDb({ orders: [idIndex, status] }), (call) => void kinds.push(call.as));
+    await service.import({ database_id: DATABASE_ID, on_conflict: 'skip' });
+    expect(kinds).toEqual(['service']);
+    expect(entries.map((e) => [e.action, e.outcome, e.actor?.id, e.project_id, e.target])).toEqual([
+      ['import.requested', 'succeeded', EDITOR.id, PROJECT, { kind: 'import', id: DATABASE_ID, name: 'shop' }],
+      ['import.finished', 'succeeded', EDITOR.id, PROJECT, { kind: 'import', id: DATABASE_ID, name: 'shop' }],
+    ]);
+    expect(entries[1].details).toMatchObject({ imported: 1, skipped: 0, failed: 0 });
+  });
+
+  it('records a queued import only when it finished: the registry that queued it recorded the request', async () => {
+    const { service, entries } = setUp(fakeDb({ orders: [status] }));
+    await service.import({ database_id: DATABASE_ID, on_conflict: 'skip' }, true);
+    expect(entries.map((e) => e.action)).toEqual(['import.finished']);
+  });
+
+  it('records a 403 as a denied import and imports nothing', async () => {
+    const viewer: Principal = { ...EDITOR, projects: { [PROJECT]: 'viewer' } };
+    const { service, calls, entries } = setUp(fakeDb({ orders: [status] }), undefined, viewer);
+    await expect(service.import({ database_id: DATABASE_ID, on_conflict: 'skip' })).rejects.toMatchObject({
+      code: ErrorCode.forbidden,
+    });
+    expect(calls).toEqual([]);
+    expect(entries.map((e) => [e.action, e.outcome, e.details])).toEqual([['import.requested', 'denied', { permission: 'imports:run' }]]);
+  });
+
   it('creates a definition per real index, never _id_, skipping system collections and views', async () => {
     const db = fakeDb({ orders: [idIndex, status], users: [idIndex, email] }, [{ name: 'system.views' }, { name: 'v', type: 'view' }]);
     const { service, calls } = setUp(db);

@@ -1,21 +1,25 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  assertHolds,
   DomainError,
   ErrorCode,
+  forbidden,
+  holds,
   namespaceIssues,
+  servicePrincipal,
   RegistryDatabaseRpc,
   RegistryIndexRpc,
   validationFailed,
   type ImportResult,
   type RpcRequest,
+  type RpcResponse,
   type SyncFromDatabaseBody,
 } from '@ir/contracts';
 import { definitionFromListIndexes, unrepresentableOptions, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
-import { BusClient, requirePrincipal } from '@ir/messaging';
+import { AuditTrail, BusClient, recordDenial, requirePrincipal, runAs } from '@ir/messaging';
 import { mapBounded } from '@ir/platform';
 import { classifyTargetError, collectAtMost, isTargetWide, listIndexesOf, MAX_COLLECTIONS, TargetPool, UriCipher } from '@ir/target-pool';
 import type { Db } from 'mongodb';
+import { ImportAudit, PERMANENT_IMPORT_CODES } from './import-audit';
 
 /** Collections read and imported at once; each one's indexes are created one after the other. */
 export const IMPORT_CONCURRENCY = 4;
@@ -44,17 +48,45 @@ interface CollectionOutcome {
 @Injectable()
 export class ImportService {
   private readonly logger = new Logger(ImportService.name);
+  private readonly audit: ImportAudit;
 
   constructor(
     private readonly bus: BusClient,
     private readonly cipher: UriCipher,
     private readonly pool: TargetPool,
-  ) {}
+    private readonly trail: AuditTrail,
+  ) {
+    this.audit = new ImportAudit(trail);
+  }
 
-  async import(request: ImportRequest): Promise<ImportResult> {
+  /**
+   * Imports, and records it: `queued` for the import the registry queued (it recorded the request; a
+   * failure another delivery may fix is recorded only when it is final).
+   */
+  async import(request: ImportRequest, queued = false): Promise<ImportResult> {
     // The registry answers 404 for a database the caller does not see; importing needs the editor's permission.
     const connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
-    if (connection.project_id !== null) assertHolds(requirePrincipal(), 'imports:run', connection.project_id);
+    if (connection.project_id !== null && !holds(requirePrincipal(), 'imports:run', connection.project_id)) {
+      const refusal = forbidden('imports:run');
+      await recordDenial(this.trail, refusal, {
+        action: 'import.requested',
+        projectId: connection.project_id,
+        target: { kind: 'import', id: connection.database_id, name: connection.name },
+      });
+      throw refusal;
+    }
+    if (!queued) await this.audit.requested(connection, request.on_conflict);
+    try {
+      const result = await this.run(connection, request);
+      await this.audit.finished(connection, result);
+      return result;
+    } catch (error) {
+      if (!queued || (error instanceof DomainError && PERMANENT_IMPORT_CODES.has(error.code))) await this.audit.failed(connection, error);
+      throw error;
+    }
+  }
+
+  private async run(connection: RpcResponse<typeof RegistryDatabaseRpc.connection>, request: ImportRequest): Promise<ImportResult> {
     const tooLong = namespaceIssues(connection.db_name, request.collections);
     if (tooLong.length > 0) throw validationFailed(tooLong);
     const uri = this.cipher.open(connection.uri_sealed);
@@ -144,7 +176,7 @@ export class ImportService {
     } as CreateRequest;
     const name = definition.name ?? '';
     try {
-      await this.bus.request(RegistryIndexRpc.create, body);
+      await this.asService(() => this.bus.request(RegistryIndexRpc.create, body));
       outcome.imported += 1;
       return;
     } catch (error) {
@@ -156,10 +188,12 @@ export class ImportService {
       }
       try {
         // The whole definition is replaced: options absent from the real index are cleared.
-        await this.bus.request(RegistryIndexRpc.update, {
-          id: existingId,
-          changes: { name: body.name, keys: body.keys, options: body.options ?? {} },
-        });
+        await this.asService(() =>
+          this.bus.request(RegistryIndexRpc.update, {
+            id: existingId,
+            changes: { name: body.name, keys: body.keys, options: body.options ?? {} },
+          }),
+        );
         outcome.imported += 1;
       } catch (updateError) {
         this.itemFailed(
@@ -171,6 +205,14 @@ export class ImportService {
         );
       }
     }
+  }
+
+  /**
+   * The definitions are written as the sync-executor, once the caller's `imports:run` is checked: the
+   * import's own entry counts them, and the registry records no write of a service again.
+   */
+  private asService<T>(write: () => Promise<T>): Promise<T> {
+    return runAs(servicePrincipal('sync-executor'), write);
   }
 
   /** Per-index failures are reported; a missing database or anything unexpected ends the whole import. */
