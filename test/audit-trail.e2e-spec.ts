@@ -440,6 +440,28 @@ describe('the audit trail', () => {
       });
     });
 
+    it('records the import a new database asks for: requested by the registry for the caller, finished by the executor', async () => {
+      const importedDb = `audit_import_${suffix()}`;
+      await mongo.db(importedDb).collection('items').createIndex({ sku: 1 }, { name: 'sku_1' });
+      const created = await annApi.send('post', '/databases', {
+        name: `db_${suffix()}`,
+        uri: targetMongoUri(),
+        db_name: importedDb,
+        project_id: projectId,
+        import_indexes: true,
+      });
+      expect(created.status).toBe(201);
+      const found = await entriesOf(created, 3);
+      expect(found.map((e) => [e.action, e.outcome, e.service, e.actor?.kind])).toEqual([
+        ['database.created', 'succeeded', 'registry', 'user'],
+        ['import.requested', 'succeeded', 'registry', 'user'],
+        ['import.finished', 'succeeded', 'sync-executor', 'service'],
+      ]);
+      expect(found[2]).toMatchObject({ project_id: projectId, target: { kind: 'import', id: created.body.id }, details: { imported: 1 } });
+      expect((await annApi.send('delete', `/databases/${created.body.id}`)).status).toBe(200);
+      await mongo.db(importedDb).dropDatabase();
+    });
+
     it('records a database deleted', async () => {
       const deleted = await annApi.send('delete', `/databases/${databaseId}`);
       expect(deleted.status).toBe(200);

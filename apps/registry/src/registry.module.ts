@@ -5,6 +5,7 @@ import { loadEncryptionKey } from '@ir/target-pool';
 import type { RegistryConfig } from './registry.config';
 import { RegistryAudit } from './audit/registry-audit';
 import { DatabaseAccess } from './databases/database-access';
+import { ImportRequests } from './databases/import-requests';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
@@ -40,6 +41,7 @@ const UriSealingModule = SealingModule.forService('registry', {
     IndexDefinitionRepository,
     RegistryEventsPublisher,
     RegistryAudit,
+    ImportRequests,
     DatabasesService,
     IndexDefinitionsService,
     ManifestService,

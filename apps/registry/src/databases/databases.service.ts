@@ -8,7 +8,6 @@ import {
   sees,
   validationFailed,
   RegistryEvents,
-  SyncCommands,
   SyncRpc,
   type CreateDatabaseBody,
   type DatabaseView,
@@ -37,6 +36,7 @@ import { RegistryEventsPublisher } from '../registry-events';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from './database-access';
 import type { DatabaseDocument } from './database.model';
 import { DatabaseRepository } from './database.repository';
+import { ImportRequests } from './import-requests';
 import { projectForNewDatabase } from './project-for-new-database';
 
 const SYNC_QUESTION_TIMEOUT_MS = 3000;
@@ -62,6 +62,7 @@ export class DatabasesService {
     private readonly events: RegistryEventsPublisher,
     private readonly bus: BusClient,
     private readonly audit: RegistryAudit,
+    private readonly imports: ImportRequests,
   ) {}
 
   async create(body: CreateDatabaseBody): Promise<DatabaseView & { import_requested: boolean }> {
@@ -94,7 +95,7 @@ export class DatabasesService {
     this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
     await this.events.database(RegistryEvents.databaseCreated, doc, now);
     await this.audit.database('database.created', doc, { before: null, after: databaseState(doc) });
-    if (body.import_indexes) await this.requestImport(doc, now);
+    if (body.import_indexes) await this.imports.request(doc, now);
     return { ...toDatabaseView(doc), import_requested: body.import_indexes };
   }
 
@@ -238,23 +239,6 @@ export class DatabasesService {
       this.logger.warn(`connection test failed: ${failure.message}`);
       throw failure.toDomainError();
     }
-  }
-
-  /** Queues the import of the new database's indexes: the sync-executor records when it has finished. */
-  private async requestImport(database: DatabaseDocument, at: Date): Promise<void> {
-    const id = database._id.toHexString();
-    await this.bus.publish(
-      SyncCommands.importIndexes,
-      { database_id: id, on_conflict: 'skip', requested_at: at.toISOString() },
-      { msgId: `import:${id}:${at.getTime()}` },
-    );
-    await this.audit.record({
-      action: 'import.requested',
-      outcome: 'succeeded',
-      projectId: database.project_id ?? null,
-      target: { kind: 'import', id, name: database.name },
-      details: { database_id: id, on_conflict: 'skip', queued: true },
-    });
   }
 
   /** Names are unique within a project (a database not yet in one has no name to keep free). */
