@@ -32,7 +32,7 @@ export class IndexDefinitionsService {
   async create(body: CreateIndexBody): Promise<IndexDefinitionView> {
     const database = await this.access.authorize(body.database_id, 'definitions:write', {
       action: 'definition.created',
-      target: { kind: 'definition', id: '', name: `${body.collection}.${body.name ?? ''}` },
+      target: { kind: 'definition', id: '', name: body.name ? `${body.collection}.${body.name}` : body.collection },
     });
     assertNamespaceFits(database.db_name, body.collection, 'collection');
     const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
