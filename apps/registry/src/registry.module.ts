@@ -3,7 +3,9 @@ import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { SealingModule } from '@ir/messaging';
 import { loadEncryptionKey } from '@ir/target-pool';
 import type { RegistryConfig } from './registry.config';
+import { RegistryAudit } from './audit/registry-audit';
 import { DatabaseAccess } from './databases/database-access';
+import { ImportRequests } from './databases/import-requests';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
@@ -38,6 +40,8 @@ const UriSealingModule = SealingModule.forService('registry', {
     UnownedDatabases,
     IndexDefinitionRepository,
     RegistryEventsPublisher,
+    RegistryAudit,
+    ImportRequests,
     DatabasesService,
     IndexDefinitionsService,
     ManifestService,

@@ -1,5 +1,6 @@
 export * from './nats-bus';
 export * from './audit-trail';
+export * from './audit-denials';
 export * from './bus-client';
 export * from './bus-context';
 export * from './broadcast-subscription';

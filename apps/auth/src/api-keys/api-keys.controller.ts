@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { AuthApiKeyRpc, type RpcResponse } from '@ir/contracts';
-import { requirePrincipal, RpcHandler } from '@ir/messaging';
+import { AuditTrail, recordingDenials, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { ApiKeysService } from './api-keys.service';
 
@@ -9,11 +9,20 @@ type In<C extends { request: z.ZodType }> = z.output<C['request']>;
 
 @Controller()
 export class ApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly trail: AuditTrail,
+  ) {}
 
   @RpcHandler(AuthApiKeyRpc.create)
   create({ project_id, ...body }: In<Rpc['create']>): Promise<RpcResponse<Rpc['create']>> {
-    return this.keys.create(requirePrincipal(), project_id, body);
+    const denial = {
+      action: 'api_key.created',
+      projectId: project_id,
+      target: { kind: 'api_key', id: '', name: body.name },
+      details: { role: body.role },
+    } as const;
+    return recordingDenials(this.trail, denial, () => this.keys.create(requirePrincipal(), project_id, body));
   }
 
   @RpcHandler(AuthApiKeyRpc.list)
@@ -23,7 +32,8 @@ export class ApiKeysController {
 
   @RpcHandler(AuthApiKeyRpc.revoke)
   revoke(request: In<Rpc['revoke']>): Promise<RpcResponse<Rpc['revoke']>> {
-    return this.keys.revoke(requirePrincipal(), request.project_id, request.key_id);
+    const denial = { action: 'api_key.revoked', projectId: request.project_id, target: { kind: 'api_key', id: request.key_id } } as const;
+    return recordingDenials(this.trail, denial, () => this.keys.revoke(requirePrincipal(), request.project_id, request.key_id));
   }
 
   @RpcHandler(AuthApiKeyRpc.verify)

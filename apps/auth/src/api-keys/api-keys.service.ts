@@ -10,7 +10,7 @@ import {
   type Principal,
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { BusClient } from '@ir/messaging';
+import { AuditTrail, BusClient } from '@ir/messaging';
 import { isDuplicateKeyError } from '@ir/platform';
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
@@ -32,6 +32,7 @@ export class ApiKeysService {
     private readonly access: ProjectAccess,
     private readonly bus: BusClient,
     @Inject(SERVICE_CONFIG) private readonly config: AuthConfig,
+    private readonly trail: AuditTrail,
   ) {}
 
   /** The key is in the answer, and nowhere else ever again. */
@@ -57,6 +58,7 @@ export class ApiKeysService {
       };
       try {
         await this.keys.insert(doc);
+        await this.recordOf('api_key.created', doc);
         return { ...apiKeyView(doc), key };
       } catch (error) {
         if (!isDuplicateKeyError(error) || attempt >= ID_ATTEMPTS) throw error;
@@ -74,6 +76,7 @@ export class ApiKeysService {
     await this.access.resolve(principal, projectId, 'api_keys:manage');
     const key = await this.keys.revoke(projectId, keyId, new Date());
     if (!key?.revoked_at) throw new DomainError(ErrorCode.notFound, 'API key not found');
+    await this.recordOf('api_key.revoked', key);
     await this.bus.publish(
       ApiKeyEvents.revoked,
       { key_id: key._id, revoked_at: key.revoked_at.toISOString() },
@@ -92,6 +95,17 @@ export class ApiKeysService {
     const notBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     if (!key.last_used_at || key.last_used_at < notBefore) await this.keys.touch(key._id, now, notBefore);
     return { kind: 'api_key', id: key._id, name: key.name, projects: { [key.project_id]: key.role } };
+  }
+
+  /** The entry of a change to a key: its id, name, role and expiry, never the key or its hash. */
+  private recordOf(action: 'api_key.created' | 'api_key.revoked', key: ApiKeyDocument): Promise<void> {
+    return this.trail.record({
+      action,
+      outcome: 'succeeded',
+      projectId: key.project_id,
+      target: { kind: 'api_key', id: key._id, name: key.name },
+      details: { role: key.role, expires_at: key.expires_at.toISOString() },
+    });
   }
 
   /** Required, in the future, and within AUTH_API_KEY_MAX_TTL. */

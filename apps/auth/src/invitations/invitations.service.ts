@@ -11,6 +11,7 @@ import {
   type Role,
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { AuditTrail, recordDenial } from '@ir/messaging';
 import { createHash, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { AuthConfig } from '../auth.config';
@@ -37,6 +38,7 @@ export class InvitationsService {
     private readonly memberships: MembershipRepository,
     private readonly users: UserRepository,
     @Inject(SERVICE_CONFIG) private readonly config: AuthConfig,
+    private readonly trail: AuditTrail,
   ) {}
 
   async create(principal: Principal, body: z.output<typeof CreateInvitationBody>): Promise<InvitationView & { token: string }> {
@@ -67,6 +69,7 @@ export class InvitationsService {
       revoked_at: null,
     };
     await this.invitations.insert(invitation);
+    await this.recordOf('invitation.created', invitation);
     return { ...invitationView(invitation), token };
   }
 
@@ -83,8 +86,18 @@ export class InvitationsService {
     const invitation = await this.invitations.findUsableById(invitationId, now);
     const visible = invitation && (invitation.project_id === null ? isSystemAdmin(principal) : sees(principal, invitation.project_id));
     if (!invitation || !visible) throw new DomainError(ErrorCode.notFound, 'invitation not found');
-    if (invitation.project_id !== null && !holds(principal, 'members:manage', invitation.project_id)) throw forbidden('members:manage');
-    return { revoked: await this.invitations.revoke(invitationId, now) };
+    if (invitation.project_id !== null && !holds(principal, 'members:manage', invitation.project_id)) {
+      const refusal = forbidden('members:manage');
+      await recordDenial(this.trail, refusal, {
+        action: 'invitation.revoked',
+        projectId: invitation.project_id,
+        target: { kind: 'invitation', id: invitation._id, name: invitation.email },
+      });
+      throw refusal;
+    }
+    const revoked = await this.invitations.revoke(invitationId, now);
+    if (revoked) await this.recordOf('invitation.revoked', invitation);
+    return { revoked };
   }
 
   /** A logged-in user joins the invitation's project with its role; the invitation must be for the user's email address. */
@@ -99,6 +112,7 @@ export class InvitationsService {
     const consumed = await this.invitations.consume(invitation.token_hash, user.email, user._id, new Date());
     if (!consumed?.project_id || !consumed.role) throw registrationRefused('invitation_invalid');
     await this.members.grant(consumed.project_id, user._id, consumed.role);
+    await this.recordOf('invitation.accepted', consumed);
     return { project_id: consumed.project_id, role: consumed.role };
   }
 
@@ -112,6 +126,20 @@ export class InvitationsService {
 
   async release(invitation: InvitationDocument, userId: string): Promise<void> {
     await this.invitations.release(invitation._id, userId);
+  }
+
+  /** The entry of a change to an invitation: its project, its id, whom and as what it invites (never its token). */
+  private recordOf(
+    action: 'invitation.created' | 'invitation.revoked' | 'invitation.accepted',
+    invitation: InvitationDocument,
+  ): Promise<void> {
+    return this.trail.record({
+      action,
+      outcome: 'succeeded',
+      projectId: invitation.project_id,
+      target: { kind: 'invitation', id: invitation._id, name: invitation.email },
+      details: { role: invitation.role },
+    });
   }
 
   private async usableFor(token: string, email: string): Promise<InvitationDocument> {

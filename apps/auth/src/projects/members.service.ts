@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, MembershipEvents, ROLES, type MemberView, type Principal, type Role } from '@ir/contracts';
-import { BusClient } from '@ir/messaging';
+import { AuditTrail, BusClient } from '@ir/messaging';
 import { assertGrantable } from '../access/authorize';
 import type { UserDocument } from '../users/user.model';
 import { UserRepository } from '../users/user.repository';
@@ -18,6 +18,7 @@ export class MembersService {
     private readonly memberships: MembershipRepository,
     private readonly users: UserRepository,
     private readonly bus: BusClient,
+    private readonly trail: AuditTrail,
   ) {}
 
   async list(principal: Principal, projectId: string): Promise<{ items: MemberView[] }> {
@@ -42,7 +43,21 @@ export class MembersService {
     await this.announce(userId, projectId, now, previous && ROLES.indexOf(role) < ROLES.indexOf(previous.role) ? 'reduced' : 'granted');
     const stored = await this.memberships.find(projectId, userId);
     if (!stored) throw new DomainError(ErrorCode.conflict, 'the membership was removed meanwhile');
+    if (previous?.role !== role) {
+      await this.trail.record({
+        action: previous ? 'member.role_changed' : 'member.added',
+        outcome: 'succeeded',
+        projectId,
+        target: { kind: 'member', id: userId, name: user.username },
+        details: { role, ...(previous ? { previous_role: previous.role } : {}) },
+      });
+    }
     return memberView(stored, user);
+  }
+
+  /** What setting the user's role would be: adding a member or changing one's role (for the entry of a refusal). */
+  async changeOf(projectId: string, userId: string): Promise<'member.added' | 'member.role_changed'> {
+    return (await this.memberships.find(projectId, userId)) ? 'member.role_changed' : 'member.added';
   }
 
   /** Removes a member (`members:manage`), or the caller itself: leaving needs no permission. */
@@ -57,6 +72,13 @@ export class MembersService {
     if (!previous) throw new DomainError(ErrorCode.notFound, 'member not found');
     if (previous.role === 'admin') await this.keepAnAdmin(projectId, previous);
     await this.announce(userId, projectId, now, 'reduced');
+    await this.trail.record({
+      action: 'member.removed',
+      outcome: 'succeeded',
+      projectId,
+      target: { kind: 'member', id: userId },
+      details: { previous_role: previous.role, left: leaving },
+    });
     return { removed: true };
   }
 

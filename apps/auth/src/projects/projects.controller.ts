@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { AuthMemberRpc, AuthProjectRpc, type RpcResponse } from '@ir/contracts';
-import { requirePrincipal, RpcHandler } from '@ir/messaging';
+import { AuditTrail, recordingDenials, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { MembersService } from './members.service';
 import { ProjectsService } from './projects.service';
@@ -14,11 +14,13 @@ export class ProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly members: MembersService,
+    private readonly trail: AuditTrail,
   ) {}
 
   @RpcHandler(AuthProjectRpc.create)
   create(body: In<Projects['create']>): Promise<RpcResponse<Projects['create']>> {
-    return this.projects.create(requirePrincipal(), body);
+    const denial = { action: 'project.created', projectId: null, target: { kind: 'project', id: '', name: body.name } } as const;
+    return recordingDenials(this.trail, denial, () => this.projects.create(requirePrincipal(), body));
   }
 
   @RpcHandler(AuthProjectRpc.list)
@@ -33,7 +35,12 @@ export class ProjectsController {
 
   @RpcHandler(AuthProjectRpc.update)
   update(request: In<Projects['update']>): Promise<RpcResponse<Projects['update']>> {
-    return this.projects.update(requirePrincipal(), request.project_id, request.changes);
+    const denial = {
+      action: 'project.updated',
+      projectId: request.project_id,
+      target: { kind: 'project', id: request.project_id },
+    } as const;
+    return recordingDenials(this.trail, denial, () => this.projects.update(requirePrincipal(), request.project_id, request.changes));
   }
 
   @RpcHandler(AuthProjectRpc.default)
@@ -48,11 +55,21 @@ export class ProjectsController {
 
   @RpcHandler(AuthMemberRpc.set)
   setMember(request: In<Members['set']>): Promise<RpcResponse<Members['set']>> {
-    return this.members.set(requirePrincipal(), request.project_id, request.user_id, request.role);
+    const denial = async () =>
+      ({
+        action: await this.members.changeOf(request.project_id, request.user_id),
+        projectId: request.project_id,
+        target: { kind: 'member', id: request.user_id },
+        details: { role: request.role },
+      }) as const;
+    return recordingDenials(this.trail, denial, () =>
+      this.members.set(requirePrincipal(), request.project_id, request.user_id, request.role),
+    );
   }
 
   @RpcHandler(AuthMemberRpc.remove)
   removeMember(request: In<Members['remove']>): Promise<RpcResponse<Members['remove']>> {
-    return this.members.remove(requirePrincipal(), request.project_id, request.user_id);
+    const denial = { action: 'member.removed', projectId: request.project_id, target: { kind: 'member', id: request.user_id } } as const;
+    return recordingDenials(this.trail, denial, () => this.members.remove(requirePrincipal(), request.project_id, request.user_id));
   }
 }

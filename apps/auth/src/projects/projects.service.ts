@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, projectsWhere, type Principal, type ProjectView } from '@ir/contracts';
+import { AuditTrail } from '@ir/messaging';
 import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
 import type { z } from 'zod';
 import type { CreateProjectBody, ListProjectsQuery, UpdateProjectBody } from '@ir/contracts';
@@ -17,6 +18,7 @@ export class ProjectsService {
     private readonly access: ProjectAccess,
     private readonly members: MembersService,
     private readonly system: SystemStateRepository,
+    private readonly trail: AuditTrail,
   ) {}
 
   /** System administrators only; a user who creates one becomes its admin. */
@@ -33,6 +35,14 @@ export class ProjectsService {
       updated_at: now,
     };
     await this.projects.insert(project).catch(rethrowNameTaken);
+    // A system-wide action (the contract's rule): the project is its target, not its scope.
+    await this.trail.record({
+      action: 'project.created',
+      outcome: 'succeeded',
+      projectId: null,
+      target: { kind: 'project', id: project._id, name: project.name },
+      changes: { before: null, after: projectState(project) },
+    });
     if (principal.kind !== 'user') return projectView(project, principal);
     await this.members.grant(project._id, principal.id, 'admin');
     return projectView(project, { ...principal, projects: { ...principal.projects, [project._id]: 'admin' } });
@@ -51,12 +61,19 @@ export class ProjectsService {
   }
 
   async update(principal: Principal, projectId: string, changes: z.output<typeof UpdateProjectBody>): Promise<ProjectView> {
-    await this.access.resolve(principal, projectId, 'project:manage');
+    const before = await this.access.resolve(principal, projectId, 'project:manage');
     const set: Parameters<ProjectRepository['update']>[2] = { updated_at: new Date() };
     if (changes.name !== undefined) Object.assign(set, { name: changes.name, name_key: changes.name.toLowerCase() });
     if (changes.description !== undefined) set.description = changes.description;
     const updated = await this.projects.update(projectsWhere(principal, 'project:manage'), projectId, set).catch(rethrowNameTaken);
     if (!updated) throw projectNotFound();
+    await this.trail.record({
+      action: 'project.updated',
+      outcome: 'succeeded',
+      projectId,
+      target: { kind: 'project', id: projectId, name: updated.name },
+      changes: { before: projectState(before), after: projectState(updated) },
+    });
     return projectView(updated, principal);
   }
 
@@ -72,6 +89,11 @@ function rethrowNameTaken(error: unknown): never {
   if (!isDuplicateKeyError(error)) throw error;
   const message = 'a project of this name exists';
   throw new DomainError(ErrorCode.conflict, message, [{ field: 'name', rule: 'unique', message }]);
+}
+
+/** What the audit trail keeps of a project's state: what an update can change. */
+function projectState(project: ProjectDocument): Record<string, unknown> {
+  return { name: project.name, description: project.description ?? null };
 }
 
 export function projectView(project: ProjectDocument, principal: Principal): ProjectView {

@@ -1,5 +1,5 @@
 import { AuthEvents, DomainError, ErrorCode, type EventPayload } from '@ir/contracts';
-import type { BusClient, PublishOptions } from '@ir/messaging';
+import { AuditTrail, type BusClient, type PublishOptions } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Connection } from 'mongoose';
@@ -85,6 +85,8 @@ describe('SessionsService', () => {
       issuer as unknown as AccessTokenIssuer,
       bus as unknown as BusClient,
       memberships as unknown as MembershipRepository,
+      // The audit entries of the logins are not what this spec is about: they go nowhere.
+      new AuditTrail({ publish: async () => undefined } as unknown as BusClient, 'auth'),
     );
   });
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuthEvents, DomainError, ErrorCode, type LoginRequest, type SessionRevoked, type TokenPair } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { BusClient } from '@ir/messaging';
+import { AuditTrail, BusClient } from '@ir/messaging';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AuthConfig } from '../auth.config';
 import { MembershipRepository } from '../projects/membership.repository';
@@ -21,12 +21,38 @@ export class SessionsService {
     private readonly issuer: AccessTokenIssuer,
     private readonly bus: BusClient,
     private readonly memberships: MembershipRepository,
+    private readonly trail: AuditTrail,
   ) {}
 
+  /** Recorded either way: a failed login names the login tried (never the password), and no actor. */
   async login(request: LoginRequest): Promise<TokenPair> {
     const login = (request.username ?? request.email ?? request.login) as string;
-    const user = await this.users.authenticate(login, request.password);
-    return this.issue(user, randomUUID());
+    let user: UserDocument;
+    try {
+      user = await this.users.authenticate(login, request.password);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.unauthenticated) {
+        await this.trail.record({
+          action: 'session.login',
+          outcome: 'failed',
+          actor: null,
+          projectId: null,
+          target: { kind: 'session', id: '' },
+          details: { username: login, reason: 'invalid_credentials' },
+        });
+      }
+      throw error;
+    }
+    const sessionId = randomUUID();
+    const tokens = await this.issue(user, sessionId);
+    await this.trail.record({
+      action: 'session.login',
+      outcome: 'succeeded',
+      actor: { kind: 'user', id: user._id, name: user.username },
+      projectId: null,
+      target: { kind: 'session', id: sessionId, name: user.username },
+    });
+    return tokens;
   }
 
   /**

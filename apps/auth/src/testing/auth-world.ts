@@ -1,7 +1,7 @@
 // The auth service's parts on a real MongoDB (the unit project's FerretDB), in a database of their
 // own, wired as the module wires them; the bus is a recorder of what was published. Only specs use it.
 import type { EventContract, Principal, Role } from '@ir/contracts';
-import type { BusClient } from '@ir/messaging';
+import { AuditTrail, type BusClient } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
 import { apiKeyModel } from '../api-keys/api-key.model';
@@ -61,6 +61,7 @@ export async function openAuthWorld(name: string, overrides: Partial<WorldConfig
   };
   for (const model of Object.values(models)) await model.syncIndexes();
 
+  const trail = new AuditTrail(bus, 'auth');
   const users = new UserRepository(models.users);
   const system = new SystemStateRepository(models.system);
   const projects = new ProjectRepository(models.projects);
@@ -68,19 +69,20 @@ export async function openAuthWorld(name: string, overrides: Partial<WorldConfig
   const invitations = new InvitationRepository(models.invitations);
   const apiKeys = new ApiKeyRepository(models.apiKeys);
   const access = new ProjectAccess(projects);
-  const members = new MembersService(access, memberships, users, bus);
-  const projectsService = new ProjectsService(projects, access, members, system);
+  const members = new MembersService(access, memberships, users, bus, trail);
+  const projectsService = new ProjectsService(projects, access, members, system, trail);
   const firstAdmin = new FirstAdminService(system, users, projects, members);
-  const invitationsService = new InvitationsService(invitations, access, members, memberships, users, config);
-  const apiKeysService = new ApiKeysService(apiKeys, access, bus, config);
+  const invitationsService = new InvitationsService(invitations, access, members, memberships, users, config, trail);
+  const apiKeysService = new ApiKeysService(apiKeys, access, bus, config, trail);
   const usersService = new UsersService(users, bus);
-  const registration = new RegistrationService(usersService, users, invitationsService, members, firstAdmin, config);
+  const registration = new RegistrationService(usersService, users, invitationsService, members, firstAdmin, config, trail);
 
   return {
     mongo,
     models,
     config,
     published,
+    trail,
     repositories: { users, system, projects, memberships, invitations, apiKeys },
     projects: projectsService,
     members,

@@ -24,7 +24,7 @@ describe('PasswordChangeService', () => {
         return 2;
       },
     };
-    service = new PasswordChangeService(world.repositories.users, sessions as unknown as SessionsService);
+    service = new PasswordChangeService(world.repositories.users, sessions as unknown as SessionsService, world.trail);
   });
 
   async function userWithPassword(username: string) {

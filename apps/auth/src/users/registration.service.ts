@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Profile, RegisterRequest } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
+import { AuditTrail } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import type { AuthConfig } from '../auth.config';
 import type { InvitationDocument } from '../invitations/invitation.model';
@@ -26,6 +27,7 @@ export class RegistrationService {
     private readonly members: MembersService,
     private readonly firstAdmin: FirstAdminService,
     @Inject(SERVICE_CONFIG) private readonly config: AuthConfig,
+    private readonly trail: AuditTrail,
   ) {}
 
   async register(request: RegisterRequest): Promise<Profile> {
@@ -40,13 +42,26 @@ export class RegistrationService {
       if (invitation) await this.invitations.release(invitation, userId);
       throw error;
     }
-    if (first && !(await this.firstAdmin.claim(userId))) {
+    const becameFirstAdmin = first && (await this.firstAdmin.claim(userId));
+    if (first && !becameFirstAdmin) {
       invitation = await this.admit(request, userId).catch(async (error: unknown) => {
         await this.userStore.delete(userId);
         throw error;
       });
     }
     if (invitation?.project_id && invitation.role) await this.members.grant(invitation.project_id, userId, invitation.role);
+    // One entry for the registration, the invitation it used and the membership that came with it.
+    await this.trail.record({
+      action: 'user.registered',
+      outcome: 'succeeded',
+      actor: { kind: 'user', id: userId, name: profile.username },
+      projectId: null,
+      target: { kind: 'user', id: userId, name: profile.username },
+      details: {
+        first_admin: becameFirstAdmin,
+        ...(invitation ? { invitation_id: invitation._id, project_id: invitation.project_id, role: invitation.role } : {}),
+      },
+    });
     return profile;
   }
 

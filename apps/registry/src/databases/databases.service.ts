@@ -1,22 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
-  actorOf,
-  assertHolds,
   DomainError,
   ErrorCode,
+  forbidden,
+  holds,
   namespaceIssue,
   sees,
   validationFailed,
   RegistryEvents,
-  SyncCommands,
   SyncRpc,
   type CreateDatabaseBody,
   type DatabaseView,
   type UpdateDatabaseBody,
 } from '@ir/contracts';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { BusClient, currentPrincipal, requirePrincipal } from '@ir/messaging';
-import { isDuplicateKeyError, mapPage, newObjectIdHex, type Page } from '@ir/platform';
+import { BusClient, requirePrincipal } from '@ir/messaging';
+import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
 import {
   classifyTargetError,
   collectAtMost,
@@ -29,12 +28,15 @@ import {
   UriCipher,
   type SealedSecret,
 } from '@ir/target-pool';
+import { databaseState, changedFields } from '../audit/audit-states';
+import { RegistryAudit } from '../audit/registry-audit';
 import { IndexDefinitionsService } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from './database-access';
 import type { DatabaseDocument } from './database.model';
 import { DatabaseRepository } from './database.repository';
+import { ImportRequests } from './import-requests';
 import { projectForNewDatabase } from './project-for-new-database';
 
 const SYNC_QUESTION_TIMEOUT_MS = 3000;
@@ -59,13 +61,19 @@ export class DatabasesService {
     private readonly definitions: IndexDefinitionsService,
     private readonly events: RegistryEventsPublisher,
     private readonly bus: BusClient,
+    private readonly audit: RegistryAudit,
+    private readonly imports: ImportRequests,
   ) {}
 
   async create(body: CreateDatabaseBody): Promise<DatabaseView & { import_requested: boolean }> {
     const principal = requirePrincipal();
     const projectId = body.project_id ?? projectForNewDatabase(principal);
     if (!sees(principal, projectId)) throw notFound('project');
-    assertHolds(principal, 'databases:manage', projectId);
+    if (!holds(principal, 'databases:manage', projectId)) {
+      const refusal = forbidden('databases:manage');
+      await this.audit.denied(refusal, 'database.created', projectId, { kind: 'database', id: '', name: body.name });
+      throw refusal;
+    }
     await this.assertNameFree(projectId, body.name);
     await this.testConnection({ uri: body.uri, dbName: body.db_name });
     const now = new Date();
@@ -86,7 +94,8 @@ export class DatabasesService {
       .catch(rethrowDuplicateName);
     this.logger.log(`registered database ${doc.name} (${doc.uri_redacted}, ${doc.db_name})`);
     await this.events.database(RegistryEvents.databaseCreated, doc, now);
-    const importId = body.import_indexes ? await this.requestImport(doc._id, now) : undefined;
+    await this.audit.database('database.created', doc, { before: null, after: databaseState(doc) });
+    const importId = body.import_indexes ? await this.imports.request(doc, now) : undefined;
     return { ...toDatabaseView(doc), import_requested: body.import_indexes, ...(importId ? { import_id: importId } : {}) };
   }
 
@@ -99,7 +108,7 @@ export class DatabasesService {
   }
 
   async update(id: string, changes: UpdateDatabaseBody): Promise<DatabaseView> {
-    const current = await this.access.authorize(id, 'databases:manage');
+    const current = await this.access.authorize(id, 'databases:manage', { action: 'database.updated' });
     if (changes.name !== undefined && changes.name.toLowerCase() !== current.name_key)
       await this.assertNameFree(current.project_id, changes.name);
     const set: Partial<DatabaseDocument> = { updated_at: new Date() };
@@ -118,6 +127,17 @@ export class DatabasesService {
     if (!updated) throw notFound('database');
     if (changes.uri !== undefined && changes.uri !== currentUri) await this.pool.evict(currentUri);
     await this.events.database(RegistryEvents.databaseUpdated, updated, set.updated_at!);
+    const [before, after] = [databaseState(current), databaseState(updated)];
+    // Whether the connection changed, never what it is or was.
+    const connectionChanged = changes.uri !== undefined && changes.uri !== currentUri;
+    await this.audit.database(
+      'database.updated',
+      updated,
+      { before, after },
+      {
+        changed: [...changedFields(before, after), ...(connectionChanged ? ['uri'] : [])],
+      },
+    );
     return toDatabaseView(updated);
   }
 
@@ -133,7 +153,7 @@ export class DatabasesService {
    * running. When the executors cannot be asked, nothing is deleted on a guess.
    */
   async delete(id: string): Promise<{ deleted: boolean; index_definitions_deleted: number }> {
-    const current = await this.access.authorize(id, 'databases:manage');
+    const current = await this.access.authorize(id, 'databases:manage', { action: 'database.deleted' });
     const answer = await this.bus
       .request(SyncRpc.activeForDatabase, { database_id: current._id.toHexString() }, { timeoutMs: SYNC_QUESTION_TIMEOUT_MS })
       .catch((error: unknown) => {
@@ -159,6 +179,12 @@ export class DatabasesService {
     await this.databases.delete(current);
     await this.pool.evict(this.cipher.open(current.uri_sealed)).catch(() => undefined);
     await this.events.database(RegistryEvents.databaseDeleted, current, new Date());
+    await this.audit.database(
+      'database.deleted',
+      current,
+      { before: databaseState(current), after: null },
+      { index_definitions_deleted: removed },
+    );
     return { deleted: true, index_definitions_deleted: removed };
   }
 
@@ -213,25 +239,6 @@ export class DatabasesService {
       this.logger.warn(`connection test failed: ${failure.message}`);
       throw failure.toDomainError();
     }
-  }
-
-  /** Queues the import under an id of its own, which the executor records it under: its status can be asked for at once. */
-  private async requestImport(databaseId: DatabaseDocument['_id'], at: Date): Promise<string> {
-    const id = databaseId.toHexString();
-    const importId = newObjectIdHex();
-    const principal = currentPrincipal();
-    await this.bus.publish(
-      SyncCommands.importIndexes,
-      {
-        import_id: importId,
-        ...(principal ? { requested_by: actorOf(principal) } : {}),
-        database_id: id,
-        on_conflict: 'skip',
-        requested_at: at.toISOString(),
-      },
-      { msgId: `import:${id}:${at.getTime()}` },
-    );
-    return importId;
   }
 
   /** Names are unique within a project (a database not yet in one has no name to keep free). */

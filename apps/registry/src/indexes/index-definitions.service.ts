@@ -3,12 +3,14 @@ import {
   DomainError,
   ErrorCode,
   RegistryEvents,
+  type AuditAction,
   type CreateIndexBody,
   type IndexDefinitionView,
   type UpdateIndexBody,
 } from '@ir/contracts';
 import type { IndexDefinition } from '@ir/index-core';
 import { isDuplicateKeyError, mapPage, type Page } from '@ir/platform';
+import { RegistryAudit } from '../audit/registry-audit';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
 import { RegistryEventsPublisher } from '../registry-events';
@@ -24,10 +26,14 @@ export class IndexDefinitionsService {
     private readonly databases: DatabaseRepository,
     private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
+    private readonly audit: RegistryAudit,
   ) {}
 
   async create(body: CreateIndexBody): Promise<IndexDefinitionView> {
-    const database = await this.access.authorize(body.database_id, 'definitions:write');
+    const database = await this.access.authorize(body.database_id, 'definitions:write', {
+      action: 'definition.created',
+      target: { kind: 'definition', id: '', name: body.name ? `${body.collection}.${body.name}` : body.collection },
+    });
     assertNamespaceFits(database.db_name, body.collection, 'collection');
     const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
     await this.assertFitsCollection(database, body.collection, resolved);
@@ -46,6 +52,7 @@ export class IndexDefinitionsService {
       .catch((error: unknown) => this.rethrowDuplicate(error, database, body.collection, resolved));
     await this.databases.bumpDefinitionsVersion(database);
     await this.events.index(RegistryEvents.indexCreated, database, doc, now);
+    await this.audit.definition('definition.created', database, null, doc);
     return toDefinitionView(doc);
   }
 
@@ -78,7 +85,7 @@ export class IndexDefinitionsService {
   }
 
   async update(id: string, changes: UpdateIndexBody): Promise<IndexDefinitionView> {
-    const { database, definition: current } = await this.find(id, 'definitions:write');
+    const { database, definition: current } = await this.find(id, 'definitions:write', 'definition.updated');
     if (changes.database_id !== undefined && changes.database_id !== current.database_id.toHexString()) {
       const message = 'a definition cannot move to another database; create it there instead';
       throw new DomainError(ErrorCode.validation, `invalid request body: database_id: ${message}`, [
@@ -110,15 +117,17 @@ export class IndexDefinitionsService {
     if (!updated) throw notFound('index definition');
     await this.databases.bumpDefinitionsVersion(database);
     await this.events.index(RegistryEvents.indexUpdated, database, updated, now);
+    await this.audit.definition('definition.updated', database, current, updated);
     return toDefinitionView(updated);
   }
 
   async delete(id: string): Promise<{ deleted: boolean }> {
-    const { database } = await this.find(id, 'definitions:write');
+    const { database } = await this.find(id, 'definitions:write', 'definition.deleted');
     const doc = await this.definitions.deleteIn(database, id);
     if (!doc) throw notFound('index definition');
     await this.databases.bumpDefinitionsVersion(database);
     await this.events.index(RegistryEvents.indexDeleted, database, doc, new Date());
+    await this.audit.definition('definition.deleted', database, doc, null);
     return { deleted: true };
   }
 
@@ -127,14 +136,19 @@ export class IndexDefinitionsService {
     return this.definitions.deleteAllOf(database);
   }
 
-  /** The definition and its database, if the caller may `permission` the database: 404 otherwise, as for an unknown id. */
+  /**
+   * The definition and its database, if the caller may `permission` the database: 404 otherwise, as for
+   * an unknown id. A change (`deniedAs`) refused with a 403 is recorded.
+   */
   private async find(
     id: string,
     permission: 'definitions:read' | 'definitions:write',
+    deniedAs?: AuditAction,
   ): Promise<{ database: AuthorizedDatabase; definition: IndexDefinitionDocument }> {
     const databaseId = await this.definitions.databaseIdOf(id);
     if (!databaseId) throw notFound('index definition');
-    const database = await this.access.authorize(databaseId, permission).catch((error: unknown) => {
+    const denial = deniedAs ? { action: deniedAs, target: { kind: 'definition', id } as const } : undefined;
+    const database = await this.access.authorize(databaseId, permission, denial).catch((error: unknown) => {
       // A definition of a database the caller does not see is a definition that does not exist.
       throw error instanceof DomainError && error.code === ErrorCode.notFound ? notFound('index definition') : error;
     });

@@ -10,10 +10,12 @@ import {
 } from '@ir/contracts';
 import { stableStringify } from '@ir/index-core';
 import { isDuplicateKeyError } from '@ir/platform';
+import { manifestChanges, type DefinitionChange } from '../audit/audit-states';
+import { databaseTarget, RegistryAudit } from '../audit/registry-audit';
 import { DatabaseAccess, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
 import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
-import { optionsOf } from '../indexes/definition-view';
+import { optionsOf, toDefinitionView } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
 import { RegistryEventsPublisher } from '../registry-events';
@@ -36,6 +38,7 @@ export class ManifestService {
     private readonly databases: DatabaseRepository,
     private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
+    private readonly audit: RegistryAudit,
   ) {}
 
   async export(databaseId: string): Promise<Manifest> {
@@ -57,13 +60,26 @@ export class ManifestService {
     return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
   }
 
-  /** A dry run needs the same permission as the change it previews: it answers what the caller could do. */
+  /**
+   * A dry run needs the same permission as the change it previews: it answers what the caller could do.
+   * An apply is one audit entry (a dry run, which changes nothing, none).
+   */
   async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const database = await this.access.authorize(databaseId, 'definitions:write');
+    const database = await this.access.authorize(databaseId, 'definitions:write', dryRun ? undefined : { action: 'manifest.applied' });
     const planned = this.validate(manifest, database.db_name);
     const existing = await this.definitions.allOf(database);
     const result = diff(existing, planned, dryRun);
-    if (!dryRun) await this.write(database, existing, planned, result);
+    if (dryRun) return result;
+    const changed = await this.write(database, existing, planned, result);
+    const { changes, details } = manifestChanges(result, changed);
+    await this.audit.record({
+      action: 'manifest.applied',
+      outcome: 'succeeded',
+      projectId: database.project_id ?? null,
+      target: { ...databaseTarget(database), kind: 'manifest' },
+      changes,
+      details,
+    });
     return result;
   }
 
@@ -103,14 +119,15 @@ export class ManifestService {
   /**
    * Deletes first (freeing names and identities), then updates, then creates,
    * in bulk. The server has no multi-document transaction here (FerretDB), so a
-   * crash midway leaves a partial apply; applying the same manifest again completes it.
+   * crash midway leaves a partial apply; applying the same manifest again completes it. Answers each
+   * changed definition before and after: the deleted, the updated, then the created.
    */
   private async write(
     database: AuthorizedDatabase,
     existing: IndexDefinitionDocument[],
     planned: Planned[],
     result: ManifestApplyResult,
-  ): Promise<void> {
+  ): Promise<DefinitionChange[]> {
     const now = new Date();
     const byKey = new Map(existing.map((d) => [keyOf(d.collection, d.name), d]));
     const deleted = result.deleted.map((c) => byKey.get(keyOf(c.collection, c.name))!);
@@ -148,6 +165,14 @@ export class ManifestService {
     for (let i = 0; i < touched.length; i += EVENT_BATCH) {
       await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, database, doc, now)));
     }
+    const rewritten = new Map(updated.map((u) => [u.id.toHexString(), u.fields]));
+    return [
+      ...deleted.map((d) => ({ before: toDefinitionView(d), after: null })),
+      ...result.updated
+        .map((c) => byKey.get(keyOf(c.collection, c.name))!)
+        .map((d) => ({ before: toDefinitionView(d), after: toDefinitionView({ ...d, ...rewritten.get(d._id.toHexString())! }) })),
+      ...created.map((d) => ({ before: null, after: toDefinitionView(d) })),
+    ];
   }
 }
 

@@ -1,4 +1,5 @@
 import { BackendAppModule } from '@ir/bootstrap';
+import { Streams } from '@ir/contracts';
 import { NatsBus, startBusServer } from '@ir/messaging';
 import { connectMongo, loadConfig } from '@ir/platform';
 import { natsCredentials, startPrivateNats, type PrivateNats } from '@ir/testing';
@@ -50,7 +51,8 @@ export async function startRegistryApp(): Promise<RegistryApp> {
   );
   await startBusServer(app, bus, {
     service: 'registry',
-    streams: [],
+    // The audit entries of the changes are stored, so their publish does not wait for a stream that never comes.
+    streams: [Streams.auditEvents],
     logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
   });
   await app.init();

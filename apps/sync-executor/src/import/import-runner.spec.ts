@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode, RegistryIndexRpc, type IndexDefinitionView, type RpcContract } from '@ir/contracts';
-import type { BusClient } from '@ir/messaging';
+import { currentPrincipal, type BusClient } from '@ir/messaging';
 import { TargetConnectionError, type TargetPool, type UriCipher } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import { ImportRunner, WHOLE_COLLECTION, type ImportRequest } from './import-runner';
@@ -126,6 +126,13 @@ describe('ImportRunner', () => {
         options: { is_unique: true },
       },
     ]);
+  });
+
+  it('writes the definitions as the sync-executor: the import’s own audit entries count them', async () => {
+    const writers: (string | undefined)[] = [];
+    const { runner } = setUp(fakeDb({ orders: [status] }), () => void writers.push(currentPrincipal()?.id));
+    await runner.run({ on_conflict: 'skip' });
+    expect(writers).toEqual(['sync-executor']);
   });
 
   it('reads only the given collections; a missing one has nothing to import', async () => {

@@ -3,6 +3,8 @@ import {
   DomainError,
   ErrorCode,
   RegistryIndexRpc,
+  ServiceName,
+  servicePrincipal,
   type ImportDifference,
   type ImportResult,
   type RpcRequest,
@@ -11,7 +13,7 @@ import {
   type SyncFromDatabaseBody,
 } from '@ir/contracts';
 import { planImport, type ImportDecision, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
-import { BusClient } from '@ir/messaging';
+import { BusClient, runAs } from '@ir/messaging';
 import { mapBounded } from '@ir/platform';
 import { classifyTargetError, collectAtMost, isTargetWide, listIndexesOf, MAX_COLLECTIONS, TargetPool, UriCipher } from '@ir/target-pool';
 import type { Db } from 'mongodb';
@@ -187,10 +189,12 @@ export class ImportRunner {
     if (!existing) return;
     try {
       // The whole definition is replaced: options absent from the real index are cleared.
-      await this.bus.request(RegistryIndexRpc.update, {
-        id: existing.id,
-        changes: { name: decision.definition.name, keys: decision.definition.keys, options: decision.definition.options ?? {} },
-      } as RpcRequest<typeof RegistryIndexRpc.update>);
+      await this.asService(() =>
+        this.bus.request(RegistryIndexRpc.update, {
+          id: existing.id,
+          changes: { name: decision.definition.name, keys: decision.definition.keys, options: decision.definition.options ?? {} },
+        } as RpcRequest<typeof RegistryIndexRpc.update>),
+      );
       outcome.overwritten += 1;
     } catch (error) {
       difference.resolution = 'kept';
@@ -208,7 +212,7 @@ export class ImportRunner {
       ...(definition.options ? { options: definition.options } : {}),
     } as CreateRequest;
     try {
-      await this.bus.request(RegistryIndexRpc.create, body);
+      await this.asService(() => this.bus.request(RegistryIndexRpc.create, body));
       outcome.created.push({ collection, name });
     } catch (error) {
       // A definition created since the definitions were read: the registry's 409 says which.
@@ -218,6 +222,14 @@ export class ImportRunner {
       }
       this.itemFailed(error, collection, name, outcome);
     }
+  }
+
+  /**
+   * The definitions are written as the sync-executor, once the caller's `imports:run` is checked: the
+   * import's own audit entries count them, and the registry records no write of a service again.
+   */
+  private asService<T>(write: () => Promise<T>): Promise<T> {
+    return runAs(servicePrincipal(ServiceName.syncExecutor), write);
   }
 
   /**

@@ -12,15 +12,13 @@ import {
 } from '@ir/contracts';
 import { BusClient, ConsumerHandler, PermanentFailure, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
+import { PERMANENT_IMPORT_CODES } from './import-audit';
 import { ImportRepository } from './import.repository';
 import { ImportService } from './import.service';
 import { toImportView } from './import-view';
 
 /** Durable consumer of the import commands that database creation queues (`import_indexes: true`). */
 export const IMPORT_DURABLE = Durables.syncExecutor.imports.name;
-
-/** Errors that another attempt cannot fix: the database is gone, or the command names something invalid. */
-const PERMANENT_CODES: ReadonlySet<string> = new Set([ErrorCode.notFound, ErrorCode.validation, ErrorCode.unprocessable]);
 
 @Controller()
 export class ImportController {
@@ -53,7 +51,7 @@ export class ImportController {
         this.logger.warn(`import of database ${command.database_id}: ${item.collection}.${item.name} failed: ${item.reason}`);
       }
     } catch (error) {
-      if (error instanceof DomainError && PERMANENT_CODES.has(error.code)) {
+      if (error instanceof DomainError && PERMANENT_IMPORT_CODES.has(error.code)) {
         throw new PermanentFailure(`import of database ${command.database_id}: ${error.message}`);
       }
       throw error;

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   actorOf,
-  assertHolds,
+  forbidden,
+  holds,
   DomainError,
   ErrorCode,
   namespaceIssues,
@@ -11,7 +12,8 @@ import {
   type ImportResult,
   type ImportView,
 } from '@ir/contracts';
-import { BusClient, requirePrincipal } from '@ir/messaging';
+import { AuditTrail, BusClient, recordDenial, requirePrincipal } from '@ir/messaging';
+import { ImportAudit, PERMANENT_IMPORT_CODES } from './import-audit';
 import { ImportRunner, type ImportRequest } from './import-runner';
 import { ImportRepository } from './import.repository';
 
@@ -33,17 +35,30 @@ export interface ImportOrigin {
 export class ImportService {
   private readonly logger = new Logger(ImportService.name);
 
+  private readonly audit: ImportAudit;
+
   constructor(
     private readonly bus: BusClient,
     private readonly runner: ImportRunner,
     private readonly records: ImportRepository,
-  ) {}
+    private readonly trail: AuditTrail,
+  ) {
+    this.audit = new ImportAudit(trail);
+  }
 
   async import(request: ImportRequest, origin: ImportOrigin): Promise<ImportResult> {
     // The registry answers 404 for a database the caller does not see; importing needs the editor's permission.
     const connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
     const principal = requirePrincipal();
-    if (connection.project_id !== null) assertHolds(principal, 'imports:run', connection.project_id);
+    if (connection.project_id !== null && !holds(principal, 'imports:run', connection.project_id)) {
+      const refusal = forbidden('imports:run');
+      await recordDenial(this.trail, refusal, {
+        action: 'import.requested',
+        projectId: connection.project_id,
+        target: { kind: 'import', id: connection.database_id, name: connection.name },
+      });
+      throw refusal;
+    }
     const tooLong = namespaceIssues(connection.db_name, request.collections);
     if (tooLong.length > 0) throw validationFailed(tooLong);
 
@@ -61,12 +76,21 @@ export class ImportService {
       finished_at: null,
     });
     if (existed) await this.records.markRunningAgain(id);
+    // A queued import's request was recorded by the registry that queued it; a dry run changes nothing.
+    const queued = origin.trigger === 'database_created';
+    const audited = !request.dry_run;
+    if (audited && !queued) await this.audit.requested(connection, id, request.on_conflict);
 
     try {
       const result = { import_id: id, ...(await this.runner.run(connection, request)) };
       await this.records.markCompleted(id, result, new Date());
+      if (audited) await this.audit.finished(connection, id, result);
       return result;
     } catch (error) {
+      // A queued import's failure that another delivery may fix is recorded only when it is final.
+      if (audited && (!queued || (error instanceof DomainError && PERMANENT_IMPORT_CODES.has(error.code)))) {
+        await this.audit.failed(connection, id, error);
+      }
       await this.records.markFailed(id, reasonOf(error), new Date()).catch((e: unknown) => {
         this.logger.error(`import ${id}: could not record its failure: ${String(e)}`);
       });

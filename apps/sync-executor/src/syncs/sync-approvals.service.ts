@@ -1,10 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   actorOf,
-  assertHolds,
   ComparatorRpc,
   DomainError,
   ErrorCode,
+  forbidden,
+  holds,
   SyncCommands,
   type Actor,
   type Principal,
@@ -13,6 +14,7 @@ import {
 import { BusClient, requirePrincipal } from '@ir/messaging';
 import { approvalReasons } from './approval-policy';
 import { plannedSteps } from './planned-steps';
+import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { stepsOf, type StoredStep, type SyncDocument } from './sync.model';
@@ -37,6 +39,7 @@ export interface HeldPlan {
 @Injectable()
 export class SyncApprovals {
   private readonly events: SyncEventPublisher;
+  private readonly audit: SyncAudit;
 
   constructor(
     private readonly syncs: SyncRepository,
@@ -45,6 +48,7 @@ export class SyncApprovals {
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
+    this.audit = new SyncAudit(bus);
   }
 
   /** The plan, held for approval, when it needs one; undefined when it may run as any sync does. */
@@ -71,18 +75,13 @@ export class SyncApprovals {
 
   async approve(syncId: string, comment: string | undefined): Promise<SyncView> {
     const principal = requirePrincipal();
-    const sync = await this.awaiting(principal, syncId);
+    const sync = await this.awaiting(principal, syncId, 'sync.approved');
     if (sync.requested_by && sameActor(sync.requested_by, principal)) {
-      throw new DomainError(
-        ErrorCode.forbidden,
-        'nobody approves their own sync: another operator or admin of the project must',
-        undefined,
-        {
-          permission: 'syncs:approve',
-        },
-      );
+      await this.refuse(sync, 'sync.approved', selfApproval());
     }
     const decided = await this.decide(sync, 'approved', principal, comment);
+    // Recorded before the run is queued, so that the entry of its start comes after it.
+    await this.audit.approved(decided);
     await this.locks.refresh(decided.database_id, syncId, this.settings.queueTtlMs);
     await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: decided.database_id }, { msgId: `${syncId}:approved` });
     await this.events.publish('approved', this.factOf(decided));
@@ -92,18 +91,19 @@ export class SyncApprovals {
   /** Turns a sync down; who asked for it may also withdraw it this way. */
   async reject(syncId: string, comment: string | undefined): Promise<SyncView> {
     const principal = requirePrincipal();
-    const sync = await this.awaiting(principal, syncId);
+    const sync = await this.awaiting(principal, syncId, 'sync.rejected');
     const decided = await this.decide(sync, 'rejected', principal, comment);
     await this.locks.release(decided.database_id, syncId);
     await this.events.publish('rejected', this.factOf(decided));
+    await this.audit.rejected(decided);
     return syncView(decided);
   }
 
   /** The sync, if the caller sees it (404), may decide on it (403) and it awaits a decision (409). */
-  private async awaiting(principal: Principal, syncId: string): Promise<SyncDocument> {
+  private async awaiting(principal: Principal, syncId: string, action: 'sync.approved' | 'sync.rejected'): Promise<SyncDocument> {
     const sync = await this.syncs.findVisible(principal, syncId);
     if (!sync) throw new DomainError(ErrorCode.notFound, `sync ${syncId} not found`);
-    if (sync.project_id) assertHolds(principal, 'syncs:approve', sync.project_id);
+    if (sync.project_id && !holds(principal, 'syncs:approve', sync.project_id)) await this.refuse(sync, action, forbidden('syncs:approve'));
     if (sync.status !== 'awaiting_approval') {
       throw new DomainError(
         ErrorCode.conflict,
@@ -115,6 +115,16 @@ export class SyncApprovals {
       );
     }
     return sync;
+  }
+
+  /** Records the 403 on the audit trail and answers it. */
+  private async refuse(sync: SyncDocument, action: 'sync.approved' | 'sync.rejected', refusal: DomainError): Promise<never> {
+    await this.audit.denied(refusal, action, {
+      id: sync._id.toHexString(),
+      database_id: sync.database_id,
+      project_id: sync.project_id ?? null,
+    });
+    throw refusal;
   }
 
   private async decide(
@@ -150,6 +160,12 @@ export class SyncApprovals {
       steps: stepsOf(sync),
     };
   }
+}
+
+function selfApproval(): DomainError {
+  return new DomainError(ErrorCode.forbidden, 'nobody approves their own sync: another operator or admin of the project must', undefined, {
+    permission: 'syncs:approve',
+  });
 }
 
 function sameActor(actor: Actor, principal: Principal): boolean {

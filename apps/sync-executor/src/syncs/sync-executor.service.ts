@@ -4,6 +4,7 @@ import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb }
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plannedSteps } from './planned-steps';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
+import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
@@ -65,6 +66,7 @@ const PUBLISH_INTERVAL_MS = 250;
 export class SyncExecutor {
   private readonly logger = new Logger(SyncExecutor.name);
   private readonly events: SyncEventPublisher;
+  private readonly audit: SyncAudit;
   private readonly runner: StepRunner;
 
   constructor(
@@ -76,6 +78,7 @@ export class SyncExecutor {
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
+    this.audit = new SyncAudit(bus);
     this.runner = new StepRunner({
       operationTimeoutMs: settings.operationTimeoutMs,
       retryAttempts: settings.retryAttempts,
@@ -132,6 +135,7 @@ export class SyncExecutor {
     if (!(await this.syncs.markRunning(run.id, run.startedAt))) return;
     await this.refreshLock(run, true);
     await this.publish('started', run, 'running', null);
+    await this.audit.started(run.doc);
 
     if (!run.doc.planned_at) await this.plan(run);
     if (run.lockLost) throw new LockLost();
@@ -332,6 +336,7 @@ export class SyncExecutor {
       this.logger.warn(`sync ${run.id} of database ${run.databaseId} failed: ${error}`);
     }
     await this.publish(status, run, status, error);
+    await this.audit.finished(run.doc, status);
   }
 
   private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {

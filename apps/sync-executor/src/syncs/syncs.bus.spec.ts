@@ -73,7 +73,8 @@ describe('syncs over the bus', () => {
     );
     await startBusServer(app, bus, {
       service: 'sync-executor',
-      streams: [Streams.syncCommands, Streams.syncEvents],
+      // AUDIT_EVENTS too: without it each entry's publish waits for a stream that never comes.
+      streams: [Streams.syncCommands, Streams.syncEvents, Streams.auditEvents],
       logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
     });
     await app.init();

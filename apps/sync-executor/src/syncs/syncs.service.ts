@@ -1,8 +1,9 @@
 import {
   actorOf,
-  assertHolds,
   DomainError,
   ErrorCode,
+  forbidden,
+  holds,
   RegistryDatabaseRpc,
   SyncCommands,
   SyncRpc,
@@ -12,6 +13,7 @@ import {
 import { BusClient, requirePrincipal } from '@ir/messaging';
 import { mapPage, type Page } from '@ir/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncFailures } from './sync-metrics';
@@ -33,6 +35,7 @@ export const ABANDONED_UNAPPROVED = 'abandoned: nobody approved it within SYNC_A
 export class SyncsService {
   private readonly logger = new Logger(SyncsService.name);
   private readonly events: SyncEventPublisher;
+  private readonly audit: SyncAudit;
 
   constructor(
     private readonly syncs: SyncRepository,
@@ -42,6 +45,7 @@ export class SyncsService {
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
+    this.audit = new SyncAudit(bus);
   }
 
   /**
@@ -52,7 +56,11 @@ export class SyncsService {
     const principal = requirePrincipal();
     // The registry answers 404 for a database the caller does not see; its project decides the rest.
     const database = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
-    if (database.project_id !== null) assertHolds(principal, 'syncs:run', database.project_id);
+    if (database.project_id !== null && !holds(principal, 'syncs:run', database.project_id)) {
+      const refusal = forbidden('syncs:run');
+      await this.audit.denied(refusal, 'sync.requested', { id: '', database_id: request.database_id, project_id: database.project_id });
+      throw refusal;
+    }
     const id = this.syncs.newId();
     const syncId = id.toHexString();
     const databaseId = request.database_id;
@@ -108,6 +116,8 @@ export class SyncsService {
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       throw error;
     }
+    // Recorded before the run is queued, so that the entry of its start comes after it.
+    await this.audit.requested(doc);
     if (held) {
       await this.approvals.held(doc);
       return { sync_id: syncId, status: 'awaiting_approval', database_id: databaseId };
@@ -121,6 +131,7 @@ export class SyncsService {
       await this.syncs.failUnqueued(id, reason).catch(() => undefined);
       await this.locks.release(databaseId, syncId).catch(() => undefined);
       syncFailures.inc();
+      await this.audit.finished(doc, 'failed', 'not_queued');
       throw new DomainError(ErrorCode.unavailable, `${reason}; try again`, undefined, { dependency: 'nats' });
     }
     return { sync_id: syncId, status: 'pending', database_id: databaseId };
@@ -166,5 +177,6 @@ export class SyncsService {
       error: reason,
       steps: stepsOf(ended),
     });
+    await this.audit.finished(ended, 'failed', 'abandoned');
   }
 }
