@@ -41,6 +41,9 @@ interface ScriptBody {
   script: string;
 }
 
+// The last test runs mongosh (a Node program of its own, a second or more on a loaded machine) twice.
+jest.setTimeout(60_000);
+
 let client: AuthedApi;
 let mongo: MongoClient;
 const targetDbs: string[] = [];

@@ -27,6 +27,9 @@ interface ScriptBody {
   script: string;
 }
 
+// A test runs mongosh (a Node program of its own, a second or more on a loaded machine) up to three times.
+jest.setTimeout(60_000);
+
 let client: AuthedApi;
 let mongo: MongoClient;
 const targetDbs: string[] = [];
