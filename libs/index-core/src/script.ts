@@ -2,7 +2,7 @@ import { toMongoIndexSpec } from './mongo-spec';
 import { ID_INDEX_NAME, indexNameOf, isIdIndexKey } from './naming';
 import { SCRIPT_ACTIONS } from './script-actions';
 import { jsLiteral } from './script-literal';
-import { SCRIPT_MATCHING } from './script-prelude';
+import { SCRIPT_MATCHING } from './script-matching';
 import { SCRIPT_RUNNER } from './script-runner';
 import { scriptPlanSummary, scriptSteps, type ScriptOperation, type ScriptPlanSummary } from './script-steps';
 import type { IndexDefinition } from './types';
