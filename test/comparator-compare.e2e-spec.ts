@@ -1,6 +1,6 @@
 // Comparison of the design repository with real target indexes through the
 // gateway: by database, by collections, offline snapshots, and the errors.
-import { CompareResult } from '@ir/contracts';
+import { CompareResult, CompareSummary } from '@ir/contracts';
 import { MongoClient } from 'mongodb';
 import {
   authedApi,
@@ -8,6 +8,7 @@ import {
   createTargetDatabase,
   defineIndex,
   expectError,
+  gateway,
   loggedInUser,
   mongoClient,
   suffix,
@@ -25,13 +26,18 @@ interface Real extends Forms {
 }
 interface CollectionBody {
   collection: string;
-  status: 'ok' | 'failed';
+  status: 'ok' | 'failed' | 'not_found';
   error?: { code: string; message: string };
   collection_exists: boolean;
   missing: Forms[];
   matched: { desired: Forms; real: Real; name_differs: boolean }[];
   redundant: Real[];
-  different: { desired: Forms; real: Real; matched_by: 'name' | 'key'; differences: string[] }[];
+  different: { desired: Forms; real: Real; matched_by: 'name' | 'key'; differences: string[]; values: OptionValues[] }[];
+}
+interface OptionValues {
+  option: string;
+  dr: unknown;
+  target: unknown;
 }
 interface CompareBody {
   database_id: string;
@@ -117,7 +123,17 @@ describe('POST /indexes/compare-by-database', () => {
     expect(body).toMatchObject({ database_id: target.id, db_name: target.dbName, source: 'live' });
     expect(Number.isNaN(Date.parse(body.compared_at))).toBe(false);
     expect(body.collections.map((c) => c.collection)).toEqual(['ghost', 'orders']);
-    expect(body.totals).toEqual({ collections: 2, failed_collections: 0, missing: 3, matched: 2, redundant: 1, different: 2 });
+    // name_differs: cust_created is matched by by_customer (and counted in matched too).
+    expect(body.totals).toEqual({
+      collections: 2,
+      failed_collections: 0,
+      not_found_collections: 0,
+      missing: 3,
+      matched: 2,
+      name_differs: 1,
+      redundant: 1,
+      different: 2,
+    });
   });
 
   it('sorts the indexes of orders into matched, missing, redundant and different', () => {
@@ -140,6 +156,9 @@ describe('POST /indexes/compare-by-database', () => {
     expect(different.code_idx.differences).toContain('key');
     expect(different.email_1).toMatchObject({ matched_by: 'name', real: { name: 'email_1' } });
     expect(different.email_1.differences).toEqual(['unique']);
+    // Both values of every differing option: the DR's and the target's (null: the target has none).
+    expect(different.email_1.values).toEqual([{ option: 'unique', dr: true, target: null }]);
+    expect(different.code_idx.values).toEqual([{ option: 'key', dr: { ref: 1 }, target: { code: 1 } }]);
   });
 
   it('gives every index both its canonical and its MongoDB form', () => {
@@ -191,7 +210,16 @@ describe('POST /indexes/compare-by-collections', () => {
     expect(res.status).toBe(200);
     const body = res.body as CompareBody;
     expect(body.collections.map((c) => c.collection)).toEqual(['orders']);
-    expect(body.totals).toEqual({ collections: 1, failed_collections: 0, missing: 1, matched: 2, redundant: 1, different: 2 });
+    expect(body.totals).toEqual({
+      collections: 1,
+      failed_collections: 0,
+      not_found_collections: 0,
+      missing: 1,
+      matched: 2,
+      name_differs: 1,
+      redundant: 1,
+      different: 2,
+    });
   });
 
   it('a named collection without DR definitions shows its real indexes (but _id_) as redundant', async () => {
@@ -199,10 +227,33 @@ describe('POST /indexes/compare-by-collections', () => {
     const res = await client.post('/indexes/compare-by-collections').send({ database_id: target.id, collections: ['extra', 'nowhere'] });
     expect(res.status).toBe(200);
     const body = res.body as CompareBody;
-    expect(body.collections.map((c) => [c.collection, c.collection_exists, names(c.redundant), c.missing.length])).toEqual([
-      ['extra', true, ['x_1'], 0],
-      ['nowhere', false, [], 0],
+    expect(body.collections.map((c) => [c.collection, c.status, c.collection_exists, names(c.redundant), c.missing.length])).toEqual([
+      ['extra', 'ok', true, ['x_1'], 0],
+      ['nowhere', 'not_found', false, [], 0],
     ]);
+    expect(body.totals).toMatchObject({ collections: 2, not_found_collections: 1, redundant: 1 });
+    // What is recorded as drift has the collection that is there, not the one that is nowhere.
+    const drift = await client.get(`/databases/${target.id}/drift`);
+    expect(drift.status).toBe(200);
+    const stored = (drift.body as CompareBody).collections.map((c) => c.collection);
+    expect(stored).toContain('extra');
+    expect(stored).not.toContain('nowhere');
+  });
+
+  it('a misspelt collection answers clearly and writes no drift', async () => {
+    const before = await client.get(`/databases/${target.id}/drift`);
+    const res = await client.post('/indexes/compare-by-collections').send({ database_id: target.id, collections: ['ordres'] });
+    expect(res.status).toBe(200);
+    const body = res.body as CompareBody;
+    expect(body.collections).toEqual([
+      { collection: 'ordres', status: 'not_found', collection_exists: false, missing: [], matched: [], redundant: [], different: [] },
+    ]);
+    expect(body.totals).toMatchObject({ collections: 1, not_found_collections: 1, missing: 0, redundant: 0 });
+    const after = await client.get(`/databases/${target.id}/drift`);
+    expect((after.body as CompareBody).collections.map((c) => c.collection)).not.toContain('ordres');
+    // Not even its time: the stored drift is the one before (or a scan's since), never this compare's.
+    expect((after.body as CompareBody).compared_at).not.toBe(body.compared_at);
+    expect(before.status).toBe(200);
   });
 
   it('a compare after the database was moved to another db_name reads the new one', async () => {
@@ -317,6 +368,92 @@ describe('POST /indexes/compare-by-collections', () => {
   });
 });
 
+describe('?view=summary', () => {
+  let target: { id: string; dbName: string };
+
+  beforeAll(async () => {
+    target = await scenario();
+  });
+
+  interface SummaryCollection {
+    collection: string;
+    status: string;
+    collection_exists: boolean;
+    counts: Record<string, number>;
+    missing: { name: string; spec: Record<string, unknown> }[];
+    redundant: { name: string; spec: Record<string, unknown> }[];
+    different: { name: string; target_name: string; matched_by: string; values: OptionValues[] }[];
+    name_differs: { name: string; target_name: string }[];
+  }
+
+  it('gives the counts per collection and only what is not matched, each index once, in a fraction of the full answer', async () => {
+    const full = await client.post('/indexes/compare-by-database').send({ database_id: target.id });
+    const res = await client.post('/indexes/compare-by-database?view=summary').send({ database_id: target.id });
+    expect(res.status).toBe(200);
+    expect(CompareSummary.safeParse(res.body).error).toBeUndefined();
+    const body = res.body as { view: string; totals: unknown; collections: SummaryCollection[] };
+    expect(body.view).toBe('summary');
+    expect(body.totals).toEqual((full.body as CompareBody).totals);
+    const orders = body.collections.find((c) => c.collection === 'orders') as SummaryCollection;
+    expect(orders).toEqual({
+      collection: 'orders',
+      status: 'ok',
+      collection_exists: true,
+      counts: { missing: 1, matched: 2, name_differs: 1, redundant: 1, different: 2 },
+      missing: [{ name: 'sku_1', spec: { key: { sku: 1 }, name: 'sku_1' } }],
+      redundant: [{ name: 'legacy_1', spec: expect.objectContaining({ key: { legacy: 1 }, name: 'legacy_1' }) }],
+      different: expect.arrayContaining([
+        { name: 'email_1', target_name: 'email_1', matched_by: 'name', values: [{ option: 'unique', dr: true, target: null }] },
+        { name: 'code_idx', target_name: 'code_idx', matched_by: 'name', values: [{ option: 'key', dr: { ref: 1 }, target: { code: 1 } }] },
+      ]),
+      name_differs: [{ name: 'cust_created', target_name: 'by_customer' }],
+    });
+    // status_1, matched under its own name, is only counted.
+    expect(res.text).not.toContain('status_1');
+    const ghost = body.collections.find((c) => c.collection === 'ghost');
+    expect(ghost).toMatchObject({ status: 'ok', collection_exists: false, counts: { missing: 2 } });
+    expect(res.text.length).toBeLessThan(full.text.length / 2);
+  });
+
+  it('?view=full is the default answer, and compare-by-collections takes the view too', async () => {
+    const full = await client.post('/indexes/compare-by-collections?view=full').send({ database_id: target.id, collections: ['orders'] });
+    expect(full.status).toBe(200);
+    expect(CompareResult.safeParse(full.body).error).toBeUndefined();
+    expect(full.body).not.toHaveProperty('view');
+    const summary = await client
+      .post('/indexes/compare-by-collections?view=summary')
+      .send({ database_id: target.id, collections: ['orders', 'ordres'] });
+    expect(summary.status).toBe(200);
+    const collections = (summary.body as { collections: SummaryCollection[] }).collections;
+    expect(collections.map((c) => [c.collection, c.status])).toEqual([
+      ['orders', 'ok'],
+      ['ordres', 'not_found'],
+    ]);
+  });
+
+  it('the OpenAPI document lists view on every compare route, with its two values', async () => {
+    const res = await gateway().get('/docs/openapi.json');
+    type Parameter = { name: string; in: string; schema?: { enum?: string[] } };
+    const paths = res.body.paths as Record<string, Record<string, { parameters?: Parameter[] }>>;
+    for (const route of ['compare-by-database', 'compare-by-collections', 'compare-snapshot']) {
+      const query = (paths[`/api/doctor-manager-api/v1/indexes/${route}`].post.parameters ?? []).filter((p) => p.in === 'query');
+      expect(query).toEqual([expect.objectContaining({ name: 'view', schema: expect.objectContaining({ enum: ['full', 'summary'] }) })]);
+    }
+  });
+
+  it('an unknown view or query parameter is a 400 naming it', async () => {
+    const badView = await client.post('/indexes/compare-by-database?view=brief').send({ database_id: target.id });
+    expectError(badView, 400);
+    expect(badView.body.issues).toEqual([expect.objectContaining({ field: 'view' })]);
+    const unknown = await client.post('/indexes/compare-by-database?veiw=summary').send({ database_id: target.id });
+    expectError(unknown, 400);
+    expect(unknown.body.issues).toEqual([expect.objectContaining({ field: 'veiw', rule: 'unknown_parameter' })]);
+    // In the body, where the original contract has no such field, it stays unknown.
+    const inBody = await client.post('/indexes/compare-by-database').send({ database_id: target.id, view: 'summary' });
+    expectError(inBody, 400);
+  });
+});
+
 describe('POST /indexes/compare-snapshot', () => {
   let target: { id: string; dbName: string };
 
@@ -376,7 +513,16 @@ describe('POST /indexes/compare-snapshot', () => {
     expect(res.status).toBe(200);
     const body = res.body as CompareBody;
     expect(body).toMatchObject({ database_id: target.id, db_name: target.dbName, source: 'snapshot', usage: { supported: false } });
-    expect(body.totals).toEqual({ collections: 1, failed_collections: 0, missing: 0, matched: 3, redundant: 0, different: 0 });
+    expect(body.totals).toEqual({
+      collections: 1,
+      failed_collections: 0,
+      not_found_collections: 0,
+      missing: 0,
+      matched: 3,
+      name_differs: 0,
+      redundant: 0,
+      different: 0,
+    });
     const articles = body.collections[0];
     expect(articles.matched.map((m) => [m.desired.name, m.real.name, m.name_differs])).toEqual([
       ['a_1', 'a_1', false],
@@ -397,6 +543,25 @@ describe('POST /indexes/compare-snapshot', () => {
     expect(res.status).toBe(200);
     const articles = (res.body as CompareBody).collections[0];
     expect(articles.different.map((d) => [d.desired.name, d.matched_by, d.differences])).toEqual([['search', 'name', ['textWeights']]]);
+    expect(articles.different[0].values).toEqual([{ option: 'textWeights', dr: { body: 1, title: 5 }, target: { body: 1, title: 2 } }]);
+    const summary = await client
+      .post('/indexes/compare-snapshot?view=summary')
+      .send({ database_id: target.id, collections: [{ name: 'articles', indexes: changed }] });
+    expect(summary.status).toBe(200);
+    expect(CompareSummary.safeParse(summary.body).error).toBeUndefined();
+    expect((summary.body as { collections: unknown[] }).collections).toEqual([
+      expect.objectContaining({
+        counts: { missing: 0, matched: 2, name_differs: 0, redundant: 0, different: 1 },
+        different: [
+          {
+            name: 'search',
+            target_name: 'search',
+            matched_by: 'name',
+            values: [{ option: 'textWeights', dr: { body: 1, title: 5 }, target: { body: 1, title: 2 } }],
+          },
+        ],
+      }),
+    ]);
   });
 
   it('a snapshot entry without a key is a 400 that names the entry', async () => {

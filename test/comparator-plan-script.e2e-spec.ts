@@ -292,7 +292,16 @@ describe('POST /indexes/generate-script', () => {
       expect(res.status).toBe(200);
       return res.body as { totals: Record<string, number> };
     };
-    expect((await compare()).totals).toEqual({ collections: 2, failed_collections: 0, missing: 0, matched: 5, redundant: 0, different: 0 });
+    expect((await compare()).totals).toEqual({
+      collections: 2,
+      failed_collections: 0,
+      not_found_collections: 0,
+      missing: 0,
+      matched: 5,
+      name_differs: 0,
+      redundant: 0,
+      different: 0,
+    });
     const indexes = async () =>
       (await mongo.db(target.dbName).collection('orders').indexes()).map((i) => ({ name: i.name, key: i.key, unique: i.unique === true }));
     const after = await indexes();

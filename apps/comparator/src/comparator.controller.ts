@@ -1,8 +1,9 @@
 import { Controller } from '@nestjs/common';
-import { assertHolds, ComparatorRpc, DomainError, ErrorCode, sees, type RpcResponse } from '@ir/contracts';
+import { assertHolds, ComparatorRpc, DomainError, ErrorCode, sees, type CompareView, type RpcResponse } from '@ir/contracts';
 import { JsonAnswer, requirePrincipal, RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { compareResultJson } from './compare/compare-result-json';
+import { compareSummary } from './compare/compare-summary';
 import { CompareService, type LiveComparison } from './compare/compare.service';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { PlanService } from './plan/plan.service';
@@ -25,17 +26,18 @@ export class ComparatorController {
 
   @RpcHandler(ComparatorRpc.compareCollections)
   async compareCollections(request: Request<'compareCollections'>): Promise<CompareAnswer> {
-    return answerOf(await this.compare.compareLive(request.database_id, request.collections));
+    return answerOf(await this.compare.compareLive(request.database_id, request.collections), request.view);
   }
 
   @RpcHandler(ComparatorRpc.compareDatabase)
   async compareDatabase(request: Request<'compareDatabase'>): Promise<CompareAnswer> {
-    return answerOf(await this.compare.compareLive(request.database_id));
+    return answerOf(await this.compare.compareLive(request.database_id), request.view);
   }
 
   @RpcHandler(ComparatorRpc.compareSnapshot)
-  compareSnapshot(request: Request<'compareSnapshot'>): Promise<RpcResponse<Rpc['compareSnapshot']>> {
-    return this.compare.compareSnapshot(request.database_id, request.collections);
+  async compareSnapshot(request: Request<'compareSnapshot'>): Promise<RpcResponse<Rpc['compareSnapshot']>> {
+    const result = await this.compare.compareSnapshot(request.database_id, request.collections);
+    return request.view === 'summary' ? compareSummary(result) : result;
   }
 
   @RpcHandler(ComparatorRpc.plan)
@@ -71,7 +73,7 @@ export class ComparatorController {
   }
 }
 
-/** The answer assembled from each collection's JSON, which the compare keeps, rather than serialized whole. */
-function answerOf({ result, collectionsJson }: LiveComparison): CompareAnswer {
-  return new JsonAnswer(compareResultJson(result, collectionsJson));
+/** The full answer assembled from each collection's JSON, which the compare keeps, rather than serialized whole. */
+function answerOf({ result, collectionsJson }: LiveComparison, view: CompareView): CompareAnswer {
+  return new JsonAnswer(view === 'summary' ? JSON.stringify(compareSummary(result)) : compareResultJson(result, collectionsJson));
 }

@@ -11,6 +11,7 @@ import { ScanLeaseRepository } from './scan/scan-lease.repository';
 import { ScanScheduler } from './scan/scan-scheduler.service';
 import { ScriptService } from './script/script.service';
 import { RegistryClient } from './targets/registry-client';
+import { TargetCapabilitiesReader } from './targets/target-capabilities';
 import { TargetReader } from './targets/target-reader';
 
 /** Drift between the DR and the real databases: compares, plans, scripts, drift events and scheduled scans. */
@@ -23,6 +24,7 @@ import { TargetReader } from './targets/target-reader';
     ScanLeaseRepository,
     RegistryClient,
     TargetReader,
+    TargetCapabilitiesReader,
     CompareService,
     DriftTracker,
     PlanService,

@@ -34,7 +34,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [
-        MessagingModule.forRoot({ bus, requestTimeoutMs: config.BUS_REQUEST_TIMEOUT }),
+        MessagingModule.forRoot({ bus, requestTimeoutMs: config.BUS_REQUEST_TIMEOUT, service: 'gateway' }),
         TerminusModule.forRoot({ logger: false }),
         // Named `default` so a 429 carries the standard `Retry-After` header (any other name suffixes it: `Retry-After-<name>`).
         ThrottlerModule.forRoot({

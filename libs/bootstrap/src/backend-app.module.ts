@@ -36,7 +36,7 @@ export class BackendAppModule {
     return {
       module: BackendAppModule,
       imports: [
-        MessagingModule.forRoot({ bus: options.bus, requestTimeoutMs: options.busTimeoutMs }),
+        MessagingModule.forRoot({ bus: options.bus, requestTimeoutMs: options.busTimeoutMs, service: options.service }),
         TerminusModule.forRoot({ logger: false }),
         ...options.features,
       ],

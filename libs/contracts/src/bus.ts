@@ -14,6 +14,8 @@ export const BusHeaders = {
   contentEncoding: 'Content-Encoding',
   /** Who a request or an event acts for (see Principal): set by the gateway, passed on by services. */
   principal: 'x-principal',
+  /** The HTTP caller's address, set by the gateway and passed on, for the audit trail. */
+  clientAddress: 'x-client-address',
 } as const;
 
 /** A request field that crosses the bus sealed (see sealing.ts): where it is, and the rules of its plaintext. */

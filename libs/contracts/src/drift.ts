@@ -5,6 +5,7 @@ import { CollectionName } from './mongo-names';
 import { ownRecord } from './own-record';
 import { RecordId } from './registry';
 import { Streams } from './streams';
+import { TargetServerView } from './target-server';
 
 const Collections = z.array(CollectionName).min(1, { error: 'give at least one collection' }).max(1000);
 const JsonObject = ownRecord(z.string(), z.unknown());
@@ -13,6 +14,18 @@ const JsonObject = ownRecord(z.string(), z.unknown());
 
 export const CompareByCollectionsBody = z.strictObject({ database_id: RecordId, collections: Collections });
 export const CompareByDatabaseBody = z.strictObject({ database_id: RecordId });
+
+/** `full`: every index in both forms (the original contract's answer); `summary`: counts, and only what is not matched, each index once. */
+export const CompareView = z.enum(['full', 'summary']);
+export type CompareView = z.infer<typeof CompareView>;
+/** The query string of the compare routes. */
+export const CompareQuery = z.strictObject({
+  view: CompareView.default('full').describe(
+    'full (default): every index in canonical and MongoDB form; summary: counts per collection and only what is not matched',
+  ),
+});
+/** On the bus, the view travels with the body (the HTTP body itself stays the original contract's). */
+const WithView = { view: CompareView.default('full') };
 
 /**
  * An offline snapshot: each collection's indexes as mongosh's getIndexes()
@@ -76,9 +89,20 @@ export const RealIndexView = IndexForms.extend({
   safe_drop_candidate: z.boolean().optional(),
 });
 
+/** One differing option with both its values, as compared (canonical form); null where one side has none. */
+export const OptionValues = z.object({ option: z.string(), dr: z.unknown(), target: z.unknown() });
+export type OptionValues = z.infer<typeof OptionValues>;
+
+/**
+ * `ok`: compared; `failed`: could not be read (see `error`); `not_found`: the target has no such
+ * collection and the DR no definitions for it (a misspelt name?), so there is nothing to compare
+ * and nothing is recorded as drift for it.
+ */
+export const CollectionStatus = z.enum(['ok', 'failed', 'not_found']);
+
 export const CollectionComparison = z.object({
   collection: z.string(),
-  status: z.enum(['ok', 'failed']),
+  status: CollectionStatus,
   /** Why the collection could not be compared (permission, timeout, ...); the rest of the answer stands. */
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   /** The collection does not exist on the target (every DR index is then missing). */
@@ -87,7 +111,15 @@ export const CollectionComparison = z.object({
   matched: z.array(z.object({ desired: IndexForms, real: RealIndexView, name_differs: z.boolean() })),
   redundant: z.array(RealIndexView),
   different: z.array(
-    z.object({ desired: IndexForms, real: RealIndexView, matched_by: z.enum(['name', 'key']), differences: z.array(z.string()) }),
+    z.object({
+      desired: IndexForms,
+      real: RealIndexView,
+      matched_by: z.enum(['name', 'key']),
+      /** The names of the differing options (`key`, `textWeights`, option names, `name`). */
+      differences: z.array(z.string()),
+      /** Each differing option with the DR's value and the target's; absent on results stored before it. */
+      values: z.array(OptionValues).optional(),
+    }),
   ),
 });
 export type CollectionComparison = z.infer<typeof CollectionComparison>;
@@ -95,26 +127,83 @@ export type CollectionComparison = z.infer<typeof CollectionComparison>;
 export const DriftTotals = z.object({
   collections: z.number().int(),
   failed_collections: z.number().int(),
+  /** Collections neither on the target nor in the DR (status `not_found`). */
+  not_found_collections: z.number().int(),
   missing: z.number().int(),
+  /** Every matched index, `name_differs` ones included. */
   matched: z.number().int(),
+  /** Matched indexes whose real name is not the DR's. */
+  name_differs: z.number().int(),
   redundant: z.number().int(),
   different: z.number().int(),
 });
 export type DriftTotals = z.infer<typeof DriftTotals>;
 
-export const CompareResult = z.object({
+/** The database, as every compare answer names it. */
+const ComparedDatabase = {
   database_id: z.string(),
+  /** The database's registered name; absent on results stored before it. */
+  database_name: z.string().optional(),
   /** The database's project; absent on results stored before projects. */
   project_id: z.string().nullable().optional(),
   db_name: z.string(),
+};
+
+export const CompareResult = z.object({
+  ...ComparedDatabase,
   source: z.enum(['live', 'snapshot']),
   compared_at: z.string(),
   /** Whether real indexes carry usage from $indexStats; when not, why. */
   usage: z.object({ supported: z.boolean(), reason: z.string().optional() }),
+  /** The target's server and version (live compares). */
+  target: TargetServerView.optional(),
   totals: DriftTotals,
   collections: z.array(CollectionComparison),
 });
 export type CompareResult = z.infer<typeof CompareResult>;
+
+/** An index in MongoDB's own form (createIndexes / listIndexes), as the summary lists it once. */
+const SummaryIndex = z.object({ name: z.string(), spec: JsonObject });
+
+/** One collection in the summary view: its counts, and only what is not matched. */
+export const CollectionSummary = z.object({
+  collection: z.string(),
+  status: CollectionStatus,
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  collection_exists: z.boolean(),
+  counts: z.object({
+    missing: z.number().int(),
+    matched: z.number().int(),
+    name_differs: z.number().int(),
+    redundant: z.number().int(),
+    different: z.number().int(),
+  }),
+  /** In the DR, not on the target: the DR's spec. */
+  missing: z.array(SummaryIndex),
+  /** On the target, not in the DR: the target's spec. */
+  redundant: z.array(SummaryIndex.extend({ usage: IndexUsage.optional(), safe_drop_candidate: z.boolean().optional() })),
+  /** The same index by name or key, with other options: each differing option with both values. */
+  different: z.array(
+    z.object({ name: z.string(), target_name: z.string(), matched_by: z.enum(['name', 'key']), values: z.array(OptionValues) }),
+  ),
+  /** Matched, under another name on the target. */
+  name_differs: z.array(z.object({ name: z.string(), target_name: z.string() })),
+});
+export type CollectionSummary = z.infer<typeof CollectionSummary>;
+
+export const CompareSummary = z.object({
+  ...ComparedDatabase,
+  view: z.literal('summary'),
+  source: z.enum(['live', 'snapshot']),
+  compared_at: z.string(),
+  usage: z.object({ supported: z.boolean(), reason: z.string().optional() }),
+  totals: DriftTotals,
+  collections: z.array(CollectionSummary),
+});
+export type CompareSummary = z.infer<typeof CompareSummary>;
+
+/** A compare's answer, in the view asked for (the summary first: a full result has no `view`). */
+export const CompareAnswer = z.union([CompareSummary, CompareResult]);
 
 export const PlanOperationView = z.object({
   kind: z.enum(['create', 'drop', 'modify', 'hide']),
@@ -135,6 +224,8 @@ export const PlanResult = z.object({
   database_id: z.string(),
   db_name: z.string(),
   planned_at: z.string(),
+  /** The target's server and version, which decided the steps marked `unsupported`. */
+  target: TargetServerView.optional(),
   operations: z.array(PlanOperationView),
   warnings: z.array(z.string()),
   /** Collections that could not be read: the plan leaves them alone. */
@@ -163,9 +254,9 @@ export const ScriptResult = z.object({
 export const DriftSnapshot = CompareResult.extend({ drift: z.boolean() });
 
 export const ComparatorRpc = {
-  compareCollections: defineRpc('comparator.rpc.drift.compare-collections', CompareByCollectionsBody, CompareResult),
-  compareDatabase: defineRpc('comparator.rpc.drift.compare-database', CompareByDatabaseBody, CompareResult),
-  compareSnapshot: defineRpc('comparator.rpc.drift.compare-snapshot', CompareSnapshotBody, CompareResult),
+  compareCollections: defineRpc('comparator.rpc.drift.compare-collections', CompareByCollectionsBody.extend(WithView), CompareAnswer),
+  compareDatabase: defineRpc('comparator.rpc.drift.compare-database', CompareByDatabaseBody.extend(WithView), CompareAnswer),
+  compareSnapshot: defineRpc('comparator.rpc.drift.compare-snapshot', CompareSnapshotBody.extend(WithView), CompareAnswer),
   plan: defineRpc('comparator.rpc.plan.build', PlanBody, PlanResult),
   script: defineRpc('comparator.rpc.script.generate', GenerateScriptBody, ScriptResult),
   latestDrift: defineRpc('comparator.rpc.drift.latest', CompareByDatabaseBody, DriftSnapshot),
@@ -173,35 +264,52 @@ export const ComparatorRpc = {
 
 // ---------- events ----------
 
-const DriftChange = z.object({
+export const DriftChange = z.object({
   collection: z.string(),
   index: z.string(),
   change: z.enum(['missing', 'redundant', 'different']),
 });
+export type DriftChange = z.infer<typeof DriftChange>;
 
-// `project_id` and `actor` are optional so that facts stored before projects still parse.
-export const DriftDetected = z.object({
+/** What changed since the database's previous drift event (its first: every change appeared). */
+export const DriftSincePrevious = z.object({
+  /** Indexes newly missing, redundant or different (an index that went from one to another shows here and in `resolved`). */
+  appeared: z.array(DriftChange),
+  /** Indexes the previous event reported that are no longer so. */
+  resolved: z.array(DriftChange),
+});
+export type DriftSincePrevious = z.infer<typeof DriftSincePrevious>;
+
+/**
+ * Version 1 of the drift events. Fields are only ever added, and each added one is optional, so
+ * that facts stored before it still parse: `project_id` and `actor` (projects), `database_name`
+ * and `since_previous` (issue 12), and the totals' `name_differs` and `not_found_collections`.
+ */
+const DriftEventBase = {
   database_id: z.string(),
   project_id: z.string().nullable().optional(),
+  /** The database's registered name (`db_name` is the name of the database on its server). */
+  database_name: z.string().optional(),
   db_name: z.string(),
   compared_at: z.string(),
-  totals: DriftTotals,
+  /** Whose compare it was: a user's, an API key's, or the comparator's own (kind `service`: scheduled and registry-triggered scans). */
+  actor: Actor.optional(),
+  /** Absent when the previous state is not known (it was stored before this field). */
+  since_previous: DriftSincePrevious.optional(),
+};
+
+export const DriftDetected = z.object({
+  ...DriftEventBase,
+  totals: DriftTotals.partial({ name_differs: true, not_found_collections: true }),
   /** Every index that is not matched, and how. */
   changes: z.array(DriftChange),
   /** Stable hash of `changes`: equal fingerprints mean the same drift. */
   fingerprint: z.string(),
-  /** Whose compare found it: a user's, an API key's, or the comparator's own scheduled scan. */
-  actor: Actor.optional(),
 });
 export type DriftDetected = z.infer<typeof DriftDetected>;
 
-export const DriftResolved = z.object({
-  database_id: z.string(),
-  project_id: z.string().nullable().optional(),
-  db_name: z.string(),
-  compared_at: z.string(),
-  actor: Actor.optional(),
-});
+export const DriftResolved = z.object(DriftEventBase);
+export type DriftResolved = z.infer<typeof DriftResolved>;
 
 export const DriftEvents = {
   detected: defineEvent('drift.evt.database.detected', Streams.driftEvents.name, DriftDetected),

@@ -18,5 +18,7 @@ export * from './registry';
 export * from './sync';
 export * from './drift';
 export * from './access';
+export * from './audit';
 export * from './bus-access';
 export * from './bus-permissions';
+export * from './target-server';

@@ -24,4 +24,19 @@ export {
   type ScriptInput,
   type ScriptSettings,
 } from './script';
-export type { ScriptOperation, ScriptPlanSummary } from './script-steps';
+export type { ScriptPlanSummary } from './script-steps';
+export {
+  CAPABILITIES,
+  describeServer,
+  featuresOf,
+  featuresOfSpec,
+  lacks,
+  refusalOf,
+  versionOf,
+  type CapabilityRow,
+  type Feature,
+  type ServerKind,
+  type TargetCapabilities,
+  type TargetServer,
+} from './capabilities';
+export { markUnsupported } from './capabilities-plan';

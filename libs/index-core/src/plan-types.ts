@@ -28,6 +28,8 @@ export interface PlanOperation {
    * drop of a name that the rebuild creates again, a temporary index).
    */
   readonly doneWhen?: MongoIndexSpec;
+  /** Why the target will refuse this step (its server or version cannot build or hide it); absent when it can run. */
+  readonly unsupported?: string;
 }
 
 export interface PlanOptions {

@@ -1,9 +1,5 @@
+import { changeOfStep } from './plan-rebuild';
 import type { PlanOperation } from './plan-types';
-
-/** A plan operation as the script takes it; `unsupported` says why the target will refuse it (the step is then not run). */
-export interface ScriptOperation extends PlanOperation {
-  readonly unsupported?: string;
-}
 
 /** What one `irStep` call receives: plain data, written into the script as a JSON literal. */
 export interface ScriptStep {
@@ -38,26 +34,12 @@ export interface ScriptPlanSummary {
   readonly unsupported: number;
 }
 
-/**
- * The change a step belongs to, from its label: plan-rebuild.ts writes
- * `<change> <k>/<n>` or `<change> <k>/<n>: <what>`, where <what> is fixed text
- * without a slash; the change (`rebuild x`, `replace a by b`) names indexes and
- * may hold anything, hence the last match.
- */
-const STEP_LABEL = /^(.*) \d+\/\d+(?:: [^/]*)?$/s;
-
-function changeOf(op: PlanOperation): string | undefined {
-  if (op.step === undefined) return undefined;
-  const match = STEP_LABEL.exec(op.step);
-  return match ? match[1] : op.step;
-}
-
 /** Each operation as the data its script step receives, with the change it belongs to and what a drop waits for. */
-export function scriptSteps(operations: readonly ScriptOperation[]): ScriptStep[] {
+export function scriptSteps(operations: readonly PlanOperation[]): ScriptStep[] {
   const groups = new Map<string, number>();
   const lastCreate = new Map<number, string>();
   return operations.map((op): ScriptStep => {
-    const change = changeOf(op);
+    const change = op.step === undefined ? undefined : changeOfStep(op.step);
     let group: number | undefined;
     if (change !== undefined) {
       // Collection and change as one key: JSON keeps the two parts apart whatever they hold.

@@ -1,9 +1,9 @@
+import type { PlanOperation } from './plan-types';
 import type { MongoIndexSpec } from './types';
 import { renderCreateAllScript, renderScript, type ScriptInput } from './script';
 import { jsLiteral } from './script-literal';
-import type { ScriptOperation } from './script-steps';
 
-const create: ScriptOperation = {
+const create: PlanOperation = {
   kind: 'create',
   collection: 'orders',
   index: 'status_1',
@@ -12,7 +12,7 @@ const create: ScriptOperation = {
 };
 const database = { id: '665f0c0ffee0000000000001', name: 'shop "eu"', dbName: 'shop', version: 12 };
 const generatedAt = '2026-12-01T18:00:00.000Z';
-const input = (operations: ScriptOperation[], extra: Partial<ScriptInput> = {}): ScriptInput => ({
+const input = (operations: PlanOperation[], extra: Partial<ScriptInput> = {}): ScriptInput => ({
   database,
   generatedAt,
   operations,
@@ -125,7 +125,7 @@ describe('renderScript', () => {
 describe('renderScript with hostile names', () => {
   // Names and values that would end a comment, a string or a line if written raw.
   const hostile = ['*/ db.dropDatabase() //', 'x\ny', 'a\u2028b', 'q\'"`${1}`', '</script>\\'];
-  const operations = (name: (i: number) => string): ScriptOperation[] =>
+  const operations = (name: (i: number) => string): PlanOperation[] =>
     hostile.map((_, i) => ({
       kind: 'drop',
       collection: name(i),

@@ -4,7 +4,8 @@ import { SCRIPT_ACTIONS } from './script-actions';
 import { jsLiteral } from './script-literal';
 import { SCRIPT_MATCHING } from './script-matching';
 import { SCRIPT_RUNNER } from './script-runner';
-import { scriptPlanSummary, scriptSteps, type ScriptOperation, type ScriptPlanSummary } from './script-steps';
+import type { PlanOperation } from './plan-types';
+import { scriptPlanSummary, scriptSteps, type ScriptPlanSummary } from './script-steps';
 import type { IndexDefinition } from './types';
 
 /** The registered database a script is for: its banner names it, and the script runs only on `dbName`. */
@@ -35,7 +36,8 @@ export const DEFAULT_SCRIPT_SETTINGS: ScriptSettings = { onError: 'stop', unused
 
 export interface ScriptInput {
   readonly database: ScriptDatabase;
-  readonly operations: readonly ScriptOperation[];
+  /** The plan's steps; one marked `unsupported` is written commented out and reported as not run. */
+  readonly operations: readonly PlanOperation[];
   /** When the script was generated (ISO 8601). */
   readonly generatedAt: string;
   readonly title?: string;
@@ -120,7 +122,7 @@ export function renderCreateAllScript(
 ): RenderedScript {
   const operations = definitions
     .filter(({ definition }) => !isIdIndexKey(definition.keys) && indexNameOf(definition) !== ID_INDEX_NAME)
-    .map(({ collection, definition }): ScriptOperation => ({
+    .map(({ collection, definition }): PlanOperation => ({
       kind: 'create',
       collection,
       index: indexNameOf(definition),

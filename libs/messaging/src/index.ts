@@ -1,4 +1,5 @@
 export * from './nats-bus';
+export * from './audit-trail';
 export * from './bus-client';
 export * from './bus-context';
 export * from './broadcast-subscription';

@@ -11,7 +11,7 @@ import {
   type ErrorBody,
   type StreamSpec,
 } from '@ir/contracts';
-import { runWithRequestContext } from '@ir/platform';
+import { runWithRequestContext, type RequestContext } from '@ir/platform';
 import { runAs } from './principal-context';
 import type { ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import { headers, type Msg, type MsgHdrs, type Subscription } from '@nats-io/transport-node';
@@ -128,10 +128,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async handleRpc(subject: string, handler: MessageHandler, msg: Msg): Promise<void> {
     const extras = handler.extras as HandlerExtras & { kind: 'rpc' };
-    const { otel, correlationId, principal } = incomingContext(msg.headers);
+    const { otel, request, principal } = incomingContext(msg.headers);
+    const { correlationId } = request;
     const started = performance.now();
     await runAs(principal, () =>
-      this.inSpan(`${subject} process`, SpanKind.SERVER, otel, correlationId, async () => {
+      this.inSpan(`${subject} process`, SpanKind.SERVER, otel, request, async () => {
         const reply = await this.answer(subject, handler, extras, msg, correlationId);
         if (msg.reply) {
           const { data, gzip } = encodeReply(reply, { acceptsGzip: msg.headers?.get(BusHeaders.acceptEncoding) === 'gzip' });
@@ -204,11 +205,12 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async handleJetStream(handler: MessageHandler, extras: ConsumerHandlerExtras, msg: JsMsg): Promise<void> {
     // Work from a stream is the consuming service's own: it acts as itself, whoever published the message
     // (who asked for it, when that matters, is in the payload).
-    const { otel, correlationId } = incomingContext(msg.headers);
+    const { otel, request } = incomingContext(msg.headers);
+    const { correlationId } = request;
     const principal = servicePrincipal(this.options.service);
     const heartbeat = setInterval(() => msg.working(), extras.heartbeatMs ?? Math.max(100, Math.floor(ackWaitOf(extras) / 3)));
     await runAs(principal, () =>
-      this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, correlationId, async () => {
+      this.inSpan(`${msg.subject} process`, SpanKind.CONSUMER, otel, request, async () => {
         try {
           const parsed = extras.contract.payload.safeParse(decodeJson(msg.data));
           if (!parsed.success) throw new PermanentFailure(validationError(parsed.error, 'message').message);
@@ -273,10 +275,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     msg.term();
   }
 
-  private inSpan<T>(name: string, kind: SpanKind, parent: Context, correlationId: string, fn: () => Promise<T>): Promise<T> {
+  private inSpan<T>(name: string, kind: SpanKind, parent: Context, request: RequestContext, fn: () => Promise<T>): Promise<T> {
     const span = tracer.startSpan(name, { kind, attributes: { 'messaging.system': 'nats', 'messaging.operation': 'process' } }, parent);
     return context.with(trace.setSpan(parent, span), () =>
-      runWithRequestContext({ correlationId }, async () => {
+      runWithRequestContext(request, async () => {
         try {
           const result = await fn();
           if (isErrorReply(result)) span.setStatus({ code: SpanStatusCode.ERROR });

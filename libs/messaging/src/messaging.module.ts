@@ -1,4 +1,6 @@
 import { Global, Module, type DynamicModule, type INestApplication, type OnApplicationShutdown } from '@nestjs/common';
+import type { ServiceName } from '@ir/contracts';
+import { AuditTrail } from './audit-trail';
 import { BusClient } from './bus-client';
 import { JetStreamServer, type JetStreamServerOptions } from './jetstream-server';
 import { NatsBus } from './nats-bus';
@@ -7,6 +9,8 @@ import { RethrowRpcFilter } from './rethrow-rpc.filter';
 export interface MessagingModuleOptions {
   readonly bus: NatsBus;
   readonly requestTimeoutMs: number;
+  /** The service this process runs: the audit trail names it in every entry. */
+  readonly service: ServiceName;
 }
 
 /** Drains the process's NATS connection after the app and its bus server have closed. */
@@ -28,8 +32,9 @@ export class MessagingModule {
         { provide: NatsBus, useValue: options.bus },
         { provide: BusClient, useFactory: () => new BusClient(options.bus, options.requestTimeoutMs) },
         { provide: BusLifecycle, useFactory: () => new BusLifecycle(options.bus) },
+        { provide: AuditTrail, inject: [BusClient], useFactory: (client: BusClient) => new AuditTrail(client, options.service) },
       ],
-      exports: [NatsBus, BusClient],
+      exports: [NatsBus, BusClient, AuditTrail],
     };
   }
 }

@@ -2,7 +2,7 @@ import { context, propagation, type Context } from '@opentelemetry/api';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { BusHeaders, CONTRACTS_VERSION, type Principal } from '@ir/contracts';
 import { currentPrincipal, decodePrincipal, encodePrincipal } from './principal-context';
-import { acceptOrCreateCorrelationId, currentRequestContext } from '@ir/platform';
+import { acceptClientAddress, acceptOrCreateCorrelationId, currentRequestContext, type RequestContext } from '@ir/platform';
 
 const setter = { set: (carrier: MsgHdrs, key: string, value: string) => carrier.set(key, value) };
 const getter = {
@@ -13,7 +13,9 @@ const getter = {
 /** Headers for an outgoing message: the current correlation id, trace context and principal. */
 export function outgoingHeaders(): MsgHdrs {
   const h = natsHeaders();
-  h.set(BusHeaders.correlationId, currentRequestContext()?.correlationId ?? acceptOrCreateCorrelationId(undefined));
+  const request = currentRequestContext();
+  h.set(BusHeaders.correlationId, request?.correlationId ?? acceptOrCreateCorrelationId(undefined));
+  if (request?.clientAddress) h.set(BusHeaders.clientAddress, request.clientAddress);
   const principal = currentPrincipal();
   if (principal) h.set(BusHeaders.principal, encodePrincipal(principal));
   h.set(BusHeaders.contractsVersion, String(CONTRACTS_VERSION));
@@ -21,11 +23,12 @@ export function outgoingHeaders(): MsgHdrs {
   return h;
 }
 
-/** The trace context, correlation id and principal that an incoming message carries. */
-export function incomingContext(h: MsgHdrs | undefined): { otel: Context; correlationId: string; principal: Principal | undefined } {
+/** The trace context, request context (correlation id, client address) and principal that an incoming message carries. */
+export function incomingContext(h: MsgHdrs | undefined): { otel: Context; request: RequestContext; principal: Principal | undefined } {
+  const clientAddress = acceptClientAddress(h?.get(BusHeaders.clientAddress));
   return {
     otel: propagation.extract(context.active(), h, getter),
-    correlationId: acceptOrCreateCorrelationId(h?.get(BusHeaders.correlationId)),
+    request: { correlationId: acceptOrCreateCorrelationId(h?.get(BusHeaders.correlationId)), ...(clientAddress ? { clientAddress } : {}) },
     principal: decodePrincipal(h?.get(BusHeaders.principal) || undefined),
   };
 }

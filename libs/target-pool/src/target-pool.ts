@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
+import type { TargetCapabilities } from '@ir/index-core';
 import type { Db, MongoClient } from 'mongodb';
+import { CapabilitiesCache } from './capabilities/capabilities-cache';
+import { DEFAULT_PROBE_TIMEOUT_MS, probeCapabilities } from './capabilities/probe-capabilities';
 import { classifyTargetError } from './classify-target-error';
 import { DEFAULT_TARGET_CLIENT_LIMITS, type TargetClientLimits } from './client-options';
 import type { TargetPolicy } from './policy/target-policy';
@@ -37,6 +40,10 @@ export interface TargetPoolOptions extends Partial<TargetClientLimits> {
   /** How often idle clients are looked for; defaults to idleMs / 4 (at most once a minute). */
   sweepIntervalMs?: number;
   onEvent?: (event: TargetPoolEvent) => void;
+  /** How long what a target supports is taken as known before it is probed again. */
+  capabilitiesTtlMs?: number;
+  /** Time limit of each capability probe command. */
+  probeTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_CLIENTS = 50;
@@ -77,6 +84,8 @@ export class TargetPool {
   private readonly policy: TargetPolicy;
   /** Targets refused after they connected (a host their replica set announced), by key, until a time. */
   private readonly refusals = new Map<string, { error: TargetConnectionError; until: number }>();
+  private readonly capabilityCache: CapabilitiesCache;
+  private readonly probeTimeoutMs: number;
   private closed = false;
 
   constructor(options: TargetPoolOptions) {
@@ -95,6 +104,8 @@ export class TargetPool {
     this.sweeper = setInterval(() => this.evictIdle(), sweepEvery);
     // The sweep is housekeeping: it must never keep a process (or a jest worker) alive.
     this.sweeper.unref();
+    this.capabilityCache = new CapabilitiesCache({ ttlMs: options.capabilitiesTtlMs });
+    this.probeTimeoutMs = options.probeTimeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   }
 
   /** Clients currently held, connected or connecting. */
@@ -124,6 +135,16 @@ export class TargetPool {
     this.evictOverflow(key);
     const client = await entry.connected;
     return client.db(target.dbName);
+  }
+
+  /**
+   * What the target's server supports (who it is, what the probes found), probed on the pool's client
+   * and kept per target and database until it expires; undefined when the server does not say.
+   * @throws TargetConnectionError when the target cannot be connected to (that is not kept).
+   */
+  async capabilities(target: TargetRef): Promise<TargetCapabilities | undefined> {
+    const key = `${targetKey(target.uri)}/${target.dbName}`;
+    return this.capabilityCache.get(key, async () => probeCapabilities(await this.db(target), this.probeTimeoutMs));
   }
 
   /** Closes the target's client, if any. Operations running on it fail. */

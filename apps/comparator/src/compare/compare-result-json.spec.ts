@@ -7,7 +7,16 @@ const result: CompareResult = {
   source: 'live',
   compared_at: '2026-11-01T00:00:00.000Z',
   usage: { supported: false, reason: 'no $indexStats' },
-  totals: { collections: 2, failed_collections: 1, missing: 0, matched: 0, redundant: 0, different: 0 },
+  totals: {
+    collections: 2,
+    failed_collections: 1,
+    not_found_collections: 0,
+    missing: 0,
+    matched: 0,
+    name_differs: 0,
+    redundant: 0,
+    different: 0,
+  },
   collections: [
     { collection: 'a', status: 'ok', collection_exists: false, missing: [], matched: [], redundant: [], different: [] },
     {

@@ -12,12 +12,13 @@ import {
 import { requirePrincipal } from '@ir/messaging';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { mapBounded } from '@ir/platform';
-import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry } from '@ir/index-core';
+import { diffDesired, type CollectionDiff, type DesiredIndex, type ListIndexesEntry, type TargetCapabilities } from '@ir/index-core';
 import { classifyTargetError, isTargetWide, TargetPool, type TargetConnectionError } from '@ir/target-pool';
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
+import { TargetCapabilitiesReader, targetServerView } from '../targets/target-capabilities';
 import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
 import { CollectionMemo, type ComparisonView } from './collection-memo';
 import { failedComparison, toComparison, totalsOf, type UsagePolicy } from './comparison-view';
@@ -48,6 +49,8 @@ export interface LiveComparison {
   readonly target: TargetConnection;
   /** Each compared collection's diff, for plans and scripts; failed collections are absent. */
   readonly diffs: CollectionDiff[];
+  /** What the target supports; absent when its server did not say. */
+  readonly capabilities?: TargetCapabilities;
 }
 
 /** Compares the DR with a target's real indexes, live or from an offline snapshot, and records the drift. */
@@ -63,6 +66,7 @@ export class CompareService {
     private readonly reader: TargetReader,
     private readonly drift: DriftTracker,
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
+    private readonly capabilitiesReader: TargetCapabilitiesReader,
   ) {
     this.memo = new CollectionMemo(config.COMPARE_MEMO_COLLECTIONS);
   }
@@ -89,16 +93,19 @@ export class CompareService {
     readout?.catch(() => undefined);
     const design = await checked;
     assertMayRead(design.target);
+    const learning = this.capabilitiesReader.of(design.target);
     if (!readout || !known || !sameDesign(known, design)) {
       readout = this.readAll(design, collections);
     }
     const { views, diffs, usageUnsupported, usageUnavailable, usageUnsupportedKnown } = await readout;
     this.rememberUsageSupport(databaseId, usageUnsupported, usageUnsupportedKnown);
+    const capabilities = await learning;
     const result = this.result(
       design.target,
       'live',
       views.map((v) => v.comparison),
       usageUnsupported || usageUnavailable ? { supported: false, reason: usageUnsupported ?? usageUnavailable } : { supported: true },
+      capabilities,
     );
     // Plans and scripts use the diff, not the stored drift: theirs is recorded after answering. A
     // compare answers once its result is stored, so that any replica then serves it, unless it found
@@ -107,7 +114,8 @@ export class CompareService {
     const mode = collections ? 'merge' : 'replace';
     if (recordInBackground) this.drift.recordSoon(result, mode, collectionsJson);
     else await this.drift.record(result, mode, collectionsJson);
-    return { result, collectionsJson, target: design.target, diffs: diffs.sort((a, b) => a.collection.localeCompare(b.collection)) };
+    const sorted = diffs.sort((a, b) => a.collection.localeCompare(b.collection));
+    return { result, collectionsJson, target: design.target, diffs: sorted, ...(capabilities ? { capabilities } : {}) };
   }
 
   /** Only a server that said it has no `$indexStats` is left unasked for a while; any other failure is asked again next time. */
@@ -204,14 +212,18 @@ export class CompareService {
     source: CompareResult['source'],
     collections: CollectionComparison[],
     usage: CompareResult['usage'],
+    capabilities?: TargetCapabilities,
   ): CompareResult {
+    const server = targetServerView(capabilities);
     return {
       database_id: target.databaseId,
+      database_name: target.name,
       project_id: target.projectId,
       db_name: target.dbName,
       source,
       compared_at: new Date().toISOString(),
       usage,
+      ...(server ? { target: server } : {}),
       totals: totalsOf(collections),
       collections,
     };

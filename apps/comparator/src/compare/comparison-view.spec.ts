@@ -39,6 +39,61 @@ describe('comparison view', () => {
     expect(view.matched[0].desired.mongodb).toEqual({ key: { status: 1 }, name: 'status_1' });
     expect(view.matched[0].real.mongodb).toEqual({ v: 2, key: { status: 1 }, name: 'status_1' });
     expect(view.matched[0].real.canonical).toMatchObject({ name: 'status_1', key: [{ field: 'status', value: 1 }] });
-    expect(totalsOf([view])).toEqual({ collections: 1, failed_collections: 0, missing: 0, matched: 1, redundant: 3, different: 0 });
+    expect(totalsOf([view])).toEqual({
+      collections: 1,
+      failed_collections: 0,
+      not_found_collections: 0,
+      missing: 0,
+      matched: 1,
+      name_differs: 0,
+      redundant: 3,
+      different: 0,
+    });
+  });
+
+  it('gives both values of every differing option, null where a side has none', () => {
+    const real: ListIndexesEntry[] = [
+      { v: 2, key: { _id: 1 }, name: '_id_' },
+      { v: 2, key: { email: 1 }, name: 'email_1', sparse: true },
+      { v: 2, key: { code: 1 }, name: 'code_idx' },
+      { v: 2, key: { ttl: 1 }, name: 'ttl_1', expireAfterSeconds: 60 },
+    ];
+    const differing = diffCollection(
+      'users',
+      [
+        { name: 'email_1', keys: [{ field: 'email', value: 1 }], options: { is_unique: true } },
+        { name: 'code_idx', keys: [{ field: 'ref', value: -1 }] },
+        { name: 'ttl_1', keys: [{ field: 'ttl', value: 1 }], options: { expire_after_seconds: 3600 } },
+      ],
+      real,
+    );
+    const view = toComparison(differing, { exists: true }, policy);
+    const values = Object.fromEntries(view.different.map((d) => [d.desired.name, d.values]));
+    expect(values).toEqual({
+      email_1: [
+        { option: 'sparse', dr: null, target: true },
+        { option: 'unique', dr: true, target: null },
+      ],
+      code_idx: [{ option: 'key', dr: { ref: -1 }, target: { code: 1 } }],
+      ttl_1: [{ option: 'expireAfterSeconds', dr: 3600, target: 60 }],
+    });
+    // The names of the differing options stay as they were, for the original contract's clients.
+    expect(view.different.find((d) => d.desired.name === 'email_1')?.differences).toEqual(['sparse', 'unique']);
+  });
+
+  it('counts matched indexes under another name, and still counts them as matched', () => {
+    const renamed = diffCollection('orders', [{ name: 'by_status', keys: [{ field: 'status', value: 1 }] }], entries);
+    const view = toComparison(renamed, { exists: true }, policy);
+    expect(view.matched).toMatchObject([{ desired: { name: 'by_status' }, real: { name: 'status_1' }, name_differs: true }]);
+    expect(totalsOf([view])).toMatchObject({ matched: 1, name_differs: 1 });
+  });
+
+  it('a collection neither on the target nor in the DR is not_found; one only in the DR is compared, every index missing', () => {
+    const nowhere = toComparison(diffCollection('ordres', [], []), { exists: false }, policy);
+    expect(nowhere).toMatchObject({ status: 'not_found', collection_exists: false, missing: [], redundant: [] });
+    const wanted = diffCollection('audit', [{ name: 'at_1', keys: [{ field: 'at', value: 1 }] }], []);
+    const toCreate = toComparison(wanted, { exists: false }, policy);
+    expect(toCreate).toMatchObject({ status: 'ok', collection_exists: false, missing: [{ name: 'at_1' }] });
+    expect(totalsOf([nowhere, toCreate])).toMatchObject({ collections: 2, not_found_collections: 1, missing: 1 });
   });
 });

@@ -1,4 +1,4 @@
-import type { CollectionComparison, DriftTotals } from '@ir/contracts';
+import type { CollectionComparison, DriftTotals, OptionValues } from '@ir/contracts';
 import { toMongoIndexSpec, type CanonicalIndex, type CollectionDiff, type DesiredIndex, type RealIndex } from '@ir/index-core';
 import type { CollectionIndexes, IndexUsage } from '../targets/target-reader';
 import { relaxedExtendedJson } from './relaxed-json';
@@ -28,7 +28,8 @@ export function toComparison(
   const desired = (index: DesiredIndex): Forms => forms(index.canonical, mongoFormOf(index));
   return {
     collection: diff.collection,
-    status: 'ok',
+    // Nothing there and nothing wanted: a name the caller got wrong, not drift.
+    status: !read.exists && diff.missing.length === 0 ? 'not_found' : 'ok',
     collection_exists: read.exists,
     missing: diff.missing.map(desired),
     matched: diff.matched.map((m) => ({ desired: desired(m.desired), real: real(m.real, false), name_differs: m.nameDiffers })),
@@ -38,6 +39,7 @@ export function toComparison(
       real: real(d.real, false),
       matched_by: d.matchedBy,
       differences: [...d.differences],
+      values: optionValues(d.desired.canonical, d.real.canonical, d.differences),
     })),
   };
 }
@@ -59,11 +61,33 @@ export function totalsOf(collections: readonly CollectionComparison[]): DriftTot
   return {
     collections: collections.length,
     failed_collections: collections.filter((c) => c.status === 'failed').length,
+    not_found_collections: collections.filter((c) => c.status === 'not_found').length,
     missing: sum(collections, (c) => c.missing.length),
     matched: sum(collections, (c) => c.matched.length),
+    name_differs: sum(collections, (c) => c.matched.filter((m) => m.name_differs).length),
     redundant: sum(collections, (c) => c.redundant.length),
     different: sum(collections, (c) => c.different.length),
   };
+}
+
+/**
+ * Each differing option (as `differingOptions` names them) with the DR's value and the target's, in
+ * the canonical form they were compared in; null where a side has none.
+ */
+export function optionValues(dr: CanonicalIndex, target: CanonicalIndex, differences: readonly string[]): OptionValues[] {
+  const valueOf = (index: CanonicalIndex, option: string): unknown => {
+    switch (option) {
+      case 'name':
+        return index.name;
+      case 'key':
+        return Object.fromEntries(index.key.map((entry) => [entry.field, entry.value]));
+      case 'textWeights':
+        return index.textWeights ?? null;
+      default:
+        return index.options[option] ?? null;
+    }
+  };
+  return differences.map((option) => ({ option, dr: valueOf(dr, option), target: valueOf(target, option) }));
 }
 
 /** Desired indexes are resolved once per definitions version (RegistryClient), so their MongoDB form is too. */

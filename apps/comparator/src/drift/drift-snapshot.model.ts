@@ -1,4 +1,5 @@
 import type { Provider } from '@nestjs/common';
+import type { DriftChange } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, type Model } from 'mongoose';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -19,6 +20,8 @@ export interface DriftSnapshotDocument {
   result_hash?: string;
   drift: boolean;
   fingerprint: string;
+  /** The indexes the database's last drift event reported (none after a resolved one), to tell what changed since. Absent on older records. */
+  announced_changes?: DriftChange[];
 }
 
 const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
@@ -30,6 +33,8 @@ const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
     result_hash: { type: String },
     drift: { type: Boolean, required: true },
     fingerprint: { type: String, required: true },
+    // Mixed: `collection` is a name mongoose reserves for schema paths.
+    announced_changes: { type: [Schema.Types.Mixed], default: undefined },
   },
   { versionKey: false, collection: 'drift_snapshots' },
 );

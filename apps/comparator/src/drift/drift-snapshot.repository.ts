@@ -3,7 +3,7 @@ import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
 
 /** What a write of a snapshot needs to know of the stored one. */
-export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint'>;
+export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint' | 'announced_changes'>;
 /** A snapshot's next state; without `result_deflated`, the body stays as it is. */
 export type NextState = Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> &
   Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>;

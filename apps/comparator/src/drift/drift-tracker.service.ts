@@ -1,10 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { actorOf, DomainError, DriftEvents, ErrorCode, type Actor, type CollectionComparison, type CompareResult } from '@ir/contracts';
+import { DomainError, DriftEvents, ErrorCode, type CollectionComparison, type CompareResult, type DriftChange } from '@ir/contracts';
 import { fnv1a64, stableStringify } from '@ir/index-core';
-import { BusClient, currentPrincipal, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
+import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
+import { announcedAfter, announcementOf, changesOf, detectedEvent, eventBase, type Announcement } from './drift-events';
 import { packResult, unpackResult, type DriftSnapshotDocument } from './drift-snapshot.model';
 import { DriftSnapshotRepository, type StoredState } from './drift-snapshot.repository';
 
@@ -12,8 +13,6 @@ const MAX_ATTEMPTS = 5;
 
 /** Databases whose last written state is remembered; the oldest is dropped beyond it. */
 const REMEMBERED_STATES = 10_000;
-
-type Change = { collection: string; index: string; change: 'missing' | 'redundant' | 'different' };
 
 /**
  * Keeps the latest comparison per database and tells the other services when
@@ -62,7 +61,10 @@ export class DriftTracker implements OnApplicationShutdown {
    * result is the one this replica last stored for the database (what most scans find): then only
    * its time moves, and that write goes on after the caller has its answer.
    */
-  record(result: CompareResult, mode: 'replace' | 'merge', collectionsJson?: readonly string[]): Promise<void> {
+  record(compared: CompareResult, mode: 'replace' | 'merge', comparedJson?: readonly string[]): Promise<void> {
+    const { result, collectionsJson } = withoutNotFound(compared, comparedJson);
+    // Only collections that were not there and not wanted (misspelt names): nothing to record.
+    if (mode === 'merge' && result.collections.length === 0) return Promise.resolve();
     const id = result.database_id;
     // A whole-database result is serialized and hashed once, whatever the number of attempts.
     const full = mode === 'replace' ? prepare(result, result.collections, collectionsJson) : undefined;
@@ -91,14 +93,17 @@ export class DriftTracker implements OnApplicationShutdown {
       const previous = remembered ?? stored ?? null;
       const { merged, changes, body, hash } =
         full ?? prepare(result, stored ? merge(parse(stored).collections, result.collections) : result.collections);
+      const state = { drift: changes.length > 0, fingerprint: fnv1a64(stableStringify(changes)) };
+      const announcement = announcementOf(previous, state, merged.totals.failed_collections);
+      const announced = announcedAfter(announcement, changes, previous);
       // The time of the compare is kept beside the body, so that most scans, which find what the last one
       // found, only move that time instead of compressing and rewriting a body of up to megabytes.
       const next = {
         compared_at: new Date(result.compared_at),
-        drift: changes.length > 0,
-        fingerprint: fnv1a64(stableStringify(changes)),
+        ...state,
         result_hash: hash,
         ...(previous?.result_hash === hash ? {} : { result_deflated: packResult(body) }),
+        ...(announced ? { announced_changes: announced } : {}),
       };
       this.written.delete(id);
       if (await this.snapshots.write(id, previous, next)) {
@@ -108,9 +113,10 @@ export class DriftTracker implements OnApplicationShutdown {
           result_hash: hash,
           drift: next.drift,
           fingerprint: next.fingerprint,
+          ...(announced ? { announced_changes: announced } : {}),
         });
         if (this.written.size > REMEMBERED_STATES) this.written.delete(this.written.keys().next().value as string);
-        await this.announce(merged, changes, previous, { ...next, version });
+        await this.announce(announcement, merged, changes, previous, { ...next, version });
         return;
       }
     }
@@ -134,40 +140,24 @@ export class DriftTracker implements OnApplicationShutdown {
   }
 
   private async announce(
+    announcement: Announcement,
     result: CompareResult,
-    changes: Change[],
+    changes: DriftChange[],
     previous: StoredState | null,
-    next: { drift: boolean; fingerprint: string; version: number },
+    next: { fingerprint: string; version: number },
   ): Promise<void> {
     try {
-      if (next.drift && next.fingerprint !== previous?.fingerprint) {
-        await this.bus.publish(
-          DriftEvents.detected,
-          {
-            database_id: result.database_id,
-            project_id: result.project_id ?? null,
-            db_name: result.db_name,
-            compared_at: result.compared_at,
-            totals: result.totals,
-            changes,
-            fingerprint: next.fingerprint,
-            ...actor(),
-          },
+      if (announcement === 'detected') {
+        await this.bus.publish(DriftEvents.detected, detectedEvent(result, previous, changes, next.fingerprint), {
           // The version too: the same drift back after it was resolved is news, not a duplicate to drop.
-          { msgId: `drift-detected:${result.database_id}:${next.fingerprint}:v${next.version}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
-        );
-      } else if (!next.drift && previous?.drift && result.totals.failed_collections === 0) {
-        await this.bus.publish(
-          DriftEvents.resolved,
-          {
-            database_id: result.database_id,
-            project_id: result.project_id ?? null,
-            db_name: result.db_name,
-            compared_at: result.compared_at,
-            ...actor(),
-          },
-          { msgId: `drift-resolved:${result.database_id}:${result.compared_at}`, patienceMs: FACT_PUBLISH_PATIENCE_MS },
-        );
+          msgId: `drift-detected:${result.database_id}:${next.fingerprint}:v${next.version}`,
+          patienceMs: FACT_PUBLISH_PATIENCE_MS,
+        });
+      } else if (announcement === 'resolved') {
+        await this.bus.publish(DriftEvents.resolved, eventBase(result, previous, changes), {
+          msgId: `drift-resolved:${result.database_id}:${result.compared_at}`,
+          patienceMs: FACT_PUBLISH_PATIENCE_MS,
+        });
       }
     } catch (error) {
       this.logger.error(`could not publish the drift of database ${result.database_id}: ${String(error)}`);
@@ -175,16 +165,27 @@ export class DriftTracker implements OnApplicationShutdown {
   }
 }
 
-/** Whose compare it was: the caller the work acts for (a scheduled scan acts as the comparator). */
-function actor(): { actor?: Actor } {
-  const principal = currentPrincipal();
-  return principal ? { actor: actorOf(principal) } : {};
+/**
+ * The result as drift records it: without the collections that are neither on the target nor in
+ * the DR (`not_found`), which are no drift, only a name the caller got wrong.
+ */
+function withoutNotFound(
+  result: CompareResult,
+  collectionsJson: readonly string[] | undefined,
+): { result: CompareResult; collectionsJson: readonly string[] | undefined } {
+  if (!result.collections.some((c) => c.status === 'not_found')) return { result, collectionsJson };
+  const kept = result.collections.flatMap((c, i) => (c.status === 'not_found' ? [] : [{ c, json: collectionsJson?.[i] }]));
+  const collections = kept.map((k) => k.c);
+  return {
+    result: { ...result, collections, totals: totalsOf(collections) },
+    collectionsJson: collectionsJson && kept.map((k) => k.json as string),
+  };
 }
 
 /** A result as it is stored: its body's JSON (without the time) and that JSON's hash. */
 interface Prepared {
   readonly merged: CompareResult;
-  readonly changes: Change[];
+  readonly changes: DriftChange[];
   readonly body: string;
   readonly hash: string;
 }
@@ -198,22 +199,12 @@ function prepare(result: CompareResult, collections: CollectionComparison[], col
 
 function parse(snapshot: DriftSnapshotDocument): CompareResult {
   const body = JSON.parse(unpackResult(snapshot.result_deflated)) as Omit<CompareResult, 'compared_at'>;
-  return { ...body, compared_at: new Date(snapshot.compared_at).toISOString() };
+  // Totals counted again: a body stored before a count was added (`name_differs`) has it too.
+  return { ...body, totals: totalsOf(body.collections), compared_at: new Date(snapshot.compared_at).toISOString() };
 }
 
 function merge(previous: readonly CollectionComparison[], current: readonly CollectionComparison[]): CollectionComparison[] {
   const byName = new Map(previous.map((c) => [c.collection, c]));
   for (const collection of current) byName.set(collection.collection, collection);
   return [...byName.values()].sort((a, b) => a.collection.localeCompare(b.collection));
-}
-
-/** Every index that is not matched, in a stable order: what a drift event reports and fingerprints. */
-function changesOf(collections: readonly CollectionComparison[]): Change[] {
-  return collections
-    .filter((c) => c.status === 'ok')
-    .flatMap((c) => [
-      ...c.missing.map((i) => ({ collection: c.collection, index: i.name, change: 'missing' as const })),
-      ...c.redundant.map((i) => ({ collection: c.collection, index: i.name, change: 'redundant' as const })),
-      ...c.different.map((i) => ({ collection: c.collection, index: i.desired.name, change: 'different' as const })),
-    ]);
 }

@@ -3,8 +3,8 @@
  * the unit globalSetup). Event delivery itself is covered end to end in
  * test/comparator-drift.e2e-spec.ts; here the publisher only records.
  */
-import { DriftEvents, type CompareResult, type EventContract } from '@ir/contracts';
-import type { BusClient } from '@ir/messaging';
+import { DriftDetected, DriftEvents, DriftResolved, servicePrincipal, type CompareResult, type EventContract } from '@ir/contracts';
+import { runAs, type BusClient } from '@ir/messaging';
 import { connectMongo } from '@ir/platform';
 import { diffCollection } from '@ir/index-core';
 import type { Connection } from 'mongoose';
@@ -27,6 +27,8 @@ function resultAt(comparedAt: string, realIndexes: string[]): CompareResult {
   const collections = [toComparison(diff, { exists: true }, { unusedSince: new Date(0) })];
   return {
     database_id: DATABASE_ID,
+    database_name: 'Shop (production)',
+    project_id: 'p'.repeat(24),
     db_name: 'shop',
     source: 'live',
     compared_at: comparedAt,
@@ -172,5 +174,87 @@ describe('DriftTracker', () => {
     ]);
     // JetStream drops a message whose id it stored within its duplicate window (2 minutes): the ids must differ.
     expect(new Set(published.map((p) => p.msgId)).size).toBe(3);
+  });
+
+  it('records nothing for a collection neither on the target nor in the DR, and nothing at all when that is every one', async () => {
+    const misspelt = resultAt('2026-11-01T00:00:00.000Z', ['status']);
+    const notFound = toComparison(diffCollection('ordres', [], []), { exists: false }, { unusedSince: new Date(0) });
+    await tracker.record({ ...misspelt, collections: [notFound], totals: totalsOf([notFound]) }, 'merge');
+    expect(await snapshots.countDocuments({})).toBe(0);
+    await tracker.record({ ...misspelt, collections: [...misspelt.collections, notFound] }, 'merge');
+    const latest = await tracker.latest(DATABASE_ID);
+    expect(latest.collections.map((c) => c.collection)).toEqual(['orders']);
+    expect(latest.totals).toMatchObject({ collections: 1, not_found_collections: 0 });
+    expect(published).toEqual([]);
+  });
+
+  it('events name the database, its project and whose compare it was, and what changed since the previous event', async () => {
+    const user = { kind: 'user' as const, id: 'u1', name: 'ann', system_admin: false, projects: {} };
+    // status_1 missing, extra_1 redundant; then extra_1 dropped and other_1 created; then everything fixed.
+    await runAs(user, () => tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace'));
+    await runAs(servicePrincipal('comparator'), () => tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['other']), 'replace'));
+    await runAs(user, () => tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['status']), 'replace'));
+    const [first, second, resolved] = published.map((p) => p.payload as Record<string, unknown>);
+    expect(DriftDetected.safeParse(first).error).toBeUndefined();
+    expect(first).toMatchObject({
+      database_name: 'Shop (production)',
+      project_id: 'p'.repeat(24),
+      db_name: 'shop',
+      actor: { kind: 'user', id: 'u1', name: 'ann' },
+      totals: { missing: 1, redundant: 1, name_differs: 0 },
+      since_previous: {
+        appeared: [
+          { collection: 'orders', index: 'status_1', change: 'missing' },
+          { collection: 'orders', index: 'extra_1', change: 'redundant' },
+        ],
+        resolved: [],
+      },
+    });
+    expect(second).toMatchObject({
+      actor: { kind: 'service', id: 'comparator' },
+      since_previous: {
+        appeared: [{ collection: 'orders', index: 'other_1', change: 'redundant' }],
+        resolved: [{ collection: 'orders', index: 'extra_1', change: 'redundant' }],
+      },
+    });
+    expect(DriftResolved.safeParse(resolved).error).toBeUndefined();
+    expect(resolved).toMatchObject({
+      database_name: 'Shop (production)',
+      actor: { kind: 'user', id: 'u1' },
+      since_previous: {
+        appeared: [],
+        resolved: [
+          { collection: 'orders', index: 'status_1', change: 'missing' },
+          { collection: 'orders', index: 'other_1', change: 'redundant' },
+        ],
+      },
+    });
+  });
+
+  it('knows what the previous event said from the stored snapshot, on another replica', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    const other = new DriftTracker(new DriftSnapshotRepository(snapshots), {
+      publish: async (contract: EventContract, payload: unknown, opts: { msgId: string }) => {
+        published.push({ subject: contract.subject, payload, msgId: opts.msgId });
+      },
+    } as unknown as BusClient);
+    await other.record(resultAt('2026-11-01T00:10:00.000Z', []), 'replace');
+    expect(published.at(-1)?.payload).toMatchObject({
+      since_previous: { appeared: [], resolved: [{ collection: 'orders', index: 'extra_1', change: 'redundant' }] },
+    });
+  });
+
+  it('leaves since_previous out after a snapshot with drift stored before it was kept', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    await snapshots.updateOne({ _id: DATABASE_ID }, { $unset: { announced_changes: 1 } });
+    const fresh = new DriftTracker(new DriftSnapshotRepository(snapshots), {
+      publish: async (contract: EventContract, payload: unknown, opts: { msgId: string }) => {
+        published.push({ subject: contract.subject, payload, msgId: opts.msgId });
+      },
+    } as unknown as BusClient);
+    await fresh.record(resultAt('2026-11-01T00:10:00.000Z', ['other']), 'replace');
+    expect(published).toHaveLength(2);
+    expect(published[1].payload).not.toHaveProperty('since_previous');
+    expect(published[1].payload).toMatchObject({ changes: expect.any(Array), fingerprint: expect.any(String) });
   });
 });

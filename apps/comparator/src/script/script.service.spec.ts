@@ -1,9 +1,10 @@
 /**
- * How the service turns a plan (as the API shows it) and the registry's design into a script: the
+ * How the service turns a plan and the registry's design into a script: the
  * plan and the registry are stand-ins here (their own behaviour is covered by the comparator e2e
  * specs); this checks what the script receives from them and from the request.
  */
-import { GenerateScriptBody, type PlanOperationView } from '@ir/contracts';
+import { GenerateScriptBody } from '@ir/contracts';
+import type { PlanOperation } from '@ir/index-core';
 import type { PlanService } from '../plan/plan.service';
 import type { RegistryClient, TargetDesign } from '../targets/registry-client';
 import { ScriptService } from './script.service';
@@ -16,16 +17,16 @@ const design = {
   desiredOf: () => [],
 } as unknown as TargetDesign;
 
-function service(operations: PlanOperationView[]): ScriptService {
+function service(operations: PlanOperation[]): ScriptService {
   const plans = {
-    plan: () => Promise.resolve({ database_id: DATABASE_ID, db_name: 'shop', operations, operationsRaw: [] }),
+    plan: () => Promise.resolve({ database_id: DATABASE_ID, db_name: 'shop', operations: [], operationsRaw: operations }),
   } as unknown as PlanService;
   const registry = { lastKnown: () => design, design: () => Promise.resolve(design) } as unknown as RegistryClient;
   return new ScriptService(registry, plans);
 }
 
 describe('ScriptService', () => {
-  const operations: PlanOperationView[] = [
+  const operations: PlanOperation[] = [
     {
       kind: 'create',
       collection: 'orders',
@@ -40,7 +41,7 @@ describe('ScriptService', () => {
       index: 'a_1',
       reason: 'rebuilt',
       step: 'rebuild a_1 1/2: drop',
-      done_when: { key: { a: 1 }, name: 'a_1', unique: true },
+      doneWhen: { key: { a: 1 }, name: 'a_1', unique: true },
     },
     { kind: 'hide', collection: 'orders', index: 'old_1', reason: 'redundant', changes: { hidden: true } },
   ];

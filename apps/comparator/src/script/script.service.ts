@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { GenerateScriptBody, PlanOperationView } from '@ir/contracts';
+import type { GenerateScriptBody } from '@ir/contracts';
 import {
   renderCreateAllScript,
   renderScript,
-  type MongoIndexSpec,
   type RenderedScript,
   type ScriptDatabase,
-  type ScriptOperation,
   type ScriptPlanSummary,
   type ScriptSettings,
 } from '@ir/index-core';
@@ -47,8 +45,9 @@ export class ScriptService {
       request.mode === 'drop'
         ? 'hide or drop the indexes that are not in the design repository'
         : 'bring the indexes to the design repository';
-    const operations = plan.operations.map(operationOf);
     const database = databaseOf(design);
+    // The plan's steps as the domain has them, those the target will refuse marked `unsupported`.
+    const operations = plan.operationsRaw;
     return answer(request.mode, database, renderScript({ database, operations, generatedAt, title, settings }));
   }
 }
@@ -65,21 +64,6 @@ function settingsOf(request: GenerateScriptBody): ScriptSettings {
 
 function databaseOf({ target, version }: TargetDesign): ScriptDatabase {
   return { id: target.databaseId, name: target.name, dbName: target.dbName, version };
-}
-
-/** A plan step as the API shows it (with `unsupported` when the target will refuse it), back in the domain's form. */
-function operationOf(view: PlanOperationView): ScriptOperation {
-  return {
-    kind: view.kind,
-    collection: view.collection,
-    index: view.index,
-    reason: view.reason,
-    ...(view.spec ? { spec: view.spec as unknown as MongoIndexSpec } : {}),
-    ...(view.changes ? { changes: view.changes } : {}),
-    ...(view.step !== undefined ? { step: view.step } : {}),
-    ...(view.done_when ? { doneWhen: view.done_when as unknown as MongoIndexSpec } : {}),
-    ...(view.unsupported !== undefined ? { unsupported: view.unsupported } : {}),
-  };
 }
 
 function answer(mode: GenerateScriptBody['mode'], database: ScriptDatabase, { script, summary }: RenderedScript): GeneratedScript {

@@ -3,8 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import {
   ComparatorRpc,
   CompareByCollectionsBody,
+  CompareAnswer,
   CompareByDatabaseBody,
-  CompareResult,
+  CompareQuery,
   CompareSnapshotBody,
   DriftSnapshot,
   GenerateScriptBody,
@@ -19,6 +20,7 @@ import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { passJsonOn } from '../http/pass-json-on';
+import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 
 const JAVASCRIPT = /application\/javascript|text\/javascript/;
@@ -44,39 +46,45 @@ export class DriftController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Compare the DR with the real indexes of some collections: missing, matched, redundant, different' })
   @ApiZodBody(CompareByCollectionsBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  @RouteQuery(CompareQuery)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
   compareCollections(
     @ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>,
+    @ParsedQuery() query: z.output<typeof CompareQuery>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return passJsonOn(this.bus, ComparatorRpc.compareCollections, body, { req, res }, this.targetCall);
+    return passJsonOn(this.bus, ComparatorRpc.compareCollections, { ...body, view: query.view }, { req, res }, this.targetCall);
   }
 
   @Post('indexes/compare-by-database')
   @HttpCode(200)
   @ApiOperation({ summary: 'Compare every collection that has DR definitions' })
   @ApiZodBody(CompareByDatabaseBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  @RouteQuery(CompareQuery)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
   compareDatabase(
     @ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>,
+    @ParsedQuery() query: z.output<typeof CompareQuery>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return passJsonOn(this.bus, ComparatorRpc.compareDatabase, body, { req, res }, this.targetCall);
+    return passJsonOn(this.bus, ComparatorRpc.compareDatabase, { ...body, view: query.view }, { req, res }, this.targetCall);
   }
 
   @Post('indexes/compare-snapshot')
   @HttpCode(200)
   @ApiOperation({ summary: "Compare the DR with indexes exported by mongosh's getIndexes() (Extended JSON), offline" })
   @ApiZodBody(CompareSnapshotBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(CompareResult) })
+  @RouteQuery(CompareQuery)
+  @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
   compareSnapshot(
     @ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>,
+    @ParsedQuery() query: z.output<typeof CompareQuery>,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
-    return passJsonOn(this.bus, ComparatorRpc.compareSnapshot, body, { req, res });
+    return passJsonOn(this.bus, ComparatorRpc.compareSnapshot, { ...body, view: query.view }, { req, res });
   }
 
   @Post('indexes/plan')

@@ -1,5 +1,5 @@
 import { runWithPrincipalSlot } from '@ir/messaging';
-import { acceptOrCreateCorrelationId, metricsRegistry, runWithRequestContext } from '@ir/platform';
+import { acceptClientAddress, acceptOrCreateCorrelationId, metricsRegistry, runWithRequestContext } from '@ir/platform';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { NextFunction, Request, Response } from 'express';
 import type pino from 'pino';
@@ -69,10 +69,13 @@ export function beginRequest(accessLog: pino.Logger) {
  * Enters the request's context for everything after body parsing: body-parser
  * reads the socket in callbacks that lose async context, so this runs after it.
  */
-export function enterRequestContext(_req: Request, res: Response, next: NextFunction): void {
+export function enterRequestContext(req: Request, res: Response, next: NextFunction): void {
   const { correlationId, span, parent } = res.locals.request as RequestLocals;
+  // The address the audit trail records: Express's view of the peer (behind a proxy, as `trust proxy` allows).
+  const clientAddress = acceptClientAddress(req.ip);
+  const request = { correlationId, ...(clientAddress ? { clientAddress } : {}) };
   // The principal slot is filled by the authentication guard, once it knows the caller.
-  context.with(trace.setSpan(parent, span), () => runWithRequestContext({ correlationId }, () => runWithPrincipalSlot(next)));
+  context.with(trace.setSpan(parent, span), () => runWithRequestContext(request, () => runWithPrincipalSlot(next)));
 }
 
 export function correlationIdOf(res: Response): string | undefined {

@@ -79,7 +79,7 @@ beforeAll(async () => {
   })();
   const config = { TARGET_REQUEST_TIMEOUT: 2000 } as GatewayConfig;
   @Module({
-    imports: [MessagingModule.forRoot({ bus, requestTimeoutMs: 2000 })],
+    imports: [MessagingModule.forRoot({ bus, requestTimeoutMs: 2000, service: 'gateway' })],
     controllers: [SyncsController],
     providers: [
       { provide: GATEWAY_CONFIG, useValue: config },
