@@ -1,6 +1,7 @@
 import type { PlanOperation } from './plan-types';
 import type { MongoIndexSpec } from './types';
 import { renderCreateAllScript, renderScript, type ScriptInput } from './script';
+import { changeOfStep } from './plan-rebuild';
 import { jsLiteral } from './script-literal';
 
 const create: PlanOperation = {
@@ -185,5 +186,17 @@ describe('renderCreateAllScript', () => {
     );
     expect(script).not.toContain('"_id_"');
     expect(summary).toMatchObject({ steps: 1, creates: 1 });
+  });
+});
+
+describe('changeOfStep', () => {
+  it.each([
+    ['replace a_1 by b_1 2/2', 'replace a_1 by b_1'],
+    ['rebuild x 1/4: temporary index', 'rebuild x'],
+    // An index name that looks like a position: the last one is the step's.
+    ['rebuild x 1/2: y 3/4: drop the old index', 'rebuild x 1/2: y'],
+    ['rebuild a\nb 2/2: create', 'rebuild a\nb'],
+  ])('%j belongs to %j', (step, change) => {
+    expect(changeOfStep(step)).toBe(change);
   });
 });
