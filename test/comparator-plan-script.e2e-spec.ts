@@ -1,6 +1,7 @@
 // Plans and mongosh scripts through the gateway, and the plan script run with
 // real mongosh against the target (FerretDB): it brings the target to the DR,
-// and a second run changes nothing.
+// and a second run changes nothing. The script's safety (guard, usage check,
+// failures, stop/continue) is in script-safety.e2e-spec.ts.
 import { MongoClient } from 'mongodb';
 import {
   authedApi,
@@ -36,6 +37,7 @@ interface ScriptBody {
   db_name: string;
   mode: string;
   operations: number;
+  summary: Record<string, number>;
   script: string;
 }
 
@@ -68,8 +70,13 @@ async function script(body: Record<string, unknown>): Promise<ScriptBody> {
 }
 
 const summary = (ops: Operation[]): string[] => ops.map((op) => `${op.kind} ${op.collection}.${op.index}`);
-/** The operation lines of a script (the prelude only defines the helpers). */
-const calls = (text: string): string[] => text.split('\n').filter((line) => /^ir(Create|Drop|CollMod)\(/.test(line));
+/** The step lines of a script (the prelude only defines the helpers), steps the target cannot run included. */
+const calls = (text: string): string[] => text.split('\n').filter((line) => /^ir(Step|Unsupported)\(/.test(line));
+const kindOf = (line: string): string => (JSON.parse(line.slice(line.indexOf(', ') + 2, -2)) as { kind: string }).kind;
+/** The same script but for its generation time. */
+const timeless = (text: string): string => text.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, '<time>');
+/** The lines a script prints before its steps: title, database, plan, settings. */
+const BANNER_LINES = 4;
 
 /**
  * orders on the target: status_1 and by_customer as in the DR, email_1 not
@@ -206,28 +213,37 @@ describe('POST /indexes/generate-script', () => {
   it('mode create: every DR index, guarded, without reading the target', async () => {
     const body = await script({ database_id: target.id, mode: 'create' });
     expect(body).toMatchObject({ database_id: target.id, db_name: target.dbName, mode: 'create', operations: 5 });
+    expect(body.summary).toMatchObject({ steps: 5, creates: 5, drops: 0, hides: 0 });
     const lines = calls(body.script);
     expect(lines).toHaveLength(5);
-    expect(lines.every((line) => line.startsWith('irCreate('))).toBe(true);
-    expect(body.script).toContain(`db.getSiblingDB(${JSON.stringify(target.dbName)})`);
+    expect(lines.map(kindOf)).toEqual(Array(5).fill('create'));
+    // The script works on the database of its connection, which its guard checks.
+    expect(body.script).toContain('\nconst target = db;\n');
+    expect(body.script).toContain(`"db_name":${JSON.stringify(target.dbName)}`);
   });
 
-  it('mode drop: only the redundant indexes', async () => {
+  it('mode drop: only the redundant indexes, hidden (with a usage check) unless hide_before_drop is false', async () => {
     const body = await script({ database_id: target.id, mode: 'drop' });
     expect(body).toMatchObject({ mode: 'drop', operations: 1 });
-    expect(calls(body.script)).toEqual([`irDrop("orders", "legacy_1");`]);
+    // FerretDB has no collMod: the hide is marked as a step the target cannot run, and written commented out.
+    expect(calls(body.script)).toEqual([
+      expect.stringMatching(
+        /^irUnsupported\(1, \{"kind":"hide","collection":"orders","index":"legacy_1","changes":\{"hidden":true\},"usage_check":true,"unsupported":"FerretDB .*collMod.*"\}\);$/,
+      ),
+    ]);
+    expect(body.summary).toMatchObject({ steps: 1, hides: 1, unsupported: 1 });
+    const outright = await script({ database_id: target.id, mode: 'drop', hide_before_drop: false });
+    expect(calls(outright.script)).toEqual(['irStep(1, {"kind":"drop","collection":"orders","index":"legacy_1","usage_check":true});']);
   });
 
   it('modes both and plan: the plan against the live database', async () => {
-    const planned = await plan({ database_id: target.id });
+    const planned = await plan({ database_id: target.id, hide_before_drop: true });
     for (const mode of ['both', 'plan']) {
       const body = await script({ database_id: target.id, mode });
       expect(body).toMatchObject({ mode, operations: planned.operations.length });
       const lines = calls(body.script);
       expect(lines).toHaveLength(planned.operations.length);
-      expect(lines.map((line) => line.slice(0, line.indexOf('(')))).toEqual(
-        planned.operations.map((op) => (op.kind === 'create' ? 'irCreate' : op.kind === 'drop' ? 'irDrop' : 'irCollMod')),
-      );
+      expect(lines.map(kindOf)).toEqual(planned.operations.map((op) => op.kind));
     }
   });
 
@@ -247,7 +263,7 @@ describe('POST /indexes/generate-script', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/javascript/);
     expect(res.headers['content-disposition']).toMatch(/attachment/);
-    expect(res.body).toBe(json.script);
+    expect(timeless(res.body as string)).toBe(timeless(json.script));
   });
 
   it('an unknown mode is a 400 naming the field', async () => {
@@ -257,18 +273,19 @@ describe('POST /indexes/generate-script', () => {
   });
 
   it('the plan script run in mongosh brings the target to the DR; a second run only skips', async () => {
-    const { script: text } = await script({ database_id: target.id, mode: 'plan' });
+    // Dropped outright and unchecked: FerretDB has neither collMod (to hide) nor $indexStats (to check use).
+    const { script: text } = await script({ database_id: target.id, mode: 'plan', hide_before_drop: false, force_drop: true });
 
-    const first = await runMongoshScript(text);
+    const first = (await runMongoshScript(text, target.dbName)).slice(BANNER_LINES);
     expect(first).toEqual([
-      'created ghost.g_1',
-      'created orders.email_1__ir_tmp',
-      'dropped orders.email_1',
-      'created orders.email_1',
-      'dropped orders.email_1__ir_tmp',
-      'created orders.sku_1_qty_-1',
-      'dropped orders.legacy_1',
-      'summary: 4 created, 3 dropped, 0 modified, 0 hidden, 0 skipped, 0 warnings',
+      'step 1/7 create ghost.g_1: created',
+      'step 2/7 create orders.email_1__ir_tmp: created',
+      'step 3/7 drop orders.email_1: dropped',
+      'step 4/7 create orders.email_1: created',
+      'step 5/7 drop orders.email_1__ir_tmp: dropped',
+      'step 6/7 create orders.sku_1_qty_-1: created',
+      expect.stringMatching(/^step 7\/7 drop orders\.legacy_1: dropped \(force_drop: its use cannot be read/),
+      'summary: 7 done (4 created, 3 dropped, 0 hidden, 0 modified), 0 failed, 0 skipped, 0 kept, 0 not run, 0 warning(s)',
     ]);
 
     const compare = async () => {
@@ -290,9 +307,11 @@ describe('POST /indexes/generate-script', () => {
       (await mongo.db(target.dbName).collection('orders').indexes()).map((i) => ({ name: i.name, key: i.key, unique: i.unique === true }));
     const after = await indexes();
 
-    const second = await runMongoshScript(text);
-    expect(second.at(-1)).toBe('summary: 0 created, 0 dropped, 0 modified, 0 hidden, 7 skipped, 0 warnings');
-    expect(second.slice(0, -1).every((line) => line.startsWith('skipped '))).toBe(true);
+    const second = (await runMongoshScript(text, target.dbName)).slice(BANNER_LINES);
+    expect(second.at(-1)).toBe(
+      'summary: 0 done (0 created, 0 dropped, 0 hidden, 0 modified), 0 failed, 7 skipped, 0 kept, 0 not run, 0 warning(s)',
+    );
+    expect(second.slice(0, -1).every((line) => /^step \d\/7 .*: skipped /.test(line))).toBe(true);
     expect(second).toHaveLength(8);
     expect(await indexes()).toEqual(after);
     expect((await compare()).totals).toMatchObject({ missing: 0, redundant: 0, different: 0 });

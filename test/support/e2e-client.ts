@@ -386,15 +386,43 @@ export function mongoshEntry(): string {
   return require.resolve('mongosh/bin/mongosh.js');
 }
 
-/** Runs a script file with real mongosh against `uri`; the non-empty lines it printed. */
-export async function runMongoshScript(script: string, uri = targetMongoUri()): Promise<string[]> {
+/** What a mongosh run gave: its exit code, the non-empty lines it printed, and its standard error. */
+export interface MongoshRun {
+  readonly code: number;
+  readonly lines: string[];
+  readonly stderr: string;
+}
+
+/** The test server's URI naming `dbName` (generated scripts run only on the database of the connection). */
+export function targetUriFor(dbName: string, base = targetMongoUri()): string {
+  const uri = new URL(base);
+  uri.pathname = `/${encodeURIComponent(dbName)}`;
+  return uri.toString();
+}
+
+/** Runs a script file with real mongosh connected to `dbName` on the test server, whatever its exit code. */
+export async function mongoshRun(script: string, dbName: string): Promise<MongoshRun> {
   const dir = mkdtempSync(join(tmpdir(), 'ir-e2e-mongosh-'));
   try {
     const file = join(dir, 'script.js');
     writeFileSync(file, script);
-    const { stdout } = await execFileAsync(process.execPath, [mongoshEntry(), uri, '--quiet', '--file', file], { timeout: 90_000 });
-    return stdout.split('\n').filter((line) => line.trim() !== '');
+    const argv = [mongoshEntry(), targetUriFor(dbName), '--quiet', '--file', file];
+    const outcome = await execFileAsync(process.execPath, argv, { timeout: 90_000 }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code?: unknown; stdout?: string; stderr?: string }) => {
+        if (typeof error.code !== 'number') throw error;
+        return { code: error.code, stdout: error.stdout ?? '', stderr: error.stderr ?? '' };
+      },
+    );
+    return { code: outcome.code, lines: outcome.stdout.split('\n').filter((line) => line.trim() !== ''), stderr: outcome.stderr };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs a script with real mongosh connected to `dbName`; the non-empty lines it printed. Throws unless it exits 0. */
+export async function runMongoshScript(script: string, dbName: string): Promise<string[]> {
+  const run = await mongoshRun(script, dbName);
+  if (run.code !== 0) throw new Error(`mongosh exited ${run.code}: ${run.stderr}\n${run.lines.join('\n')}`);
+  return run.lines;
 }

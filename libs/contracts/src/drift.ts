@@ -56,7 +56,23 @@ export const GenerateScriptBody = z.strictObject({
   collections: Collections.optional(),
   /** create: every DR index; drop: the redundant ones; both / plan: the plan against the live database. */
   mode: ScriptMode,
-  hide_before_drop: z.boolean().default(false),
+  /** Hide redundant indexes (the default: unhiding is instant, a rebuild is not); `false` drops them outright. */
+  hide_before_drop: z.boolean().default(true),
+  /** A redundant index is hidden or dropped only when `$indexStats` has counted no use for at least this many days. */
+  unused_days: z.number().int().min(0).max(3650).default(7),
+  /** Hide or drop redundant indexes even when they are used or their use cannot be read. */
+  force_drop: z.boolean().default(false),
+  /** After a failed step: stop (later steps are reported as not run), or continue with the steps that do not depend on it. */
+  on_error: z.enum(['stop', 'continue']).default('stop'),
+  /** The script refuses to run unless the connection names this host or host:port (of the connection string or the replica set). */
+  expected_host: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s,/?@]+$/, { error: 'a host or host:port' })
+    .optional(),
+  /** The script refuses to run unless the server is a member of this replica set. */
+  expected_replica_set: z.string().min(1).max(255).optional(),
 });
 export type GenerateScriptBody = z.output<typeof GenerateScriptBody>;
 
@@ -222,6 +238,16 @@ export const ScriptResult = z.object({
   db_name: z.string(),
   mode: ScriptMode,
   operations: z.number().int(),
+  /** The plan in numbers, as the script's header says it: creates and drops of single indexes, hides, rebuilds, ... */
+  summary: z.object({
+    steps: z.number().int(),
+    creates: z.number().int(),
+    drops: z.number().int(),
+    hides: z.number().int(),
+    modifies: z.number().int(),
+    rebuilds: z.number().int(),
+    unsupported: z.number().int(),
+  }),
   script: z.string(),
 });
 

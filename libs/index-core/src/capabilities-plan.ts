@@ -1,9 +1,10 @@
 import { describeServer, refusalOf, type TargetCapabilities } from './capabilities';
+import { changeOfStep } from './plan-rebuild';
 import type { Plan, PlanOperation } from './plan-types';
 
-/** `rebuild x 2/4: drop the old index` → `rebuild x`: the change a step belongs to (labels are the plan's own). */
+/** The change (rebuild or replacement) a step belongs to, with its collection. */
 function changeOf(operation: PlanOperation): string | undefined {
-  return operation.step === undefined ? undefined : `${operation.collection}\u0000${operation.step.replace(/ \d+\/\d+(?::.*)?$/, '')}`;
+  return operation.step === undefined ? undefined : `${operation.collection}\u0000${changeOfStep(operation.step)}`;
 }
 
 /**

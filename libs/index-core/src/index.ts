@@ -16,7 +16,16 @@ export type { CollectionDiff, DesiredIndex, RealIndex, MatchedIndex, DifferentIn
 export { planCollection, buildPlan } from './plan';
 export { TEMPORARY_SUFFIX } from './plan-rebuild';
 export type { OperationKind, PlanOperation, PlanOptions, Plan, IndexChanges } from './plan-types';
-export { renderScript, renderCreateAllScript, renderDropScript, type ScriptInput } from './script';
+export {
+  renderScript,
+  renderCreateAllScript,
+  DEFAULT_SCRIPT_SETTINGS,
+  type RenderedScript,
+  type ScriptDatabase,
+  type ScriptInput,
+  type ScriptSettings,
+} from './script';
+export type { ScriptPlanSummary } from './script-steps';
 export {
   CAPABILITIES,
   describeServer,

@@ -9,6 +9,19 @@ import type { CanonicalIndex, IndexDefinition, MongoIndexSpec } from './types';
 import { MAX_INDEX_NAME_BYTES } from './validation';
 import { MAX_COMPOUND_FIELDS } from './validation-keys';
 
+/**
+ * Step labels are `<change> <k>/<n>` or `<change> <k>/<n>: <what>`, where <what> is fixed text
+ * without a slash; the change (`rebuild x`, `replace a by b`) names indexes and may hold anything,
+ * hence the last match.
+ */
+const STEP_LABEL = /^(.*) \d+\/\d+(?:: [^/]*)?$/s;
+
+/** `rebuild x 2/4: drop the old index` → `rebuild x`: the change (rebuild or replacement) a step label belongs to. */
+export function changeOfStep(step: string): string {
+  const match = STEP_LABEL.exec(step);
+  return match ? match[1] : step;
+}
+
 /** Suffix of the temporary index that serves queries while an index is rebuilt under its own name. */
 export const TEMPORARY_SUFFIX = '__ir_tmp';
 

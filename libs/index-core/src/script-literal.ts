@@ -26,24 +26,26 @@ function someObject(value: unknown, test: (record: Readonly<Record<string, unkno
   return test(value) || Object.values(value).some((item) => someObject(item, test));
 }
 
+/** U+2028 and U+2029 are line terminators to JavaScript: written escaped, no literal can end a `//` comment. */
+function escapeLineSeparators(text: string): string {
+  return text.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /**
  * A JavaScript expression for a value, safe to paste into a mongosh script:
  * JSON (a subset of JavaScript) for plain values, so that names with quotes,
  * dots or any Unicode stay exact; `EJSON.parse("...")` when the value holds
  * extended-JSON wrappers (a date in a partial filter must stay a date); and
  * `JSON.parse("...")` when a field is named `__proto__`, which an object
- * literal would turn into a prototype instead of a field.
+ * literal would turn into a prototype instead of a field. It is one line
+ * (JSON escapes line breaks; U+2028/U+2029 are escaped too), so that it is
+ * also safe in a `//` comment: no name can end the comment it is quoted in.
  */
 export function jsLiteral(value: unknown): string {
   const shaped = toEjsonShape(value);
   const json = JSON.stringify(shaped) ?? 'undefined';
   const wrappers = someObject(shaped, (r) => Object.keys(r).some((key) => EJSON_VALUE_WRAPPERS.has(key)));
-  if (wrappers) return `EJSON.parse(${JSON.stringify(json)})`;
+  if (wrappers) return escapeLineSeparators(`EJSON.parse(${JSON.stringify(json)})`);
   const proto = someObject(shaped, (r) => Object.prototype.hasOwnProperty.call(r, '__proto__'));
-  return proto ? `JSON.parse(${JSON.stringify(json)})` : json;
-}
-
-/** Text for a `//` comment: no line breaks (JavaScript also ends a line at U+2028/U+2029). */
-export function commentText(text: string): string {
-  return text.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return escapeLineSeparators(proto ? `JSON.parse(${JSON.stringify(json)})` : json);
 }

@@ -1,18 +1,14 @@
 /**
- * The helpers every generated script starts with, as mongosh JavaScript
- * (ES2019, no TypeScript). They make each operation idempotent: a create
- * is skipped when the index is there, a drop or collMod when it is not, and
- * a step of a rebuild when the rebuild is already done (`doneWhen`). An
- * error from the server is not caught: the script stops there, before any
- * later drop, and a second run resumes thanks to the guards.
+ * What the generated script knows of indexes, as mongosh JavaScript (ES2019,
+ * no TypeScript): reading a collection's indexes, and whether an existing
+ * index is the one a step wants, so that every step can be skipped when it is
+ * already done and running the script again changes nothing.
  *
  * `irMatches` is a safety net, not the comparator: it checks what a spec
  * gives against what listIndexes returns, ignoring what the server fills in
  * (collation defaults, text weights of 1, index versions).
  */
-export const SCRIPT_PRELUDE = String.raw`const summary = { created: 0, dropped: 0, modified: 0, hidden: 0, skipped: 0, warnings: 0 };
-
-function irNum(v) {
+export const SCRIPT_MATCHING = String.raw`function irNum(v) {
   if (v !== null && typeof v === 'object' && typeof v.toNumber === 'function') return v.toNumber();
   return Number(v);
 }
@@ -112,84 +108,5 @@ function irDone(collection, doneWhen) {
   if (!doneWhen) return false;
   const done = irFind(collection, doneWhen.name);
   return Boolean(done) && irMatches(done, doneWhen);
-}
-
-function irCreate(collection, key, options, doneWhen) {
-  const label = collection + '.' + options.name;
-  if (irDone(collection, doneWhen)) {
-    print('skipped ' + label + ' (' + doneWhen.name + ' is already rebuilt)');
-    summary.skipped++;
-    return;
-  }
-  const existing = irFind(collection, options.name);
-  if (existing) {
-    const spec = Object.assign({ key: key }, options);
-    if (irMatches(existing, spec)) {
-      print('skipped ' + label + ' (already exists)');
-      summary.skipped++;
-    } else if (irSameKey(existing, spec)) {
-      print('WARNING: ' + label + ' exists with other options; skipped');
-      summary.warnings++;
-    } else {
-      print('WARNING: ' + label + ' exists with a different key ' + JSON.stringify(EJSON.serialize(existing.key)) + '; skipped');
-      summary.warnings++;
-    }
-    return;
-  }
-  target.getCollection(collection).createIndex(key, options);
-  print('created ' + label);
-  summary.created++;
-}
-
-function irDrop(collection, name, doneWhen) {
-  const label = collection + '.' + name;
-  if (name === '_id_') {
-    print('WARNING: ' + label + ' is never dropped; skipped');
-    summary.warnings++;
-    return;
-  }
-  if (!irFind(collection, name)) {
-    print('skipped ' + label + ' (absent)');
-    summary.skipped++;
-    return;
-  }
-  if (irDone(collection, doneWhen)) {
-    print('skipped ' + label + ' (' + doneWhen.name + ' is already rebuilt)');
-    summary.skipped++;
-    return;
-  }
-  target.getCollection(collection).dropIndex(name);
-  print('dropped ' + label);
-  summary.dropped++;
-}
-
-// collMod on an index by name; 'hide' is the same command with hidden: true.
-function irCollMod(collection, name, changes, counter) {
-  const label = collection + '.' + name;
-  const existing = irFind(collection, name);
-  if (!existing) {
-    print('skipped ' + label + ' (absent)');
-    summary.skipped++;
-    return;
-  }
-  const index = { name: name };
-  const done = [];
-  if (changes.expireAfterSeconds !== undefined && irNum(existing.expireAfterSeconds) !== changes.expireAfterSeconds) {
-    index.expireAfterSeconds = changes.expireAfterSeconds;
-    done.push('expireAfterSeconds ' + changes.expireAfterSeconds);
-  }
-  if (changes.hidden !== undefined && Boolean(existing.hidden) !== changes.hidden) {
-    index.hidden = changes.hidden;
-    done.push('hidden ' + changes.hidden);
-  }
-  if (done.length === 0) {
-    print('skipped ' + label + ' (already ' + (counter === 'hidden' ? 'hidden' : 'up to date') + ')');
-    summary.skipped++;
-    return;
-  }
-  const result = target.runCommand({ collMod: collection, index: index });
-  if (!result || irNum(result.ok) !== 1) throw new Error('collMod ' + label + ' failed: ' + JSON.stringify(result));
-  print((counter === 'hidden' ? 'hid ' : 'modified ') + label + ' (' + done.join(', ') + ')');
-  summary[counter]++;
 }
 `;
