@@ -61,9 +61,25 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     await this.model.deleteOne({ _id: database._id });
   }
 
-  /** Marks the database's definitions as changed (see `definitions_version`). */
-  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<void> {
-    await this.model.updateOne({ _id: database._id }, { $inc: { definitions_version: 1 } });
+  /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
+  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
+    const bumped = await this.model
+      .findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true, projection: { definitions_version: 1 } })
+      .lean();
+    return bumped?.definitions_version ?? 0;
+  }
+
+  /**
+   * Moves the definitions' version on from `expected`, only if it still is `expected` (compare and set):
+   * false when another change came first. A database stored before versions is at 0.
+   */
+  async claimDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>, expected: number): Promise<boolean> {
+    const current = expected === 0 ? { $in: [0, null] } : expected;
+    const { modifiedCount } = await this.model.updateOne(
+      { _id: database._id, definitions_version: current },
+      { $inc: { definitions_version: 1 } },
+    );
+    return modifiedCount === 1;
   }
 
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */

@@ -1,33 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  ErrorCode,
-  namespaceIssue,
-  RegistryEvents,
-  type FieldIssue,
-  type Manifest,
-  type ManifestApplyResult,
-} from '@ir/contracts';
-import { stableStringify } from '@ir/index-core';
+import { DomainError, ErrorCode, RegistryEvents, type Manifest, type ManifestApplyResult, type RegistryManifestRpc } from '@ir/contracts';
 import { isDuplicateKeyError } from '@ir/platform';
+import type { z } from 'zod';
 import { DatabaseAccess, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
-import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 import { optionsOf } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
 import { RegistryEventsPublisher } from '../registry-events';
+import { changesAnything, definitionKey, diffManifest, type ManifestDiff } from './manifest-diff';
+import { assertDeletionsAllowed, assertIfMatch, assertManifestIsFor, definitionsVersionOf, staleManifest } from './manifest-preconditions';
+import { checkManifest, invalidManifest, type PlannedDefinition } from './manifest-validation';
 
-interface Planned {
-  readonly collection: string;
-  readonly resolved: ResolvedDefinition;
-}
+export type ApplyManifestRequest = z.output<(typeof RegistryManifestRpc)['apply']['request']>;
 
 const EVENT_BATCH = 100;
 
 /**
- * A database's definitions as one document (the manifest) and back. Applying
- * a manifest validates all of it first, so an invalid manifest changes nothing.
+ * A database's definitions as one document (the manifest) and back. Applying a manifest checks, in
+ * this order and before anything is written: If-Match (412), that the manifest is for this database
+ * (409), all of the manifest at once (400), that deletions were allowed (409). A dry run answers the same.
  */
 @Injectable()
 export class ManifestService {
@@ -38,7 +30,8 @@ export class ManifestService {
     private readonly events: RegistryEventsPublisher,
   ) {}
 
-  async export(databaseId: string): Promise<Manifest> {
+  /** The version is read (with the database) before the definitions: an ETag is never newer than what it comes with. */
+  async export(databaseId: string): Promise<{ manifest: Manifest; version: number }> {
     const database = await this.access.authorize(databaseId, 'definitions:read');
     const docs = await this.definitions.allOfByCollectionAndName(database);
     // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
@@ -54,71 +47,54 @@ export class ManifestService {
       byCollection.set(doc.collection, indexes);
     }
     const collections = Object.fromEntries(byCollection) as Manifest['collections'];
-    return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
+    const manifest = { version: 1 as const, database: { name: database.name, db_name: database.db_name }, collections };
+    return { manifest, version: definitionsVersionOf(database) };
   }
 
   /** A dry run needs the same permission as the change it previews: it answers what the caller could do. */
-  async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const database = await this.access.authorize(databaseId, 'definitions:write');
-    const planned = this.validate(manifest, database.db_name);
+  async apply(request: ApplyManifestRequest): Promise<ManifestApplyResult> {
+    const database = await this.access.authorize(request.database_id, 'definitions:write');
+    const current = definitionsVersionOf(database);
+    assertIfMatch(request.if_match, current);
+    const manifest = checkManifest(request.manifest, database.db_name);
+    assertManifestIsFor(manifest.database, database);
+    if (manifest.issues.length > 0) throw invalidManifest(manifest.issues);
     const existing = await this.definitions.allOf(database);
-    const result = diff(existing, planned, dryRun);
-    if (!dryRun) await this.write(database, existing, planned, result);
-    return result;
-  }
+    const diff = diffManifest(existing, manifest.planned);
+    assertDeletionsAllowed(diff.deleted, request.allow_deletions);
 
-  /** Every issue of the whole manifest, with its path, before anything is written. */
-  private validate(manifest: Manifest, dbName: string): Planned[] {
-    const issues: FieldIssue[] = [];
-    const planned: Planned[] = [];
-    for (const [collection, indexes] of Object.entries(manifest.collections)) {
-      const namespace = namespaceIssue(dbName, collection, `collections.${collection}`);
-      if (namespace) issues.push(namespace);
-      const resolvedHere: ResolvedDefinition[] = [];
-      indexes.forEach((index, i) => {
-        try {
-          resolvedHere.push(
-            resolveDefinition({ name: index.name, keys: index.keys, options: index.options ?? {} }, `collections.${collection}.${i}.`),
-          );
-        } catch (error) {
-          issues.push(...((error as { issues?: FieldIssue[] }).issues ?? []));
-        }
-      });
-      if (resolvedHere.length === indexes.length) {
-        try {
-          assertCollectionRules(
-            resolvedHere.map((r) => r.definition),
-            (i) => `collections.${collection}.${i}`,
-          );
-        } catch (error) {
-          issues.push(...((error as { issues?: FieldIssue[] }).issues ?? []));
-        }
+    let version = current;
+    if (!request.dry_run && changesAnything(diff)) {
+      // With If-Match, the version moves on before the first write: of two CI jobs holding the same ETag, one wins.
+      if (Array.isArray(request.if_match) && !(await this.databases.claimDefinitionsVersion(database, current))) {
+        throw staleManifest(definitionsVersionOf(await this.access.authorize(request.database_id, 'definitions:write')));
       }
-      planned.push(...resolvedHere.map((resolved) => ({ collection, resolved })));
+      version = await this.write(database, existing, manifest.planned, diff);
     }
-    if (issues.length > 0) throw invalidDefinition(issues);
-    return planned;
+    return { dry_run: request.dry_run, version, ...diff, warnings: manifest.warnings };
   }
 
   /**
    * Deletes first (freeing names and identities), then updates, then creates,
    * in bulk. The server has no multi-document transaction here (FerretDB), so a
    * crash midway leaves a partial apply; applying the same manifest again completes it.
+   * Answers the definitions' new version.
    */
   private async write(
     database: AuthorizedDatabase,
     existing: IndexDefinitionDocument[],
-    planned: Planned[],
-    result: ManifestApplyResult,
-  ): Promise<void> {
+    planned: PlannedDefinition[],
+    diff: ManifestDiff,
+  ): Promise<number> {
     const now = new Date();
-    const byKey = new Map(existing.map((d) => [keyOf(d.collection, d.name), d]));
-    const deleted = result.deleted.map((c) => byKey.get(keyOf(c.collection, c.name))!);
-    const updates = new Set(result.updated.map((c) => keyOf(c.collection, c.name)));
-    const creates = new Set(result.created.map((c) => keyOf(c.collection, c.name)));
-    const fields = (p: Planned) => ({
+    const byKey = new Map(existing.map((d) => [definitionKey(d.collection, d.name), d]));
+    const deleted = diff.deleted.map((c) => byKey.get(definitionKey(c.collection, c.name))!);
+    const updates = new Set(diff.updated.map((c) => definitionKey(c.collection, c.name)));
+    const creates = new Set(diff.created.map((c) => definitionKey(c.collection, c.name)));
+    const keyOfPlanned = (p: PlannedDefinition) => definitionKey(p.collection, p.resolved.definition.name);
+    const fields = (p: PlannedDefinition) => ({
       name: p.resolved.definition.name,
-      name_generated: false,
+      name_generated: p.resolved.nameGenerated,
       key_signature: p.resolved.keySignature,
       keys: [...p.resolved.definition.keys],
       options_json: JSON.stringify(p.resolved.definition.options ?? {}),
@@ -131,23 +107,24 @@ export class ManifestService {
         deleted.map((d) => d._id),
       );
     const updated = planned
-      .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
+      .filter((p) => updates.has(keyOfPlanned(p)))
+      .map((p) => ({ id: byKey.get(keyOfPlanned(p))!._id, fields: fields(p) }));
     if (updated.length > 0) await this.definitions.rewriteAll(database, updated).catch(rethrowConcurrentApply);
     const toCreate = planned
-      .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
+      .filter((p) => creates.has(keyOfPlanned(p)))
       .map((p) => ({ collection: p.collection, created_at: now, ...fields(p) }));
     const created = toCreate.length > 0 ? await this.definitions.insertAll(database, toCreate).catch(rethrowConcurrentApply) : [];
-    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(database);
+    const version = await this.databases.bumpDefinitionsVersion(database);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
-      ...existing.filter((d) => updates.has(keyOf(d.collection, d.name))).map((d) => [RegistryEvents.indexUpdated, d] as const),
+      ...existing.filter((d) => updates.has(definitionKey(d.collection, d.name))).map((d) => [RegistryEvents.indexUpdated, d] as const),
       ...created.map((d) => [RegistryEvents.indexCreated, d] as const),
     ];
     for (let i = 0; i < touched.length; i += EVENT_BATCH) {
       await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, database, doc, now)));
     }
+    return version;
   }
 }
 
@@ -160,34 +137,4 @@ function rethrowConcurrentApply(error: unknown): never {
     );
   }
   throw error;
-}
-
-function diff(existing: IndexDefinitionDocument[], planned: Planned[], dryRun: boolean): ManifestApplyResult {
-  const current = new Map(existing.map((d) => [keyOf(d.collection, d.name), d]));
-  const wanted = new Set(planned.map((p) => keyOf(p.collection, p.resolved.definition.name)));
-  const result: ManifestApplyResult = { dry_run: dryRun, created: [], updated: [], deleted: [], unchanged: [] };
-  for (const p of planned) {
-    const change = { collection: p.collection, name: p.resolved.definition.name };
-    const doc = current.get(keyOf(p.collection, p.resolved.definition.name));
-    if (!doc) result.created.push(change);
-    else if (sameDefinition(doc, p.resolved)) result.unchanged.push(change);
-    else result.updated.push(change);
-  }
-  for (const doc of existing) {
-    if (!wanted.has(keyOf(doc.collection, doc.name))) result.deleted.push({ collection: doc.collection, name: doc.name });
-  }
-  for (const list of [result.created, result.updated, result.deleted, result.unchanged]) {
-    list.sort((a, b) => a.collection.localeCompare(b.collection) || a.name.localeCompare(b.name));
-  }
-  return result;
-}
-
-function sameDefinition(doc: IndexDefinitionDocument, resolved: ResolvedDefinition): boolean {
-  const stored = { keys: doc.keys.map(({ field, value }) => ({ field, value })), options: optionsOf(doc) };
-  const wanted = { keys: resolved.definition.keys, options: resolved.definition.options ?? {} };
-  return stableStringify(stored) === stableStringify(wanted);
-}
-
-function keyOf(collection: string, name: string): string {
-  return `${collection}\u0000${name}`;
 }
