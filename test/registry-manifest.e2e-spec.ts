@@ -124,7 +124,7 @@ describe('PUT /databases/:id/manifest', () => {
     const edited: Manifest = structuredClone(original);
     edited.collections.orders = edited.collections.orders.filter((i) => i.name !== 'expires_at_1');
     edited.collections.orders.push({ name: 'total_-1', keys: [{ field: 'total', value: -1 }] });
-    edited.collections.orders.sort((a, b) => a.name.localeCompare(b.name));
+    edited.collections.orders.sort((a, b) => a.name!.localeCompare(b.name!));
     const email = edited.collections.users.find((i) => i.name === 'email_1')!;
     email.options = { collation: { locale: 'fr', strength: 1 } };
     edited.collections.payments = [{ name: 'loc_2dsphere', keys: [{ field: 'loc', value: '2dsphere' }] }];
