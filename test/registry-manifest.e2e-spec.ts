@@ -370,7 +370,8 @@ describe('manifest apply where definitions trade keys', () => {
 });
 
 describe('a manifest PUT fit for CI', () => {
-  const oneIndex = (name = 'a_1'): Manifest => ({ version: 1, collections: { c: [{ name, keys: [{ field: 'a', value: 1 }] }] } });
+  /** A manifest of one index on its own field, so that two of them never collide by identity. */
+  const oneIndex = (field: string): Manifest => ({ version: 1, collections: { c: [{ name: `${field}_1`, keys: [{ field, value: 1 }] }] } });
 
   it.each<[string, (db: DatabaseBody) => Manifest['database'], string]>([
     ['another db_name', (db) => ({ name: db.name, db_name: 'otherdb' }), 'database.db_name'],
@@ -449,11 +450,13 @@ describe('a manifest PUT fit for CI', () => {
     expect(any.body.deleted).toEqual([{ collection: 'orders', name: 'someone_else_1' }]);
   });
 
-  it('of two PUTs holding the same ETag at once, one applies and the other is a 412', async () => {
+  it('of four PUTs holding the same ETag at once, one applies and the others are a 412', async () => {
     const db = await createTargetDatabase(client);
     const etag = (await client.get(`/databases/${db.id}/manifest`)).headers.etag as string;
-    const answers = await Promise.all(['first_1', 'second_1'].map((name) => applyManifest(db.id, oneIndex(name)).set('If-Match', etag)));
-    expect(answers.map((a) => a.status).sort()).toEqual([200, 412]);
+    const answers = await Promise.all(
+      ['first', 'second', 'third', 'fourth'].map((field) => applyManifest(db.id, oneIndex(field), false, true).set('If-Match', etag)),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 412, 412, 412]);
     const winner = answers.find((a) => a.status === 200)!;
     expect(
       Object.values((await exportManifest(db.id)).collections)

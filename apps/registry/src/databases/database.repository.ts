@@ -63,10 +63,15 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
 
   /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
   async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
-    const bumped = await this.model
-      .findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true, projection: { definitions_version: 1 } })
-      .lean();
+    // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
+    const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
     return bumped?.definitions_version ?? 0;
+  }
+
+  /** The version of the database's definitions as it is now (0 for a database stored before versions, or gone). */
+  async definitionsVersionNow(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
+    const now = await this.model.findById(database._id, { definitions_version: 1 }).lean();
+    return now?.definitions_version ?? 0;
   }
 
   /**
@@ -75,11 +80,11 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
    */
   async claimDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>, expected: number): Promise<boolean> {
     const current = expected === 0 ? { $in: [0, null] } : expected;
-    const { modifiedCount } = await this.model.updateOne(
-      { _id: database._id, definitions_version: current },
-      { $inc: { definitions_version: 1 } },
-    );
-    return modifiedCount === 1;
+    // findAndModify, as the refresh tokens' claim: the one update FerretDB 1.x also runs as a single step.
+    const claimed = await this.model
+      .findOneAndUpdate({ _id: database._id, definitions_version: current }, { $inc: { definitions_version: 1 } })
+      .lean();
+    return claimed !== null;
   }
 
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */

@@ -8,6 +8,7 @@ import { optionsOf } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
 import { RegistryEventsPublisher } from '../registry-events';
+import { ManifestClaimRepository } from './manifest-claim.repository';
 import { changesAnything, definitionKey, diffManifest, type ManifestDiff } from './manifest-diff';
 import { assertDeletionsAllowed, assertIfMatch, assertManifestIsFor, definitionsVersionOf, staleManifest } from './manifest-preconditions';
 import { checkManifest, invalidManifest, type PlannedDefinition } from './manifest-validation';
@@ -26,6 +27,7 @@ export class ManifestService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
     private readonly databases: DatabaseRepository,
+    private readonly claims: ManifestClaimRepository,
     private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
   ) {}
@@ -60,18 +62,36 @@ export class ManifestService {
     assertManifestIsFor(manifest.database, database);
     if (manifest.issues.length > 0) throw invalidManifest(manifest.issues);
     const existing = await this.definitions.allOf(database);
+    const guarded = Array.isArray(request.if_match);
+    if (guarded) await this.assertVersionStill(database, current);
     const diff = diffManifest(existing, manifest.planned);
     assertDeletionsAllowed(diff.deleted, request.allow_deletions);
 
     let version = current;
     if (!request.dry_run && changesAnything(diff)) {
-      // With If-Match, the version moves on before the first write: of two CI jobs holding the same ETag, one wins.
-      if (Array.isArray(request.if_match) && !(await this.databases.claimDefinitionsVersion(database, current))) {
-        throw staleManifest(definitionsVersionOf(await this.access.authorize(request.database_id, 'definitions:write')));
-      }
+      if (guarded) await this.takeVersion(database, current);
       version = await this.write(database, existing, manifest.planned, diff);
     }
     return { dry_run: request.dry_run, version, ...diff, warnings: manifest.warnings };
+  }
+
+  /**
+   * With If-Match, the version moves on before the first write (so that definitions read during this
+   * apply are seen as changed), and of two applies holding the same ETag only the one that claims it
+   * goes on; the other is a 412. A crash after this leaves a moved version, never a held claim.
+   */
+  private async takeVersion(database: AuthorizedDatabase, current: number): Promise<void> {
+    const moved = await this.databases.claimDefinitionsVersion(database, current);
+    if (!moved || !(await this.claims.claim(database, current))) throw staleManifest(await this.databases.definitionsVersionNow(database));
+  }
+
+  /**
+   * 412 when the definitions' version moved on since `current` was read: a guarded apply (If-Match)
+   * claims the version before it writes, so definitions read after such a claim are caught here.
+   */
+  private async assertVersionStill(database: AuthorizedDatabase, current: number): Promise<void> {
+    const now = await this.databases.definitionsVersionNow(database);
+    if (now !== current) throw staleManifest(now);
   }
 
   /**
