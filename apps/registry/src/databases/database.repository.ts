@@ -75,16 +75,17 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   }
 
   /**
-   * Moves the definitions' version on from `expected`, only if it still is `expected` (compare and set):
-   * false when another change came first. A database stored before versions is at 0.
+   * Moves the definitions' version on from `expected`, only if it still is `expected`: false when
+   * another change came first. Atomic on MongoDB; FerretDB 1.x runs it as read-then-write, so two at
+   * once may both pass (the manifest's claims settle that). A database stored before versions is at 0.
    */
-  async claimDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>, expected: number): Promise<boolean> {
+  async moveDefinitionsVersionFrom(database: Pick<DatabaseDocument, '_id'>, expected: number): Promise<boolean> {
     const current = expected === 0 ? { $in: [0, null] } : expected;
-    // findAndModify, as the refresh tokens' claim: the one update FerretDB 1.x also runs as a single step.
-    const claimed = await this.model
-      .findOneAndUpdate({ _id: database._id, definitions_version: current }, { $inc: { definitions_version: 1 } })
-      .lean();
-    return claimed !== null;
+    const { modifiedCount } = await this.model.updateOne(
+      { _id: database._id, definitions_version: current },
+      { $inc: { definitions_version: 1 } },
+    );
+    return modifiedCount === 1;
   }
 
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */

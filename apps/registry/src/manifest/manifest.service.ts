@@ -81,7 +81,7 @@ export class ManifestService {
    * goes on; the other is a 412. A crash after this leaves a moved version, never a held claim.
    */
   private async takeVersion(database: AuthorizedDatabase, current: number): Promise<void> {
-    const moved = await this.databases.claimDefinitionsVersion(database, current);
+    const moved = await this.databases.moveDefinitionsVersionFrom(database, current);
     if (!moved || !(await this.claims.claim(database, current))) throw staleManifest(await this.databases.definitionsVersionNow(database));
   }
 
