@@ -400,6 +400,7 @@ describe('a manifest PUT fit for CI', () => {
     const got = await client.get(`/databases/${db.id}/manifest`);
     const etag = got.headers.etag as string;
     expect(etag).toMatch(/^"\d+"$/);
+    expect(got.headers.vary).toMatch(/Accept/);
     const yaml = await client.get(`/databases/${db.id}/manifest`).set('Accept', 'application/yaml');
     expect(yaml.headers.etag).toBe(etag);
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Manifest, ManifestApplyQuery, manifestEntityTag, RecordId, RegistryManifestRpc } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { Response } from 'express';
@@ -11,6 +11,8 @@ import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, parseRequestPart, ValidBody, ValidParam } from '../http/zod-body';
 import { parseIfMatch } from './if-match';
 import { parseYamlManifest } from './manifest-yaml';
+
+const ETAG_HEADER = { description: 'The version of the database\'s definitions, quoted: `"7"`', schema: { type: 'string' } };
 
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -36,9 +38,12 @@ export class ManifestController {
     summary: 'Export every definition of the database (YAML with Accept: application/yaml)',
     description: 'The ETag header is the version of the definitions: send it back in If-Match when you PUT the manifest.',
   })
+  @ApiOkResponse({ headers: { ETag: ETAG_HEADER } })
   async export(@ValidParam('id', RecordId) id: string, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
     const { manifest, version } = await this.bus.request(RegistryManifestRpc.export, { database_id: id });
     res.setHeader('ETag', manifestEntityTag(version));
+    // One version, two representations: a cache must tell them apart by Accept.
+    res.vary('Accept');
     if (accept && YAML_TYPES.some((type) => accept.includes(type))) {
       res.type('application/yaml').send(toYaml(manifest));
     } else {
@@ -52,6 +57,7 @@ export class ManifestController {
     description:
       'Answers 412 when If-Match is stale, 409 when the manifest names another database or would delete definitions without allow_deletions=true, and one 400 with every validation error.',
   })
+  @ApiOkResponse({ headers: { ETag: ETAG_HEADER } })
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the GET this manifest came from; `*` for any version' })
   @RouteQuery(ManifestApplyQuery)
   @ApiZodBody(Manifest)
