@@ -134,7 +134,7 @@ const ROUTES: Route[] = [
     name: 'apply a manifest (dry run)',
     least: 'editor',
     permission: 'definitions:write',
-    call: (c, f) => c.put(`/databases/${f.databaseId}/manifest?dry_run=true`).send({ version: 1, collections: {} }),
+    call: (c, f) => c.put(`/databases/${f.databaseId}/manifest?dry_run=true&allow_deletions=true`).send({ version: 1, collections: {} }),
   },
   {
     name: 'import',

@@ -67,7 +67,7 @@ describe('query strings', () => {
     const paths = res.body.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
     const queryOf = (path: string, method: string) =>
       (paths[`/api/doctor-manager-api/v1${path}`][method].parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
-    expect(queryOf('/databases/{id}/manifest', 'put')).toEqual(['dry_run']);
+    expect(queryOf('/databases/{id}/manifest', 'put')).toEqual(['dry_run', 'allow_deletions']);
     expect(queryOf('/indexes/sync-status/by-database/{database_id}', 'get').sort()).toEqual(['limit', 'page']);
     expect(queryOf('/databases/{id}/manifest', 'get')).toEqual([]);
   });

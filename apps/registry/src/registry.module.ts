@@ -15,6 +15,8 @@ import { indexDefinitionModelProvider } from './indexes/index-definition.model';
 import { IndexDefinitionRepository } from './indexes/index-definition.repository';
 import { IndexDefinitionsController } from './indexes/index-definitions.controller';
 import { IndexDefinitionsService } from './indexes/index-definitions.service';
+import { manifestClaimModelProvider } from './manifest/manifest-claim.model';
+import { ManifestClaimRepository } from './manifest/manifest-claim.repository';
 import { ManifestController } from './manifest/manifest.controller';
 import { ManifestService } from './manifest/manifest.service';
 import { RegistryEventsPublisher } from './registry-events';
@@ -35,10 +37,12 @@ const UriSealingModule = SealingModule.forService('registry', {
   providers: [
     databaseModelProvider,
     indexDefinitionModelProvider,
+    manifestClaimModelProvider,
     DatabaseRepository,
     DatabaseAccess,
     UnownedDatabases,
     IndexDefinitionRepository,
+    ManifestClaimRepository,
     RegistryEventsPublisher,
     RegistryAudit,
     ImportRequests,
@@ -53,10 +57,12 @@ export class RegistryModule implements OnApplicationBootstrap {
   constructor(
     private readonly databases: DatabaseRepository,
     private readonly definitions: IndexDefinitionRepository,
+    private readonly manifestClaims: ManifestClaimRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.databases.ensureIndexes(this.logger);
     await this.definitions.ensureIndexes(this.logger);
+    await this.manifestClaims.ensureIndexes(this.logger);
   }
 }

@@ -10,6 +10,8 @@ export const ErrorCode = {
   forbidden: 'FORBIDDEN',
   notFound: 'NOT_FOUND',
   conflict: 'CONFLICT',
+  /** A condition the request set (If-Match) no longer holds. */
+  preconditionFailed: 'PRECONDITION_FAILED',
   unprocessable: 'UNPROCESSABLE',
   rateLimited: 'RATE_LIMITED',
   badGateway: 'BAD_GATEWAY',
@@ -25,6 +27,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
   BAD_GATEWAY: 502,

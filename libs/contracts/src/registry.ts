@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
 import { SealedBox, sealedField } from './sealing';
-import { IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
+import { DefinitionOptionsSchema, IndexDefinitionBody, IndexDefinitionView, IndexName } from './index-definition';
 import { CollectionName, DbName } from './mongo-names';
 import { ownRecord } from './own-record';
 import { MAX_OFFSET_RULE, pageOf, PagingFields, resolvePaging, withinMaxOffset } from './pagination';
@@ -166,41 +166,106 @@ export const RegistryIndexRpc = {
 
 // ---------- manifest ----------
 
-export const ManifestIndex = IndexDefinitionBody.extend({ name: IndexName });
+const obsolete = (why: string) =>
+  z
+    .unknown()
+    .optional()
+    .meta({ deprecated: true, description: `${why}: accepted with a warning, ignored, never stored` });
+/**
+ * Index spec fields MongoDB no longer reads, still common in guides and in old `listIndexes` output:
+ * a manifest may carry them (at the top of an index or in its options), and they are dropped with a warning.
+ */
+const ObsoleteIndexFields = {
+  background: obsolete('ignored by MongoDB since 4.2'),
+  ns: obsolete('removed from index specs in MongoDB 4.4'),
+  v: obsolete('the index version, chosen by the server'),
+};
+export const OBSOLETE_INDEX_FIELDS = Object.keys(ObsoleteIndexFields) as readonly (keyof typeof ObsoleteIndexFields)[];
+
+/** One index of a manifest; without `name`, MongoDB's default name derived from the key (as `POST /indexes` does). */
+export const ManifestIndex = IndexDefinitionBody.extend({
+  options: DefinitionOptionsSchema.extend(ObsoleteIndexFields).optional(),
+  ...ObsoleteIndexFields,
+});
+
+/** The database a manifest is for: applying it to another database answers 409 naming the field that differs. */
+export const ManifestDatabase = z.strictObject({
+  id: RecordId.optional(),
+  name: z.string().optional(),
+  db_name: z.string(),
+});
 
 /** A database's whole design: what teams keep in git and apply from CI. */
 export const Manifest = z.strictObject({
   version: z.literal(1),
-  /** Informational on export; ignored on apply (the path names the database). */
-  database: z.strictObject({ name: z.string(), db_name: z.string() }).optional(),
+  database: ManifestDatabase.optional(),
   collections: ownRecord(CollectionName, z.array(ManifestIndex).max(64, { error: 'at most 64 indexes per collection' })),
 });
 export type Manifest = z.infer<typeof Manifest>;
 
-/** `PUT /databases/:id/manifest?dry_run=true`: answer what would change, change nothing. */
-export const ManifestApplyQuery = z.strictObject({
-  dry_run: z
+const queryFlag = (description: string) =>
+  z
     .enum(['true', 'false', '1', '0'])
     .optional()
-    .describe('true or 1: answer what would change and change nothing')
-    .transform((flag) => flag === 'true' || flag === '1'),
+    .describe(description)
+    .transform((flag) => flag === 'true' || flag === '1');
+
+/** `PUT /databases/:id/manifest?dry_run=true&allow_deletions=true`. */
+export const ManifestApplyQuery = z.strictObject({
+  dry_run: queryFlag('true or 1: answer what would change and change nothing'),
+  allow_deletions: queryFlag(
+    'true or 1: delete the definitions the manifest leaves out (opt-in, like `kubectl apply --prune`); without it such a manifest answers 409 listing them',
+  ),
 });
 
 const ManifestChange = z.object({ collection: z.string(), name: z.string() });
+/** Only the fields that differ: an option in `before` and not in `after` was removed, and the reverse added. */
+const DefinitionFields = z.object({
+  keys: z.array(z.object({ field: z.string(), value: z.union([z.number(), z.string()]) })).optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+});
+export const ManifestUpdate = ManifestChange.extend({ before: DefinitionFields, after: DefinitionFields });
+export type ManifestUpdate = z.infer<typeof ManifestUpdate>;
+export const ManifestWarning = z.object({ field: z.string(), message: z.string() });
+export type ManifestWarning = z.infer<typeof ManifestWarning>;
+
 export const ManifestApplyResult = z.object({
   dry_run: z.boolean(),
+  /** The version of the database's definitions after the apply (as it is, on a dry run): the manifest's new ETag. */
+  version: z.number().int(),
   created: z.array(ManifestChange),
-  updated: z.array(ManifestChange),
+  updated: z.array(ManifestUpdate),
   deleted: z.array(ManifestChange),
   unchanged: z.array(ManifestChange),
+  /** Accepted but ignored fields (`background`, `ns`, `v`), each with its path. */
+  warnings: z.array(ManifestWarning),
 });
 export type ManifestApplyResult = z.infer<typeof ManifestApplyResult>;
 
+/** The version of a database's definitions as the manifest's entity tag, quoted (RFC 9110 §8.8.3): `"7"`. */
+export function manifestEntityTag(version: number): string {
+  return `"${version}"`;
+}
+
+/** The export, and the version of the definitions it shows (the ETag a later PUT sends back in If-Match). */
+export const ManifestExport = z.object({ manifest: Manifest, version: z.number().int() });
+
 export const RegistryManifestRpc = {
-  export: defineRpc('registry.rpc.manifest.export', z.strictObject({ database_id: RecordId }), Manifest),
+  export: defineRpc('registry.rpc.manifest.export', z.strictObject({ database_id: RecordId }), ManifestExport),
   apply: defineRpc(
     'registry.rpc.manifest.apply',
-    z.strictObject({ database_id: RecordId, manifest: Manifest, dry_run: z.boolean() }),
+    z.strictObject({
+      database_id: RecordId,
+      /**
+       * As the caller sent it: the registry validates all of it in one pass (schema, MongoDB's rules,
+       * duplicates across a collection), so that one answer names every error.
+       */
+      manifest: z.unknown(),
+      dry_run: z.boolean(),
+      allow_deletions: z.boolean().default(false),
+      /** If-Match: `*`, or the strong entity tags it lists (without quotes); absent, no precondition. */
+      if_match: z.union([z.literal('*'), z.array(z.string().max(64)).max(32)]).optional(),
+    }),
     ManifestApplyResult,
   ),
 };

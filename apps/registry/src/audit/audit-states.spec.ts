@@ -14,10 +14,10 @@ const view = (i: number, extra: Partial<IndexDefinitionView> = {}): IndexDefinit
   ...extra,
 });
 const names = (n: number) => Array.from({ length: n }, (_, i) => ({ collection: 'orders', name: `field${i}_1` }));
-const result = (created: number, updated: number, deleted: number, unchanged = 0): ManifestApplyResult => ({
-  dry_run: false,
+type Counted = Pick<ManifestApplyResult, 'created' | 'updated' | 'deleted' | 'unchanged'>;
+const result = (created: number, updated: number, deleted: number, unchanged = 0): Counted => ({
   created: names(created),
-  updated: names(updated),
+  updated: names(updated).map((n) => ({ ...n, before: { options: {} }, after: { options: { sparse: true } } })),
   deleted: names(deleted),
   unchanged: names(unchanged),
 });

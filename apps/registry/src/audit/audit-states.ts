@@ -38,7 +38,7 @@ export interface DefinitionChange {
  * creates).
  */
 export function manifestChanges(
-  result: ManifestApplyResult,
+  result: Pick<ManifestApplyResult, 'created' | 'updated' | 'deleted' | 'unchanged'>,
   changed: readonly DefinitionChange[],
   cap: { definitions: number; bytes: number } = MANIFEST_AUDIT_CAP,
 ): { changes: Changes; details: State } {

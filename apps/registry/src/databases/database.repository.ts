@@ -61,9 +61,31 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     await this.model.deleteOne({ _id: database._id });
   }
 
-  /** Marks the database's definitions as changed (see `definitions_version`). */
-  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<void> {
-    await this.model.updateOne({ _id: database._id }, { $inc: { definitions_version: 1 } });
+  /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
+  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
+    // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
+    const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
+    return bumped?.definitions_version ?? 0;
+  }
+
+  /** The version of the database's definitions as it is now (0 for a database stored before versions, or gone). */
+  async definitionsVersionNow(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
+    const now = await this.model.findById(database._id, { definitions_version: 1 }).lean();
+    return now?.definitions_version ?? 0;
+  }
+
+  /**
+   * Moves the definitions' version on from `expected`, only if it still is `expected`: false when
+   * another change came first. Atomic on MongoDB; FerretDB 1.x runs it as read-then-write, so two at
+   * once may both pass (the manifest's claims settle that). A database stored before versions is at 0.
+   */
+  async moveDefinitionsVersionFrom(database: Pick<DatabaseDocument, '_id'>, expected: number): Promise<boolean> {
+    const current = expected === 0 ? { $in: [0, null] } : expected;
+    const { modifiedCount } = await this.model.updateOne(
+      { _id: database._id, definitions_version: current },
+      { $inc: { definitions_version: 1 } },
+    );
+    return modifiedCount === 1;
   }
 
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */

@@ -17,6 +17,6 @@ export class ManifestController {
 
   @RpcHandler(RegistryManifestRpc.apply)
   apply(request: z.output<Rpc['apply']['request']>): Promise<RpcResponse<Rpc['apply']>> {
-    return this.manifests.apply(request.database_id, request.manifest, request.dry_run);
+    return this.manifests.apply(request);
   }
 }

@@ -1,47 +1,42 @@
 import { Injectable } from '@nestjs/common';
-import {
-  DomainError,
-  ErrorCode,
-  namespaceIssue,
-  RegistryEvents,
-  type FieldIssue,
-  type Manifest,
-  type ManifestApplyResult,
-} from '@ir/contracts';
-import { stableStringify } from '@ir/index-core';
+import { DomainError, ErrorCode, RegistryEvents, type Manifest, type ManifestApplyResult, type RegistryManifestRpc } from '@ir/contracts';
 import { isDuplicateKeyError } from '@ir/platform';
-import { manifestChanges, type DefinitionChange } from '../audit/audit-states';
-import { databaseTarget, RegistryAudit } from '../audit/registry-audit';
+import type { z } from 'zod';
 import { DatabaseAccess, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
-import { assertCollectionRules, invalidDefinition, resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
+import { manifestChanges, type DefinitionChange } from '../audit/audit-states';
+import { databaseTarget, RegistryAudit } from '../audit/registry-audit';
 import { optionsOf, toDefinitionView } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
 import { RegistryEventsPublisher } from '../registry-events';
+import { ManifestClaimRepository } from './manifest-claim.repository';
+import { changesAnything, definitionKey, diffManifest, type ManifestDiff } from './manifest-diff';
+import { assertDeletionsAllowed, assertIfMatch, assertManifestIsFor, definitionsVersionOf, staleManifest } from './manifest-preconditions';
+import { checkManifest, invalidManifest, type PlannedDefinition } from './manifest-validation';
 
-interface Planned {
-  readonly collection: string;
-  readonly resolved: ResolvedDefinition;
-}
+export type ApplyManifestRequest = z.output<(typeof RegistryManifestRpc)['apply']['request']>;
 
 const EVENT_BATCH = 100;
 
 /**
- * A database's definitions as one document (the manifest) and back. Applying
- * a manifest validates all of it first, so an invalid manifest changes nothing.
+ * A database's definitions as one document (the manifest) and back. Applying a manifest checks, in
+ * this order and before anything is written: If-Match (412), that the manifest is for this database
+ * (409), all of the manifest at once (400), that deletions were allowed (409). A dry run answers the same.
  */
 @Injectable()
 export class ManifestService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
     private readonly databases: DatabaseRepository,
+    private readonly claims: ManifestClaimRepository,
     private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
     private readonly audit: RegistryAudit,
   ) {}
 
-  async export(databaseId: string): Promise<Manifest> {
+  /** The version is read (with the database) before the definitions: an ETag is never newer than what it comes with. */
+  async export(databaseId: string): Promise<{ manifest: Manifest; version: number }> {
     const database = await this.access.authorize(databaseId, 'definitions:read');
     const docs = await this.definitions.allOfByCollectionAndName(database);
     // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
@@ -57,85 +52,90 @@ export class ManifestService {
       byCollection.set(doc.collection, indexes);
     }
     const collections = Object.fromEntries(byCollection) as Manifest['collections'];
-    return { version: 1, database: { name: database.name, db_name: database.db_name }, collections };
+    const manifest = { version: 1 as const, database: { name: database.name, db_name: database.db_name }, collections };
+    return { manifest, version: definitionsVersionOf(database) };
   }
 
   /**
    * A dry run needs the same permission as the change it previews: it answers what the caller could do.
-   * An apply is one audit entry (a dry run, which changes nothing, none).
+   * An apply that changes something is one audit entry (a dry run, which changes nothing, none).
    */
-  async apply(databaseId: string, manifest: Manifest, dryRun: boolean): Promise<ManifestApplyResult> {
-    const database = await this.access.authorize(databaseId, 'definitions:write', dryRun ? undefined : { action: 'manifest.applied' });
-    const planned = this.validate(manifest, database.db_name);
+  async apply(request: ApplyManifestRequest): Promise<ManifestApplyResult> {
+    const database = await this.access.authorize(
+      request.database_id,
+      'definitions:write',
+      request.dry_run ? undefined : { action: 'manifest.applied' },
+    );
+    const current = definitionsVersionOf(database);
+    assertIfMatch(request.if_match, current);
+    const manifest = checkManifest(request.manifest, database.db_name);
+    assertManifestIsFor(manifest.database, database);
+    if (manifest.issues.length > 0) throw invalidManifest(manifest.issues);
     const existing = await this.definitions.allOf(database);
-    const result = diff(existing, planned, dryRun);
-    if (dryRun) return result;
-    const changed = await this.write(database, existing, planned, result);
-    const { changes, details } = manifestChanges(result, changed);
-    await this.audit.record({
-      action: 'manifest.applied',
-      outcome: 'succeeded',
-      projectId: database.project_id ?? null,
-      target: { ...databaseTarget(database), kind: 'manifest' },
-      changes,
-      details,
-    });
-    return result;
+    const guarded = Array.isArray(request.if_match);
+    if (guarded) await this.assertVersionStill(database, current);
+    const diff = diffManifest(existing, manifest.planned);
+    assertDeletionsAllowed(diff.deleted, request.allow_deletions);
+
+    let version = current;
+    if (!request.dry_run && changesAnything(diff)) {
+      if (guarded) await this.takeVersion(database, current);
+      const written = await this.write(database, existing, manifest.planned, diff);
+      version = written.version;
+      const { changes, details } = manifestChanges(diff, written.changed);
+      await this.audit.record({
+        action: 'manifest.applied',
+        outcome: 'succeeded',
+        projectId: database.project_id ?? null,
+        target: { ...databaseTarget(database), kind: 'manifest' },
+        changes,
+        details: { ...details, version },
+      });
+    }
+    return { dry_run: request.dry_run, version, ...diff, warnings: manifest.warnings };
   }
 
-  /** Every issue of the whole manifest, with its path, before anything is written. */
-  private validate(manifest: Manifest, dbName: string): Planned[] {
-    const issues: FieldIssue[] = [];
-    const planned: Planned[] = [];
-    for (const [collection, indexes] of Object.entries(manifest.collections)) {
-      const namespace = namespaceIssue(dbName, collection, `collections.${collection}`);
-      if (namespace) issues.push(namespace);
-      const resolvedHere: ResolvedDefinition[] = [];
-      indexes.forEach((index, i) => {
-        try {
-          resolvedHere.push(
-            resolveDefinition({ name: index.name, keys: index.keys, options: index.options ?? {} }, `collections.${collection}.${i}.`),
-          );
-        } catch (error) {
-          issues.push(...((error as { issues?: FieldIssue[] }).issues ?? []));
-        }
-      });
-      if (resolvedHere.length === indexes.length) {
-        try {
-          assertCollectionRules(
-            resolvedHere.map((r) => r.definition),
-            (i) => `collections.${collection}.${i}`,
-          );
-        } catch (error) {
-          issues.push(...((error as { issues?: FieldIssue[] }).issues ?? []));
-        }
-      }
-      planned.push(...resolvedHere.map((resolved) => ({ collection, resolved })));
-    }
-    if (issues.length > 0) throw invalidDefinition(issues);
-    return planned;
+  /**
+   * With If-Match, the version moves on before the first write (so that definitions read during this
+   * apply are seen as changed), and of two applies holding the same ETag only the one that claims it
+   * goes on; the other is a 412. A crash after this leaves a moved version, never a held claim.
+   */
+  private async takeVersion(database: AuthorizedDatabase, current: number): Promise<void> {
+    const moved = await this.databases.moveDefinitionsVersionFrom(database, current);
+    if (!moved || !(await this.claims.claim(database, current))) throw staleManifest(await this.databases.definitionsVersionNow(database));
+  }
+
+  /**
+   * 412 when the definitions' version moved on since `current` was read: a guarded apply (If-Match)
+   * claims the version before it writes, so definitions read after such a claim are caught here.
+   */
+  private async assertVersionStill(database: AuthorizedDatabase, current: number): Promise<void> {
+    const now = await this.databases.definitionsVersionNow(database);
+    if (now !== current) throw staleManifest(now);
   }
 
   /**
    * Deletes first (freeing names and identities), then updates, then creates,
    * in bulk. The server has no multi-document transaction here (FerretDB), so a
-   * crash midway leaves a partial apply; applying the same manifest again completes it. Answers each
-   * changed definition before and after: the deleted, the updated, then the created.
+   * crash midway leaves a partial apply; applying the same manifest again completes it.
+   * Answers the definitions' new version, and each changed definition before and after (the deleted,
+   * the updated, then the created) for the audit trail.
    */
   private async write(
     database: AuthorizedDatabase,
     existing: IndexDefinitionDocument[],
-    planned: Planned[],
-    result: ManifestApplyResult,
-  ): Promise<DefinitionChange[]> {
+    planned: PlannedDefinition[],
+    diff: ManifestDiff,
+  ): Promise<{ version: number; changed: DefinitionChange[] }> {
     const now = new Date();
-    const byKey = new Map(existing.map((d) => [keyOf(d.collection, d.name), d]));
-    const deleted = result.deleted.map((c) => byKey.get(keyOf(c.collection, c.name))!);
-    const updates = new Set(result.updated.map((c) => keyOf(c.collection, c.name)));
-    const creates = new Set(result.created.map((c) => keyOf(c.collection, c.name)));
-    const fields = (p: Planned) => ({
+    const byKey = new Map(existing.map((d) => [definitionKey(d.collection, d.name), d]));
+    const deleted = diff.deleted.map((c) => byKey.get(definitionKey(c.collection, c.name))!);
+    const updates = new Set(diff.updated.map((c) => definitionKey(c.collection, c.name)));
+    const creates = new Set(diff.created.map((c) => definitionKey(c.collection, c.name)));
+    const keyOfPlanned = (p: PlannedDefinition) => definitionKey(p.collection, p.resolved.definition.name);
+    const fields = (p: PlannedDefinition) => ({
       name: p.resolved.definition.name,
-      name_generated: false,
+      name_generated: p.resolved.nameGenerated,
       key_signature: p.resolved.keySignature,
       keys: [...p.resolved.definition.keys],
       options_json: JSON.stringify(p.resolved.definition.options ?? {}),
@@ -148,31 +148,32 @@ export class ManifestService {
         deleted.map((d) => d._id),
       );
     const updated = planned
-      .filter((p) => updates.has(keyOf(p.collection, p.resolved.definition.name)))
-      .map((p) => ({ id: byKey.get(keyOf(p.collection, p.resolved.definition.name))!._id, fields: fields(p) }));
+      .filter((p) => updates.has(keyOfPlanned(p)))
+      .map((p) => ({ id: byKey.get(keyOfPlanned(p))!._id, fields: fields(p) }));
     if (updated.length > 0) await this.definitions.rewriteAll(database, updated).catch(rethrowConcurrentApply);
     const toCreate = planned
-      .filter((p) => creates.has(keyOf(p.collection, p.resolved.definition.name)))
+      .filter((p) => creates.has(keyOfPlanned(p)))
       .map((p) => ({ collection: p.collection, created_at: now, ...fields(p) }));
     const created = toCreate.length > 0 ? await this.definitions.insertAll(database, toCreate).catch(rethrowConcurrentApply) : [];
-    if (deleted.length + updated.length + created.length > 0) await this.databases.bumpDefinitionsVersion(database);
+    const version = await this.databases.bumpDefinitionsVersion(database);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
-      ...existing.filter((d) => updates.has(keyOf(d.collection, d.name))).map((d) => [RegistryEvents.indexUpdated, d] as const),
+      ...existing.filter((d) => updates.has(definitionKey(d.collection, d.name))).map((d) => [RegistryEvents.indexUpdated, d] as const),
       ...created.map((d) => [RegistryEvents.indexCreated, d] as const),
     ];
     for (let i = 0; i < touched.length; i += EVENT_BATCH) {
       await Promise.all(touched.slice(i, i + EVENT_BATCH).map(([event, doc]) => this.events.index(event, database, doc, now)));
     }
     const rewritten = new Map(updated.map((u) => [u.id.toHexString(), u.fields]));
-    return [
+    const changed: DefinitionChange[] = [
       ...deleted.map((d) => ({ before: toDefinitionView(d), after: null })),
-      ...result.updated
-        .map((c) => byKey.get(keyOf(c.collection, c.name))!)
+      ...diff.updated
+        .map((c) => byKey.get(definitionKey(c.collection, c.name))!)
         .map((d) => ({ before: toDefinitionView(d), after: toDefinitionView({ ...d, ...rewritten.get(d._id.toHexString())! }) })),
       ...created.map((d) => ({ before: null, after: toDefinitionView(d) })),
     ];
+    return { version, changed };
   }
 }
 
@@ -185,34 +186,4 @@ function rethrowConcurrentApply(error: unknown): never {
     );
   }
   throw error;
-}
-
-function diff(existing: IndexDefinitionDocument[], planned: Planned[], dryRun: boolean): ManifestApplyResult {
-  const current = new Map(existing.map((d) => [keyOf(d.collection, d.name), d]));
-  const wanted = new Set(planned.map((p) => keyOf(p.collection, p.resolved.definition.name)));
-  const result: ManifestApplyResult = { dry_run: dryRun, created: [], updated: [], deleted: [], unchanged: [] };
-  for (const p of planned) {
-    const change = { collection: p.collection, name: p.resolved.definition.name };
-    const doc = current.get(keyOf(p.collection, p.resolved.definition.name));
-    if (!doc) result.created.push(change);
-    else if (sameDefinition(doc, p.resolved)) result.unchanged.push(change);
-    else result.updated.push(change);
-  }
-  for (const doc of existing) {
-    if (!wanted.has(keyOf(doc.collection, doc.name))) result.deleted.push({ collection: doc.collection, name: doc.name });
-  }
-  for (const list of [result.created, result.updated, result.deleted, result.unchanged]) {
-    list.sort((a, b) => a.collection.localeCompare(b.collection) || a.name.localeCompare(b.name));
-  }
-  return result;
-}
-
-function sameDefinition(doc: IndexDefinitionDocument, resolved: ResolvedDefinition): boolean {
-  const stored = { keys: doc.keys.map(({ field, value }) => ({ field, value })), options: optionsOf(doc) };
-  const wanted = { keys: resolved.definition.keys, options: resolved.definition.options ?? {} };
-  return stableStringify(stored) === stableStringify(wanted);
-}
-
-function keyOf(collection: string, name: string): string {
-  return `${collection}\u0000${name}`;
 }
