@@ -154,6 +154,7 @@ const ROUTES: Route[] = [
     permission: 'databases:manage',
     call: (c, f) => c.put(`/databases/${f.databaseId}`).send({ description: `changed ${suffix()}` }),
   },
+  { name: 'read the audit trail', least: 'admin', permission: 'audit:read', call: (c) => c.get(`/audit?project_id=${projectId}`) },
   { name: 'list API keys', least: 'admin', permission: 'api_keys:manage', call: (c) => c.get(`/projects/${projectId}/api-keys`) },
   { name: 'delete a definition', least: 'editor', permission: 'definitions:write', call: (c, f) => c.delete(`/indexes/${f.definitionId}`) },
   { name: 'delete the database', least: 'admin', permission: 'databases:manage', call: (c, f) => c.delete(`/databases/${f.databaseId}`) },

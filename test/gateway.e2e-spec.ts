@@ -214,11 +214,11 @@ describe('health, metrics and docs', () => {
 
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
-    for (const key of ['nats', 'auth', 'registry', 'comparator', 'sync-executor']) {
+    for (const key of ['nats', 'auth', 'registry', 'comparator', 'sync-executor', 'audit']) {
       expect({ key, status: res.body.info?.[key]?.status }).toEqual({ key, status: 'up' });
     }
     // Each backend with the instance that answered and its own dependencies, each named and up.
-    for (const key of ['auth', 'registry', 'comparator', 'sync-executor']) {
+    for (const key of ['auth', 'registry', 'comparator', 'sync-executor', 'audit']) {
       expect(res.body.info[key]).toEqual({
         status: 'up',
         instance: expect.any(String),

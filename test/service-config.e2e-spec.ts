@@ -36,6 +36,13 @@ describe('configuration is validated at start', () => {
     expect(result.stderr).toContain('COMPARE_CONCURRENCY="12": must not exceed TARGET_POOL_CONNECTIONS');
   });
 
+  it('the audit service refuses a retention that is not a positive number of days, and a bad prune interval', () => {
+    const result = run('audit', { MONGODB_URI: 'mongodb://127.0.0.1:1/', AUDIT_RETENTION_DAYS: '0', AUDIT_PRUNE_INTERVAL: 'hourly' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('AUDIT_RETENTION_DAYS="0"');
+    expect(result.stderr).toContain('AUDIT_PRUNE_INTERVAL="hourly": expected a positive duration');
+  });
+
   it('never prints a password of a MongoDB URI it refuses', () => {
     const result = run('registry', { MONGODB_URI: 'mongodb://admin:s3cret@host/db with space', NATS_URL: 'not-a-url' });
     expect(result.status).toBe(1);

@@ -6,14 +6,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { E2E_SERVICE_ENV, startPrivateNats, startSystem, type PrivateNats, type RunningSystem, type ServiceName } from '@ir/testing';
+import { ServiceName as Services } from '@ir/contracts';
+import { AuditTrail, BusClient, NatsBus } from '@ir/messaging';
+import {
+  E2E_SERVICE_ENV,
+  natsCredentials,
+  startPrivateNats,
+  startSystem,
+  type PrivateNats,
+  type RunningSystem,
+  type ServiceName,
+} from '@ir/testing';
 import type { RestartPolicy } from '../tools/infra/restart-policy';
 import { freshIp, suffix, targetMongoUri, tcpRelay } from './support/e2e-client';
 import { SteadyLoad, sleep, type Answer, type Probe } from './support/steady-load';
 
 /** At least 0.8 s down before a restart, so the load sees every outage. */
 const POLICY: RestartPolicy = { initialDelayMs: 1000, maxDelayMs: 5000, jitterRatio: 0.2, maxCrashes: 5, crashWindowMs: 60_000 };
-const BACKENDS = ['auth', 'registry', 'comparator', 'sync-executor'] as const;
+const BACKENDS = ['auth', 'registry', 'comparator', 'sync-executor', 'audit'] as const;
 
 interface SyncView {
   id: string;
@@ -107,6 +117,7 @@ function probes(databaseId: string, syncId: string): Probe[] {
       send: () => call('POST', '/indexes/compare-by-database', { database_id: databaseId }),
     },
     { name: 'sync-status', needs: ['sync-executor'], send: () => call('GET', `/indexes/sync-status/${syncId}`) },
+    { name: 'audit', needs: ['audit'], send: () => call('GET', '/audit?limit=1') },
   ];
 }
 
@@ -285,7 +296,7 @@ describe('each service killed with SIGKILL under load', () => {
     expect(health!.body.error.registry).toEqual({ status: 'down', instance: null, dependencies: {}, message: 'no instance answered' });
     expect(health!.body.details.registry).toEqual(health!.body.error.registry);
     expect(health!.body.info.auth).toMatchObject({ status: 'up', instance: expect.any(String), dependencies: expect.any(Object) });
-    expect(Object.keys(health!.body.details).sort()).toEqual(['auth', 'comparator', 'nats', 'registry', 'sync-executor']);
+    expect(Object.keys(health!.body.details).sort()).toEqual(['audit', 'auth', 'comparator', 'nats', 'registry', 'sync-executor']);
     // The gateway itself stayed ready to serve: a load balancer keeps it in rotation.
     expect(instance).toEqual([200]);
     expect((await getJson(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
@@ -357,12 +368,36 @@ describe('each service killed with SIGKILL under load', () => {
     }
   }, 240_000);
 
+  it('audit: GET /audit answers 503 naming it meanwhile; an entry recorded meanwhile is kept once it is back', async () => {
+    const bus = await NatsBus.connect({ servers: nats.url, name: 'supervision-audit', credentials: natsCredentials(nats) });
+    const target = { kind: 'database', id: `while-down-${suffix()}` } as const;
+    try {
+      const answers = await killAndRecover(load, 'audit', () =>
+        new AuditTrail(new BusClient(bus, 5000), Services.registry).record({
+          action: 'database.updated',
+          outcome: 'succeeded',
+          projectId: null,
+          target,
+        }),
+      );
+      expectOutageNamed(load, answers, 'audit');
+    } finally {
+      await bus.drain();
+    }
+    for (;;) {
+      const res = await call('GET', '/audit?action=database.updated&limit=100');
+      expect(res.status).toBe(200);
+      if ((res.body.items as { target: { id: string } }[]).some((e) => e.target.id === target.id)) break;
+      await sleep(200);
+    }
+  }, 120_000);
+
   it('gateway: nothing answers on its port meanwhile, the backends keep running, then every route answers again', async () => {
     const backendHealth: number[] = [];
     const answers = await killAndRecover(load, 'gateway', async () => {
       for (const service of BACKENDS) backendHealth.push((await getJson(`${system.services[service].url}/health/ready`)).status);
     });
-    expect(backendHealth).toEqual([200, 200, 200, 200]);
+    expect(backendHealth).toEqual(BACKENDS.map(() => 200));
     const failures = answers.filter((a) => a.status !== 200);
     expect(failures.length).toBeGreaterThan(0);
     expect(new Set(failures.map((a) => a.status))).toEqual(new Set([0]));
@@ -371,6 +406,8 @@ describe('each service killed with SIGKILL under load', () => {
 
   it('no process was given up, and each was restarted once', () => {
     const states = system.supervisor!.processes.map((p) => [p.name, p.state, p.restarts]);
-    expect(states.sort()).toEqual(['auth', 'comparator', 'gateway', 'registry', 'sync-executor'].map((name) => [name, 'running', 1]));
+    expect(states.sort()).toEqual(
+      ['audit', 'auth', 'comparator', 'gateway', 'registry', 'sync-executor'].map((name) => [name, 'running', 1]),
+    );
   });
 });

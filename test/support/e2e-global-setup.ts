@@ -7,7 +7,7 @@ import { E2E_ADMIN, E2E_SERVICE_ENV } from './e2e-settings';
 const SYSTEM_KEY = Symbol.for('index-registry.test-system');
 
 /**
- * Starts the five services as separate processes (from dist/, built by `make test`)
+ * Starts the six services as separate processes (from dist/, built by `make test`)
  * on the private NATS and MongoDB, with a database prefix of their own.
  */
 export default async function e2eGlobalSetup(): Promise<void> {

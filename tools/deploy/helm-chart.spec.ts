@@ -18,7 +18,7 @@ jest.setTimeout(600_000);
 
 type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: Record<string, string> };
 
-/** The services that run as Deployments, by the chart's entry points (audit joins with its app). */
+/** The services that run as Deployments, by the chart's entry points. */
 const NODE_FLAGS_SERVICES = Object.keys(NODE_FLAGS) as (keyof typeof NODE_FLAGS)[];
 
 /** Problems the checker printed for one variant or manifest, without the name prefix. */

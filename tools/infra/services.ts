@@ -7,7 +7,7 @@ import { repoRoot } from './repo-root';
 import type { SupervisedProcess } from './supervised-process';
 import { Supervisor, type SupervisorOptions } from './supervisor';
 
-export const BACKEND_SERVICES = ['auth', 'registry', 'comparator', 'sync-executor'] as const;
+export const BACKEND_SERVICES = ['auth', 'registry', 'comparator', 'sync-executor', 'audit'] as const;
 export type BackendService = (typeof BACKEND_SERVICES)[number];
 export type ServiceName = 'gateway' | BackendService;
 
@@ -40,6 +40,7 @@ export const NODE_FLAGS: Record<ServiceName, readonly string[]> = {
   registry: [],
   comparator: ['--max-semi-space-size=64'],
   'sync-executor': [],
+  audit: [],
 };
 
 export function serviceEntryPoint(name: ServiceName): string {
@@ -180,7 +181,7 @@ function supervisedLauncher(opts: SystemOptions, supervisor: Supervisor): Launch
   };
 }
 
-/** Starts the four backends (in parallel), then the gateway. */
+/** Starts the backends (in parallel), then the gateway. */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const common: Record<string, string> = {
     NATS_URL: opts.natsUrl,

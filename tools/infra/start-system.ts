@@ -15,7 +15,13 @@ const dataDir = join(repoRoot, '.data');
 const logDir = join(dataDir, 'logs');
 /** NATS's store, and the passwords of its users (0600 files, kept across restarts). */
 const natsDir = { data: join(dataDir, 'nats'), credentials: join(dataDir, 'nats', 'credentials') };
-const DEFAULT_HEALTH_PORTS: Record<BackendService, number> = { auth: 8217, registry: 8218, comparator: 8219, 'sync-executor': 8220 };
+const DEFAULT_HEALTH_PORTS: Record<BackendService, number> = {
+  auth: 8217,
+  registry: 8218,
+  comparator: 8219,
+  'sync-executor': 8220,
+  audit: 8221,
+};
 
 /**
  * Every process started here, NATS and FerretDB included: one that dies is restarted with backoff

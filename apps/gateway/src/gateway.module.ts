@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
+import { AuditController } from './audit/audit.controller';
 import { ApiAuthGuard } from './auth/api-auth.guard';
 import { ApiKeyCache } from './auth/api-key-cache';
 import { AuthEventsStream } from './auth/auth-events-stream';
@@ -53,6 +54,7 @@ export class GatewayModule {
         SyncsController,
         ImportsController,
         IndexesController,
+        AuditController,
         HealthController,
       ],
       providers: [

@@ -86,6 +86,6 @@ describe('subject owners', () => {
     expect(serviceOfSubject('auth.rpc.session.login')).toBe('auth');
     expect(serviceOfSubject('bus.evt.message.dead-lettered')).toBeUndefined();
     expect(serviceOfSubject('registryx.rpc.index.get')).toBeUndefined();
-    expect(BACKEND_SERVICES.map(requestContextOf)).toEqual(['auth', 'registry', 'comparator', 'sync']);
+    expect(BACKEND_SERVICES.map(requestContextOf)).toEqual(['auth', 'registry', 'comparator', 'sync', 'audit']);
   });
 });

@@ -12,15 +12,13 @@ export const ServiceName = {
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 export type BackendServiceName = Exclude<ServiceName, 'gateway'>;
 
-/**
- * The services behind the gateway that run, and answer a health ping over the bus. The audit service
- * has its bus permissions and subjects already (bus-access.ts) and joins this list with its app.
- */
+/** The services behind the gateway that run, and answer a health ping over the bus. */
 export const BACKEND_SERVICES: readonly BackendServiceName[] = [
   ServiceName.auth,
   ServiceName.registry,
   ServiceName.comparator,
   ServiceName.syncExecutor,
+  ServiceName.audit,
 ];
 
 /**

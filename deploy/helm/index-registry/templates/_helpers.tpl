@@ -38,6 +38,7 @@ auth: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets
 registry: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
 comparator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
 sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
+audit: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: false }
 {{- end -}}
 
 {{- define "ir.traitsOf" -}}

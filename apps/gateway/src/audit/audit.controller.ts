@@ -1,0 +1,26 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditEntry, AuditQuery, AuditRpc, pageOf } from '@ir/contracts';
+import { BusClient } from '@ir/messaging';
+import type { z } from 'zod';
+import { ParsedQuery, RouteQuery } from '../http/route-query';
+import { jsonSchemaOf } from '../http/zod-body';
+
+/** The audit trail, answered by the audit service. Read only: no route changes or deletes an entry. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly bus: BusClient) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; page, limit',
+  })
+  @RouteQuery(AuditQuery)
+  @ApiOkResponse({ schema: jsonSchemaOf(pageOf(AuditEntry)) })
+  list(@ParsedQuery() query: z.output<typeof AuditQuery>) {
+    return this.bus.request(AuditRpc.list, { ...query });
+  }
+}
