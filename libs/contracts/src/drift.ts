@@ -110,6 +110,8 @@ export const PlanOperationView = z.object({
   step: z.string().optional(),
   /** For steps of a rebuild: the step is already done when an index with this spec exists (so a rerun skips it). */
   done_when: JsonObject.optional(),
+  /** Why the target will refuse this step (its server or version cannot build or hide it); absent when it can run. */
+  unsupported: z.string().optional(),
 });
 export type PlanOperationView = z.infer<typeof PlanOperationView>;
 

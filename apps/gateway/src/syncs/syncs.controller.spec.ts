@@ -40,7 +40,7 @@ function view(status: SyncView['status'], progress: number): SyncView {
     status,
     progress,
     dry_run: false,
-    options: { hide_before_drop: false },
+    options: { hide_before_drop: false, on_error: 'continue' },
     error: null,
     steps: [],
     warnings: [],

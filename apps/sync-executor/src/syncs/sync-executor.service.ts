@@ -1,8 +1,9 @@
-import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
+import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc } from '@ir/contracts';
 import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plannedSteps } from './planned-steps';
+import { blockerOf, endStatusOf, failureSummary, labelOf } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
@@ -11,6 +12,17 @@ import { isTerminal, stepsOf, type StoredStep, type SyncDocument, type SyncStatu
 import { SyncRepository } from './sync.repository';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
+
+/** How often a running sync looks whether someone asked to cancel it. */
+const CANCEL_POLL_MS = 1000;
+
+type EndStatus = Extract<SyncStatus, 'completed' | 'partially_failed' | 'failed' | 'cancelled'>;
+const EVENT_OF: Record<EndStatus, SyncEventKind> = {
+  completed: 'completed',
+  partially_failed: 'partiallyFailed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
@@ -44,6 +56,10 @@ interface Run {
   /** When progress was last published. */
   lastPublished: number;
   lockLost: boolean;
+  /** Aborted when someone asks to cancel the sync. */
+  readonly cancel: AbortController;
+  /** Set when a step fails with `on_error: stop`, or the target is away: the step that stopped the sync. */
+  stoppedBy?: { readonly step: StoredStep; readonly why: string };
 }
 
 /**
@@ -101,9 +117,13 @@ export class SyncExecutor {
       lastSaved: Date.now(),
       lastPublished: Date.now(),
       lockLost: false,
+      cancel: new AbortController(),
     };
+    if (doc.cancellation) run.cancel.abort();
     const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
     keeper.unref();
+    const cancelWatch = setInterval(() => void this.watchCancel(run), CANCEL_POLL_MS);
+    cancelWatch.unref();
     try {
       await this.runSync(run);
     } catch (error) {
@@ -125,6 +145,16 @@ export class SyncExecutor {
       throw error;
     } finally {
       clearInterval(keeper);
+      clearInterval(cancelWatch);
+    }
+  }
+
+  private async watchCancel(run: Run): Promise<void> {
+    if (run.cancel.signal.aborted) return;
+    try {
+      if (await this.syncs.cancellationOf(run.id)) run.cancel.abort();
+    } catch (error) {
+      this.logger.warn(`could not look whether sync ${run.id} is cancelled: ${describeError(error)}`);
     }
   }
 
@@ -133,34 +163,75 @@ export class SyncExecutor {
     await this.refreshLock(run, true);
     await this.publish('started', run, 'running', null);
 
-    if (!run.doc.planned_at) await this.plan(run);
+    if (!run.doc.planned_at && !run.cancel.signal.aborted) await this.plan(run);
     if (run.lockLost) throw new LockLost();
     if (run.doc.status === 'failed') return;
 
     if (run.doc.dry_run) {
       const now = new Date();
-      run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: 'dry run', completed_at: now } : s));
+      run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: dryRunNote(s), completed_at: now } : s));
       for (const step of run.steps) syncOperations.inc({ kind: operationOf(step).kind, result: 'skipped' });
       await this.finish(run, 'completed', null);
       return;
     }
 
-    const pending = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped');
-    if (pending.length > 0) {
-      const db = await this.openTarget(run);
-      if (!db) return;
-      for (let next = 0; next < pending.length;) {
-        if (run.lockLost) throw new LockLost();
-        const group = groupAt(pending, next);
-        next += group.length;
-        const failure = await this.runSteps(run, db, group);
-        if (failure) {
-          await this.finish(run, 'failed', this.failureSummary(run, failure.step, failure.error));
-          return;
-        }
+    let db: TargetDb | undefined;
+    for (let next = 0; next < run.steps.length;) {
+      if (run.lockLost) throw new LockLost();
+      if (run.cancel.signal.aborted || run.stoppedBy) break;
+      if (isSettled(run.steps[next]) || this.settle(run, next)) {
+        next += 1;
+        continue;
       }
+      db ??= await this.openTarget(run);
+      if (!db) return;
+      const group = groupAt(run.steps, next);
+      await this.runSteps(run, db, next, group);
+      next += group.length;
     }
-    await this.finish(run, 'completed', null);
+    this.markNotRun(run);
+    if (run.cancel.signal.aborted) {
+      const cancellation = await this.syncs.cancellationOf(run.id).catch(() => undefined);
+      const by = cancellation ? ` by ${cancellation.by.name ?? cancellation.by.id}` : '';
+      await this.finish(run, 'cancelled', `cancelled${by}; ${failureSummary(run.steps)}`);
+      return;
+    }
+    const status = endStatusOf(run.steps);
+    await this.finish(run, status, status === 'completed' ? null : failureSummary(run.steps, run.stoppedBy?.why));
+  }
+
+  /**
+   * Records a step that is not to be sent as skipped: one the target cannot run (the plan says why), or
+   * one whose change an earlier step did not complete. True when it did.
+   */
+  private settle(run: Run, position: number): boolean {
+    const step = run.steps[position];
+    const op = operationOf(step);
+    const blocker = op.unsupported ? undefined : blockerOf(run.steps, position);
+    if (!op.unsupported && !blocker) return false;
+    const note = op.unsupported
+      ? `unsupported: ${op.unsupported}`
+      : `not run: it depends on step ${blocker!.number} (${labelOf(operationOf(blocker!))}), which ${blocker!.status === 'failed' ? 'failed' : 'did not run'}`;
+    run.steps[position] = {
+      ...step,
+      status: 'skipped',
+      note,
+      ...(blocker ? { blocked_by: blocker.number } : {}),
+      completed_at: new Date(),
+    };
+    syncOperations.inc({ kind: op.kind, result: 'skipped' });
+    return true;
+  }
+
+  /** After a cancel or a stop: the steps never run say so (a retry runs them). */
+  private markNotRun(run: Run): void {
+    const note = run.cancel.signal.aborted
+      ? 'cancelled before it ran'
+      : run.stoppedBy
+        ? `not run: the sync stopped after step ${run.stoppedBy.step.number} failed (${run.stoppedBy.why})`
+        : undefined;
+    if (!note) return;
+    run.steps = run.steps.map((s) => (isSettled(s) ? s : { ...s, status: 'not_run', note }));
   }
 
   /** Asks the comparator for the plan and stores its operations as pending steps. */
@@ -198,7 +269,7 @@ export class SyncExecutor {
       connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: run.databaseId });
     } catch (error) {
       if (isTransientBusError(error)) throw error;
-      await this.finish(run, 'failed', this.failureSummary(run, undefined, `the target database cannot be had: ${describeError(error)}`));
+      await this.finish(run, 'failed', failureSummary(run.steps, `the target database cannot be had: ${describeError(error)}`));
       return undefined;
     }
     let uri: string;
@@ -210,7 +281,7 @@ export class SyncExecutor {
       await this.finish(
         run,
         'failed',
-        this.failureSummary(run, undefined, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
+        failureSummary(run.steps, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
       );
       return undefined;
     }
@@ -224,38 +295,32 @@ export class SyncExecutor {
           delay = Math.min(delay * 2, this.settings.retryMaxDelayMs);
           continue;
         }
-        await this.finish(run, 'failed', this.failureSummary(run, undefined, `cannot connect to the target: ${describeError(error)}`));
+        await this.finish(run, 'failed', failureSummary(run.steps, `cannot connect to the target: ${describeError(error)}`));
         return undefined;
       }
     }
   }
 
-  /** Runs one step, or creates on one collection together; answers the step that failed, if one did. */
-  private async runSteps(run: Run, db: TargetDb, group: readonly StoredStep[]): Promise<{ step: StoredStep; error: string } | undefined> {
+  /** Runs one step, or creates on one collection together (`group`, the steps from `start` on), and records each outcome. */
+  private async runSteps(run: Run, db: TargetDb, start: number, group: readonly StoredStep[]): Promise<void> {
     const startedAt = new Date();
-    const positions = group.map((step) => run.steps.findIndex((s) => s.number === step.number));
-    positions.forEach((position, i) => (run.steps[position] = { ...group[i], status: 'running', started_at: startedAt }));
+    group.forEach((step, i) => (run.steps[start + i] = { ...step, status: 'running', started_at: startedAt }));
 
     const ops = group.map(operationOf);
     // Never tried, as far as the record knows; a step tried but not yet recorded is still safe to send
     // unchecked, because an identical create is a no-op on the server.
     const fresh = group.every((step) => step.status === 'pending' && (step.attempts ?? 0) === 0);
+    const options = { fresh, signal: run.cancel.signal };
     const { results, together } =
       group.length === 1
-        ? { results: [await this.runner.run(db, ops[0], { fresh })], together: false }
-        : await this.runner.runCreates(db, ops, { fresh });
+        ? { results: [await this.runner.run(db, ops[0], options)], together: false }
+        : await this.runner.runCreates(db, ops, options);
     const completedAt = new Date();
-    const builtTogether = together && group.length > 1 && results.length === group.length && results.every((r) => r.status === 'done');
+    const builtTogether = together && group.length > 1 && results.every((r) => r.status === 'done');
     const shared = builtTogether ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
-    positions.forEach((position, i) => {
-      const step = group[i];
-      const result: StepResult | undefined = results[i];
-      if (!result) {
-        // Not reached: an earlier create of the group failed, and the sync stops there.
-        run.steps[position] = step;
-        return;
-      }
-      run.steps[position] = {
+    group.forEach((step, i) => {
+      const result: StepResult = results[i];
+      run.steps[start + i] = {
         number: step.number,
         operation: step.operation,
         status: result.status,
@@ -270,7 +335,11 @@ export class SyncExecutor {
     });
 
     const failed = results.findIndex((r) => r.status === 'failed');
-    if (failed >= 0) return { step: group[failed], error: results[failed].error ?? 'failed' };
+    if (failed >= 0) {
+      const step = run.steps[start + failed];
+      if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached' };
+      else if (run.doc.options?.on_error === 'stop') run.stoppedBy = { step, why: 'on_error: stop' };
+    }
     if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
       await this.saveSteps(run);
       await this.refreshLock(run);
@@ -279,7 +348,6 @@ export class SyncExecutor {
       run.lastPublished = Date.now();
       await this.publish('progress', run, 'running', null);
     }
-    return undefined;
   }
 
   private async saveSteps(run: Run): Promise<void> {
@@ -304,15 +372,7 @@ export class SyncExecutor {
     }
   }
 
-  /** "step 3 (create orders.x) failed: <reason>; done: 1-2; not done: 3-5". */
-  private failureSummary(run: Run, failed: StoredStep | undefined, reason: string): string {
-    const done = run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.number);
-    const notDone = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped').map((s) => s.number);
-    const head = failed ? `step ${failed.number} (${labelOf(operationOf(failed))}) failed: ${reason}` : reason;
-    return `${head}; done: ${numberRanges(done)}; not done: ${numberRanges(notDone)}`;
-  }
-
-  private async finish(run: Run, status: Extract<SyncStatus, 'completed' | 'failed'>, error: string | null): Promise<void> {
+  private async finish(run: Run, status: EndStatus, error: string | null): Promise<void> {
     const completedAt = new Date();
     const durationMs = completedAt.getTime() - run.startedAt.getTime();
     const progress = progressOf(run.steps);
@@ -327,11 +387,11 @@ export class SyncExecutor {
     await this.locks.release(run.databaseId, run.id);
     if (!ended) return;
     syncDuration.observe({ status }, durationMs / 1000);
-    if (status === 'failed') {
+    if (status === 'failed' || status === 'partially_failed') {
       syncFailures.inc();
-      this.logger.warn(`sync ${run.id} of database ${run.databaseId} failed: ${error}`);
+      this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);
     }
-    await this.publish(status, run, status, error);
+    await this.publish(EVENT_OF[status], run, status, error);
   }
 
   private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
@@ -348,22 +408,29 @@ export class SyncExecutor {
   }
 }
 
-/**
- * The steps run next: one step, or the run of creates on one collection that starts here, which
- * share one createIndexes command (`StepRunner.runCreates`).
- */
-function groupAt(pending: readonly StoredStep[], start: number): StoredStep[] {
-  const first = operationOf(pending[start]);
-  if (!isBatchableCreate(first)) return [pending[start]];
-  let end = start + 1;
-  while (end < pending.length) {
-    const op = operationOf(pending[end]);
-    if (!isBatchableCreate(op) || op.collection !== first.collection) break;
-    end += 1;
-  }
-  return pending.slice(start, end);
+/** A step that ended in an earlier delivery or was settled before it ran. */
+function isSettled(step: StoredStep): boolean {
+  return step.status === 'done' || step.status === 'skipped' || step.status === 'failed' || step.status === 'not_run';
 }
 
-function labelOf(op: PlanOperationView): string {
-  return `${op.kind} ${op.collection}.${op.index}`;
+/**
+ * The steps run next: one step, or the run of creates on one collection that starts here, which
+ * share one createIndexes command (`StepRunner.runCreates`); a step that is to be skipped ends the run.
+ */
+function groupAt(steps: readonly StoredStep[], start: number): StoredStep[] {
+  const first = operationOf(steps[start]);
+  if (!isBatchableCreate(first)) return [steps[start]];
+  let end = start + 1;
+  while (end < steps.length) {
+    const op = operationOf(steps[end]);
+    if (isSettled(steps[end]) || op.unsupported || !isBatchableCreate(op) || op.collection !== first.collection) break;
+    if (blockerOf(steps, end)) break;
+    end += 1;
+  }
+  return steps.slice(start, end);
+}
+
+function dryRunNote(step: StoredStep): string {
+  const { unsupported } = operationOf(step);
+  return unsupported ? `dry run; unsupported, a sync skips it: ${unsupported}` : 'dry run';
 }
