@@ -28,6 +28,8 @@ export interface RunOptions {
   readonly fresh?: boolean;
   /** Aborted when the sync is cancelled: an index build in progress is stopped where the server allows it. */
   readonly signal?: AbortSignal;
+  /** `on_error: stop`: when the creates of a refused command are tried alone, none is sent after one fails. */
+  readonly stopAtFailure?: boolean;
 }
 
 export interface StepRunnerOptions {
@@ -92,10 +94,11 @@ export class StepRunner {
   async runCreates(
     db: Db,
     ops: readonly PlanOperationView[],
-    { fresh = false, signal }: RunOptions = {},
+    options: RunOptions = {},
   ): Promise<{ results: StepResult[]; together: boolean }> {
+    const { fresh = false, signal } = options;
     if (ops.length === 1 || !ops.every((op) => isBatchableCreate(op) && op.collection === ops[0].collection)) {
-      return { results: await this.runEach(db, ops, fresh, signal), together: false };
+      return { results: await this.runEach(db, ops, { ...options, fresh }), together: false };
     }
     if (signal?.aborted) return { results: ops.map(() => NOT_SENT), together: false };
     const collection = ops[0].collection;
@@ -127,24 +130,31 @@ export class StepRunner {
       case 'stopped':
         return { results: signal?.aborted ? await this.afterStop(db, ops) : ops.map(() => failed(outcome)), together: true };
       case 'spec':
-        return { results: await this.blame(db, ops, outcome, signal), together: false };
+        return { results: await this.blame(db, ops, outcome, options), together: false };
     }
   }
 
-  /** After a grouped create was refused for a spec: each create's own outcome (see `runCreates`). */
-  private async blame(db: Db, ops: readonly PlanOperationView[], outcome: Failure, signal: AbortSignal | undefined): Promise<StepResult[]> {
-    const pattern = duplicateKeyPattern(outcome.cause);
+  /**
+   * After a grouped create was refused for a spec: each create's own outcome (see `runCreates`). With
+   * `stopAtFailure` they are tried alone in order, so that none after the first failure is sent.
+   */
+  private async blame(db: Db, ops: readonly PlanOperationView[], outcome: Failure, options: RunOptions): Promise<StepResult[]> {
+    const alone = { ...options, fresh: false };
+    const pattern = options.stopAtFailure ? undefined : duplicateKeyPattern(outcome.cause);
     const culprits = pattern ? ops.filter((op) => op.spec?.['unique'] === true && hasKey(createSpecOf(op), pattern)) : [];
-    if (culprits.length !== 1) return this.runEach(db, ops, false, signal);
+    if (culprits.length !== 1) return this.runEach(db, ops, alone);
     const others = ops.filter((op) => op !== culprits[0]);
-    const { results } = others.length > 0 ? await this.runCreates(db, others, { signal }) : { results: [] };
+    const { results } = others.length > 0 ? await this.runCreates(db, others, alone) : { results: [] };
     return ops.map((op) => (op === culprits[0] ? failed(outcome) : results[others.indexOf(op)]));
   }
 
-  /** Each operation alone; after a cancel, the rest are not sent. */
-  private async runEach(db: Db, ops: readonly PlanOperationView[], fresh: boolean, signal: AbortSignal | undefined): Promise<StepResult[]> {
+  /** Each operation alone; after a cancel (or a failure, with `stopAtFailure`) the rest are not sent. */
+  private async runEach(db: Db, ops: readonly PlanOperationView[], options: RunOptions): Promise<StepResult[]> {
     const results: StepResult[] = [];
-    for (const op of ops) results.push(await this.run(db, op, { fresh, signal }));
+    for (const op of ops) {
+      const stopped = options.stopAtFailure && results.some((r) => r.status === 'failed');
+      results.push(stopped ? STOPPED : await this.run(db, op, options));
+    }
     return results;
   }
 
@@ -289,6 +299,7 @@ const failed = (outcome: Failure): StepResult => ({
 });
 
 const NOT_SENT: StepResult = { status: 'not_run', note: 'cancelled before it was sent', attempts: 0, result: 'not_run' };
+const STOPPED: StepResult = { status: 'not_run', note: 'not run: an earlier step failed (on_error: stop)', attempts: 0, result: 'not_run' };
 
 type CreateSpec = IndexDescription & { name: string };
 

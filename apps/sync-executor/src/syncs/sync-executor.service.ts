@@ -310,7 +310,7 @@ export class SyncExecutor {
     // Never tried, as far as the record knows; a step tried but not yet recorded is still safe to send
     // unchecked, because an identical create is a no-op on the server.
     const fresh = group.every((step) => step.status === 'pending' && (step.attempts ?? 0) === 0);
-    const options = { fresh, signal: run.cancel.signal };
+    const options = { fresh, signal: run.cancel.signal, stopAtFailure: run.doc.options?.on_error === 'stop' };
     const { results, together } =
       group.length === 1
         ? { results: [await this.runner.run(db, ops[0], options)], together: false }
