@@ -1,8 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, type PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { describeTargetFailure, isTargetFailure, isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
-import type { Db, IndexDescription } from 'mongodb';
+import {
+  classifyTargetError,
+  describeTargetFailure,
+  isTargetFailure,
+  isTargetWide,
+  isTransientTargetError,
+  listIndexesOf,
+  NAMESPACE_NOT_FOUND,
+} from '@ir/target-pool';
+import { MongoServerSelectionError, type Db, type IndexDescription } from 'mongodb';
 import { createFailureKind, duplicateKeyPattern, hasKey, IndexBuildErrorCode } from './index-build-errors';
 
 const INDEX_NOT_FOUND = IndexBuildErrorCode.IndexNotFound;
@@ -19,7 +27,7 @@ export interface StepResult {
   readonly attempts: number;
   /** For `sync_operations_total{result}`. */
   readonly result: 'applied' | 'already_done' | 'refused' | 'failed' | 'not_run';
-  /** Failed because the target stayed unreachable past the retries: no other step can run either. */
+  /** Failed because the target stayed unreachable past the retries, or cannot be worked with at all: no other step can run either. */
   readonly targetAway?: boolean;
 }
 
@@ -187,7 +195,7 @@ export class StepRunner {
           ok: false,
           error: transient ? `${reason} (transient; gave up after ${attempt} attempts)` : reason,
           cause: transient ? undefined : error,
-          targetAway: transient,
+          targetAway: transient || isTargetWideFailure(error),
           attempts: attempt,
         };
       }
@@ -281,7 +289,16 @@ export class StepRunner {
 /** A step the plan should never contain. */
 class PlanError extends Error {}
 
-/** A failed attempt: `cause` is the error that ended it; `targetAway` when transient errors outlasted the retries. */
+/**
+ * The target cannot be worked with at all: it cannot be reached (no server selected), refuses our
+ * credentials, or is not MongoDB. A server's refusal of one command is never this.
+ */
+function isTargetWideFailure(error: unknown): boolean {
+  if (error instanceof MongoServerSelectionError) return true;
+  return isTargetFailure(error) && isTargetWide(classifyTargetError(error, '').kind);
+}
+
+/** A failed attempt: `cause` is the error that ended it; `targetAway` when no other step can run either (`isTargetWideFailure`). */
 interface Failure {
   readonly ok: false;
   readonly error: string;
