@@ -313,6 +313,23 @@ describe('syncs against the test MongoDB server', () => {
       ).toMatchObject({ code: ErrorCode.conflict });
     });
 
+    it('a retry whose plan still drops waits for approval again', async () => {
+      await target.collection('guarded4').createIndex({ a: 1 }, { name: 'a_1' });
+      await target.collection('guarded4').createIndex({ old: 1 }, { name: 'old_1' });
+      const { databaseId, syncId } = await held([create('guarded4', 'a_1', { a: -1 }), drop('guarded4', 'old_1')]);
+      await approvals(SECOND).approve(syncId, undefined);
+      await executor.execute({ sync_id: syncId, database_id: databaseId });
+      expect(await service.status(syncId)).toMatchObject({ status: 'partially_failed' });
+      await target.collection('guarded4').createIndex({ old: 1 }, { name: 'old_1' });
+      const retry = await control(OPERATOR).retry({ sync_id: syncId });
+      expect(retry).toMatchObject({ status: 'awaiting_approval', retry_of: syncId });
+      expect(await service.status(retry.sync_id)).toMatchObject({ approval: { state: 'awaiting', reasons: ['drops guarded4.old_1'] } });
+      expect(bus.on(SyncCommands.run.subject).filter((p) => p.payload['sync_id'] === retry.sync_id)).toEqual([]);
+      // Cancelling it (awaiting approval) ends it and frees the database.
+      expect(await control(OPERATOR).cancel({ sync_id: retry.sync_id })).toMatchObject({ status: 'cancelled' });
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+    });
+
     it('a rejected sync ends and frees its database; dry runs and create-only plans are not held', async () => {
       const { databaseId, syncId } = await held([drop('guarded3', 'y_1')]);
       expect(await approvals(SECOND).reject(syncId, 'not during the sale')).toMatchObject({
