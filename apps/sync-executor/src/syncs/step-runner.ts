@@ -10,7 +10,8 @@ import {
   listIndexesOf,
   NAMESPACE_NOT_FOUND,
 } from '@ir/target-pool';
-import { MongoServerSelectionError, type Db, type IndexDescription } from 'mongodb';
+import { MongoServerSelectionError, type Db } from 'mongodb';
+import { CreateIndexesCommand, type CreateSpec } from './create-indexes-command';
 import { createFailureKind, duplicateKeyPattern, hasKey, IndexBuildErrorCode } from './index-build-errors';
 
 const INDEX_NOT_FOUND = IndexBuildErrorCode.IndexNotFound;
@@ -60,9 +61,13 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export class StepRunner {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly command: CreateIndexesCommand;
 
   constructor(private readonly options: StepRunnerOptions) {
     this.sleep = options.sleep ?? defaultSleep;
+    this.command = new CreateIndexesCommand(options.operationTimeoutMs, (collection, error) =>
+      logger.warn(`could not stop the index build on ${collection}: ${describeError(error)}`),
+    );
   }
 
   /**
@@ -113,7 +118,7 @@ export class StepRunner {
     const specs = ops.map(createSpecOf);
     const outcome = await this.withRetries(async (attempt): Promise<(string | undefined)[]> => {
       if (fresh && attempt === 1) {
-        const created = await this.createIndexes(db, collection, specs, signal);
+        const created = await this.command.send(db, collection, specs, signal);
         if (created === undefined || created === specs.length) return specs.map(() => undefined);
         if (created === 0) return specs.map(() => 'already exists');
         return specs.map(() => `the server had ${specs.length - created} of the ${specs.length} indexes of this command already`);
@@ -121,7 +126,7 @@ export class StepRunner {
       const existing = (await listIndexesOf(db, collection)) ?? [];
       const notes = specs.map((spec) => (isThere(existing, spec) ? 'already exists' : undefined));
       const missing = specs.filter((_, i) => notes[i] === undefined);
-      if (missing.length > 0) await this.createIndexes(db, collection, missing, signal);
+      if (missing.length > 0) await this.command.send(db, collection, missing, signal);
       return notes;
     });
     if (outcome.ok) {
@@ -202,46 +207,6 @@ export class StepRunner {
     }
   }
 
-  /**
-   * The createIndexes command itself, for its answer: how many indexes it created (an identical
-   * index that exists is left as it is), when the server says (a mongos answers per shard). When
-   * `signal` aborts while it runs, the build is stopped (`stopBuild`).
-   *
-   * Unique indexes go first: MongoDB builds a command's indexes in one scan whatever their order, but
-   * FerretDB 1.x builds them in order and, when one fails (a unique index over duplicate data), keeps
-   * the storage of those built before it without listing them, so that their names can never be
-   * created again on that collection (measured on 1.24). Put first, a refused unique build leaves none.
-   */
-  private async createIndexes(db: Db, collection: string, specs: readonly CreateSpec[], signal?: AbortSignal): Promise<number | undefined> {
-    const stop = (): void => void this.stopBuild(db, collection, specs);
-    signal?.addEventListener('abort', stop, { once: true });
-    try {
-      const indexes = [...specs.filter((spec) => spec.unique === true), ...specs.filter((spec) => spec.unique !== true)];
-      const reply = await db.command({ createIndexes: collection, indexes }, { timeoutMS: this.options.operationTimeoutMs });
-      const { numIndexesBefore: before, numIndexesAfter: after } = reply;
-      return typeof before === 'number' && typeof after === 'number' ? after - before : undefined;
-    } finally {
-      signal?.removeEventListener('abort', stop);
-    }
-  }
-
-  /**
-   * Stops a build in progress the way MongoDB documents (4.4+, dropIndexes "Abort In-Progress Index
-   * Builds"; killOp is not for builds on replica sets): dropIndexes naming every index its builder
-   * builds, that is those of the command that are not ready yet (an index of the command that existed
-   * before is ready and is never named). The command then fails with IndexBuildAborted.
-   */
-  private async stopBuild(db: Db, collection: string, specs: readonly CreateSpec[]): Promise<void> {
-    try {
-      const ready = new Set(((await listIndexesOf(db, collection)) ?? []).map((entry) => entry.name));
-      const building = specs.map((spec) => spec.name).filter((name) => !ready.has(name));
-      if (building.length > 0)
-        await db.command({ dropIndexes: collection, index: building }, { timeoutMS: this.options.operationTimeoutMs });
-    } catch (error) {
-      logger.warn(`could not stop the index build on ${collection}: ${describeError(error)}`);
-    }
-  }
-
   /** Applies the operation; answers a note when there was nothing to do. `unchecked`: a plain create is sent without a look first. */
   private async apply(db: Db, op: PlanOperationView, unchecked: boolean, signal: AbortSignal | undefined): Promise<string | undefined> {
     const collection = db.collection(op.collection);
@@ -250,12 +215,12 @@ export class StepRunner {
       case 'create': {
         const spec = createSpecOf(op);
         if (unchecked && isBatchableCreate(op))
-          return (await this.createIndexes(db, op.collection, [spec], signal)) === 0 ? 'already exists' : undefined;
+          return (await this.command.send(db, op.collection, [spec], signal)) === 0 ? 'already exists' : undefined;
         const existing = (await listIndexesOf(db, op.collection)) ?? [];
         const rebuilt = doneWhenMet(existing, op.done_when);
         if (rebuilt) return rebuilt;
         if (isThere(existing, spec)) return 'already exists';
-        await this.createIndexes(db, op.collection, [spec], signal);
+        await this.command.send(db, op.collection, [spec], signal);
         return undefined;
       }
       case 'drop': {
@@ -317,8 +282,6 @@ const failed = (outcome: Failure): StepResult => ({
 
 const NOT_SENT: StepResult = { status: 'not_run', note: 'cancelled before it was sent', attempts: 0, result: 'not_run' };
 const STOPPED: StepResult = { status: 'not_run', note: 'not run: an earlier step failed (on_error: stop)', attempts: 0, result: 'not_run' };
-
-type CreateSpec = IndexDescription & { name: string };
 
 function createSpecOf(op: PlanOperationView): CreateSpec {
   if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
