@@ -1,5 +1,5 @@
 import type { PlanOperationView } from '@ir/contracts';
-import { blockerOf, changeOf, endStatusOf, failureSummary } from './step-outcomes';
+import { blockerOf, changeOf, endStatusOf, failureSummary, skippedBeforeRun } from './step-outcomes';
 import type { StoredStep } from './sync.model';
 
 const op = (collection: string, index: string, extra: Partial<PlanOperationView> = {}): PlanOperationView => ({
@@ -39,6 +39,28 @@ describe('step outcomes', () => {
     expect(blockerOf(steps, 2)?.number).toBe(1);
     expect(blockerOf(steps, 3)).toBeUndefined();
     expect(blockerOf(steps, 5)).toBeUndefined();
+  });
+
+  it('skips a step the target cannot run, or whose change failed, saying why; runs the others', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const steps = [
+      step(1, op('cases', 'new_1', { step: 'replace old_1 by new_1 1/2' }), 'failed'),
+      step(2, op('cases', 'old_1', { kind: 'drop', step: 'replace old_1 by new_1 2/2' }), 'pending'),
+      step(3, op('cases', 'title_text', { unsupported: 'FerretDB 1.x cannot build text indexes' }), 'pending'),
+      step(4, op('cases', 'plain_1'), 'pending'),
+    ];
+    expect(skippedBeforeRun(steps, 1, at)).toMatchObject({
+      status: 'skipped',
+      blocked_by: 1,
+      note: 'not run: it depends on step 1 (create cases.new_1), which failed',
+      completed_at: at,
+    });
+    expect(skippedBeforeRun(steps, 2, at)).toMatchObject({
+      status: 'skipped',
+      note: 'unsupported: FerretDB 1.x cannot build text indexes',
+    });
+    expect(skippedBeforeRun(steps, 2, at)?.blocked_by).toBeUndefined();
+    expect(skippedBeforeRun(steps, 3, at)).toBeUndefined();
   });
 
   it('ends partially_failed when some steps failed and others succeeded, failed when none succeeded', () => {

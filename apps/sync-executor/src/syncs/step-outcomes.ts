@@ -23,6 +23,21 @@ export function blockerOf(steps: readonly StoredStep[], position: number): Store
   return steps.slice(0, position).find((step) => step.status !== 'done' && changeOf(operationOf(step)) === change);
 }
 
+/**
+ * The step recorded `skipped`, when it is not to be sent: the target cannot run it (the plan says why),
+ * or an earlier step of its change did not succeed (`blocked_by`). Undefined when it is to run.
+ */
+export function skippedBeforeRun(steps: readonly StoredStep[], position: number, at: Date): StoredStep | undefined {
+  const step = steps[position];
+  const { unsupported } = operationOf(step);
+  if (unsupported) return { ...step, status: 'skipped', note: `unsupported: ${unsupported}`, completed_at: at };
+  const blocker = blockerOf(steps, position);
+  if (!blocker) return undefined;
+  const outcome = blocker.status === 'failed' ? 'failed' : 'did not run';
+  const note = `not run: it depends on step ${blocker.number} (${labelOf(operationOf(blocker))}), which ${outcome}`;
+  return { ...step, status: 'skipped', note, blocked_by: blocker.number, completed_at: at };
+}
+
 /** How a sync whose steps all ended ends: `partially_failed` when some failed and others succeeded. */
 export function endStatusOf(steps: readonly Pick<StoredStep, 'status'>[]): 'completed' | 'partially_failed' | 'failed' {
   if (!steps.some((s) => s.status === 'failed')) return 'completed';

@@ -1,15 +1,16 @@
-import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc } from '@ir/contracts';
+import { ComparatorRpc } from '@ir/contracts';
 import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
-import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
+import { TargetPool, UriCipher, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plannedSteps } from './planned-steps';
-import { blockerOf, endStatusOf, failureSummary, labelOf } from './step-outcomes';
+import { blockerOf, endStatusOf, failureSummary, skippedBeforeRun } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
 import { isTerminal, stepsOf, type StoredStep, type SyncDocument, type SyncStatus } from './sync.model';
 import { SyncRepository } from './sync.repository';
+import { isTransientBusError, SyncTargets } from './sync-targets';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
 
@@ -32,16 +33,6 @@ export interface Delivery {
 
 /** The lock was taken over while this executor ran the sync: whoever took it has already failed the sync. */
 class LockLost extends Error {}
-
-/**
- * Errors of the bus worth another delivery: the other service is slow, absent, or cannot reach the
- * target right now. A target that is not MongoDB, refused by policy or refusing our credentials
- * will answer the same way on every delivery: the sync fails at once.
- */
-const TRANSIENT_BUS_CODES: ReadonlySet<string> = new Set([ErrorCode.timeout, ErrorCode.unavailable, ErrorCode.badGateway]);
-const isTransientBusError = (error: unknown): boolean =>
-  !(error instanceof DomainError) ||
-  ((TRANSIENT_BUS_CODES.has(error.code) || error.code === ErrorCode.internal) && mayPass(error.details?.['reason']));
 
 /** A sync being run: the record as this executor last wrote it. */
 interface Run {
@@ -82,16 +73,18 @@ export class SyncExecutor {
   private readonly logger = new Logger(SyncExecutor.name);
   private readonly events: SyncEventPublisher;
   private readonly runner: StepRunner;
+  private readonly targets: SyncTargets;
 
   constructor(
     private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
-    private readonly pool: TargetPool,
-    private readonly cipher: UriCipher,
+    pool: TargetPool,
+    cipher: UriCipher,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
+    this.targets = new SyncTargets(bus, cipher, pool, settings);
     this.runner = new StepRunner({
       operationTimeoutMs: settings.operationTimeoutMs,
       retryAttempts: settings.retryAttempts,
@@ -179,7 +172,14 @@ export class SyncExecutor {
     for (let next = 0; next < run.steps.length;) {
       if (run.lockLost) throw new LockLost();
       if (run.cancel.signal.aborted || run.stoppedBy) break;
-      if (isSettled(run.steps[next]) || this.settle(run, next)) {
+      if (isSettled(run.steps[next])) {
+        next += 1;
+        continue;
+      }
+      const skipped = skippedBeforeRun(run.steps, next, new Date());
+      if (skipped) {
+        run.steps[next] = skipped;
+        syncOperations.inc({ kind: operationOf(skipped).kind, result: 'skipped' });
         next += 1;
         continue;
       }
@@ -198,29 +198,6 @@ export class SyncExecutor {
     }
     const status = endStatusOf(run.steps);
     await this.finish(run, status, status === 'completed' ? null : failureSummary(run.steps, run.stoppedBy?.why));
-  }
-
-  /**
-   * Records a step that is not to be sent as skipped: one the target cannot run (the plan says why), or
-   * one whose change an earlier step did not complete. True when it did.
-   */
-  private settle(run: Run, position: number): boolean {
-    const step = run.steps[position];
-    const op = operationOf(step);
-    const blocker = op.unsupported ? undefined : blockerOf(run.steps, position);
-    if (!op.unsupported && !blocker) return false;
-    const note = op.unsupported
-      ? `unsupported: ${op.unsupported}`
-      : `not run: it depends on step ${blocker!.number} (${labelOf(operationOf(blocker!))}), which ${blocker!.status === 'failed' ? 'failed' : 'did not run'}`;
-    run.steps[position] = {
-      ...step,
-      status: 'skipped',
-      note,
-      ...(blocker ? { blocked_by: blocker.number } : {}),
-      completed_at: new Date(),
-    };
-    syncOperations.inc({ kind: op.kind, result: 'skipped' });
-    return true;
   }
 
   /** After a cancel or a stop: the steps never run say so (a retry runs them). */
@@ -264,41 +241,10 @@ export class SyncExecutor {
 
   /** The target's database, or undefined when the sync has been failed because it cannot be had. */
   private async openTarget(run: Run): Promise<TargetDb | undefined> {
-    let connection;
-    try {
-      connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: run.databaseId });
-    } catch (error) {
-      if (isTransientBusError(error)) throw error;
-      await this.finish(run, 'failed', failureSummary(run.steps, `the target database cannot be had: ${describeError(error)}`));
-      return undefined;
-    }
-    let uri: string;
-    try {
-      uri = this.cipher.open(connection.uri_sealed);
-    } catch (error) {
-      // The cipher's own words (a key id, an authentication tag) are for the log.
-      this.logger.error(`sync ${run.id}: the target's connection string cannot be opened: ${String(error)}`);
-      await this.finish(
-        run,
-        'failed',
-        failureSummary(run.steps, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
-      );
-      return undefined;
-    }
-    let delay = this.settings.retryInitialDelayMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.pool.db({ uri, dbName: connection.db_name });
-      } catch (error) {
-        if (isTransientTargetError(error) && attempt <= this.settings.retryAttempts) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          delay = Math.min(delay * 2, this.settings.retryMaxDelayMs);
-          continue;
-        }
-        await this.finish(run, 'failed', failureSummary(run.steps, `cannot connect to the target: ${describeError(error)}`));
-        return undefined;
-      }
-    }
+    const opened = await this.targets.open(run.id, run.databaseId);
+    if ('db' in opened) return opened.db;
+    await this.finish(run, 'failed', failureSummary(run.steps, opened.problem));
+    return undefined;
   }
 
   /** Runs one step, or creates on one collection together (`group`, the steps from `start` on), and records each outcome. */
