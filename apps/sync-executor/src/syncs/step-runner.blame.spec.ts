@@ -1,5 +1,5 @@
 import type { PlanOperationView } from '@ir/contracts';
-import { MongoClient, MongoServerError, type Db, type Document } from 'mongodb';
+import { MongoClient, MongoNetworkError, MongoServerError, type Db, type Document } from 'mongodb';
 import { StepRunner } from './step-runner';
 
 /**
@@ -122,6 +122,33 @@ describe('StepRunner: exact blame of a grouped createIndexes (MongoDB error shap
     const { results } = await runner.runCreates(target.db, ops, { fresh: true });
     expect(results.map((r) => [r.status, r.error])).toEqual(ops.map(() => ['failed', 'Interrupted (11601): operation was interrupted']));
     expect(target.commands).toHaveLength(1);
+  });
+
+  it('sends no more creates alone once the target cannot be reached', async () => {
+    let sent = 0;
+    const refusedThenAway = new Proxy(db, {
+      get(target, prop, receiver) {
+        if (prop !== 'command') return Reflect.get(target, prop, receiver) as unknown;
+        return () => {
+          sent += 1;
+          return Promise.reject(
+            sent === 1
+              ? mongoError({ code: 67, codeName: 'CannotCreateIndex', errmsg: 'refused' })
+              : new MongoNetworkError('connection reset'),
+          );
+        };
+      },
+    });
+    const ops = [create('away', 'a1_1', { a1: 1 }), create('away', 'a2_1', { a2: 1 }), create('away', 'a3_1', { a3: 1 })];
+    const { results } = await runner.runCreates(refusedThenAway, ops, { fresh: true });
+    expect(results.map((r) => [r.status, r.targetAway ?? false])).toEqual([
+      ['failed', true],
+      ['not_run', false],
+      ['not_run', false],
+    ]);
+    expect(results[1].note).toBe('not run: the target could not be reached');
+    // The grouped command, then the first create alone and its one retry.
+    expect(sent).toBe(3);
   });
 
   describe('cancel (MongoDB 4.4+: dropIndexes naming every index of a build in progress aborts it; FerretDB has no build to stop)', () => {

@@ -161,12 +161,16 @@ export class StepRunner {
     return ops.map((op) => (op === culprits[0] ? failed(outcome) : results[others.indexOf(op)]));
   }
 
-  /** Each operation alone; after a cancel (or a failure, with `stopAtFailure`) the rest are not sent. */
+  /**
+   * Each operation alone; after a cancel, a target that cannot be reached (or a failure, with
+   * `stopAtFailure`) the rest are not sent.
+   */
   private async runEach(db: Db, ops: readonly PlanOperationView[], options: RunOptions): Promise<StepResult[]> {
     const results: StepResult[] = [];
     for (const op of ops) {
-      const stopped = options.stopAtFailure && results.some((r) => r.status === 'failed');
-      results.push(stopped ? STOPPED : await this.run(db, op, options));
+      if (results.some((r) => r.targetAway)) results.push(TARGET_AWAY);
+      else if (options.stopAtFailure && results.some((r) => r.status === 'failed')) results.push(STOPPED);
+      else results.push(await this.run(db, op, options));
     }
     return results;
   }
@@ -282,6 +286,7 @@ const failed = (outcome: Failure): StepResult => ({
 
 const NOT_SENT: StepResult = { status: 'not_run', note: 'cancelled before it was sent', attempts: 0, result: 'not_run' };
 const STOPPED: StepResult = { status: 'not_run', note: 'not run: an earlier step failed (on_error: stop)', attempts: 0, result: 'not_run' };
+const TARGET_AWAY: StepResult = { status: 'not_run', note: 'not run: the target could not be reached', attempts: 0, result: 'not_run' };
 
 function createSpecOf(op: PlanOperationView): CreateSpec {
   if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
