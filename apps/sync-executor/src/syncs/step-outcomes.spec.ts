@@ -1,5 +1,13 @@
 import type { PlanOperationView } from '@ir/contracts';
-import { blockerOf, changeOf, endStatusOf, failureSummary, skippedBeforeRun } from './step-outcomes';
+import {
+  blockerOf,
+  changeOf,
+  continuesStartedChange,
+  endStatusOf,
+  failureSummary,
+  isLaterStepOfChange,
+  skippedBeforeRun,
+} from './step-outcomes';
 import type { StoredStep } from './sync.model';
 
 const op = (collection: string, index: string, extra: Partial<PlanOperationView> = {}): PlanOperationView => ({
@@ -61,6 +69,18 @@ describe('step outcomes', () => {
     });
     expect(skippedBeforeRun(steps, 2, at)?.blocked_by).toBeUndefined();
     expect(skippedBeforeRun(steps, 3, at)).toBeUndefined();
+  });
+
+  it('knows a step that finishes a change already begun', () => {
+    const steps = [
+      step(1, op('cases', 'x_1', { kind: 'drop', step: 'rebuild x_1 1/2: drop' }), 'done'),
+      step(2, op('cases', 'x_1', { step: 'rebuild x_1 2/2: create' }), 'pending'),
+      step(3, op('cases', 'n_1', { step: 'replace o_1 by n_1 1/2' }), 'pending'),
+      step(4, op('cases', 'o_1', { kind: 'drop', step: 'replace o_1 by n_1 2/2' }), 'pending'),
+      step(5, op('cases', 'plain_1'), 'pending'),
+    ];
+    expect([0, 1, 2, 3, 4].map((i) => isLaterStepOfChange(steps, i))).toEqual([false, true, false, true, false]);
+    expect([0, 1, 2, 3, 4].map((i) => continuesStartedChange(steps, i))).toEqual([false, true, false, false, false]);
   });
 
   it('ends partially_failed when some steps failed and others succeeded, failed when none succeeded', () => {

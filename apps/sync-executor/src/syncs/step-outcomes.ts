@@ -23,6 +23,21 @@ export function blockerOf(steps: readonly StoredStep[], position: number): Store
   return steps.slice(0, position).find((step) => step.status !== 'done' && changeOf(operationOf(step)) === change);
 }
 
+/** A step after the first of its change (the drop of a replaced index, the create of a rebuild that dropped first). */
+export function isLaterStepOfChange(steps: readonly StoredStep[], position: number): boolean {
+  const change = changeOf(operationOf(steps[position]));
+  return change !== undefined && steps.slice(0, position).some((step) => changeOf(operationOf(step)) === change);
+}
+
+/**
+ * A step that finishes a change already begun (its earlier steps done): it runs even after a cancel
+ * or an `on_error: stop`, and its index build is not stopped, so that a rebuild that dropped the old
+ * index first always creates the new one.
+ */
+export function continuesStartedChange(steps: readonly StoredStep[], position: number): boolean {
+  return isLaterStepOfChange(steps, position) && blockerOf(steps, position) === undefined;
+}
+
 /**
  * The step recorded `skipped`, when it is not to be sent: the target cannot run it (the plan says why),
  * or an earlier step of its change did not succeed (`blocked_by`). Undefined when it is to run.

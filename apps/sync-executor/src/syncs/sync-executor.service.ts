@@ -3,7 +3,7 @@ import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plannedSteps } from './planned-steps';
-import { blockerOf, endStatusOf, failureSummary, skippedBeforeRun } from './step-outcomes';
+import { blockerOf, continuesStartedChange, endStatusOf, failureSummary, isLaterStepOfChange, skippedBeforeRun } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
@@ -50,7 +50,7 @@ interface Run {
   /** Aborted when someone asks to cancel the sync. */
   readonly cancel: AbortController;
   /** Set when a step fails with `on_error: stop`, or the target is away: the step that stopped the sync. */
-  stoppedBy?: { readonly step: StoredStep; readonly why: string };
+  stoppedBy?: { readonly step: StoredStep; readonly why: string; readonly targetAway: boolean };
 }
 
 /**
@@ -171,8 +171,10 @@ export class SyncExecutor {
     let db: TargetDb | undefined;
     for (let next = 0; next < run.steps.length;) {
       if (run.lockLost) throw new LockLost();
-      if (run.cancel.signal.aborted || run.stoppedBy) break;
-      if (isSettled(run.steps[next])) {
+      const halted = run.cancel.signal.aborted || run.stoppedBy !== undefined;
+      // After a cancel or a stop, only a change already begun is finished (never when the target is away).
+      const finishing = halted && !run.stoppedBy?.targetAway && continuesStartedChange(run.steps, next);
+      if (isSettled(run.steps[next]) || (halted && !finishing)) {
         next += 1;
         continue;
       }
@@ -185,7 +187,7 @@ export class SyncExecutor {
       }
       db ??= await this.openTarget(run);
       if (!db) return;
-      const group = groupAt(run.steps, next);
+      const group = halted ? [run.steps[next]] : groupAt(run.steps, next);
       await this.runSteps(run, db, next, group);
       next += group.length;
     }
@@ -256,7 +258,9 @@ export class SyncExecutor {
     // Never tried, as far as the record knows; a step tried but not yet recorded is still safe to send
     // unchecked, because an identical create is a no-op on the server.
     const fresh = group.every((step) => step.status === 'pending' && (step.attempts ?? 0) === 0);
-    const options = { fresh, signal: run.cancel.signal, stopAtFailure: run.doc.options?.on_error === 'stop' };
+    // A step that finishes a change already begun is not stopped mid-build by a cancel.
+    const signal = group.length === 1 && continuesStartedChange(run.steps, start) ? undefined : run.cancel.signal;
+    const options = { fresh, signal, stopAtFailure: run.doc.options?.on_error === 'stop' };
     const { results, together } =
       group.length === 1
         ? { results: [await this.runner.run(db, ops[0], options)], together: false }
@@ -283,8 +287,8 @@ export class SyncExecutor {
     const failed = results.findIndex((r) => r.status === 'failed');
     if (failed >= 0) {
       const step = run.steps[start + failed];
-      if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached' };
-      else if (run.doc.options?.on_error === 'stop') run.stoppedBy = { step, why: 'on_error: stop' };
+      if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached', targetAway: true };
+      else if (run.doc.options?.on_error === 'stop') run.stoppedBy ??= { step, why: 'on_error: stop', targetAway: false };
     }
     if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
       await this.saveSteps(run);
@@ -365,12 +369,13 @@ function isSettled(step: StoredStep): boolean {
  */
 function groupAt(steps: readonly StoredStep[], start: number): StoredStep[] {
   const first = operationOf(steps[start]);
-  if (!isBatchableCreate(first)) return [steps[start]];
+  if (!isBatchableCreate(first) || isLaterStepOfChange(steps, start)) return [steps[start]];
   let end = start + 1;
   while (end < steps.length) {
     const op = operationOf(steps[end]);
     if (isSettled(steps[end]) || op.unsupported || !isBatchableCreate(op) || op.collection !== first.collection) break;
-    if (blockerOf(steps, end)) break;
+    // A later step of a change runs alone: it may have to run on after a cancel, unstopped.
+    if (blockerOf(steps, end) || isLaterStepOfChange(steps, end)) break;
     end += 1;
   }
   return steps.slice(start, end);

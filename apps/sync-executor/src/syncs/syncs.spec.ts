@@ -578,6 +578,45 @@ describe('syncs against the test MongoDB server', () => {
       expect(await target.listCollections({ name: 'cancelled' }).toArray()).toEqual([]);
     });
 
+    it('after a cancel, still finishes a rebuild that dropped its old index (never leaves neither), and runs nothing else', async () => {
+      const databaseId = newDatabaseId();
+      const spec = { key: { x: 1 }, name: 'x_1', unique: true };
+      const ops: PlanOperationView[] = [
+        { ...drop('rebuilt', 'x_1'), step: 'rebuild x_1 1/2: drop', done_when: spec },
+        { ...create('rebuilt', 'x_1', { x: 1 }), spec, step: 'rebuild x_1 2/2: create' },
+        create('rebuilt_other', 'y_1', { y: 1 }),
+      ];
+      bus.plans.set(databaseId, planOf(databaseId, ops));
+      const { sync_id } = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      // Cancelled while running, just after the old x_1 was dropped.
+      await target.collection('rebuilt').insertOne({ x: 1 });
+      const at = new Date();
+      await syncs.updateOne(
+        { _id: sync_id },
+        {
+          $set: {
+            status: 'running',
+            planned_at: at,
+            cancellation: { by: { kind: 'user', id: 'u-op', name: 'olga' }, requested_at: at },
+            steps_deflated: packSteps(
+              ops.map((op, i) => ({
+                number: i + 1,
+                operation: JSON.stringify(op),
+                status: i === 0 ? 'done' : 'pending',
+                attempts: i === 0 ? 1 : 0,
+              })),
+            ),
+          },
+        },
+      );
+      await executor.execute({ sync_id, database_id: databaseId });
+      const view = await service.status(sync_id);
+      expect(view.status).toBe('cancelled');
+      expect(view.steps.map((s) => s.status)).toEqual(['done', 'done', 'not_run']);
+      expect(await names('rebuilt')).toEqual(['_id_', 'x_1']);
+      expect(await target.listCollections({ name: 'rebuilt_other' }).toArray()).toEqual([]);
+    });
+
     it('retries what did not succeed as a new linked sync, planned afresh on those collections; once; only after it ended', async () => {
       const databaseId = newDatabaseId();
       await target.collection('retry').insertMany([
