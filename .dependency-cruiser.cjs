@@ -27,6 +27,7 @@ const TARGET_CODE = [
   '^apps/comparator/src/compare/',
   '^apps/sync-executor/src/import/',
   '^apps/sync-executor/src/syncs/step-runner[.]ts$',
+  '^apps/sync-executor/src/syncs/create-indexes-command[.]ts$',
 ];
 
 /** The only files besides target code that may hold mongoose or the driver for the services' own data. */

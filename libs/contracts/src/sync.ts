@@ -9,13 +9,37 @@ import { Streams } from './streams';
 
 /**
  * `awaiting_approval`: a sync of a protected database whose plan drops, hides or rebuilds an index,
- * waiting for a second person; `rejected`: one that person turned down.
+ * waiting for a second person; `rejected`: one that person turned down. `partially_failed`: some
+ * steps failed and others succeeded; `failed`: steps failed (or the sync could not run) and none
+ * succeeded; `cancelled`: someone cancelled it (`cancellation` says who).
  */
-export const SyncStatus = z.enum(['awaiting_approval', 'pending', 'running', 'completed', 'failed', 'cancelled', 'rejected']);
+export const SyncStatus = z.enum([
+  'awaiting_approval',
+  'pending',
+  'running',
+  'completed',
+  'partially_failed',
+  'failed',
+  'cancelled',
+  'rejected',
+]);
 export type SyncStatus = z.infer<typeof SyncStatus>;
 
 /** Statuses after which nothing more happens to a sync. */
-export const TERMINAL_SYNC_STATUSES: readonly SyncStatus[] = ['completed', 'failed', 'cancelled', 'rejected'];
+export const TERMINAL_SYNC_STATUSES: readonly SyncStatus[] = ['completed', 'partially_failed', 'failed', 'cancelled', 'rejected'];
+
+/** Statuses a sync can be retried from (`POST /indexes/sync-status/:sync_id/retry`). */
+export const RETRYABLE_SYNC_STATUSES: readonly SyncStatus[] = ['partially_failed', 'failed', 'cancelled'];
+
+/** Statuses a sync can be cancelled in (`POST /indexes/sync-status/:sync_id/cancel`). */
+export const CANCELLABLE_SYNC_STATUSES: readonly SyncStatus[] = ['pending', 'awaiting_approval', 'running'];
+
+/**
+ * After a failed step: `continue` runs every step that does not depend on it (steps on other
+ * collections, other changes of the same collection); `stop` runs nothing more.
+ */
+export const SyncOnError = z.enum(['continue', 'stop']);
+export type SyncOnError = z.infer<typeof SyncOnError>;
 
 /** What a protected database's sync needed approved, and who decided. */
 export const SyncApproval = z.object({
@@ -37,6 +61,8 @@ const SyncOptions = {
   hide_before_drop: z.boolean().default(false),
   /** Plan and record the steps, change nothing on the target. */
   dry_run: z.boolean().default(false),
+  /** After a failed step, go on with the steps that do not depend on it (default) or stop. */
+  on_error: SyncOnError.default('continue'),
 };
 
 export const SyncByCollectionsBody = z.strictObject({
@@ -64,6 +90,14 @@ export type SyncFromDatabaseBody = z.output<typeof SyncFromDatabaseBody>;
 export const SyncDecisionBody = z.strictObject({ comment: z.string().trim().max(1000).optional() });
 export const SyncDecisionRequest = SyncDecisionBody.extend({ sync_id: RecordId });
 
+/** `POST /indexes/sync-status/:sync_id/retry`: the retry keeps the sync's options; `on_error` may be changed. */
+export const SyncRetryBody = z.strictObject({ on_error: SyncOnError.optional() });
+export const SyncRetryRequest = SyncRetryBody.extend({ sync_id: RecordId });
+
+/** `POST /indexes/sync-status/:sync_id/cancel`. */
+export const SyncCancelBody = z.strictObject({ comment: z.string().trim().max(1000).optional() });
+export const SyncCancelRequest = SyncCancelBody.extend({ sync_id: RecordId });
+
 export const SyncHistoryBody = z
   .strictObject({ database_id: RecordId, ...PagingFields })
   .transform(resolvePaging)
@@ -74,7 +108,12 @@ export const SyncHistoryQuery = z.strictObject({ page: PagingFields.page, limit:
 
 // ---------- answers ----------
 
-export const SyncStepStatus = z.enum(['pending', 'running', 'done', 'skipped', 'failed']);
+/**
+ * `skipped`: never sent to the target (a dry run, a step the target cannot run, a step whose change
+ * an earlier step failed: `blocked_by`); `not_run`: the sync stopped before it (`on_error: stop`,
+ * cancelled); a retry runs it.
+ */
+export const SyncStepStatus = z.enum(['pending', 'running', 'done', 'skipped', 'failed', 'not_run']);
 
 /** One operation of the sync's plan and what became of it. */
 export const SyncStep = z.object({
@@ -84,6 +123,8 @@ export const SyncStep = z.object({
   error: z.string().optional(),
   /** Why a step changed nothing: "dry run", "already exists", "already absent", ... */
   note: z.string().optional(),
+  /** A step skipped because an earlier step of the same change did not succeed: that step's number. */
+  blocked_by: z.number().int().optional(),
   attempts: z.number().int(),
   duration_ms: z.number().optional(),
   started_at: z.string().optional(),
@@ -102,11 +143,17 @@ export const SyncView = z.object({
   /** 0-100, from the steps done. */
   progress: z.number(),
   dry_run: z.boolean(),
-  options: z.object({ include: z.array(OperationKind).optional(), hide_before_drop: z.boolean() }),
+  options: z.object({ include: z.array(OperationKind).optional(), hide_before_drop: z.boolean(), on_error: SyncOnError }),
   error: z.string().nullable(),
   steps: z.array(SyncStep),
   /** Present when the sync needed approval (a protected database, a plan that drops, hides or rebuilds). */
   approval: SyncApproval.optional(),
+  /** Present once someone asked to cancel it: a running sync stops at its next step (or its build is stopped). */
+  cancellation: z.object({ by: Actor, requested_at: z.string(), comment: z.string().optional() }).optional(),
+  /** The sync this one retries. */
+  retry_of: z.string().optional(),
+  /** The sync that retries this one. */
+  retried_by: z.string().optional(),
   warnings: z.array(z.string()),
   created_at: z.string(),
   started_at: z.string().nullable(),
@@ -115,7 +162,13 @@ export const SyncView = z.object({
 });
 export type SyncView = z.infer<typeof SyncView>;
 
-export const SyncAccepted = z.object({ sync_id: z.string(), status: SyncStatus, database_id: z.string() });
+export const SyncAccepted = z.object({
+  sync_id: z.string(),
+  status: SyncStatus,
+  database_id: z.string(),
+  /** On a retry: the sync it retries. */
+  retry_of: z.string().optional(),
+});
 
 const ImportItem = z.object({ collection: z.string(), name: z.string(), reason: z.string() });
 
@@ -177,6 +230,13 @@ export const SyncRpc = {
   /** A second person lets a sync awaiting approval run; nobody approves their own. */
   approve: defineRpc('sync.rpc.sync.approve', SyncDecisionRequest, SyncView),
   reject: defineRpc('sync.rpc.sync.reject', SyncDecisionRequest, SyncView),
+  /**
+   * A new sync, linked to a partially failed, failed or cancelled one (`retry_of`), planned afresh on
+   * the collections whose steps did not succeed: what is already there is not done again.
+   */
+  retry: defineRpc('sync.rpc.sync.retry', SyncRetryRequest, SyncAccepted),
+  /** Cancels a pending or awaiting sync at once; a running one stops at its next step. 409 naming the status otherwise. */
+  cancel: defineRpc('sync.rpc.sync.cancel', SyncCancelRequest, SyncView),
   importIndexes: defineRpc('sync.rpc.database.import', SyncFromDatabaseBody, ImportResult),
 };
 
@@ -227,6 +287,8 @@ export const SyncEvents = {
   progress: defineEvent('sync.evt.sync.progress', Streams.syncEvents.name, SyncFact),
   completed: defineEvent('sync.evt.sync.completed', Streams.syncEvents.name, SyncFact),
   failed: defineEvent('sync.evt.sync.failed', Streams.syncEvents.name, SyncFact),
+  partiallyFailed: defineEvent('sync.evt.sync.partially-failed', Streams.syncEvents.name, SyncFact),
+  cancelled: defineEvent('sync.evt.sync.cancelled', Streams.syncEvents.name, SyncFact),
   approvalRequested: defineEvent('sync.evt.sync.approval-requested', Streams.syncEvents.name, SyncFact),
   approved: defineEvent('sync.evt.sync.approved', Streams.syncEvents.name, SyncFact),
   rejected: defineEvent('sync.evt.sync.rejected', Streams.syncEvents.name, SyncFact),

@@ -58,7 +58,7 @@ function view(status: SyncView['status'], progress: number): SyncView {
     status,
     progress,
     dry_run: false,
-    options: { hide_before_drop: false },
+    options: { hide_before_drop: false, on_error: 'continue' },
     error: null,
     steps: [],
     warnings: [],
@@ -105,6 +105,20 @@ describe('streamSyncEvents', () => {
     ]);
     expect(sink.ended).toBe(true);
     expect(subscription.unsubscribed).toBe(true);
+  });
+
+  it.each([
+    ['partiallyFailed', SyncEvents.partiallyFailed.subject, 'partially_failed'],
+    ['cancelled', SyncEvents.cancelled.subject, 'cancelled'],
+  ] as const)('ends after %s', async (verb, subject, status) => {
+    const subscription = new FakeSubscription();
+    const sink = new FakeSink();
+    const done = streamSyncEvents({ syncId: SYNC_ID, subscribe: () => subscription, current: async () => view('running', 20), sink });
+    await tick();
+    subscription.push(subject, fact(status, 60));
+    await done;
+    expect(sink.chunks).toEqual([sseEvent('status', view('running', 20)), sseEvent(verb, fact(status, 60))]);
+    expect(sink.ended).toBe(true);
   });
 
   it('ends at once for a sync that has already ended', async () => {

@@ -40,7 +40,7 @@ function view(status: SyncView['status'], progress: number): SyncView {
     status,
     progress,
     dry_run: false,
-    options: { hide_before_drop: false },
+    options: { hide_before_drop: false, on_error: 'continue' },
     error: null,
     steps: [],
     warnings: [],
@@ -199,7 +199,13 @@ describe('the other sync endpoints', () => {
     answers.set(SyncRpc.start.subject, () => ({ ok: true, data: { sync_id: SYNC_ID, status: 'pending', database_id: DATABASE_ID } }));
     const accepted = await json('POST', '/indexes/sync-by-collections', { database_id: DATABASE_ID, collections: ['orders'] });
     expect(accepted).toEqual({ status: 202, body: { sync_id: SYNC_ID, status: 'pending', database_id: DATABASE_ID } });
-    expect(asked.at(-1)?.payload).toEqual({ database_id: DATABASE_ID, collections: ['orders'], hide_before_drop: false, dry_run: false });
+    expect(asked.at(-1)?.payload).toEqual({
+      database_id: DATABASE_ID,
+      collections: ['orders'],
+      hide_before_drop: false,
+      dry_run: false,
+      on_error: 'continue',
+    });
 
     answers.set(SyncRpc.start.subject, () => ({
       ok: false,
@@ -227,6 +233,42 @@ describe('the other sync endpoints', () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.issues).toEqual([{ field: 'pagesize', rule: 'unknown_parameter', message: 'unknown query parameter "pagesize"' }]);
     expect(asked).toEqual([]);
+  });
+
+  it('retries (202) and cancels (200) a sync named by the path, and refuses a bad body or id before asking', async () => {
+    answers.set(SyncRpc.retry.subject, () => ({
+      ok: true,
+      data: { sync_id: 'c'.repeat(24), status: 'pending', database_id: DATABASE_ID, retry_of: SYNC_ID },
+    }));
+    const retried = await json('POST', `/indexes/sync-status/${SYNC_ID}/retry`, { on_error: 'stop' });
+    expect(retried).toEqual({
+      status: 202,
+      body: { sync_id: 'c'.repeat(24), status: 'pending', database_id: DATABASE_ID, retry_of: SYNC_ID },
+    });
+    expect(asked.at(-1)).toEqual({ subject: SyncRpc.retry.subject, payload: { sync_id: SYNC_ID, on_error: 'stop' } });
+
+    answers.set(SyncRpc.cancel.subject, () => ({ ok: true, data: view('cancelled', 0) }));
+    const cancelled = await json('POST', `/indexes/sync-status/${SYNC_ID}/cancel`, {});
+    expect(cancelled).toMatchObject({ status: 200, body: { status: 'cancelled' } });
+    answers.set(SyncRpc.cancel.subject, () => ({
+      ok: false,
+      error: {
+        code: ErrorCode.conflict,
+        message: `sync ${SYNC_ID} is completed: only a pending sync can be cancelled`,
+        details: { status: 'completed' },
+      },
+    }));
+    expect(await json('POST', `/indexes/sync-status/${SYNC_ID}/cancel`, {})).toMatchObject({
+      status: 409,
+      body: { details: { status: 'completed' } },
+    });
+
+    const before = asked.length;
+    const badBody = await json('POST', `/indexes/sync-status/${SYNC_ID}/retry`, { on_error: 'later' });
+    expect(badBody.status).toBe(400);
+    expect((badBody.body.issues as { field: string }[]).map((i) => i.field)).toEqual(['on_error']);
+    expect((await json('POST', '/indexes/sync-status/nope/cancel', {})).status).toBe(400);
+    expect(asked.length).toBe(before);
   });
 
   it('answers the import result with 200', async () => {

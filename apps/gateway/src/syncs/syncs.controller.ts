@@ -7,9 +7,11 @@ import {
   SyncAccepted,
   SyncByCollectionsBody,
   SyncByDatabaseBody,
+  SyncCancelBody,
   SyncDecisionBody,
   SyncFromDatabaseBody,
   SyncHistoryQuery,
+  SyncRetryBody,
   SYNC_EVENT_SUBJECTS,
   SyncRpc,
   SyncView,
@@ -104,10 +106,34 @@ export class SyncsController {
     return this.bus.request(SyncRpc.reject, { ...body, sync_id: syncId });
   }
 
+  @Post('indexes/sync-status/:sync_id/retry')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Retry a partially failed, failed or cancelled sync: a new sync (retry_of) planned afresh on the collections whose steps did not succeed (syncs:run; 409 naming the status otherwise)',
+  })
+  @ApiZodBody(SyncRetryBody)
+  @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  retry(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncRetryBody) body: z.output<typeof SyncRetryBody>) {
+    return this.bus.request(SyncRpc.retry, { ...body, sync_id: syncId });
+  }
+
+  @Post('indexes/sync-status/:sync_id/cancel')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Cancel a pending, awaiting or running sync: a running one stops before its next step and its index build in progress is stopped where the server allows it (syncs:run; 409 naming the status otherwise)',
+  })
+  @ApiZodBody(SyncCancelBody)
+  @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  cancel(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncCancelBody) body: z.output<typeof SyncCancelBody>) {
+    return this.bus.request(SyncRpc.cancel, { ...body, sync_id: syncId });
+  }
+
   @Get('indexes/sync-status/:sync_id/events')
   @ApiOperation({
     summary:
-      "A sync's progress as server-sent events: `status` (the SyncView), then `started` / `progress` / `completed` / `failed`; ends with the sync",
+      "A sync's progress as server-sent events: `status` (the SyncView), then `started` / `progress` / `completed` / `partiallyFailed` / `failed` / `cancelled`; ends with the sync",
   })
   @ApiProduces('text/event-stream')
   async events(@ValidParam('sync_id', RecordId) syncId: string, @Res() res: Response): Promise<void> {

@@ -181,17 +181,31 @@ describe('StepRunner', () => {
       expect(await names('half')).toEqual(['_id_', 'h1_1', 'h2_1']);
     });
 
-    it('on a refused create, runs them one by one: the ones before it are done, it fails, the rest are not tried', async () => {
+    it('on a refused create, tries each alone: the refused one fails with its own error, the others before and after it are built', async () => {
       await db.collection('refused').createIndex({ a: 1 }, { name: 'a_1' });
       const ops = [create('refused', 'x_1', { x: 1 }), create('refused', 'a_1', { a: -1 }), create('refused', 'y_1', { y: 1 })];
       const { results, together } = await runner.runCreates(db, ops);
       expect(together).toBe(false);
-      expect(results.map((r) => r.status)).toEqual(['done', 'failed']);
+      expect(results.map((r) => r.status)).toEqual(['done', 'failed', 'done']);
       expect(results[1].error).toMatch(/\(8[56]\)/);
-      expect(await names('refused')).toEqual(['_id_', 'a_1', 'x_1']);
+      expect(await names('refused')).toEqual(['_id_', 'a_1', 'x_1', 'y_1']);
     });
 
-    it('on a time limit or any refusal not caused by a spec, fails the first create and does not run them one by one', async () => {
+    it("blames a unique build over duplicate data on the unique index, with the server's own error (the embedded server's)", async () => {
+      await db.collection('dups').insertMany([{ k: 1 }, { k: 1 }]);
+      const ops = [
+        create('dups', 'k_-1', { k: -1 }),
+        create('dups', 'k_1', { k: 1 }, { spec: { key: { k: 1 }, name: 'k_1', unique: true } }),
+      ];
+      ops.push(create('dups', 'z_1', { z: 1 }));
+      const { results } = await runner.runCreates(db, ops, { fresh: true });
+      expect(results.map((r) => r.status)).toEqual(['done', 'failed', 'done']);
+      // MongoDB answers DuplicateKey (11000); FerretDB 1.x an InternalError (1) naming the UNIQUE constraint.
+      expect(results[1].error).toMatch(/\((11000|1)\)/);
+      expect(await names('dups')).toEqual(['_id_', 'k_-1', 'z_1']);
+    });
+
+    it('on a time limit or any refusal not caused by a spec, fails every create of the command with it and does not try them alone', async () => {
       const slow = flakyDb(db, 100, () =>
         Object.assign(new Error('operation exceeded time limit'), { name: 'MongoServerError', code: 50 }),
       );
@@ -199,9 +213,9 @@ describe('StepRunner', () => {
       const { results, together } = await runner.runCreates(slow, ops, { fresh: true });
       expect(together).toBe(true);
       // A server's refusal keeps its code and its own message, cleaned and bounded.
-      expect(results).toEqual([
-        { status: 'failed', error: 'ServerError (50): operation exceeded time limit', attempts: 1, result: 'failed' },
-      ]);
+      expect(results).toEqual(
+        ops.map(() => ({ status: 'failed', error: 'ServerError (50): operation exceeded time limit', attempts: 1, result: 'failed' })),
+      );
       expect(retries).toEqual([]);
     });
 
@@ -216,17 +230,17 @@ describe('StepRunner', () => {
       expect(await names('flakyb')).toEqual(['_id_', 'p_1', 'q_1']);
     });
 
-    it('fails the first create only when the target stays away', async () => {
+    it('fails every create of the command, saying the target is away, when it stays away', async () => {
       const down = flakyDb(db, 100, () => Object.assign(new Error('connection reset'), { name: 'MongoNetworkError' }));
       const { results } = await runner.runCreates(down, [create('downb', 'p_1', { p: 1 }), create('downb', 'q_1', { q: 1 })]);
-      expect(results).toEqual([
-        {
-          status: 'failed',
-          error: 'cannot reach the target database at the target (transient; gave up after 4 attempts)',
-          attempts: 4,
-          result: 'failed',
-        },
-      ]);
+      const away = {
+        status: 'failed',
+        error: 'cannot reach the target database at the target (transient; gave up after 4 attempts)',
+        attempts: 4,
+        result: 'failed',
+        targetAway: true,
+      };
+      expect(results).toEqual([away, away]);
     });
 
     it('runs creates of different collections, or steps of a rebuild, one by one', async () => {

@@ -1,28 +1,44 @@
 import { Logger } from '@nestjs/common';
 import { DomainError, type PlanOperationView } from '@ir/contracts';
 import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
-import { describeTargetFailure, isTargetFailure, isTransientTargetError, listIndexesOf, NAMESPACE_NOT_FOUND } from '@ir/target-pool';
-import type { Db, IndexDescription } from 'mongodb';
+import {
+  classifyTargetError,
+  describeTargetFailure,
+  isTargetFailure,
+  isTargetWide,
+  isTransientTargetError,
+  listIndexesOf,
+  NAMESPACE_NOT_FOUND,
+} from '@ir/target-pool';
+import { MongoServerSelectionError, type Db } from 'mongodb';
+import { CreateIndexesCommand, type CreateSpec } from './create-indexes-command';
+import { createFailureKind, duplicateKeyPattern, hasKey, IndexBuildErrorCode } from './index-build-errors';
+
+const INDEX_NOT_FOUND = IndexBuildErrorCode.IndexNotFound;
 
 /**
- * Refusals caused by one index spec of a command: BadValue, CannotCreateIndex, IndexOptionsConflict,
- * IndexKeySpecsConflict, InvalidIndexSpecificationOption, and a duplicate key met by a unique build.
- * Only these are worth sending the creates of a command again one by one; a time limit, an operator's
- * killOp or an aborted build would only be repeated index by index.
+ * How one step ended: `done` (applied, or found already done: then `note` says so), `skipped` (refused),
+ * `failed`, or `not_run` (the sync was cancelled: the step was not sent, or its build was stopped).
  */
-const SPEC_ERROR_CODES: ReadonlySet<number> = new Set([2, 67, 85, 86, 197, 11000]);
-const isSpecError = (error: unknown): boolean => SPEC_ERROR_CODES.has((error as { code?: number } | null)?.code ?? -1);
-const INDEX_NOT_FOUND = 27;
-
-/** How one step ended: `done` (applied, or found already done: then `note` says so), `skipped` (refused) or `failed`. */
 export interface StepResult {
-  readonly status: 'done' | 'skipped' | 'failed';
+  readonly status: 'done' | 'skipped' | 'failed' | 'not_run';
   readonly note?: string;
   readonly error?: string;
   /** Attempts made by this run (1 unless transient errors were retried). */
   readonly attempts: number;
   /** For `sync_operations_total{result}`. */
-  readonly result: 'applied' | 'already_done' | 'refused' | 'failed';
+  readonly result: 'applied' | 'already_done' | 'refused' | 'failed' | 'not_run';
+  /** Failed because the target stayed unreachable past the retries, or cannot be worked with at all: no other step can run either. */
+  readonly targetAway?: boolean;
+}
+
+export interface RunOptions {
+  /** No run has tried the step(s) before: a plain create is sent without a look first. */
+  readonly fresh?: boolean;
+  /** Aborted when the sync is cancelled: an index build in progress is stopped where the server allows it. */
+  readonly signal?: AbortSignal;
+  /** `on_error: stop`: when the creates of a refused command are tried alone, none is sent after one fails. */
+  readonly stopAtFailure?: boolean;
 }
 
 export interface StepRunnerOptions {
@@ -45,9 +61,13 @@ const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => set
  */
 export class StepRunner {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly command: CreateIndexesCommand;
 
   constructor(private readonly options: StepRunnerOptions) {
     this.sleep = options.sleep ?? defaultSleep;
+    this.command = new CreateIndexesCommand(options.operationTimeoutMs, (collection, error) =>
+      logger.warn(`could not stop the index build on ${collection}: ${describeError(error)}`),
+    );
   }
 
   /**
@@ -56,39 +76,49 @@ export class StepRunner {
    * index of that name appeared since), it is sent again after a look. A step that may have been
    * tried (after a crash or a transient error) is looked at first, so that its note says what was found.
    */
-  async run(db: Db, op: PlanOperationView, { fresh = false }: { fresh?: boolean } = {}): Promise<StepResult> {
+  async run(db: Db, op: PlanOperationView, { fresh = false, signal }: RunOptions = {}): Promise<StepResult> {
     const refusal = refusalOf(op);
     if (refusal) return { status: 'skipped', note: refusal, attempts: 0, result: 'refused' };
-    const outcome = await this.withRetries((attempt) => this.apply(db, op, fresh && attempt === 1));
-    if (!outcome.ok && fresh && outcome.specError && isBatchableCreate(op)) return this.run(db, op);
-    if (!outcome.ok) return { status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' };
-    return outcome.value
-      ? { status: 'done', note: outcome.value, attempts: outcome.attempts, result: 'already_done' }
-      : { status: 'done', attempts: outcome.attempts, result: 'applied' };
+    if (signal?.aborted) return NOT_SENT;
+    const outcome = await this.withRetries((attempt) => this.apply(db, op, fresh && attempt === 1, signal));
+    if (outcome.ok) {
+      return outcome.value
+        ? { status: 'done', note: outcome.value, attempts: outcome.attempts, result: 'already_done' }
+        : { status: 'done', attempts: outcome.attempts, result: 'applied' };
+    }
+    const kind = createFailureKind(outcome.cause);
+    if (kind === 'stopped' && signal?.aborted && op.kind === 'create') return (await this.afterStop(db, [op]))[0];
+    if (fresh && kind === 'spec' && isBatchableCreate(op)) return this.run(db, op, { signal });
+    return failed(outcome);
   }
 
   /**
    * Creates on one collection (`isBatchableCreate`) as one createIndexes command: MongoDB builds
    * them in one scan of the collection, and a sync of many indexes pays one round trip per
-   * collection instead of one per index. Answers one result per operation, in order, up to the first
-   * failure. When the server refuses the command because of one of its specs (`SPEC_ERROR_CODES`),
-   * the creates are run one by one instead, so the failure lands on the step that caused it and the
-   * steps before it are done, as if they had never been put together. Any other failure (a time
-   * limit, a transient error past its retries) fails the first create; the others are not tried.
+   * collection instead of one per index. Answers one result per operation, in order.
+   *
+   * MongoDB builds the indexes of one command together and, when one is refused, aborts them all
+   * with an error that does not say which (`createFailureKind`). So each index gets its own outcome:
+   * a duplicate key names its key pattern, which blames the unique index of that key, and the others
+   * are built together again; any other refused spec has each index tried alone, so each failure
+   * carries the server's error for that index and the others are built. A failure of the command as a
+   * whole (a time limit, the target gone past its retries) is every index's failure.
    */
   async runCreates(
     db: Db,
     ops: readonly PlanOperationView[],
-    { fresh = false }: { fresh?: boolean } = {},
+    options: RunOptions = {},
   ): Promise<{ results: StepResult[]; together: boolean }> {
+    const { fresh = false, signal } = options;
     if (ops.length === 1 || !ops.every((op) => isBatchableCreate(op) && op.collection === ops[0].collection)) {
-      return { results: await this.runEach(db, ops, fresh), together: false };
+      return { results: await this.runEach(db, ops, { ...options, fresh }), together: false };
     }
+    if (signal?.aborted) return { results: ops.map(() => NOT_SENT), together: false };
     const collection = ops[0].collection;
     const specs = ops.map(createSpecOf);
     const outcome = await this.withRetries(async (attempt): Promise<(string | undefined)[]> => {
       if (fresh && attempt === 1) {
-        const created = await this.createIndexes(db, collection, specs);
+        const created = await this.command.send(db, collection, specs, signal);
         if (created === undefined || created === specs.length) return specs.map(() => undefined);
         if (created === 0) return specs.map(() => 'already exists');
         return specs.map(() => `the server had ${specs.length - created} of the ${specs.length} indexes of this command already`);
@@ -96,7 +126,7 @@ export class StepRunner {
       const existing = (await listIndexesOf(db, collection)) ?? [];
       const notes = specs.map((spec) => (isThere(existing, spec) ? 'already exists' : undefined));
       const missing = specs.filter((_, i) => notes[i] === undefined);
-      if (missing.length > 0) await this.createIndexes(db, collection, missing);
+      if (missing.length > 0) await this.command.send(db, collection, missing, signal);
       return notes;
     });
     if (outcome.ok) {
@@ -107,27 +137,56 @@ export class StepRunner {
       );
       return { results, together: true };
     }
-    if (!outcome.specError) {
-      return { results: [{ status: 'failed', error: outcome.error, attempts: outcome.attempts, result: 'failed' }], together: true };
+    switch (createFailureKind(outcome.cause)) {
+      case 'command':
+        return { results: ops.map(() => failed(outcome)), together: true };
+      case 'stopped':
+        return { results: signal?.aborted ? await this.afterStop(db, ops) : ops.map(() => failed(outcome)), together: true };
+      case 'spec':
+        return { results: await this.blame(db, ops, outcome, options), together: false };
     }
-    // Whatever the refused command did, each create is looked at before it is sent again.
-    return { results: await this.runEach(db, ops, false), together: false };
   }
 
-  private async runEach(db: Db, ops: readonly PlanOperationView[], fresh: boolean): Promise<StepResult[]> {
+  /**
+   * After a grouped create was refused for a spec: each create's own outcome (see `runCreates`). With
+   * `stopAtFailure` they are tried alone in order, so that none after the first failure is sent.
+   */
+  private async blame(db: Db, ops: readonly PlanOperationView[], outcome: Failure, options: RunOptions): Promise<StepResult[]> {
+    const alone = { ...options, fresh: false };
+    const pattern = options.stopAtFailure ? undefined : duplicateKeyPattern(outcome.cause);
+    const culprits = pattern ? ops.filter((op) => op.spec?.['unique'] === true && hasKey(createSpecOf(op), pattern)) : [];
+    if (culprits.length !== 1) return this.runEach(db, ops, alone);
+    const others = ops.filter((op) => op !== culprits[0]);
+    const { results } = others.length > 0 ? await this.runCreates(db, others, alone) : { results: [] };
+    return ops.map((op) => (op === culprits[0] ? failed(outcome) : results[others.indexOf(op)]));
+  }
+
+  /**
+   * Each operation alone; after a cancel, a target that cannot be reached (or a failure, with
+   * `stopAtFailure`) the rest are not sent.
+   */
+  private async runEach(db: Db, ops: readonly PlanOperationView[], options: RunOptions): Promise<StepResult[]> {
     const results: StepResult[] = [];
     for (const op of ops) {
-      const result = await this.run(db, op, { fresh });
-      results.push(result);
-      if (result.status === 'failed') break;
+      if (results.some((r) => r.targetAway)) results.push(TARGET_AWAY);
+      else if (options.stopAtFailure && results.some((r) => r.status === 'failed')) results.push(STOPPED);
+      else results.push(await this.run(db, op, options));
     }
     return results;
   }
 
+  /** After a build was stopped by a cancel: each create that got built anyway (it finished first) is done, the others were not run. */
+  private async afterStop(db: Db, ops: readonly PlanOperationView[]): Promise<StepResult[]> {
+    const existing = (await listIndexesOf(db, ops[0].collection).catch(() => undefined)) ?? [];
+    return ops.map((op): StepResult =>
+      isThere(existing, createSpecOf(op))
+        ? { status: 'done', note: 'exists: the cancel did not stop it', attempts: 1, result: 'applied' }
+        : { status: 'not_run', note: 'cancelled: its index build was stopped', attempts: 1, result: 'not_run' },
+    );
+  }
+
   /** Runs `work`, again after each transient error while retries are left, with exponential backoff. */
-  private async withRetries<T>(
-    work: (attempt: number) => Promise<T>,
-  ): Promise<{ ok: true; value: T; attempts: number } | { ok: false; error: string; specError: boolean; attempts: number }> {
+  private async withRetries<T>(work: (attempt: number) => Promise<T>): Promise<{ ok: true; value: T; attempts: number } | Failure> {
     let delay = this.options.retryInitialDelayMs;
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -144,37 +203,28 @@ export class StepRunner {
         return {
           ok: false,
           error: transient ? `${reason} (transient; gave up after ${attempt} attempts)` : reason,
-          specError: isSpecError(error),
+          cause: transient ? undefined : error,
+          targetAway: transient || isTargetWideFailure(error),
           attempts: attempt,
         };
       }
     }
   }
 
-  /**
-   * The createIndexes command itself, for its answer: how many indexes it created (an identical
-   * index that exists is left as it is), when the server says (a mongos answers per shard).
-   */
-  private async createIndexes(db: Db, collection: string, specs: readonly CreateSpec[]): Promise<number | undefined> {
-    const reply = await db.command({ createIndexes: collection, indexes: specs }, { timeoutMS: this.options.operationTimeoutMs });
-    const { numIndexesBefore: before, numIndexesAfter: after } = reply;
-    return typeof before === 'number' && typeof after === 'number' ? after - before : undefined;
-  }
-
   /** Applies the operation; answers a note when there was nothing to do. `unchecked`: a plain create is sent without a look first. */
-  private async apply(db: Db, op: PlanOperationView, unchecked: boolean): Promise<string | undefined> {
+  private async apply(db: Db, op: PlanOperationView, unchecked: boolean, signal: AbortSignal | undefined): Promise<string | undefined> {
     const collection = db.collection(op.collection);
     const timeoutMS = this.options.operationTimeoutMs;
     switch (op.kind) {
       case 'create': {
         const spec = createSpecOf(op);
         if (unchecked && isBatchableCreate(op))
-          return (await this.createIndexes(db, op.collection, [spec])) === 0 ? 'already exists' : undefined;
+          return (await this.command.send(db, op.collection, [spec], signal)) === 0 ? 'already exists' : undefined;
         const existing = (await listIndexesOf(db, op.collection)) ?? [];
         const rebuilt = doneWhenMet(existing, op.done_when);
         if (rebuilt) return rebuilt;
         if (isThere(existing, spec)) return 'already exists';
-        await this.createIndexes(db, op.collection, [spec]);
+        await this.command.send(db, op.collection, [spec], signal);
         return undefined;
       }
       case 'drop': {
@@ -208,7 +258,35 @@ export class StepRunner {
 /** A step the plan should never contain. */
 class PlanError extends Error {}
 
-type CreateSpec = IndexDescription & { name: string };
+/**
+ * The target cannot be worked with at all: it cannot be reached (no server selected), refuses our
+ * credentials, or is not MongoDB. A server's refusal of one command is never this.
+ */
+function isTargetWideFailure(error: unknown): boolean {
+  if (error instanceof MongoServerSelectionError) return true;
+  return isTargetFailure(error) && isTargetWide(classifyTargetError(error, '').kind);
+}
+
+/** A failed attempt: `cause` is the error that ended it; `targetAway` when no other step can run either (`isTargetWideFailure`). */
+interface Failure {
+  readonly ok: false;
+  readonly error: string;
+  readonly cause: unknown;
+  readonly targetAway: boolean;
+  readonly attempts: number;
+}
+
+const failed = (outcome: Failure): StepResult => ({
+  status: 'failed',
+  error: outcome.error,
+  attempts: outcome.attempts,
+  result: 'failed',
+  ...(outcome.targetAway ? { targetAway: true } : {}),
+});
+
+const NOT_SENT: StepResult = { status: 'not_run', note: 'cancelled before it was sent', attempts: 0, result: 'not_run' };
+const STOPPED: StepResult = { status: 'not_run', note: 'not run: an earlier step failed (on_error: stop)', attempts: 0, result: 'not_run' };
+const TARGET_AWAY: StepResult = { status: 'not_run', note: 'not run: the target could not be reached', attempts: 0, result: 'not_run' };
 
 function createSpecOf(op: PlanOperationView): CreateSpec {
   if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);

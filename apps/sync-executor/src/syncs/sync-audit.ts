@@ -40,6 +40,16 @@ export class SyncAudit {
     return this.record('sync.started', 'succeeded', sync, { resumed: sync.status === 'running' });
   }
 
+  /** A person cancelled it (a running sync then ends `cancelled` when its executor stops: `finished`). */
+  cancelled(sync: Sync, comment?: string): Promise<void> {
+    return this.record('sync.cancelled', 'succeeded', sync, comment ? { comment } : {});
+  }
+
+  /** A person retried it: the retry is a new sync (`details.retry_id`), requested like any other. */
+  retried(sync: Sync, retryId: string): Promise<void> {
+    return this.record('sync.retried', 'succeeded', sync, { retry_id: retryId });
+  }
+
   /** `reason` is ours (a code such as `abandoned`), never an error's text. */
   finished(sync: Sync, status: SyncStatus, reason?: string): Promise<void> {
     return this.record('sync.finished', outcomeOf(status), sync, { status, ...(reason ? { reason } : {}) });
@@ -48,7 +58,7 @@ export class SyncAudit {
   /** A 403 on asking for, approving or rejecting a sync; `sync` is the one decided on, or the database asked about. */
   denied(
     error: DomainError,
-    action: 'sync.requested' | 'sync.approved' | 'sync.rejected',
+    action: 'sync.requested' | 'sync.approved' | 'sync.rejected' | 'sync.cancelled' | 'sync.retried',
     sync: { id: string; database_id: string; project_id: string | null },
   ): Promise<void> {
     return recordDenial(this.trail, error, {
@@ -60,7 +70,7 @@ export class SyncAudit {
   }
 
   private record(
-    action: 'sync.requested' | 'sync.approved' | 'sync.rejected' | 'sync.started' | 'sync.finished',
+    action: 'sync.requested' | 'sync.approved' | 'sync.rejected' | 'sync.started' | 'sync.finished' | 'sync.cancelled' | 'sync.retried',
     outcome: AuditOutcome,
     sync: Sync,
     details: Record<string, unknown> = {},

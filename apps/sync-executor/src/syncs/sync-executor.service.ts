@@ -1,8 +1,9 @@
-import { ComparatorRpc, DomainError, ErrorCode, RegistryDatabaseRpc, type PlanOperationView } from '@ir/contracts';
+import { ComparatorRpc } from '@ir/contracts';
 import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
-import { TargetPool, UriCipher, isTransientTargetError, mayPass, type TargetDb } from '@ir/target-pool';
+import { TargetPool, UriCipher, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { plannedSteps } from './planned-steps';
+import { blockerOf, continuesStartedChange, endStatusOf, failureSummary, isLaterStepOfChange, skippedBeforeRun } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
@@ -10,8 +11,20 @@ import { SyncLocks } from './sync-locks';
 import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
 import { isTerminal, stepsOf, type StoredStep, type SyncDocument, type SyncStatus } from './sync.model';
 import { SyncRepository } from './sync.repository';
+import { isTransientBusError, SyncTargets } from './sync-targets';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf, progressOf } from './sync-view';
+
+/** How often a running sync looks whether someone asked to cancel it. */
+const CANCEL_POLL_MS = 1000;
+
+type EndStatus = Extract<SyncStatus, 'completed' | 'partially_failed' | 'failed' | 'cancelled'>;
+const EVENT_OF: Record<EndStatus, SyncEventKind> = {
+  completed: 'completed',
+  partially_failed: 'partiallyFailed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
@@ -21,16 +34,6 @@ export interface Delivery {
 
 /** The lock was taken over while this executor ran the sync: whoever took it has already failed the sync. */
 class LockLost extends Error {}
-
-/**
- * Errors of the bus worth another delivery: the other service is slow, absent, or cannot reach the
- * target right now. A target that is not MongoDB, refused by policy or refusing our credentials
- * will answer the same way on every delivery: the sync fails at once.
- */
-const TRANSIENT_BUS_CODES: ReadonlySet<string> = new Set([ErrorCode.timeout, ErrorCode.unavailable, ErrorCode.badGateway]);
-const isTransientBusError = (error: unknown): boolean =>
-  !(error instanceof DomainError) ||
-  ((TRANSIENT_BUS_CODES.has(error.code) || error.code === ErrorCode.internal) && mayPass(error.details?.['reason']));
 
 /** A sync being run: the record as this executor last wrote it. */
 interface Run {
@@ -45,6 +48,10 @@ interface Run {
   /** When progress was last published. */
   lastPublished: number;
   lockLost: boolean;
+  /** Aborted when someone asks to cancel the sync. */
+  readonly cancel: AbortController;
+  /** Set when a step fails with `on_error: stop`, or the target is away: the step that stopped the sync. */
+  stoppedBy?: { readonly step: StoredStep; readonly why: string; readonly targetAway: boolean };
 }
 
 /**
@@ -68,17 +75,19 @@ export class SyncExecutor {
   private readonly events: SyncEventPublisher;
   private readonly audit: SyncAudit;
   private readonly runner: StepRunner;
+  private readonly targets: SyncTargets;
 
   constructor(
     private readonly syncs: SyncRepository,
     private readonly locks: SyncLocks,
     private readonly bus: BusClient,
-    private readonly pool: TargetPool,
-    private readonly cipher: UriCipher,
+    pool: TargetPool,
+    cipher: UriCipher,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.events = new SyncEventPublisher(bus);
     this.audit = new SyncAudit(bus);
+    this.targets = new SyncTargets(bus, cipher, pool, settings);
     this.runner = new StepRunner({
       operationTimeoutMs: settings.operationTimeoutMs,
       retryAttempts: settings.retryAttempts,
@@ -104,9 +113,13 @@ export class SyncExecutor {
       lastSaved: Date.now(),
       lastPublished: Date.now(),
       lockLost: false,
+      cancel: new AbortController(),
     };
+    if (doc.cancellation) run.cancel.abort();
     const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
     keeper.unref();
+    const cancelWatch = setInterval(() => void this.watchCancel(run), CANCEL_POLL_MS);
+    cancelWatch.unref();
     try {
       await this.runSync(run);
     } catch (error) {
@@ -128,6 +141,16 @@ export class SyncExecutor {
       throw error;
     } finally {
       clearInterval(keeper);
+      clearInterval(cancelWatch);
+    }
+  }
+
+  private async watchCancel(run: Run): Promise<void> {
+    if (run.cancel.signal.aborted) return;
+    try {
+      if (await this.syncs.cancellationOf(run.id)) run.cancel.abort();
+    } catch (error) {
+      this.logger.warn(`could not look whether sync ${run.id} is cancelled: ${describeError(error)}`);
     }
   }
 
@@ -137,34 +160,61 @@ export class SyncExecutor {
     await this.publish('started', run, 'running', null);
     await this.audit.started(run.doc);
 
-    if (!run.doc.planned_at) await this.plan(run);
+    if (!run.doc.planned_at && !run.cancel.signal.aborted) await this.plan(run);
     if (run.lockLost) throw new LockLost();
     if (run.doc.status === 'failed') return;
 
     if (run.doc.dry_run) {
       const now = new Date();
-      run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: 'dry run', completed_at: now } : s));
+      run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: dryRunNote(s), completed_at: now } : s));
       for (const step of run.steps) syncOperations.inc({ kind: operationOf(step).kind, result: 'skipped' });
       await this.finish(run, 'completed', null);
       return;
     }
 
-    const pending = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped');
-    if (pending.length > 0) {
-      const db = await this.openTarget(run);
-      if (!db) return;
-      for (let next = 0; next < pending.length;) {
-        if (run.lockLost) throw new LockLost();
-        const group = groupAt(pending, next);
-        next += group.length;
-        const failure = await this.runSteps(run, db, group);
-        if (failure) {
-          await this.finish(run, 'failed', this.failureSummary(run, failure.step, failure.error));
-          return;
-        }
+    let db: TargetDb | undefined;
+    for (let next = 0; next < run.steps.length;) {
+      if (run.lockLost) throw new LockLost();
+      const halted = run.cancel.signal.aborted || run.stoppedBy !== undefined;
+      // After a cancel or a stop, only a change already begun is finished (never when the target is away).
+      const finishing = halted && !run.stoppedBy?.targetAway && continuesStartedChange(run.steps, next);
+      if (isSettled(run.steps[next]) || (halted && !finishing)) {
+        next += 1;
+        continue;
       }
+      const skipped = skippedBeforeRun(run.steps, next, new Date());
+      if (skipped) {
+        run.steps[next] = skipped;
+        syncOperations.inc({ kind: operationOf(skipped).kind, result: 'skipped' });
+        next += 1;
+        continue;
+      }
+      db ??= await this.openTarget(run);
+      if (!db) return;
+      const group = halted ? [run.steps[next]] : groupAt(run.steps, next);
+      await this.runSteps(run, db, next, group);
+      next += group.length;
     }
-    await this.finish(run, 'completed', null);
+    this.markNotRun(run);
+    if (run.cancel.signal.aborted) {
+      const cancellation = await this.syncs.cancellationOf(run.id).catch(() => undefined);
+      const by = cancellation ? ` by ${cancellation.by.name ?? cancellation.by.id}` : '';
+      await this.finish(run, 'cancelled', `cancelled${by}; ${failureSummary(run.steps)}`);
+      return;
+    }
+    const status = endStatusOf(run.steps);
+    await this.finish(run, status, status === 'completed' ? null : failureSummary(run.steps, run.stoppedBy?.why));
+  }
+
+  /** After a cancel or a stop: the steps never run say so (a retry runs them). */
+  private markNotRun(run: Run): void {
+    const note = run.cancel.signal.aborted
+      ? 'cancelled before it ran'
+      : run.stoppedBy
+        ? `not run: the sync stopped after step ${run.stoppedBy.step.number} failed (${run.stoppedBy.why})`
+        : undefined;
+    if (!note) return;
+    run.steps = run.steps.map((s) => (isSettled(s) ? s : { ...s, status: 'not_run', note }));
   }
 
   /** Asks the comparator for the plan and stores its operations as pending steps. */
@@ -197,69 +247,34 @@ export class SyncExecutor {
 
   /** The target's database, or undefined when the sync has been failed because it cannot be had. */
   private async openTarget(run: Run): Promise<TargetDb | undefined> {
-    let connection;
-    try {
-      connection = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: run.databaseId });
-    } catch (error) {
-      if (isTransientBusError(error)) throw error;
-      await this.finish(run, 'failed', this.failureSummary(run, undefined, `the target database cannot be had: ${describeError(error)}`));
-      return undefined;
-    }
-    let uri: string;
-    try {
-      uri = this.cipher.open(connection.uri_sealed);
-    } catch (error) {
-      // The cipher's own words (a key id, an authentication tag) are for the log.
-      this.logger.error(`sync ${run.id}: the target's connection string cannot be opened: ${String(error)}`);
-      await this.finish(
-        run,
-        'failed',
-        this.failureSummary(run, undefined, "the target's connection string cannot be opened with this service's TARGET_ENCRYPTION_KEY"),
-      );
-      return undefined;
-    }
-    let delay = this.settings.retryInitialDelayMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.pool.db({ uri, dbName: connection.db_name });
-      } catch (error) {
-        if (isTransientTargetError(error) && attempt <= this.settings.retryAttempts) {
-          await new Promise((resolve) => setTimeout(resolve, delay));
-          delay = Math.min(delay * 2, this.settings.retryMaxDelayMs);
-          continue;
-        }
-        await this.finish(run, 'failed', this.failureSummary(run, undefined, `cannot connect to the target: ${describeError(error)}`));
-        return undefined;
-      }
-    }
+    const opened = await this.targets.open(run.id, run.databaseId);
+    if ('db' in opened) return opened.db;
+    await this.finish(run, 'failed', failureSummary(run.steps, opened.problem));
+    return undefined;
   }
 
-  /** Runs one step, or creates on one collection together; answers the step that failed, if one did. */
-  private async runSteps(run: Run, db: TargetDb, group: readonly StoredStep[]): Promise<{ step: StoredStep; error: string } | undefined> {
+  /** Runs one step, or creates on one collection together (`group`, the steps from `start` on), and records each outcome. */
+  private async runSteps(run: Run, db: TargetDb, start: number, group: readonly StoredStep[]): Promise<void> {
     const startedAt = new Date();
-    const positions = group.map((step) => run.steps.findIndex((s) => s.number === step.number));
-    positions.forEach((position, i) => (run.steps[position] = { ...group[i], status: 'running', started_at: startedAt }));
+    group.forEach((step, i) => (run.steps[start + i] = { ...step, status: 'running', started_at: startedAt }));
 
     const ops = group.map(operationOf);
     // Never tried, as far as the record knows; a step tried but not yet recorded is still safe to send
     // unchecked, because an identical create is a no-op on the server.
     const fresh = group.every((step) => step.status === 'pending' && (step.attempts ?? 0) === 0);
+    // A step that finishes a change already begun is not stopped mid-build by a cancel.
+    const signal = group.length === 1 && continuesStartedChange(run.steps, start) ? undefined : run.cancel.signal;
+    const options = { fresh, signal, stopAtFailure: run.doc.options?.on_error === 'stop' };
     const { results, together } =
       group.length === 1
-        ? { results: [await this.runner.run(db, ops[0], { fresh })], together: false }
-        : await this.runner.runCreates(db, ops, { fresh });
+        ? { results: [await this.runner.run(db, ops[0], options)], together: false }
+        : await this.runner.runCreates(db, ops, options);
     const completedAt = new Date();
-    const builtTogether = together && group.length > 1 && results.length === group.length && results.every((r) => r.status === 'done');
+    const builtTogether = together && group.length > 1 && results.every((r) => r.status === 'done');
     const shared = builtTogether ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
-    positions.forEach((position, i) => {
-      const step = group[i];
-      const result: StepResult | undefined = results[i];
-      if (!result) {
-        // Not reached: an earlier create of the group failed, and the sync stops there.
-        run.steps[position] = step;
-        return;
-      }
-      run.steps[position] = {
+    group.forEach((step, i) => {
+      const result: StepResult = results[i];
+      run.steps[start + i] = {
         number: step.number,
         operation: step.operation,
         status: result.status,
@@ -274,7 +289,11 @@ export class SyncExecutor {
     });
 
     const failed = results.findIndex((r) => r.status === 'failed');
-    if (failed >= 0) return { step: group[failed], error: results[failed].error ?? 'failed' };
+    if (failed >= 0) {
+      const step = run.steps[start + failed];
+      if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached', targetAway: true };
+      else if (run.doc.options?.on_error === 'stop') run.stoppedBy ??= { step, why: 'on_error: stop', targetAway: false };
+    }
     if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
       await this.saveSteps(run);
       await this.refreshLock(run);
@@ -283,7 +302,6 @@ export class SyncExecutor {
       run.lastPublished = Date.now();
       await this.publish('progress', run, 'running', null);
     }
-    return undefined;
   }
 
   private async saveSteps(run: Run): Promise<void> {
@@ -308,15 +326,7 @@ export class SyncExecutor {
     }
   }
 
-  /** "step 3 (create orders.x) failed: <reason>; done: 1-2; not done: 3-5". */
-  private failureSummary(run: Run, failed: StoredStep | undefined, reason: string): string {
-    const done = run.steps.filter((s) => s.status === 'done' || s.status === 'skipped').map((s) => s.number);
-    const notDone = run.steps.filter((s) => s.status !== 'done' && s.status !== 'skipped').map((s) => s.number);
-    const head = failed ? `step ${failed.number} (${labelOf(operationOf(failed))}) failed: ${reason}` : reason;
-    return `${head}; done: ${numberRanges(done)}; not done: ${numberRanges(notDone)}`;
-  }
-
-  private async finish(run: Run, status: Extract<SyncStatus, 'completed' | 'failed'>, error: string | null): Promise<void> {
+  private async finish(run: Run, status: EndStatus, error: string | null): Promise<void> {
     const completedAt = new Date();
     const durationMs = completedAt.getTime() - run.startedAt.getTime();
     const progress = progressOf(run.steps);
@@ -331,11 +341,11 @@ export class SyncExecutor {
     await this.locks.release(run.databaseId, run.id);
     if (!ended) return;
     syncDuration.observe({ status }, durationMs / 1000);
-    if (status === 'failed') {
+    if (status === 'failed' || status === 'partially_failed') {
       syncFailures.inc();
-      this.logger.warn(`sync ${run.id} of database ${run.databaseId} failed: ${error}`);
+      this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);
     }
-    await this.publish(status, run, status, error);
+    await this.publish(EVENT_OF[status], run, status, error);
     await this.audit.finished(run.doc, status);
   }
 
@@ -353,22 +363,30 @@ export class SyncExecutor {
   }
 }
 
-/**
- * The steps run next: one step, or the run of creates on one collection that starts here, which
- * share one createIndexes command (`StepRunner.runCreates`).
- */
-function groupAt(pending: readonly StoredStep[], start: number): StoredStep[] {
-  const first = operationOf(pending[start]);
-  if (!isBatchableCreate(first)) return [pending[start]];
-  let end = start + 1;
-  while (end < pending.length) {
-    const op = operationOf(pending[end]);
-    if (!isBatchableCreate(op) || op.collection !== first.collection) break;
-    end += 1;
-  }
-  return pending.slice(start, end);
+/** A step that ended in an earlier delivery or was settled before it ran. */
+function isSettled(step: StoredStep): boolean {
+  return step.status === 'done' || step.status === 'skipped' || step.status === 'failed' || step.status === 'not_run';
 }
 
-function labelOf(op: PlanOperationView): string {
-  return `${op.kind} ${op.collection}.${op.index}`;
+/**
+ * The steps run next: one step, or the run of creates on one collection that starts here, which
+ * share one createIndexes command (`StepRunner.runCreates`); a step that is to be skipped ends the run.
+ */
+function groupAt(steps: readonly StoredStep[], start: number): StoredStep[] {
+  const first = operationOf(steps[start]);
+  if (!isBatchableCreate(first) || isLaterStepOfChange(steps, start)) return [steps[start]];
+  let end = start + 1;
+  while (end < steps.length) {
+    const op = operationOf(steps[end]);
+    if (isSettled(steps[end]) || op.unsupported || !isBatchableCreate(op) || op.collection !== first.collection) break;
+    // A later step of a change runs alone: it may have to run on after a cancel, unstopped.
+    if (blockerOf(steps, end) || isLaterStepOfChange(steps, end)) break;
+    end += 1;
+  }
+  return steps.slice(start, end);
+}
+
+function dryRunNote(step: StoredStep): string {
+  const { unsupported } = operationOf(step);
+  return unsupported ? `dry run; unsupported, a sync skips it: ${unsupported}` : 'dry run';
 }

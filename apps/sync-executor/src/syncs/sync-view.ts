@@ -12,6 +12,7 @@ export function stepView(step: StoredStep): SyncStep {
     status: step.status,
     ...(step.error !== undefined && step.error !== null ? { error: step.error } : {}),
     ...(step.note !== undefined && step.note !== null ? { note: step.note } : {}),
+    ...(typeof step.blocked_by === 'number' ? { blocked_by: step.blocked_by } : {}),
     attempts: step.attempts,
     ...(typeof step.duration_ms === 'number' ? { duration_ms: step.duration_ms } : {}),
     ...(step.started_at ? { started_at: new Date(step.started_at).toISOString() } : {}),
@@ -34,6 +35,7 @@ export function syncView(doc: SyncDocument): SyncView {
     options: {
       ...(doc.options?.include && doc.options.include.length > 0 ? { include: doc.options.include } : {}),
       hide_before_drop: doc.options?.hide_before_drop ?? false,
+      on_error: doc.options?.on_error ?? 'continue',
     },
     error: doc.error ?? null,
     steps: stepsOf(doc).map(stepView),
@@ -48,6 +50,17 @@ export function syncView(doc: SyncDocument): SyncView {
           },
         }
       : {}),
+    ...(doc.cancellation
+      ? {
+          cancellation: {
+            by: doc.cancellation.by,
+            requested_at: new Date(doc.cancellation.requested_at).toISOString(),
+            ...(doc.cancellation.comment ? { comment: doc.cancellation.comment } : {}),
+          },
+        }
+      : {}),
+    ...(doc.retry_of ? { retry_of: doc.retry_of } : {}),
+    ...(doc.retried_by ? { retried_by: doc.retried_by } : {}),
     warnings: doc.warnings ?? [],
     created_at: new Date(doc.created_at).toISOString(),
     started_at: iso(doc.started_at),

@@ -1,11 +1,11 @@
 import type { Provider } from '@nestjs/common';
-import { TERMINAL_SYNC_STATUSES, type Actor, type SyncApproval, type SyncStatus } from '@ir/contracts';
+import { TERMINAL_SYNC_STATUSES, type Actor, type SyncApproval, type SyncOnError, type SyncStatus } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, Types, type Model } from 'mongoose';
 import { deflateSync, inflateSync } from 'node:zlib';
 
 export type { SyncStatus };
-export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
+export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'not_run';
 export type OperationKind = 'create' | 'drop' | 'modify';
 
 /** Statuses that hold the database's lock. */
@@ -30,10 +30,19 @@ export interface StoredStep {
   status: StepStatus;
   error?: string;
   note?: string;
+  /** Skipped because this earlier step of the same change did not succeed. */
+  blocked_by?: number;
   attempts: number;
   duration_ms?: number;
   started_at?: Date;
   completed_at?: Date;
+}
+
+/** Who asked to cancel a sync, and when. */
+export interface StoredCancellation {
+  by: Actor;
+  requested_at: Date;
+  comment?: string;
 }
 
 /** One sync of a target database: its options, the plan's steps and what became of each. */
@@ -48,8 +57,15 @@ export interface SyncDocument {
   approval?: StoredApproval;
   collections?: string[];
   status: SyncStatus;
-  options: { include?: OperationKind[]; hide_before_drop: boolean };
+  /** `on_error` is absent on syncs recorded before it (they stopped at the first failure). */
+  options: { include?: OperationKind[]; hide_before_drop: boolean; on_error?: SyncOnError };
   dry_run: boolean;
+  /** Set once someone asks to cancel the sync. */
+  cancellation?: StoredCancellation;
+  /** The sync this one retries. */
+  retry_of?: string;
+  /** The sync that retries this one. */
+  retried_by?: string;
   /** Every step, packed (`packSteps`); null until the plan is stored. */
   steps_deflated: Binary | null;
   /** The steps of a record written before they were packed: read (`stepsOf`), never written. */
@@ -87,8 +103,15 @@ const SyncSchema = new Schema<SyncDocument>(
     options: {
       include: { type: [String], default: undefined },
       hide_before_drop: { type: Boolean, required: true },
+      on_error: { type: String, default: undefined },
     },
     dry_run: { type: Boolean, required: true },
+    cancellation: {
+      type: { _id: false, by: { _id: false, kind: String, id: String, name: String }, requested_at: Date, comment: String },
+      default: undefined,
+    },
+    retry_of: { type: String, default: undefined },
+    retried_by: { type: String, default: undefined },
     steps_deflated: { type: Buffer, default: null },
     planned_at: { type: Date, default: null },
     warnings: { type: [String], default: [] },

@@ -8,6 +8,7 @@ import {
   RUNNABLE_STATUSES,
   SYNC_MODEL,
   type StoredApproval,
+  type StoredCancellation,
   type StoredStep,
   type SyncDocument,
   type SyncModel,
@@ -16,7 +17,7 @@ import {
 
 /** How a sync ended, written only while it is still pending or running. */
 export interface SyncEnd {
-  readonly status: Extract<SyncStatus, 'completed' | 'failed'>;
+  readonly status: Extract<SyncStatus, 'completed' | 'partially_failed' | 'failed' | 'cancelled'>;
   readonly error: string | null;
   readonly steps: readonly StoredStep[];
   readonly completed_at: Date;
@@ -126,6 +127,47 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
     return this.model
       .findOneAndUpdate({ _id: syncId, status: 'awaiting_approval' }, { $set: { ...ending, approval, updated_at: at } }, { new: true })
       .lean<SyncDocument>();
+  }
+
+  /**
+   * Cancels a sync: one not running yet ends `cancelled` at once (`ended`); a running one records the
+   * request, which its executor acts on (`requested`). Null when the sync is in neither state.
+   */
+  async requestCancel(syncId: string, cancellation: StoredCancellation): Promise<{ sync: SyncDocument; ended: boolean } | null> {
+    const at = cancellation.requested_at;
+    const reason = `cancelled by ${cancellation.by.name ?? cancellation.by.id}`;
+    const ended = await this.model
+      .findOneAndUpdate(
+        { _id: syncId, status: { $in: ['pending', 'awaiting_approval'] } },
+        { $set: { status: 'cancelled', cancellation, error: reason, completed_at: at, updated_at: at } },
+        { new: true },
+      )
+      .lean<SyncDocument>();
+    if (ended) return { sync: ended, ended: true };
+    const requested = await this.model
+      .findOneAndUpdate({ _id: syncId, status: 'running' }, { $set: { cancellation, updated_at: at } }, { new: true })
+      .lean<SyncDocument>();
+    return requested ? { sync: requested, ended: false } : null;
+  }
+
+  /** Whether someone asked to cancel the sync (its executor asks this between steps). */
+  async cancellationOf(syncId: string): Promise<StoredCancellation | undefined> {
+    const sync = await this.model.findById(syncId, { cancellation: 1 }).lean<Pick<SyncDocument, 'cancellation'>>();
+    return sync?.cancellation ?? undefined;
+  }
+
+  /** Links a sync to the one that retries it; false when it was retried already (or is not retryable). */
+  async claimRetry(syncId: string, retryId: string, retryable: readonly SyncStatus[]): Promise<boolean> {
+    const { matchedCount } = await this.model.updateOne(
+      { _id: syncId, status: { $in: [...retryable] }, retried_by: { $exists: false } },
+      { $set: { retried_by: retryId, updated_at: new Date() } },
+    );
+    return matchedCount > 0;
+  }
+
+  /** Undoes `claimRetry` when the retry could not be started. */
+  async releaseRetry(syncId: string, retryId: string): Promise<void> {
+    await this.model.updateOne({ _id: syncId, retried_by: retryId }, { $unset: { retried_by: 1 } });
   }
 
   /** Fails a sync whose run command could not be queued. */

@@ -2,6 +2,7 @@ import { Controller, type Type } from '@nestjs/common';
 import { SyncCommands, SyncRpc, type EventPayload, type RpcRequest, type RpcResponse } from '@ir/contracts';
 import { BusContext, ConsumerHandler, RpcHandler } from '@ir/messaging';
 import { SyncApprovals } from './sync-approvals.service';
+import { SyncControl } from './sync-control.service';
 import { SyncExecutor } from './sync-executor.service';
 import { RUN_ACK_WAIT_MS, RUN_CONSUMER, RUN_MAX_DELIVER } from './sync-settings';
 import type { StartRequest } from './sync-requests';
@@ -12,6 +13,7 @@ export class SyncQueriesController {
   constructor(
     private readonly syncs: SyncsService,
     private readonly approvals: SyncApprovals,
+    private readonly control: SyncControl,
   ) {}
 
   @RpcHandler(SyncRpc.start)
@@ -37,6 +39,16 @@ export class SyncQueriesController {
   @RpcHandler(SyncRpc.reject)
   reject(request: RpcRequest<typeof SyncRpc.reject>): Promise<RpcResponse<typeof SyncRpc.reject>> {
     return this.approvals.reject(request.sync_id, request.comment);
+  }
+
+  @RpcHandler(SyncRpc.retry)
+  retry(request: RpcRequest<typeof SyncRpc.retry>): Promise<RpcResponse<typeof SyncRpc.retry>> {
+    return this.control.retry(request);
+  }
+
+  @RpcHandler(SyncRpc.cancel)
+  cancel(request: RpcRequest<typeof SyncRpc.cancel>): Promise<RpcResponse<typeof SyncRpc.cancel>> {
+    return this.control.cancel(request);
   }
 
   /** The registry asks this before deleting a database. */

@@ -3,6 +3,7 @@ import { READINESS_CHECKS } from '@ir/bootstrap';
 import { NatsBus } from '@ir/messaging';
 import { RunConsumerHealth } from './consumer.health';
 import { SyncApprovals } from './sync-approvals.service';
+import { SyncControl } from './sync-control.service';
 import { SyncExecutor } from './sync-executor.service';
 import { syncLockModelProvider } from './sync-lock.model';
 import { SyncLockRepository } from './sync-lock.repository';
@@ -46,6 +47,7 @@ export class SyncsModule implements OnApplicationBootstrap, OnModuleDestroy {
         },
         SyncApprovals,
         SyncsService,
+        SyncControl,
         SyncExecutor,
         RunConsumerHealth,
         { provide: READINESS_CHECKS, inject: [RunConsumerHealth], useFactory: (consumer: RunConsumerHealth) => [consumer] },

@@ -5,6 +5,7 @@ import {
   forbidden,
   holds,
   RegistryDatabaseRpc,
+  RETRYABLE_SYNC_STATUSES,
   SyncCommands,
   SyncRpc,
   type RpcResponse,
@@ -49,10 +50,11 @@ export class SyncsService {
   }
 
   /**
-   * Takes the database's lock, records the sync as pending and queues its run command.
+   * Takes the database's lock, records the sync as pending and queues its run command. `retryOf`: the
+   * sync this one retries, linked both ways (a sync is retried once: 409 naming its retry otherwise).
    * @throws DomainError CONFLICT naming the sync in progress (details.sync_id).
    */
-  async start(request: StartRequest): Promise<RpcResponse<typeof SyncRpc.start>> {
+  async start(request: StartRequest, { retryOf }: { retryOf?: string } = {}): Promise<RpcResponse<typeof SyncRpc.start>> {
     const principal = requirePrincipal();
     // The registry answers 404 for a database the caller does not see; its project decides the rest.
     const database = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: request.database_id });
@@ -76,12 +78,28 @@ export class SyncsService {
       );
     }
     if (lock.tookOverFrom) await this.abandon(lock.tookOverFrom.sync_id, lock.tookOverFrom.status);
+    if (retryOf && !(await this.syncs.claimRetry(retryOf, syncId, RETRYABLE_SYNC_STATUSES))) {
+      await this.locks.release(databaseId, syncId).catch(() => undefined);
+      const original = await this.syncs.findVisible(principal, retryOf);
+      throw new DomainError(
+        ErrorCode.conflict,
+        original?.retried_by
+          ? `sync ${retryOf} was retried already by sync ${original.retried_by}: retry that one`
+          : `sync ${retryOf} is ${original?.status ?? 'gone'}: only a partially failed, failed or cancelled sync can be retried`,
+        undefined,
+        { ...(original?.retried_by ? { sync_id: original.retried_by } : {}), ...(original ? { status: original.status } : {}) },
+      );
+    }
+    const giveUp = async (): Promise<void> => {
+      await this.locks.release(databaseId, syncId).catch(() => undefined);
+      if (retryOf) await this.syncs.releaseRetry(retryOf, syncId).catch(() => undefined);
+    };
 
     // A protected database's sync that would drop, hide or rebuild waits for a second person. Dry runs change nothing.
     let held: HeldPlan | undefined;
     if (database.protected && !request.dry_run) {
       held = await this.approvals.review(request).catch(async (error: unknown) => {
-        await this.locks.release(databaseId, syncId).catch(() => undefined);
+        await giveUp();
         throw error;
       });
     }
@@ -97,7 +115,9 @@ export class SyncsService {
       options: {
         ...(request.include ? { include: request.include as OperationKind[] } : {}),
         hide_before_drop: request.hide_before_drop ?? false,
+        on_error: request.on_error ?? 'continue',
       },
+      ...(retryOf ? { retry_of: retryOf } : {}),
       dry_run: request.dry_run ?? false,
       steps_deflated: held ? packSteps(held.steps) : null,
       planned_at: held ? now : null,
@@ -113,14 +133,15 @@ export class SyncsService {
     try {
       await this.syncs.insert(doc);
     } catch (error) {
-      await this.locks.release(databaseId, syncId).catch(() => undefined);
+      await giveUp();
       throw error;
     }
     // Recorded before the run is queued, so that the entry of its start comes after it.
     await this.audit.requested(doc);
+    const link = retryOf ? { retry_of: retryOf } : {};
     if (held) {
       await this.approvals.held(doc);
-      return { sync_id: syncId, status: 'awaiting_approval', database_id: databaseId };
+      return { sync_id: syncId, status: 'awaiting_approval', database_id: databaseId, ...link };
     }
     try {
       await this.bus.publish(SyncCommands.run, { sync_id: syncId, database_id: databaseId }, { msgId: syncId });
@@ -134,7 +155,7 @@ export class SyncsService {
       await this.audit.finished(doc, 'failed', 'not_queued');
       throw new DomainError(ErrorCode.unavailable, `${reason}; try again`, undefined, { dependency: 'nats' });
     }
-    return { sync_id: syncId, status: 'pending', database_id: databaseId };
+    return { sync_id: syncId, status: 'pending', database_id: databaseId, ...link };
   }
 
   async status(syncId: string): Promise<SyncView> {

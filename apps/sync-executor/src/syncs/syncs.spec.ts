@@ -26,6 +26,7 @@ import { packSteps, syncModel, type SyncModel } from './sync.model';
 import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
 import { SyncApprovals } from './sync-approvals.service';
+import { SyncControl } from './sync-control.service';
 import { ABANDONED_RUNNING, SyncsService } from './syncs.service';
 
 const settings: SyncSettings = {
@@ -56,6 +57,8 @@ class FakeBus {
   /** Databases the registry says are protected. */
   protectedDatabases = new Set<string>();
   publishFails = false;
+  /** What the comparator was asked to plan. */
+  readonly planRequests: Record<string, unknown>[] = [];
 
   constructor(
     private readonly cipher: UriCipher,
@@ -66,10 +69,13 @@ class FakeBus {
   async request(contract: RpcContract, payload: Record<string, unknown>): Promise<unknown> {
     const databaseId = payload['database_id'] as string;
     if (contract === ComparatorRpc.plan) {
+      this.planRequests.push(payload);
       const plan = this.plans.get(databaseId);
       if (!plan) throw new DomainError(ErrorCode.notFound, `database ${databaseId} not found`);
       if (plan instanceof DomainError) throw plan;
-      return plan;
+      // As the comparator does: a plan of some collections holds their operations only.
+      const collections = payload['collections'] as string[] | undefined;
+      return collections ? { ...plan, operations: plan.operations.filter((op) => collections.includes(op.collection)) } : plan;
     }
     if (contract === RegistryDatabaseRpc.connection) {
       return {
@@ -116,6 +122,7 @@ const newDatabaseId = () => new Types.ObjectId().toHexString();
 const PROJECT = 'd'.repeat(24);
 /** Who asks for the syncs: an operator of the project every target database of this spec is in. */
 const OPERATOR: Principal = { kind: 'user', id: 'u-op', name: 'olga', system_admin: false, projects: { [PROJECT]: 'operator' } };
+const VIEWER: Principal = { kind: 'user', id: 'u-view', name: 'vera', system_admin: false, projects: { [PROJECT]: 'viewer' } };
 
 describe('syncs against the test MongoDB server', () => {
   const uri = process.env.TEST_MONGODB_URI!;
@@ -132,6 +139,8 @@ describe('syncs against the test MongoDB server', () => {
   let service: SyncsService;
   /** The approvals, called as someone. */
   let approvals: (principal: Principal) => SyncApprovals;
+  /** Cancel and retry, called as someone. */
+  let control: (principal: Principal) => SyncControl;
   let executor: SyncExecutor;
 
   beforeAll(async () => {
@@ -147,7 +156,10 @@ describe('syncs against the test MongoDB server', () => {
     const repository = new SyncRepository(syncs);
     locks = new SyncLocks(new SyncLockRepository(lockModel), repository);
     const realApprovals = new SyncApprovals(repository, locks, bus as unknown as BusClient, settings);
-    service = actingAs(OPERATOR, new SyncsService(repository, locks, bus as unknown as BusClient, realApprovals, settings));
+    const realService = new SyncsService(repository, locks, bus as unknown as BusClient, realApprovals, settings);
+    service = actingAs(OPERATOR, realService);
+    const realControl = new SyncControl(repository, locks, realService, bus as unknown as BusClient);
+    control = (principal) => actingAs(principal, realControl);
     approvals = (principal) => actingAs(principal, realApprovals);
     executor = actingAs(
       servicePrincipal('sync-executor'),
@@ -233,7 +245,6 @@ describe('syncs against the test MongoDB server', () => {
 
   describe('protected databases: a second person approves what drops, hides or rebuilds', () => {
     const SECOND: Principal = { kind: 'user', id: 'u-op2', name: 'otto', system_admin: false, projects: { [PROJECT]: 'operator' } };
-    const VIEWER: Principal = { kind: 'user', id: 'u-view', name: 'vera', system_admin: false, projects: { [PROJECT]: 'viewer' } };
 
     async function held(operations: PlanOperationView[]): Promise<{ databaseId: string; syncId: string }> {
       const databaseId = newDatabaseId();
@@ -302,6 +313,23 @@ describe('syncs against the test MongoDB server', () => {
       ).toMatchObject({ code: ErrorCode.conflict });
     });
 
+    it('a retry whose plan still drops waits for approval again', async () => {
+      await target.collection('guarded4').createIndex({ a: 1 }, { name: 'a_1' });
+      await target.collection('guarded4').createIndex({ old: 1 }, { name: 'old_1' });
+      const { databaseId, syncId } = await held([create('guarded4', 'a_1', { a: -1 }), drop('guarded4', 'old_1')]);
+      await approvals(SECOND).approve(syncId, undefined);
+      await executor.execute({ sync_id: syncId, database_id: databaseId });
+      expect(await service.status(syncId)).toMatchObject({ status: 'partially_failed' });
+      await target.collection('guarded4').createIndex({ old: 1 }, { name: 'old_1' });
+      const retry = await control(OPERATOR).retry({ sync_id: syncId });
+      expect(retry).toMatchObject({ status: 'awaiting_approval', retry_of: syncId });
+      expect(await service.status(retry.sync_id)).toMatchObject({ approval: { state: 'awaiting', reasons: ['drops guarded4.old_1'] } });
+      expect(bus.on(SyncCommands.run.subject).filter((p) => p.payload['sync_id'] === retry.sync_id)).toEqual([]);
+      // Cancelling it (awaiting approval) ends it and frees the database.
+      expect(await control(OPERATOR).cancel({ sync_id: retry.sync_id })).toMatchObject({ status: 'cancelled' });
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+    });
+
     it('a rejected sync ends and frees its database; dry runs and create-only plans are not held', async () => {
       const { databaseId, syncId } = await held([drop('guarded3', 'y_1')]);
       expect(await approvals(SECOND).reject(syncId, 'not during the sale')).toMatchObject({
@@ -364,20 +392,72 @@ describe('syncs against the test MongoDB server', () => {
       expect(await service.status(view.id)).toEqual(view);
     });
 
-    it('ends failed at a non-transient error, listing what was and was not done', async () => {
+    it('goes on after a refused step: ends partially_failed, the refused step carrying its own error, the others built', async () => {
       const databaseId = newDatabaseId();
       await target.collection('clash').createIndex({ a: 1 }, { name: 'a_1' });
       const view = await startAndRun(databaseId, [
         create('clash', 'b_1', { b: 1 }),
         create('clash', 'a_1', { a: -1 }),
         create('clash', 'c_1', { c: 1 }),
+        create('clash_other', 'o_1', { o: 1 }),
       ]);
-      expect(view.status).toBe('failed');
-      expect(view.error).toMatch(/^step 2 \(create clash\.a_1\) failed: .+; done: 1; not done: 2-3$/);
-      expect(view.steps.map((s) => s.status)).toEqual(['done', 'failed', 'pending']);
-      expect(view.progress).toBe(33);
-      expect(await names('clash')).toEqual(['_id_', 'a_1', 'b_1']);
+      expect(view.status).toBe('partially_failed');
+      expect(view.error).toMatch(
+        /^1 of 4 steps failed: step 2 \(create clash\.a_1\): .+\(8[56]\).+; done: 1, 3-4; skipped: none; not done: 2$/,
+      );
+      expect(view.steps.map((s) => s.status)).toEqual(['done', 'failed', 'done', 'done']);
+      expect(view.progress).toBe(75);
+      expect(await names('clash')).toEqual(['_id_', 'a_1', 'b_1', 'c_1']);
+      expect(await names('clash_other')).toEqual(['_id_', 'o_1']);
       expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+      expect(bus.on('sync.evt.sync.partially-failed').some((p) => p.payload['sync_id'] === view.id)).toBe(true);
+    });
+
+    it('with on_error stop, runs nothing after the failed step and records it not run; failed when nothing succeeded', async () => {
+      const databaseId = newDatabaseId();
+      await target.collection('stops').createIndex({ a: 1 }, { name: 'a_1' });
+      bus.plans.set(
+        databaseId,
+        planOf(databaseId, [create('stops', 'a_1', { a: -1 }), create('stops', 'b_1', { b: 1 }), create('stops_other', 'o_1', { o: 1 })]),
+      );
+      const { sync_id } = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false, on_error: 'stop' });
+      await executor.execute({ sync_id, database_id: databaseId });
+      const view = await service.status(sync_id);
+      expect(view).toMatchObject({ status: 'failed', options: { on_error: 'stop' } });
+      expect(view.steps.map((s) => [s.status, s.note])).toEqual([
+        ['failed', undefined],
+        ['not_run', 'not run: an earlier step failed (on_error: stop)'],
+        ['not_run', 'not run: the sync stopped after step 1 failed (on_error: stop)'],
+      ]);
+      expect(await names('stops')).toEqual(['_id_', 'a_1']);
+      expect(await target.listCollections({ name: 'stops_other' }).toArray()).toEqual([]);
+    });
+
+    it('never runs a step whose change failed (the drop of an index whose replacement was refused) and never sends an unsupported step', async () => {
+      const databaseId = newDatabaseId();
+      await target.collection('replace').createIndex({ old: 1 }, { name: 'old_1' });
+      await target.collection('replace').createIndex({ taken: 1 }, { name: 'new_1' });
+      const view = await startAndRun(databaseId, [
+        { ...create('replace', 'new_1', { fresh: 1 }), step: 'replace old_1 by new_1 1/2' },
+        { ...drop('replace', 'old_1'), step: 'replace old_1 by new_1 2/2' },
+        { ...create('ttl', 'at_1', { at: 1 }), unsupported: 'FerretDB 1.x cannot build TTL indexes' },
+        create('other', 'x_1', { x: 1 }),
+      ]);
+      expect(view.status).toBe('partially_failed');
+      expect(view.steps.map((s) => [s.status, s.blocked_by, s.note])).toEqual([
+        ['failed', undefined, undefined],
+        ['skipped', 1, 'not run: it depends on step 1 (create replace.new_1), which failed'],
+        ['skipped', undefined, 'unsupported: FerretDB 1.x cannot build TTL indexes'],
+        ['done', undefined, undefined],
+      ]);
+      // Create before drop never ends with neither index.
+      expect(await names('replace')).toEqual(['_id_', 'new_1', 'old_1']);
+      expect(await target.listCollections({ name: 'ttl' }).toArray()).toEqual([]);
+
+      const dry = await startAndRun(newDatabaseId(), [{ ...create('ttl', 'at_1', { at: 1 }), unsupported: 'no TTL here' }], {
+        dry_run: true,
+      });
+      expect(dry.steps.map((s) => [s.status, s.note])).toEqual([['skipped', 'dry run; unsupported, a sync skips it: no TTL here']]);
     });
 
     it('resumes a sync cut short by a crash: steps done are not done again, the step in flight is re-run idempotently', async () => {
@@ -458,6 +538,146 @@ describe('syncs against the test MongoDB server', () => {
         error: expect.stringContaining('gave up after 5 deliveries'),
       });
       expect(await service.activeForDatabase(slow)).toEqual({ active: false });
+    });
+
+    it('cancels a pending sync at once (its run command then does nothing) and a running one at its next step', async () => {
+      const databaseId = newDatabaseId();
+      bus.plans.set(databaseId, planOf(databaseId, [create('cancelled', 'x_1', { x: 1 }), create('cancelled', 'y_1', { y: 1 })]));
+      const pending = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      const cancelled = await control(OPERATOR).cancel({ sync_id: pending.sync_id, comment: 'wrong window' });
+      expect(cancelled).toMatchObject({
+        status: 'cancelled',
+        cancellation: { by: { kind: 'user', id: 'u-op', name: 'olga' }, comment: 'wrong window' },
+        error: 'cancelled by olga',
+      });
+      expect(await service.activeForDatabase(databaseId)).toEqual({ active: false });
+      await executor.execute({ sync_id: pending.sync_id, database_id: databaseId });
+      expect(await target.listCollections({ name: 'cancelled' }).toArray()).toEqual([]);
+      expect(
+        await control(OPERATOR)
+          .cancel({ sync_id: pending.sync_id })
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.conflict,
+        message: expect.stringContaining('is cancelled'),
+        details: { status: 'cancelled' },
+      });
+
+      // Running: the request is recorded, and the executor stops before its next step.
+      const running = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      await syncs.updateOne({ _id: running.sync_id }, { $set: { status: 'running' } });
+      expect(await control(OPERATOR).cancel({ sync_id: running.sync_id })).toMatchObject({
+        status: 'running',
+        cancellation: { by: { id: 'u-op' } },
+      });
+      await executor.execute({ sync_id: running.sync_id, database_id: databaseId });
+      const view = await service.status(running.sync_id);
+      expect(view.status).toBe('cancelled');
+      expect(view.error).toMatch(/^cancelled by olga; /);
+      expect(bus.on('sync.evt.sync.cancelled').filter((p) => p.payload['sync_id'] === running.sync_id)).toHaveLength(1);
+      expect(await target.listCollections({ name: 'cancelled' }).toArray()).toEqual([]);
+    });
+
+    it('after a cancel, still finishes a rebuild that dropped its old index (never leaves neither), and runs nothing else', async () => {
+      const databaseId = newDatabaseId();
+      const spec = { key: { x: 1 }, name: 'x_1', unique: true };
+      const ops: PlanOperationView[] = [
+        { ...drop('rebuilt', 'x_1'), step: 'rebuild x_1 1/2: drop', done_when: spec },
+        { ...create('rebuilt', 'x_1', { x: 1 }), spec, step: 'rebuild x_1 2/2: create' },
+        create('rebuilt_other', 'y_1', { y: 1 }),
+      ];
+      bus.plans.set(databaseId, planOf(databaseId, ops));
+      const { sync_id } = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      // Cancelled while running, just after the old x_1 was dropped.
+      await target.collection('rebuilt').insertOne({ x: 1 });
+      const at = new Date();
+      await syncs.updateOne(
+        { _id: sync_id },
+        {
+          $set: {
+            status: 'running',
+            planned_at: at,
+            cancellation: { by: { kind: 'user', id: 'u-op', name: 'olga' }, requested_at: at },
+            steps_deflated: packSteps(
+              ops.map((op, i) => ({
+                number: i + 1,
+                operation: JSON.stringify(op),
+                status: i === 0 ? 'done' : 'pending',
+                attempts: i === 0 ? 1 : 0,
+              })),
+            ),
+          },
+        },
+      );
+      await executor.execute({ sync_id, database_id: databaseId });
+      const view = await service.status(sync_id);
+      expect(view.status).toBe('cancelled');
+      expect(view.steps.map((s) => s.status)).toEqual(['done', 'done', 'not_run']);
+      expect(await names('rebuilt')).toEqual(['_id_', 'x_1']);
+      expect(await target.listCollections({ name: 'rebuilt_other' }).toArray()).toEqual([]);
+    });
+
+    it('retries what did not succeed as a new linked sync, planned afresh on those collections; once; only after it ended', async () => {
+      const databaseId = newDatabaseId();
+      await target.collection('retry').insertMany([
+        { k: 1, u: 1 },
+        { k: 2, u: 1 },
+      ]);
+      const plan = [
+        create('retry', 'k_1', { k: 1 }),
+        { ...create('retry', 'u_1', { u: 1 }), spec: { key: { u: 1 }, name: 'u_1', unique: true } },
+        create('retry_ok', 'ok_1', { ok: 1 }),
+      ];
+      const first = await startAndRun(databaseId, plan);
+      expect(first.status).toBe('partially_failed');
+      expect(first.steps.map((s) => s.status)).toEqual(['done', 'failed', 'done']);
+      expect(
+        await control(VIEWER)
+          .retry({ sync_id: first.id })
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.forbidden,
+        details: { permission: 'syncs:run' },
+      });
+      const outsider: Principal = { kind: 'user', id: 'u-out', name: 'oscar', system_admin: false, projects: {} };
+      expect(
+        await control(outsider)
+          .retry({ sync_id: first.id })
+          .catch((e: unknown) => e),
+      ).toMatchObject({ code: ErrorCode.notFound });
+
+      await target.collection('retry').deleteOne({ k: 2 });
+      bus.planRequests.length = 0;
+      const retry = await control(OPERATOR).retry({ sync_id: first.id });
+      expect(retry).toMatchObject({ status: 'pending', database_id: databaseId, retry_of: first.id });
+      await executor.execute({ sync_id: retry.sync_id, database_id: databaseId });
+      expect(bus.planRequests).toEqual([expect.objectContaining({ database_id: databaseId, collections: ['retry'] })]);
+      const view = await service.status(retry.sync_id);
+      expect(view).toMatchObject({ status: 'completed', retry_of: first.id });
+      expect(await service.status(first.id)).toMatchObject({ status: 'partially_failed', retried_by: retry.sync_id });
+      // Planned afresh on `retry` only: k_1, there already, is not built again.
+      expect(view.steps.map((s) => [s.operation.index, s.status, s.note])).toEqual([
+        ['k_1', 'done', 'the server had 1 of the 2 indexes of this command already'],
+        ['u_1', 'done', 'the server had 1 of the 2 indexes of this command already'],
+      ]);
+      expect(await names('retry')).toEqual(['_id_', 'k_1', 'u_1']);
+
+      expect(
+        await control(OPERATOR)
+          .retry({ sync_id: first.id })
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.conflict,
+        details: { sync_id: retry.sync_id },
+      });
+      expect(
+        await control(OPERATOR)
+          .retry({ sync_id: retry.sync_id })
+          .catch((e: unknown) => e),
+      ).toMatchObject({
+        code: ErrorCode.conflict,
+        message: expect.stringContaining('is completed'),
+      });
     });
 
     it('answers 404 for an unknown sync and pages the history newest first', async () => {
