@@ -275,6 +275,6 @@ describe('the other sync endpoints', () => {
     const result = { database_id: DATABASE_ID, imported: 1, skipped: [], failed: [], counts: { imported: 1, skipped: 0, failed: 0 } };
     answers.set(SyncRpc.importIndexes.subject, () => ({ ok: true, data: result }));
     expect(await json('POST', '/indexes/sync-from-database', { database_id: DATABASE_ID })).toEqual({ status: 200, body: result });
-    expect(asked.at(-1)?.payload).toEqual({ database_id: DATABASE_ID, on_conflict: 'skip' });
+    expect(asked.at(-1)?.payload).toEqual({ database_id: DATABASE_ID, on_conflict: 'skip', dry_run: false });
   });
 });
