@@ -41,3 +41,12 @@ export {
   type TargetServer,
 } from './capabilities';
 export { markUnsupported } from './capabilities-plan';
+export {
+  NEWEST_RULES,
+  rulesAtLeast,
+  rulesOf,
+  requiresVersionMessage,
+  describeRuleVersion,
+  type RuleContext,
+  type RuleVersion,
+} from './rule-version';

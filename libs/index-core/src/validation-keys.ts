@@ -1,3 +1,4 @@
+import type { RuleContext } from './rule-version';
 import { isWildcardField, keyKind, type KeyKind } from './key-kinds';
 import { isRecord } from './records';
 import type { IndexIssue, KeyEntry } from './types';
@@ -8,7 +9,8 @@ export const MAX_COMPOUND_FIELDS = 32;
 const KEY_VALUES: readonly unknown[] = [1, -1, 'text', '2dsphere', '2d', 'hashed'];
 
 /** Key rules; returns the entries that are well formed enough for the option rules to use. */
-export function validateKeys(keys: unknown, issues: IndexIssue[]): KeyEntry[] {
+// `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
+export function validateKeys(keys: unknown, issues: IndexIssue[], _context?: RuleContext): KeyEntry[] {
   if (!Array.isArray(keys) || keys.length === 0) {
     issues.push({ field: 'keys', rule: 'empty_keys', message: 'keys must list at least one field' });
     return [];

@@ -1,3 +1,4 @@
+import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
 import { hasKind, isWildcardField, keyKind } from './key-kinds';
 import { isIdIndexKey } from './naming';
@@ -21,7 +22,8 @@ const LOCALE_PATTERN = /^(simple|[a-z]{2,3}(_[A-Za-z0-9]{2,8})*(@collation=[a-z0
 
 type Sink = (field: string, rule: string, message: string) => void;
 
-export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink): void {
+// `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
+export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, _context?: RuleContext): void {
   const idIndex = isIdIndexKey(keys);
   const text = hasKind(keys, 'text');
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');

@@ -1,6 +1,7 @@
 import { ID_INDEX_NAME, isIdIndexKey } from './naming';
 import { validateKeys } from './validation-keys';
 import { validateOptions } from './validation-options';
+import type { RuleContext } from './rule-version';
 import type { IndexDefinition, IndexIssue } from './types';
 
 /**
@@ -10,15 +11,18 @@ import type { IndexDefinition, IndexIssue } from './types';
  */
 export const MAX_INDEX_NAME_BYTES = 127;
 
-/** Every createIndexes rule that can be checked on one definition, each failure with its field and rule id. */
-export function validateDefinition(def: IndexDefinition): IndexIssue[] {
+/**
+ * Every createIndexes rule that can be checked on one definition, each failure with its field and rule
+ * id, by the rules of the target's MongoDB version (`context`; the newest rules when it is unknown).
+ */
+export function validateDefinition(def: IndexDefinition, context?: RuleContext): IndexIssue[] {
   const issues: IndexIssue[] = [];
   const add = (field: string, rule: string, message: string): void => {
     issues.push({ field, rule, message });
   };
-  const keys = validateKeys(def.keys, issues);
+  const keys = validateKeys(def.keys, issues, context);
   validateName(def, keys.length === (Array.isArray(def.keys) ? def.keys.length : -1) && isIdIndexKey(keys), add);
-  validateOptions(keys, def.options ?? {}, add);
+  validateOptions(keys, def.options ?? {}, add, context);
   return issues;
 }
 
