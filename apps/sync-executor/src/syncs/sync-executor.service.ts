@@ -1,68 +1,26 @@
-import { ComparatorRpc } from '@ir/contracts';
 import { BusClient, PermanentFailure, requirePrincipal } from '@ir/messaging';
 import { TargetPool, UriCipher, type TargetDb } from '@ir/target-pool';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { plannedSteps } from './planned-steps';
+import { SyncPlanner } from './sync-planner';
 import { blockerOf, continuesStartedChange, endStatusOf, failureSummary, isLaterStepOfChange, skippedBeforeRun } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
-import { SyncAudit } from './sync-audit';
-import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
-import { syncDuration, syncFailures, syncOperations } from './sync-metrics';
-import { isTerminal, stepsOf, type StoredStep, type SyncDocument, type SyncStatus } from './sync.model';
+import { syncOperations } from './sync-metrics';
+import { isTerminal, stepsOf, type StoredStep } from './sync.model';
+import { LockLost, SyncRunBooks, type Run } from './sync-run';
 import { SyncRepository } from './sync.repository';
-import { isTransientBusError, SyncTargets } from './sync-targets';
+import { SyncTargets } from './sync-targets';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
-import { numberRanges, operationOf, progressOf } from './sync-view';
+import { numberRanges, operationOf } from './sync-view';
 
 /** How often a running sync looks whether someone asked to cancel it. */
 const CANCEL_POLL_MS = 1000;
-
-type EndStatus = Extract<SyncStatus, 'completed' | 'partially_failed' | 'failed' | 'cancelled'>;
-const EVENT_OF: Record<EndStatus, SyncEventKind> = {
-  completed: 'completed',
-  partially_failed: 'partiallyFailed',
-  failed: 'failed',
-  cancelled: 'cancelled',
-};
 
 /** What the executor needs of the JetStream delivery (a `BusContext`). */
 export interface Delivery {
   getDeliveryCount(): number;
   working(): void;
 }
-
-/** The lock was taken over while this executor ran the sync: whoever took it has already failed the sync. */
-class LockLost extends Error {}
-
-/** A sync being run: the record as this executor last wrote it. */
-interface Run {
-  readonly id: string;
-  readonly databaseId: string;
-  doc: SyncDocument;
-  steps: StoredStep[];
-  startedAt: Date;
-  lastRefresh: number;
-  /** When the steps were last written to the sync's record. */
-  lastSaved: number;
-  /** When progress was last published. */
-  lastPublished: number;
-  lockLost: boolean;
-  /** Aborted when someone asks to cancel the sync. */
-  readonly cancel: AbortController;
-  /** Set when a step fails with `on_error: stop`, or the target is away: the step that stopped the sync. */
-  stoppedBy?: { readonly step: StoredStep; readonly why: string; readonly targetAway: boolean };
-}
-
-/**
- * Step results are written at most this often, and always at the end: the
- * record holds every step, and rewriting it after every step made a sync of
- * hundreds of small steps mostly bookkeeping. A crash loses at most this much
- * record; the resumed run finds those steps already done on the target.
- */
-const SAVE_INTERVAL_MS = 1000;
-/** Progress events, small and cheap, keep a progress bar moving between writes of the record. */
-const PUBLISH_INTERVAL_MS = 250;
 
 /**
  * Runs a sync: the plan taken from the comparator when the sync first starts, then each step not yet
@@ -72,21 +30,21 @@ const PUBLISH_INTERVAL_MS = 250;
 @Injectable()
 export class SyncExecutor {
   private readonly logger = new Logger(SyncExecutor.name);
-  private readonly events: SyncEventPublisher;
-  private readonly audit: SyncAudit;
+  private readonly books: SyncRunBooks;
+  private readonly planner: SyncPlanner;
   private readonly runner: StepRunner;
   private readonly targets: SyncTargets;
 
   constructor(
     private readonly syncs: SyncRepository,
-    private readonly locks: SyncLocks,
-    private readonly bus: BusClient,
+    locks: SyncLocks,
+    bus: BusClient,
     pool: TargetPool,
     cipher: UriCipher,
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
-    this.events = new SyncEventPublisher(bus);
-    this.audit = new SyncAudit(bus);
+    this.books = new SyncRunBooks(syncs, locks, bus, settings);
+    this.planner = new SyncPlanner(bus, syncs, settings);
     this.targets = new SyncTargets(bus, cipher, pool, settings);
     this.runner = new StepRunner({
       operationTimeoutMs: settings.operationTimeoutMs,
@@ -116,7 +74,7 @@ export class SyncExecutor {
       cancel: new AbortController(),
     };
     if (doc.cancellation) run.cancel.abort();
-    const keeper = setInterval(() => void this.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
+    const keeper = setInterval(() => void this.books.refreshLock(run), Math.max(1000, Math.floor(this.settings.lockTtlMs / 3)));
     keeper.unref();
     const cancelWatch = setInterval(() => void this.watchCancel(run), CANCEL_POLL_MS);
     cancelWatch.unref();
@@ -136,7 +94,7 @@ export class SyncExecutor {
       }
       const lastDelivery = (delivery?.getDeliveryCount() ?? 1) >= RUN_MAX_DELIVER;
       if (lastDelivery || error instanceof PermanentFailure) {
-        await this.finish(run, 'failed', `${describeError(error)} (gave up after ${delivery?.getDeliveryCount() ?? 1} deliveries)`);
+        await this.books.finish(run, 'failed', `${describeError(error)} (gave up after ${delivery?.getDeliveryCount() ?? 1} deliveries)`);
       }
       throw error;
     } finally {
@@ -156,9 +114,9 @@ export class SyncExecutor {
 
   private async runSync(run: Run): Promise<void> {
     if (!(await this.syncs.markRunning(run.id, run.startedAt))) return;
-    await this.refreshLock(run, true);
-    await this.publish('started', run, 'running', null);
-    await this.audit.started(run.doc);
+    await this.books.refreshLock(run, true);
+    await this.books.publish('started', run, 'running', null);
+    await this.books.audit.started(run.doc);
 
     if (!run.doc.planned_at && !run.cancel.signal.aborted) await this.plan(run);
     if (run.lockLost) throw new LockLost();
@@ -168,7 +126,7 @@ export class SyncExecutor {
       const now = new Date();
       run.steps = run.steps.map((s) => (s.status === 'pending' ? { ...s, status: 'skipped', note: dryRunNote(s), completed_at: now } : s));
       for (const step of run.steps) syncOperations.inc({ kind: operationOf(step).kind, result: 'skipped' });
-      await this.finish(run, 'completed', null);
+      await this.books.finish(run, 'completed', null);
       return;
     }
 
@@ -199,11 +157,11 @@ export class SyncExecutor {
     if (run.cancel.signal.aborted) {
       const cancellation = await this.syncs.cancellationOf(run.id).catch(() => undefined);
       const by = cancellation ? ` by ${cancellation.by.name ?? cancellation.by.id}` : '';
-      await this.finish(run, 'cancelled', `cancelled${by}; ${failureSummary(run.steps)}`);
+      await this.books.finish(run, 'cancelled', `cancelled${by}; ${failureSummary(run.steps)}`);
       return;
     }
     const status = endStatusOf(run.steps);
-    await this.finish(run, status, status === 'completed' ? null : failureSummary(run.steps, run.stoppedBy?.why));
+    await this.books.finish(run, status, status === 'completed' ? null : failureSummary(run.steps, run.stoppedBy?.why));
   }
 
   /** After a cancel or a stop: the steps never run say so (a retry runs them). */
@@ -217,39 +175,19 @@ export class SyncExecutor {
     run.steps = run.steps.map((s) => (isSettled(s) ? s : { ...s, status: 'not_run', note }));
   }
 
-  /** Asks the comparator for the plan and stores its operations as pending steps. */
+  /** Asks the comparator for the plan (`SyncPlanner`); a plan that cannot be had fails the sync. */
   private async plan(run: Run): Promise<void> {
-    let plan;
-    try {
-      plan = await this.bus.request(
-        ComparatorRpc.plan,
-        {
-          database_id: run.databaseId,
-          ...(run.doc.collections && run.doc.collections.length > 0 ? { collections: run.doc.collections } : {}),
-          ...(run.doc.options?.include && run.doc.options.include.length > 0 ? { include: run.doc.options.include } : {}),
-          hide_before_drop: run.doc.options?.hide_before_drop ?? false,
-        },
-        { timeoutMs: this.settings.planTimeoutMs },
-      );
-    } catch (error) {
-      if (isTransientBusError(error)) throw error;
-      await this.finish(run, 'failed', `could not plan the sync: ${describeError(error)}`);
-      run.doc = { ...run.doc, status: 'failed' };
-      return;
-    }
-    const planned = plannedSteps(plan);
-    run.steps = planned.steps;
-    const { warnings } = planned;
-    const plannedAt = new Date();
-    await this.syncs.storePlan(run.id, run.steps, warnings, plannedAt);
-    run.doc = { ...run.doc, planned_at: plannedAt, warnings };
+    const problem = await this.planner.plan(run);
+    if (problem === undefined) return;
+    await this.books.finish(run, 'failed', problem);
+    run.doc = { ...run.doc, status: 'failed' };
   }
 
   /** The target's database, or undefined when the sync has been failed because it cannot be had. */
   private async openTarget(run: Run): Promise<TargetDb | undefined> {
     const opened = await this.targets.open(run.id, run.databaseId);
     if ('db' in opened) return opened.db;
-    await this.finish(run, 'failed', failureSummary(run.steps, opened.problem));
+    await this.books.finish(run, 'failed', failureSummary(run.steps, opened.problem));
     return undefined;
   }
 
@@ -294,72 +232,7 @@ export class SyncExecutor {
       if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached', targetAway: true };
       else if (run.doc.options?.on_error === 'stop') run.stoppedBy ??= { step, why: 'on_error: stop', targetAway: false };
     }
-    if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
-      await this.saveSteps(run);
-      await this.refreshLock(run);
-    }
-    if (Date.now() - run.lastPublished >= PUBLISH_INTERVAL_MS) {
-      run.lastPublished = Date.now();
-      await this.publish('progress', run, 'running', null);
-    }
-  }
-
-  private async saveSteps(run: Run): Promise<void> {
-    run.lastSaved = Date.now();
-    await this.syncs.saveSteps(run.id, run.steps, progressOf(run.steps));
-  }
-
-  /** Extends the lock (at most once a second unless forced); notes when it was lost. */
-  private async refreshLock(run: Run, force = false): Promise<void> {
-    if (!force && Date.now() - run.lastRefresh < 1000) return;
-    run.lastRefresh = Date.now();
-    try {
-      const held = await this.locks.refresh(run.databaseId, run.id, this.settings.lockTtlMs);
-      if (!held) {
-        run.lockLost = true;
-        if (force) throw new LockLost();
-      }
-    } catch (error) {
-      if (error instanceof LockLost) throw error;
-      // MongoDB away for a moment: the lock lives on until its expiry; the next refresh tries again.
-      this.logger.warn(`could not refresh the lock of sync ${run.id}: ${describeError(error)}`);
-    }
-  }
-
-  private async finish(run: Run, status: EndStatus, error: string | null): Promise<void> {
-    const completedAt = new Date();
-    const durationMs = completedAt.getTime() - run.startedAt.getTime();
-    const progress = progressOf(run.steps);
-    const ended = await this.syncs.endIfActive(run.id, {
-      status,
-      error,
-      steps: run.steps,
-      progress,
-      completed_at: completedAt,
-      duration_ms: durationMs,
-    });
-    await this.locks.release(run.databaseId, run.id);
-    if (!ended) return;
-    syncDuration.observe({ status }, durationMs / 1000);
-    if (status === 'failed' || status === 'partially_failed') {
-      syncFailures.inc();
-      this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);
-    }
-    await this.publish(EVENT_OF[status], run, status, error);
-    await this.audit.finished(run.doc, status);
-  }
-
-  private publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
-    const { project_id, requested_by } = run.doc;
-    return this.events.publish(kind, {
-      id: run.id,
-      database_id: run.databaseId,
-      project_id,
-      requested_by,
-      status,
-      error,
-      steps: run.steps,
-    });
+    await this.books.afterStep(run);
   }
 }
 
