@@ -1,9 +1,10 @@
 import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
+import { collationIssues } from './collation-rules';
 import { hasKind, isWildcardField, keyKind } from './key-kinds';
 import { isIdIndexKey } from './naming';
 import { validatePartialFilter } from './partial-filter';
-import { isPlainObject, isRecord } from './records';
+import { isPlainObject } from './records';
 import type { DefinitionOptions, KeyEntry } from './types';
 
 /** TTL bounds from the TTL docs: 0 to 2^31 − 1 seconds. */
@@ -16,9 +17,6 @@ const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
   ...['romanian', 'russian', 'spanish', 'swedish', 'turkish'],
   ...['da', 'nl', 'en', 'fi', 'fr', 'de', 'hu', 'it', 'nb', 'pt', 'ro', 'ru', 'es', 'sv', 'tr'],
 ]);
-
-/** ICU locale ids as MongoDB accepts them: `fr`, `fr_CA`, `zh_Hant`, `de@collation=phonebook`, or `simple`. */
-const LOCALE_PATTERN = /^(simple|[a-z]{2,3}(_[A-Za-z0-9]{2,8})*(@collation=[a-z0-9]+)?)$/;
 
 type Sink = (field: string, rule: string, message: string) => void;
 
@@ -82,37 +80,10 @@ function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wild
 }
 
 function validateCollation(keys: readonly KeyEntry[], collation: unknown, add: Sink): void {
-  const base = 'options.collation';
-  if (!isRecord(collation)) {
-    add(base, 'collation_locale', 'collation must be a document with a locale');
-    return;
-  }
-  const locale = collation.locale;
-  if (typeof locale !== 'string' || !LOCALE_PATTERN.test(locale)) {
-    add(`${base}.locale`, 'collation_locale', `collation locale ${JSON.stringify(locale)} is not an ICU locale id such as "en" or "fr_CA"`);
-  } else if (locale === 'simple' && Object.keys(collation).some((name) => name !== 'locale')) {
-    // The server refuses settings on the binary `simple` collation: they would have no meaning.
-    add(base, 'collation_locale', 'the "simple" locale takes no other collation settings');
-  }
-  if (collation.strength !== undefined && !isOneOf(collation.strength, [1, 2, 3, 4, 5])) {
-    add(`${base}.strength`, 'collation_strength', 'collation strength is 1, 2, 3, 4 or 5');
-  }
-  const choices: readonly (readonly [string, readonly unknown[]])[] = [
-    ['caseFirst', ['upper', 'lower', 'off']],
-    ['alternate', ['non-ignorable', 'shifted']],
-    ['maxVariable', ['punct', 'space']],
-    ['caseLevel', [true, false]],
-    ['numericOrdering', [true, false]],
-    ['backwards', [true, false]],
-    ['normalization', [true, false]],
-  ];
-  for (const [name, allowed] of choices) {
-    if (collation[name] !== undefined && !allowed.includes(collation[name])) {
-      add(`${base}.${name}`, 'collation_option', `collation ${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
-    }
-  }
+  for (const issue of collationIssues(collation, 'options.collation')) add(issue.field, issue.rule, issue.message);
   // Text and 2d indexes compare strings binarily; the server refuses a collation on them.
-  if (hasKind(keys, 'text') || hasKind(keys, '2d')) add(base, 'collation_unsupported', 'text and 2d indexes do not support collation');
+  if (hasKind(keys, 'text') || hasKind(keys, '2d'))
+    add('options.collation', 'collation_unsupported', 'text and 2d indexes do not support collation');
 }
 
 function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {
