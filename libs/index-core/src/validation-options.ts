@@ -21,7 +21,7 @@ const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
 type Sink = (field: string, rule: string, message: string) => void;
 
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
-export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, _context?: RuleContext): void {
+export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, context?: RuleContext): void {
   const idIndex = isIdIndexKey(keys);
   const text = hasKind(keys, 'text');
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');
@@ -40,7 +40,7 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
     add('options.partial_filter_expression', 'sparse_with_partial', 'sparse and partial_filter_expression cannot be combined');
   }
   if (options.partial_filter_expression !== undefined) {
-    for (const issue of validatePartialFilter(options.partial_filter_expression, 'options.partial_filter_expression')) {
+    for (const issue of validatePartialFilter(options.partial_filter_expression, 'options.partial_filter_expression', context)) {
       add(issue.field, issue.rule, issue.message);
     }
   }
