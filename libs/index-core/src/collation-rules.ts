@@ -1,7 +1,10 @@
 import { collationDefaults, isOneOf, localeChain, type CollationSettings } from './collation';
 import { COLLATION_LOCALES, LOCALE_ALIASES } from './collation-locales';
 import { isRecord } from './records';
-import type { IndexIssue } from './types';
+import { hasKind } from './key-kinds';
+import type { IndexIssue, KeyEntry } from './types';
+
+const UNCOLLATED_KINDS = ['text', '2d'] as const;
 
 /** The ICU version MongoDB 6.0–8.0 embed: what listIndexes reports as a collation's `version`. */
 export const ICU_COLLATION_VERSION = '57.1';
@@ -20,9 +23,11 @@ export function isSupportedLocale(locale: string): boolean {
  * dashes as underscores, a known alias, a default variant dropped, then ICU's fallback chain.
  */
 export function suggestedLocale(locale: string): string | undefined {
-  const at = locale.indexOf('@');
-  const base = (at >= 0 ? locale.slice(0, at) : locale).replace(/-/g, '_');
-  const variant = at >= 0 ? locale.slice(at) : '';
+  const tagged = /^([A-Za-z_-]+?)-u-co-([a-z0-9]+)$/.exec(locale);
+  const written = tagged ? `${tagged[1]}@collation=${BCP47_COLLATIONS[tagged[2]] ?? tagged[2]}` : locale;
+  const at = written.indexOf('@');
+  const base = (at >= 0 ? written.slice(0, at) : written).replace(/-/g, '_');
+  const variant = at >= 0 ? written.slice(at) : '';
   const candidates = [`${base}${variant}`, ...localeChain(base)];
   for (const candidate of candidates) {
     const aliased = Object.prototype.hasOwnProperty.call(LOCALE_ALIASES, candidate) ? LOCALE_ALIASES[candidate] : candidate;
@@ -32,6 +37,14 @@ export function suggestedLocale(locale: string): string | undefined {
   }
   return undefined;
 }
+
+/** BCP 47 `-u-co-` collation types and ICU's keyword values for them. */
+const BCP47_COLLATIONS: Readonly<Record<string, string>> = {
+  phonebk: 'phonebook',
+  trad: 'traditional',
+  dict: 'dictionary',
+  gb2312: 'gb2312han',
+};
 
 type CollationField = keyof CollationSettings | 'locale' | 'version';
 const CHOICES: Readonly<Record<Exclude<CollationField, 'locale' | 'version' | 'strength'>, readonly unknown[]>> = {
@@ -55,7 +68,7 @@ const KNOWN_FIELDS: ReadonlySet<string> = new Set(['locale', 'version', 'strengt
  * other than `off` with strength 1 or 2 unless `caseLevel` is on (so `{ locale: 'fr_CA', strength: 1 }`
  * is refused: fr_CA sorts accents backwards by default).
  */
-export function collationIssues(collation: unknown, base: string): IndexIssue[] {
+export function collationIssues(collation: unknown, base: string, keys: readonly KeyEntry[] = []): IndexIssue[] {
   const issues: IndexIssue[] = [];
   const add = (field: string, rule: string, message: string): void => {
     issues.push({ field, rule, message });
@@ -68,6 +81,7 @@ export function collationIssues(collation: unknown, base: string): IndexIssue[] 
   if (typeof locale !== 'string' || locale === '' || locale.includes('\0')) {
     add(`${base}.locale`, 'collation_locale', 'collation needs a locale: an ICU locale id such as "en" or "fr_CA", or "simple"');
   } else if (locale === 'simple') {
+    // `{ locale: 'simple' }` is removed from the spec before the index type is checked: any index may carry it.
     if (Object.keys(collation).some((name) => name !== 'locale'))
       add(base, 'collation_locale', 'the "simple" locale takes no other collation settings');
     return issues;
@@ -92,6 +106,10 @@ export function collationIssues(collation: unknown, base: string): IndexIssue[] 
     add(`${base}.version`, 'collation_version', `collation version is the server's ICU version ("${ICU_COLLATION_VERSION}"); leave it out`);
   }
   if (issues.length === 0 && typeof locale === 'string') combinationIssues(collation, locale, base, add);
+  // Only btree, 2dsphere, hashed and wildcard indexes take a collation (index_catalog_impl.cpp `_isSpecOk`):
+  // text and 2d indexes compare strings binarily.
+  const binary = UNCOLLATED_KINDS.filter((kind) => hasKind(keys, kind));
+  if (binary.length > 0) add(base, 'collation_unsupported', `${binary.join(' and ')} indexes take no collation but { locale: "simple" }`);
   return issues;
 }
 

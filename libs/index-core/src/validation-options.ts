@@ -80,10 +80,7 @@ function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wild
 }
 
 function validateCollation(keys: readonly KeyEntry[], collation: unknown, add: Sink): void {
-  for (const issue of collationIssues(collation, 'options.collation')) add(issue.field, issue.rule, issue.message);
-  // Text and 2d indexes compare strings binarily; the server refuses a collation on them.
-  if (hasKind(keys, 'text') || hasKind(keys, '2d'))
-    add('options.collation', 'collation_unsupported', 'text and 2d indexes do not support collation');
+  for (const issue of collationIssues(collation, 'options.collation', keys)) add(issue.field, issue.rule, issue.message);
 }
 
 function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {
