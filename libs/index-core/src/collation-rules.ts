@@ -24,7 +24,9 @@ export function isSupportedLocale(locale: string): boolean {
  */
 export function suggestedLocale(locale: string): string | undefined {
   const tagged = /^([A-Za-z_-]+?)-u-co-([a-z0-9]+)$/.exec(locale);
-  const written = tagged ? `${tagged[1]}@collation=${BCP47_COLLATIONS[tagged[2]] ?? tagged[2]}` : locale;
+  const written = tagged
+    ? `${tagged[1]}@collation=${Object.prototype.hasOwnProperty.call(BCP47_COLLATIONS, tagged[2]) ? BCP47_COLLATIONS[tagged[2]] : tagged[2]}`
+    : locale;
   const at = written.indexOf('@');
   const base = (at >= 0 ? written.slice(0, at) : written).replace(/-/g, '_');
   const variant = at >= 0 ? written.slice(at) : '';
