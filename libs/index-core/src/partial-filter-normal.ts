@@ -1,6 +1,7 @@
 import { normalizeNumbers } from './numbers';
 import { compareStrings, defineOwn, isPlainObject, sortedRecord, type MutableRecord } from './records';
-import { isOperatorObject, isRegexValue, parsePartialFilter, typeCodes, type FilterKind, type FilterNode } from './partial-filter-tree';
+import { typeCodes } from './bson-types';
+import { isOperatorObject, isRegexValue, parsePartialFilter, type FilterKind, type FilterNode } from './partial-filter-tree';
 import { orderedStringify } from './stable-json';
 
 /**

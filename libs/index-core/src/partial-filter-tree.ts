@@ -1,5 +1,6 @@
 import { EJSON_VALUE_WRAPPERS } from './ejson-wrappers';
 import { normalizeNumbers } from './numbers';
+import { typeCodes } from './bson-types';
 import { isPlainObject } from './records';
 import type { IndexIssue } from './types';
 
@@ -55,33 +56,6 @@ const KNOWN_ELSEWHERE: ReadonlySet<string> = new Set([
   '$sampleRate',
 ]);
 
-/** `$type` aliases and the BSON type numbers they name (`number` is every numeric type). */
-export const TYPE_ALIASES: Readonly<Record<string, number | 'number'>> = {
-  double: 1,
-  string: 2,
-  object: 3,
-  array: 4,
-  binData: 5,
-  undefined: 6,
-  objectId: 7,
-  bool: 8,
-  date: 9,
-  null: 10,
-  regex: 11,
-  dbPointer: 12,
-  javascript: 13,
-  symbol: 14,
-  javascriptWithScope: 15,
-  int: 16,
-  timestamp: 17,
-  long: 18,
-  decimal: 19,
-  minKey: -1,
-  maxKey: 127,
-  number: 'number',
-};
-const TYPE_CODES: ReadonlySet<unknown> = new Set(Object.values(TYPE_ALIASES));
-
 export function isRegexValue(value: unknown): boolean {
   if (value instanceof RegExp) return true;
   if (typeof value === 'object' && value !== null && (value as { _bsontype?: unknown })._bsontype === 'BSONRegExp') return true;
@@ -98,19 +72,6 @@ export function isOperatorObject(value: unknown): value is Readonly<Record<strin
   if (!isPlainObject(value) || isEjsonValue(value)) return false;
   const first = Object.keys(value)[0];
   return first !== undefined && first.startsWith('$');
-}
-
-/** A `$type` operand as the set of type codes it names, or undefined when the server would refuse it. */
-export function typeCodes(operand: unknown): (number | 'number')[] | undefined {
-  const items = Array.isArray(operand) ? operand : [operand];
-  const codes: (number | 'number')[] = [];
-  for (const item of items) {
-    const code =
-      typeof item === 'string' ? (Object.prototype.hasOwnProperty.call(TYPE_ALIASES, item) ? TYPE_ALIASES[item] : undefined) : item;
-    if (!TYPE_CODES.has(code)) return undefined;
-    codes.push(code as number | 'number');
-  }
-  return codes;
 }
 
 class Parser {

@@ -103,6 +103,8 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
   refused('an unknown operator', { x: { $asdasd: 3 } }, ['partial_filter_operators'], JSTEST),
   refused('$and not an array', { $and: 5 }, ['partial_filter_operators'], JSTEST),
   refused('not a document', 5, ['partial_filter_operators'], JSTEST),
+  refused('$type with no type', { a: { $type: [] } }, ['partial_filter_operators'], PARSER),
+  refused('$type with an unknown alias', { a: { $type: 'text' } }, ['partial_filter_operators'], PARSER),
   refused('$gt with a regular expression', { a: { $gt: /x/ } }, ['partial_filter_operators'], PARSER),
   refused('depth 5 is refused', NESTED_5, ['partial_filter_depth'], JSTEST),
 
@@ -172,6 +174,7 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
   identity('numbers by value', { a: { $gt: 5 } }, { a: { $gt: { $numberLong: '5' } } }, 'same'),
   identity('$exists: 1 is $exists: true', { a: { $exists: 1 } }, { a: { $exists: true } }, 'same', PARSER),
   identity('$type alias is its number', { a: { $type: 'string' } }, { a: { $type: 2 } }, 'same'),
+  identity('$type as an EJSON number', { a: { $type: { $numberInt: '2' } } }, { a: { $type: 'string' } }, 'same'),
   identity('$type set order', { a: { $type: ['int', 'long'] } }, { a: { $type: ['long', 'int'] } }, 'same'),
   identity('$in is a set', { a: { $in: [3, 1, 2, 1] } }, { a: { $in: [1, 2, 3] } }, 'same', NORMALIZE),
   identity('$in of one value is an equality', { a: { $in: [7] } }, { a: 7 }, 'same', NORMALIZE),
