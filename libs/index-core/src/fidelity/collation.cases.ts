@@ -23,7 +23,8 @@ export type CollationCase =
 
 const FACTORY =
   'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu.cpp makeFromBSON/parseToCollationSpec/validateLocaleID (SSPL 2018+, commit 1041dd84; same on r6.0–r8.0)';
-const COMBINATIONS = 'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu.cpp validateCollationSpec (commit 1041dd84)';
+const COMBINATIONS =
+  'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu.cpp validateCollationSpec (commit 1041dd84, and the IDL-based factory of newer servers)';
 const LOCALES =
   'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu_locales_test.cpp + MongoDB manual "Collation Locales and Default Parameters" (v6.0/v7.0/v8.0)';
 const COLLATION_JS = 'mongodb/mongo jstests/core/collation.js (invalid collations are refused)';
@@ -97,6 +98,9 @@ export const COLLATION_CASES: readonly CollationCase[] = [
   refused('no locale', { strength: 2 }, ['collation_locale'], COLLATION_JS),
   refused('an empty document', {}, ['collation_locale'], COLLATION_JS),
   refused('not a document', 'fr', ['collation_locale'], COLLATION_JS),
+  // The pre-IDL factory refuses settings on `simple` (FailedToParse); the IDL-based factory of newer servers returns the
+  // simple collator without looking at them. Settings on `simple` mean nothing: the core refuses them on purpose, and a
+  // live index can only be simple (no collation), which it compares as such.
   refused('simple with a setting', { locale: 'simple', strength: 2 }, ['collation_locale'], FACTORY),
 
   // ── fields ──
@@ -164,5 +168,6 @@ export const COLLATION_CASES: readonly CollationCase[] = [
   ),
   identity('en and en_US are two collators', { locale: 'en' }, filled('en_US'), 'different'),
   identity('simple is no collation at all', { locale: 'simple' }, undefined, 'same', SIMPLE),
+  identity('simple with a setting is still simple', { locale: 'simple', strength: 2 }, undefined, 'same', SIMPLE),
   identity('simple is not en', { locale: 'simple' }, filled('en', { strength: 1 }), 'different', SIMPLE),
 ];
