@@ -28,16 +28,17 @@ export const BASE_COLLATION_DEFAULTS: CollationSettings = {
  * the MongoDB manual's "Collation Default Parameters" table:
  *  - fr_CA `[backwards 2]`; da and mt `[caseFirst upper]` (da's `search`
  *    variant resets `[caseFirst off]`);
- *  - `[normalization on]`: th, vi (both variants), the Indic-script and
- *    Burmese tailorings (as, bn, gu, hi, kn, kok, ml, mr, my, ne, or, pa, si,
- *    ta, te; the manual's table shows as, bn and my), and every `search`
+ *  - `[normalization on]`: th, vi (both variants), the Indic-script, Khmer,
+ *    Tibetan and Burmese tailorings (as, bn, bo, gu, hi, km, kn, kok, ml, mr,
+ *    my, ne, or, pa, si, ta, te; read in ICU's coll/*.txt for hi, km, bo, my,
+ *    th; the manual's table shows as, bn and my), and every `search`
  *    variant, which imports the root `search` rules that turn it on (the
  *    table shows az, bs, ca `@collation=search`);
  *  - every other locale uses the base defaults. If a server reports a filled
  *    value that differs from this table, the comparison shows it as a
  *    difference, which is visible rather than silently wrong. Extend here.
  */
-const NORMALIZING = ['as', 'bn', 'gu', 'hi', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'th', 'vi'];
+const NORMALIZING = ['as', 'bn', 'bo', 'gu', 'hi', 'km', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'th', 'vi'];
 const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
   ...Object.fromEntries(NORMALIZING.map((locale) => [locale, { normalization: true }])),
   ...Object.fromEntries(

@@ -166,6 +166,13 @@ export const COLLATION_CASES: readonly CollationCase[] = [
     'same',
     LOCALES,
   ),
+  identity(
+    'hi fills normalization: true',
+    { locale: 'hi' },
+    filled('hi', { normalization: true }),
+    'same',
+    'unicode-org/icu icu4c/source/data/coll/hi.txt ([normalization on]; the collator the server builds fills it)',
+  ),
   identity('en and en_US are two collators', { locale: 'en' }, filled('en_US'), 'different'),
   identity('simple is no collation at all', { locale: 'simple' }, undefined, 'same', SIMPLE),
   identity('simple with a setting is still simple', { locale: 'simple', strength: 2 }, undefined, 'same', SIMPLE),
