@@ -44,3 +44,13 @@ export function typeCodes(operand: unknown): (number | 'number')[] | undefined {
   }
   return codes;
 }
+
+/** A `$type` operand in one spelling: its alias names, sorted; a single type as its bare name (`'string'`). */
+export function canonicalTypeOperand(operand: unknown): unknown {
+  const codes = typeCodes(operand);
+  if (codes === undefined) return operand;
+  const names = [
+    ...new Set(codes.map((code) => Object.keys(TYPE_ALIASES).find((name) => TYPE_ALIASES[name] === code) ?? String(code))),
+  ].sort();
+  return names.length === 1 ? names[0] : names;
+}

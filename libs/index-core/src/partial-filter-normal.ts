@@ -1,6 +1,6 @@
 import { normalizeNumbers } from './numbers';
 import { compareStrings, defineOwn, isPlainObject, sortedRecord, type MutableRecord } from './records';
-import { typeCodes } from './bson-types';
+import { canonicalTypeOperand } from './bson-types';
 import { isOperatorObject, isRegexValue, parsePartialFilter, type FilterKind, type FilterNode } from './partial-filter-tree';
 import { orderedStringify } from './stable-json';
 
@@ -16,7 +16,7 @@ import { orderedStringify } from './stable-json';
  *    predicate; so `{ a: { $gt: 0, $lt: 10 }, b: 'x' }` is `{ $and: [{ b: 'x' }, { a: { $lt: 10 } }, { a: { $gt: 0 } }] }`;
  *  - `$in` values are a set (order and duplicates do not count); an `$in` of one value is an
  *    equality; an `$or` of equalities (or `$in`s) on one path is an `$in`;
- *  - `$eq: v` is `v`; `$exists: 1` is `$exists: true`; `$type` is its set of types (`'string'` is `2`);
+ *  - `$eq: v` is `v`; `$exists: 1` is `$exists: true`; `$type` is its set of types (`2` is `'string'`);
  *    numbers compare by value (`5`, `5.0` and `NumberLong(5)` are one value);
  *  - the children of an `$and`/`$or` are ordered by match type, path and shape only, never by value:
  *    `{ $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] }` and the same two reversed are two
@@ -37,10 +37,8 @@ function normalize(node: FilterNode): FilterNode {
       return normalizeList(node);
     case 'in':
       return normalizeIn(node, Array.isArray(node.value) ? node.value : []);
-    case 'type': {
-      const codes = [...new Set(typeCodes(node.value) ?? [])].sort((a, b) => compareStrings(String(a), String(b)));
-      return { ...node, operator: '$type', value: codes };
-    }
+    case 'type':
+      return { ...node, operator: '$type', value: canonicalTypeOperand(node.value) };
     case 'eq':
       return { ...node, operator: '$eq', value: canonicalValue(node.value) };
     default:
