@@ -1,5 +1,6 @@
 import { asNumber, normalizeNumbers } from './numbers';
 import { isRecord, sortedRecord, type MutableRecord } from './records';
+import { COLLATION_LOCALES } from './collation-locales';
 import type { Collation } from './types';
 
 export type CollationSettings = Required<Omit<Collation, 'locale'>>;
@@ -23,28 +24,40 @@ export const BASE_COLLATION_DEFAULTS: CollationSettings = {
 
 /**
  * Locale tailorings that change a default. MongoDB embeds ICU (the `version`
- * it reports, e.g. '57.1', is ICU's), so these come from ICU's collation data:
- *  - verified in ICU's data files: fr_CA `[backwards 2]`; da `[caseFirst upper]`
- *    (its `search` variant resets `[caseFirst off]`); th and vi (both variants)
- *    `[normalization on]`;
- *  - from memory of CLDR, not re-checked: mt `[caseFirst upper]`;
- *  - assumed: every other locale uses the base defaults. Some further locales
- *    (e.g. Indic scripts) may turn normalization on; if a server reports a
- *    filled value that differs from this table, the comparison shows it as a
+ * it reports, '57.1', is ICU's), so these come from ICU's collation data and
+ * the MongoDB manual's "Collation Default Parameters" table:
+ *  - fr_CA `[backwards 2]`; da and mt `[caseFirst upper]` (da's `search`
+ *    variant resets `[caseFirst off]`);
+ *  - `[normalization on]`: th, vi (both variants), the Indic-script, Khmer,
+ *    Tibetan and Burmese tailorings (as, bn, bo, gu, hi, km, kn, kok, ml, mr,
+ *    my, ne, or, pa, si, ta, te; read in ICU's coll/*.txt for hi, km, bo, my,
+ *    th; the manual's table shows as, bn and my), and every `search`
+ *    variant, which imports the root `search` rules that turn it on (the
+ *    table shows az, bs, ca `@collation=search`);
+ *  - every other locale uses the base defaults. If a server reports a filled
+ *    value that differs from this table, the comparison shows it as a
  *    difference, which is visible rather than silently wrong. Extend here.
  */
+const NORMALIZING = ['as', 'bn', 'bo', 'gu', 'hi', 'km', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'th', 'vi'];
 const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
+  ...Object.fromEntries(NORMALIZING.map((locale) => [locale, { normalization: true }])),
+  ...Object.fromEntries(
+    Object.entries(COLLATION_LOCALES)
+      .filter(([, variants]) => variants.some((variant) => variant.startsWith('search')))
+      .flatMap(([locale, variants]) =>
+        variants
+          .filter((variant) => variant.startsWith('search'))
+          .map((variant) => [`${locale}@collation=${variant}`, { normalization: true }]),
+      ),
+  ),
   fr_CA: { backwards: true },
   da: { caseFirst: 'upper' },
-  'da@collation=search': { caseFirst: 'off' },
+  'da@collation=search': { caseFirst: 'off', normalization: true },
   mt: { caseFirst: 'upper' },
-  th: { normalization: true },
-  vi: { normalization: true },
-  'vi@collation=traditional': { normalization: true },
 };
 
 /** ICU's fallback: `fr_CA@collation=x` → `fr_CA` → `fr`; the first match decides. */
-function localeChain(locale: string): string[] {
+export function localeChain(locale: string): string[] {
   const chain = [locale];
   let current = locale;
   const at = current.indexOf('@');

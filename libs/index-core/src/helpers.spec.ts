@@ -51,7 +51,10 @@ describe('collationDefaults', () => {
     ['fr', {}],
     ['fr_CA', { backwards: true }],
     ['da', { caseFirst: 'upper' }],
-    ['da@collation=search', { caseFirst: 'off' }],
+    // Every `search` variant imports ICU's root search rules, which turn normalization on.
+    ['da@collation=search', { caseFirst: 'off', normalization: true }],
+    ['de@collation=search', { normalization: true }],
+    ['hi', { normalization: true }],
     ['mt', { caseFirst: 'upper' }],
     ['th', { normalization: true }],
     ['vi@collation=traditional', { normalization: true }],

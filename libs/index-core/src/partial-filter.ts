@@ -1,155 +1,55 @@
-import { normalizeNumbers } from './numbers';
-import { defineOwn, isPlainObject, sortedRecord, type MutableRecord } from './records';
-import { orderedStringify } from './stable-json';
+import { isPlainObject } from './records';
+import { parsePartialFilter, PARTIAL_FILTER_RULE, type FilterNode } from './partial-filter-tree';
+import { requiresVersionMessage, rulesAtLeast, type RuleContext } from './rule-version';
 import type { IndexIssue } from './types';
-import { EJSON_VALUE_WRAPPERS } from './ejson-wrappers';
+
+export { canonicalPartialFilter } from './partial-filter-normal';
 
 /**
- * Operators MongoDB accepts in a partialFilterExpression on the servers this
- * product targets (6.0, 7.0, 8.0). MongoDB's "Partial Indexes" page lists:
- * equality (`field: value` or `$eq`), `$exists: true`, `$gt/$gte/$lt/$lte`,
- * `$type`, `$and`, and since 6.0 `$or` and `$in` (5.0 and earlier allowed
- * `$and` at the top level only, no `$or`/`$in`). The 7.0+ pages add
- * `$geoWithin`/`$geoIntersects`; they are refused here because a 6.0 server
- * would refuse them.
+ * What `createIndexes` accepts in a partialFilterExpression
+ * (mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp, `_checkValidFilterExpressions`, the
+ * same on 6.0, 7.0 and 8.0; jstests/core/index/index_partial_create_drop.js): the parsed filter may
+ * hold only AND, OR, equality (`$eq`, including an equality with a regular expression as its value),
+ * `$lt/$lte/$gt/$gte`, `$exists: true`, `$type`, `$in` (whatever its values) and `$geoWithin` /
+ * `$geoIntersects`, at most 4 levels deep (`internalPartialFilterExpressionMaxDepth`). Before 6.0
+ * (the `TimeseriesMetricIndexes` feature) `$or`, `$in` and geo predicates were refused and `$and`
+ * was allowed at the top level only; a target older than 6.0 gets `requires_version` for them.
  */
-const FIELD_OPERATORS: ReadonlySet<string> = new Set(['$eq', '$exists', '$gt', '$gte', '$lt', '$lte', '$type', '$in']);
-const LOGICAL_OPERATORS: ReadonlySet<string> = new Set(['$and', '$or']);
+const ALLOWED: ReadonlySet<FilterNode['kind']> = new Set(['and', 'or', 'eq', 'lt', 'lte', 'gt', 'gte', 'exists', 'type', 'in', 'geo']);
+const SINCE_6_0: ReadonlySet<FilterNode['kind']> = new Set(['or', 'in', 'geo']);
+export const PARTIAL_FILTER_MAX_DEPTH = 4;
+const ALLOWED_LIST = 'equality, $eq, $exists: true, $gt, $gte, $lt, $lte, $type, $in, $geoWithin, $geoIntersects, $and, $or';
 
-function isEjsonValue(value: unknown): boolean {
-  if (!isPlainObject(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length >= 1 && keys.every((key) => EJSON_VALUE_WRAPPERS.has(key)) && keys.length <= 2;
-}
-
-function isOperatorObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return isPlainObject(value) && !isEjsonValue(value) && Object.keys(value).some((key) => key.startsWith('$'));
-}
-
-const RULE = 'partial_filter_operators';
-
-export function validatePartialFilter(expression: unknown, path: string): IndexIssue[] {
-  const issues: IndexIssue[] = [];
-  if (!isPlainObject(expression)) {
-    issues.push({ field: path, rule: RULE, message: `${path} must be a document` });
-    return issues;
+export function validatePartialFilter(expression: unknown, path: string, context?: RuleContext): IndexIssue[] {
+  if (!isPlainObject(expression)) return [{ field: path, rule: PARTIAL_FILTER_RULE, message: `${path} must be a document` }];
+  const { root, issues } = parsePartialFilter(expression, path);
+  const modern = rulesAtLeast(context, 6, 0);
+  checkNode(root, 0, modern, context, issues);
+  const depth = depthOf(root);
+  if (modern && depth > PARTIAL_FILTER_MAX_DEPTH) {
+    issues.push({
+      field: path,
+      rule: 'partial_filter_depth',
+      message: `the filter nests ${depth} levels deep; MongoDB allows at most ${PARTIAL_FILTER_MAX_DEPTH}`,
+    });
   }
-  checkDocument(expression, path, issues);
   return issues;
 }
 
-function checkDocument(document: Readonly<Record<string, unknown>>, path: string, issues: IndexIssue[]): void {
-  for (const [key, value] of Object.entries(document)) {
-    const here = `${path}.${key}`;
-    if (LOGICAL_OPERATORS.has(key)) {
-      if (!Array.isArray(value) || value.length === 0) {
-        issues.push({ field: here, rule: RULE, message: `${key} takes a non-empty array of filter documents` });
-        continue;
-      }
-      value.forEach((child: unknown, i: number) => {
-        if (isPlainObject(child)) checkDocument(child, `${here}.${i}`, issues);
-        else issues.push({ field: `${here}.${i}`, rule: RULE, message: `each ${key} element must be a filter document` });
-      });
-    } else if (key.startsWith('$')) {
-      issues.push({ field: here, rule: RULE, message: `${key} is not allowed in a partial filter (allowed: ${allowedList()})` });
-    } else {
-      checkCondition(value, here, issues);
-    }
-  }
-}
-
-function checkCondition(condition: unknown, path: string, issues: IndexIssue[]): void {
-  if (condition instanceof RegExp) {
-    issues.push({ field: path, rule: RULE, message: `a regular expression is a $regex match, which a partial filter does not allow` });
+function checkNode(node: FilterNode, level: number, modern: boolean, context: RuleContext | undefined, issues: IndexIssue[]): void {
+  if (!ALLOWED.has(node.kind)) {
+    const message = node.refusal ?? `${node.operator} is not allowed in a partial filter (allowed: ${ALLOWED_LIST})`;
+    issues.push({ field: node.source, rule: PARTIAL_FILTER_RULE, message });
     return;
   }
-  if (!isOperatorObject(condition)) return; // equality with a value or an embedded document
-  const keys = Object.keys(condition);
-  if (!keys.every((key) => key.startsWith('$'))) {
-    issues.push({ field: path, rule: RULE, message: `a condition mixes operators and field names` });
-    return;
+  if (!modern && (SINCE_6_0.has(node.kind) || (node.kind === 'and' && level > 0))) {
+    const what = node.kind === 'and' ? 'a nested $and in a partial filter' : `${node.operator} in a partial filter`;
+    issues.push({ field: node.source, rule: 'requires_version', message: requiresVersionMessage(what, [6, 0], context) });
   }
-  for (const operator of keys) {
-    const value = condition[operator];
-    const here = `${path}.${operator}`;
-    if (!FIELD_OPERATORS.has(operator)) {
-      issues.push({ field: here, rule: RULE, message: `${operator} is not allowed in a partial filter (allowed: ${allowedList()})` });
-    } else if (operator === '$exists' && value !== true && value !== 1) {
-      issues.push({ field: here, rule: RULE, message: `only $exists: true is allowed in a partial filter` });
-    } else if (operator === '$in' && !Array.isArray(value)) {
-      issues.push({ field: here, rule: RULE, message: `$in takes an array` });
-    }
-  }
+  for (const child of node.children) checkNode(child, level + 1, modern, context, issues);
 }
 
-function allowedList(): string {
-  return 'equality, $eq, $exists: true, $gt, $gte, $lt, $lte, $type, $in, $and, $or';
-}
-
-/**
- * The identity form of a partial filter. MongoDB compares the filters of two
- * indexes as parsed match expressions (since 5.0 the filter is part of an
- * index's identity, SERVER-25023), where the order of predicates, of `$and` /
- * `$or` children and of `$in` values does not matter and `{ a: { $eq: 5 } }`
- * is `{ a: 5 }`. So predicate keys, operator keys and those arrays are sorted;
- * an embedded document used as an equality value keeps its order, because
- * document equality in MongoDB is order-sensitive. Numbers are plain.
- */
-export function canonicalPartialFilter(expression: unknown): unknown {
-  const normalized = normalizeNumbers(expression);
-  return isPlainObject(normalized) ? canonicalDocument(normalized) : normalized;
-}
-
-function canonicalDocument(document: Readonly<Record<string, unknown>>): MutableRecord {
-  const entries = new Map<string, unknown>();
-  for (const [key, value] of flattenTopAnd(document)) {
-    if (LOGICAL_OPERATORS.has(key) && Array.isArray(value)) {
-      const children = value.map((child: unknown) => (isPlainObject(child) ? canonicalDocument(child) : child));
-      entries.set(key, sortByIdentity(children));
-    } else if (key.startsWith('$')) {
-      entries.set(key, value);
-    } else {
-      entries.set(key, canonicalCondition(value));
-    }
-  }
-  return sortedRecord(entries);
-}
-
-/** `{ $and: [{a: 1}, {b: 2}] }` is `{ a: 1, b: 2 }` when no field repeats; repeated fields must stay in the `$and`. */
-function flattenTopAnd(document: Readonly<Record<string, unknown>>): [string, unknown][] {
-  const entries = Object.entries(document);
-  const conjuncts = document.$and;
-  if (!Array.isArray(conjuncts) || !conjuncts.every((child: unknown) => isPlainObject(child))) return entries;
-  const merged = entries.filter(([key]) => key !== '$and');
-  const seen = new Set(merged.map(([key]) => key));
-  for (const child of conjuncts as Readonly<Record<string, unknown>>[]) {
-    for (const [key, value] of Object.entries(child)) {
-      if (seen.has(key)) return entries;
-      seen.add(key);
-      merged.push([key, value]);
-    }
-  }
-  return merged;
-}
-
-function canonicalCondition(condition: unknown): unknown {
-  if (!isOperatorObject(condition)) return condition;
-  const keys = Object.keys(condition);
-  if (keys.length === 1 && keys[0] === '$eq') {
-    const operand = condition.$eq;
-    if (!(operand instanceof RegExp) && !isOperatorObject(operand)) return operand;
-  }
-  const out: MutableRecord = {};
-  for (const key of [...keys].sort()) {
-    const value = condition[key];
-    defineOwn(out, key, key === '$in' && Array.isArray(value) ? sortByIdentity(value) : value);
-  }
-  return out;
-}
-
-function sortByIdentity(values: readonly unknown[]): unknown[] {
-  return values
-    .map((value) => ({ value, id: orderedStringify(value) }))
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map(({ value }) => value);
+/** Levels of the parsed tree: a leaf is 1, a logical node one more than its deepest child. */
+function depthOf(node: FilterNode): number {
+  return node.children.reduce((deepest, child) => Math.max(deepest, depthOf(child) + 1), 1);
 }

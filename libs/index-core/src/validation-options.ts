@@ -1,9 +1,10 @@
 import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
+import { collationIssues } from './collation-rules';
 import { hasKind, isWildcardField, keyKind } from './key-kinds';
 import { isIdIndexKey } from './naming';
 import { validatePartialFilter } from './partial-filter';
-import { isPlainObject, isRecord } from './records';
+import { isPlainObject } from './records';
 import type { DefinitionOptions, KeyEntry } from './types';
 
 /** TTL bounds from the TTL docs: 0 to 2^31 − 1 seconds. */
@@ -17,13 +18,10 @@ const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
   ...['da', 'nl', 'en', 'fi', 'fr', 'de', 'hu', 'it', 'nb', 'pt', 'ro', 'ru', 'es', 'sv', 'tr'],
 ]);
 
-/** ICU locale ids as MongoDB accepts them: `fr`, `fr_CA`, `zh_Hant`, `de@collation=phonebook`, or `simple`. */
-const LOCALE_PATTERN = /^(simple|[a-z]{2,3}(_[A-Za-z0-9]{2,8})*(@collation=[a-z0-9]+)?)$/;
-
 type Sink = (field: string, rule: string, message: string) => void;
 
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
-export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, _context?: RuleContext): void {
+export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, context?: RuleContext): void {
   const idIndex = isIdIndexKey(keys);
   const text = hasKind(keys, 'text');
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');
@@ -42,7 +40,7 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
     add('options.partial_filter_expression', 'sparse_with_partial', 'sparse and partial_filter_expression cannot be combined');
   }
   if (options.partial_filter_expression !== undefined) {
-    for (const issue of validatePartialFilter(options.partial_filter_expression, 'options.partial_filter_expression')) {
+    for (const issue of validatePartialFilter(options.partial_filter_expression, 'options.partial_filter_expression', context)) {
       add(issue.field, issue.rule, issue.message);
     }
   }
@@ -82,37 +80,7 @@ function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wild
 }
 
 function validateCollation(keys: readonly KeyEntry[], collation: unknown, add: Sink): void {
-  const base = 'options.collation';
-  if (!isRecord(collation)) {
-    add(base, 'collation_locale', 'collation must be a document with a locale');
-    return;
-  }
-  const locale = collation.locale;
-  if (typeof locale !== 'string' || !LOCALE_PATTERN.test(locale)) {
-    add(`${base}.locale`, 'collation_locale', `collation locale ${JSON.stringify(locale)} is not an ICU locale id such as "en" or "fr_CA"`);
-  } else if (locale === 'simple' && Object.keys(collation).some((name) => name !== 'locale')) {
-    // The server refuses settings on the binary `simple` collation: they would have no meaning.
-    add(base, 'collation_locale', 'the "simple" locale takes no other collation settings');
-  }
-  if (collation.strength !== undefined && !isOneOf(collation.strength, [1, 2, 3, 4, 5])) {
-    add(`${base}.strength`, 'collation_strength', 'collation strength is 1, 2, 3, 4 or 5');
-  }
-  const choices: readonly (readonly [string, readonly unknown[]])[] = [
-    ['caseFirst', ['upper', 'lower', 'off']],
-    ['alternate', ['non-ignorable', 'shifted']],
-    ['maxVariable', ['punct', 'space']],
-    ['caseLevel', [true, false]],
-    ['numericOrdering', [true, false]],
-    ['backwards', [true, false]],
-    ['normalization', [true, false]],
-  ];
-  for (const [name, allowed] of choices) {
-    if (collation[name] !== undefined && !allowed.includes(collation[name])) {
-      add(`${base}.${name}`, 'collation_option', `collation ${name} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`);
-    }
-  }
-  // Text and 2d indexes compare strings binarily; the server refuses a collation on them.
-  if (hasKind(keys, 'text') || hasKind(keys, '2d')) add(base, 'collation_unsupported', 'text and 2d indexes do not support collation');
+  for (const issue of collationIssues(collation, 'options.collation', keys)) add(issue.field, issue.rule, issue.message);
 }
 
 function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {

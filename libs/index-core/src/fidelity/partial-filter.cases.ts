@@ -1,0 +1,194 @@
+import type { RuleVersion } from '../rule-version';
+
+/**
+ * Partial filter expressions, case by case, as the server decides them.
+ * `validate`: createIndexes accepts the filter (`expect: []`) or refuses it (the rules the core
+ * reports), on the target version given (absent: the newest rules). `identity`: two indexes on the
+ * same key whose filters are `a` (a definition's) and `b` (as listIndexes returns it) are the same
+ * index to the server (`same`: the second createIndexes is a no-op or IndexOptionsConflict) or two
+ * indexes (`different`).
+ */
+export type PartialFilterCase =
+  | {
+      readonly title: string;
+      readonly input: { readonly filter: unknown; readonly version?: RuleVersion };
+      readonly expect: readonly string[];
+      readonly source: string;
+      readonly versions?: string;
+    }
+  | {
+      readonly title: string;
+      readonly input: { readonly a: Record<string, unknown>; readonly b: Record<string, unknown> };
+      readonly expect: 'same' | 'different';
+      readonly source: string;
+      readonly versions?: string;
+    };
+
+const CHECK =
+  'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp _checkValidFilterExpressions (master, 8.x; commit 873861d7): AND, OR, EQ, LT, LTE, GT, GTE, EXISTS, TYPE, MATCH_IN, GEO; depth ≤ internalPartialFilterExpressionMaxDepth (4)';
+const CHECK_60 =
+  'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp _checkValidFilterExpressions (6.0 development: $or, $in, geo and nested $and behind featureFlagTimeseriesMetricIndexes, enabled from 6.0)';
+const JSTEST = 'mongodb/mongo jstests/core/index/index_partial_create_drop.js (master; commit 6fdbf4c4)';
+const PARSER =
+  'mongodb/mongo src/mongo/db/matcher/expression_parser.cpp (6.0–8.0): operators → match types ($ne/$nin/$not/$exists:false are NOT, $all an AND of EQ)';
+const SIGNATURE =
+  'mongodb/mongo src/mongo/db/index/index_descriptor.cpp compareIndexOptions (r6.0–8.0: parseAndNormalize, then MatchExpression::equivalent) + jstests/core/index_signature.js';
+const NORMALIZE =
+  'mongodb/mongo src/mongo/db/matcher/expression_tree.cpp ListOfMatchExpression optimizer (flatten, single child, $or of equalities → $in) + expression_leaf.cpp InMatchExpression (values a set; one value → $eq), r6.0–8.0';
+
+const ok = (title: string, filter: unknown, source = CHECK, versions?: string): PartialFilterCase => ({
+  title,
+  input: { filter },
+  expect: [],
+  source,
+  versions,
+});
+const refused = (title: string, filter: unknown, rules: readonly string[], source = CHECK): PartialFilterCase => ({
+  title,
+  input: { filter },
+  expect: rules,
+  source,
+});
+const identity = (
+  title: string,
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  expect: 'same' | 'different',
+  source = SIGNATURE,
+): PartialFilterCase => ({
+  title,
+  input: { a, b },
+  expect,
+  source,
+});
+
+const NESTED_4 = { $and: [{ $and: [{ $and: [{ x: 3 }] }] }] };
+const NESTED_5 = { $and: [NESTED_4] };
+
+export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
+  // ── operators the server accepts (6.0, 7.0, 8.0 alike) ──
+  ok('equality', { a: 5 }),
+  ok('equality with null', { deletedAt: null }),
+  ok('$eq', { a: { $eq: 5 } }),
+  ok('$eq with a regular expression value is an equality, not a regex match', { a: { $eq: /abc/ } }, PARSER),
+  ok('range operators together', { a: { $gt: 0, $lt: 10 }, b: { $gte: 1, $lte: 9 } }),
+  ok('$exists: true', { a: { $exists: true } }),
+  ok('$exists: 1 is $exists: true', { a: { $exists: 1 } }, PARSER),
+  ok('$type by alias, number and array', { a: { $type: 'string' }, b: { $type: 16 }, c: { $type: ['int', 'long'] } }),
+  ok('$in', { status: { $in: ['active', 'inactive'] } }),
+  ok('$in with a regular expression among its values (MATCH_IN is allowed whatever it holds)', { a: { $in: [/^x/, 'y'] } }),
+  ok('$or', { $or: [{ a: 1 }, { b: { $gt: 2 } }] }),
+  ok('$and nested in $or', { $or: [{ $and: [{ a: 1 }, { b: 2 }] }, { c: 3 }] }),
+  ok('$geoWithin', { loc: { $geoWithin: { $centerSphere: [[0, 0], 1] } } }),
+  ok('$geoIntersects', { loc: { $geoIntersects: { $geometry: { type: 'Point', coordinates: [0, 0] } } } }),
+  ok('$all of plain values is an AND of equalities', { tags: { $all: ['a', 'b'] } }, PARSER),
+  ok('$comment is ignored by the parser', { a: 1, $comment: 'why' }, PARSER),
+  ok('depth 4 is allowed', NESTED_4, JSTEST),
+
+  // ── what it refuses ──
+  refused('a regular expression value is a $regex match', { x: /abc/ }, ['partial_filter_operators'], JSTEST),
+  refused('$regex', { x: { $regex: '^a' } }, ['partial_filter_operators']),
+  refused('$ne is a negation', { status: { $ne: 'done' } }, ['partial_filter_operators'], PARSER),
+  refused('$nin is a negation', { status: { $nin: ['done'] } }, ['partial_filter_operators'], PARSER),
+  refused('$not', { a: { $not: { $gt: 1 } } }, ['partial_filter_operators']),
+  refused('$exists: false is a negation', { a: { $exists: false } }, ['partial_filter_operators'], PARSER),
+  refused('$nor', { $nor: [{ a: 1 }] }, ['partial_filter_operators']),
+  refused('$expr is banned in a partial filter', { $expr: { $eq: ['$x', 5] } }, ['partial_filter_operators'], JSTEST),
+  refused('$where', { $where: 'true' }, ['partial_filter_operators']),
+  refused('$elemMatch', { a: { $elemMatch: { b: 1 } } }, ['partial_filter_operators']),
+  refused('$size', { a: { $size: 2 } }, ['partial_filter_operators']),
+  refused('$mod', { a: { $mod: [2, 0] } }, ['partial_filter_operators']),
+  refused('$near is not a geo predicate a filter may hold', { loc: { $near: [0, 0] } }, ['partial_filter_operators']),
+  refused('an empty $all matches nothing', { a: { $all: [] } }, ['partial_filter_operators'], PARSER),
+  refused('an unknown operator', { x: { $asdasd: 3 } }, ['partial_filter_operators'], JSTEST),
+  refused('$and not an array', { $and: 5 }, ['partial_filter_operators'], JSTEST),
+  refused('not a document', 5, ['partial_filter_operators'], JSTEST),
+  refused('$type with no type', { a: { $type: [] } }, ['partial_filter_operators'], PARSER),
+  refused('$type with an unknown alias', { a: { $type: 'text' } }, ['partial_filter_operators'], PARSER),
+  refused('$gt with a regular expression', { a: { $gt: /x/ } }, ['partial_filter_operators'], PARSER),
+  refused('depth 5 is refused', NESTED_5, ['partial_filter_depth'], JSTEST),
+
+  // ── versions: 6.0 brought $or, $in, geo and $and below the top ──
+  {
+    title: '$or on a 5.0 target needs 6.0',
+    input: { filter: { $or: [{ a: 1 }, { b: 1 }] }, version: [5, 0] },
+    expect: ['requires_version'],
+    source: CHECK_60,
+    versions: '6.0+',
+  },
+  {
+    title: '$in on a 5.0 target needs 6.0',
+    input: { filter: { a: { $in: [1, 2] } }, version: [5, 0] },
+    expect: ['requires_version'],
+    source: CHECK_60,
+    versions: '6.0+',
+  },
+  {
+    title: 'a top-level $and is fine on 5.0',
+    input: { filter: { $and: [{ a: 1 }, { b: { $gt: 1 } }] }, version: [5, 0] },
+    expect: [],
+    source: CHECK_60,
+  },
+  {
+    title: 'an $and under the top-level AND needs 6.0',
+    input: { filter: { c: 1, $and: [{ a: 1 }, { b: 1 }] }, version: [5, 0] },
+    expect: ['requires_version'],
+    source: CHECK_60,
+    versions: '6.0+',
+  },
+  {
+    title: '$or on 6.0',
+    input: { filter: { $or: [{ a: 1 }, { b: 1 }] }, version: [6, 0] },
+    expect: [],
+    source: CHECK_60,
+    versions: '6.0+',
+  },
+  { title: 'no depth limit before 6.0', input: { filter: NESTED_5, version: [5, 0] }, expect: ['requires_version'], source: CHECK_60 },
+
+  // ── identity: what the server treats as the same filter ──
+  identity(
+    'predicates in another order, written with $and (index_signature.js)',
+    { a: { $gt: 0, $lt: 10 }, b: 'blah' },
+    { $and: [{ b: 'blah' }, { a: { $lt: 10 } }, { a: { $gt: 0 } }] },
+    'same',
+  ),
+  identity(
+    'a different bound is a different index',
+    { a: { $gt: 0, $lt: 10 }, b: 'blah' },
+    { a: { $gt: 5, $lt: 10 }, b: 'blah' },
+    'different',
+  ),
+  identity(
+    'strings compare binarily whatever the collation (SERVER-47664)',
+    { a: { $gt: 0, $lt: 10 }, b: 'blah' },
+    { a: { $gt: 0, $lt: 10 }, b: 'BLAH' },
+    'different',
+  ),
+  identity(
+    'two predicates of one shape keep their order (SERVER-47661)',
+    { $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] },
+    { $and: [{ a: { $type: 2 } }, { a: { $type: 1 } }] },
+    'different',
+  ),
+  identity('$eq: v is v', { a: { $eq: 5 } }, { a: 5 }, 'same'),
+  identity('numbers by value', { a: { $gt: 5 } }, { a: { $gt: { $numberLong: '5' } } }, 'same'),
+  identity('$exists: 1 is $exists: true', { a: { $exists: 1 } }, { a: { $exists: true } }, 'same', PARSER),
+  identity('$type alias is its number', { a: { $type: 'string' } }, { a: { $type: 2 } }, 'same'),
+  identity('$type as an EJSON number', { a: { $type: { $numberInt: '2' } } }, { a: { $type: 'string' } }, 'same'),
+  identity('$type set order', { a: { $type: ['int', 'long'] } }, { a: { $type: ['long', 'int'] } }, 'same'),
+  identity('$in is a set', { a: { $in: [3, 1, 2, 1] } }, { a: { $in: [1, 2, 3] } }, 'same', NORMALIZE),
+  identity('$in of one value is an equality', { a: { $in: [7] } }, { a: 7 }, 'same', NORMALIZE),
+  identity('$or of equalities on one path is an $in', { $or: [{ a: 1 }, { a: 2 }] }, { a: { $in: [2, 1] } }, 'same', NORMALIZE),
+  identity('$or branches in any order', { $or: [{ a: 1 }, { b: { $gt: 2 } }] }, { $or: [{ b: { $gt: 2 } }, { a: 1 }] }, 'same', NORMALIZE),
+  identity('an $and of one predicate is the predicate', { $and: [{ a: 1 }] }, { a: 1 }, 'same', NORMALIZE),
+  identity('nested $and flattens', { $and: [{ $and: [{ a: 1 }, { b: 2 }] }, { c: 3 }] }, { a: 1, b: 2, c: 3 }, 'same', NORMALIZE),
+  identity('an embedded document keeps its field order', { a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } }, 'different'),
+  identity('$gte is not $gt', { a: { $gte: 1 } }, { a: { $gt: 1 } }, 'different'),
+  identity(
+    'an EJSON date is the driver Date',
+    { at: { $gt: { $date: '2024-01-01T00:00:00Z' } } },
+    { at: { $gt: new Date('2024-01-01T00:00:00.000Z') } },
+    'same',
+  ),
+  identity('an empty filter is still a partial index', {}, {}, 'same'),
+];

@@ -1,0 +1,177 @@
+import { normalizeNumbers } from './numbers';
+import { compareStrings, defineOwn, isPlainObject, sortedRecord, type MutableRecord } from './records';
+import { canonicalTypeOperand } from './bson-types';
+import { isOperatorObject, isRegexValue, parsePartialFilter, type FilterKind, type FilterNode } from './partial-filter-tree';
+import { orderedStringify } from './stable-json';
+
+/**
+ * The identity form of a partial filter: one document for every filter the server treats as the
+ * same index, and different documents for filters it keeps apart.
+ *
+ * Since 4.6/5.0 (SERVER-25023) the filter is part of an index's signature. The server compares two
+ * filters as match expressions (mongodb/mongo src/mongo/db/index/index_descriptor.cpp,
+ * `compareIndexOptions`: `parseAndNormalize` then `equivalent`; jstests/core/index_signature.js),
+ * not as BSON. Normalizing (`optimize`, then `sortTree`) does this, and so does this function:
+ *  - nested `$and`s flatten into one, nested `$or`s too; an `$and`/`$or` of one predicate is that
+ *    predicate; so `{ a: { $gt: 0, $lt: 10 }, b: 'x' }` is `{ $and: [{ b: 'x' }, { a: { $lt: 10 } }, { a: { $gt: 0 } }] }`;
+ *  - `$in` values are a set (order and duplicates do not count); an `$in` of one value is an
+ *    equality; an `$or` of equalities (or `$in`s) on one path is an `$in`;
+ *  - `$eq: v` is `v`; `$exists: 1` is `$exists: true`; `$type` is its set of types (`2` is `'string'`);
+ *    numbers compare by value (`5`, `5.0` and `NumberLong(5)` are one value);
+ *  - the children of an `$and`/`$or` are ordered by match type, path and shape only, never by value:
+ *    `{ $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] }` and the same two reversed are two
+ *    different indexes to the server (SERVER-47661), and so here;
+ *  - values keep their own order (an embedded document is order-sensitive) and strings compare
+ *    binarily whatever the index's collation (SERVER-47664).
+ */
+export function canonicalPartialFilter(expression: unknown): unknown {
+  if (!isPlainObject(expression)) return normalizeNumbers(expression);
+  const { root } = parsePartialFilter(expression, '');
+  return render(normalize(root));
+}
+
+function normalize(node: FilterNode): FilterNode {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return normalizeList(node);
+    case 'in':
+      return normalizeIn(node, Array.isArray(node.value) ? node.value : []);
+    case 'type':
+      return { ...node, operator: '$type', value: canonicalTypeOperand(node.value) };
+    case 'eq':
+      return { ...node, operator: '$eq', value: canonicalValue(node.value) };
+    default:
+      return { ...node, value: canonicalValue(node.value) };
+  }
+}
+
+function normalizeList(node: FilterNode): FilterNode {
+  const children = node.children.map(normalize).flatMap((child) => (child.kind === node.kind ? child.children : [child]));
+  if (children.length === 1) return children[0];
+  if (node.kind === 'or') {
+    const merged = orOfEqualities(children);
+    if (merged) return merged;
+  }
+  return { ...node, operator: `$${node.kind}`, children: stableSort(children) };
+}
+
+/** `{ $or: [{ a: 1 }, { a: { $in: [2, 3] } }] }` is `{ a: { $in: [1, 2, 3] } }`; regular expressions stay out. */
+function orOfEqualities(children: readonly FilterNode[]): FilterNode | undefined {
+  const path = children[0].path;
+  const values: unknown[] = [];
+  for (const child of children) {
+    if (child.path !== path || (child.kind !== 'eq' && child.kind !== 'in')) return undefined;
+    const items = child.kind === 'eq' ? [child.value] : Array.isArray(child.value) ? child.value : [];
+    if (items.some(isRegexValue) || (child.kind === 'eq' && Array.isArray(child.value))) return undefined;
+    values.push(...items);
+  }
+  return normalizeIn({ ...children[0], kind: 'in', operator: '$in' }, values);
+}
+
+function normalizeIn(node: FilterNode, raw: readonly unknown[]): FilterNode {
+  const byId = new Map<string, unknown>();
+  for (const item of raw.map(canonicalValue)) byId.set(orderedStringify(item), item);
+  const values = [...byId.keys()].sort(compareStrings).map((id) => byId.get(id));
+  if (values.length === 1) {
+    const only = values[0];
+    return isRegexValue(only)
+      ? { ...node, kind: 'regex', operator: '$regex', value: only }
+      : { ...node, kind: 'eq', operator: '$eq', value: only };
+  }
+  return { ...node, kind: 'in', operator: '$in', value: values };
+}
+
+/** Dates and ids in every shape a driver or Extended JSON gives them. */
+function canonicalValue(value: unknown): unknown {
+  if (value instanceof Date) return { $date: Number.isNaN(value.getTime()) ? 'invalid' : value.toISOString() };
+  if (isPlainObject(value) && Object.keys(value).length === 1 && '$date' in value) {
+    const raw = normalizeNumbers(value.$date);
+    const date = typeof raw === 'string' || typeof raw === 'number' ? new Date(raw) : undefined;
+    return date && !Number.isNaN(date.getTime()) ? { $date: date.toISOString() } : value;
+  }
+  const id = value as { _bsontype?: unknown; toHexString?: unknown };
+  if (typeof value === 'object' && value !== null && id._bsontype === 'ObjectId' && typeof id.toHexString === 'function') {
+    return { $oid: (id.toHexString as () => string).call(value) };
+  }
+  if (Array.isArray(value)) return value.map(canonicalValue);
+  if (isPlainObject(value) && !('$oid' in value)) {
+    const out: MutableRecord = {};
+    for (const [key, item] of Object.entries(value)) defineOwn(out, key, canonicalValue(item));
+    return out;
+  }
+  return value;
+}
+
+const KIND_ORDER: readonly FilterKind[] = [
+  'and',
+  'or',
+  'lte',
+  'lt',
+  'eq',
+  'gt',
+  'gte',
+  'regex',
+  'exists',
+  'in',
+  'type',
+  'geo',
+  'nor',
+  'not',
+  'other',
+];
+
+/** The server's sort key: match type, path, number of children, then the children's keys; never a value. */
+function compareShape(a: FilterNode, b: FilterNode): number {
+  if (a.kind !== b.kind) return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind);
+  const byPath = compareStrings(a.path, b.path);
+  if (byPath !== 0) return byPath;
+  if (a.children.length !== b.children.length) return a.children.length - b.children.length;
+  for (let i = 0; i < a.children.length; i++) {
+    const byChild = compareShape(a.children[i], b.children[i]);
+    if (byChild !== 0) return byChild;
+  }
+  return 0;
+}
+
+/** Array.prototype.sort is stable (ES2019): predicates of the same shape keep the order they were written in. */
+function stableSort(children: readonly FilterNode[]): FilterNode[] {
+  return [...children].sort(compareShape);
+}
+
+function render(node: FilterNode): MutableRecord {
+  if (node.kind === 'and') return renderAnd(node.children);
+  if (node.kind === 'or' || node.kind === 'nor') return sortedRecord([[node.operator, node.children.map(render)]]);
+  if (node.path === '') return sortedRecord([[node.operator, node.value]]);
+  return sortedRecord([[node.path, condition([node])]]);
+}
+
+/**
+ * An AND whose predicates all differ in path or type writes as one document (`{ a: 'x', z: { $gt: 5 } }`):
+ * its order is then fixed by the predicates themselves. Two of the same shape keep their written
+ * order, which only an explicit `$and` array can carry.
+ */
+function renderAnd(children: readonly FilterNode[]): MutableRecord {
+  const shapes = new Set(children.map((child) => `${child.kind}\u0000${child.path}`));
+  const flat = shapes.size === children.length && children.every((child) => child.kind !== 'and');
+  if (!flat) return { $and: children.map(render) };
+  const byPath = new Map<string, FilterNode[]>();
+  for (const child of children) {
+    const key = child.path === '' ? child.operator : child.path;
+    byPath.set(key, [...(byPath.get(key) ?? []), child]);
+  }
+  return sortedRecord(
+    [...byPath.entries()].map(([key, nodes]): [string, unknown] => {
+      const only = nodes[0];
+      if (only.path === '') return [key, only.kind === 'or' || only.kind === 'nor' ? only.children.map(render) : only.value];
+      return [key, condition(nodes)];
+    }),
+  );
+}
+
+/** A path's conditions: a bare value for a lone equality that reads as one, otherwise an operator document. */
+function condition(nodes: readonly FilterNode[]): unknown {
+  if (nodes.length === 1 && nodes[0].kind === 'eq' && !isOperatorObject(nodes[0].value) && !isRegexValue(nodes[0].value))
+    return nodes[0].value;
+  return sortedRecord(nodes.map((node): [string, unknown] => [node.kind === 'eq' ? '$eq' : node.operator, node.value]));
+}
