@@ -1,6 +1,7 @@
 import { isTextPlaceholder } from './normalize';
 import { compareStrings } from './records';
 import { fnv1a64, orderedStringify } from './stable-json';
+import { TEXT_OPTIONS_OUTSIDE_IDENTITY } from './text-rules';
 import type { CanonicalIndex } from './types';
 
 /**
@@ -9,10 +10,11 @@ import type { CanonicalIndex } from './types';
  * the partial filter (SERVER-25023) and `unique` / `sparse` (SERVER-47657,
  * documented by DOCS-14277) are part of the index signature too, so on the
  * 6.0–8.0 servers this product targets, `{a: 1}` and `{a: 1, unique: true}`
- * can coexist. Everything else (TTL, hidden, weights, names...) conflicts
- * with an existing index on the same key (error 85) instead.
+ * can coexist. Since 5.0 the `wildcardProjection` is part of it as well (docs "Wildcard Index
+ * Signature"; jstests/core/index/index_signature.js). Everything else (TTL, hidden, weights,
+ * names...) conflicts with an existing index on the same key (error 85) instead.
  */
-export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique'];
+export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique', 'wildcardProjection'];
 
 /** The key as MongoDB would name it, text fields expanded in name order: `status_1_severity_-1`, `body_text_title_text`. */
 export function keyPatternOf(c: CanonicalIndex): string {
@@ -51,6 +53,7 @@ export function indexIdentity(c: CanonicalIndex): string {
   let identity = c.key.map((entry) => `${JSON.stringify(entry.field)}:${orderedStringify(entry.value)}`).join(',');
   if (c.textWeights !== undefined) identity += `|w${orderedStringify(c.textWeights)}`;
   for (const name of Object.keys(c.options).sort(compareStrings)) {
+    if (TEXT_OPTIONS_OUTSIDE_IDENTITY.has(name)) continue;
     const value = orderedStringify(c.options[name]);
     if (value !== 'null') identity += `|${JSON.stringify(name)}:${value}`;
   }
