@@ -1,7 +1,6 @@
 import { isTextPlaceholder } from './normalize';
 import { compareStrings } from './records';
 import { fnv1a64, orderedStringify } from './stable-json';
-import { TEXT_OPTIONS_OUTSIDE_IDENTITY } from './text-rules';
 import type { CanonicalIndex } from './types';
 
 /**
@@ -53,7 +52,6 @@ export function indexIdentity(c: CanonicalIndex): string {
   let identity = c.key.map((entry) => `${JSON.stringify(entry.field)}:${orderedStringify(entry.value)}`).join(',');
   if (c.textWeights !== undefined) identity += `|w${orderedStringify(c.textWeights)}`;
   for (const name of Object.keys(c.options).sort(compareStrings)) {
-    if (TEXT_OPTIONS_OUTSIDE_IDENTITY.has(name)) continue;
     const value = orderedStringify(c.options[name]);
     if (value !== 'null') identity += `|${JSON.stringify(name)}:${value}`;
   }

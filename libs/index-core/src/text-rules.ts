@@ -58,13 +58,6 @@ export function canonicalTextWeight(value: unknown): number {
 }
 
 /**
- * Options that do not tell two text indexes apart: a createIndexes that differs from an existing text
- * index only in `textIndexVersion` is a no-op (fts_index.js; index_descriptor.cpp leaves it out of the
- * comparison as "same as index version").
- */
-export const TEXT_OPTIONS_OUTSIDE_IDENTITY: ReadonlySet<string> = new Set(['textIndexVersion']);
-
-/**
  * A text index compares strings binarily: the server refuses any collation but `{ locale: "simple" }`,
  * which it accepts (and needs on a collection whose default collation is not simple; collation.js).
  */

@@ -1,0 +1,56 @@
+import { diffCollection } from '../diff';
+import { canonicalFromDefinition, canonicalFromListIndexes } from '../normalize';
+import { keySignature, sameIndex } from '../signature';
+import type { CanonicalIndex, IndexIssue } from '../types';
+import { validateDefinition } from '../validation';
+import type { FidelityCase, IdentityCase, IndexSide, ValidationCase } from './case-shape';
+
+/**
+ * Runs fidelity cases through the core's public functions, for the `*.cases.spec.ts` files. Each check
+ * returns what the core did, in the case's own terms, so that a failing spec prints core and server side by side.
+ */
+
+export function isValidationCase(c: FidelityCase): c is ValidationCase {
+  return 'definition' in c.input;
+}
+
+export function canonicalOf(side: IndexSide): CanonicalIndex {
+  return 'definition' in side ? canonicalFromDefinition(side.definition) : canonicalFromListIndexes(side.listed);
+}
+
+/** The core's verdict on a validation case, shaped like the case's `expect`. */
+export function validationVerdict(c: ValidationCase): { accepts: true } | { issues: readonly string[] } {
+  const issues: IndexIssue[] = validateDefinition(c.input.definition, c.input.version ? { version: c.input.version } : undefined);
+  return issues.length === 0 ? { accepts: true } : { issues: issues.map((issue) => `${issue.rule} @ ${issue.field}`) };
+}
+
+/** Whether the core's issues say what the case expects (the expected rule among them, and nothing but version issues for `requiresVersion`). */
+export function validationAgrees(c: ValidationCase): boolean {
+  const verdict = validationVerdict(c);
+  const expect = c.expect;
+  if ('accepts' in expect) return 'accepts' in verdict;
+  if ('accepts' in verdict) return false;
+  if ('requiresVersion' in expect) return verdict.issues.every((issue) => issue.startsWith('requires_version @'));
+  return verdict.issues.some((issue) => issue === `${expect.refuses} @ ${expect.field ?? issue.split(' @ ')[1]}`);
+}
+
+/** The core's verdict on an identity case, in the case's terms. */
+export function identityVerdict(c: IdentityCase): 'same' | 'coexist' | 'conflict' {
+  const a = canonicalOf(c.input.a);
+  const b = canonicalOf(c.input.b);
+  if (keySignature(a) !== keySignature(b)) return 'coexist';
+  return sameIndex(a, b) ? 'same' : 'conflict';
+}
+
+/**
+ * For a `same` case with one definition and one live index: the diff pairs them as matched (no drift, nothing
+ * to rebuild); undefined when the case is not of that shape.
+ */
+export function diffMatches(c: IdentityCase): boolean | undefined {
+  const { a, b } = c.input;
+  const definition = 'definition' in a ? a.definition : 'definition' in b ? b.definition : undefined;
+  const listed = 'listed' in a ? a.listed : 'listed' in b ? b.listed : undefined;
+  if (!definition || !listed) return undefined;
+  const diff = diffCollection('cases', [definition], [listed]);
+  return diff.matched.length === 1 && diff.different.length === 0;
+}
