@@ -1,9 +1,9 @@
 import { diffCollection } from '../diff';
-import { canonicalFromDefinition, canonicalFromListIndexes } from '../normalize';
+import { canonicalFromDefinition, canonicalFromListIndexes, isTextPlaceholder } from '../normalize';
 import { keySignature, sameIndex } from '../signature';
 import type { CanonicalIndex, IndexIssue } from '../types';
 import { validateDefinition } from '../validation';
-import type { FidelityCase, IdentityCase, IndexSide, ValidationCase } from './case-shape';
+import type { FidelityCase, IdentityCase, IdentityExpectation, IndexSide, ValidationCase } from './case-shape';
 
 /**
  * Runs fidelity cases through the core's public functions, for the `*.cases.spec.ts` files. Each check
@@ -27,19 +27,30 @@ export function validationVerdict(c: ValidationCase): { accepts: true } | { issu
 /** Whether the core's issues say what the case expects (the expected rule among them, and nothing but version issues for `requiresVersion`). */
 export function validationAgrees(c: ValidationCase): boolean {
   const verdict = validationVerdict(c);
-  const expect = c.expect;
+  const expect = c.deliberate?.core ?? c.expect;
   if ('accepts' in expect) return 'accepts' in verdict;
   if ('accepts' in verdict) return false;
   if ('requiresVersion' in expect) return verdict.issues.every((issue) => issue.startsWith('requires_version @'));
   return verdict.issues.some((issue) => issue === `${expect.refuses} @ ${expect.field ?? issue.split(' @ ')[1]}`);
 }
 
-/** The core's verdict on an identity case, in the case's terms. */
-export function identityVerdict(c: IdentityCase): 'same' | 'coexist' | 'conflict' {
+const isText = (c: CanonicalIndex): boolean => c.key.some(isTextPlaceholder);
+
+/**
+ * The core's verdict on an identity case, in the case's terms: the same index (`sameIndex`), else two
+ * indexes that coexist when their signatures differ (`keySignature`), unless both are text indexes, of
+ * which a collection holds one (the plan's and the collection rules' reading).
+ */
+export function identityVerdict(c: IdentityCase): IdentityExpectation {
   const a = canonicalOf(c.input.a);
   const b = canonicalOf(c.input.b);
-  if (keySignature(a) !== keySignature(b)) return 'coexist';
-  return sameIndex(a, b) ? 'same' : 'conflict';
+  if (sameIndex(a, b)) return 'same';
+  return keySignature(a) !== keySignature(b) && !(isText(a) && isText(b)) ? 'coexist' : 'conflict';
+}
+
+/** What the core must do in an identity case: the server's behaviour, or the deliberate difference. */
+export function expectedOfCore(c: IdentityCase): IdentityExpectation {
+  return c.deliberate?.core ?? c.expect;
 }
 
 /**

@@ -13,8 +13,11 @@ export type IndexSide = { readonly definition: IndexDefinition } | { readonly li
 export type ValidationExpectation =
   /** The server builds it; the core accepts it. */
   | { readonly accepts: true }
-  /** The server refuses it (`serverCode`: its error code or name); the core refuses it under `rule` (at `field` when given). */
-  | { readonly refuses: string; readonly field?: string; readonly serverCode: number | string }
+  /**
+   * The server refuses it (`serverCode`: its error code or name; absent only for a deliberate refusal the
+   * server does not make); the core refuses it under the rule `refuses` (at `field` when given).
+   */
+  | { readonly refuses: string; readonly field?: string; readonly serverCode?: number | string }
   /** A server of the case's version refuses it; a newer one builds it: the core says `requires_version`. */
   | { readonly requiresVersion: RuleVersion };
 
@@ -35,14 +38,22 @@ interface CaseBase {
   readonly versions?: string;
 }
 
+/** Where the core differs from the server on purpose: what it does instead, and why (README, "Where the core is stricter than MongoDB"). */
+export interface Deliberate<E> {
+  readonly core: E;
+  readonly why: string;
+}
+
 export interface ValidationCase extends CaseBase {
   readonly input: { readonly definition: IndexDefinition; readonly version?: RuleVersion };
   readonly expect: ValidationExpectation;
+  readonly deliberate?: Deliberate<ValidationExpectation>;
 }
 
 export interface IdentityCase extends CaseBase {
   readonly input: { readonly a: IndexSide; readonly b: IndexSide };
   readonly expect: IdentityExpectation;
+  readonly deliberate?: Deliberate<IdentityExpectation>;
 }
 
 export type FidelityCase = ValidationCase | IdentityCase;

@@ -115,6 +115,16 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     source: VALID_INDEX,
   },
   {
+    title: 'projection value 2 in a definition',
+    input: { definition: loose({ keys: ROOT, options: { wildcard_projection: { a: 2 } } }) },
+    expect: { accepts: true },
+    deliberate: {
+      core: { refuses: 'wildcard_projection_values', field: 'options.wildcard_projection.a' },
+      why: 'the server reads any non-zero number as "include"; a definition says 1 or 0, and a live {a: 2} still compares equal to {a: 1}',
+    },
+    source: VALIDATION,
+  },
+  {
     title: 'computed projection value',
     input: { definition: loose({ keys: ROOT, options: { wildcard_projection: { a: 1, b: 'string' } } }) },
     expect: { refuses: 'wildcard_projection_values', serverCode: 51271 },
