@@ -32,7 +32,12 @@ function flattenProjection(projection: Readonly<Record<string, unknown>>, prefix
   const out: ProjectionPath[] = [];
   for (const [name, value] of Object.entries(projection)) {
     const path = prefix === '' ? name : `${prefix}.${name}`;
-    if (isPlainObject(value)) {
+    // A number first: EJSON writes one as a document (`{ $numberInt: '1' }`), which is no nested projection.
+    const number = asNumber(value);
+    if (number !== undefined) {
+      if (Number.isNaN(number)) return `the projection of "${path}" must be 1 (include) or 0 (exclude)`;
+      out.push({ path, included: number !== 0, plain: number === 0 || number === 1 });
+    } else if (isPlainObject(value)) {
       if (Object.keys(value).length === 0) return `"${path}" is an empty document`;
       const nested = flattenProjection(value, path);
       if (typeof nested === 'string') return nested;
@@ -40,9 +45,7 @@ function flattenProjection(projection: Readonly<Record<string, unknown>>, prefix
     } else if (typeof value === 'boolean') {
       out.push({ path, included: value, plain: true });
     } else {
-      const number = asNumber(value);
-      if (number === undefined || Number.isNaN(number)) return `the projection of "${path}" must be 1 (include) or 0 (exclude)`;
-      out.push({ path, included: number !== 0, plain: number === 0 || number === 1 });
+      return `the projection of "${path}" must be 1 (include) or 0 (exclude)`;
     }
   }
   return out;

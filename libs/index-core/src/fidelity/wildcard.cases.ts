@@ -421,6 +421,15 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     source: STORED_FORM,
   },
   {
+    title: 'a projection in EJSON numbers',
+    input: {
+      a: side(ROOT, { a: 1, b: 1 }),
+      b: listed({ '$**': 1 }, '$**_1', { wildcardProjection: { a: { $numberInt: '1' }, b: { $numberDouble: '1.0' } } }),
+    },
+    expect: 'same',
+    source: `${VALIDATION}: any number or boolean, read by its truth value`,
+  },
+  {
     title: 'a projection value other than 1 on a live index',
     input: { a: side(ROOT, { a: 1 }), b: listed({ '$**': 1 }, '$**_1', { wildcardProjection: { a: 2 } }) },
     expect: 'same',
