@@ -87,12 +87,12 @@ export function validateWildcardOptions(
 ): void {
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');
   const others = keys.filter((entry) => entry !== wildcard);
-  const regular = others.map((entry) => entry.field);
+  // A special type beside the wildcard is reported as mixed index types (validation-keys.ts); nothing to add.
+  const compound = wildcard !== undefined && others.length > 0 && others.every((entry) => keyKind(entry) === 'ordinary');
+  const regular = compound ? others.map((entry) => entry.field) : [];
   if (wildcard) {
     // wildcard_index_validindex.js / compound_wildcard_index_validation.js: sparse is refused (67).
     if (options.sparse === true) add('options.sparse', 'wildcard_not_sparse', 'a wildcard index cannot be sparse');
-    // A special type beside the wildcard is reported as mixed index types (validation-keys.ts); nothing to add.
-    const compound = others.length > 0 && others.every((entry) => keyKind(entry) === 'ordinary');
     if (compound) validateCompoundKey(wildcard, regular, options, add, context);
   }
   if (options.wildcard_projection !== undefined) validateProjection(wildcard, regular, options.wildcard_projection, add);
@@ -108,7 +108,6 @@ function validateCompoundKey(
   if (!rulesAtLeast(context, 7, 0)) {
     add('keys', 'requires_version', requiresVersionMessage('a compound wildcard index', [7, 0], context));
   }
-  const subtree = wildcard.field.slice(0, -'.$**'.length);
   if (wildcard.field === '$**') {
     // Code 67: an all-fields compound wildcard index must say which paths it leaves to the regular fields.
     if (options.wildcard_projection === undefined) {
@@ -121,6 +120,7 @@ function validateCompoundKey(
     return;
   }
   // Code 7246204: the regular fields may not lie inside the wildcard's subtree.
+  const subtree = wildcard.field.slice(0, -'.$**'.length);
   for (const field of regular) {
     if (covers(subtree, field)) add('keys', 'compound_wildcard_overlap', `"${field}" lies inside the wildcard path "${wildcard.field}"`);
   }
@@ -156,7 +156,7 @@ function validateProjection(wildcard: KeyEntry | undefined, regular: readonly st
     return;
   }
   validateOverlaps(paths, add);
-  if (regular.length > 0) validateAgainstRegularFields(paths, nonId, regular, add);
+  if (regular.length > 0 && wildcard?.field === '$**') validateAgainstRegularFields(paths, nonId, regular, add);
 }
 
 /** 7246200: two included (or two excluded) paths where one contains the other, such as `a.b` and `a.b.c`. */
