@@ -5,7 +5,7 @@ import { canonicalPartialFilter } from './partial-filter';
 import { isPlainObject, sortedRecord, type MutableRecord } from './records';
 import { canonicalTextLanguage, canonicalTextWeight } from './text-rules';
 import type { CanonicalIndex, IndexDefinition, KeyEntry, KeyValue, ListIndexesEntry } from './types';
-import { canonicalWildcardProjection } from './wildcard-rules';
+import { canonicalWildcardProjection } from './wildcard-projection';
 
 /** Where a text index's fields stand in its key: MongoDB stores them as one `_fts`/`_ftsx` pair. */
 export const TEXT_PLACEHOLDER: KeyEntry = { field: '$text', value: 'text' };

@@ -7,7 +7,8 @@ import type { FidelityCase, IndexSide } from './case-shape';
  * those of the files read in mongodb/mongo.
  */
 
-const SPEC = 'mongodb/mongo src/mongo/db/fts/fts_spec.cpp (FTSSpec::fixSpec, commit b6a71bf1)';
+const SPEC =
+  'mongodb/mongo src/mongo/db/fts/fts_spec.cpp (FTSSpec::fixSpec; commit b6a71bf1, rules unchanged at 73612fec, master after 8.0)';
 const LANGUAGES = 'mongodb/mongo src/mongo/db/fts/fts_language.cpp (language list, case-insensitive lookup, commit b6a71bf1)';
 const FTS_INDEX = 'mongodb/mongo jstests/core/index/fts/fts_index.js (commit 110950fe)';
 const VERSION_1 = 'mongodb/mongo jstests/core/fts_index_version1.js';

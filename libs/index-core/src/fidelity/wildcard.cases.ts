@@ -6,9 +6,11 @@ import type { FidelityCase, IndexSide } from './case-shape';
  * wildcard indexes it treats as one. Commits are those of the files read in mongodb/mongo.
  */
 
-const VALIDATION = 'mongodb/mongo src/mongo/db/index/wildcard_validation.cpp (r7.0+, commit 13671a30)';
+const VALIDATION = 'mongodb/mongo src/mongo/db/index/wildcard_validation.cpp (7.0 line, commit 13671a30)';
+const VALIDATION_LATER = 'mongodb/mongo src/mongo/db/index/wildcard_validation.cpp (master after 8.0, commit 73612fec)';
 const VALID_INDEX = 'mongodb/mongo jstests/core/index/wildcard/wildcard_index_validindex.js (r7.x, commit 0778c597)';
-const COMPOUND = 'mongodb/mongo jstests/core/index/wildcard/compound_wildcard_index_validation.js (requires_fcv_70, commit 2708c693)';
+const COMPOUND =
+  'mongodb/mongo jstests/core/index/wildcard/compound_wildcard_index_validation.js (requires_fcv_70, r8.x formatting, commit 2708c693)';
 const SIGNATURE = 'mongodb/mongo jstests/core/index/index_signature.js (r7.x, commit 0778c597)';
 const SIGNATURE_60 = 'mongodb/mongo jstests/core/index_signature.js (5.0/6.0 line, commit 05a0f8e9)';
 const STORED_FORM =
@@ -274,6 +276,13 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     expect: { accepts: true },
     source: COMPOUND,
     versions: '7.0+',
+  },
+  {
+    title: 'inclusion projection with _id excluded, on a 7.0 server',
+    input: { definition: def([k('$**'), k('c')], { wildcard_projection: { _id: 0, b: 1 } }), version: [7, 0] },
+    expect: { requiresVersion: [8, 0] },
+    source: `${VALIDATION}: any excluded path, _id too, must cover every regular field (7246210); ${VALIDATION_LATER} exempts a lone _id`,
+    versions: '7.0 refuses, later servers build',
   },
   {
     title: 'exclusion projection with _id included',
