@@ -24,13 +24,17 @@ export function validationVerdict(c: ValidationCase): { accepts: true } | { issu
   return issues.length === 0 ? { accepts: true } : { issues: issues.map((issue) => `${issue.rule} @ ${issue.field}`) };
 }
 
-/** Whether the core's issues say what the case expects (the expected rule among them, and nothing but version issues for `requiresVersion`). */
+/** Whether the core's issues say what the case expects (the expected rule among them; for `requiresVersion`, only version issues, and none on that version). */
 export function validationAgrees(c: ValidationCase): boolean {
   const verdict = validationVerdict(c);
   const expect = c.deliberate?.core ?? c.expect;
   if ('accepts' in expect) return 'accepts' in verdict;
   if ('accepts' in verdict) return false;
-  if ('requiresVersion' in expect) return verdict.issues.every((issue) => issue.startsWith('requires_version @'));
+  if ('requiresVersion' in expect) {
+    // Refused for the version alone, and accepted by the version it names.
+    const onNewer = validateDefinition(c.input.definition, { version: expect.requiresVersion });
+    return verdict.issues.every((issue) => issue.startsWith('requires_version @')) && onNewer.length === 0;
+  }
   return verdict.issues.some((issue) => issue === `${expect.refuses} @ ${expect.field ?? issue.split(' @ ')[1]}`);
 }
 
