@@ -156,6 +156,8 @@ function validateAgainstRegularFields(
   // as an exclusion that must cover every regular field; later servers take it as leaving `_id` out.
   const idExcluded = paths.some((p) => p.path === '_id' && !p.included);
   if (inclusion && idExcluded && regular.some((field) => !covers('_id', field)) && !rulesAtLeast(context, 8, 0)) {
-    add(FIELD, 'requires_version', requiresVersionMessage('"_id: 0" in the projection of a compound wildcard index', [8, 0], context));
+    const what = '"_id: 0" in the projection of a compound wildcard index';
+    // Leaving `_id` out says the same (a wildcard index excludes it by default) and builds on 7.0.
+    add(FIELD, 'requires_version', `${requiresVersionMessage(what, [8, 0], context)}; leave "_id" out, it is excluded by default`);
   }
 }
