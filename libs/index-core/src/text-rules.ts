@@ -68,15 +68,29 @@ export function validateTextCollation(collation: unknown, add: Sink): void {
 
 /** Every text option rule for one definition (`text`: whether its key has text fields). */
 export function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {
-  if (options.weights !== undefined) validateWeights(text, options.weights, add);
+  validateTextOptionPlaces(text, options, add);
+  validateTextOptionValues(options, add);
+}
+
+/**
+ * Text options on a non-text index, and the text index versions (index_key_validate.cpp allows these
+ * fields on text indexes only; fts_spec.cpp builds versions 2 and 3, fts_index_version1.js version 1).
+ * Where the options table declares an option's index kinds and values, that table's check replaces this one.
+ */
+function validateTextOptionPlaces(text: boolean, options: DefinitionOptions, add: Sink): void {
+  if (options.weights !== undefined && !text) add('options.weights', 'weights_require_text', 'weights apply to text indexes only');
   for (const name of ['default_language', 'language_override', 'text_index_version'] as const) {
     if (options[name] !== undefined && !text) add(`options.${name}`, 'text_options_require_text', `${name} applies to text indexes only`);
   }
-  const version: unknown = options.text_index_version;
-  if (version !== undefined && !isOneOf(version, [1, 2, 3])) {
+  if (options.text_index_version !== undefined && !isOneOf(options.text_index_version, [1, 2, 3])) {
     add('options.text_index_version', 'text_index_version', 'text_index_version is 1, 2 or 3');
   }
-  validateLanguage(options.default_language, version === 1, add);
+}
+
+/** What fts_spec.cpp checks of the text options' values: weights, the default language, language_override. */
+export function validateTextOptionValues(options: DefinitionOptions, add: Sink): void {
+  if (options.weights !== undefined) validateWeights(options.weights, add);
+  validateLanguage(options.default_language, options.text_index_version === 1, add);
   const override: unknown = options.language_override;
   if (override !== undefined && (typeof override !== 'string' || override === '' || override.startsWith('$') || override.includes('.'))) {
     // fts_spec.cpp: a top-level field name, not empty, not `$`-prefixed, without a dot.
@@ -98,8 +112,7 @@ function validateLanguage(language: unknown, legacy: boolean, add: Sink): void {
   }
 }
 
-function validateWeights(text: boolean, weights: unknown, add: Sink): void {
-  if (!text) add('options.weights', 'weights_require_text', 'weights apply to text indexes only');
+function validateWeights(weights: unknown, add: Sink): void {
   if (!isPlainObject(weights)) {
     add('options.weights', 'text_weight_range', 'weights must map field names to numbers');
     return;
