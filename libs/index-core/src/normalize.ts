@@ -3,7 +3,9 @@ import { indexNameOf, isIdIndexKey } from './naming';
 import { asNumber, normalizeNumbers } from './numbers';
 import { canonicalPartialFilter } from './partial-filter';
 import { isPlainObject, sortedRecord, type MutableRecord } from './records';
+import { canonicalTextLanguage, canonicalTextWeight } from './text-rules';
 import type { CanonicalIndex, IndexDefinition, KeyEntry, KeyValue, ListIndexesEntry } from './types';
+import { canonicalWildcardProjection } from './wildcard-projection';
 
 /** Where a text index's fields stand in its key: MongoDB stores them as one `_fts`/`_ftsx` pair. */
 export const TEXT_PLACEHOLDER: KeyEntry = { field: '$text', value: 'text' };
@@ -56,9 +58,9 @@ function canonicalOption(name: string, value: unknown): unknown {
     case 'collation':
       return canonicalCollation(value);
     case 'wildcardProjection':
-      return isPlainObject(value)
-        ? sortedRecord(Object.entries(value).map(([path, flag]): [string, unknown] => [path, isSet(flag) ? 1 : 0]))
-        : normalizeNumbers(value);
+      return isPlainObject(value) ? canonicalWildcardProjection(value) : normalizeNumbers(value);
+    case 'default_language':
+      return canonicalTextLanguage(value);
     default:
       return asNumber(value) ?? normalizeNumbers(value);
   }
@@ -87,8 +89,8 @@ function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: bo
 function canonicalWeights(fields: readonly string[], weights: unknown): Record<string, number> {
   const merged = new Map<string, number>(fields.map((field): [string, number] => [field, 1]));
   if (isPlainObject(weights)) {
-    // A weight that is no number cannot come from a server; NaN keeps it visibly different from any real weight.
-    for (const [field, weight] of Object.entries(weights)) merged.set(field, asNumber(weight) ?? Number.NaN);
+    // Stored truncated to a whole number; a weight that is no number (NaN) stays visibly different from any real one.
+    for (const [field, weight] of Object.entries(weights)) merged.set(field, canonicalTextWeight(weight));
   }
   return sortedRecord(merged) as Record<string, number>;
 }

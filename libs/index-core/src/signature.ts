@@ -9,10 +9,11 @@ import type { CanonicalIndex } from './types';
  * the partial filter (SERVER-25023) and `unique` / `sparse` (SERVER-47657,
  * documented by DOCS-14277) are part of the index signature too, so on the
  * 6.0–8.0 servers this product targets, `{a: 1}` and `{a: 1, unique: true}`
- * can coexist. Everything else (TTL, hidden, weights, names...) conflicts
- * with an existing index on the same key (error 85) instead.
+ * can coexist. Since 5.0 the `wildcardProjection` is part of it as well (docs "Wildcard Index
+ * Signature"; jstests/core/index/index_signature.js). Everything else (TTL, hidden, weights,
+ * names...) conflicts with an existing index on the same key (error 85) instead.
  */
-export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique'];
+export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique', 'wildcardProjection'];
 
 /** The key as MongoDB would name it, text fields expanded in name order: `status_1_severity_-1`, `body_text_title_text`. */
 export function keyPatternOf(c: CanonicalIndex): string {

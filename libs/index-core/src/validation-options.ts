@@ -1,22 +1,15 @@
 import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
 import { collationIssues } from './collation-rules';
-import { hasKind, isWildcardField, keyKind } from './key-kinds';
+import { hasKind, keyKind } from './key-kinds';
 import { isIdIndexKey } from './naming';
 import { validatePartialFilter } from './partial-filter';
-import { isPlainObject } from './records';
+import { validateTextOptions } from './text-rules';
 import type { DefinitionOptions, KeyEntry } from './types';
+import { validateWildcardOptions } from './wildcard-rules';
 
 /** TTL bounds from the TTL docs: 0 to 2^31 − 1 seconds. */
 export const TTL_MAX_SECONDS = 2147483647;
-
-/** Languages of MongoDB's text search ("Text Search Languages"), by name and ISO code; `none` disables stemming. */
-const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
-  'none',
-  ...['danish', 'dutch', 'english', 'finnish', 'french', 'german', 'hungarian', 'italian', 'norwegian', 'portuguese'],
-  ...['romanian', 'russian', 'spanish', 'swedish', 'turkish'],
-  ...['da', 'nl', 'en', 'fi', 'fr', 'de', 'hu', 'it', 'nb', 'pt', 'ro', 'ru', 'es', 'sv', 'tr'],
-]);
 
 type Sink = (field: string, rule: string, message: string) => void;
 
@@ -56,7 +49,7 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
 
   if (options.collation !== undefined) validateCollation(keys, options.collation, add);
   validateTextOptions(text, options, add);
-  validateWildcardProjection(wildcard, options, add);
+  validateWildcardOptions(keys, options, add, context);
   validateGeoOptions(keys, options, add);
 }
 
@@ -80,58 +73,8 @@ function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wild
 }
 
 function validateCollation(keys: readonly KeyEntry[], collation: unknown, add: Sink): void {
+  // Which index kinds take a collation (text and 2d: only `simple`) is part of the collation rules.
   for (const issue of collationIssues(collation, 'options.collation', keys)) add(issue.field, issue.rule, issue.message);
-}
-
-function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {
-  if (options.weights !== undefined) {
-    if (!text) add('options.weights', 'weights_require_text', 'weights apply to text indexes only');
-    if (!isPlainObject(options.weights)) {
-      add('options.weights', 'text_weight_range', 'weights must map field names to numbers');
-    } else {
-      for (const [field, weight] of Object.entries(options.weights)) {
-        if (typeof weight !== 'number' || !(weight >= 1 && weight <= 99999)) {
-          add(`options.weights.${field}`, 'text_weight_range', `the weight of "${field}" must be a number from 1 to 99999`);
-        }
-      }
-    }
-  }
-  for (const name of ['default_language', 'language_override', 'text_index_version'] as const) {
-    if (options[name] !== undefined && !text) add(`options.${name}`, 'text_options_require_text', `${name} applies to text indexes only`);
-  }
-  if (options.default_language !== undefined && !TEXT_LANGUAGES.has(options.default_language)) {
-    add('options.default_language', 'text_language', `"${options.default_language}" is not a text search language MongoDB supports`);
-  }
-  if (options.language_override !== undefined && (typeof options.language_override !== 'string' || options.language_override === '')) {
-    add('options.language_override', 'option_type', 'language_override must be a field name');
-  }
-  if (options.text_index_version !== undefined && !isOneOf(options.text_index_version, [1, 2, 3])) {
-    add('options.text_index_version', 'text_index_version', 'text_index_version is 1, 2 or 3');
-  }
-}
-
-function validateWildcardProjection(wildcard: KeyEntry | undefined, options: DefinitionOptions, add: Sink): void {
-  const projection: unknown = options.wildcard_projection;
-  if (projection === undefined) return;
-  const field = 'options.wildcard_projection';
-  if (!wildcard || wildcard.field !== '$**') {
-    add(field, 'wildcard_projection_requires_root_wildcard', 'wildcard_projection needs a wildcard key on "$**" (not on a path.$**)');
-  }
-  if (!isPlainObject(projection) || Object.keys(projection).length === 0) {
-    add(field, 'wildcard_projection_values', 'wildcard_projection must list at least one path');
-    return;
-  }
-  const modes = new Set<unknown>();
-  for (const [path, flag] of Object.entries(projection)) {
-    if (flag !== 0 && flag !== 1 && flag !== true && flag !== false) {
-      add(`${field}.${path}`, 'wildcard_projection_values', `the projection of "${path}" must be 1 (include) or 0 (exclude)`);
-    } else if (path !== '_id') {
-      modes.add(flag === 1 || flag === true);
-    }
-    if (isWildcardField(path)) add(`${field}.${path}`, 'wildcard_projection_values', 'projection paths are plain field paths');
-  }
-  // As in a find projection, only `_id` may be included or excluded against the others' mode.
-  if (modes.size > 1) add(field, 'wildcard_projection_mixed', 'wildcard_projection either includes or excludes paths, not both');
 }
 
 function validateGeoOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink): void {
