@@ -45,6 +45,7 @@ export {
   NEWEST_RULES,
   rulesAtLeast,
   rulesOf,
+  ruleContextOf,
   requiresVersionMessage,
   describeRuleVersion,
   type RuleContext,
