@@ -90,7 +90,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     publishes: [Streams.registryEvents, Streams.syncCommands],
   },
   comparator: {
-    calls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.list, RegistryIndexRpc.listByDatabase],
+    calls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.list, RegistryDatabaseRpc.serverSeen, RegistryIndexRpc.listByDatabase],
     publishes: [Streams.driftEvents],
     follows: Object.values(Durables.comparator),
   },
