@@ -14,7 +14,7 @@ describe('checkManifest', () => {
             { name: 'assignee_1', keys: [{ field: 'assignee', value: 1 }] },
             { name: 'assignee_again', keys: [{ field: 'assignee', value: 1 }] },
           ],
-          alerts: [{ keys: [{ field: 'at', value: 7 }] }, { name: 'ok_1', keys: [{ field: 'ok', value: 1 }] }],
+          alerts: [{ keys: [{ field: 'at', value: 0 }] }, { name: 'ok_1', keys: [{ field: 'ok', value: 1 }] }],
         },
       },
       'appdb',
