@@ -121,4 +121,12 @@ describe('checkManifest', () => {
     expect(checkManifest([], 'appdb').issues).toEqual([expect.objectContaining({ field: '(body)' })]);
     expect(checkManifest({ version: 1 }, 'appdb').issues).toEqual([expect.objectContaining({ field: 'collections' })]);
   });
+
+  it("checks each index by the rules of the target's version", () => {
+    const manifest = { version: 1, collections: { events: [{ name: 'any_desc', keys: [{ field: '$**', value: -1 }] }] } };
+    expect(checkManifest(manifest, 'appdb', { version: [6, 0] }).issues).toEqual([
+      expect.objectContaining({ field: 'collections.events["any_desc"].keys.0.value', rule: 'requires_version' }),
+    ]);
+    expect(checkManifest(manifest, 'appdb', { version: [7, 0] }).issues).toEqual([]);
+  });
 });
