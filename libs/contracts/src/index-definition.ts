@@ -14,7 +14,8 @@ export const KeyValueSchema = z.union([
 ]);
 
 export const KeyEntrySchema = z.strictObject({
-  field: z.string().min(1, { error: 'must not be empty' }).max(1024),
+  // The core checks the whole key pattern against MongoDB's 2048 BSON bytes; this only bounds the input.
+  field: z.string().min(1, { error: 'must not be empty' }).max(2048),
   value: KeyValueSchema,
 });
 
