@@ -1,7 +1,18 @@
 // The server behind each database: recorded at the connection test, refreshed by compares, shown in
 // the database view, and the version whose rules its definitions are checked by.
 import { MongoClient, ObjectId } from 'mongodb';
-import { authedApi, type AuthedApi, createTargetDatabase, expectError, loggedInUser, mongoClient, serviceDb } from './support/e2e-client';
+import {
+  authedApi,
+  type AuthedApi,
+  createTargetDatabase,
+  expectError,
+  findStreamMessage,
+  loggedInUser,
+  mongoClient,
+  openJetStream,
+  serviceDb,
+  streamLastSeq,
+} from './support/e2e-client';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** The e2e target is the embedded FerretDB 1.x unless MONGODB_URI names a real MongoDB. */
@@ -9,15 +20,18 @@ const onMongoDb = Boolean(process.env.MONGODB_URI);
 
 let client: AuthedApi;
 let mongo: MongoClient;
+let bus: Awaited<ReturnType<typeof openJetStream>>;
 
 beforeAll(async () => {
   const user = await loggedInUser();
   client = authedApi(user.tokens.access_token);
   mongo = await mongoClient();
+  bus = await openJetStream();
 });
 
 afterAll(async () => {
   await mongo?.close();
+  await bus?.close();
 });
 
 interface ServerBody {
@@ -64,6 +78,7 @@ describe('the server of a database', () => {
     ]);
 
     // A compare probes the real server and tells the registry, which records it.
+    const since = await streamLastSeq(bus.jsm, 'AUDIT_EVENTS');
     const compared = await client.post('/indexes/compare-by-database').send({ database_id: created.id });
     expect(compared.status).toBe(200);
     let seen = await serverOf(created.id);
@@ -73,6 +88,21 @@ describe('the server of a database', () => {
     }
     expect(seen).toEqual({ ...real, seen_at: expect.stringMatching(ISO_DATE) });
     expect(Date.parse(seen.seen_at)).toBeGreaterThan(Date.parse('2025-01-02T00:00:00Z'));
+    // On the audit trail: which rules the database's definitions are checked by changed with it.
+    const entry = await findStreamMessage(
+      bus.jsm,
+      'AUDIT_EVENTS',
+      since,
+      'audit.evt.entry.recorded',
+      (p) => p.action === 'database.server_changed' && (p.target as { id?: string } | undefined)?.id === created.id,
+    );
+    expect(entry?.json()).toMatchObject({
+      outcome: 'succeeded',
+      changes: {
+        before: { server: { mongodb_version: '6.0.0' } },
+        after: { server: { kind: real.kind, version: real.version, mongodb_version: real.mongodb_version } },
+      },
+    });
 
     // Now checked by the real server's rules (7.0+): the same definition is accepted.
     const accepted = await client.post('/indexes').send(definition);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DatabaseServer, DatabaseServerView } from '@ir/contracts';
 import { ruleContextOf, type RuleContext, type TargetServer } from '@ir/index-core';
+import { RegistryAudit } from '../audit/registry-audit';
 import { DatabaseAccess } from './database-access';
 import type { DatabaseDocument, DatabaseServerRecord } from './database.model';
 import { DatabaseRepository } from './database.repository';
@@ -37,6 +38,7 @@ export class DatabaseServers {
   constructor(
     private readonly databases: DatabaseRepository,
     private readonly access: DatabaseAccess,
+    private readonly audit: RegistryAudit,
   ) {}
 
   /** Whoever may read the database may say what its server answered; only the comparator is let on the bus to. */
@@ -46,6 +48,8 @@ export class DatabaseServers {
     if (recorded) {
       const was = database.server ? `${database.server.kind} ${database.server.mongodb_version ?? '?'}` : 'unknown';
       this.logger.log(`database ${database.name}: its server is now ${server.kind} ${server.mongodb_version ?? '?'} (was ${was})`);
+      // Which rules its definitions are checked by changed with it: on the audit trail, by whoever's compare found it.
+      await this.audit.database('database.server_changed', database, { before: { server: serverOf(database.server) }, after: { server } });
     }
     return { recorded };
   }
