@@ -82,6 +82,7 @@ describe('POST /databases', () => {
       'name',
       'project_id',
       'protected',
+      'server',
       'updated_at',
       'uri',
     ]);
@@ -94,6 +95,8 @@ describe('POST /databases', () => {
       description: 'the orders service',
       uri: targetMongoUri(),
       db_name: dbName,
+      // Who the connection test found (test/database-server.e2e-spec.ts checks it in detail).
+      server: expect.objectContaining({ kind: expect.stringMatching(/^(mongodb|ferretdb)$/), seen_at: expect.stringMatching(ISO_DATE) }),
       created_at: expect.stringMatching(ISO_DATE),
       updated_at: expect.stringMatching(ISO_DATE),
       import_requested: false,

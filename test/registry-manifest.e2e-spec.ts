@@ -280,7 +280,7 @@ describe('PUT /databases/:id/manifest', () => {
     [
       'an index whose key cannot be read (and so has no name to go by: its position)',
       (m) => {
-        m.collections.docs = [{ keys: [{ field: 'a', value: 2 }] }];
+        m.collections.docs = [{ keys: [{ field: 'a', value: 0 }] }];
       },
       'collections.docs[0].keys.0.value',
       undefined,

@@ -10,6 +10,7 @@ import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
 import { DatabasesController } from './databases/databases.controller';
+import { DatabaseServers } from './databases/database-server';
 import { DatabasesService } from './databases/databases.service';
 import { indexDefinitionModelProvider } from './indexes/index-definition.model';
 import { IndexDefinitionRepository } from './indexes/index-definition.repository';
@@ -47,6 +48,7 @@ const UriSealingModule = SealingModule.forService('registry', {
     RegistryAudit,
     ImportRequests,
     DatabasesService,
+    DatabaseServers,
     IndexDefinitionsService,
     ManifestService,
   ],

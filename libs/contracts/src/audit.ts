@@ -34,6 +34,8 @@ export const AUDIT_ACTIONS = [
   'database.created',
   'database.updated',
   'database.deleted',
+  /** The server behind a database changed since it was last seen (a compare found another version). */
+  'database.server_changed',
   'definition.created',
   'definition.updated',
   'definition.deleted',

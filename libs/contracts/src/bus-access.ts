@@ -78,7 +78,8 @@ export const READABLE_STREAMS: readonly StreamSpec[] = [
 export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
   gateway: {
     callsEvery: SUBJECT_OWNERS,
-    neverCalls: [RegistryDatabaseRpc.connection],
+    // Internal: sealed connections, and the server record that decides which version's rules apply (the comparator's to report).
+    neverCalls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.serverSeen],
     replays: [Streams.authEvents],
     listens: [SYNC_EVENT_SUBJECTS],
   },
@@ -90,7 +91,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     publishes: [Streams.registryEvents, Streams.syncCommands],
   },
   comparator: {
-    calls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.list, RegistryIndexRpc.listByDatabase],
+    calls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.list, RegistryDatabaseRpc.serverSeen, RegistryIndexRpc.listByDatabase],
     publishes: [Streams.driftEvents],
     follows: Object.values(Durables.comparator),
   },

@@ -55,14 +55,16 @@ describe('the bus permissions', () => {
     }
   });
 
-  it('let the gateway send every request but the internal connection answer, a service only the requests it makes', () => {
+  it('let the gateway send every request but the internal ones (connection, server-seen), a service only the requests it makes', () => {
+    const internal = ['registry.rpc.database.connection', 'registry.rpc.database.server-seen'];
     for (const { subject } of rpcs) {
-      expect([subject, may('gateway', 'publish', subject)]).toEqual([subject, subject !== 'registry.rpc.database.connection']);
+      expect([subject, may('gateway', 'publish', subject)]).toEqual([subject, !internal.includes(subject)]);
     }
     const sent = (user: BusUser) => rpcs.filter((rpc) => may(user, 'publish', rpc.subject)).map((rpc) => rpc.subject);
     expect(sent('comparator').sort()).toEqual([
       'registry.rpc.database.connection',
       'registry.rpc.database.list',
+      'registry.rpc.database.server-seen',
       'registry.rpc.index.list-by-database',
     ]);
     expect(sent('registry').sort()).toEqual(['auth.rpc.project.default', 'sync.rpc.database.active']);

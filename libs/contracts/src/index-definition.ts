@@ -1,17 +1,21 @@
 import { z } from 'zod';
 import { ownRecord } from './own-record';
 
-/** Key values: the original's 1 / -1, and the special index types. "1" / "-1" as strings are accepted too. */
+/**
+ * Key values: a direction (the original's 1 / -1, or any non-zero number, which MongoDB accepts and tells
+ * apart by value: `{a: 2}` is another index than `{a: 1}`), and the special index types. "1" / "-1" as
+ * strings are accepted too.
+ */
 export const KeyValueSchema = z.union([
-  z.literal(1),
-  z.literal(-1),
-  z.literal('1').transform(() => 1 as const),
-  z.literal('-1').transform(() => -1 as const),
+  z.number().refine((value) => value !== 0, { error: 'a direction is a non-zero number' }),
+  z.literal('1').transform(() => 1),
+  z.literal('-1').transform(() => -1),
   z.enum(['text', '2dsphere', '2d', 'hashed']),
 ]);
 
 export const KeyEntrySchema = z.strictObject({
-  field: z.string().min(1, { error: 'must not be empty' }).max(1024),
+  // The core checks the whole key pattern against MongoDB's 2048 BSON bytes; this only bounds the input.
+  field: z.string().min(1, { error: 'must not be empty' }).max(2048),
   value: KeyValueSchema,
 });
 

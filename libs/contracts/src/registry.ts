@@ -21,6 +21,24 @@ const TargetUri = z
 /** A secret sealed with AES-256-GCM: nonce, tag and ciphertext in base64, and the id of the key that sealed it. */
 export const SealedSecretSchema = z.object({ key_id: z.string(), iv: z.string(), tag: z.string(), data: z.string() });
 
+/** Who a database's server is, as the registry records it. */
+export const DatabaseServer = z.object({
+  /** The server software: MongoDB, or FerretDB speaking MongoDB's protocol. */
+  kind: z.enum(['mongodb', 'ferretdb']),
+  /** Its own version as it reports it (FerretDB's, not the MongoDB version it imitates); null when it reports none. */
+  version: z.string().max(64).nullable(),
+  /**
+   * The MongoDB version whose rules its index definitions are checked by: MongoDB's own version, the one a
+   * FerretDB imitates; null when unreadable (then the newest rules apply).
+   */
+  mongodb_version: z.string().max(64).nullable(),
+});
+export type DatabaseServer = z.infer<typeof DatabaseServer>;
+
+/** The server as last seen: detected by the connection test when the database is registered or its connection changes, refreshed by compares. */
+export const DatabaseServerView = DatabaseServer.extend({ seen_at: z.string() });
+export type DatabaseServerView = z.infer<typeof DatabaseServerView>;
+
 export const DatabaseView = z.object({
   id: z.string(),
   /**
@@ -35,6 +53,8 @@ export const DatabaseView = z.object({
   db_name: z.string(),
   /** A sync that would drop, hide or rebuild an index of a protected database waits for a second person's approval. */
   protected: z.boolean(),
+  /** Null until the server has been seen (a database registered before the registry recorded servers). */
+  server: DatabaseServerView.nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -109,7 +129,18 @@ export const RegistryDatabaseRpc = {
       uri_sealed: SealedSecretSchema,
       /** Changes whenever the database's definitions change: a cache of them is current while it is equal. */
       definitions_version: z.number().int(),
+      /** The server as the registry last recorded it: a comparator that sees another one says so (`serverSeen`). */
+      server: DatabaseServer.nullable(),
     }),
+  ),
+  /**
+   * Internal: the server a comparator found behind a database, when it differs from what the registry
+   * recorded (an upgrade since the connection test). The gateway never routes it.
+   */
+  serverSeen: defineRpc(
+    'registry.rpc.database.server-seen',
+    z.strictObject({ database_id: RecordId, server: DatabaseServer.strict() }),
+    z.object({ recorded: z.boolean() }),
   ),
   collections: defineRpc(
     'registry.rpc.database.collections',

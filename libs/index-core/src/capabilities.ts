@@ -13,6 +13,12 @@ export interface TargetServer {
    * version (not the MongoDB version it imitates). Null when it gives none (an embedded FerretDB build).
    */
   readonly version: string | null;
+  /**
+   * The MongoDB version whose behaviour it offers, whose rules definitions are checked by: MongoDB's own
+   * `version`, FerretDB's buildInfo `version` (the MongoDB version it imitates). Null when unreadable;
+   * absent where it was not read.
+   */
+  readonly mongodbVersion?: string | null;
   /** FerretDB only: its major version, which the shape of its buildInfo tells even when the build has no version. */
   readonly line?: number;
 }

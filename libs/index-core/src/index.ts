@@ -3,7 +3,8 @@ export { validateDefinition, MAX_INDEX_NAME_BYTES } from './validation';
 export { MAX_COMPOUND_FIELDS } from './validation-keys';
 export { TTL_MAX_SECONDS } from './validation-options';
 export { validateCollectionDefinitions, MAX_INDEXES_PER_COLLECTION } from './collection-validation';
-export { defaultIndexName, indexNameOf, isIdIndexKey, ID_INDEX_NAME } from './naming';
+export { defaultIndexName, indexNameOf, isIdIndexKey, isIdIndexPattern, ID_INDEX_NAME } from './naming';
+export { MAX_KEY_PATTERN_BYTES } from './key-pattern';
 export { canonicalFromDefinition, canonicalFromListIndexes, TEXT_PLACEHOLDER } from './normalize';
 export { keySignature, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
 export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
@@ -45,6 +46,7 @@ export {
   NEWEST_RULES,
   rulesAtLeast,
   rulesOf,
+  ruleContextOf,
   requiresVersionMessage,
   describeRuleVersion,
   type RuleContext,

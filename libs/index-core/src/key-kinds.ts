@@ -11,7 +11,7 @@ export function keyKind(entry: KeyEntry): KeyKind {
   // `{ '$**': 'text' }` is a text index on every string field, not a wildcard index.
   if (entry.value === 'text') return 'text';
   if (isWildcardField(entry.field)) return 'wildcard';
-  if (entry.value === 1 || entry.value === -1) return 'ordinary';
+  if (typeof entry.value === 'number') return 'ordinary';
   return entry.value;
 }
 

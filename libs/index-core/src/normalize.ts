@@ -1,10 +1,11 @@
 import { canonicalCollation } from './collation';
 import { indexNameOf, isIdIndexKey } from './naming';
+import { canonicalKeyValue } from './key-pattern';
 import { asNumber, normalizeNumbers } from './numbers';
 import { canonicalPartialFilter } from './partial-filter';
 import { isPlainObject, sortedRecord, type MutableRecord } from './records';
 import { canonicalTextLanguage, canonicalTextWeight } from './text-rules';
-import type { CanonicalIndex, IndexDefinition, KeyEntry, KeyValue, ListIndexesEntry } from './types';
+import type { CanonicalIndex, IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
 import { canonicalWildcardProjection } from './wildcard-projection';
 
 /** Where a text index's fields stand in its key: MongoDB stores them as one `_fts`/`_ftsx` pair. */
@@ -13,8 +14,6 @@ export const TEXT_PLACEHOLDER: KeyEntry = { field: '$text', value: 'text' };
 export function isTextPlaceholder(entry: KeyEntry): boolean {
   return entry.field === TEXT_PLACEHOLDER.field && entry.value === 'text';
 }
-
-const SPECIAL_KEY_VALUES: ReadonlySet<string> = new Set(['text', '2dsphere', '2d', 'hashed']);
 
 /** Server-filled values that nobody chose; an option equal to its default is dropped. */
 const OPTION_DEFAULTS: Readonly<Record<string, unknown>> = {
@@ -41,14 +40,6 @@ function isSet(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const number = asNumber(value);
   return number !== undefined ? number !== 0 : value !== undefined && value !== null;
-}
-
-function canonicalKeyValue(value: unknown): KeyValue | undefined {
-  if (typeof value === 'string') return SPECIAL_KEY_VALUES.has(value) ? (value as KeyValue) : undefined;
-  const number = asNumber(value);
-  if (number === undefined || Number.isNaN(number)) return undefined;
-  // The server reads any negative number as descending and anything else as ascending.
-  return number < 0 ? -1 : 1;
 }
 
 function canonicalOption(name: string, value: unknown): unknown {

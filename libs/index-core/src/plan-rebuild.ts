@@ -67,7 +67,7 @@ function collModChanges(d: DifferentIndex): IndexChanges | undefined {
     const alreadyTtl = typeof real.options.expireAfterSeconds === 'number';
     const [only] = real.key;
     const plainSingleField =
-      real.key.length === 1 && (only.value === 1 || only.value === -1) && only.field !== '_id' && !isWildcardField(only.field);
+      real.key.length === 1 && typeof only.value === 'number' && only.field !== '_id' && !isWildcardField(only.field);
     if (!alreadyTtl && !plainSingleField) return undefined;
     changes.expireAfterSeconds = wanted.expireAfterSeconds;
   }

@@ -37,3 +37,12 @@ export function describeRuleVersion([major, minor]: RuleVersion): string {
 export function requiresVersionMessage(what: string, needed: RuleVersion, context: RuleContext | undefined): string {
   return `${what} needs ${describeRuleVersion(needed)} or later; the target runs ${describeRuleVersion(rulesOf(context))}`;
 }
+
+/**
+ * The context of a target whose MongoDB version (`7.0.12`, a FerretDB's imitated `7.0.42`) is known;
+ * an unknown or unreadable version gives no version, so the newest rules apply.
+ */
+export function ruleContextOf(mongodbVersion: string | null | undefined): RuleContext {
+  const match = typeof mongodbVersion === 'string' ? /^v?(\d{1,4})\.(\d{1,4})(?:\D|$)/.exec(mongodbVersion) : null;
+  return match ? { version: [Number(match[1]), Number(match[2])] } : {};
+}

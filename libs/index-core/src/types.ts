@@ -10,10 +10,14 @@
  * when their canonical forms are equal.
  */
 
-/** A key's type: ascending, descending, or a special index type. */
-export type KeyValue = 1 | -1 | 'text' | '2dsphere' | '2d' | 'hashed';
+/**
+ * A key's type: a direction or a special index type. A direction is any non-zero number: the server
+ * reads its sign for the order, but compares key patterns by value, so `{a: 2}` is another index than
+ * `{a: 1}` while `{a: 1.0}` is the same (see key-pattern.ts).
+ */
+export type KeyValue = number | 'text' | '2dsphere' | '2d' | 'hashed';
 
-/** One field of an ordered key. Wildcard keys use the field `$**` or `path.$**` with value 1 or -1. */
+/** One field of an ordered key. Wildcard keys use the field `$**` or `path.$**` with a number. */
 export interface KeyEntry {
   readonly field: string;
   readonly value: KeyValue;

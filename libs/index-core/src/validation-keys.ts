@@ -1,16 +1,15 @@
-import type { RuleContext } from './rule-version';
+import { requiresVersionMessage, rulesAtLeast, type RuleContext } from './rule-version';
 import { isWildcardField, keyKind, type KeyKind } from './key-kinds';
+import { fieldNameProblem, isKeyValue, keyPatternBytes, MAX_KEY_PATTERN_BYTES } from './key-pattern';
 import { isRecord } from './records';
 import type { IndexIssue, KeyEntry } from './types';
 
-/** MongoDB's limit on fields in a compound key. */
+/** MongoDB's limit on fields in a compound key ("Compound Index Fields" in the manual's limits). */
 export const MAX_COMPOUND_FIELDS = 32;
-
-const KEY_VALUES: readonly unknown[] = [1, -1, 'text', '2dsphere', '2d', 'hashed'];
 
 /** Key rules; returns the entries that are well formed enough for the option rules to use. */
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
-export function validateKeys(keys: unknown, issues: IndexIssue[], _context?: RuleContext): KeyEntry[] {
+export function validateKeys(keys: unknown, issues: IndexIssue[], context?: RuleContext): KeyEntry[] {
   if (!Array.isArray(keys) || keys.length === 0) {
     issues.push({ field: 'keys', rule: 'empty_keys', message: 'keys must list at least one field' });
     return [];
@@ -28,22 +27,16 @@ export function validateKeys(keys: unknown, issues: IndexIssue[], _context?: Rul
     const entry = isRecord(raw) ? raw : {};
     const field = entry.field;
     const value = entry.value;
-    const fieldProblem = typeof field === 'string' ? fieldNameProblem(field) : 'must be a string';
+    const fieldProblem = typeof field === 'string' ? fieldNameProblem(field, value) : 'must be a string';
     if (fieldProblem) issues.push({ field: `keys.${i}.field`, rule: 'field_name', message: `field name ${fieldProblem}` });
-    if (!KEY_VALUES.includes(value)) {
+    if (!isKeyValue(value)) {
       issues.push({
         field: `keys.${i}.value`,
         rule: 'key_value',
-        message: `key value ${JSON.stringify(value)} is not one of 1, -1, "text", "2dsphere", "2d", "hashed"`,
+        message: `key value ${JSON.stringify(value)} is neither a non-zero number nor one of "text", "2dsphere", "2d", "hashed"`,
       });
-    } else if (
-      typeof field === 'string' &&
-      isWildcardField(field) &&
-      value !== 1 &&
-      value !== -1 &&
-      !(field === '$**' && value === 'text')
-    ) {
-      issues.push({ field: `keys.${i}.value`, rule: 'key_value', message: `a wildcard key takes 1 or -1, not ${JSON.stringify(value)}` });
+    } else if (typeof field === 'string' && isWildcardField(field)) {
+      wildcardValueIssue(field, value, `keys.${i}.value`, issues, context);
     }
     if (typeof field === 'string') {
       const first = seen.get(field);
@@ -53,27 +46,34 @@ export function validateKeys(keys: unknown, issues: IndexIssue[], _context?: Rul
         seen.set(field, i);
       }
     }
-    if (!fieldProblem && KEY_VALUES.includes(value)) valid.push({ field: field as string, value: value as KeyEntry['value'] });
+    if (!fieldProblem && isKeyValue(value)) valid.push({ field: field as string, value });
   });
+  const bytes = keyPatternBytes(
+    keys.map((raw: unknown) => (isRecord(raw) ? { field: String(raw.field), value: raw.value } : { field: '', value: 1 })),
+  );
+  if (bytes > MAX_KEY_PATTERN_BYTES) {
+    issues.push({
+      field: 'keys',
+      rule: 'key_pattern_size',
+      message: `the key pattern is ${bytes} BSON bytes; the limit is ${MAX_KEY_PATTERN_BYTES}`,
+    });
+  }
   validateKinds(valid, keys as readonly unknown[], issues);
   return valid;
 }
 
-/** Field names as MongoDB's key pattern validation reads them (one-line reason, or undefined when fine). */
-function fieldNameProblem(field: string): string | undefined {
-  if (field.length === 0) return 'must not be empty';
-  if (field.includes('\0')) return 'must not contain a NUL character';
-  const segments = field.split('.');
-  for (let i = 0; i < segments.length; i += 1) {
-    const segment = segments[i];
-    if (segment.length === 0) return `"${field}" has an empty path segment`;
-    if (segment === '$**') {
-      if (i !== segments.length - 1) return `"${field}": $** may only end a path`;
-      continue;
+/**
+ * A wildcard key takes a non-zero number (`{ "$**": "text" }` is a text index); a negative one only
+ * since 7.0, which brought compound wildcard indexes (index_key_validate.cpp `validateKeyPattern`).
+ */
+function wildcardValueIssue(field: string, value: KeyEntry['value'], at: string, issues: IndexIssue[], context?: RuleContext): void {
+  if (typeof value === 'number') {
+    if (value < 0 && !rulesAtLeast(context, 7, 0)) {
+      issues.push({ field: at, rule: 'requires_version', message: requiresVersionMessage('a descending wildcard key', [7, 0], context) });
     }
-    if (segment.startsWith('$')) return `"${field}" has a segment starting with "$" (only "$**" may)`;
+  } else if (!(field === '$**' && value === 'text')) {
+    issues.push({ field: at, rule: 'key_value', message: `a wildcard key takes a non-zero number, not ${JSON.stringify(value)}` });
   }
-  return undefined;
 }
 
 function validateKinds(keys: readonly KeyEntry[], raw: readonly unknown[], issues: IndexIssue[]): void {

@@ -2,7 +2,7 @@ import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
 import { collationIssues } from './collation-rules';
 import { hasKind, keyKind } from './key-kinds';
-import { isIdIndexKey } from './naming';
+import { validateIdIndex } from './id-index';
 import { validatePartialFilter } from './partial-filter';
 import { validateTextOptions } from './text-rules';
 import type { DefinitionOptions, KeyEntry } from './types';
@@ -15,7 +15,6 @@ type Sink = (field: string, rule: string, message: string) => void;
 
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
 export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, context?: RuleContext): void {
-  const idIndex = isIdIndexKey(keys);
   const text = hasKind(keys, 'text');
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');
 
@@ -38,14 +37,7 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
     }
   }
 
-  if (idIndex) {
-    // The `_id` index is always unique, never sparse or partial; only its collation may be chosen, at collection creation.
-    if (options.sparse === true) add('options.sparse', 'id_index_options', 'the _id index cannot be sparse');
-    if (options.partial_filter_expression !== undefined)
-      add('options.partial_filter_expression', 'id_index_options', 'the _id index cannot be partial');
-    if (options.is_unique === false) add('options.is_unique', 'id_index_options', 'the _id index is always unique');
-    if (options.hidden === true) add('options.hidden', 'hidden_id', 'the _id index cannot be hidden');
-  }
+  validateIdIndex(keys, options, add);
 
   if (options.collation !== undefined) validateCollation(keys, options.collation, add);
   validateTextOptions(text, options, add);

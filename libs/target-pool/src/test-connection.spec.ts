@@ -5,6 +5,8 @@ import { TargetPolicy } from './policy/target-policy';
 import { testTargetConnection } from './test-connection';
 
 const policy = TargetPolicy.loopback();
+/** The unit globalSetup starts FerretDB unless MONGODB_URI names a real MongoDB (as in probe-capabilities.spec.ts). */
+const onMongoDb = Boolean(process.env.MONGODB_URI);
 
 const mongoUri = (): string => {
   const uri = process.env.TEST_MONGODB_URI;
@@ -55,6 +57,10 @@ describe('testTargetConnection (real servers)', () => {
   it('reports the server version and collection count of the test FerretDB', async () => {
     const report = await testTargetConnection({ uri: mongoUri(), dbName: 'target_pool_probe' }, { timeoutMs: 5_000, policy });
     expect(report.serverVersion).toMatch(/\S/);
+    // The embedded FerretDB 1.x imitates MongoDB 7.0.42 and gives no version of its own.
+    expect(report.server).toEqual(
+      expect.objectContaining({ kind: onMongoDb ? 'mongodb' : 'ferretdb', mongodbVersion: report.serverVersion }),
+    );
     expect(report.collections).toBeGreaterThanOrEqual(0);
   });
 

@@ -1,5 +1,7 @@
+import type { TargetServer } from '@ir/index-core';
 import type { MongoClient } from 'mongodb';
 import { collectAtMost, MAX_COLLECTIONS } from './bounded-reads';
+import { identifyServer } from './capabilities/server-identity';
 import { classifyTargetError } from './classify-target-error';
 import type { TargetPolicy } from './policy/target-policy';
 import { openTargetClient } from './target-client';
@@ -8,6 +10,8 @@ import type { TargetRef } from './target-pool';
 
 export interface TargetConnectionReport {
   serverVersion: string;
+  /** Who the server is (kind, own version, the MongoDB version whose rules apply); absent when it does not say. */
+  server?: TargetServer;
   /** Collections in dbName: proves the user may list them, not only reach the server. */
   collections: number;
 }
@@ -66,9 +70,15 @@ export async function testTargetConnection(
 async function probe(client: MongoClient, dbName: string): Promise<TargetConnectionReport> {
   const admin = client.db('admin');
   await admin.command({ ping: 1 });
-  const buildInfo = await admin.command({ buildInfo: 1 });
+  // `raw`: sub-documents stay bytes, as identifyServer reads them (see probe-capabilities.ts).
+  const buildInfo = await admin.command({ buildInfo: 1 }, { raw: true });
   const collections = await collectAtMost(client.db(dbName).listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
-  return { serverVersion: typeof buildInfo['version'] === 'string' ? buildInfo['version'] : 'unknown', collections: collections.length };
+  const server = identifyServer(buildInfo);
+  return {
+    serverVersion: typeof buildInfo['version'] === 'string' ? buildInfo['version'] : 'unknown',
+    ...(server ? { server } : {}),
+    collections: collections.length,
+  };
 }
 
 /** Waits for the close at most graceMs, so a hung socket cannot stretch the caller's deadline. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { RegistryDatabaseRpc, RegistryIndexRpc, type IndexDefinitionView } from '@ir/contracts';
+import { RegistryDatabaseRpc, RegistryIndexRpc, type DatabaseServer, type IndexDefinitionView } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { desiredIndexOf, type DefinitionOptions, type DesiredIndex, type IndexDefinition } from '@ir/index-core';
 import { UriCipher } from '@ir/target-pool';
@@ -12,6 +12,8 @@ export interface TargetConnection {
   readonly name: string;
   readonly dbName: string;
   readonly uri: string;
+  /** The server as the registry recorded it (null: not yet seen); absent where the registry was not asked. */
+  readonly recordedServer?: DatabaseServer | null;
 }
 
 export interface TargetDesign {
@@ -60,6 +62,7 @@ export class RegistryClient {
       name: answer.name,
       dbName: answer.db_name,
       uri: this.cipher.open(answer.uri_sealed),
+      recordedServer: answer.server ?? null,
     };
     let cached = this.cache.get(databaseId);
     if (!cached || cached.version !== answer.definitions_version) {

@@ -21,9 +21,29 @@ export interface DatabaseDocument {
    * that caches them (the comparator) knows when its copy is stale.
    */
   definitions_version: number;
+  /** Who its server is, as last seen (see database-server.ts); absent until it has been seen. */
+  server?: DatabaseServerRecord;
   created_at: Date;
   updated_at: Date;
 }
+
+/** The server behind a database: its kind, its own version, the MongoDB version whose rules apply, when it was seen. */
+export interface DatabaseServerRecord {
+  kind: 'mongodb' | 'ferretdb';
+  version: string | null;
+  mongodb_version: string | null;
+  seen_at: Date;
+}
+
+const DatabaseServerSchema = new Schema<DatabaseServerRecord>(
+  {
+    kind: { type: String, required: true },
+    version: { type: String, default: null },
+    mongodb_version: { type: String, default: null },
+    seen_at: { type: Date, required: true },
+  },
+  { _id: false },
+);
 
 const SealedSecretSchema = new Schema<SealedSecret>(
   {
@@ -46,6 +66,7 @@ const DatabaseSchema = new Schema<DatabaseDocument>(
     db_name: { type: String, required: true },
     protected: { type: Boolean, default: false },
     definitions_version: { type: Number, default: 0 },
+    server: { type: DatabaseServerSchema, required: false },
     created_at: { type: Date, required: true },
     updated_at: { type: Date, required: true },
   },

@@ -2,7 +2,7 @@ import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import { narrowTo, projectsWhere, type Principal } from '@ir/contracts';
 import { containsText, findPage, OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
-import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel } from './database.model';
+import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel, type DatabaseServerRecord } from './database.model';
 
 export type DatabaseId = DatabaseDocument['_id'];
 type DatabaseChanges = Partial<Omit<DatabaseDocument, '_id' | 'created_at' | 'definitions_version' | 'project_id'>>;
@@ -55,6 +55,21 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   /** The database as changed, or null when it is gone; rejects with the duplicate-key error when the name is taken. */
   update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
     return this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
+  }
+
+  /**
+   * Records the server seen behind the database, unless the record already says the same (another
+   * replica's report came first): true when it changed. `updated_at` stays: nobody changed the database.
+   */
+  async recordServer(database: Pick<DatabaseDocument, '_id'>, server: DatabaseServerRecord): Promise<boolean> {
+    const { modifiedCount } = await this.model.updateOne(
+      {
+        _id: database._id,
+        $nor: [{ 'server.kind': server.kind, 'server.version': server.version, 'server.mongodb_version': server.mongodb_version }],
+      },
+      { $set: { server } },
+    );
+    return modifiedCount === 1;
   }
 
   async delete(database: DatabaseDocument): Promise<void> {

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { RegistryDatabaseRpc, type RpcRequest, type RpcResponse } from '@ir/contracts';
 import { RpcHandler, SealOpener } from '@ir/messaging';
 import type { z } from 'zod';
+import { DatabaseServers } from './database-server';
 import { DatabasesService } from './databases.service';
 
 type Rpc = typeof RegistryDatabaseRpc;
@@ -11,6 +12,7 @@ export class DatabasesController {
   constructor(
     private readonly databases: DatabasesService,
     private readonly sealed: SealOpener,
+    private readonly servers: DatabaseServers,
   ) {}
 
   @RpcHandler(RegistryDatabaseRpc.create)
@@ -42,6 +44,11 @@ export class DatabasesController {
   @RpcHandler(RegistryDatabaseRpc.connection)
   connection(request: RpcRequest<Rpc['connection']>): Promise<RpcResponse<Rpc['connection']>> {
     return this.databases.sealedConnection(request.database_id);
+  }
+
+  @RpcHandler(RegistryDatabaseRpc.serverSeen)
+  serverSeen(request: RpcRequest<Rpc['serverSeen']>): Promise<RpcResponse<Rpc['serverSeen']>> {
+    return this.servers.recordSeen(request.database_id, request.server);
   }
 
   @RpcHandler(RegistryDatabaseRpc.collections)

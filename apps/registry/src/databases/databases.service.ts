@@ -10,6 +10,7 @@ import {
   RegistryEvents,
   SyncRpc,
   type CreateDatabaseBody,
+  type DatabaseServer,
   type DatabaseView,
   type UpdateDatabaseBody,
 } from '@ir/contracts';
@@ -28,12 +29,14 @@ import {
   UriCipher,
   type SealedSecret,
 } from '@ir/target-pool';
+import type { TargetServer } from '@ir/index-core';
 import { databaseState, changedFields } from '../audit/audit-states';
 import { RegistryAudit } from '../audit/registry-audit';
 import { IndexDefinitionsService } from '../indexes/index-definitions.service';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from './database-access';
+import { serverOf, serverRecordOf, serverView } from './database-server';
 import type { DatabaseDocument } from './database.model';
 import { DatabaseRepository } from './database.repository';
 import { ImportRequests } from './import-requests';
@@ -75,8 +78,8 @@ export class DatabasesService {
       throw refusal;
     }
     await this.assertNameFree(projectId, body.name);
-    await this.testConnection({ uri: body.uri, dbName: body.db_name });
     const now = new Date();
+    const server = serverRecordOf(await this.testConnection({ uri: body.uri, dbName: body.db_name }), now);
     const doc = await this.databases
       .insert({
         project_id: projectId,
@@ -88,6 +91,7 @@ export class DatabasesService {
         db_name: body.db_name,
         protected: body.protected,
         definitions_version: 0,
+        ...(server ? { server } : {}),
         created_at: now,
         updated_at: now,
       })
@@ -120,8 +124,13 @@ export class DatabasesService {
       const uri = changes.uri ?? currentUri;
       const dbName = changes.db_name ?? current.db_name;
       if (dbName !== current.db_name) await this.assertNamespacesFit(current, dbName);
-      await this.testConnection({ uri, dbName });
-      Object.assign(set, { uri_sealed: this.cipher.seal(uri), uri_redacted: redactUri(uri), db_name: dbName });
+      const server = serverRecordOf(await this.testConnection({ uri, dbName }), set.updated_at!);
+      Object.assign(set, {
+        uri_sealed: this.cipher.seal(uri),
+        uri_redacted: redactUri(uri),
+        db_name: dbName,
+        ...(server ? { server } : {}),
+      });
     }
     const updated = await this.databases.update(current, set).catch(rethrowDuplicateName);
     if (!updated) throw notFound('database');
@@ -213,6 +222,7 @@ export class DatabasesService {
     protected: boolean;
     uri_sealed: SealedSecret;
     definitions_version: number;
+    server: DatabaseServer | null;
   }> {
     const doc = await this.access.authorize(id, 'databases:read');
     return {
@@ -223,6 +233,7 @@ export class DatabasesService {
       protected: doc.protected ?? false,
       uri_sealed: doc.uri_sealed,
       definitions_version: doc.definitions_version ?? 0,
+      server: serverOf(doc.server),
     };
   }
 
@@ -231,9 +242,10 @@ export class DatabasesService {
     return { uri: this.cipher.open(doc.uri_sealed), dbName: doc.db_name };
   }
 
-  private async testConnection(target: TargetRef): Promise<void> {
+  /** Who the server is, as the test found it (undefined when it does not say). */
+  private async testConnection(target: TargetRef): Promise<TargetServer | undefined> {
     try {
-      await testTargetConnection(target, { timeoutMs: this.config.TARGET_CONNECT_TIMEOUT, policy: this.policy });
+      return (await testTargetConnection(target, { timeoutMs: this.config.TARGET_CONNECT_TIMEOUT, policy: this.policy })).server;
     } catch (error) {
       const failure = error instanceof TargetConnectionError ? error : classifyTargetError(error, target.uri);
       this.logger.warn(`connection test failed: ${failure.message}`);
@@ -273,6 +285,7 @@ export function toDatabaseView(doc: DatabaseDocument): DatabaseView {
     uri: doc.uri_redacted,
     db_name: doc.db_name,
     protected: doc.protected ?? false,
+    server: serverView(doc.server),
     created_at: doc.created_at.toISOString(),
     updated_at: doc.updated_at.toISOString(),
   };

@@ -6,6 +6,7 @@ import {
   validateCollectionDefinitions,
   validateDefinition,
   type IndexDefinition,
+  type RuleContext,
 } from '@ir/index-core';
 
 /** A definition with its resolved name and identity, ready to store. */
@@ -15,9 +16,12 @@ export interface ResolvedDefinition {
   readonly keySignature: string;
 }
 
-/** Validates a definition by MongoDB's rules and resolves its name and key signature. */
-export function resolveDefinition(definition: IndexDefinition, fieldPrefix = ''): ResolvedDefinition {
-  const issues = validateDefinition(definition);
+/**
+ * Validates a definition by MongoDB's rules (those of the target's version, `context`: a definition that
+ * needs a newer server says so with `requires_version`) and resolves its name and key signature.
+ */
+export function resolveDefinition(definition: IndexDefinition, fieldPrefix = '', context?: RuleContext): ResolvedDefinition {
+  const issues = validateDefinition(definition, context);
   if (issues.length > 0) throw invalidDefinition(issues.map((i) => ({ ...i, field: `${fieldPrefix}${i.field}` })));
   const name = indexNameOf(definition);
   const named = { ...definition, name };

@@ -14,6 +14,7 @@ import { RegistryAudit } from '../audit/registry-audit';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from '../databases/database-access';
 import { DatabaseRepository } from '../databases/database.repository';
 import { RegistryEventsPublisher } from '../registry-events';
+import { ruleContextOfDatabase } from '../databases/database-server';
 import { assertCollectionRules, assertNamespaceFits, resolveDefinition, type ResolvedDefinition } from './definition-rules';
 import { toDefinitionView, toIndexDefinition } from './definition-view';
 import type { IndexDefinitionDocument } from './index-definition.model';
@@ -35,7 +36,11 @@ export class IndexDefinitionsService {
       target: { kind: 'definition', id: '', name: body.name ? `${body.collection}.${body.name}` : body.collection },
     });
     assertNamespaceFits(database.db_name, body.collection, 'collection');
-    const resolved = resolveDefinition({ name: body.name, keys: body.keys, options: body.options ?? {} });
+    const resolved = resolveDefinition(
+      { name: body.name, keys: body.keys, options: body.options ?? {} },
+      '',
+      ruleContextOfDatabase(database),
+    );
     await this.assertFitsCollection(database, body.collection, resolved);
     const now = new Date();
     const doc = await this.definitions
@@ -94,11 +99,15 @@ export class IndexDefinitionsService {
     }
     const keys = changes.keys ?? current.keys;
     const keepGeneratedName = changes.name === undefined && current.name_generated;
-    const resolved = resolveDefinition({
-      name: changes.name ?? (keepGeneratedName ? undefined : current.name),
-      keys,
-      options: changes.options ?? toIndexDefinition(current).options,
-    });
+    const resolved = resolveDefinition(
+      {
+        name: changes.name ?? (keepGeneratedName ? undefined : current.name),
+        keys,
+        options: changes.options ?? toIndexDefinition(current).options,
+      },
+      '',
+      ruleContextOfDatabase(database),
+    );
     const collection = changes.collection ?? current.collection;
     if (changes.collection !== undefined) assertNamespaceFits(database.db_name, collection, 'collection');
     await this.assertFitsCollection(database, collection, resolved, current._id);

@@ -14,7 +14,7 @@ describe('checkManifest', () => {
             { name: 'assignee_1', keys: [{ field: 'assignee', value: 1 }] },
             { name: 'assignee_again', keys: [{ field: 'assignee', value: 1 }] },
           ],
-          alerts: [{ keys: [{ field: 'at', value: 7 }] }, { name: 'ok_1', keys: [{ field: 'ok', value: 1 }] }],
+          alerts: [{ keys: [{ field: 'at', value: 0 }] }, { name: 'ok_1', keys: [{ field: 'ok', value: 1 }] }],
         },
       },
       'appdb',
@@ -120,5 +120,13 @@ describe('checkManifest', () => {
   it('refuses what is no manifest at all', () => {
     expect(checkManifest([], 'appdb').issues).toEqual([expect.objectContaining({ field: '(body)' })]);
     expect(checkManifest({ version: 1 }, 'appdb').issues).toEqual([expect.objectContaining({ field: 'collections' })]);
+  });
+
+  it("checks each index by the rules of the target's version", () => {
+    const manifest = { version: 1, collections: { events: [{ name: 'any_desc', keys: [{ field: '$**', value: -1 }] }] } };
+    expect(checkManifest(manifest, 'appdb', { version: [6, 0] }).issues).toEqual([
+      expect.objectContaining({ field: 'collections.events["any_desc"].keys.0.value', rule: 'requires_version' }),
+    ]);
+    expect(checkManifest(manifest, 'appdb', { version: [7, 0] }).issues).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import {
   type FieldIssue,
   type ManifestWarning,
 } from '@ir/contracts';
-import { indexNameOf, validateCollectionDefinitions, validateDefinition, type IndexDefinition } from '@ir/index-core';
+import { indexNameOf, validateCollectionDefinitions, validateDefinition, type IndexDefinition, type RuleContext } from '@ir/index-core';
 import type { z } from 'zod';
 import { resolveDefinition, type ResolvedDefinition } from '../indexes/definition-rules';
 
@@ -37,8 +37,9 @@ const Envelope = Manifest.omit({ collections: true });
  * with errors in several places answers them all at once. Every path names the index by its name,
  * `collections.orders["status_1"].options.unique`; a name two indexes share gets its occurrence
  * (`["same"#2]`), and only an index with neither a name nor a key to derive one from its position.
+ * `context`: the target's version, whose rules apply (a definition needing a newer server gets `requires_version`).
  */
-export function checkManifest(raw: unknown, dbName: string): CheckedManifest {
+export function checkManifest(raw: unknown, dbName: string, context?: RuleContext): CheckedManifest {
   const issues: FieldIssue[] = [];
   const warnings: ManifestWarning[] = [];
   const planned: PlannedDefinition[] = [];
@@ -51,7 +52,7 @@ export function checkManifest(raw: unknown, dbName: string): CheckedManifest {
     issues.push({ field: 'collections', rule: 'invalid_type', message: 'expected an object of collections, each a list of indexes' });
   } else {
     for (const collection of Object.keys(collections)) {
-      const checked = checkCollection(collection, collections[collection], dbName);
+      const checked = checkCollection(collection, collections[collection], dbName, context);
       issues.push(...checked.issues);
       warnings.push(...checked.warnings);
       planned.push(...checked.planned);
@@ -65,7 +66,7 @@ export function invalidManifest(issues: FieldIssue[]): DomainError {
   return validationFailed(issues, 'manifest');
 }
 
-function checkCollection(collection: string, indexes: unknown, dbName: string): Omit<CheckedManifest, 'database'> {
+function checkCollection(collection: string, indexes: unknown, dbName: string, context?: RuleContext): Omit<CheckedManifest, 'database'> {
   const path = `collections.${collection}`;
   const issues: FieldIssue[] = [];
   const warnings: ManifestWarning[] = [];
@@ -94,9 +95,9 @@ function checkCollection(collection: string, indexes: unknown, dbName: string): 
     }
     const definition = withoutObsoleteFields(result.data);
     parsed.push({ definition, at: i });
-    const own = validateDefinition(definition);
+    const own = validateDefinition(definition, context);
     if (own.length > 0) issues.push(...own.map((issue) => ({ ...issue, field: under(label, issue.field) })));
-    else planned.push({ collection, resolved: resolveDefinition(definition) });
+    else planned.push({ collection, resolved: resolveDefinition(definition, '', context) });
   });
   issues.push(
     ...validateCollectionDefinitions(

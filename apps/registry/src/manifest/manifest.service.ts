@@ -13,6 +13,7 @@ import { RegistryEventsPublisher } from '../registry-events';
 import { ManifestClaimRepository } from './manifest-claim.repository';
 import { changesAnything, definitionKey, diffManifest, type ManifestDiff } from './manifest-diff';
 import { assertDeletionsAllowed, assertIfMatch, assertManifestIsFor, definitionsVersionOf, staleManifest } from './manifest-preconditions';
+import { ruleContextOfDatabase } from '../databases/database-server';
 import { checkManifest, invalidManifest, type PlannedDefinition } from './manifest-validation';
 
 export type ApplyManifestRequest = z.output<(typeof RegistryManifestRpc)['apply']['request']>;
@@ -68,7 +69,7 @@ export class ManifestService {
     );
     const current = definitionsVersionOf(database);
     assertIfMatch(request.if_match, current);
-    const manifest = checkManifest(request.manifest, database.db_name);
+    const manifest = checkManifest(request.manifest, database.db_name, ruleContextOfDatabase(database));
     assertManifestIsFor(manifest.database, database);
     if (manifest.issues.length > 0) throw invalidManifest(manifest.issues);
     const existing = await this.definitions.allOf(database);

@@ -31,7 +31,7 @@ describe('probeCapabilities (real embedded FerretDB)', () => {
 
   (onMongoDb ? it.skip : it)('finds FerretDB 1.x, whose embedded build gives no version, and no collMod', async () => {
     const found = await probeCapabilities(db);
-    expect(found).toEqual({ server: { kind: 'ferretdb', version: null, line: 1 }, collMod: false });
+    expect(found).toEqual({ server: { kind: 'ferretdb', version: null, mongodbVersion: '7.0.42', line: 1 }, collMod: false });
     expect(lacks(found!, 'collmod_hidden')).toBe(
       'FerretDB 1.x (its build does not report its version) cannot hide or unhide an index (collMod): FerretDB 1.x has not implemented collMod (error 238)',
     );
@@ -106,44 +106,63 @@ describe('identifyServer (what buildInfo says, never trusted)', () => {
   };
 
   it('MongoDB by its version', () => {
-    expect(identifyServer(MONGODB_REPLY)).toEqual({ kind: 'mongodb', version: '7.0.12' });
+    expect(identifyServer(MONGODB_REPLY)).toEqual({ kind: 'mongodb', version: '7.0.12', mongodbVersion: '7.0.12' });
     expect(identifyServer({ ...MONGODB_REPLY, version: '8.1.0-alpha-123-gabc' })).toEqual({
       kind: 'mongodb',
       version: '8.1.0-alpha-123-gabc',
+      mongodbVersion: '8.1.0-alpha-123-gabc',
     });
   });
 
   it('FerretDB 1.x by ferretdbVersion (its own version, not the MongoDB one it imitates)', () => {
-    expect(identifyServer({ version: '7.0.42', ferretdbVersion: 'v1.24.0' })).toEqual({ kind: 'ferretdb', version: 'v1.24.0', line: 1 });
-    expect(identifyServer({ version: '7.0.42', ferretdbVersion: 'unknown' })).toEqual({ kind: 'ferretdb', version: null, line: 1 });
+    expect(identifyServer({ version: '7.0.42', ferretdbVersion: 'v1.24.0' })).toEqual({
+      kind: 'ferretdb',
+      version: 'v1.24.0',
+      mongodbVersion: '7.0.42',
+      line: 1,
+    });
+    expect(identifyServer({ version: '7.0.42', ferretdbVersion: 'unknown' })).toEqual({
+      kind: 'ferretdb',
+      version: null,
+      mongodbVersion: '7.0.42',
+      line: 1,
+    });
   });
 
   it('FerretDB 2.x by its ferretdb sub-document', () => {
     expect(identifyServer({ version: '7.0.77', ferretdb: BSON.serialize({ version: 'v2.5.0' }) })).toEqual({
       kind: 'ferretdb',
       version: 'v2.5.0',
+      mongodbVersion: '7.0.77',
       line: 2,
     });
     expect(identifyServer({ version: '7.0.77', ferretdb: new Uint8Array([1, 2, 3]) })).toEqual({
       kind: 'ferretdb',
       version: null,
+      mongodbVersion: '7.0.77',
       line: 2,
     });
   });
 
   it('a version that is not one is not repeated; a reply of no server is no identity', () => {
-    expect(identifyServer({ version: '7.0.12<script>' })).toEqual({ kind: 'mongodb', version: null });
+    expect(identifyServer({ version: '7.0.12<script>' })).toEqual({ kind: 'mongodb', version: null, mongodbVersion: null });
     expect(identifyServer({ version: 'x'.repeat(10_000) })).toBeUndefined();
     expect(identifyServer({ version: 'v'.repeat(100), ferretdbVersion: 'v1.0.0\nSet-Cookie: x' })).toEqual({
       kind: 'ferretdb',
       version: null,
+      mongodbVersion: null,
       line: 1,
     });
     expect(identifyServer({ version: 7 })).toBeUndefined();
     expect(identifyServer(undefined)).toBeUndefined();
     expect(identifyServer('7.0.12')).toBeUndefined();
     const huge = BSON.serialize({ version: 'v2.0.0', pad: 'x'.repeat(10_000) });
-    expect(identifyServer({ version: '7.0.77', ferretdb: huge })).toEqual({ kind: 'ferretdb', version: null, line: 2 });
+    expect(identifyServer({ version: '7.0.77', ferretdb: huge })).toEqual({
+      kind: 'ferretdb',
+      version: null,
+      mongodbVersion: '7.0.77',
+      line: 2,
+    });
   });
 });
 

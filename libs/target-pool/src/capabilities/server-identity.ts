@@ -29,12 +29,14 @@ export function identifyServer(reply: unknown): TargetServer | undefined {
   const parsed = BuildInfoIdentity.safeParse(reply);
   if (!parsed.success) return undefined;
   const { version, ferretdbVersion, ferretdb } = parsed.data;
-  if (ferretdbVersion !== undefined) return { kind: 'ferretdb', version: ownVersion(ferretdbVersion), line: 1 };
+  // What MongoDB version's rules apply: the server's own, or the one a FerretDB imitates.
+  const mongodbVersion = VERSION.test(version) ? version : null;
+  if (ferretdbVersion !== undefined) return { kind: 'ferretdb', version: ownVersion(ferretdbVersion), mongodbVersion, line: 1 };
   if (ferretdb !== undefined) {
     const own = ferretdb.byteLength <= MAX_FERRETDB_DOCUMENT_BYTES ? FerretDb2Identity.safeParse(decode(ferretdb)) : undefined;
-    return { kind: 'ferretdb', version: own?.success ? ownVersion(own.data.version) : null, line: 2 };
+    return { kind: 'ferretdb', version: own?.success ? ownVersion(own.data.version) : null, mongodbVersion, line: 2 };
   }
-  return { kind: 'mongodb', version: VERSION.test(version) ? version : null };
+  return { kind: 'mongodb', version: mongodbVersion, mongodbVersion };
 }
 
 function ownVersion(version: string): string | null {

@@ -1,0 +1,148 @@
+import type { RuleVersion } from '../rule-version';
+import type { IndexDefinition, ListIndexesEntry } from '../types';
+
+/**
+ * Key patterns, case by case, as the server decides them. `validate`: createIndexes accepts the
+ * definition (`expect: []`) or refuses it (the rules the core reports). `identity`: two indexes the server
+ * holds as one (`same`) or as two that may coexist (`different`); a live index is its listIndexes entry.
+ */
+export type KeyPatternCase =
+  | {
+      readonly title: string;
+      readonly input: { readonly validate: IndexDefinition; readonly version?: RuleVersion };
+      readonly expect: readonly string[];
+      readonly source: string;
+      readonly versions?: string;
+    }
+  | {
+      readonly title: string;
+      readonly input: { readonly a: IndexDefinition | ListIndexesEntry; readonly b: IndexDefinition | ListIndexesEntry };
+      readonly expect: 'same' | 'different';
+      readonly source: string;
+      readonly versions?: string;
+    };
+
+const VALIDATE = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateKeyPattern (r7.0, commit 6b0141d1)';
+const SPEC = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (r7.0, commit 6b0141d1)';
+const COMPARE = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp compareIndexOptions: SimpleBSONObjComparator on keyPattern (r6.0+)';
+const LIMITS = 'MongoDB manual, "MongoDB Limits and Thresholds": Compound Index Fields (32)';
+
+const def = (...keys: [string, IndexDefinition['keys'][number]['value']][]): IndexDefinition => ({
+  keys: keys.map(([field, value]) => ({ field, value })),
+});
+const live = (key: Record<string, unknown>, name = 'x'): ListIndexesEntry => ({ v: 2, key, name });
+
+export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
+  // ── values ──
+  { title: 'a direction of 2 builds', input: { validate: def(['a', 2]) }, expect: [], source: VALIDATE },
+  { title: 'a direction of 0.5 builds', input: { validate: def(['a', 0.5]) }, expect: [], source: VALIDATE },
+  { title: 'a direction of -3 builds', input: { validate: def(['a', -3]) }, expect: [], source: VALIDATE },
+  { title: '0 is refused ("cannot be 0")', input: { validate: def(['a', 0]) }, expect: ['key_value'], source: VALIDATE },
+  { title: 'NaN is refused', input: { validate: def(['a', Number.NaN]) }, expect: ['key_value'], source: VALIDATE },
+  {
+    title: 'geoHaystack is refused since 5.0',
+    input: { validate: { keys: [{ field: 'a', value: 'geoHaystack' as never }] } },
+    expect: ['key_value'],
+    source: VALIDATE,
+    versions: '5.0+',
+  },
+  {
+    title: 'an unknown plugin name is refused',
+    input: { validate: { keys: [{ field: 'a', value: 'btree' as never }] } },
+    expect: ['key_value'],
+    source: VALIDATE,
+  },
+  {
+    title: 'a wildcard key takes a number, not a string',
+    input: { validate: def(['a.$**', 'hashed']) },
+    expect: ['key_value'],
+    source: VALIDATE,
+  },
+  {
+    title: 'a descending wildcard key builds on 7.0',
+    input: { validate: def(['$**', -1]), version: [7, 0] },
+    expect: [],
+    source: VALIDATE,
+    versions: '7.0+',
+  },
+  {
+    title: 'a descending wildcard key needs 7.0 ("must be positive" before compound wildcard indexes)',
+    input: { validate: def(['$**', -1]), version: [6, 0] },
+    expect: ['requires_version'],
+    source: VALIDATE,
+    versions: '6.0',
+  },
+  // ── field names ──
+  { title: 'a DBRef $id below the first segment', input: { validate: def(['owner.$id', 1]) }, expect: [], source: VALIDATE },
+  {
+    title: 'DBRef $ref and $db below the first segment',
+    input: { validate: def(['owner.$ref', 1], ['owner.$db', 1]) },
+    expect: [],
+    source: VALIDATE,
+  },
+  { title: 'a DBRef name as the first segment is refused', input: { validate: def(['$id', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: 'another $-prefixed segment is refused', input: { validate: def(['a.$b', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: '$ inside a segment is fine', input: { validate: def(['price$usd', 1]) }, expect: [], source: VALIDATE },
+  { title: 'an empty segment is refused', input: { validate: def(['a..b', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: 'a trailing dot is refused', input: { validate: def(['a.', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: 'an empty name is refused', input: { validate: def(['', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: '_fts other than text is refused', input: { validate: def(['_fts', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: '$** ends a path only', input: { validate: def(['$**.a', 1]) }, expect: ['field_name'], source: VALIDATE },
+  { title: 'a field appears once', input: { validate: def(['a', 1], ['a', -1]) }, expect: ['duplicate_field'], source: SPEC },
+  // ── size ──
+  {
+    title: '32 fields',
+    input: { validate: def(...Array.from({ length: 32 }, (_, i): [string, 1] => [`f${i}`, 1])) },
+    expect: [],
+    source: LIMITS,
+  },
+  {
+    title: '33 fields are refused',
+    input: { validate: def(...Array.from({ length: 33 }, (_, i): [string, 1] => [`f${i}`, 1])) },
+    expect: ['max_compound_fields'],
+    source: LIMITS,
+  },
+  // 5 (document) + 1 + 2036 + 1 (name) + 4 (int32) = 2047; two more name bytes make 2049.
+  { title: 'a 2047-byte key pattern builds', input: { validate: def(['a'.repeat(2036), 1]) }, expect: [], source: VALIDATE },
+  {
+    title: 'a key pattern over 2048 BSON bytes is refused ("Index key pattern too large")',
+    input: { validate: def(['a'.repeat(2038), 1]) },
+    expect: ['key_pattern_size'],
+    source: VALIDATE,
+  },
+  {
+    title: 'a long dotted path within 2048 bytes builds (depth has no limit of its own)',
+    input: { validate: def([Array.from({ length: 100 }, (_, i) => `p${i % 10}`).join('.'), 1]) },
+    expect: [],
+    source: VALIDATE,
+  },
+  // ── identity: key patterns compared by value ──
+  {
+    title: '1 and 1.0 are one index',
+    input: { a: live({ a: 1 }), b: live({ a: { $numberDouble: '1.0' } }) },
+    expect: 'same',
+    source: COMPARE,
+  },
+  {
+    title: '1 and NumberLong(1) are one index',
+    input: { a: live({ a: 1 }), b: live({ a: { $numberLong: '1' } }) },
+    expect: 'same',
+    source: COMPARE,
+  },
+  {
+    title: '-1 and Decimal128("-1.0") are one index',
+    input: { a: live({ a: -1 }), b: live({ a: { $numberDecimal: '-1.0' } }) },
+    expect: 'same',
+    source: COMPARE,
+  },
+  { title: '1 and 2 are two indexes', input: { a: live({ a: 1 }), b: live({ a: 2 }) }, expect: 'different', source: COMPARE },
+  { title: '-1 and -0.5 are two indexes', input: { a: live({ a: -1 }), b: live({ a: -0.5 }) }, expect: 'different', source: COMPARE },
+  {
+    title: 'a definition of 2 is the live 2.0',
+    input: { a: def(['a', 2]), b: live({ a: { $numberDouble: '2.0' } }) },
+    expect: 'same',
+    source: COMPARE,
+  },
+  { title: 'a definition of 1 is not the live 2', input: { a: def(['a', 1]), b: live({ a: 2 }) }, expect: 'different', source: COMPARE },
+  { title: 'field order matters', input: { a: live({ a: 1, b: -1 }), b: live({ b: -1, a: 1 }) }, expect: 'different', source: COMPARE },
+];
