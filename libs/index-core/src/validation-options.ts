@@ -1,13 +1,14 @@
 import type { RuleContext } from './rule-version';
 import { isOneOf } from './collation';
+import { validateDeclared } from './validation-declared';
+import { INDEX_OPTIONS } from './index-options';
 import { hasKind, isWildcardField, keyKind } from './key-kinds';
 import { isIdIndexKey } from './naming';
 import { validatePartialFilter } from './partial-filter';
 import { isPlainObject, isRecord } from './records';
 import type { DefinitionOptions, KeyEntry } from './types';
 
-/** TTL bounds from the TTL docs: 0 to 2^31 − 1 seconds. */
-export const TTL_MAX_SECONDS = 2147483647;
+export { TTL_MAX_SECONDS } from './index-options';
 
 /** Languages of MongoDB's text search ("Text Search Languages"), by name and ISO code; `none` disables stemming. */
 const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
@@ -23,14 +24,14 @@ const LOCALE_PATTERN = /^(simple|[a-z]{2,3}(_[A-Za-z0-9]{2,8})*(@collation=[a-z0
 type Sink = (field: string, rule: string, message: string) => void;
 
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
-export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, _context?: RuleContext): void {
+export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink, context?: RuleContext): void {
   const idIndex = isIdIndexKey(keys);
-  const text = hasKind(keys, 'text');
   const wildcard = keys.find((entry) => keyKind(entry) === 'wildcard');
 
-  for (const flag of ['is_unique', 'sparse', 'hidden'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean')
-      add(`options.${flag}`, 'option_type', `${flag} must be true or false`);
+  // What the options table declares of each option: its type, range, index kinds and version.
+  for (const row of INDEX_OPTIONS) {
+    const value: unknown = options[row.dr];
+    if (value !== undefined) validateDeclared(row, value, keys, add, context);
   }
   if (options.is_unique === true && hasKind(keys, 'hashed'))
     add('options.is_unique', 'hashed_not_unique', 'a hashed index cannot be unique');
@@ -57,23 +58,15 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
   }
 
   if (options.collation !== undefined) validateCollation(keys, options.collation, add);
-  validateTextOptions(text, options, add);
+  validateTextOptions(options, add);
   validateWildcardProjection(wildcard, options, add);
-  validateGeoOptions(keys, options, add);
+  validateGeoOptions(options, add);
 }
 
 function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wildcard: boolean, add: Sink): void {
-  const ttl: unknown = options.expire_after_seconds;
-  if (ttl === undefined) return;
+  // Its type and range are the table's (`ttl_range`, `ttl_integer`); these rules are the key's.
+  if (options.expire_after_seconds === undefined) return;
   const field = 'options.expire_after_seconds';
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl)) {
-    add(field, 'ttl_range', 'expire_after_seconds must be a number of seconds');
-  } else if (ttl < 0 || ttl > TTL_MAX_SECONDS) {
-    add(field, 'ttl_range', `expire_after_seconds must be between 0 and ${TTL_MAX_SECONDS}`);
-  } else if (!Number.isInteger(ttl)) {
-    // The server would truncate a fraction; a whole number of seconds says exactly what will happen.
-    add(field, 'ttl_integer', 'expire_after_seconds must be a whole number of seconds');
-  }
   // TTL with a partial filter is allowed (only matching documents expire). Clustered collections take their TTL
   // at creation (clusteredIndex.expireAfterSeconds); secondary TTL indexes on them follow these same rules.
   if (keys.length !== 1) add(field, 'ttl_single_field', 'a TTL index has exactly one field; compound keys cannot expire documents');
@@ -115,9 +108,8 @@ function validateCollation(keys: readonly KeyEntry[], collation: unknown, add: S
   if (hasKind(keys, 'text') || hasKind(keys, '2d')) add(base, 'collation_unsupported', 'text and 2d indexes do not support collation');
 }
 
-function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sink): void {
+function validateTextOptions(options: DefinitionOptions, add: Sink): void {
   if (options.weights !== undefined) {
-    if (!text) add('options.weights', 'weights_require_text', 'weights apply to text indexes only');
     if (!isPlainObject(options.weights)) {
       add('options.weights', 'text_weight_range', 'weights must map field names to numbers');
     } else {
@@ -128,17 +120,8 @@ function validateTextOptions(text: boolean, options: DefinitionOptions, add: Sin
       }
     }
   }
-  for (const name of ['default_language', 'language_override', 'text_index_version'] as const) {
-    if (options[name] !== undefined && !text) add(`options.${name}`, 'text_options_require_text', `${name} applies to text indexes only`);
-  }
   if (options.default_language !== undefined && !TEXT_LANGUAGES.has(options.default_language)) {
     add('options.default_language', 'text_language', `"${options.default_language}" is not a text search language MongoDB supports`);
-  }
-  if (options.language_override !== undefined && (typeof options.language_override !== 'string' || options.language_override === '')) {
-    add('options.language_override', 'option_type', 'language_override must be a field name');
-  }
-  if (options.text_index_version !== undefined && !isOneOf(options.text_index_version, [1, 2, 3])) {
-    add('options.text_index_version', 'text_index_version', 'text_index_version is 1, 2 or 3');
   }
 }
 
@@ -166,24 +149,11 @@ function validateWildcardProjection(wildcard: KeyEntry | undefined, options: Def
   if (modes.size > 1) add(field, 'wildcard_projection_mixed', 'wildcard_projection either includes or excludes paths, not both');
 }
 
-function validateGeoOptions(keys: readonly KeyEntry[], options: DefinitionOptions, add: Sink): void {
-  const twoD = hasKind(keys, '2d');
-  for (const name of ['bits', 'min', 'max'] as const) {
-    if (options[name] !== undefined && !twoD) add(`options.${name}`, '2d_options_require_2d', `${name} applies to 2d indexes only`);
-  }
-  if (options.bits !== undefined && !(Number.isInteger(options.bits) && options.bits >= 1 && options.bits <= 32)) {
-    add('options.bits', 'bits_range', 'bits is a whole number from 1 to 32');
-  }
+function validateGeoOptions(options: DefinitionOptions, add: Sink): void {
   // The bounds default to [-180, 180); a given bound is checked against the other side's default too.
   const min = options.min ?? -180;
   const max = options.max ?? 180;
   if ((options.min !== undefined || options.max !== undefined) && !(Number.isFinite(min) && Number.isFinite(max) && min < max)) {
     add(options.min !== undefined ? 'options.min' : 'options.max', 'min_less_than_max', `min (${min}) must be less than max (${max})`);
-  }
-  if (options.sphere_index_version !== undefined) {
-    if (!hasKind(keys, '2dsphere'))
-      add('options.sphere_index_version', '2dsphere_options_require_2dsphere', 'sphere_index_version applies to 2dsphere indexes only');
-    if (!isOneOf(options.sphere_index_version, [1, 2, 3]))
-      add('options.sphere_index_version', 'sphere_index_version', 'sphere_index_version is 1, 2 or 3');
   }
 }
