@@ -8,8 +8,6 @@ import { validatePartialFilter } from './partial-filter';
 import { isPlainObject, isRecord } from './records';
 import type { DefinitionOptions, KeyEntry } from './types';
 
-export { TTL_MAX_SECONDS } from './index-options';
-
 /** Languages of MongoDB's text search ("Text Search Languages"), by name and ISO code; `none` disables stemming. */
 const TEXT_LANGUAGES: ReadonlySet<string> = new Set([
   'none',
