@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { INDEX_OPTIONS, SIGNATURE_OPTIONS, type DefinitionOptions, type IndexOptionRow } from './index-options';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import { canonicalFromDefinition, canonicalFromListIndexes } from './normalize';
@@ -57,6 +59,17 @@ describe('the options table', () => {
   it('names each option once, in both spellings', () => {
     expect(new Set(INDEX_OPTIONS.map((row) => row.dr)).size).toBe(INDEX_OPTIONS.length);
     expect(new Set(INDEX_OPTIONS.map((row) => row.mongo)).size).toBe(INDEX_OPTIONS.length);
+  });
+
+  it('refers to rules that exist', () => {
+    const sources = readdirSync(__dirname)
+      // Not the table itself, where every id is written.
+      .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts') && file !== 'index-options.ts')
+      .map((file) => readFileSync(join(__dirname, file), 'utf8'))
+      .join('\n');
+    for (const row of INDEX_OPTIONS as readonly IndexOptionRow[]) {
+      for (const rule of row.rules ?? []) expect([row.dr, rule, sources.includes(`'${rule}'`)]).toEqual([row.dr, rule, true]);
+    }
   });
 
   it('puts in the signature what compareIndexOptions compares first (5.0+)', () => {

@@ -60,6 +60,8 @@ export interface IndexOptionRow {
   /** Only on indexes with a key of one of these kinds; else the issue `rule`. */
   readonly onlyFor?: { readonly kinds: readonly RestrictedKind[]; readonly rule: string; readonly what: string };
   readonly range?: OptionCheck;
+  /** The rules between this option and others or inside its value, by id: functions of `validation-options.ts` and the files it calls. */
+  readonly rules?: readonly string[];
   /** Strings: the longest value the API accepts. */
   readonly maxLength?: number;
   /** Integers: what one unit is, for messages ("a whole number of seconds"). */
@@ -86,6 +88,7 @@ export const INDEX_OPTIONS = [
     default: false,
     identity: 'signature',
     since: [1, 0],
+    rules: ['hashed_not_unique', 'wildcard_not_unique', 'id_index_options'],
     source: `${DESCRIPTOR_50}: unique() compared since FCV 4.9, and the _id index is unique by nature`,
   },
   {
@@ -95,6 +98,7 @@ export const INDEX_OPTIONS = [
     default: false,
     identity: 'signature',
     since: [1, 8],
+    rules: ['sparse_with_partial', 'id_index_options'],
     source: `${DESCRIPTOR_50}: isSparse() compared since FCV 4.9`,
   },
   {
@@ -105,6 +109,7 @@ export const INDEX_OPTIONS = [
     since: [2, 2],
     unit: 'seconds',
     range: { check: 'range', rule: 'ttl_range', min: 0, max: TTL_MAX_SECONDS, wholeRule: 'ttl_integer' },
+    rules: ['ttl_single_field', 'ttl_not_id', 'wildcard_not_ttl'],
     source: `${DESCRIPTOR_50}: compared with the other options; ${TTL_RULES}`,
   },
   {
@@ -113,6 +118,7 @@ export const INDEX_OPTIONS = [
     kind: 'filter',
     identity: 'signature',
     since: [3, 2],
+    rules: ['partial_filter_operators', 'sparse_with_partial', 'id_index_options'],
     source: `${DESCRIPTOR_50}: isPartial() and the parsed filters' equivalence, since FCV 4.7`,
   },
   {
@@ -121,6 +127,7 @@ export const INDEX_OPTIONS = [
     kind: 'collation',
     identity: 'signature',
     since: [3, 4],
+    rules: ['collation_locale', 'collation_strength', 'collation_option', 'collation_unsupported'],
     source: `${DESCRIPTOR_50}: collatorsMatch()`,
   },
   {
@@ -130,6 +137,7 @@ export const INDEX_OPTIONS = [
     default: false,
     identity: 'ignored',
     since: [4, 4],
+    rules: ['hidden_id'],
     source: `${DESCRIPTOR_50}: kHiddenFieldName "not considered for equivalence" (${DESCRIPTOR_MASTER} compares it with the other options)`,
   },
   {
@@ -139,6 +147,7 @@ export const INDEX_OPTIONS = [
     identity: 'options',
     since: [2, 4],
     onlyFor: { kinds: ['text'], rule: 'weights_require_text', what: 'text indexes' },
+    rules: ['text_weight_range'],
     source: `${DESCRIPTOR_50}: compared with the other options; ${ALLOWED_FIELDS}: text only`,
   },
   {
@@ -150,6 +159,7 @@ export const INDEX_OPTIONS = [
     since: [2, 4],
     maxLength: 64,
     onlyFor: { kinds: ['text'], rule: 'text_options_require_text', what: 'text indexes' },
+    rules: ['text_language'],
     source: `${DESCRIPTOR_50}: compared with the other options; mongodb/mongo src/mongo/db/fts/fts_spec.cpp: "english" when absent`,
   },
   {
@@ -180,6 +190,7 @@ export const INDEX_OPTIONS = [
     kind: 'projection',
     identity: 'signature',
     since: [4, 2],
+    rules: ['wildcard_projection_requires_root_wildcard', 'wildcard_projection_values', 'wildcard_projection_mixed'],
     source: `${DESCRIPTOR_50}: the normalized projection compared (field order ignored) since FCV 5.0; ${ALLOWED_FIELDS}: wildcard only`,
   },
   {
@@ -212,6 +223,7 @@ export const INDEX_OPTIONS = [
     identity: 'options',
     since: [1, 0],
     onlyFor: { kinds: ['2d'], rule: '2d_options_require_2d', what: '2d indexes' },
+    rules: ['min_less_than_max'],
     source: `${DESCRIPTOR_50}: compared with the other options; ${ALLOWED_FIELDS}: 2d only`,
   },
   {
@@ -222,6 +234,7 @@ export const INDEX_OPTIONS = [
     identity: 'options',
     since: [1, 0],
     onlyFor: { kinds: ['2d'], rule: '2d_options_require_2d', what: '2d indexes' },
+    rules: ['min_less_than_max'],
     source: `${DESCRIPTOR_50}: compared with the other options; ${ALLOWED_FIELDS}: 2d only`,
   },
 ] as const satisfies readonly IndexOptionRow[];

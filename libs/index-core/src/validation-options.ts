@@ -31,6 +31,8 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
     const value: unknown = options[row.dr];
     if (value !== undefined) validateDeclared(row, value, keys, add, context);
   }
+
+  // The rules between options (each row lists its own under `rules`).
   if (options.is_unique === true && hasKind(keys, 'hashed'))
     add('options.is_unique', 'hashed_not_unique', 'a hashed index cannot be unique');
   if (options.is_unique === true && wildcard) add('options.is_unique', 'wildcard_not_unique', 'a wildcard index cannot be unique');
