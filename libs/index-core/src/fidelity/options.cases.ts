@@ -10,7 +10,10 @@ const DESCRIPTOR =
   'mongodb/mongo src/mongo/db/index/index_descriptor.cpp (5.0 line: compareIndexOptions, populateOptionsMapForEqualityCheck; 6.0-8.0 keep it)';
 const SIGNATURE_JSTEST = 'mongodb/mongo jstests/core/index_signature.js (r4.7+: collation and partial filter in the signature)';
 const KEY_VALIDATE = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds, r7.0)';
-const ALLOWED_FIELDS = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (allowedFieldNames by index type, r7.0+)';
+const ALLOWED_FIELDS =
+  'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (allowedFieldNames by index type: the line after 7.0, with SERVER-76108; 8.0)';
+const FLAT_FIELDS =
+  'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (6.0/7.0 line: one allowedFieldNames set for every index type)';
 const FTS_SPEC = 'mongodb/mongo src/mongo/db/fts/fts_spec.cpp (the server fills default_language, language_override, textIndexVersion)';
 
 /** One side of a comparison: an index as listIndexes returns it, or as the design repository defines it. */
@@ -260,7 +263,7 @@ export const OPTION_VALUE_CASES: readonly OptionValueCase[] = [
     title: 'hidden before 4.4',
     input: { definition: on('a', 1, { hidden: true }), version: [4, 2] },
     expect: { server: 'refuses', rule: 'requires_version' },
-    source: `${ALLOWED_FIELDS}: hidden is a field of the 4.4+ lists`,
+    source: `${FLAT_FIELDS}: hidden is in the list since 4.4`,
     versions: '4.4+',
   },
   {
@@ -274,39 +277,39 @@ export const OPTION_VALUE_CASES: readonly OptionValueCase[] = [
     input: { definition: on('a', 1, { weights: { a: 2 } }) },
     expect: { server: 'refuses', rule: 'weights_require_text' },
     source: `${ALLOWED_FIELDS}: weights for INDEX_TEXT only`,
-    versions: '7.0+',
+    versions: '8.0 (6.0 and 7.0 take it and ignore it: there the core is stricter, see STRICTER_RULES)',
   },
   {
     title: 'a text index version on an index without a text key',
     input: { definition: on('a', 1, { text_index_version: 3 }) },
     expect: { server: 'refuses', rule: 'text_options_require_text' },
     source: `${ALLOWED_FIELDS}: textIndexVersion for INDEX_TEXT only`,
-    versions: '7.0+',
+    versions: '8.0 (6.0 and 7.0 take it and ignore it: there the core is stricter, see STRICTER_RULES)',
   },
   {
     title: 'a default language on an index without a text key',
     input: { definition: on('a', 1, { default_language: 'french' }) },
     expect: { server: 'accepts', rule: 'text_options_require_text', stricter: true },
-    source: `${ALLOWED_FIELDS}: default_language allowed on every index type`,
+    source: `${ALLOWED_FIELDS}: default_language allowed on every index type; ${FLAT_FIELDS}`,
   },
   {
     title: 'bits on an index without a 2d key',
     input: { definition: on('a', 1, { bits: 20 }) },
     expect: { server: 'refuses', rule: '2d_options_require_2d' },
     source: `${ALLOWED_FIELDS}: bits for INDEX_2D only`,
-    versions: '7.0+',
+    versions: '8.0 (6.0 and 7.0 take it and ignore it: there the core is stricter, see STRICTER_RULES)',
   },
   {
     title: 'a 2dsphere index version on a 2d index',
     input: { definition: on('pos', '2d', { sphere_index_version: 3 }) },
     expect: { server: 'refuses', rule: '2dsphere_options_require_2dsphere' },
     source: `${ALLOWED_FIELDS}: 2dsphereIndexVersion for INDEX_2DSPHERE only`,
-    versions: '7.0+',
+    versions: '8.0 (6.0 and 7.0 take it and ignore it: there the core is stricter, see STRICTER_RULES)',
   },
   {
     title: 'a wildcard projection on an index without a wildcard key',
     input: { definition: on('a', 1, { wildcard_projection: { b: 1 } }) },
     expect: { server: 'refuses', rule: 'wildcard_projection_requires_root_wildcard' },
-    source: `${ALLOWED_FIELDS}: wildcardProjection for INDEX_WILDCARD only`,
+    source: `${ALLOWED_FIELDS}: wildcardProjection for INDEX_WILDCARD only (6.0 and 7.0 refuse it in validateIndexSpec)`,
   },
 ];

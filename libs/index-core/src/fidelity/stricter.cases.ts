@@ -34,4 +34,10 @@ export const STRICTER_RULES: readonly StricterRule[] = [
     source:
       'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (7.0+: default_language and language_override allowed on every index type)',
   },
+  {
+    rule: '2d_options_require_2d',
+    why: 'bits, min and max mean nothing to an index without a 2d key (as weights and text_index_version without a text key, sphere_index_version without a 2dsphere key): 8.0 refuses them, 6.0 and 7.0 ignore them; the core refuses them on every version',
+    live: { v: 2, key: { a: 1 }, name: 'a_1', bits: 20 },
+    source: 'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (6.0/7.0 line: one allowedFieldNames set for every index type)',
+  },
 ];
