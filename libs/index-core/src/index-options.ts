@@ -73,7 +73,8 @@ export interface IndexOptionRow {
 const DESCRIPTOR_50 =
   'mongodb/mongo src/mongo/db/index/index_descriptor.cpp (5.0 line, compareIndexOptions with its FCV 4.7/4.9/5.0 checks; 6.0-8.0 keep the rule)';
 const DESCRIPTOR_MASTER = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp (master after 8.0, populateOptionsMapForEqualityCheck)';
-const ALLOWED_FIELDS = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (7.0+, allowedFieldNames by index type)';
+const ALLOWED_FIELDS =
+  'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (8.0: allowedFieldNames by index type; 6.0 and 7.0 check the field names only, so there the core is stricter)';
 const TTL_RULES = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds: numeric, not NaN, 0..2^31-1)';
 
 /** The TTL bound: `expireAfterSeconds` is a 32-bit integer on a secondary index (`TTL_RULES`). */
