@@ -1,4 +1,12 @@
 import { z } from 'zod';
+// The options table itself, by path: contracts are loaded by tools and test set-up that resolve no `@ir/` alias.
+import {
+  INDEX_OPTIONS,
+  type IndexOption,
+  type IndexOptionRow,
+  type OptionKind,
+  type OptionValues,
+} from '../../index-core/src/index-options';
 import { ownRecord } from './own-record';
 
 /**
@@ -34,24 +42,33 @@ export const CollationSchema = z.strictObject({
   normalization: z.boolean().optional(),
 });
 
-/** The original's `is_unique` and `expire_after_seconds`, and every other createIndexes option in the same style. */
-export const DefinitionOptionsSchema = z.strictObject({
-  is_unique: z.boolean().optional(),
-  expire_after_seconds: z.number().int({ error: 'must be a whole number of seconds' }).optional(),
-  sparse: z.boolean().optional(),
-  partial_filter_expression: JsonObject.optional(),
-  collation: CollationSchema.optional(),
-  hidden: z.boolean().optional(),
-  weights: ownRecord(z.string(), z.number()).optional(),
-  default_language: z.string().min(1).max(64).optional(),
-  language_override: z.string().min(1).max(256).optional(),
-  text_index_version: z.number().int().optional(),
-  wildcard_projection: ownRecord(z.string(), z.union([z.literal(0), z.literal(1)])).optional(),
-  sphere_index_version: z.number().int().optional(),
-  bits: z.number().int().optional(),
-  min: z.number().optional(),
-  max: z.number().optional(),
-});
+/** The zod schema of each value shape of the options table (`@ir/index-core` `INDEX_OPTIONS`). */
+const OPTION_VALUE_SCHEMAS = {
+  flag: z.boolean(),
+  integer: z.number().int(),
+  number: z.number(),
+  string: z.string().min(1),
+  filter: JsonObject,
+  collation: CollationSchema,
+  weights: ownRecord(z.string(), z.number()),
+  projection: ownRecord(z.string(), z.union([z.literal(0), z.literal(1)])),
+} satisfies { readonly [K in OptionKind]: z.ZodType<OptionValues[K], unknown> };
+
+type OptionSchemas = typeof OPTION_VALUE_SCHEMAS;
+type OptionsShape = { [R in IndexOption as R['dr']]: z.ZodOptional<OptionSchemas[R['kind']]> };
+
+function optionSchema(row: IndexOptionRow): z.ZodType {
+  const base = OPTION_VALUE_SCHEMAS[row.kind];
+  if (base instanceof z.ZodNumber && row.kind === 'integer')
+    return row.unit ? z.number().int({ error: `must be a whole number of ${row.unit}` }) : base;
+  if (base instanceof z.ZodString && row.maxLength !== undefined) return base.max(row.maxLength);
+  return base;
+}
+
+/** The original's `is_unique` and `expire_after_seconds`, and every other createIndexes option in the same style: one per row of the options table. */
+export const DefinitionOptionsSchema = z.strictObject(
+  Object.fromEntries(INDEX_OPTIONS.map((row) => [row.dr, optionSchema(row).optional()])) as OptionsShape,
+);
 
 const IndexName = z.string().min(1, { error: 'must not be empty' }).max(1024);
 

@@ -1,7 +1,19 @@
 export * from './types';
 export { validateDefinition, MAX_INDEX_NAME_BYTES } from './validation';
 export { MAX_COMPOUND_FIELDS } from './validation-keys';
-export { TTL_MAX_SECONDS } from './validation-options';
+export {
+  INDEX_OPTIONS,
+  LIST_INDEXES_NOISE,
+  SIGNATURE_OPTIONS,
+  TTL_MAX_SECONDS,
+  optionOfMongoName,
+  type IndexOption,
+  type IndexOptionName,
+  type IndexOptionRow,
+  type OptionIdentity,
+  type OptionKind,
+  type OptionValues,
+} from './index-options';
 export { validateCollectionDefinitions, MAX_INDEXES_PER_COLLECTION } from './collection-validation';
 export { defaultIndexName, indexNameOf, isIdIndexKey, isIdIndexPattern, ID_INDEX_NAME } from './naming';
 export { MAX_KEY_PATTERN_BYTES } from './key-pattern';

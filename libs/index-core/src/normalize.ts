@@ -1,5 +1,6 @@
 import { canonicalCollation } from './collation';
 import { indexNameOf, isIdIndexKey } from './naming';
+import { INDEX_OPTIONS, LIST_INDEXES_NOISE, optionOfMongoName } from './index-options';
 import { canonicalKeyValue } from './key-pattern';
 import { asNumber, normalizeNumbers } from './numbers';
 import { canonicalPartialFilter } from './partial-filter';
@@ -15,26 +16,8 @@ export function isTextPlaceholder(entry: KeyEntry): boolean {
   return entry.field === TEXT_PLACEHOLDER.field && entry.value === 'text';
 }
 
-/** Server-filled values that nobody chose; an option equal to its default is dropped. */
-const OPTION_DEFAULTS: Readonly<Record<string, unknown>> = {
-  default_language: 'english',
-  language_override: 'language',
-  textIndexVersion: 3,
-  '2dsphereIndexVersion': 3,
-  bits: 26,
-  min: -180,
-  max: 180,
-};
-
-/**
- * Fields of a listIndexes entry that are not index options: the index
- * version `v`, the pre-4.4 namespace `ns`, `background` (ignored since 4.2),
- * `dropDups` (ignored since 3.0), and the fields handled on their own.
- */
-const NOT_OPTIONS: ReadonlySet<string> = new Set(['v', 'ns', 'background', 'dropDups', 'key', 'name', 'weights']);
-
-/** Flags MongoDB stores as given: `false` (or 0) means the same as absent. */
-const FLAG_OPTIONS: ReadonlySet<string> = new Set(['unique', 'sparse', 'hidden']);
+/** Fields of a listIndexes entry handled apart from the options: the key, the name, text weights (`textWeights`). */
+const NOT_OPTIONS: ReadonlySet<string> = new Set(['key', 'name', 'weights', ...Object.keys(LIST_INDEXES_NOISE)]);
 
 function isSet(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
@@ -43,15 +26,16 @@ function isSet(value: unknown): boolean {
 }
 
 function canonicalOption(name: string, value: unknown): unknown {
-  switch (name) {
-    case 'partialFilterExpression':
+  switch (optionOfMongoName(name)?.kind) {
+    case 'filter':
       return canonicalPartialFilter(value);
     case 'collation':
       return canonicalCollation(value);
-    case 'wildcardProjection':
+    case 'projection':
       return isPlainObject(value) ? canonicalWildcardProjection(value) : normalizeNumbers(value);
-    case 'default_language':
-      return canonicalTextLanguage(value);
+    case 'string':
+      // `default_language: "EN"` and `"english"` are one language to the server's text search.
+      return name === 'default_language' ? canonicalTextLanguage(value) : normalizeNumbers(value);
     default:
       return asNumber(value) ?? normalizeNumbers(value);
   }
@@ -62,7 +46,9 @@ function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: bo
   const out = new Map<string, unknown>();
   for (const [name, value] of raw) {
     if (value === undefined || NOT_OPTIONS.has(name)) continue;
-    if (FLAG_OPTIONS.has(name)) {
+    const row = optionOfMongoName(name);
+    if (row?.kind === 'flag') {
+      // Stored as given, read by the server as `trueValue()`: `false` (or 0) means the same as absent.
       // The `_id` index is unique by nature; `unique: true` on it says nothing.
       if (isSet(value) && !(idIndex && name === 'unique')) out.set(name, true);
       continue;
@@ -71,7 +57,8 @@ function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: bo
     if (idIndex && name === 'clustered') continue;
     const canonical = canonicalOption(name, value);
     if (canonical === undefined) continue;
-    if (Object.prototype.hasOwnProperty.call(OPTION_DEFAULTS, name) && OPTION_DEFAULTS[name] === canonical) continue;
+    // What the server assumes when the option is absent means the same as absent.
+    if (row !== undefined && 'default' in row && row.default === canonical) continue;
     out.set(name, canonical);
   }
   return sortedRecord(out);
@@ -99,22 +86,8 @@ export function canonicalFromDefinition(def: IndexDefinition): CanonicalIndex {
       key.push({ field: entry.field, value: canonicalKeyValue(entry.value) ?? entry.value });
     }
   }
-  const raw: [string, unknown][] = [
-    ['unique', options.is_unique],
-    ['sparse', options.sparse],
-    ['expireAfterSeconds', options.expire_after_seconds],
-    ['partialFilterExpression', options.partial_filter_expression],
-    ['collation', options.collation],
-    ['hidden', options.hidden],
-    ['default_language', options.default_language],
-    ['language_override', options.language_override],
-    ['textIndexVersion', options.text_index_version],
-    ['wildcardProjection', options.wildcard_projection],
-    ['2dsphereIndexVersion', options.sphere_index_version],
-    ['bits', options.bits],
-    ['min', options.min],
-    ['max', options.max],
-  ];
+  // Weights are not an option of the canonical form: they are the text fields' `textWeights`.
+  const raw = INDEX_OPTIONS.filter((row) => row.kind !== 'weights').map((row): [string, unknown] => [row.mongo, options[row.dr]]);
   // Weights without a text key are invalid; keep them visible as an option rather than lose them.
   if (textFields.length === 0 && options.weights !== undefined) raw.push(['weights_without_text', options.weights]);
   const base = { name: indexNameOf(def), key, options: canonicalOptions(raw, isIdIndexKey(key)) };

@@ -1,3 +1,5 @@
+import { INDEX_OPTIONS } from './index-options';
+
 /**
  * What the generated script knows of indexes, as mongosh JavaScript (ES2019,
  * no TypeScript): reading a collection's indexes, and whether an existing
@@ -8,6 +10,22 @@
  * gives against what listIndexes returns, ignoring what the server fills in
  * (collation defaults, text weights of 1, index versions).
  */
+/** Options a script compares as flags (`false` is absent), by their MongoDB names, from the options table. */
+const FLAGS: readonly string[] = INDEX_OPTIONS.filter((row) => row.kind === 'flag').map((row) => row.mongo);
+
+/** Scalar options compared as given (the TTL has its own check in the script). */
+const SCALARS: readonly string[] = INDEX_OPTIONS.filter(
+  (row) => (row.kind === 'string' || row.kind === 'integer' || row.kind === 'number') && row.mongo !== 'expireAfterSeconds',
+).map((row) => row.mongo);
+
+/** What the server assumes for an absent scalar it compares; those it does not compare (index versions) are skipped when absent. */
+const SCALAR_DEFAULTS: Readonly<Record<string, unknown>> = Object.fromEntries(
+  INDEX_OPTIONS.filter((row) => SCALARS.includes(row.mongo) && row.identity !== 'ignored' && 'default' in row).map((row) => [
+    row.mongo,
+    'default' in row ? row.default : undefined,
+  ]),
+);
+
 export const SCRIPT_MATCHING = String.raw`function irNum(v) {
   if (v !== null && typeof v === 'object' && typeof v.toNumber === 'function') return v.toNumber();
   return Number(v);
@@ -65,7 +83,7 @@ function irSameKey(existing, spec) {
 function irMatches(existing, spec) {
   if (!irSameKey(existing, spec)) return false;
   const idIndex = irKeyForm(existing.key) === '["_id:1"]';
-  const flags = ['unique', 'sparse', 'hidden'];
+  const flags = ${JSON.stringify(FLAGS)};
   for (let i = 0; i < flags.length; i++) {
     if (idIndex && flags[i] === 'unique') continue;
     if (Boolean(existing[flags[i]]) !== Boolean(spec[flags[i]])) return false;
@@ -94,8 +112,8 @@ function irMatches(existing, spec) {
     const given = spec.weights && spec.weights[textFields[i]] !== undefined ? irNum(spec.weights[textFields[i]]) : 1;
     if (irNum((existing.weights || {})[textFields[i]]) !== given) return false;
   }
-  const defaults = { default_language: 'english', language_override: 'language' };
-  const named = ['default_language', 'language_override', 'textIndexVersion', '2dsphereIndexVersion', 'bits', 'min', 'max'];
+  const defaults = ${JSON.stringify(SCALAR_DEFAULTS)};
+  const named = ${JSON.stringify(SCALARS)};
   for (let i = 0; i < named.length; i++) {
     const field = named[i];
     const given = spec[field] !== undefined ? spec[field] : defaults[field];

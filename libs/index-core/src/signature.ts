@@ -1,19 +1,17 @@
+import { SIGNATURE_OPTIONS } from './index-options';
 import { isTextPlaceholder } from './normalize';
 import { compareStrings } from './records';
 import { fnv1a64, orderedStringify } from './stable-json';
 import type { CanonicalIndex } from './types';
 
 /**
- * Options that make the server treat two indexes on the same key as two
- * different indexes. Until 4.4 that was the collation alone (3.4+); since 5.0
- * the partial filter (SERVER-25023) and `unique` / `sparse` (SERVER-47657,
- * documented by DOCS-14277) are part of the index signature too, so on the
- * 6.0–8.0 servers this product targets, `{a: 1}` and `{a: 1, unique: true}`
- * can coexist. Since 5.0 the `wildcardProjection` is part of it as well (docs "Wildcard Index
- * Signature"; jstests/core/index/index_signature.js). Everything else (TTL, hidden, weights,
- * names...) conflicts with an existing index on the same key (error 85) instead.
+ * Options that make the server treat two indexes on the same key as two different indexes (they can
+ * coexist under different names): the rows of the options table whose identity is `signature`, as
+ * MongoDB's `IndexDescriptor::compareIndexOptions` decides it since 5.0: collation, partial filter,
+ * `unique`, `sparse` and the wildcard projection. A difference in any other option conflicts with the
+ * existing index on the same key (IndexOptionsConflict, code 85) or is not compared at all.
  */
-export const IDENTITY_OPTIONS: readonly string[] = ['collation', 'partialFilterExpression', 'sparse', 'unique', 'wildcardProjection'];
+export const IDENTITY_OPTIONS: readonly string[] = SIGNATURE_OPTIONS;
 
 /** The key as MongoDB would name it, text fields expanded in name order: `status_1_severity_-1`, `body_text_title_text`. */
 export function keyPatternOf(c: CanonicalIndex): string {

@@ -10,6 +10,9 @@
  * when their canonical forms are equal.
  */
 
+import type { DefinitionOptions } from './index-options';
+import type { JsonObject } from './option-values';
+
 /**
  * A key's type: a direction or a special index type. A direction is any non-zero number: the server
  * reads its sign for the order, but compares key patterns by value, so `{a: 2}` is another index than
@@ -23,46 +26,9 @@ export interface KeyEntry {
   readonly value: KeyValue;
 }
 
-/** Collation as a definition may give it (only `locale` is required). */
-export interface Collation {
-  readonly locale: string;
-  readonly caseLevel?: boolean;
-  readonly caseFirst?: 'upper' | 'lower' | 'off';
-  readonly strength?: 1 | 2 | 3 | 4 | 5;
-  readonly numericOrdering?: boolean;
-  readonly alternate?: 'non-ignorable' | 'shifted';
-  readonly maxVariable?: 'punct' | 'space';
-  readonly backwards?: boolean;
-  readonly normalization?: boolean;
-}
-
-export type JsonObject = { readonly [key: string]: unknown };
-
-/**
- * Index options in the design repository's snake_case. `is_unique` and
- * `expire_after_seconds` are the original product's; the rest are optional
- * additions mapping one-to-one to createIndexes options.
- */
-export interface DefinitionOptions {
-  readonly is_unique?: boolean;
-  readonly expire_after_seconds?: number;
-  readonly sparse?: boolean;
-  readonly partial_filter_expression?: JsonObject;
-  readonly collation?: Collation;
-  readonly hidden?: boolean;
-  /** Text indexes: field → weight (1..99999); fields not listed weigh 1. */
-  readonly weights?: Readonly<Record<string, number>>;
-  readonly default_language?: string;
-  readonly language_override?: string;
-  readonly text_index_version?: number;
-  /** Wildcard indexes on `$**` only: paths to include (1) or exclude (0). */
-  readonly wildcard_projection?: Readonly<Record<string, 0 | 1>>;
-  readonly sphere_index_version?: number;
-  /** 2d indexes: geohash precision and coordinate bounds. */
-  readonly bits?: number;
-  readonly min?: number;
-  readonly max?: number;
-}
+export type { Collation, JsonObject } from './option-values';
+/** Index options in the design repository's snake_case: one per row of the options table (`index-options.ts`). */
+export type { DefinitionOptions } from './index-options';
 
 export interface IndexDefinition {
   /** Absent: MongoDB's default name derived from the key. */

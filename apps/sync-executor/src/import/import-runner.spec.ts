@@ -39,6 +39,7 @@ const CONNECTION = {
   protected: false,
   uri_sealed: {},
   definitions_version: 1,
+  server: null,
 } as never;
 
 /** A definition as the registry lists it. */

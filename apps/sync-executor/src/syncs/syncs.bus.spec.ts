@@ -94,6 +94,7 @@ describe('syncs over the bus', () => {
             protected: false,
             uri_sealed: cipher.seal(mongoUri),
             definitions_version: 1,
+            server: null,
           }),
         );
       },

@@ -86,6 +86,7 @@ class FakeBus {
         protected: this.protectedDatabases.has(databaseId),
         uri_sealed: this.cipher.seal(this.targetUri),
         definitions_version: 1,
+        server: null,
       };
     }
     throw new Error(`unexpected request on ${contract.subject}`);
