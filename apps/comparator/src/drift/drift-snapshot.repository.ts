@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { narrowTo, type FleetDriftState, type ProjectScope } from '@ir/contracts';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
+import type { FilterQuery } from 'mongoose';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
 
 /** What a write of a snapshot needs to know of the stored one. */
@@ -7,6 +9,28 @@ export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' 
 /** A snapshot's next state; without `result_deflated`, the body stays as it is. */
 export type NextState = Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> &
   Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>;
+
+/** What the fleet overview lists of a snapshot: never its body. */
+export type OverviewRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'db_name' | 'drift' | 'compared_at'> &
+  Required<Pick<DriftSnapshotDocument, 'totals'>>;
+const OVERVIEW_FIELDS = { project_id: 1, database_name: 1, db_name: 1, drift: 1, totals: 1, compared_at: 1 } as const;
+
+/** What a page of the overview keeps to, besides the caller's reach. */
+export interface OverviewFilter {
+  readonly projectId?: string;
+  readonly state?: FleetDriftState;
+  /** The page starts after this database id (keyset: no skipping over the pages before). */
+  readonly after?: string;
+}
+
+/** The overview fields of a snapshot stored before them, counted from its body. */
+export type OverviewFields = Required<Pick<DriftSnapshotDocument, 'project_id' | 'database_name' | 'db_name' | 'totals'>>;
+
+const STATE_FILTERS: Record<FleetDriftState, FilterQuery<DriftSnapshotDocument>> = {
+  drifted: { drift: true },
+  failed: { 'totals.failed_collections': { $gt: 0 } },
+  in_sync: { drift: false, 'totals.failed_collections': 0 },
+};
 
 /** The `drift_snapshots` collection: the latest comparison per database, versioned for concurrent writers. */
 @Injectable()
@@ -42,6 +66,41 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
       if (isDuplicateKeyError(error)) return false;
       throw error;
     }
+  }
+
+  /**
+   * One page of the overview, by database id, in the projects of `scope` (narrowed to the one asked
+   * for). Snapshots stored before projects have none: only a scope of every project finds them.
+   */
+  async overviewPage(scope: ProjectScope, filter: OverviewFilter, limit: number): Promise<OverviewRow[]> {
+    const reach = filter.projectId ? narrowTo(scope, filter.projectId) : scope;
+    if (!reach.all && reach.ids.length === 0) return [];
+    const query: FilterQuery<DriftSnapshotDocument> = {
+      ...this.inProjects(reach),
+      // Not yet counted by the backfill: listed once it has been.
+      totals: { $exists: true },
+      ...(filter.state ? STATE_FILTERS[filter.state] : {}),
+      ...(filter.after ? { _id: { $gt: filter.after } } : {}),
+    };
+    return this.model.find(query, OVERVIEW_FIELDS).sort({ _id: 1 }).limit(limit).lean<OverviewRow[]>();
+  }
+
+  /** Up to `limit` snapshots after `after` stored before the overview's fields, with their bodies, to count them. */
+  withoutOverview(after: string | undefined, limit: number): Promise<DriftSnapshotDocument[]> {
+    return this.model
+      .find({ totals: { $exists: false }, ...(after ? { _id: { $gt: after } } : {}) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<DriftSnapshotDocument[]>();
+  }
+
+  /**
+   * Sets the overview fields counted from the body of `version`; false when a compare wrote the
+   * snapshot since (its own fields are then newer). The version is left as it is: nothing else changes.
+   */
+  async setOverview(id: string, version: number, fields: OverviewFields): Promise<boolean> {
+    const { modifiedCount } = await this.model.updateOne({ _id: id, version, totals: { $exists: false } }, { $set: fields });
+    return modifiedCount === 1;
   }
 
   async delete(databaseId: string): Promise<void> {
