@@ -37,7 +37,9 @@ export class DriftOverviewBackfill {
     try {
       return overviewFieldsFromBody(snapshot);
     } catch (error) {
-      this.logger.warn(`drift of database ${snapshot._id} not counted for the overview: its stored result cannot be read (${String(error)})`);
+      this.logger.warn(
+        `drift of database ${snapshot._id} not counted for the overview: its stored result cannot be read (${String(error)})`,
+      );
       return undefined;
     }
   }
