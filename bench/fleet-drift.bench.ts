@@ -59,6 +59,24 @@ export async function fleetDriftBench(ctx: BenchContext): Promise<BenchResult> {
         figures[`${page.name.replace(/[ ,]+/g, '_')}_c${connections}`] = { gateway, floor, ratio_p99: ratio(gateway, floor) };
       }
     }
+    // What the store would answer if the overview were a collection of its own, without the bodies.
+    const probe = client.db(`${ctx.dbPrefix}_bench_probe`).collection<SnapshotDocument>('drift_overview');
+    await probe.deleteMany({});
+    const rows = await snapshots.find({}, { projection: OVERVIEW_FIELDS }).toArray();
+    for (let i = 0; i < rows.length; i += 100) await probe.insertMany(rows.slice(i, i + 100));
+    for (const connections of [1, ctx.connections]) {
+      const small = () =>
+        probe
+          .find({ totals: { $exists: true } })
+          .sort({ _id: 1 })
+          .limit(LIMIT + 1)
+          .toArray();
+      await loadInProcess(small, 2, connections);
+      const floor = await loadInProcess(small, ctx.seconds, connections);
+      lines.push(`  first page from a collection of the overview's fields only (not the service's design), ${connections} connection(s):`);
+      lines.push(`    ${row('driver', floor)}`);
+      figures[`overview_only_collection_c${connections}`] = { floor };
+    }
     return { name: 'fleet-drift', lines, figures };
   } finally {
     await client.close();
