@@ -3,13 +3,11 @@ import { overviewFieldsFromBody } from './drift-overview';
 import type { DriftSnapshotDocument } from './drift-snapshot.model';
 import { DriftSnapshotRepository, type OverviewFields } from './drift-snapshot.repository';
 
-const BATCH = 100;
-
 /**
  * Counts, once, the snapshots stored before the fleet overview kept its fields beside the body:
  * the overview filters by project and state in the query, so a snapshot without them could not be
- * found by a count made while reading. Every replica may run it at start; each snapshot is set at
- * most once (only while it has no counts, and only over the version that was read).
+ * found by a count made while reading. Every replica may run it at start: a snapshot is set only
+ * while it has no counts and is still the version that was read (two replicas at once set the same).
  */
 @Injectable()
 export class DriftOverviewBackfill {
@@ -20,16 +18,11 @@ export class DriftOverviewBackfill {
   /** Answers how many snapshots it counted. */
   async run(): Promise<number> {
     let counted = 0;
-    let after: string | undefined;
-    for (;;) {
-      const batch = await this.snapshots.withoutOverview(after, BATCH);
-      for (const snapshot of batch) {
-        const fields = this.fieldsOf(snapshot);
-        if (fields && (await this.snapshots.setOverview(snapshot._id, snapshot.version, fields))) counted += 1;
-      }
-      if (batch.length < BATCH) return counted;
-      after = batch[batch.length - 1]._id;
+    for await (const snapshot of this.snapshots.withoutOverview()) {
+      const fields = this.fieldsOf(snapshot);
+      if (fields && (await this.snapshots.setOverview(snapshot._id, snapshot.version, fields))) counted += 1;
     }
+    return counted;
   }
 
   /** A body that cannot be read stays out of the overview until its database is compared again. */

@@ -85,13 +85,16 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
     return this.model.find(query, OVERVIEW_FIELDS).sort({ _id: 1 }).limit(limit).lean<OverviewRow[]>();
   }
 
-  /** Up to `limit` snapshots after `after` stored before the overview's fields, with their bodies, to count them. */
-  withoutOverview(after: string | undefined, limit: number): Promise<DriftSnapshotDocument[]> {
+  /**
+   * Every snapshot stored before the overview's fields, with its body, to count them: one query
+   * (FerretDB's SQLite backend reads the whole collection for any filter but a lone `_id`, so
+   * batches would read it once each), streamed.
+   */
+  withoutOverview(): AsyncIterable<DriftSnapshotDocument> {
     return this.model
-      .find({ totals: { $exists: false }, ...(after ? { _id: { $gt: after } } : {}) })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<DriftSnapshotDocument[]>();
+      .find({ totals: { $exists: false } })
+      .lean<DriftSnapshotDocument>()
+      .cursor();
   }
 
   /**
