@@ -6,8 +6,8 @@ import { DriftSnapshotRepository, type OverviewFields } from './drift-snapshot.r
 /**
  * Counts, once, the snapshots stored before the fleet overview kept its fields beside the body:
  * the overview filters by project and state in the query, so a snapshot without them could not be
- * found by a count made while reading. Every replica may run it at start: a snapshot is set only
- * while it has no counts and is still the version that was read (two replicas at once set the same).
+ * found by a count made while reading. Every replica may run it at start (two at once set the same
+ * counts); a snapshot that a compare has written since the list was read is left alone.
  */
 @Injectable()
 export class DriftOverviewBackfill {
@@ -18,9 +18,14 @@ export class DriftOverviewBackfill {
   /** Answers how many snapshots it counted. */
   async run(): Promise<number> {
     let counted = 0;
-    for await (const snapshot of this.snapshots.withoutOverview()) {
+    for (const id of await this.snapshots.withoutOverview()) {
+      const snapshot = await this.snapshots.findById(id, { withBody: true });
+      // Deleted, or written by a compare, since the list was read.
+      if (!snapshot || snapshot.totals) continue;
       const fields = this.fieldsOf(snapshot);
-      if (fields && (await this.snapshots.setOverview(snapshot._id, snapshot.version, fields))) counted += 1;
+      if (!fields) continue;
+      await this.snapshots.setOverview(id, fields);
+      counted += 1;
     }
     return counted;
   }
