@@ -6,6 +6,7 @@ import { startTestInfra } from '../test/support/infra-env';
 import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
+import { fleetDriftBench } from './fleet-drift.bench';
 import { registryBench } from './registry.bench';
 import { syncBench } from './sync.bench';
 
@@ -14,6 +15,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   registry: registryBench,
   comparator: comparatorBench,
   sync: syncBench,
+  'fleet-drift': fleetDriftBench,
 };
 
 /**

@@ -111,6 +111,7 @@ const ROUTES: Route[] = [
     permission: 'drift:read',
     call: (c, f) => c.post('/indexes/generate-script').send({ database_id: f.databaseId, mode: 'plan' }),
   },
+  { name: 'the fleet drift overview', least: 'viewer', permission: 'drift:read', call: (c) => c.get(`/drift?project_id=${projectId}`) },
   {
     name: 'sync history',
     least: 'viewer',

@@ -6,6 +6,7 @@ import { compareResultJson } from './compare/compare-result-json';
 import { compareSummary } from './compare/compare-summary';
 import { CompareService, type LiveComparison } from './compare/compare.service';
 import { DriftTracker } from './drift/drift-tracker.service';
+import { FleetDriftService } from './drift/fleet-drift.service';
 import { PlanService } from './plan/plan.service';
 import { ScriptService } from './script/script.service';
 import { RegistryClient } from './targets/registry-client';
@@ -21,6 +22,7 @@ export class ComparatorController {
     private readonly plans: PlanService,
     private readonly scripts: ScriptService,
     private readonly drift: DriftTracker,
+    private readonly fleet: FleetDriftService,
     private readonly registry: RegistryClient,
   ) {}
 
@@ -70,6 +72,11 @@ export class ComparatorController {
       assertHolds(principal, 'drift:read', projectId);
     }
     return latest;
+  }
+
+  @RpcHandler(ComparatorRpc.fleetDrift)
+  fleetDrift(request: Request<'fleetDrift'>): Promise<RpcResponse<Rpc['fleetDrift']>> {
+    return this.fleet.page(request);
   }
 }
 

@@ -1,9 +1,11 @@
 import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ComparatorController } from './comparator.controller';
 import { CompareService } from './compare/compare.service';
+import { DriftOverviewBackfill } from './drift/drift-overview-backfill';
 import { driftSnapshotModelProvider } from './drift/drift-snapshot.model';
 import { DriftSnapshotRepository } from './drift/drift-snapshot.repository';
 import { DriftTracker } from './drift/drift-tracker.service';
+import { FleetDriftService } from './drift/fleet-drift.service';
 import { PlanService } from './plan/plan.service';
 import { RegistryChangesController } from './scan/registry-changes.controller';
 import { scanLeaseModelProvider } from './scan/scan-lease.model';
@@ -27,6 +29,8 @@ import { TargetReader } from './targets/target-reader';
     TargetCapabilitiesReader,
     CompareService,
     DriftTracker,
+    DriftOverviewBackfill,
+    FleetDriftService,
     PlanService,
     ScriptService,
     ScanScheduler,
@@ -38,10 +42,16 @@ export class ComparatorModule implements OnApplicationBootstrap {
   constructor(
     private readonly snapshots: DriftSnapshotRepository,
     private readonly leases: ScanLeaseRepository,
+    private readonly backfill: DriftOverviewBackfill,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.snapshots.ensureIndexes(this.logger);
     await this.leases.ensureIndexes(this.logger);
+    // In the background: the service answers meanwhile, and a snapshot joins the overview once counted.
+    this.backfill.run().then(
+      (counted) => counted > 0 && this.logger.log(`${counted} drift snapshots stored before the fleet overview counted for it`),
+      (error: unknown) => this.logger.warn(`the fleet overview's backfill stopped: ${String(error)}`),
+    );
   }
 }

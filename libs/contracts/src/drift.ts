@@ -3,6 +3,7 @@ import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
 import { CollectionName } from './mongo-names';
 import { ownRecord } from './own-record';
+import { MAX_PAGE_SIZE } from './pagination';
 import { RecordId } from './registry';
 import { Streams } from './streams';
 import { TargetServerView } from './target-server';
@@ -253,6 +254,58 @@ export const ScriptResult = z.object({
 
 export const DriftSnapshot = CompareResult.extend({ drift: z.boolean() });
 
+/**
+ * The fleet overview's drift states, as an SRE triages: `drifted` has indexes to fix (missing,
+ * redundant or different); `failed` could not read some collections at its last compare (its counts
+ * cover only the others: a broken credential or an unreachable target hides drift); `in_sync` is
+ * the all-clear, every collection read and nothing to fix. A drifted database whose compare also
+ * failed for some collections is both `drifted` and `failed`. Databases never compared are not in
+ * the overview (the registry lists them; the comparator knows only what it compared).
+ */
+export const FleetDriftState = z.enum(['drifted', 'failed', 'in_sync']);
+export type FleetDriftState = z.infer<typeof FleetDriftState>;
+
+/** `GET /drift`: one page of the fleet's latest drift, by database id. */
+export const FleetDriftQuery = z.strictObject({
+  project_id: RecordId.optional().describe('only the databases of this project (404 if the caller does not see it)'),
+  state: FleetDriftState.optional().describe(
+    'drifted: indexes to fix; failed: some collections could not be read; in_sync: every collection read, nothing to fix',
+  ),
+  after: RecordId.optional().describe('the next_after of the previous page: the page starts after this database id'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1, { error: 'must be 1 or more' })
+    .max(MAX_PAGE_SIZE, { error: `must be at most ${MAX_PAGE_SIZE}` })
+    .default(50)
+    .describe(`databases per page (default 50, at most ${MAX_PAGE_SIZE})`),
+});
+export type FleetDriftQuery = z.output<typeof FleetDriftQuery>;
+
+/** One database in the overview: who it is, what its last compare counted, and when. */
+export const FleetDriftItem = z.object({
+  database_id: z.string(),
+  /** The registered name as of the last compare; null for a result stored before names were kept. */
+  database_name: z.string().nullable(),
+  /** Null for a result stored before projects (only system administrators see those). */
+  project_id: z.string().nullable(),
+  db_name: z.string().nullable(),
+  /** Any index missing, redundant or different. */
+  drift: z.boolean(),
+  /** Some collections could not be read at the last compare (see `totals.failed_collections`). */
+  failed: z.boolean(),
+  totals: DriftTotals,
+  compared_at: z.string(),
+});
+export type FleetDriftItem = z.infer<typeof FleetDriftItem>;
+
+/**
+ * A page of the overview. No total: on the embedded store a count reads every snapshot again; the
+ * next page is asked with `after=<next_after>`, null on the last page.
+ */
+export const FleetDriftPage = z.object({ items: z.array(FleetDriftItem), limit: z.number().int(), next_after: z.string().nullable() });
+export type FleetDriftPage = z.infer<typeof FleetDriftPage>;
+
 export const ComparatorRpc = {
   compareCollections: defineRpc('comparator.rpc.drift.compare-collections', CompareByCollectionsBody.extend(WithView), CompareAnswer),
   compareDatabase: defineRpc('comparator.rpc.drift.compare-database', CompareByDatabaseBody.extend(WithView), CompareAnswer),
@@ -260,6 +313,7 @@ export const ComparatorRpc = {
   plan: defineRpc('comparator.rpc.plan.build', PlanBody, PlanResult),
   script: defineRpc('comparator.rpc.script.generate', GenerateScriptBody, ScriptResult),
   latestDrift: defineRpc('comparator.rpc.drift.latest', CompareByDatabaseBody, DriftSnapshot),
+  fleetDrift: defineRpc('comparator.rpc.drift.fleet', FleetDriftQuery, FleetDriftPage),
 };
 
 // ---------- events ----------

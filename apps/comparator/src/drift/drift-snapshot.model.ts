@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import type { DriftChange } from '@ir/contracts';
+import type { DriftChange, DriftTotals } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, type Model } from 'mongoose';
 import { deflateSync, inflateSync } from 'node:zlib';
@@ -22,6 +22,15 @@ export interface DriftSnapshotDocument {
   fingerprint: string;
   /** The indexes the database's last drift event reported (none after a resolved one), to tell what changed since. Absent on older records. */
   announced_changes?: DriftChange[];
+  /**
+   * The database as the last compare named it, and that compare's counts: what the fleet overview
+   * lists, read without the body. Absent on records stored before the overview until the backfill
+   * at start has counted them from the body.
+   */
+  project_id?: string | null;
+  database_name?: string | null;
+  db_name?: string | null;
+  totals?: DriftTotals;
 }
 
 const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
@@ -35,9 +44,31 @@ const DriftSnapshotSchema = new Schema<DriftSnapshotDocument>(
     fingerprint: { type: String, required: true },
     // Mixed: `collection` is a name mongoose reserves for schema paths.
     announced_changes: { type: [Schema.Types.Mixed], default: undefined },
+    project_id: { type: String },
+    database_name: { type: String },
+    db_name: { type: String },
+    totals: {
+      type: new Schema(
+        {
+          collections: Number,
+          failed_collections: Number,
+          not_found_collections: Number,
+          missing: Number,
+          matched: Number,
+          name_differs: Number,
+          redundant: Number,
+          different: Number,
+        },
+        { _id: false },
+      ),
+    },
   },
   { versionKey: false, collection: 'drift_snapshots' },
 );
+// The overview's pages: by database id within the caller's projects. The state is left to filter
+// within them: an index per state would cost every record (each scan writes every snapshot) more
+// than it saves a read, and FerretDB's SQLite backend, which uses none of them, would pay it too.
+DriftSnapshotSchema.index({ project_id: 1, _id: 1 });
 
 export type DriftSnapshotModel = Model<DriftSnapshotDocument>;
 export const DRIFT_SNAPSHOT_MODEL = 'DriftSnapshot';

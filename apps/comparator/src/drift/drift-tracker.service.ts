@@ -6,6 +6,7 @@ import { BusClient, FACT_PUBLISH_PATIENCE_MS } from '@ir/messaging';
 import { compareResultJson } from '../compare/compare-result-json';
 import { totalsOf } from '../compare/comparison-view';
 import { announcedAfter, announcementOf, changesOf, detectedEvent, eventBase, type Announcement } from './drift-events';
+import { overviewFieldsOf } from './drift-overview';
 import { packResult, unpackResult, type DriftSnapshotDocument } from './drift-snapshot.model';
 import { DriftSnapshotRepository, type StoredState } from './drift-snapshot.repository';
 
@@ -101,6 +102,8 @@ export class DriftTracker implements OnApplicationShutdown {
       const next = {
         compared_at: new Date(result.compared_at),
         ...state,
+        // What the fleet overview lists without reading the body.
+        ...overviewFieldsOf(merged),
         result_hash: hash,
         ...(previous?.result_hash === hash ? {} : { result_deflated: packResult(body) }),
         ...(announced ? { announced_changes: announced } : {}),

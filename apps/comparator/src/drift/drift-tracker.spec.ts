@@ -88,6 +88,26 @@ describe('DriftTracker', () => {
     expect(changed).toMatchObject({ db_name: 'shop', compared_at: '2026-11-01T00:20:00.000Z', drift: true, totals: { redundant: 1 } });
   });
 
+  it('keeps the database and its counts beside the body on every record, for the fleet overview', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    const overview = { project_id: 'p'.repeat(24), database_name: 'Shop (production)', db_name: 'shop' };
+    expect(await snapshots.findById(DATABASE_ID).lean()).toMatchObject({
+      ...overview,
+      drift: true,
+      totals: { collections: 1, failed_collections: 0, missing: 1, redundant: 1, different: 0, name_differs: 0 },
+    });
+    // A compare that finds the same moves only the time, and keeps the counts; one that finds another rewrites them.
+    await tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['extra']), 'replace');
+    await tracker.onApplicationShutdown();
+    expect(await snapshots.findById(DATABASE_ID).lean()).toMatchObject({ ...overview, totals: { missing: 1, redundant: 1 } });
+    await tracker.record({ ...resultAt('2026-11-01T00:20:00.000Z', ['status']), database_name: 'Shop (renamed)' }, 'replace');
+    expect(await snapshots.findById(DATABASE_ID).lean()).toMatchObject({
+      database_name: 'Shop (renamed)',
+      drift: false,
+      totals: { missing: 0, redundant: 0, matched: 1 },
+    });
+  });
+
   it('answers at once for the result it last stored and moves its time after; a write of another replica in between is not lost', async () => {
     const bus = { publish: async () => undefined } as unknown as BusClient;
     // Every update takes 300 ms, so that whether the caller waited for one shows.

@@ -8,6 +8,8 @@ import {
   CompareQuery,
   CompareSnapshotBody,
   DriftSnapshot,
+  FleetDriftPage,
+  FleetDriftQuery,
   GenerateScriptBody,
   PlanBody,
   PlanResult,
@@ -113,6 +115,17 @@ export class DriftController {
     } else {
       res.json(result);
     }
+  }
+
+  @Get('drift')
+  @ApiOperation({
+    summary:
+      "The fleet's latest drift, one entry per compared database of the projects where the caller has drift:read: counts of missing, redundant, different and renamed indexes, failed collections, and when it was compared; filters project_id and state; pages by database id (after=next_after)",
+  })
+  @RouteQuery(FleetDriftQuery)
+  @ApiOkResponse({ schema: jsonSchemaOf(FleetDriftPage) })
+  fleet(@ParsedQuery() query: z.output<typeof FleetDriftQuery>) {
+    return this.bus.request(ComparatorRpc.fleetDrift, query);
   }
 
   @Get('databases/:id/drift')
