@@ -21,6 +21,7 @@ export { canonicalFromDefinition, canonicalFromListIndexes, TEXT_PLACEHOLDER } f
 export { keySignature, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
 export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
 export { planImport, type ImportDecision } from './import-plan';
+export { withCollectionCollation } from './collection-collation';
 export { collationDefaults, BASE_COLLATION_DEFAULTS, type CollationSettings } from './collation';
 export { stableStringify, orderedStringify, fnv1a64 } from './stable-json';
 export { asNumber } from './numbers';

@@ -20,6 +20,7 @@ import { DriftTracker } from '../drift/drift-tracker.service';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetCapabilitiesReader, targetServerView } from '../targets/target-capabilities';
 import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
+import { InheritedCollations } from './inherited-collations';
 import { CollectionMemo, type ComparisonView } from './collection-memo';
 import { failedComparison, toComparison, totalsOf, type UsagePolicy } from './comparison-view';
 
@@ -59,6 +60,7 @@ export class CompareService {
   /** Per database: why its server gave no usage, until when that is taken as known. */
   private readonly usageUnsupported = new Map<string, { reason: string; until: number }>();
   private readonly memo: CollectionMemo;
+  private readonly inherited = new InheritedCollations();
 
   constructor(
     private readonly registry: RegistryClient,
@@ -141,13 +143,15 @@ export class CompareService {
     // collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
     const diffs: CollectionDiff[] = [];
+    const collations = await this.reader.defaultCollations(db, names);
     const views = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<ComparisonView> => {
       if (unreachable) return viewOf(failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`));
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);
         usageUnsupported ??= read.usageUnsupported;
         usageUnavailable ??= read.usageUnavailable;
-        const { diff, view } = this.compareCollection(databaseId, name, design.desiredOf(name), read, policy);
+        const desired = this.inherited.of(design.desiredOf(name), collations.get(name));
+        const { diff, view } = this.compareCollection(databaseId, name, desired, read, policy);
         diffs.push(diff);
         return view;
       } catch (error) {

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { classifyTargetError, collectAtMost, MAX_INDEXES_PER_COLLECTION, readIndexListing, type IndexListing } from '@ir/target-pool';
+import {
+  classifyTargetError,
+  collectAtMost,
+  MAX_COLLECTIONS,
+  MAX_INDEXES_PER_COLLECTION,
+  readIndexListing,
+  type IndexListing,
+} from '@ir/target-pool';
 import type { Db } from 'mongodb';
 
 /** CommandNotFound, CommandNotSupported, NotImplemented, and "unrecognized pipeline stage". */
@@ -41,6 +48,29 @@ export class TargetReader {
         : undefined,
     ]);
     return listed.exists ? { ...listed, ...usage } : listed;
+  }
+
+  /**
+   * The default collation of each of `collections` that has one (listCollections, one round trip for
+   * all): the indexes built there without a collation have it. A collection without one, or that
+   * does not exist, is absent. A failure here is left to the reads of each collection to report.
+   */
+  async defaultCollations(db: Db, collections: readonly string[]): Promise<ReadonlyMap<string, unknown>> {
+    try {
+      const infos = await collectAtMost(
+        db.listCollections({ name: { $in: [...collections] } }, { nameOnly: false }),
+        MAX_COLLECTIONS,
+        'collections',
+      );
+      const collations = new Map<string, unknown>();
+      for (const info of infos) {
+        const collation = (info as { options?: { collation?: unknown } }).options?.collation;
+        if (typeof info.name === 'string' && collation !== undefined) collations.set(info.name, collation);
+      }
+      return collations;
+    } catch {
+      return new Map();
+    }
   }
 
   /** Accesses summed over every host that reports the index (replica set members, shards); the earliest `since`. */

@@ -1,0 +1,67 @@
+import { withCollectionCollation } from './collection-collation';
+import { desiredIndexOf, diffDesired } from './diff';
+import type { IndexDefinition, ListIndexesEntry } from './types';
+
+// mongodb/mongo jstests/core/index/index_creation_on_different_collations.js (36635c8c, 8.x): on a
+// collection created with { locale: "en_US", strength: 2, caseLevel: false }, an index given no collation
+// is listed with the collection's collation filled in; one given { locale: "simple" } with none.
+const COLLECTION_COLLATION = { locale: 'en_US', strength: 2, caseLevel: false };
+const FILLED = {
+  locale: 'en_US',
+  caseLevel: false,
+  caseFirst: 'off',
+  strength: 2,
+  numericOrdering: false,
+  alternate: 'non-ignorable',
+  maxVariable: 'punct',
+  normalization: false,
+  backwards: false,
+  version: '57.1',
+};
+const live: ListIndexesEntry[] = [
+  { v: 2, key: { _id: 1 }, name: '_id_', collation: FILLED },
+  { v: 2, key: { x: 1 }, name: 'x_1', collation: FILLED },
+  { v: 2, key: { y: 1 }, name: 'y_1' },
+  {
+    v: 2,
+    key: { _fts: 'text', _ftsx: 1 },
+    name: 'body_text',
+    weights: { body: 1 },
+    default_language: 'english',
+    language_override: 'language',
+    textIndexVersion: 3,
+  },
+] as ListIndexesEntry[];
+
+const diff = (definitions: IndexDefinition[], collation: unknown) =>
+  diffDesired('c', withCollectionCollation(definitions.map(desiredIndexOf), collation), live);
+
+describe('indexes inherit their collection’s default collation', () => {
+  const definitions: IndexDefinition[] = [
+    { name: 'x_1', keys: [{ field: 'x', value: 1 }] },
+    { name: 'y_1', keys: [{ field: 'y', value: 1 }], options: { collation: { locale: 'simple' } } },
+    { name: 'body_text', keys: [{ field: 'body', value: 'text' }] },
+  ];
+
+  it('a definition without a collation matches the index built with the collection’s; simple matches none; text takes none', () => {
+    const result = diff(definitions, COLLECTION_COLLATION);
+    expect(result.matched.map((m) => m.desired.definition.name)).toEqual(['body_text', 'x_1', 'y_1']);
+    expect(result.different).toEqual([]);
+    expect(result.missing).toEqual([]);
+  });
+
+  it('without the collection’s collation the same design shows false drift (what this prevents)', () => {
+    expect(diff(definitions, undefined).different.map((d) => d.desired.definition.name)).toEqual(['x_1']);
+  });
+
+  it('an explicit other collation stays different', () => {
+    const explicit: IndexDefinition[] = [{ name: 'x_1', keys: [{ field: 'x', value: 1 }], options: { collation: { locale: 'fr' } } }];
+    expect(diff(explicit, COLLECTION_COLLATION).different.map((d) => d.differences)).toEqual([['collation']]);
+  });
+
+  it('a collection without a default collation (or simple) leaves the design as it is, the same array', () => {
+    const desired = definitions.map(desiredIndexOf);
+    expect(withCollectionCollation(desired, undefined)).toBe(desired);
+    expect(withCollectionCollation(desired, { locale: 'simple' })).toBe(desired);
+  });
+});
