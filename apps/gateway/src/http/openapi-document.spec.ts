@@ -175,6 +175,9 @@ describe('answers checked against the document', () => {
   it('takes answers the document describes, error answers in the one error schema included', () => {
     expect(answers.problemsWith(answer('GET', '/databases/665f1c2ab4d0c1e2f3a4b5c6', 404, notFound))).toEqual([]);
     expect(answers.problemsWith(answer('GET', '/no/such/route', 404, notFound))).toEqual([]);
+    // A nullable enum takes null (OpenAPI 3.0.3 lists it among the values): a system administrator's view of a project.
+    const project = { id: 'p', name: 'p', description: '', created_at: 'x', created_by: 'u', updated_at: 'x', role: null };
+    expect(answers.problemsWith(answer('GET', '/projects/p', 200, project))).toEqual([]);
     const yaml = 'version: 1\ncollections:\n  orders:\n    - keys:\n        - field: a\n          value: 1\n';
     expect(answers.problemsWith(answer('GET', `/databases/${database.id}/manifest`, 200, yaml, 'application/yaml'))).toEqual([]);
   });

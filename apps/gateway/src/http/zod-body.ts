@@ -77,5 +77,17 @@ export function ApiZodResponse(
 
 export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', target: 'openapi-3.0', unrepresentable: 'any' });
-  return rest;
+  return withNullInNullableEnums(rest) as Record<string, unknown>;
+}
+
+/**
+ * OpenAPI 3.0.3: `nullable` does not widen an `enum`, so a nullable enum lists null among its values
+ * (zod's openapi-3.0 output leaves it out, which makes a real `role: null` invalid by the document).
+ */
+function withNullInNullableEnums(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withNullInNullableEnums);
+  if (node === null || typeof node !== 'object') return node;
+  const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withNullInNullableEnums(value)]));
+  if (copy.nullable === true && Array.isArray(copy.enum) && !copy.enum.includes(null)) copy.enum = [...(copy.enum as unknown[]), null];
+  return copy;
 }
