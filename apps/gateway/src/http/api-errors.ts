@@ -7,7 +7,7 @@ export const ERROR_SCHEMA = 'ErrorResponse';
 /** What each error status means on this API: one table for the document's every error answer. */
 export const ERROR_ANSWERS = {
   400: 'Invalid request: `issues` names each failing field and rule (body, path parameter or query string)',
-  401: 'No valid credentials: send `Authorization: Bearer` with an access token or an API key',
+  401: 'Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token)',
   403: 'The caller lacks the permission the route needs (the message names it)',
   404: 'Not found, or not visible to the caller (a resource of a project the caller is not in)',
   409: 'Conflicts with the current state (the message says how; `details` may name the record in the way)',

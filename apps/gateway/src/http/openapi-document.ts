@@ -81,5 +81,5 @@ function complete(operation: Operation): void {
 }
 
 function isPublic(operation: Operation): boolean {
-  return operation[PUBLIC_EXTENSION] === true || operation.security?.length === 0;
+  return operation[PUBLIC_EXTENSION] === true;
 }
