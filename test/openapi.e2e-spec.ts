@@ -2,7 +2,8 @@
 // suites get through api() / authedApi() is checked against it (test/support/e2e-openapi.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, authedApi, createTargetDatabase, dataDir, gateway, loggedInUser } from './support/e2e-client';
+import { TERMINAL_SYNC_STATUSES, type SyncStatus } from '@ir/contracts';
+import { api, authedApi, createTargetDatabase, dataDir, eventually, gateway, loggedInUser } from './support/e2e-client';
 
 const BASE = '/api/doctor-manager-api/v1';
 
@@ -21,7 +22,7 @@ describe('the OpenAPI document', () => {
     expect(JSON.parse(readFileSync(process.env.E2E_OPENAPI_FILE!, 'utf8'))).toEqual(served);
   });
 
-  it('checks the main answers of a database: 201, JSON and YAML manifests, the script as JavaScript, errors', async () => {
+  it('checks the main answers of a database: 201, JSON and YAML manifests, the script as JavaScript, a sync and its events, errors', async () => {
     const user = await loggedInUser('admin');
     const client = authedApi(user.tokens.access_token);
     const db = await createTargetDatabase(client);
@@ -40,6 +41,20 @@ describe('the OpenAPI document', () => {
       .expect(200);
     await client.post('/indexes/generate-script').send({ database_id: db.id, mode: 'plan' }).expect(200);
     await client.post('/indexes/plan').send({ database_id: db.id }).expect(200);
+    const sync = await client.post('/indexes/sync-by-database').send({ database_id: db.id }).expect(202);
+    const ended = await eventually(async () => {
+      const status = await client.get(`/indexes/sync-status/${sync.body.sync_id}`).expect(200);
+      return TERMINAL_SYNC_STATUSES.includes(status.body.status as SyncStatus);
+    }, 20_000);
+    expect(ended).toBe(true);
+    // An ended sync's stream sends its status and ends.
+    await client.get(`/indexes/sync-status/${sync.body.sync_id}/events`).buffer(true).expect(200);
+    await client.get(`/indexes/sync-status/by-database/${db.id}`).expect(200);
+    await client.get(`/databases/${db.id}/drift`).expect(200);
+    await client.get('/projects').expect(200);
+    await client.get(`/projects/${user.projectId}`).expect(200);
+    await client.get(`/projects/${user.projectId}/members`).expect(200);
+    await client.get(`/invitations?project_id=${user.projectId}`).expect(200);
     await client.delete(`/databases/${db.id}`).expect(200);
     await client.get(`/databases/${db.id}`).expect(404);
   });

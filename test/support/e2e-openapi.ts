@@ -1,6 +1,6 @@
 // Every answer the e2e suite gets through `api()` (and so `authedApi`) is checked against the
 // gateway's own OpenAPI document, which the global setup saved once (E2E_OPENAPI_FILE).
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import type { Response } from 'supertest';
 import { OpenApiAnswers, type Answer, type OpenApiDocument } from './openapi-answers';
 
@@ -19,7 +19,12 @@ function documentAnswers(): OpenApiAnswers | null {
 
 /** Throws, failing the request's test, when the answer is not what the OpenAPI document says the route answers. */
 export function expectAnswerInDocument(res: Response): void {
-  const problems = documentAnswers()?.problemsWith(answerOf(res)) ?? [];
+  const answer = answerOf(res);
+  const checker = documentAnswers();
+  // E2E_OPENAPI_SEEN=<file>: which route answered which status, one line each, to see what the suites reach.
+  if (checker && process.env.E2E_OPENAPI_SEEN)
+    appendFileSync(process.env.E2E_OPENAPI_SEEN, `${checker.routeOf(answer) ?? 'none'} ${answer.status}\n`);
+  const problems = checker?.problemsWith(answer) ?? [];
   if (problems.length > 0) {
     throw new Error(`the answer disagrees with the OpenAPI document (/docs/openapi.json):\n  ${problems.join('\n  ')}`);
   }

@@ -68,9 +68,15 @@ export class OpenApiAnswers {
       .sort((a, b) => b.fixedSegments - a.fixedSegments);
   }
 
+  /** The route of the document that `answer` came from, as `METHOD /template`. */
+  routeOf(answer: Pick<Answer, 'method' | 'path'>): string | undefined {
+    const route = this.route(answer);
+    return route && `${route.method} ${route.template}`;
+  }
+
   /** What is wrong with `answer` by the document; empty when nothing is. */
   problemsWith(answer: Answer): string[] {
-    const route = this.routes.find((r) => r.method === answer.method && r.pattern.test(answer.path));
+    const route = this.route(answer);
     if (!route) return this.unroutedProblems(answer);
     const where = `${answer.method} ${route.template} answered ${answer.status}`;
     const response = route.operation.responses[String(answer.status)] ?? route.operation.responses.default;
@@ -92,6 +98,10 @@ export class OpenApiAnswers {
     const parsed = this.parsedBody(answer, mediaType);
     if (parsed === undefined) return [];
     return this.schemaProblems(described.schema, parsed.value).map((problem) => `${where} (${mediaType}): ${problem}`);
+  }
+
+  private route({ method, path }: Pick<Answer, 'method' | 'path'>): Route | undefined {
+    return this.routes.find((r) => r.method === method && r.pattern.test(path));
   }
 
   /** Paths and methods no route has: Nest's 404 (or the body parsers' 4xx), in the one error schema. */
