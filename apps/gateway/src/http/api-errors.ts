@@ -15,7 +15,7 @@ export const ERROR_ANSWERS = {
   413: 'Request body over the size limit (BODY_LIMIT)',
   415: 'Request body neither JSON nor (for a manifest) YAML, or with an unsupported encoding or charset',
   422: 'The target database cannot be used as given (the failing field is named)',
-  429: 'Too many requests from this address: `Retry-After` says when to try again',
+  429: 'Too many requests (or invalid API keys) from this address; try again later',
   500: 'Internal error: quote the request id to find it in the logs',
   502: 'The target database refused or failed the operation',
   503: 'A backend service is unavailable (the message names it)',
@@ -26,9 +26,22 @@ export type ErrorStatus = keyof typeof ERROR_ANSWERS;
 /** The answers of a route that connects to the target database: it may be refused, fail, or be too slow. */
 export const TARGET_ERRORS = [422, 502, 504] as const satisfies readonly ErrorStatus[];
 
+/** On every answer: the request's correlation id (the caller's own `x-request-id` when it sent a plain one). */
+export const REQUEST_ID_HEADER = {
+  'x-request-id': { description: 'The correlation id of the request, as in the logs and `request_id`', schema: { type: 'string' } },
+};
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again (from the rate limit of the auth routes)',
+    schema: { type: 'integer' },
+  },
+};
+
 export function errorAnswer(status: ErrorStatus) {
   return {
     description: ERROR_ANSWERS[status],
+    headers: status === 429 ? { ...REQUEST_ID_HEADER, ...RETRY_AFTER_HEADER } : REQUEST_ID_HEADER,
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } },
   };
 }

@@ -75,6 +75,10 @@ describe('the OpenAPI document', () => {
     for (const [status, answer] of errorAnswers) {
       expect(answer).toEqual({
         description: ERROR_ANSWERS[Number(status) as keyof typeof ERROR_ANSWERS],
+        headers:
+          status === '429'
+            ? { 'x-request-id': expect.anything(), 'Retry-After': expect.anything() }
+            : { 'x-request-id': expect.anything() },
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` } } },
       });
     }
@@ -91,6 +95,7 @@ describe('the OpenAPI document', () => {
       const success = statuses.filter((status) => status < 300);
       expect(success).toHaveLength(1);
       expect(Object.keys(response(operation, success[0]).content ?? {})).not.toHaveLength(0);
+      expect(Object.keys(response(operation, success[0]).headers ?? {})).toContain('x-request-id');
     }
   });
 

@@ -1,6 +1,13 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject, type PathItemObject } from '@nestjs/swagger';
-import { ERROR_SCHEMA, errorAnswer, type ErrorStatus } from './api-errors';
+import {
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type OperationObject,
+  type PathItemObject,
+  type ResponseObject,
+} from '@nestjs/swagger';
+import { ERROR_SCHEMA, errorAnswer, REQUEST_ID_HEADER, type ErrorStatus } from './api-errors';
 import { ErrorResponse } from './error-response';
 import { jsonSchemaOf } from './zod-body';
 
@@ -71,6 +78,9 @@ function completed(document: OpenAPIObject): OpenAPIObject {
 function complete(operation: Operation): void {
   const statuses = ANSWERED_BY_KIND.filter(({ when }) => when(operation)).flatMap(({ statuses }) => statuses);
   for (const status of statuses) operation.responses[status] ??= errorAnswer(status);
+  for (const answer of Object.values(operation.responses) as ResponseObject[]) {
+    answer.headers = { ...REQUEST_ID_HEADER, ...answer.headers };
+  }
   if (isPublic(operation)) {
     operation.security = [];
     delete operation[PUBLIC_EXTENSION];
