@@ -10,6 +10,7 @@ import { ApiKeyEvents, AuthApiKeyRpc, AuthProjectRpc, DomainError, ErrorCode, Me
 import { BusClient, NatsBus } from '@ir/messaging';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
+import { checkedAgainstDocument } from './support/e2e-openapi';
 import { E2E_SERVICE_ENV, natsCredentials, startPrivateNats, startSystem, type PrivateNats, type RunningSystem } from '@ir/testing';
 import { expectNoStackTrace, findStreamMessage, freshIp, jwtPart, streamLastSeq, suffix, targetMongoUri } from './support/e2e-client';
 
@@ -31,7 +32,8 @@ let mongo: MongoClient;
 let authDb: Db;
 
 const dbPrefix = `ir_projects_${process.pid}`;
-const api = () => request(system.apiUrl);
+// Checked against the OpenAPI document like every e2e answer (test/support/e2e-openapi.ts).
+const api = () => checkedAgainstDocument(request(system.apiUrl));
 const as = (token: string) => {
   const ip = freshIp();
   const wrap = (test: request.Test) => test.set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', ip);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
+import { checkedAgainstDocument } from './support/e2e-openapi';
 import { E2E_SERVICE_ENV, startPrivateNats, startSystem, type PrivateNats, type RunningSystem } from '@ir/testing';
 import type { ServiceHandle } from '../tools/infra/services';
 import { expectNoStackTrace, freshIp, suffix, targetMongoUri, tcpRelay } from './support/e2e-client';
@@ -29,7 +30,7 @@ let token: string;
 const client = () => {
   const ip = freshIp();
   const wrap = (test: request.Test) => test.set('Authorization', `Bearer ${token}`).set('X-Forwarded-For', ip);
-  const api = () => request(system.apiUrl);
+  const api = () => checkedAgainstDocument(request(system.apiUrl));
   return {
     get: (path: string) => wrap(api().get(path)),
     post: (path: string) => wrap(api().post(path)),

@@ -11,6 +11,7 @@ import { jetstreamManager, type JetStreamManager, type StoredMsg } from '@nats-i
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import request from 'supertest';
+import { checkedAgainstDocument } from './e2e-openapi';
 import { E2E_ADMIN } from './e2e-settings';
 import { natsConnectOptions, testNatsEndpoint } from './nats-login';
 
@@ -52,8 +53,8 @@ export const logDir = (): string => requiredEnv('E2E_LOG_DIR');
 /** The services' DATA_DIR (auth keeps its key pair under keys/). */
 export const dataDir = (): string => dirname(logDir());
 
-/** supertest against the API base path (/api/doctor-manager-api/v1). */
-export const api = () => request(apiUrl());
+/** supertest against the API base path (/api/doctor-manager-api/v1); every answer is checked against the OpenAPI document. */
+export const api = () => checkedAgainstDocument(request(apiUrl()));
 /** supertest against the gateway root (/health, /metrics, /docs). */
 export const gateway = () => request(gatewayUrl());
 

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureTestInfra } from './global-infra';
 import { startSystem } from './infra-env';
@@ -36,4 +36,9 @@ export default async function e2eGlobalSetup(): Promise<void> {
   });
   if (registered.status !== 201)
     throw new Error(`registering the e2e system administrator failed: ${registered.status} ${await registered.text()}`);
+  // The gateway's OpenAPI document, fetched once: every answer of the suites is checked against it (e2e-openapi.ts).
+  const openApi = await fetch(`${system.gatewayUrl}/docs/openapi.json`);
+  if (openApi.status !== 200) throw new Error(`fetching the OpenAPI document failed: ${openApi.status}`);
+  process.env.E2E_OPENAPI_FILE = join(dataDir, 'openapi.json');
+  writeFileSync(process.env.E2E_OPENAPI_FILE, await openApi.text());
 }

@@ -5,3 +5,4 @@ export * from './private-nats';
 export * from './hostile-target';
 export * from './acting-as';
 export * from './nats-login';
+export * from './openapi-answers';

@@ -1,11 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { exitOnStartupFailure, setUpProcess } from '@ir/bootstrap';
 import { createRootLogger } from '@ir/platform';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { bodyParsingErrors, jsonBody, unreadBodies, yamlBody } from './http/body-parsing';
+import { openApiDocument } from './http/openapi-document';
 import { beginRequest, enterRequestContext } from './http/request-context.middleware';
 
 async function bootstrap(): Promise<void> {
@@ -27,13 +28,10 @@ async function bootstrap(): Promise<void> {
     app.setGlobalPrefix(config.API_BASE_PATH, { exclude: ['health', 'health/ready', 'health/instance', 'metrics'] });
     app.enableShutdownHooks();
 
-    const openApi = new DocumentBuilder()
-      .setTitle('Index Registry')
-      .setDescription('MongoDB index design repository, drift, plans, scripts and syncs')
-      .setVersion('1')
-      .addBearerAuth()
-      .build();
-    SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'docs/openapi.json' });
+    SwaggerModule.setup('docs', app, () => openApiDocument(app), {
+      jsonDocumentUrl: 'docs/openapi.json',
+      yamlDocumentUrl: 'docs/openapi.yaml',
+    });
 
     await app.listen(config.PORT, config.HOST);
     logger.log(`gateway listening on http://${config.HOST}:${config.PORT}${config.API_BASE_PATH} (docs at /docs)`, 'Bootstrap');

@@ -1,14 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuditEntry, AuditQuery, AuditRpc, pageOf } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { z } from 'zod';
+import { ApiErrors } from '../http/api-errors';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { jsonSchemaOf } from '../http/zod-body';
 
 /** The audit trail, answered by the audit service. Read only: no route changes or deletes an entry. */
 @ApiTags('audit')
-@ApiBearerAuth()
 @Controller('audit')
 export class AuditController {
   constructor(private readonly bus: BusClient) {}
@@ -20,6 +20,7 @@ export class AuditController {
   })
   @RouteQuery(AuditQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(pageOf(AuditEntry)) })
+  @ApiErrors(403, 404)
   list(@ParsedQuery() query: z.output<typeof AuditQuery>) {
     return this.bus.request(AuditRpc.list, { ...query });
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   AuthRpc,
@@ -16,7 +16,8 @@ import {
 } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { z } from 'zod';
-import { ApiZodBody, jsonSchemaOf, ValidBody } from '../http/zod-body';
+import { ApiErrors } from '../http/api-errors';
+import { ApiZodBody, ApiZodResponse, jsonSchemaOf, ValidBody } from '../http/zod-body';
 import { Caller, Public, type AuthenticatedCaller } from './authenticated';
 
 const LogoutBody = z.strictObject({});
@@ -35,8 +36,8 @@ export class AuthController {
       'Create an account: the first user of an empty system becomes its administrator; then AUTH_REGISTRATION decides (invite: with an invitation token)',
   })
   @ApiZodBody(RegisterRequest)
-  @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
-  @ApiTooManyRequestsResponse()
+  @ApiCreatedResponse({ schema: jsonSchemaOf(Profile) })
+  @ApiErrors(403, 404, 409, 429)
   register(@ValidBody(RegisterRequest) body: z.output<typeof RegisterRequest>) {
     return this.bus.request(AuthRpc.register, body);
   }
@@ -48,7 +49,7 @@ export class AuthController {
   @ApiOperation({ summary: 'Log in with username or email and password' })
   @ApiZodBody(LoginRequest)
   @ApiOkResponse({ schema: jsonSchemaOf(TokenPair) })
-  @ApiTooManyRequestsResponse()
+  @ApiErrors(401, 429)
   login(@ValidBody(LoginRequest) body: z.output<typeof LoginRequest>) {
     return this.bus.request(AuthRpc.login, body);
   }
@@ -60,23 +61,24 @@ export class AuthController {
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (the refresh token rotates)' })
   @ApiZodBody(RefreshRequest)
   @ApiOkResponse({ schema: jsonSchemaOf(TokenPair) })
+  @ApiErrors(401, 429)
   refresh(@ValidBody(RefreshRequest) body: z.output<typeof RefreshRequest>) {
     return this.bus.request(AuthRpc.refresh, body);
   }
 
   @Get('profile')
-  @ApiBearerAuth()
   @ApiOperation({ summary: "The caller's profile" })
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
+  @ApiErrors(404)
   profile(@Caller() { principal }: AuthenticatedCaller) {
     return this.bus.request(AuthRpc.getProfile, { user_id: principal.id });
   }
 
   @Put('profile')
-  @ApiBearerAuth()
   @ApiOperation({ summary: "Update the caller's name or email" })
   @ApiZodBody(ProfileUpdateBody)
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
+  @ApiErrors(404, 409)
   updateProfile(@Caller() { principal }: AuthenticatedCaller, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
     return this.bus.request(AuthRpc.updateProfile, { user_id: principal.id, changes });
   }
@@ -84,11 +86,10 @@ export class AuthController {
   @UseGuards(ThrottlerGuard)
   @Post('password')
   @HttpCode(200)
-  @ApiBearerAuth()
   @ApiOperation({ summary: "Change the caller's password, given the current one; the caller's other sessions are revoked" })
   @ApiZodBody(PasswordChangeBody)
   @ApiOkResponse({ schema: jsonSchemaOf(PasswordChanged) })
-  @ApiTooManyRequestsResponse()
+  @ApiErrors(404, 409)
   changePassword(@Caller() caller: AuthenticatedCaller, @ValidBody(PasswordChangeBody) body: z.output<typeof PasswordChangeBody>) {
     if (!caller.sessionId) throw new DomainError(ErrorCode.validation, 'an API key has no password: log in as a user to change yours');
     return this.bus.request(AuthRpc.changePassword, { ...body, user_id: caller.principal.id, session_id: caller.sessionId });
@@ -96,8 +97,8 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(200)
-  @ApiBearerAuth()
   @ApiOperation({ summary: "Revoke the caller's session: its refresh token and access tokens stop working" })
+  @ApiZodResponse(200, AuthRpc.logout.response)
   logout(@Caller() caller: AuthenticatedCaller, @ValidBody(LogoutBody) _body: z.output<typeof LogoutBody>) {
     if (!caller.sessionId) throw new DomainError(ErrorCode.validation, 'an API key has no session to log out of');
     return this.bus.request(AuthRpc.logout, { session_id: caller.sessionId, user_id: caller.principal.id });

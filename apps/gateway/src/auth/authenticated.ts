@@ -1,11 +1,14 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Principal } from '@ir/contracts';
 import type { Request } from 'express';
+import { PUBLIC_EXTENSION } from '../http/openapi-document';
 
 export const IS_PUBLIC = Symbol('IS_PUBLIC');
 
-/** Marks a route that needs no credentials (register, login, refresh, health). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+/** Marks a route that needs no credentials (register, login, refresh, health), for the guard and the OpenAPI document. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_EXTENSION, true));
 
 /** Who called, as a passport strategy established it (`req.user`). */
 export interface AuthenticatedCaller {

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Inject, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Manifest, ManifestApplyQuery, manifestEntityTag, RecordId, RegistryManifestRpc } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { Response } from 'express';
@@ -8,7 +8,9 @@ import { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
-import { ApiZodBody, parseRequestPart, ValidBody, ValidParam } from '../http/zod-body';
+import { ApiErrors } from '../http/api-errors';
+import { EXAMPLES } from '../http/openapi-examples';
+import { ApiZodBody, ApiZodResponse, parseRequestPart, ValidBody, ValidParam } from '../http/zod-body';
 import { parseIfMatch } from './if-match';
 import { parseYamlManifest } from './manifest-yaml';
 
@@ -21,7 +23,6 @@ export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'
  * in git and apply it from CI. PUT validates all of it first and changes nothing when any part is invalid.
  */
 @ApiTags('databases')
-@ApiBearerAuth()
 @Controller('databases/:id/manifest')
 export class ManifestController {
   private readonly bulkCall: { timeoutMs: number };
@@ -38,7 +39,8 @@ export class ManifestController {
     summary: 'Export every definition of the database (YAML with Accept: application/yaml)',
     description: 'The ETag header is the version of the definitions: send it back in If-Match when you PUT the manifest.',
   })
-  @ApiOkResponse({ headers: { ETag: ETAG_HEADER } })
+  @ApiZodResponse(200, Manifest, { headers: { ETag: ETAG_HEADER }, types: ['application/json', 'application/yaml'] })
+  @ApiErrors(404)
   async export(@ValidParam('id', RecordId) id: string, @Headers('accept') accept: string | undefined, @Res() res: Response): Promise<void> {
     const { manifest, version } = await this.bus.request(RegistryManifestRpc.export, { database_id: id });
     res.setHeader('ETag', manifestEntityTag(version));
@@ -57,10 +59,11 @@ export class ManifestController {
     description:
       'Answers 412 when If-Match is stale, 409 when the manifest names another database or would delete definitions without allow_deletions=true, and one 400 with every validation error.',
   })
-  @ApiOkResponse({ headers: { ETag: ETAG_HEADER } })
+  @ApiZodResponse(200, RegistryManifestRpc.apply.response, { headers: { ETag: ETAG_HEADER } })
+  @ApiErrors(403, 404, 409, 412)
   @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag of the GET this manifest came from; `*` for any version' })
   @RouteQuery(ManifestApplyQuery)
-  @ApiZodBody(Manifest)
+  @ApiZodBody(Manifest, { example: EXAMPLES.manifest, types: ['application/json', ...YAML_TYPES] })
   async apply(
     @ValidParam('id', RecordId) id: string,
     @ParsedQuery() query: z.output<typeof ManifestApplyQuery>,

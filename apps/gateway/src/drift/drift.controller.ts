@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ComparatorRpc,
   CompareByCollectionsBody,
@@ -21,6 +21,7 @@ import type { Request, Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ApiErrors, TARGET_ERRORS } from '../http/api-errors';
 import { passJsonOn } from '../http/pass-json-on';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
@@ -32,7 +33,6 @@ const JAVASCRIPT = /application\/javascript|text\/javascript/;
  * results, up to megabytes, are passed on as the comparator wrote them (`requestJson`).
  */
 @ApiTags('drift')
-@ApiBearerAuth()
 @Controller()
 export class DriftController {
   private readonly targetCall: { timeoutMs: number };
@@ -50,6 +50,7 @@ export class DriftController {
   @ApiZodBody(CompareByCollectionsBody)
   @RouteQuery(CompareQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
+  @ApiErrors(404, ...TARGET_ERRORS)
   compareCollections(
     @ValidBody(CompareByCollectionsBody) body: z.output<typeof CompareByCollectionsBody>,
     @ParsedQuery() query: z.output<typeof CompareQuery>,
@@ -65,6 +66,7 @@ export class DriftController {
   @ApiZodBody(CompareByDatabaseBody)
   @RouteQuery(CompareQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
+  @ApiErrors(404, ...TARGET_ERRORS)
   compareDatabase(
     @ValidBody(CompareByDatabaseBody) body: z.output<typeof CompareByDatabaseBody>,
     @ParsedQuery() query: z.output<typeof CompareQuery>,
@@ -80,6 +82,7 @@ export class DriftController {
   @ApiZodBody(CompareSnapshotBody)
   @RouteQuery(CompareQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(CompareAnswer) })
+  @ApiErrors(404)
   compareSnapshot(
     @ValidBody(CompareSnapshotBody) body: z.output<typeof CompareSnapshotBody>,
     @ParsedQuery() query: z.output<typeof CompareQuery>,
@@ -94,6 +97,7 @@ export class DriftController {
   @ApiOperation({ summary: 'The ordered operations that would bring the target to the DR, each with its reason' })
   @ApiZodBody(PlanBody)
   @ApiOkResponse({ schema: jsonSchemaOf(PlanResult) })
+  @ApiErrors(404, ...TARGET_ERRORS)
   plan(@ValidBody(PlanBody) body: z.output<typeof PlanBody>) {
     return this.bus.request(ComparatorRpc.plan, body, this.targetCall);
   }
@@ -102,7 +106,15 @@ export class DriftController {
   @HttpCode(200)
   @ApiOperation({ summary: 'A mongosh script (JSON, or the script itself with Accept: application/javascript)' })
   @ApiZodBody(GenerateScriptBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(ScriptResult) })
+  @ApiResponse({
+    status: 200,
+    description: 'The script and its plan as JSON, or only the script, as a download, with Accept: application/javascript',
+    content: {
+      'application/json': { schema: jsonSchemaOf(ScriptResult) },
+      'application/javascript': { schema: { type: 'string', description: 'The mongosh script' } },
+    },
+  })
+  @ApiErrors(404, ...TARGET_ERRORS)
   async script(
     @ValidBody(GenerateScriptBody) body: z.output<typeof GenerateScriptBody>,
     @Headers('accept') accept: string | undefined,
@@ -131,6 +143,7 @@ export class DriftController {
   @Get('databases/:id/drift')
   @ApiOperation({ summary: 'The latest comparison of the database (404 before the first)' })
   @ApiOkResponse({ schema: jsonSchemaOf(DriftSnapshot) })
+  @ApiErrors(404)
   latest(@ValidParam('id', RecordId) id: string, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return passJsonOn(this.bus, ComparatorRpc.latestDrift, { database_id: id }, { req, res });
   }

@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AcceptInvitationBody,
   AuthInvitationRpc,
@@ -12,12 +12,12 @@ import {
 } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { z } from 'zod';
+import { ApiErrors } from '../http/api-errors';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
-import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
+import { ApiZodBody, ApiZodResponse, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 
 /** Invitations into the system and into projects, answered by the auth service. */
 @ApiTags('invitations')
-@ApiBearerAuth()
 @Controller('invitations')
 export class InvitationsController {
   constructor(private readonly bus: BusClient) {}
@@ -26,6 +26,7 @@ export class InvitationsController {
   @ApiOperation({ summary: 'The pending invitations the caller manages (a project_id narrows them to one project)' })
   @RouteQuery(ListInvitationsQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(z.object({ items: z.array(InvitationView) })) })
+  @ApiErrors(403, 404)
   list(@ParsedQuery() query: z.output<typeof ListInvitationsQuery>) {
     return this.bus.request(AuthInvitationRpc.list, { ...query });
   }
@@ -36,7 +37,8 @@ export class InvitationsController {
       'Invite an email address: into the system (system administrators) or into a project with a role (members:manage); the token is shown this once',
   })
   @ApiZodBody(CreateInvitationBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(InvitationCreated) })
+  @ApiCreatedResponse({ schema: jsonSchemaOf(InvitationCreated) })
+  @ApiErrors(403, 404, 409)
   create(@ValidBody(CreateInvitationBody) body: z.output<typeof CreateInvitationBody>) {
     return this.bus.request(AuthInvitationRpc.create, { ...body });
   }
@@ -46,12 +48,15 @@ export class InvitationsController {
   @ApiOperation({ summary: "Join the invitation's project, as the logged-in user the invitation's email address belongs to" })
   @ApiZodBody(AcceptInvitationBody)
   @ApiOkResponse({ schema: jsonSchemaOf(InvitationAccepted) })
+  @ApiErrors(403, 404, 409)
   accept(@ValidBody(AcceptInvitationBody) body: z.output<typeof AcceptInvitationBody>) {
     return this.bus.request(AuthInvitationRpc.accept, { ...body });
   }
 
   @Delete(':id')
   @ApiOperation({ summary: 'Revoke a pending invitation' })
+  @ApiZodResponse(200, AuthInvitationRpc.revoke.response)
+  @ApiErrors(403, 404)
   revoke(@ValidParam('id', RecordId) invitationId: string) {
     return this.bus.request(AuthInvitationRpc.revoke, { invitation_id: invitationId });
   }

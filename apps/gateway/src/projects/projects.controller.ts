@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, Patch, Post, Put } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AuthMemberRpc,
   AuthProjectRpc,
@@ -15,12 +15,12 @@ import {
 } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { z } from 'zod';
+import { ApiErrors } from '../http/api-errors';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
-import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
+import { ApiZodBody, ApiZodResponse, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 
 /** Projects and their members, answered by the auth service. */
 @ApiTags('projects')
-@ApiBearerAuth()
 @Controller('projects')
 export class ProjectsController {
   constructor(private readonly bus: BusClient) {}
@@ -36,7 +36,8 @@ export class ProjectsController {
   @Post()
   @ApiOperation({ summary: 'Create a project (system administrators); its creator becomes its admin' })
   @ApiZodBody(CreateProjectBody)
-  @ApiOkResponse({ schema: jsonSchemaOf(ProjectView) })
+  @ApiCreatedResponse({ schema: jsonSchemaOf(ProjectView) })
+  @ApiErrors(403, 409)
   create(@ValidBody(CreateProjectBody) body: z.output<typeof CreateProjectBody>) {
     return this.bus.request(AuthProjectRpc.create, { ...body });
   }
@@ -44,6 +45,7 @@ export class ProjectsController {
   @Get(':id')
   @ApiOperation({ summary: 'One project (404 unless the caller is a member)' })
   @ApiOkResponse({ schema: jsonSchemaOf(ProjectView) })
+  @ApiErrors(404)
   get(@ValidParam('id', ProjectId) projectId: string) {
     return this.bus.request(AuthProjectRpc.get, { project_id: projectId });
   }
@@ -52,6 +54,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Rename or describe a project (project:manage)' })
   @ApiZodBody(UpdateProjectBody)
   @ApiOkResponse({ schema: jsonSchemaOf(ProjectView) })
+  @ApiErrors(403, 404, 409)
   update(@ValidParam('id', ProjectId) projectId: string, @ValidBody(UpdateProjectBody) changes: z.output<typeof UpdateProjectBody>) {
     return this.bus.request(AuthProjectRpc.update, { project_id: projectId, changes });
   }
@@ -59,6 +62,7 @@ export class ProjectsController {
   @Get(':id/members')
   @ApiOperation({ summary: "A project's members and their roles (any member)" })
   @ApiOkResponse({ schema: jsonSchemaOf(z.object({ items: z.array(MemberView) })) })
+  @ApiErrors(404)
   members(@ValidParam('id', ProjectId) projectId: string) {
     return this.bus.request(AuthMemberRpc.list, { project_id: projectId });
   }
@@ -67,6 +71,7 @@ export class ProjectsController {
   @ApiOperation({ summary: "Add a member or change its role (members:manage; at most the caller's own role; the last admin stays admin)" })
   @ApiZodBody(SetMemberBody)
   @ApiOkResponse({ schema: jsonSchemaOf(MemberView) })
+  @ApiErrors(403, 404, 409)
   setMember(
     @ValidParam('id', ProjectId) projectId: string,
     @ValidParam('user_id', UserId) userId: string,
@@ -77,6 +82,8 @@ export class ProjectsController {
 
   @Delete(':id/members/:user_id')
   @ApiOperation({ summary: 'Remove a member (members:manage), or leave (your own user id); the last admin cannot go' })
+  @ApiZodResponse(200, AuthMemberRpc.remove.response)
+  @ApiErrors(403, 404, 409)
   removeMember(@ValidParam('id', ProjectId) projectId: string, @ValidParam('user_id', UserId) userId: string) {
     return this.bus.request(AuthMemberRpc.remove, { project_id: projectId, user_id: userId });
   }

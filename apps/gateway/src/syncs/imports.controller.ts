@@ -1,14 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ImportHistoryQuery, ImportRpc, ImportView, pageOf, RecordId } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { z } from 'zod';
+import { ApiErrors } from '../http/api-errors';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { jsonSchemaOf, ValidParam } from '../http/zod-body';
 
 /** The records of imports (the sync-executor): each `POST /indexes/sync-from-database`, and the import `import_indexes` queues. */
 @ApiTags('syncs')
-@ApiBearerAuth()
 @Controller()
 export class ImportsController {
   constructor(private readonly bus: BusClient) {}
@@ -17,6 +17,7 @@ export class ImportsController {
   @ApiOperation({ summary: "A database's imports, newest first (page, limit)" })
   @RouteQuery(ImportHistoryQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(pageOf(ImportView)) })
+  @ApiErrors(404)
   history(@ValidParam('database_id', RecordId) databaseId: string, @ParsedQuery() query: z.output<typeof ImportHistoryQuery>) {
     return this.bus.request(ImportRpc.history, { ...query, database_id: databaseId });
   }
@@ -27,6 +28,7 @@ export class ImportsController {
       "An import's status (running, completed, failed) and, once it ended, its result; a queued one (import_indexes) shows once an executor takes it",
   })
   @ApiOkResponse({ schema: jsonSchemaOf(ImportView) })
+  @ApiErrors(404)
   status(@ValidParam('import_id', RecordId) importId: string) {
     return this.bus.request(ImportRpc.status, { import_id: importId });
   }

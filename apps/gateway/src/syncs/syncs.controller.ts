@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   ImportResult,
   pageOf,
@@ -21,6 +21,8 @@ import type { Response } from 'express';
 import type { z } from 'zod';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { ApiErrors, TARGET_ERRORS } from '../http/api-errors';
+import { EXAMPLES } from '../http/openapi-examples';
 import { ParsedQuery, RouteQuery } from '../http/route-query';
 import { ApiZodBody, jsonSchemaOf, ValidBody, ValidParam } from '../http/zod-body';
 import { streamSyncEvents } from './sync-event-stream';
@@ -30,7 +32,6 @@ const IMPORT_TIMEOUT_FACTOR = 3;
 
 /** Syncs (the sync-executor): start, status, history, progress events, and the import from a live database. */
 @ApiTags('syncs')
-@ApiBearerAuth()
 @Controller()
 export class SyncsController {
   private readonly importCall: { timeoutMs: number };
@@ -46,8 +47,9 @@ export class SyncsController {
   @Post('indexes/sync-by-collections')
   @HttpCode(202)
   @ApiOperation({ summary: 'Sync some collections to the DR, asynchronously (409 with details.sync_id while a sync of the database runs)' })
-  @ApiZodBody(SyncByCollectionsBody)
+  @ApiZodBody(SyncByCollectionsBody, { example: EXAMPLES.syncByCollections })
   @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  @ApiErrors(403, 404, 409)
   syncCollections(@ValidBody(SyncByCollectionsBody) body: z.output<typeof SyncByCollectionsBody>) {
     return this.bus.request(SyncRpc.start, body);
   }
@@ -55,8 +57,9 @@ export class SyncsController {
   @Post('indexes/sync-by-database')
   @HttpCode(202)
   @ApiOperation({ summary: 'Sync every collection of the database to the DR, asynchronously (409 while a sync of it runs)' })
-  @ApiZodBody(SyncByDatabaseBody)
+  @ApiZodBody(SyncByDatabaseBody, { example: EXAMPLES.syncByDatabase })
   @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  @ApiErrors(403, 404, 409)
   syncDatabase(@ValidBody(SyncByDatabaseBody) body: z.output<typeof SyncByDatabaseBody>) {
     return this.bus.request(SyncRpc.start, body);
   }
@@ -64,8 +67,9 @@ export class SyncsController {
   @Post('indexes/sync-from-database')
   @HttpCode(200)
   @ApiOperation({ summary: "Import the target's real indexes into the DR (`_id_` never; conflicts skipped or overwritten)" })
-  @ApiZodBody(SyncFromDatabaseBody)
+  @ApiZodBody(SyncFromDatabaseBody, { example: EXAMPLES.syncFromDatabase })
   @ApiOkResponse({ schema: jsonSchemaOf(ImportResult) })
+  @ApiErrors(403, 404, 409, ...TARGET_ERRORS)
   importIndexes(@ValidBody(SyncFromDatabaseBody) body: z.output<typeof SyncFromDatabaseBody>) {
     return this.bus.request(SyncRpc.importIndexes, body, this.importCall);
   }
@@ -74,6 +78,7 @@ export class SyncsController {
   @ApiOperation({ summary: "A database's syncs, newest first (page, limit)" })
   @RouteQuery(SyncHistoryQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(pageOf(SyncView)) })
+  @ApiErrors(404)
   history(@ValidParam('database_id', RecordId) databaseId: string, @ParsedQuery() query: z.output<typeof SyncHistoryQuery>) {
     return this.bus.request(SyncRpc.history, { ...query, database_id: databaseId });
   }
@@ -81,6 +86,7 @@ export class SyncsController {
   @Get('indexes/sync-status/:sync_id')
   @ApiOperation({ summary: "A sync's status, progress (0-100) and steps" })
   @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  @ApiErrors(404)
   status(@ValidParam('sync_id', RecordId) syncId: string) {
     return this.bus.request(SyncRpc.status, { sync_id: syncId });
   }
@@ -93,6 +99,7 @@ export class SyncsController {
   })
   @ApiZodBody(SyncDecisionBody)
   @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  @ApiErrors(403, 404, 409)
   approve(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncDecisionBody) body: z.output<typeof SyncDecisionBody>) {
     return this.bus.request(SyncRpc.approve, { ...body, sync_id: syncId });
   }
@@ -102,6 +109,7 @@ export class SyncsController {
   @ApiOperation({ summary: 'Reject a sync that awaits approval (or withdraw your own): it ends and frees its database (syncs:approve)' })
   @ApiZodBody(SyncDecisionBody)
   @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  @ApiErrors(403, 404, 409)
   reject(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncDecisionBody) body: z.output<typeof SyncDecisionBody>) {
     return this.bus.request(SyncRpc.reject, { ...body, sync_id: syncId });
   }
@@ -114,6 +122,7 @@ export class SyncsController {
   })
   @ApiZodBody(SyncRetryBody)
   @ApiAcceptedResponse({ schema: jsonSchemaOf(SyncAccepted) })
+  @ApiErrors(403, 404, 409)
   retry(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncRetryBody) body: z.output<typeof SyncRetryBody>) {
     return this.bus.request(SyncRpc.retry, { ...body, sync_id: syncId });
   }
@@ -126,6 +135,7 @@ export class SyncsController {
   })
   @ApiZodBody(SyncCancelBody)
   @ApiOkResponse({ schema: jsonSchemaOf(SyncView) })
+  @ApiErrors(403, 404, 409)
   cancel(@ValidParam('sync_id', RecordId) syncId: string, @ValidBody(SyncCancelBody) body: z.output<typeof SyncCancelBody>) {
     return this.bus.request(SyncRpc.cancel, { ...body, sync_id: syncId });
   }
@@ -135,7 +145,11 @@ export class SyncsController {
     summary:
       "A sync's progress as server-sent events: `status` (the SyncView), then `started` / `progress` / `completed` / `partiallyFailed` / `failed` / `cancelled`; ends with the sync",
   })
-  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'Server-sent events, one `event:` and `data:` (JSON) per change, until the sync ends',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(404)
   async events(@ValidParam('sync_id', RecordId) syncId: string, @Res() res: Response): Promise<void> {
     await streamSyncEvents({
       syncId,
