@@ -136,6 +136,7 @@ export class DriftController {
   })
   @RouteQuery(FleetDriftQuery)
   @ApiOkResponse({ schema: jsonSchemaOf(FleetDriftPage) })
+  @ApiErrors(404)
   fleet(@ParsedQuery() query: z.output<typeof FleetDriftQuery>) {
     return this.bus.request(ComparatorRpc.fleetDrift, query);
   }
