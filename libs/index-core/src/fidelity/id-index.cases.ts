@@ -130,6 +130,33 @@ export const ID_INDEX_CASES: readonly IdIndexCase[] = [
     expect: ['id_index_name'],
     source: JSTEST,
   },
+  {
+    title: '{_id: -1} named _id_ is refused',
+    input: { validate: id(-1, { name: '_id_' }) },
+    // Refused for its key; the name `_id_` belongs to `{ _id: 1 }` alone, a second reason.
+    expect: ['id_index_key', 'id_index_name'],
+    source: JSTEST,
+  },
+  {
+    // index_id_options.js: "Non-_id indexes can have direction values outside the range for the integer type".
+    title: '{_id: Number.MAX_VALUE} is an ordinary index',
+    input: { validate: id(Number.MAX_VALUE) },
+    expect: [],
+    source: JSTEST,
+  },
+  { title: '{_id: -Number.MAX_VALUE} is an ordinary index', input: { validate: id(-Number.MAX_VALUE) }, expect: [], source: JSTEST },
+  {
+    title: '{_id: 1} with a collation and every field the server allows on it (key, name, collation)',
+    input: { validate: id(1, { name: '_id_', options: { collation: { locale: 'simple' } } }) },
+    expect: [],
+    source: `${JSTEST}; ${ID_SPEC} (allowedIdIndexFieldNames: collation, name, v, key, ns)`,
+  },
+  {
+    title: 'sparse: true is refused',
+    input: { validate: id(1, { options: { sparse: true } }) },
+    expect: ['id_index_options'],
+    source: `${ID_SPEC} (allowedIdIndexFieldNames)`,
+  },
   // ── names and identity ──
   { title: 'the _id index is named _id_', input: { name: id(1) }, expect: { name: '_id_' }, source: NAMING },
   { title: '{_id: 2} takes the generated name', input: { name: id(2) }, expect: { name: '_id_2' }, source: NAMING },
