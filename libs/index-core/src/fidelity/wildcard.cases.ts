@@ -287,8 +287,12 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     title: 'inclusion projection with _id excluded, on a 7.0 server',
     input: { definition: def([k('$**'), k('c')], { wildcard_projection: { _id: 0, b: 1 } }), version: [7, 0] },
     expect: { requiresVersion: [8, 0] },
-    source: `${VALIDATION}: any excluded path, _id too, must cover every regular field (7246210); ${VALIDATION_LATER} exempts a lone _id`,
-    versions: '7.0 refuses, later servers build',
+    // The boundary: the 7.0 line's validation (13671a30) refuses it; the same test file while it still ran on
+    // FCV 7.0 (4ec8752d) builds it, so some 7.0.x builds may too. Which 7.0 patch release changed it is not in
+    // the stored sources; the core asks for 8.0, the first release that builds it for certain, because leaving
+    // `_id` out says the same (a wildcard index excludes it by default) and builds on every 7.0.
+    source: `${VALIDATION}: any excluded path, _id too, must cover every regular field (7246210); ${VALIDATION_LATER} exempts a lone _id; ${COMPOUND_70} builds it`,
+    versions: '7.0 (early builds) refuses, 8.0 builds',
   },
   {
     title: 'exclusion projection with _id included',
