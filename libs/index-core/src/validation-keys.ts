@@ -2,6 +2,7 @@ import { requiresVersionMessage, rulesAtLeast, type RuleContext } from './rule-v
 import { isWildcardField, keyKind, type KeyKind } from './key-kinds';
 import { fieldNameProblem, isKeyValue, keyPatternBytes, MAX_KEY_PATTERN_BYTES } from './key-pattern';
 import { isRecord } from './records';
+import { textKeyIssues } from './text-rules';
 import type { IndexIssue, KeyEntry } from './types';
 
 /** MongoDB's limit on fields in a compound key ("Compound Index Fields" in the manual's limits). */
@@ -114,6 +115,7 @@ function validateKinds(keys: readonly KeyEntry[], raw: readonly unknown[], issue
       });
     }
   });
+  issues.push(...textKeyIssues(keys, position));
   const textPositions = keys.map((entry, i) => (entry.value === 'text' ? i : -1)).filter((i) => i >= 0);
   if (textPositions.length > 1 && textPositions[textPositions.length - 1] - textPositions[0] !== textPositions.length - 1) {
     issues.push({

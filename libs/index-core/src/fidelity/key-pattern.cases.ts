@@ -213,7 +213,12 @@ export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
   { title: 'a $-prefixed first segment is refused', input: { validate: def(['$a', 1]) }, expect: ['field_name'], source: INDEXP },
   { title: '$db as the first segment is refused', input: { validate: def(['$db', 1]) }, expect: ['field_name'], source: INDEXP },
   { title: 'a dotted path builds', input: { validate: def(['a.b', 1]) }, expect: [], source: INDEXP },
-  { title: '_fts with "text" is the text key', input: { validate: def(['_fts', 'text']) }, expect: [], source: VALIDATE },
+  {
+    title: '{_fts: "text"} alone is refused (SERVER-19519)',
+    input: { validate: def(['_fts', 'text']) },
+    expect: ['field_name'],
+    source: 'mongodb/mongo jstests/core/index/fts/fts_index.js (commit 110950fe)',
+  },
   {
     title: '$** alone with a string other than text is refused',
     input: { validate: def(['$**', '2dsphere']) },
