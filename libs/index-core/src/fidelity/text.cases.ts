@@ -230,6 +230,53 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
     source: FTS_INDEX,
   },
+  {
+    title: 'weights as the string "$**" on a text index',
+    input: { definition: { keys: TITLE, options: { weights: '$**' } } as unknown as IndexDefinition },
+    expect: { accepts: true },
+    deliberate: {
+      core: { refuses: 'text_weight_range', field: 'options.weights' },
+      why: 'the string is an old shorthand for { "$**": 1 }, which listIndexes shows and an import writes; a definition writes the object',
+    },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'weights as the string "$**" on a non-text index',
+    input: { definition: { keys: [k('a', 1), k('c', 1)], options: { weights: '$**' } } as unknown as IndexDefinition },
+    expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'weights as the string "$foo" on a non-text index',
+    input: { definition: { keys: [k('a', 1), k('c', 1)], options: { weights: '$foo' } } as unknown as IndexDefinition },
+    expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'empty weights on a text index (its text fields weigh 1)',
+    input: { definition: def(TITLE, { weights: {} }) },
+    expect: { accepts: true },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a weight that is no number',
+    input: { definition: { keys: TITLE, options: { weights: { title: 'high' } } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_weight_range', serverCode: 'CannotCreateIndex: weight for text index needs numeric type' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'language_override that is no string',
+    input: { definition: { keys: TITLE, options: { language_override: 1 } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_language_override', serverCode: 'TypeMismatch' },
+    source: `${SPEC_LATEST}; mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (default_language and language_override must be strings)`,
+  },
+  {
+    title: 'default_language that is no string',
+    input: { definition: { keys: TITLE, options: { default_language: 1 } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_language', serverCode: 'TypeMismatch' },
+    source:
+      'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (default_language and language_override must be strings)',
+  },
   // ── languages ──
   {
     title: 'default_language spanish',
