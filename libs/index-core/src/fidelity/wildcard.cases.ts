@@ -31,6 +31,8 @@ const listed = (key: Record<string, unknown>, name: string, extra: Record<string
   listed: { v: 2, key, name, ...extra } as ListIndexesEntry,
 });
 const ROOT = [k('$**')];
+const DESCRIPTOR =
+  'mongodb/mongo src/mongo/db/index/index_descriptor.cpp compareIndexOptions (the normalized projections compared with UnorderedFieldsBSONObjComparator; none without a projection; stored version 3887964572)';
 const VALID_INDEX_LATEST =
   'mongodb/mongo jstests/core/index/wildcard/wildcard_index_validindex.js (commit 0778c597; the same asserts at 6631daf4)';
 const COMPOUND_70 =
@@ -740,6 +742,43 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     input: { a: side([k('$**'), k('other')], { a: 1 }), b: side([k('$**'), k('other')], { a: 0, other: 0 }) },
     expect: 'coexist',
     source: SIGNATURE,
+    versions: '7.0+',
+  },
+  {
+    title: 'a projection of _id: 0 alone vs none',
+    input: { a: side(ROOT), b: side(ROOT, { _id: 0 }) },
+    expect: 'coexist',
+    source: `${DESCRIPTOR}: {} vs {_id: false}`,
+  },
+  {
+    title: '_id: 0 and _id: false alone',
+    input: { a: side(ROOT, { _id: 0 }), b: listed({ '$**': 1 }, '$**_1', { wildcardProjection: { _id: false } }) },
+    expect: 'same',
+    source: DESCRIPTOR,
+  },
+  {
+    title: 'a projection of _id: 1 alone vs none',
+    input: { a: side(ROOT), b: side(ROOT, { _id: 1 }) },
+    expect: 'coexist',
+    source: DESCRIPTOR,
+  },
+  {
+    title: 'two subtree wildcard indexes on different paths',
+    input: { a: side([k('a.$**')]), b: side([k('b.$**')]) },
+    expect: 'coexist',
+    source: `${DESCRIPTOR}: the key patterns differ`,
+  },
+  {
+    title: 'a subtree wildcard and the all-fields wildcard projecting that subtree',
+    input: { a: side([k('a.$**')]), b: side(ROOT, { a: 1 }) },
+    expect: 'coexist',
+    source: `${DESCRIPTOR}: the key patterns differ, though both index the same paths`,
+  },
+  {
+    title: 'ascending and descending wildcard',
+    input: { a: side(ROOT), b: side([k('$**', -1)]) },
+    expect: 'coexist',
+    source: `${DESCRIPTOR}: the key patterns differ`,
     versions: '7.0+',
   },
   {
