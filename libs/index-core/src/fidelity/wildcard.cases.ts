@@ -745,6 +745,26 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     versions: '7.0+',
   },
   {
+    title: 'nested paths in another order vs dotted',
+    input: { a: side(ROOT, { 'a.b': 1, 'a.c': 1 }), b: side(ROOT, { a: { c: 1, b: 1 } }) },
+    expect: 'same',
+    source: SIGNATURE,
+  },
+  {
+    title: 'compound wildcard: dotted paths in another order',
+    input: { a: side([k('$**'), k('other')], { 'a.b': 1, 'a.c': 1 }), b: side([k('$**'), k('other')], { 'a.c': 1, 'a.b': 1 }) },
+    expect: 'same',
+    source: SIGNATURE,
+    versions: '7.0+',
+  },
+  {
+    title: 'compound wildcard: a path vs its subpaths',
+    input: { a: side([k('$**'), k('other')], { a: 1 }), b: side([k('$**'), k('other')], { 'a.b': 1, 'a.c': 1 }) },
+    expect: 'coexist',
+    source: SIGNATURE,
+    versions: '7.0+',
+  },
+  {
     title: 'a projection of _id: 0 alone vs none',
     input: { a: side(ROOT), b: side(ROOT, { _id: 0 }) },
     expect: 'coexist',
