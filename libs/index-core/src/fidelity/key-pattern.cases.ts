@@ -207,6 +207,30 @@ export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
     expect: ['key_value'],
     source: VALIDATE,
   },
+  {
+    title: 'a document as a key value is refused',
+    input: { validate: def(['instances', special({ pool: 1 } as never)]) },
+    expect: ['key_value'],
+    source: `mongodb/mongo jstests/core/index/index4.js; ${VALIDATE} (v2: only numbers and strings)`,
+  },
+  {
+    title: 'a boolean key value is refused',
+    input: { validate: def(['a', special(true as never)]) },
+    expect: ['key_value'],
+    source: VALIDATE,
+  },
+  {
+    title: 'a null key value is refused',
+    input: { validate: def(['a', special(null as never)]) },
+    expect: ['key_value'],
+    source: VALIDATE,
+  },
+  {
+    title: 'a number written as a string is an unknown plugin',
+    input: { validate: def(['a', special('1')]) },
+    expect: ['key_value'],
+    source: `${VALIDATE}; ${PLUGIN_NAME}`,
+  },
   // ── field names (indexp.js) ──
   { title: 'a leading dot is refused', input: { validate: def(['.a', 1]) }, expect: ['field_name'], source: INDEXP },
   { title: 'a lone dot is refused', input: { validate: def(['.', 1]) }, expect: ['field_name'], source: INDEXP },

@@ -403,6 +403,15 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     source: FTS_INDEX,
   },
   {
+    title: 'a live compound text index whose other fields are 1.5 and -1',
+    input: {
+      a: side(def([k('a', 1.5), k('b'), k('c', -1)])),
+      b: listed({ a: 1.5, ...FTS, c: -1 }, 'a_1.5_b_text_c_-1', { weights: { b: 1 } }),
+    },
+    expect: 'same',
+    source: `${SPEC_LATEST}: the other fields kept as given once read as 1 or -1`,
+  },
+  {
     title: 'default_language english written out',
     input: { a: side(def([k('a', 1), k('b'), k('c', 1)])), b: side(def([k('a', 1), k('b'), k('c', 1)], { default_language: 'english' })) },
     expect: 'same',
