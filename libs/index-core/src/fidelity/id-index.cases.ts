@@ -33,6 +33,20 @@ const CLUSTERED = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp all
 const NAMING =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp (the _id index is named _id_), jstests/core/index/index_id_options.js';
 
+/** The collation listIndexes shows, every field filled in, on a collection created with `{ locale: "en_US" }`. */
+const EN_US = {
+  locale: 'en_US',
+  caseLevel: false,
+  caseFirst: 'off',
+  strength: 3,
+  numericOrdering: false,
+  alternate: 'non-ignorable',
+  maxVariable: 'punct',
+  normalization: false,
+  backwards: false,
+  version: '57.1',
+};
+
 const id = (value: IndexDefinition['keys'][number]['value'], rest: Omit<IndexDefinition, 'keys'> = {}): IndexDefinition => ({
   ...rest,
   keys: [{ field: '_id', value }],
@@ -177,6 +191,24 @@ export const ID_INDEX_CASES: readonly IdIndexCase[] = [
     input: { a: id(1), b: { v: 2, key: { _id: 1 }, name: '_id_', unique: true, clustered: true } },
     expect: 'same',
     source: CLUSTERED,
+  },
+  {
+    // index_id_options.js: on a collection created with en_US, createIndex({_id: 1}, {collation: {locale: "en_US", strength: 3}}) is the _id index.
+    title: "a definition of the _id index with the collection's collation is the live _id_ listed with it in full",
+    input: {
+      a: id(1, { options: { collation: { locale: 'en_US', strength: 3 } } }),
+      b: { v: 2, key: { _id: 1 }, name: '_id_', collation: EN_US },
+    },
+    expect: 'same',
+    source: JSTEST,
+  },
+  {
+    // index_id_options.js: the same collection refuses {_id: 1} with the simple collation; the difference is real drift
+    // (the plan never rebuilds _id_, it warns: plan-rebuild.ts).
+    title: 'a definition of the _id index with the simple collation is not the live _id_ of an en_US collection',
+    input: { a: id(1, { options: { collation: { locale: 'simple' } } }), b: { v: 2, key: { _id: 1 }, name: '_id_', collation: EN_US } },
+    expect: 'different',
+    source: JSTEST,
   },
   {
     title: '{_id: 1} and {_id: 2} are two indexes',
