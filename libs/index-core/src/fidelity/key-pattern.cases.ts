@@ -25,7 +25,10 @@ export type KeyPatternCase =
 const VALIDATE = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateKeyPattern (r7.0, commit 6b0141d1)';
 const SPEC = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (r7.0, commit 6b0141d1)';
 const COMPARE = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp compareIndexOptions: SimpleBSONObjComparator on keyPattern (r6.0+)';
-const LIMITS = 'MongoDB manual, "MongoDB Limits and Thresholds": Compound Index Fields (32)';
+const LIMITS =
+  'mongodb/mongo src/mongo/bson/ordering.h Ordering::make (13103, over the stored key) + jstests/core/index/compound_index_max_fields.js (commit 591928c6)';
+const STORED_TEXT_KEY =
+  'mongodb/mongo src/mongo/db/fts/fts_spec.cpp fixSpec (text fields stored as _fts, _ftsx) + src/mongo/bson/ordering.h (13103)';
 const PLUGINS = 'mongodb/mongo jstests/core/index/index_plugins.js (commit 73612fec)';
 const PLUGIN_NAME =
   'mongodb/mongo src/mongo/db/index_names.cpp findPluginName (the first string value, or a $** field, names the index type)';
@@ -107,6 +110,26 @@ export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
     input: { validate: def(...Array.from({ length: 33 }, (_, i): [string, 1] => [`f${i}`, 1])) },
     expect: ['max_compound_fields'],
     source: LIMITS,
+  },
+  {
+    title: '40 text fields build (stored as _fts and _ftsx)',
+    input: { validate: def(...Array.from({ length: 40 }, (_, i): [string, 'text'] => [`t${i}`, 'text'])) },
+    expect: [],
+    source: STORED_TEXT_KEY,
+  },
+  {
+    title: '30 fields and three text fields build (32 stored)',
+    input: {
+      validate: def(...Array.from({ length: 30 }, (_, i): [string, 1] => [`f${i}`, 1]), ['t0', 'text'], ['t1', 'text'], ['t2', 'text']),
+    },
+    expect: [],
+    source: STORED_TEXT_KEY,
+  },
+  {
+    title: '31 fields and one text field are refused (33 stored)',
+    input: { validate: def(...Array.from({ length: 31 }, (_, i): [string, 1] => [`f${i}`, 1]), ['t0', 'text']) },
+    expect: ['max_compound_fields'],
+    source: STORED_TEXT_KEY,
   },
   // 5 (document) + 1 + 2036 + 1 (name) + 4 (int32) = 2047; two more name bytes make 2049.
   { title: 'a 2047-byte key pattern builds', input: { validate: def(['a'.repeat(2036), 1]) }, expect: [], source: VALIDATE },
