@@ -59,6 +59,18 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     source: FTS_INDEX,
   },
   {
+    title: 'compound text on every string field after a prefix field',
+    input: { definition: def([k('a', 1), k('$**')]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/wildcard/wildcard_and_text_indexes.js (commit 0778c597)',
+  },
+  {
+    title: 'an ordinary field below _fts in a text index',
+    input: { definition: def([k('a'), k('_fts.x', 1)]) },
+    expect: { accepts: true },
+    source: `${SPEC_LATEST}: only _fts and _ftsx themselves are reserved`,
+  },
+  {
     title: 'text fields apart',
     input: { definition: def([k('a'), k('b', 1), k('c')]) },
     expect: { refuses: 'text_contiguous', serverCode: "CannotCreateIndex: 'text' fields in index must all be adjacent" },

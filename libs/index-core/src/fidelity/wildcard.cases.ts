@@ -31,6 +31,8 @@ const listed = (key: Record<string, unknown>, name: string, extra: Record<string
   listed: { v: 2, key, name, ...extra } as ListIndexesEntry,
 });
 const ROOT = [k('$**')];
+const VALIDATE_KEYS = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateKeyPattern (r7.0, commit 6b0141d1)';
+const AND_TEXT = 'mongodb/mongo jstests/core/index/wildcard/wildcard_and_text_indexes.js (commit 0778c597)';
 const DESCRIPTOR =
   'mongodb/mongo src/mongo/db/index/index_descriptor.cpp compareIndexOptions (the normalized projections compared with UnorderedFieldsBSONObjComparator; none without a projection; stored version 3887964572)';
 const VALID_INDEX_LATEST =
@@ -420,6 +422,19 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     expect: { refuses: 'wildcard_projection_values', serverCode: 'TypeMismatch' },
     source: VALID_INDEX_LATEST,
   },
+  {
+    title: 'a descending all-fields compound wildcard excluding its regular field',
+    input: { definition: def([k('pre'), k('$**', -1)], { wildcard_projection: { pre: 0 } }) },
+    expect: { accepts: true },
+    source: AND_TEXT,
+    versions: '7.0+',
+  },
+  {
+    title: 'a wildcard index below a field named _fts',
+    input: { definition: def([k('_fts.$**')]) },
+    expect: { accepts: true },
+    source: `${VALIDATE_KEYS}: only a key field named exactly _fts is reserved`,
+  },
   // ── compound wildcard indexes: the rest of compound_wildcard_index_validation.js ──
   {
     title: 'descending all-fields wildcard between two excluded regular fields',
@@ -791,6 +806,12 @@ export const WILDCARD_CASES: readonly FidelityCase[] = [
     expect: 'coexist',
     source: SIGNATURE,
     versions: '7.0+',
+  },
+  {
+    title: 'a wildcard index and a text index on every field',
+    input: { a: side(ROOT), b: side([k('$**', 'text')]) },
+    expect: 'coexist',
+    source: AND_TEXT,
   },
   {
     title: 'a projection of _id: 0 alone vs none',
