@@ -33,6 +33,7 @@ const PLUGINS = 'mongodb/mongo jstests/core/index/index_plugins.js (commit 73612
 const PLUGIN_NAME =
   'mongodb/mongo src/mongo/db/index_names.cpp findPluginName (the first string value, or a $** field, names the index type)';
 const INDEXP = 'mongodb/mongo jstests/core/index/indexp.js (SERVER-11374: empty path parts, $-prefixed parts, DBRef names)';
+const TWO_D = 'mongodb/mongo src/mongo/db/index/2d_common.cpp parse2dParams (16800: one 2d field; 16801: it comes first)';
 const BAD_PLUGIN = 'mongodb/mongo jstests/core/bad_index_plugin.js (SERVER-5826)';
 const special = (value: string): IndexDefinition['keys'][number]['value'] => value as never;
 
@@ -163,11 +164,16 @@ export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
     title: '2d after an ascending field is refused',
     input: { validate: def(['a', 1], ['b', '2d']) },
     expect: ['2d_single'],
-    source: PLUGINS,
+    source: `${PLUGINS}; ${TWO_D}`,
   },
   { title: 'two 2dsphere fields build', input: { validate: def(['a', '2dsphere'], ['b', '2dsphere']) }, expect: [], source: PLUGINS },
   { title: 'two text fields build', input: { validate: def(['a', 'text'], ['b', 'text']) }, expect: [], source: PLUGINS },
-  { title: 'two 2d fields are refused', input: { validate: def(['a', '2d'], ['b', '2d']) }, expect: ['2d_single'], source: PLUGINS },
+  {
+    title: 'two 2d fields are refused',
+    input: { validate: def(['a', '2d'], ['b', '2d']) },
+    expect: ['2d_single'],
+    source: `${PLUGINS}; ${TWO_D}`,
+  },
   {
     title: 'two hashed fields are refused (31303)',
     input: { validate: def(['a', 'hashed'], ['b', 'hashed']) },
