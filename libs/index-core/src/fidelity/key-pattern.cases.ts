@@ -267,6 +267,18 @@ export const KEY_PATTERN_CASES: readonly KeyPatternCase[] = [
   { title: '$db as the first segment is refused', input: { validate: def(['$db', 1]) }, expect: ['field_name'], source: INDEXP },
   { title: 'a dotted path builds', input: { validate: def(['a.b', 1]) }, expect: [], source: INDEXP },
   {
+    title: 'numeric path parts build (a.0, a.-1, a.00)',
+    input: { validate: def(['a.0', 1], ['a.-1', 1], ['a.00', 1]) },
+    expect: [],
+    source: 'mongodb/mongo jstests/core/indexu.js (SERVER-2902)',
+  },
+  {
+    title: 'a DBRef name in the middle of a path builds',
+    input: { validate: def(['owner.$id.part', 1]) },
+    expect: [],
+    source: `${VALIDATE}: a $id, $ref or $db part anywhere but first`,
+  },
+  {
     title: '{_fts: "text"} alone is refused (SERVER-19519)',
     input: { validate: def(['_fts', 'text']) },
     expect: ['field_name'],
