@@ -71,6 +71,18 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     source: `${SPEC_LATEST}: only _fts and _ftsx themselves are reserved`,
   },
   {
+    title: 'four dotted prefix fields before a text field',
+    input: { definition: def([k('a.x', 1), k('a.y', 1), k('b.x', 1), k('b.y', 1), k('words')]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/fts/fts_dotted_prefix_fields.js (commit 73612fec)',
+  },
+  {
+    title: 'a dotted suffix field after a text field',
+    input: { definition: def([k('a', 1), k('b'), k('c.d', 1)]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/fts/fts_trailing_fields.js (commit 73612fec)',
+  },
+  {
     title: 'text fields apart',
     input: { definition: def([k('a'), k('b', 1), k('c')]) },
     expect: { refuses: 'text_contiguous', serverCode: "CannotCreateIndex: 'text' fields in index must all be adjacent" },
