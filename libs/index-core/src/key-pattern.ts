@@ -39,13 +39,18 @@ export function canonicalKeyValue(value: unknown): KeyValue | undefined {
 /**
  * Why a field name cannot be indexed, or undefined when it can (`validateKeyPattern`): no empty path
  * segment; a segment starting with `$` only as a DBRef field (`$ref`, `$id`, `$db`) below the first
- * segment, or as the `$**` ending a wildcard path; `_fts` is the text index's own field; NUL cannot be
+ * segment, or as the `$**` ending a wildcard path; `_fts` is the text index's own (stored) field; NUL cannot be
  * stored in a BSON name.
  */
 export function fieldNameProblem(field: string, value: unknown): string | undefined {
   if (field.length === 0) return 'must not be empty';
   if (field.includes('\0')) return 'must not contain a NUL character';
-  if (field === '_fts' && value !== 'text') return '"_fts" is reserved for text indexes';
+  // The server refuses `_fts` on any other index, and `{ _fts: "text" }` without weights (fts_index.js,
+  // SERVER-19519); with weights it is the stored form of a text index, which a definition writes as its text fields.
+  if (field === '_fts')
+    return value === 'text'
+      ? '"_fts" is the stored form of a text index: name the text fields instead'
+      : '"_fts" is reserved for text indexes';
   const segments = field.split('.');
   for (let i = 0; i < segments.length; i += 1) {
     const segment = segments[i];

@@ -1,7 +1,7 @@
 import { isOneOf } from './collation';
 import { asNumber } from './numbers';
 import { isPlainObject, isRecord } from './records';
-import type { DefinitionOptions } from './types';
+import type { DefinitionOptions, IndexIssue, KeyEntry } from './types';
 
 /**
  * Text index rules as MongoDB's text index spec applies them (mongodb/mongo
@@ -137,4 +137,32 @@ function weightFieldProblem(field: string): string | undefined {
   if (parts.some((part) => part === '')) return 'has an empty path part';
   if (parts.some((part) => part.startsWith('$'))) return 'has a path part starting with "$"';
   return undefined;
+}
+
+/**
+ * The key of a text index (fts_spec.cpp `fixSpec`): its other fields are read as whole numbers and must
+ * be 1 or -1 (`{ a: "text", b: 2 }` is refused, `1.5` reads as 1), and no field may be named `_ftsx`, the
+ * field the server stores beside `_fts` (`_fts` itself is refused as a field name, key-pattern.ts).
+ * `at(entry)` is the entry's position in the definition's keys.
+ */
+export function textKeyIssues(keys: readonly KeyEntry[], at: (entry: KeyEntry) => number): IndexIssue[] {
+  if (!keys.some((entry) => entry.value === 'text')) return [];
+  const issues: IndexIssue[] = [];
+  for (const entry of keys) {
+    if (entry.field === '_ftsx') {
+      issues.push({
+        field: `keys.${at(entry)}.field`,
+        rule: 'text_reserved_field',
+        message: 'a text index may not have a field named "_ftsx" (the server stores its text key as _fts/_ftsx)',
+      });
+    }
+    if (typeof entry.value === 'number' && Math.abs(Math.trunc(entry.value)) !== 1) {
+      issues.push({
+        field: `keys.${at(entry)}.value`,
+        rule: 'text_key_direction',
+        message: 'the other fields of a text index take 1 or -1',
+      });
+    }
+  }
+  return issues;
 }

@@ -2,10 +2,21 @@ import { requiresVersionMessage, rulesAtLeast, type RuleContext } from './rule-v
 import { isWildcardField, keyKind, type KeyKind } from './key-kinds';
 import { fieldNameProblem, isKeyValue, keyPatternBytes, MAX_KEY_PATTERN_BYTES } from './key-pattern';
 import { isRecord } from './records';
+import { textKeyIssues } from './text-rules';
 import type { IndexIssue, KeyEntry } from './types';
 
-/** MongoDB's limit on fields in a compound key ("Compound Index Fields" in the manual's limits). */
+/**
+ * MongoDB's limit on fields in a compound key (mongodb/mongo src/mongo/bson/ordering.h `Ordering::make`, code
+ * 13103; jstests/core/index/compound_index_max_fields.js). It counts the key as the server stores it: a text
+ * index's text fields, however many, are the two fields `_fts` and `_ftsx`.
+ */
 export const MAX_COMPOUND_FIELDS = 32;
+
+/** How many fields the server's stored key has: the text fields stand as `_fts` and `_ftsx`. */
+function storedKeyFieldCount(keys: readonly unknown[]): number {
+  const text = keys.filter((raw) => isRecord(raw) && raw.value === 'text').length;
+  return keys.length - text + (text > 0 ? 2 : 0);
+}
 
 /** Key rules; returns the entries that are well formed enough for the option rules to use. */
 // `context`: the target's version, for the rules that differ between versions (see rule-version.ts).
@@ -14,11 +25,12 @@ export function validateKeys(keys: unknown, issues: IndexIssue[], context?: Rule
     issues.push({ field: 'keys', rule: 'empty_keys', message: 'keys must list at least one field' });
     return [];
   }
-  if (keys.length > MAX_COMPOUND_FIELDS) {
+  const stored = storedKeyFieldCount(keys);
+  if (stored > MAX_COMPOUND_FIELDS) {
     issues.push({
       field: 'keys',
       rule: 'max_compound_fields',
-      message: `a key has at most ${MAX_COMPOUND_FIELDS} fields; this one has ${keys.length}`,
+      message: `a key has at most ${MAX_COMPOUND_FIELDS} fields as the server stores it (text fields count as two, _fts and _ftsx); this one has ${stored}`,
     });
   }
   const valid: KeyEntry[] = [];
@@ -114,6 +126,7 @@ function validateKinds(keys: readonly KeyEntry[], raw: readonly unknown[], issue
       });
     }
   });
+  issues.push(...textKeyIssues(keys, position));
   const textPositions = keys.map((entry, i) => (entry.value === 'text' ? i : -1)).filter((i) => i >= 0);
   if (textPositions.length > 1 && textPositions[textPositions.length - 1] - textPositions[0] !== textPositions.length - 1) {
     issues.push({

@@ -108,7 +108,23 @@ export function validateProjection(
     return;
   }
   validateOverlaps(paths, add);
-  if (regular.length > 0 && wildcard?.field === '$**') validateAgainstRegularFields(paths, nonId, regular, add, context);
+  if (regular.length > 0 && wildcard?.field === '$**') {
+    validateAgainstRegularFields(paths, nonId, regular, add, context);
+    validateCompoundProjectionShape(projection, add, context);
+  }
+}
+
+/**
+ * The 7.0 validation of a compound wildcard projection (wildcard_validation.cpp at 13671a30) takes only a
+ * number or a boolean at its top level (7246207): a nested document (`{ a: { b: 1 } }`) is refused there,
+ * built by later servers (compound_wildcard_index_validation.js). Its dotted form says the same and builds on 7.0.
+ */
+function validateCompoundProjectionShape(projection: Readonly<Record<string, unknown>>, add: Sink, context: RuleContext | undefined): void {
+  if (rulesAtLeast(context, 8, 0)) return;
+  const nested = Object.entries(projection).find(([, value]) => isPlainObject(value) && asNumber(value) === undefined);
+  if (!nested) return;
+  const what = `a nested document ("${nested[0]}") in the projection of a compound wildcard index`;
+  add(FIELD, 'requires_version', `${requiresVersionMessage(what, [8, 0], context)}; write its paths dotted ("${nested[0]}.<field>")`);
 }
 
 /** 7246200: two included (or two excluded) paths where one contains the other, such as `a.b` and `a.b.c`. */

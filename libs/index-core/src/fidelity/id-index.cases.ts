@@ -33,6 +33,20 @@ const CLUSTERED = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp all
 const NAMING =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp (the _id index is named _id_), jstests/core/index/index_id_options.js';
 
+/** The collation listIndexes shows, every field filled in, on a collection created with `{ locale: "en_US" }`. */
+const EN_US = {
+  locale: 'en_US',
+  caseLevel: false,
+  caseFirst: 'off',
+  strength: 3,
+  numericOrdering: false,
+  alternate: 'non-ignorable',
+  maxVariable: 'punct',
+  normalization: false,
+  backwards: false,
+  version: '57.1',
+};
+
 const id = (value: IndexDefinition['keys'][number]['value'], rest: Omit<IndexDefinition, 'keys'> = {}): IndexDefinition => ({
   ...rest,
   keys: [{ field: '_id', value }],
@@ -130,6 +144,33 @@ export const ID_INDEX_CASES: readonly IdIndexCase[] = [
     expect: ['id_index_name'],
     source: JSTEST,
   },
+  {
+    title: '{_id: -1} named _id_ is refused',
+    input: { validate: id(-1, { name: '_id_' }) },
+    // Refused for its key; the name `_id_` belongs to `{ _id: 1 }` alone, a second reason.
+    expect: ['id_index_key', 'id_index_name'],
+    source: JSTEST,
+  },
+  {
+    // index_id_options.js: "Non-_id indexes can have direction values outside the range for the integer type".
+    title: '{_id: Number.MAX_VALUE} is an ordinary index',
+    input: { validate: id(Number.MAX_VALUE) },
+    expect: [],
+    source: JSTEST,
+  },
+  { title: '{_id: -Number.MAX_VALUE} is an ordinary index', input: { validate: id(-Number.MAX_VALUE) }, expect: [], source: JSTEST },
+  {
+    title: '{_id: 1} with a collation and every field the server allows on it (key, name, collation)',
+    input: { validate: id(1, { name: '_id_', options: { collation: { locale: 'simple' } } }) },
+    expect: [],
+    source: `${JSTEST}; ${ID_SPEC} (allowedIdIndexFieldNames: collation, name, v, key, ns)`,
+  },
+  {
+    title: 'sparse: true is refused',
+    input: { validate: id(1, { options: { sparse: true } }) },
+    expect: ['id_index_options'],
+    source: `${ID_SPEC} (allowedIdIndexFieldNames)`,
+  },
   // ── names and identity ──
   { title: 'the _id index is named _id_', input: { name: id(1) }, expect: { name: '_id_' }, source: NAMING },
   { title: '{_id: 2} takes the generated name', input: { name: id(2) }, expect: { name: '_id_2' }, source: NAMING },
@@ -150,6 +191,24 @@ export const ID_INDEX_CASES: readonly IdIndexCase[] = [
     input: { a: id(1), b: { v: 2, key: { _id: 1 }, name: '_id_', unique: true, clustered: true } },
     expect: 'same',
     source: CLUSTERED,
+  },
+  {
+    // index_id_options.js: on a collection created with en_US, createIndex({_id: 1}, {collation: {locale: "en_US", strength: 3}}) is the _id index.
+    title: "a definition of the _id index with the collection's collation is the live _id_ listed with it in full",
+    input: {
+      a: id(1, { options: { collation: { locale: 'en_US', strength: 3 } } }),
+      b: { v: 2, key: { _id: 1 }, name: '_id_', collation: EN_US },
+    },
+    expect: 'same',
+    source: JSTEST,
+  },
+  {
+    // index_id_options.js: the same collection refuses {_id: 1} with the simple collation; the difference is real drift
+    // (the plan never rebuilds _id_, it warns: plan-rebuild.ts).
+    title: 'a definition of the _id index with the simple collation is not the live _id_ of an en_US collection',
+    input: { a: id(1, { options: { collation: { locale: 'simple' } } }), b: { v: 2, key: { _id: 1 }, name: '_id_', collation: EN_US } },
+    expect: 'different',
+    source: JSTEST,
   },
   {
     title: '{_id: 1} and {_id: 2} are two indexes',

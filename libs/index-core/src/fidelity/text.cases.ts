@@ -32,6 +32,9 @@ const listed = (key: Record<string, unknown>, name: string, extra: Record<string
   } as ListIndexesEntry,
 });
 const FTS = { _fts: 'text', _ftsx: 1 };
+const SPEC_LATEST =
+  'mongodb/mongo src/mongo/db/fts/fts_spec.cpp FTSSpec::fixSpec (commit of the stored version, id 67718769: the CannotCreateIndex statuses)';
+const FTS_INDEX_LATEST = 'mongodb/mongo jstests/core/index/fts/fts_index.js (commit 110950fe): sections 1, 3 and 6';
 
 export const TEXT_CASES: readonly FidelityCase[] = [
   // ── keys ──
@@ -56,6 +59,30 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     source: FTS_INDEX,
   },
   {
+    title: 'compound text on every string field after a prefix field',
+    input: { definition: def([k('a', 1), k('$**')]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/wildcard/wildcard_and_text_indexes.js (commit 0778c597)',
+  },
+  {
+    title: 'an ordinary field below _fts in a text index',
+    input: { definition: def([k('a'), k('_fts.x', 1)]) },
+    expect: { accepts: true },
+    source: `${SPEC_LATEST}: only _fts and _ftsx themselves are reserved`,
+  },
+  {
+    title: 'four dotted prefix fields before a text field',
+    input: { definition: def([k('a.x', 1), k('a.y', 1), k('b.x', 1), k('b.y', 1), k('words')]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/fts/fts_dotted_prefix_fields.js (commit 73612fec)',
+  },
+  {
+    title: 'a dotted suffix field after a text field',
+    input: { definition: def([k('a', 1), k('b'), k('c.d', 1)]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo jstests/core/index/fts/fts_trailing_fields.js (commit 73612fec)',
+  },
+  {
     title: 'text fields apart',
     input: { definition: def([k('a'), k('b', 1), k('c')]) },
     expect: { refuses: 'text_contiguous', serverCode: "CannotCreateIndex: 'text' fields in index must all be adjacent" },
@@ -66,6 +93,94 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     input: { definition: def([k('a'), k('b', '2dsphere')]) },
     expect: { refuses: 'mixed_index_types', serverCode: 'CannotCreateIndex: expected value 1 or -1 for non-text key' },
     source: SPEC,
+  },
+  {
+    title: 'a non-text field of 2 in a compound text index',
+    input: { definition: def([k('a'), k('b', 2)]) },
+    expect: { refuses: 'text_key_direction', serverCode: 'CannotCreateIndex: expected value 1 or -1 for non-text key in compound index' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a non-text field of Number.MAX_VALUE in a compound text index',
+    input: { definition: def([k('a'), k('b', Number.MAX_VALUE)]) },
+    expect: { refuses: 'text_key_direction', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'a non-text field of -Number.MAX_VALUE in a compound text index',
+    input: { definition: def([k('a'), k('b', -Number.MAX_VALUE)]) },
+    expect: { refuses: 'text_key_direction', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'a non-text prefix field of 0.5 in a compound text index',
+    input: { definition: def([k('p', 0.5), k('a')]) },
+    expect: { refuses: 'text_key_direction', serverCode: 'CannotCreateIndex (67)' },
+    source: `${SPEC_LATEST}: the value read as an int (0.5 → 0)`,
+  },
+  {
+    title: 'a non-text field of -1 in a compound text index',
+    input: { definition: def([k('a'), k('b', -1)]) },
+    expect: { accepts: true },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a non-text field of 1.5 in a compound text index (read as the int 1)',
+    input: { definition: def([k('a'), k('b', 1.5)]) },
+    expect: { accepts: true },
+    source: `${SPEC_LATEST}: the value read as an int`,
+  },
+  {
+    title: 'a text index on _fts alone',
+    input: { definition: def([k('_fts')]) },
+    expect: { refuses: 'field_name', serverCode: 'CannotCreateIndex (SERVER-19519)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'the stored _fts/_ftsx form without weights',
+    input: { definition: def([k('a', 1), k('_fts'), k('_ftsx', 1), k('c', 1)]) },
+    expect: { refuses: 'field_name', serverCode: "CannotCreateIndex: text index option 'weights' must specify fields or the wildcard" },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'the stored _fts/_ftsx form with weights',
+    input: { definition: def([k('a', 1), k('_fts'), k('_ftsx', 1), k('c', 1)], { weights: { b: 1 } }) },
+    expect: { accepts: true },
+    deliberate: {
+      core: { refuses: 'field_name' },
+      why: 'the key of a definition names its text fields (b: "text"); _fts/_ftsx is the form the server stores, which an import writes back as the text fields',
+    },
+    source: `${FTS_INDEX_LATEST} (the spec is valid: a second text index beside another fails with IndexOptionsConflict, not for its form)`,
+  },
+  {
+    title: 'a prefix field named _ftsx in a text index',
+    input: { definition: def([k('_ftsx', 1), k('a')]) },
+    expect: { refuses: 'text_reserved_field', serverCode: 'CannotCreateIndex: text index with reserved fields _fts/_ftsx not allowed' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a suffix field named _ftsx in a text index',
+    input: { definition: def([k('a'), k('_ftsx', -1)]) },
+    expect: { refuses: 'text_reserved_field', serverCode: 'CannotCreateIndex: text index with reserved fields _fts/_ftsx not allowed' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a text field named _ftsx',
+    input: { definition: def([k('_ftsx')]) },
+    expect: { refuses: 'text_reserved_field', serverCode: 'CannotCreateIndex: text index with reserved fields _fts/_ftsx not allowed' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'an ordinary index on _ftsx',
+    input: { definition: def([k('_ftsx', 1)]) },
+    expect: { accepts: true },
+    source: 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateKeyPattern (only _fts is reserved outside text indexes)',
+  },
+  {
+    title: 'empty weights on a non-text index',
+    input: { definition: def([k('a', 1), k('c', 1)], { weights: {} }) },
+    expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
   },
   // ── weights ──
   {
@@ -138,6 +253,53 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     input: { definition: def([k('a', 1), k('c', 1)], { weights: { d: 1 } }) },
     expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
     source: FTS_INDEX,
+  },
+  {
+    title: 'weights as the string "$**" on a text index',
+    input: { definition: { keys: TITLE, options: { weights: '$**' } } as unknown as IndexDefinition },
+    expect: { accepts: true },
+    deliberate: {
+      core: { refuses: 'text_weight_range', field: 'options.weights' },
+      why: 'the string is an old shorthand for { "$**": 1 }, which listIndexes shows and an import writes; a definition writes the object',
+    },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'weights as the string "$**" on a non-text index',
+    input: { definition: { keys: [k('a', 1), k('c', 1)], options: { weights: '$**' } } as unknown as IndexDefinition },
+    expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'weights as the string "$foo" on a non-text index',
+    input: { definition: { keys: [k('a', 1), k('c', 1)], options: { weights: '$foo' } } as unknown as IndexDefinition },
+    expect: { refuses: 'weights_require_text', serverCode: 'CannotCreateIndex (67)' },
+    source: FTS_INDEX_LATEST,
+  },
+  {
+    title: 'empty weights on a text index (its text fields weigh 1)',
+    input: { definition: def(TITLE, { weights: {} }) },
+    expect: { accepts: true },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'a weight that is no number',
+    input: { definition: { keys: TITLE, options: { weights: { title: 'high' } } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_weight_range', serverCode: 'CannotCreateIndex: weight for text index needs numeric type' },
+    source: SPEC_LATEST,
+  },
+  {
+    title: 'language_override that is no string',
+    input: { definition: { keys: TITLE, options: { language_override: 1 } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_language_override', serverCode: 'TypeMismatch' },
+    source: `${SPEC_LATEST}; mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (default_language and language_override must be strings)`,
+  },
+  {
+    title: 'default_language that is no string',
+    input: { definition: { keys: TITLE, options: { default_language: 1 } } as unknown as IndexDefinition },
+    expect: { refuses: 'text_language', serverCode: 'TypeMismatch' },
+    source:
+      'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIndexSpec (default_language and language_override must be strings)',
   },
   // ── languages ──
   {
@@ -263,6 +425,15 @@ export const TEXT_CASES: readonly FidelityCase[] = [
     input: { a: side(def([k('a', 1), k('b'), k('c', 1)])), b: listed({ a: 1, ...FTS, c: 1 }, 'a_1_b_text_c_1', { weights: { b: 1 } }) },
     expect: 'same',
     source: FTS_INDEX,
+  },
+  {
+    title: 'a live compound text index whose other fields are 1.5 and -1',
+    input: {
+      a: side(def([k('a', 1.5), k('b'), k('c', -1)])),
+      b: listed({ a: 1.5, ...FTS, c: -1 }, 'a_1.5_b_text_c_-1', { weights: { b: 1 } }),
+    },
+    expect: 'same',
+    source: `${SPEC_LATEST}: the other fields kept as given once read as 1 or -1`,
   },
   {
     title: 'default_language english written out',

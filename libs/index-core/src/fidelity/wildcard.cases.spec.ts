@@ -1,3 +1,4 @@
+import { diffCollection } from '../diff';
 import { definitionFromListIndexes } from '../mongo-spec';
 import { validateDefinition } from '../validation';
 import type { IdentityCase, ValidationCase } from './case-shape';
@@ -34,4 +35,20 @@ describe('no false drift from the stricter definition rules', () => {
       expect(validateDefinition(definition)).toEqual([]);
     },
   );
+
+  it('a live compound wildcard index that only later servers build imports to a definition a 7.0 target accepts', () => {
+    // Nested paths and `_id: 0` beside included paths need 8.0 in a definition; the import writes the normal form (dotted, no `_id: 0`).
+    const live = {
+      v: 2,
+      key: { '$**': 1, other: 1 },
+      name: 'cwi',
+      wildcardProjection: { _id: 0, a: { b: 1, c: true } },
+    };
+    const definition = definitionFromListIndexes(live);
+    expect(definition.options?.wildcard_projection).toEqual({ 'a.b': 1, 'a.c': 1 });
+    expect(validateDefinition(definition, { version: [7, 0] })).toEqual([]);
+    const diff = diffCollection('c', [definition], [live]);
+    expect(diff.matched.map((m) => m.real.entry.name)).toEqual(['cwi']);
+    expect(diff.different).toEqual([]);
+  });
 });
