@@ -1,5 +1,6 @@
 import { withCollectionCollation } from './collection-collation';
 import { desiredIndexOf, diffDesired } from './diff';
+import { toMongoIndexSpec } from './mongo-spec';
 import type { IndexDefinition, ListIndexesEntry } from './types';
 
 // mongodb/mongo jstests/core/index/index_creation_on_different_collations.js (36635c8c, 8.x): on a
@@ -57,6 +58,18 @@ describe('indexes inherit their collection’s default collation', () => {
   it('an explicit other collation stays different', () => {
     const explicit: IndexDefinition[] = [{ name: 'x_1', keys: [{ field: 'x', value: 1 }], options: { collation: { locale: 'fr' } } }];
     expect(diff(explicit, COLLECTION_COLLATION).different.map((d) => d.differences)).toEqual([['collation']]);
+  });
+
+  it('a text index is built with { locale: "simple" } there, which the server requires, and still matches the live one', () => {
+    // mongodb/mongo jstests/core/collation.js (05a0f8e9): a text index build that inherits a non-simple default
+    // collation fails; with { locale: "simple" } it succeeds and lists no collation.
+    const desired = withCollectionCollation(definitions.map(desiredIndexOf), COLLECTION_COLLATION);
+    const text = desired.find((index) => index.definition.name === 'body_text');
+    expect(text?.definition.options?.collation).toEqual({ locale: 'simple' });
+    expect(toMongoIndexSpec(text!.definition).collation).toEqual({ locale: 'simple' });
+    expect(text?.canonical.options.collation).toBeUndefined();
+    const twoD = withCollectionCollation([desiredIndexOf({ name: 'pos_2d', keys: [{ field: 'pos', value: '2d' }] })], COLLECTION_COLLATION);
+    expect(twoD[0].definition.options?.collation).toEqual({ locale: 'simple' });
   });
 
   it('a collection without a default collation (or simple) leaves the design as it is, the same array', () => {
