@@ -36,6 +36,11 @@ const SIGNATURE =
 const NORMALIZE =
   'mongodb/mongo src/mongo/db/matcher/expression_tree.cpp ListOfMatchExpression optimizer (flatten, single child, $or of equalities → $in) + expression_leaf.cpp InMatchExpression (values a set; one value → $eq), r6.0–8.0';
 
+const OR_TO_IN_70 =
+  'mongodb/mongo jstests/core/query/or/or_to_in.js (requires_fcv_70; the rewrite since 4.9): an $or of equalities on one path is an $in, arrays and null included; $eq with a regular expression and range branches are not rewritten; mixed paths are not rewritten';
+const OR_TO_IN_80 =
+  'mongodb/mongo jstests/core/query/or/or_to_in.js (requires_fcv_80, commit 07c8efab: "The $or -> $in optimization was expanded in 8.0"): equalities on one path are grouped among other branches; two equal branches are one';
+
 const ok = (title: string, filter: unknown, source = CHECK, versions?: string): PartialFilterCase => ({
   title,
   input: { filter },
@@ -179,6 +184,85 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
   identity('$in is a set', { a: { $in: [3, 1, 2, 1] } }, { a: { $in: [1, 2, 3] } }, 'same', NORMALIZE),
   identity('$in of one value is an equality', { a: { $in: [7] } }, { a: 7 }, 'same', NORMALIZE),
   identity('$or of equalities on one path is an $in', { $or: [{ a: 1 }, { a: 2 }] }, { a: { $in: [2, 1] } }, 'same', NORMALIZE),
+  identity(
+    '$or of three $eq on one path is their $in',
+    { $or: [{ f1: { $eq: 5 } }, { f1: { $eq: 3 } }, { f1: { $eq: 7 } }] },
+    { f1: { $in: [7, 3, 5] } },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    '$or with null among the equalities',
+    { $or: [{ f1: 42 }, { f1: null }, { f1: 99 }] },
+    { f1: { $in: [42, 99, null] } },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    '$or of array equalities is an $in of arrays',
+    { $or: [{ f2: [32, 52] }, { f2: [42, [13, 11]] }] },
+    {
+      f2: {
+        $in: [
+          [32, 52],
+          [42, [13, 11]],
+        ],
+      },
+    },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    'an $and of two such $or is an $and of two $in',
+    { $and: [{ $or: [{ f1: 7 }, { f1: 3 }, { f1: 5 }] }, { $or: [{ f1: 1 }, { f1: 2 }, { f1: 3 }] }] },
+    { $and: [{ f1: { $in: [7, 3, 5] } }, { f1: { $in: [1, 2, 3] } }] },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    'an $or of two such $or flattens, then becomes one $in',
+    { $or: [{ $or: [{ f1: 7 }, { f1: 3 }, { f1: 5 }] }, { $or: [{ f1: 1 }, { f1: 2 }, { f1: 3 }] }] },
+    { f1: { $in: [1, 2, 3, 5, 7] } },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    'an $and branch stays beside the $in',
+    { $or: [{ $and: [{ f1: 7 }, { f2: 7 }, { f1: 5 }] }, { $or: [{ f1: 1 }, { f1: 2 }, { f1: 3 }] }] },
+    { $or: [{ $and: [{ f1: 7 }, { f2: 7 }, { f1: 5 }] }, { f1: { $in: [1, 2, 3] } }] },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity(
+    '$eq with a regular expression is no $in of regular expressions',
+    { $or: [{ f1: { $eq: /^x/ } }, { f1: { $eq: /ab/ } }] },
+    { f1: { $in: [/^x/, /ab/] } },
+    'different',
+    OR_TO_IN_70,
+  ),
+  identity(
+    'range branches stay an $or (in any order)',
+    { $or: [{ f1: { $lt: 2 } }, { f1: { $gt: 3 } }] },
+    { $or: [{ f1: { $gt: 3 } }, { f1: { $lt: 2 } }] },
+    'same',
+    OR_TO_IN_70,
+  ),
+  identity('two equal branches are one equality', { $or: [{ f1: 1 }, { f1: 1 }] }, { f1: 1 }, 'same', OR_TO_IN_80),
+  {
+    title:
+      'equalities on one path grouped among other branches (8.0; 6.0/7.0 keep the two spellings apart, the core calls them one: they select the same documents)',
+    input: { a: { $or: [{ f1: 1 }, { f2: 9 }, { f1: 99 }] }, b: { $or: [{ f2: 9 }, { f1: { $in: [1, 99] } }] } },
+    expect: 'same',
+    source: OR_TO_IN_80,
+    versions: '8.0+',
+  },
+  identity(
+    'two paths, two $in (8.0)',
+    { $or: [{ f1: 1 }, { f2: 3 }, { f1: 2 }, { f2: 4 }, { f3: 5 }] },
+    { $or: [{ f1: { $in: [1, 2] } }, { f2: { $in: [3, 4] } }, { f3: 5 }] },
+    'same',
+    OR_TO_IN_80,
+  ),
   identity('$or branches in any order', { $or: [{ a: 1 }, { b: { $gt: 2 } }] }, { $or: [{ b: { $gt: 2 } }, { a: 1 }] }, 'same', NORMALIZE),
   identity('an $and of one predicate is the predicate', { $and: [{ a: 1 }] }, { a: 1 }, 'same', NORMALIZE),
   identity('nested $and flattens', { $and: [{ $and: [{ a: 1 }, { b: 2 }] }, { c: 3 }] }, { a: 1, b: 2, c: 3 }, 'same', NORMALIZE),
