@@ -113,6 +113,35 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
   refused('$gt with a regular expression', { a: { $gt: /x/ } }, ['partial_filter_operators'], PARSER),
   refused('depth 5 is refused', NESTED_5, ['partial_filter_depth'], JSTEST),
 
+  refused('an empty $and (the parser wants a nonempty array)', { $and: [] }, ['partial_filter_operators'], PARSER),
+  refused('an empty $or', { $or: [] }, ['partial_filter_operators'], PARSER),
+  refused('$exists: 0 is $exists: false, a negation', { a: { $exists: 0 } }, ['partial_filter_operators'], PARSER),
+  refused('$not of a regular expression', { a: { $not: /x/ } }, ['partial_filter_operators'], PARSER),
+  refused('$alwaysTrue is no predicate the check allows', { $alwaysTrue: 1 }, ['partial_filter_operators'], CHECK),
+  refused('$text is banned (kBanAllSpecialFeatures)', { $text: { $search: 'x' } }, ['partial_filter_operators'], CHECK),
+  refused('$jsonSchema is no predicate the check allows', { $jsonSchema: {} }, ['partial_filter_operators'], CHECK),
+  ok('a dotted path', { 'a.b': 1 }),
+  ok('$exists with a range on one path', { a: { $exists: true, $gt: 5 } }),
+  ok('$type "number"', { a: { $type: 'number' } }, PARSER),
+  ok('$all of one value is that equality', { tags: { $all: ['a'] } }, PARSER),
+  ok('$geoWithin a $box', {
+    loc: {
+      $geoWithin: {
+        $box: [
+          [0, 0],
+          [1, 1],
+        ],
+      },
+    },
+  }),
+  ok('$or under $and under $or, 4 levels', { $or: [{ $and: [{ $or: [{ a: 1 }, { b: 1 }] }, { c: 1 }] }, { d: 1 }] }, JSTEST),
+  refused(
+    '$or under $and under $or under $and, 5 levels',
+    { $and: [{ $or: [{ $and: [{ $or: [{ a: 1 }, { b: 1 }] }, { c: 1 }] }, { d: 1 }] }, { e: 1 }] },
+    ['partial_filter_depth'],
+    JSTEST,
+  ),
+
   // ── versions: 6.0 brought $or, $in, geo and $and below the top ──
   {
     title: '$or on a 5.0 target needs 6.0',
