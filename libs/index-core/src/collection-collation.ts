@@ -2,7 +2,7 @@ import { canonicalCollation } from './collation';
 import type { DesiredIndex } from './diff';
 import { hasKind } from './key-kinds';
 import { sortedRecord } from './records';
-import type { CanonicalIndex } from './types';
+import type { CanonicalIndex, IndexDefinition, ListIndexesEntry } from './types';
 
 /**
  * The design's indexes of a collection as the server builds them there: an index created without a
@@ -37,4 +37,20 @@ export function withCollectionCollation(desired: readonly DesiredIndex[], collec
 
 function takesNoCollation(canonical: CanonicalIndex): boolean {
   return hasKind(canonical.key, 'text') || hasKind(canonical.key, '2d');
+}
+
+/**
+ * A live index's definition (`definitionFromListIndexes`) as it must be written for a collection with a
+ * default collation: listIndexes shows no collation for an index built with `{ locale: "simple" }` there
+ * (index_creation_on_different_collations.js), and a definition without one would inherit the default:
+ * another index, and drift on the next compare. So the simple collation is written out.
+ */
+export function definitionUnderCollection(
+  definition: IndexDefinition,
+  entry: ListIndexesEntry,
+  collectionCollation: unknown,
+): IndexDefinition {
+  const inherited = canonicalCollation(collectionCollation);
+  if (inherited === undefined || 'invalid' in inherited || entry.collation !== undefined) return definition;
+  return { ...definition, options: { ...definition.options, collation: { locale: 'simple' } } };
 }
