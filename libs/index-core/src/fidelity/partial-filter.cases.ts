@@ -41,6 +41,13 @@ const OR_TO_IN_70 =
 const OR_TO_IN_80 =
   'mongodb/mongo jstests/core/query/or/or_to_in.js (requires_fcv_80, commit 07c8efab: "The $or -> $in optimization was expanded in 8.0"): equalities on one path are grouped among other branches; two equal branches are one';
 
+const READ_OPS =
+  'mongodb/mongo jstests/core/index/index_partial_read_ops.js (requires_fcv_51; the $in/$or part behind TimeseriesMetricIndexes, on from 6.0)';
+const DOWNGRADE =
+  'mongodb/mongo jstests/multiVersion/targetedTestsLastLtsFeatures/partial_indexes_downgrade.js (commit e83a498b): a 6.0 partial index with $or/$in/$geoWithin blocks the FCV downgrade to 5.0, which refuses them';
+const PBT_REPRO =
+  'mongodb/mongo index_catalog_impl.cpp _checkValidFilterExpressions (OR of EQ, LT/LTE, AND) + the partial indexes of the SERVER-102825 property-test repro, built on 8.x';
+
 const ok = (title: string, filter: unknown, source = CHECK, versions?: string): PartialFilterCase => ({
   title,
   input: { filter },
@@ -141,6 +148,20 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
     ['partial_filter_depth'],
     JSTEST,
   ),
+
+  ok('a bound with a double', { a: { $lte: 1.5 } }, READ_OPS),
+  ok('$in of two numbers', { a: { $in: [3, 5] } }, READ_OPS, '6.0+'),
+  ok('$or of an equality and an $and', { $or: [{ a: 3 }, { $and: [{ a: 5 }, { b: 5 }] }] }, READ_OPS, '6.0+'),
+  ok('$or of $exists and $type on one path', { $or: [{ num: { $exists: true } }, { num: { $type: 'number' } }] }, CHECK, '6.0+'),
+  ok('$or of an equality and a string bound', { $or: [{ a: 1 }, { a: { $lte: 'a string' } }] }, PBT_REPRO, '6.0+'),
+  ok('$or with a two-field branch', { $or: [{ a: { $lt: '' } }, { _id: { $eq: 0 }, a: { $eq: 0 } }] }, PBT_REPRO, '6.0+'),
+  {
+    title: '$or of two ranges on a 5.0 target needs 6.0',
+    input: { filter: { $or: [{ a: { $lt: 20 } }, { b: { $lt: 10 } }] }, version: [5, 0] },
+    expect: ['requires_version'],
+    source: DOWNGRADE,
+    versions: '6.0+',
+  },
 
   // ── versions: 6.0 brought $or, $in, geo and $and below the top ──
   {
@@ -296,6 +317,7 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
   identity('an $and of one predicate is the predicate', { $and: [{ a: 1 }] }, { a: 1 }, 'same', NORMALIZE),
   identity('nested $and flattens', { $and: [{ $and: [{ a: 1 }, { b: 2 }] }, { c: 3 }] }, { a: 1, b: 2, c: 3 }, 'same', NORMALIZE),
   identity('an embedded document keeps its field order', { a: { x: 1, y: 2 } }, { a: { y: 2, x: 1 } }, 'different'),
+  identity('three bounds on one key are three indexes', { a: { $gte: 0 } }, { a: { $gte: 10 } }, 'different', READ_OPS),
   identity('$gte is not $gt', { a: { $gte: 1 } }, { a: { $gt: 1 } }, 'different'),
   identity(
     'an EJSON date is the driver Date',
