@@ -62,9 +62,9 @@ function normalizeList(node: FilterNode): FilterNode {
  * (`{ $or: [{ a: 1 }, { b: 2 }, { a: 3 }] }` is `{ $or: [{ b: 2 }, { a: { $in: [1, 3] } }] }`). The core groups as 8.0
  * does: on 6.0/7.0 it then calls the two spellings one index where the server keeps two, whose filters select the
  * same documents; the other way round it would show drift against every 8.0 server. An equality with a regular
- * expression value (`$eq: /x/`) matches that value and is not rewritten. An `$in` branch (without regular
- * expressions) joins the group too: the server's tests neither show nor exclude that; both spellings select the
- * same documents, and calling them one index cannot show drift that is not there.
+ * expression value (`$eq: /x/`) matches that value and is not rewritten, and neither is an `$in` branch: only
+ * EQ and REGEX branches are eligible (mongodb/mongo src/mongo/db/matcher/expression_tree.cpp, 8.x,
+ * `ListOfMatchExpression::getOptimizer`), so `{ $or: [{ a: 1 }, { a: { $in: [2, 3] } }] }` stays an `$or`.
  */
 function equalitiesAsIn(children: readonly FilterNode[]): FilterNode[] {
   const byPath = new Map<string, FilterNode[]>();
@@ -85,12 +85,10 @@ function equalitiesAsIn(children: readonly FilterNode[]): FilterNode[] {
   return [...rest, ...ins];
 }
 
-/** The values a branch contributes to an `$in` of its path, or undefined when it is no plain equality. */
+/** The value a branch contributes to an `$in` of its path, or undefined when it is no plain equality. */
 function inValues(child: FilterNode): readonly unknown[] | undefined {
-  if (child.path === '') return undefined;
-  if (child.kind === 'eq') return isRegexValue(child.value) ? undefined : [child.value];
-  if (child.kind !== 'in' || !Array.isArray(child.value) || child.value.some(isRegexValue)) return undefined;
-  return child.value;
+  if (child.path === '' || child.kind !== 'eq' || isRegexValue(child.value)) return undefined;
+  return [child.value];
 }
 
 function normalizeIn(node: FilterNode, raw: readonly unknown[]): FilterNode {

@@ -48,6 +48,9 @@ const DOWNGRADE =
 const PBT_REPRO =
   'mongodb/mongo index_catalog_impl.cpp _checkValidFilterExpressions (OR of EQ, LT/LTE, AND) + the partial indexes of the SERVER-102825 property-test repro, built on 8.x';
 
+const OR_TO_IN_SOURCE =
+  'mongodb/mongo src/mongo/db/matcher/expression_tree.cpp ListOfMatchExpression::getOptimizer (8.x, tassert 8619402: a grouped branch is EQ or REGEX; $eq to a regular expression and other match types are not eligible)';
+
 const ok = (title: string, filter: unknown, source = CHECK, versions?: string): PartialFilterCase => ({
   title,
   input: { filter },
@@ -270,11 +273,18 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
     OR_TO_IN_70,
   ),
   identity(
-    'an $or of two such $or flattens, then becomes one $in',
+    'an $or of two such $or is an $or of two $in (children are optimized first, and an $in branch is not merged)',
     { $or: [{ $or: [{ f1: 7 }, { f1: 3 }, { f1: 5 }] }, { $or: [{ f1: 1 }, { f1: 2 }, { f1: 3 }] }] },
-    { f1: { $in: [1, 2, 3, 5, 7] } },
+    { $or: [{ f1: { $in: [7, 3, 5] } }, { f1: { $in: [1, 2, 3] } }] },
     'same',
     OR_TO_IN_70,
+  ),
+  identity(
+    '... and not one $in',
+    { $or: [{ $or: [{ f1: 7 }, { f1: 3 }, { f1: 5 }] }, { $or: [{ f1: 1 }, { f1: 2 }, { f1: 3 }] }] },
+    { f1: { $in: [1, 2, 3, 5, 7] } },
+    'different',
+    OR_TO_IN_SOURCE,
   ),
   identity(
     'an $and branch stays beside the $in',
@@ -296,6 +306,13 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
     { $or: [{ f1: { $gt: 3 } }, { f1: { $lt: 2 } }] },
     'same',
     OR_TO_IN_70,
+  ),
+  identity(
+    'an $in branch is not merged with an equality (only EQ and REGEX branches are eligible)',
+    { $or: [{ a: 1 }, { a: { $in: [2, 3] } }] },
+    { a: { $in: [1, 2, 3] } },
+    'different',
+    OR_TO_IN_SOURCE,
   ),
   identity('two equal branches are one equality', { $or: [{ f1: 1 }, { f1: 1 }] }, { f1: 1 }, 'same', OR_TO_IN_80),
   {
