@@ -1,4 +1,6 @@
 import type { RuleVersion } from '../rule-version';
+import type { Collation } from '../types';
+import type { Deliberate } from './case-shape';
 
 /**
  * Partial filter expressions, case by case, as the server decides them.
@@ -18,10 +20,13 @@ export type PartialFilterCase =
     }
   | {
       readonly title: string;
-      readonly input: { readonly a: Record<string, unknown>; readonly b: Record<string, unknown> };
+      /** `collation`: the collation both indexes have (absent: none, binary comparison). */
+      readonly input: { readonly a: Record<string, unknown>; readonly b: Record<string, unknown>; readonly collation?: Collation };
       readonly expect: 'same' | 'different';
       readonly source: string;
       readonly versions?: string;
+      /** Where the core does not (yet) do what the server does: what it does instead, and why. */
+      readonly deliberate?: Deliberate<'same' | 'different'>;
     };
 
 const CHECK =
@@ -217,11 +222,49 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
     'different',
   ),
   identity(
-    'strings compare binarily whatever the collation (SERVER-47664)',
+    'strings compare binarily without a collation',
     { a: { $gt: 0, $lt: 10 }, b: 'blah' },
     { a: { $gt: 0, $lt: 10 }, b: 'BLAH' },
     'different',
   ),
+  {
+    title: 'under a case-insensitive collation, 6.0 and 7.0 still compare an equality binarily (SERVER-47664)',
+    input: {
+      a: { a: { $gt: 0, $lt: 10 }, b: 'blah' },
+      b: { a: { $gt: 0, $lt: 10 }, b: 'BLAH' },
+      collation: { locale: 'en_US', strength: 1 },
+    },
+    expect: 'different',
+    source: 'mongodb/mongo jstests/core/index/index_signature.js (commit 0778c597, 7.0: "partial_filter_collator_index" is a new index)',
+    versions: '6.0–7.2',
+  },
+  {
+    title: 'under a case-insensitive collation, 7.3+ compares it with the collation: the same index',
+    input: {
+      a: { a: { $gt: 0, $lt: 10 }, b: 'blah' },
+      b: { a: { $gt: 0, $lt: 10 }, b: 'BLAH' },
+      collation: { locale: 'en_US', strength: 1 },
+    },
+    expect: 'same',
+    source:
+      'mongodb/mongo jstests/core/index/index_signature.js (commit e03276d5, requires_fcv_73: "We take collation into account when checking partialFilterExpression equivalence") + src/mongo/db/matcher/expression_leaf.cpp ComparisonMatchExpressionBase::equivalent (the collator)',
+    versions: '7.3+',
+    deliberate: {
+      core: 'different',
+      why: 'the core compares filters as documents and has no ICU collator: two spellings that differ only in case or accents under a non-simple collation show as different on 8.0 (and in an $in on every version: InMatchExpression::equivalent compares with the collator). Rare: a live index usually comes from the same spelling',
+    },
+  },
+  {
+    title: 'an $in compares its values with the index collation (every version)',
+    input: { a: { s: { $in: ['a', 'b'] } }, b: { s: { $in: ['A', 'b'] } }, collation: { locale: 'en_US', strength: 2 } },
+    expect: 'same',
+    source:
+      'mongodb/mongo src/mongo/db/matcher/expression_leaf.cpp InMatchExpression::equivalent (elements compared with woCompare(..., collator); r5.0–8.x) + index_descriptor.cpp compareIndexOptions (the filter parsed with the index collator)',
+    deliberate: {
+      core: 'different',
+      why: 'as above: no ICU collator in the core; the values stay as written',
+    },
+  },
   identity(
     'two predicates of one shape keep their order (SERVER-47661)',
     { $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] },
