@@ -1,6 +1,7 @@
 import { canonicalCollation } from './collation';
 import type { DesiredIndex } from './diff';
 import { hasKind } from './key-kinds';
+import { canonicalPartialFilter } from './partial-filter';
 import { sortedRecord } from './records';
 import type { CanonicalIndex, IndexDefinition, ListIndexesEntry } from './types';
 
@@ -31,6 +32,9 @@ export function withCollectionCollation(desired: readonly DesiredIndex[], collec
       return { ...index, definition: { ...index.definition, options } };
     }
     const options = sortedRecord([...Object.entries(index.canonical.options), ['collation', inherited]]);
+    // The filter is read with the collation the index gets (partial-filter-collation.ts).
+    const filter = index.definition.options?.partial_filter_expression;
+    if (filter !== undefined) options.partialFilterExpression = canonicalPartialFilter(filter, inherited);
     return { ...index, canonical: { ...index.canonical, options } };
   });
 }

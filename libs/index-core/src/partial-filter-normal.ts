@@ -3,6 +3,7 @@ import { compareStrings, defineOwn, isPlainObject, sortedRecord, type MutableRec
 import { canonicalTypeOperand } from './bson-types';
 import { isOperatorObject, isRegexValue, parsePartialFilter, type FilterKind, type FilterNode } from './partial-filter-tree';
 import { orderedStringify } from './stable-json';
+import { collationFold } from './partial-filter-collation';
 
 /**
  * The identity form of a partial filter: one document for every filter the server treats as the
@@ -21,33 +22,56 @@ import { orderedStringify } from './stable-json';
  *  - the children of an `$and`/`$or` are ordered by match type, path and shape only, never by value:
  *    `{ $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] }` and the same two reversed are two
  *    different indexes to the server (SERVER-47661), and so here;
- *  - values keep their own order (an embedded document is order-sensitive) and strings compare
- *    binarily whatever the index's collation (SERVER-47664).
+ *  - values keep their own order (an embedded document is order-sensitive); under an index collation
+ *    that ignores case (strength 1 or 2) the strings of compared values fold to one spelling
+ *    (`collationFold`): `$in` values compare with the collation on every version, equalities and
+ *    bounds since 7.3 (SERVER-47664; on 6.0/7.0 the core then calls `{ b: "blah" }` and `{ b: "BLAH" }`
+ *    one index where the server keeps two, which select the same documents).
  */
-export function canonicalPartialFilter(expression: unknown): unknown {
+export function canonicalPartialFilter(expression: unknown, collation?: unknown): unknown {
   if (!isPlainObject(expression)) return normalizeNumbers(expression);
   const { root } = parsePartialFilter(expression, '');
-  return render(normalize(root));
+  const fold = collationFold(collation);
+  return render(normalize(root, fold ? (value) => foldStrings(value, fold) : (value) => value));
 }
 
-function normalize(node: FilterNode): FilterNode {
+/** The strings of a compared value as the index collation sees them (`collationFold`); EJSON wrappers are left alone. */
+function foldStrings(value: unknown, fold: (value: string) => string): unknown {
+  if (typeof value === 'string') return fold(value);
+  if (Array.isArray(value)) return value.map((item) => foldStrings(item, fold));
+  if (!isPlainObject(value) || Object.keys(value).some((key) => key.startsWith('$'))) return value;
+  const out: MutableRecord = {};
+  for (const [key, item] of Object.entries(value)) defineOwn(out, key, foldStrings(item, fold));
+  return out;
+}
+
+type Fold = (value: unknown) => unknown;
+
+function normalize(node: FilterNode, fold: Fold): FilterNode {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return normalizeList(node);
+      return normalizeList(node, fold);
     case 'in':
-      return normalizeIn(node, Array.isArray(node.value) ? node.value : []);
+      return normalizeIn(node, Array.isArray(node.value) ? node.value.map(fold) : []);
     case 'type':
       return { ...node, operator: '$type', value: canonicalTypeOperand(node.value) };
     case 'eq':
-      return { ...node, operator: '$eq', value: canonicalValue(node.value) };
+      return { ...node, operator: '$eq', value: canonicalValue(fold(node.value)) };
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
+      return { ...node, value: canonicalValue(fold(node.value)) };
     default:
       return { ...node, value: canonicalValue(node.value) };
   }
 }
 
-function normalizeList(node: FilterNode): FilterNode {
-  const children = node.children.map(normalize).flatMap((child) => (child.kind === node.kind ? child.children : [child]));
+function normalizeList(node: FilterNode, fold: Fold): FilterNode {
+  const children = node.children
+    .map((child) => normalize(child, fold))
+    .flatMap((child) => (child.kind === node.kind ? child.children : [child]));
   if (children.length === 1) return children[0];
   const merged = node.kind === 'or' ? equalitiesAsIn(children) : children;
   if (merged.length === 1) return merged[0];

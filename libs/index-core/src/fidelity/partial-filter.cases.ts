@@ -56,6 +56,11 @@ const PBT_REPRO =
 const OR_TO_IN_SOURCE =
   'mongodb/mongo src/mongo/db/matcher/expression_tree.cpp ListOfMatchExpression::getOptimizer (8.x, tassert 8619402: a grouped branch is EQ or REGEX; $eq to a regular expression and other match types are not eligible)';
 
+const COLLATED_73 =
+  'mongodb/mongo jstests/core/index/index_signature.js (commit e03276d5, requires_fcv_73: "We take collation into account when checking partialFilterExpression equivalence") + src/mongo/db/matcher/expression_leaf.cpp ComparisonMatchExpressionBase::equivalent (BSONElementComparator with the collator; field names ignored)';
+const COLLATED_IN =
+  'mongodb/mongo src/mongo/db/matcher/expression_leaf.cpp InMatchExpression::equivalent (elements compared with woCompare(..., collator), r5.0–8.x) + index_descriptor.cpp compareIndexOptions (the filter parsed with the index collator)';
+
 const ok = (title: string, filter: unknown, source = CHECK, versions?: string): PartialFilterCase => ({
   title,
   input: { filter },
@@ -237,33 +242,59 @@ export const PARTIAL_FILTER_CASES: readonly PartialFilterCase[] = [
     expect: 'different',
     source: 'mongodb/mongo jstests/core/index/index_signature.js (commit 0778c597, 7.0: "partial_filter_collator_index" is a new index)',
     versions: '6.0–7.2',
+    deliberate: {
+      core: 'same',
+      why: 'the core follows 7.3+ here (its canonical form has no server version): the two filters select the same documents under the collation, and the other way round every 8.0 server would show drift',
+    },
   },
   {
-    title: 'under a case-insensitive collation, 7.3+ compares it with the collation: the same index',
+    title: 'under a case-insensitive collation, 7.3+ compares an equality with the collation: the same index',
     input: {
       a: { a: { $gt: 0, $lt: 10 }, b: 'blah' },
       b: { a: { $gt: 0, $lt: 10 }, b: 'BLAH' },
       collation: { locale: 'en_US', strength: 1 },
     },
     expect: 'same',
-    source:
-      'mongodb/mongo jstests/core/index/index_signature.js (commit e03276d5, requires_fcv_73: "We take collation into account when checking partialFilterExpression equivalence") + src/mongo/db/matcher/expression_leaf.cpp ComparisonMatchExpressionBase::equivalent (the collator)',
+    source: COLLATED_73,
     versions: '7.3+',
-    deliberate: {
-      core: 'different',
-      why: 'the core compares filters as documents and has no ICU collator: two spellings that differ only in case or accents under a non-simple collation show as different on 8.0 (and in an $in on every version: InMatchExpression::equivalent compares with the collator). Rare: a live index usually comes from the same spelling',
-    },
   },
   {
     title: 'an $in compares its values with the index collation (every version)',
     input: { a: { s: { $in: ['a', 'b'] } }, b: { s: { $in: ['A', 'b'] } }, collation: { locale: 'en_US', strength: 2 } },
     expect: 'same',
-    source:
-      'mongodb/mongo src/mongo/db/matcher/expression_leaf.cpp InMatchExpression::equivalent (elements compared with woCompare(..., collator); r5.0–8.x) + index_descriptor.cpp compareIndexOptions (the filter parsed with the index collator)',
-    deliberate: {
-      core: 'different',
-      why: 'as above: no ICU collator in the core; the values stay as written',
-    },
+    source: COLLATED_IN,
+  },
+  {
+    title: 'an $in whose values are one under the collation is that equality',
+    input: { a: { s: { $in: ['a', 'A'] } }, b: { s: 'a' }, collation: { locale: 'en_US', strength: 2 } },
+    expect: 'same',
+    source: `${COLLATED_IN} + InMatchExpression::getOptimizer (one value: an equality)`,
+    versions: '7.3+',
+  },
+  {
+    title: 'strength 1 ignores accents in a bound',
+    input: { a: { s: { $gte: 'é' } }, b: { s: { $gte: 'E' } }, collation: { locale: 'fr', strength: 1 } },
+    expect: 'same',
+    source: COLLATED_73,
+    versions: '7.3+',
+  },
+  {
+    title: 'strength 2 keeps accents apart',
+    input: { a: { s: 'é' }, b: { s: 'e' }, collation: { locale: 'fr', strength: 2 } },
+    expect: 'different',
+    source: COLLATED_73,
+  },
+  {
+    title: 'the default strength (3) keeps case apart',
+    input: { a: { s: { $in: ['a', 'b'] } }, b: { s: { $in: ['A', 'b'] } }, collation: { locale: 'en_US' } },
+    expect: 'different',
+    source: COLLATED_IN,
+  },
+  {
+    title: 'field names are no compared strings',
+    input: { a: { s: { x: 'a' } }, b: { s: { X: 'a' } }, collation: { locale: 'en_US', strength: 2 } },
+    expect: 'different',
+    source: COLLATED_73,
   },
   identity(
     'two predicates of one shape keep their order (SERVER-47661)',
