@@ -119,7 +119,9 @@ export const COLLATION_LOCALES: Readonly<Record<string, readonly string[]>> = {
   yi: ['search'],
   yo: [],
   zh: ['big5han', 'gb2312han', 'unihan', 'zhuyin'],
-  zh_Hant: [],
+  // zh_Hant sorts by stroke by default, so pinyin is a variant it names (collator_factory_icu_test.cpp
+  // ChineseTraditionalLocaleWithCollationPinyinAllowed); `zh_Hant@collation=stroke` is its default written out.
+  zh_Hant: ['pinyin'],
   zu: [],
 };
 

@@ -28,7 +28,8 @@ export const BASE_COLLATION_DEFAULTS: CollationSettings = {
  * the MongoDB manual's "Collation Default Parameters" table:
  *  - fr_CA `[backwards 2]`; da and mt `[caseFirst upper]` (da's `search`
  *    variant resets `[caseFirst off]`);
- *  - `[normalization on]`: th, vi (both variants), the Indic-script, Khmer,
+ *  - th: `[normalization on][alternate shifted]`;
+ *  - `[normalization on]`: vi (both variants), the Indic-script, Khmer,
  *    Tibetan and Burmese tailorings (as, bn, bo, gu, hi, km, kn, kok, ml, mr,
  *    my, ne, or, pa, si, ta, te; read in ICU's coll/*.txt for hi, km, bo, my,
  *    th; the manual's table shows as, bn and my), and every `search`
@@ -38,7 +39,7 @@ export const BASE_COLLATION_DEFAULTS: CollationSettings = {
  *    value that differs from this table, the comparison shows it as a
  *    difference, which is visible rather than silently wrong. Extend here.
  */
-const NORMALIZING = ['as', 'bn', 'bo', 'gu', 'hi', 'km', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'th', 'vi'];
+const NORMALIZING = ['as', 'bn', 'bo', 'gu', 'hi', 'km', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'vi'];
 const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
   ...Object.fromEntries(NORMALIZING.map((locale) => [locale, { normalization: true }])),
   ...Object.fromEntries(
@@ -50,6 +51,9 @@ const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
           .map((variant) => [`${locale}@collation=${variant}`, { normalization: true }]),
       ),
   ),
+  // ICU's th tailoring opens with `[normalization on][alternate shifted][reorder Thai]`: a Thai index
+  // lists `alternate: "shifted"` as well (unicode-org/icu icu4c/source/data/coll/th.txt, CLDR th.xml).
+  th: { normalization: true, alternate: 'shifted' },
   fr_CA: { backwards: true },
   da: { caseFirst: 'upper' },
   'da@collation=search': { caseFirst: 'off', normalization: true },

@@ -56,7 +56,7 @@ describe('collationDefaults', () => {
     ['de@collation=search', { normalization: true }],
     ['hi', { normalization: true }],
     ['mt', { caseFirst: 'upper' }],
-    ['th', { normalization: true }],
+    ['th', { normalization: true, alternate: 'shifted' }],
     ['vi@collation=traditional', { normalization: true }],
   ])('%s', (locale, overrides) => {
     expect(collationDefaults(locale)).toEqual({

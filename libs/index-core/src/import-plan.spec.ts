@@ -61,4 +61,59 @@ describe('planImport', () => {
       ['z_1', 'create'],
     ]);
   });
+
+  describe('on a collection with a default collation', () => {
+    // mongodb/mongo jstests/core/index/index_creation_on_different_collations.js (36635c8c): on a collection created
+    // with { locale: "en_US", strength: 2 }, an index given no collation lists the collection's, filled in; one
+    // given { locale: "simple" } lists none.
+    const COLLECTION = { locale: 'en_US', strength: 2 };
+    const FILLED = {
+      locale: 'en_US',
+      caseLevel: false,
+      caseFirst: 'off',
+      strength: 2,
+      numericOrdering: false,
+      alternate: 'non-ignorable',
+      maxVariable: 'punct',
+      normalization: false,
+      backwards: false,
+      version: '57.1',
+    };
+
+    it('a definition without a collation is the live index that inherited the default (no false difference)', () => {
+      const defined: IndexDefinition[] = [{ name: 'x_1', keys: [{ field: 'x', value: 1 }] }];
+      expect(planImport('c', defined, [ID, live('x_1', { x: 1 }, { collation: FILLED })], COLLECTION)).toEqual([
+        { kind: 'defined', name: 'x_1' },
+      ]);
+      // Without the collection's collation the same pair is a difference: what the parameter prevents.
+      expect(planImport('c', defined, [ID, live('x_1', { x: 1 }, { collation: FILLED })])[0].kind).toBe('differs');
+    });
+
+    it('a live index built with the simple collation is imported with it, so that it stays itself', () => {
+      const [decision] = planImport('c', [], [ID, live('y_1', { y: 1 })], COLLECTION);
+      expect(decision).toEqual({
+        kind: 'create',
+        name: 'y_1',
+        definition: { name: 'y_1', keys: [{ field: 'y', value: 1 }], options: { collation: { locale: 'simple' } } },
+      });
+      const again = decision.kind === 'create' ? [decision.definition] : [];
+      expect(planImport('c', again, [ID, live('y_1', { y: 1 })], COLLECTION)).toEqual([{ kind: 'defined', name: 'y_1' }]);
+    });
+
+    it('a live index with the inherited collation is imported with it written out, and is defined next time', () => {
+      const [decision] = planImport('c', [], [ID, live('x_1', { x: 1 }, { collation: FILLED })], COLLECTION);
+      expect(decision.kind === 'create' && decision.definition.options).toEqual({ collation: { locale: 'en_US', strength: 2 } });
+    });
+
+    it('a difference names the definition as the repository has it', () => {
+      const defined: IndexDefinition[] = [{ name: 'body_text', keys: [{ field: 'body', value: 'text' }], options: { sparse: true } }];
+      const text = live(
+        'body_text',
+        { _fts: 'text', _ftsx: 1 },
+        { weights: { body: 1 }, default_language: 'english', language_override: 'language', textIndexVersion: 3 },
+      );
+      const [decision] = planImport('c', defined, [ID, text], COLLECTION);
+      expect(decision.kind === 'differs' && decision.defined.options).toEqual({ sparse: true });
+    });
+  });
 });

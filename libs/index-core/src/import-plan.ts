@@ -1,4 +1,5 @@
-import { diffCollection } from './diff';
+import { definitionUnderCollection, withCollectionCollation } from './collection-collation';
+import { desiredIndexOf, diffDesired } from './diff';
 import { definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
 import { ID_INDEX_NAME } from './naming';
 import { compareStrings } from './records';
@@ -6,7 +7,7 @@ import type { IndexDefinition, ListIndexesEntry } from './types';
 
 /**
  * What importing one collection's live indexes into the design repository would do, decided from
- * the definitions the repository has and what listIndexes gave (`diffCollection` pairs them):
+ * the definitions the repository has and what listIndexes gave (`diffDesired` pairs them):
  * - `create`: the live index has no definition (by identity, name or key): it is imported;
  * - `defined`: a definition describes exactly this index under this name: nothing to do;
  * - `differs`: a definition stands for it (same name, or same key under another name) but is not the
@@ -32,8 +33,15 @@ export type ImportDecision =
 /**
  * Decides, for every live index of a collection but `_id_`, what an import does with it. Throws what
  * `definitionFromListIndexes` throws for an index it cannot convert (the caller reports it failed).
+ * `collectionCollation` is the collection's default collation (listCollections `options.collation`), if any:
+ * definitions without a collation inherit it, and live indexes built with none are imported with `simple`.
  */
-export function planImport(collection: string, defined: readonly IndexDefinition[], live: readonly ListIndexesEntry[]): ImportDecision[] {
+export function planImport(
+  collection: string,
+  defined: readonly IndexDefinition[],
+  live: readonly ListIndexesEntry[],
+  collectionCollation?: unknown,
+): ImportDecision[] {
   const decisions: ImportDecision[] = [];
   const convertible: ListIndexesEntry[] = [];
   for (const entry of live) {
@@ -42,12 +50,24 @@ export function planImport(collection: string, defined: readonly IndexDefinition
     if (lost.length > 0) decisions.push({ kind: 'unrepresentable', name: entry.name, options: lost });
     else convertible.push(entry);
   }
-  const diff = diffCollection(collection, defined, convertible);
+  // The collection's default collation is what its indexes defined without one are built with.
+  const resolved = defined.map(desiredIndexOf);
+  const desired = withCollectionCollation(resolved, collectionCollation);
+  const asDefined = new Map(desired.map((index, i) => [index, resolved[i].definition]));
+  const definitionOf = (entry: ListIndexesEntry): IndexDefinition =>
+    definitionUnderCollection(definitionFromListIndexes(entry), entry, collectionCollation);
+  const diff = diffDesired(collection, desired, convertible);
   for (const m of diff.matched) {
     const name = m.real.entry.name;
     decisions.push(
       m.nameDiffers
-        ? { kind: 'differs', name, definition: definitionFromListIndexes(m.real.entry), defined: m.desired.definition, fields: ['name'] }
+        ? {
+            kind: 'differs',
+            name,
+            definition: definitionOf(m.real.entry),
+            defined: asDefined.get(m.desired) ?? m.desired.definition,
+            fields: ['name'],
+          }
         : { kind: 'defined', name },
     );
   }
@@ -55,11 +75,11 @@ export function planImport(collection: string, defined: readonly IndexDefinition
     decisions.push({
       kind: 'differs',
       name: d.real.entry.name,
-      definition: definitionFromListIndexes(d.real.entry),
-      defined: d.desired.definition,
+      definition: definitionOf(d.real.entry),
+      defined: asDefined.get(d.desired) ?? d.desired.definition,
       fields: d.differences,
     });
   }
-  for (const r of diff.redundant) decisions.push({ kind: 'create', name: r.entry.name, definition: definitionFromListIndexes(r.entry) });
+  for (const r of diff.redundant) decisions.push({ kind: 'create', name: r.entry.name, definition: definitionOf(r.entry) });
   return decisions.sort((a, b) => compareStrings(a.name, b.name));
 }

@@ -1,6 +1,7 @@
 import { minimalCollation } from './collation';
 import { indexNameOf } from './naming';
 import { canonicalFromListIndexes, isTextPlaceholder } from './normalize';
+import { canonicalPartialFilter } from './partial-filter';
 import { defineOwn, isPlainObject, type MutableRecord } from './records';
 import { INDEX_OPTIONS, type OptionKind } from './index-options';
 import type { DefinitionOptions, IndexDefinition, KeyEntry, KeyValue, ListIndexesEntry, MongoIndexSpec } from './types';
@@ -41,7 +42,9 @@ export function definitionFromListIndexes(entry: ListIndexesEntry): IndexDefinit
   );
   const options: MutableRecord = {};
   for (const row of INDEX_OPTIONS) {
-    const value = row.kind === 'weights' ? importedWeights(canonical.textWeights) : importedOption(row.kind, canonical.options[row.mongo]);
+    // A filter is imported in its own strings, not as the index collation folds them for identity.
+    const stored = row.kind === 'filter' ? canonicalPartialFilter(entry[row.mongo]) : canonical.options[row.mongo];
+    const value = row.kind === 'weights' ? importedWeights(canonical.textWeights) : importedOption(row.kind, stored);
     if (value !== undefined) options[row.dr] = value;
   }
   return Object.keys(options).length > 0 ? { name: entry.name, keys, options: options as DefinitionOptions } : { name: entry.name, keys };

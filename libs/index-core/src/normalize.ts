@@ -25,10 +25,11 @@ function isSet(value: unknown): boolean {
   return number !== undefined ? number !== 0 : value !== undefined && value !== null;
 }
 
-function canonicalOption(name: string, value: unknown): unknown {
+function canonicalOption(name: string, value: unknown, collation: unknown): unknown {
   switch (optionOfMongoName(name)?.kind) {
     case 'filter':
-      return canonicalPartialFilter(value);
+      // The server reads the filter with the index's collation (partial-filter-collation.ts).
+      return canonicalPartialFilter(value, collation);
     case 'collation':
       return canonicalCollation(value);
     case 'projection':
@@ -42,8 +43,9 @@ function canonicalOption(name: string, value: unknown): unknown {
 }
 
 /** The one options form, shared by both inputs so that they cannot drift apart. */
-function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: boolean): MutableRecord {
+function canonicalOptions(raw: readonly (readonly [string, unknown])[], idIndex: boolean): MutableRecord {
   const out = new Map<string, unknown>();
+  const collation = canonicalCollation(raw.find(([name]) => name === 'collation')?.[1]);
   for (const [name, value] of raw) {
     if (value === undefined || NOT_OPTIONS.has(name)) continue;
     const row = optionOfMongoName(name);
@@ -55,7 +57,7 @@ function canonicalOptions(raw: Iterable<readonly [string, unknown]>, idIndex: bo
     }
     // Clustered collections list their `_id` index with `clustered: true`; it is still the `_id` index.
     if (idIndex && name === 'clustered') continue;
-    const canonical = canonicalOption(name, value);
+    const canonical = canonicalOption(name, value, collation);
     if (canonical === undefined) continue;
     // What the server assumes when the option is absent means the same as absent.
     if (row !== undefined && 'default' in row && row.default === canonical) continue;

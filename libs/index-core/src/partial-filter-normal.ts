@@ -3,6 +3,7 @@ import { compareStrings, defineOwn, isPlainObject, sortedRecord, type MutableRec
 import { canonicalTypeOperand } from './bson-types';
 import { isOperatorObject, isRegexValue, parsePartialFilter, type FilterKind, type FilterNode } from './partial-filter-tree';
 import { orderedStringify } from './stable-json';
+import { collationFold } from './partial-filter-collation';
 
 /**
  * The identity form of a partial filter: one document for every filter the server treats as the
@@ -15,58 +16,103 @@ import { orderedStringify } from './stable-json';
  *  - nested `$and`s flatten into one, nested `$or`s too; an `$and`/`$or` of one predicate is that
  *    predicate; so `{ a: { $gt: 0, $lt: 10 }, b: 'x' }` is `{ $and: [{ b: 'x' }, { a: { $lt: 10 } }, { a: { $gt: 0 } }] }`;
  *  - `$in` values are a set (order and duplicates do not count); an `$in` of one value is an
- *    equality; an `$or` of equalities (or `$in`s) on one path is an `$in`;
+ *    equality; an `$or`'s equalities on one path are an `$in` (see `equalitiesAsIn`);
  *  - `$eq: v` is `v`; `$exists: 1` is `$exists: true`; `$type` is its set of types (`2` is `'string'`);
  *    numbers compare by value (`5`, `5.0` and `NumberLong(5)` are one value);
  *  - the children of an `$and`/`$or` are ordered by match type, path and shape only, never by value:
  *    `{ $and: [{ a: { $type: 1 } }, { a: { $type: 2 } }] }` and the same two reversed are two
  *    different indexes to the server (SERVER-47661), and so here;
- *  - values keep their own order (an embedded document is order-sensitive) and strings compare
- *    binarily whatever the index's collation (SERVER-47664).
+ *  - values keep their own order (an embedded document is order-sensitive); under an index collation
+ *    that ignores case (strength 1 or 2) the strings of compared values fold to one spelling
+ *    (`collationFold`): `$in` values compare with the collation on every version, equalities and
+ *    bounds since 7.3 (SERVER-47664; on 6.0/7.0 the core then calls `{ b: "blah" }` and `{ b: "BLAH" }`
+ *    one index where the server keeps two, which select the same documents).
  */
-export function canonicalPartialFilter(expression: unknown): unknown {
+export function canonicalPartialFilter(expression: unknown, collation?: unknown): unknown {
   if (!isPlainObject(expression)) return normalizeNumbers(expression);
   const { root } = parsePartialFilter(expression, '');
-  return render(normalize(root));
+  const fold = collationFold(collation);
+  return render(normalize(root, fold ? (value) => foldStrings(value, fold) : (value) => value));
 }
 
-function normalize(node: FilterNode): FilterNode {
+/** The strings of a compared value as the index collation sees them (`collationFold`); EJSON wrappers are left alone. */
+function foldStrings(value: unknown, fold: (value: string) => string): unknown {
+  if (typeof value === 'string') return fold(value);
+  if (Array.isArray(value)) return value.map((item) => foldStrings(item, fold));
+  if (!isPlainObject(value) || Object.keys(value).some((key) => key.startsWith('$'))) return value;
+  const out: MutableRecord = {};
+  for (const [key, item] of Object.entries(value)) defineOwn(out, key, foldStrings(item, fold));
+  return out;
+}
+
+type Fold = (value: unknown) => unknown;
+
+function normalize(node: FilterNode, fold: Fold): FilterNode {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return normalizeList(node);
+      return normalizeList(node, fold);
     case 'in':
-      return normalizeIn(node, Array.isArray(node.value) ? node.value : []);
+      return normalizeIn(node, Array.isArray(node.value) ? node.value.map(fold) : []);
     case 'type':
       return { ...node, operator: '$type', value: canonicalTypeOperand(node.value) };
     case 'eq':
-      return { ...node, operator: '$eq', value: canonicalValue(node.value) };
+      return { ...node, operator: '$eq', value: canonicalValue(fold(node.value)) };
+    case 'lt':
+    case 'lte':
+    case 'gt':
+    case 'gte':
+      return { ...node, value: canonicalValue(fold(node.value)) };
     default:
       return { ...node, value: canonicalValue(node.value) };
   }
 }
 
-function normalizeList(node: FilterNode): FilterNode {
-  const children = node.children.map(normalize).flatMap((child) => (child.kind === node.kind ? child.children : [child]));
+function normalizeList(node: FilterNode, fold: Fold): FilterNode {
+  const children = node.children
+    .map((child) => normalize(child, fold))
+    .flatMap((child) => (child.kind === node.kind ? child.children : [child]));
   if (children.length === 1) return children[0];
-  if (node.kind === 'or') {
-    const merged = orOfEqualities(children);
-    if (merged) return merged;
-  }
-  return { ...node, operator: `$${node.kind}`, children: stableSort(children) };
+  const merged = node.kind === 'or' ? equalitiesAsIn(children) : children;
+  if (merged.length === 1) return merged[0];
+  return { ...node, operator: `$${node.kind}`, children: stableSort(merged) };
 }
 
-/** `{ $or: [{ a: 1 }, { a: { $in: [2, 3] } }] }` is `{ a: { $in: [1, 2, 3] } }`; regular expressions stay out. */
-function orOfEqualities(children: readonly FilterNode[]): FilterNode | undefined {
-  const path = children[0].path;
-  const values: unknown[] = [];
+/**
+ * An `$or`'s equalities on one path are one `$in` of their values: `{ $or: [{ a: 1 }, { a: 2 }] }` is
+ * `{ a: { $in: [1, 2] } }`, arrays included (`{ $or: [{ f: [1, 2] }, { f: [3] }] }` is `{ f: { $in: [[1, 2], [3]] } }`),
+ * and two equal ones are one equality (mongodb/mongo jstests/core/query/or/or_to_in.js). 6.0 and 7.0 rewrite an
+ * `$or` whose branches are all equalities on one path; 8.0 also groups them among other branches
+ * (`{ $or: [{ a: 1 }, { b: 2 }, { a: 3 }] }` is `{ $or: [{ b: 2 }, { a: { $in: [1, 3] } }] }`). The core groups as 8.0
+ * does: on 6.0/7.0 it then calls the two spellings one index where the server keeps two, whose filters select the
+ * same documents; the other way round it would show drift against every 8.0 server. An equality with a regular
+ * expression value (`$eq: /x/`) matches that value and is not rewritten, and neither is an `$in` branch: only
+ * EQ and REGEX branches are eligible (mongodb/mongo src/mongo/db/matcher/expression_tree.cpp, 8.x,
+ * `ListOfMatchExpression::getOptimizer`), so `{ $or: [{ a: 1 }, { a: { $in: [2, 3] } }] }` stays an `$or`.
+ */
+function equalitiesAsIn(children: readonly FilterNode[]): FilterNode[] {
+  const byPath = new Map<string, FilterNode[]>();
   for (const child of children) {
-    if (child.path !== path || (child.kind !== 'eq' && child.kind !== 'in')) return undefined;
-    const items = child.kind === 'eq' ? [child.value] : Array.isArray(child.value) ? child.value : [];
-    if (items.some(isRegexValue) || (child.kind === 'eq' && Array.isArray(child.value))) return undefined;
-    values.push(...items);
+    if (inValues(child) === undefined) continue;
+    byPath.set(child.path, [...(byPath.get(child.path) ?? []), child]);
   }
-  return normalizeIn({ ...children[0], kind: 'in', operator: '$in' }, values);
+  const grouped = [...byPath.values()].filter((group) => group.length > 1);
+  if (grouped.length === 0) return [...children];
+  const merged = new Set(grouped.flat());
+  const rest = children.filter((child) => !merged.has(child));
+  const ins = grouped.map((group) =>
+    normalizeIn(
+      { ...group[0], kind: 'in', operator: '$in' },
+      group.flatMap((child) => inValues(child) ?? []),
+    ),
+  );
+  return [...rest, ...ins];
+}
+
+/** The value a branch contributes to an `$in` of its path, or undefined when it is no plain equality. */
+function inValues(child: FilterNode): readonly unknown[] | undefined {
+  if (child.path === '' || child.kind !== 'eq' || isRegexValue(child.value)) return undefined;
+  return [child.value];
 }
 
 function normalizeIn(node: FilterNode, raw: readonly unknown[]): FilterNode {

@@ -11,6 +11,7 @@ export * from './secrets/uri-cipher.module';
 export { loadEncryptionKey } from './secrets/encryption-key';
 export * from './list-indexes';
 export * from './bounded-reads';
+export * from './default-collations';
 export * from './policy/host-allowlist';
 export * from './policy/target-policy';
 export * from './policy/uri-options';

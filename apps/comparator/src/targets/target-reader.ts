@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   classifyTargetError,
   collectAtMost,
-  MAX_COLLECTIONS,
+  defaultCollationsOf,
   MAX_INDEXES_PER_COLLECTION,
   readIndexListing,
   type IndexListing,
@@ -50,27 +50,9 @@ export class TargetReader {
     return listed.exists ? { ...listed, ...usage } : listed;
   }
 
-  /**
-   * The default collation of each of `collections` that has one (listCollections, one round trip for
-   * all): the indexes built there without a collation have it. A collection without one, or that
-   * does not exist, is absent. A failure here is left to the reads of each collection to report.
-   */
-  async defaultCollations(db: Db, collections: readonly string[]): Promise<ReadonlyMap<string, unknown>> {
-    try {
-      const infos = await collectAtMost(
-        db.listCollections({ name: { $in: [...collections] } }, { nameOnly: false }),
-        MAX_COLLECTIONS,
-        'collections',
-      );
-      const collations = new Map<string, unknown>();
-      for (const info of infos) {
-        const collation = (info as { options?: { collation?: unknown } }).options?.collation;
-        if (typeof info.name === 'string' && collation !== undefined) collations.set(info.name, collation);
-      }
-      return collations;
-    } catch {
-      return new Map();
-    }
+  /** The default collation of each of `collections` that has one (`defaultCollationsOf`). */
+  defaultCollations(db: Db, collections: readonly string[]): Promise<ReadonlyMap<string, unknown>> {
+    return defaultCollationsOf(db, collections);
   }
 
   /** Accesses summed over every host that reports the index (replica set members, shards); the earliest `since`. */

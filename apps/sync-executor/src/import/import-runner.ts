@@ -15,7 +15,16 @@ import {
 import { planImport, type ImportDecision, type IndexDefinition, type ListIndexesEntry } from '@ir/index-core';
 import { BusClient, runAs } from '@ir/messaging';
 import { mapBounded } from '@ir/platform';
-import { classifyTargetError, collectAtMost, isTargetWide, listIndexesOf, MAX_COLLECTIONS, TargetPool, UriCipher } from '@ir/target-pool';
+import {
+  classifyTargetError,
+  collectAtMost,
+  defaultCollationsOf,
+  isTargetWide,
+  listIndexesOf,
+  MAX_COLLECTIONS,
+  TargetPool,
+  UriCipher,
+} from '@ir/target-pool';
 import type { Db } from 'mongodb';
 import { RegistryDefinitions, type DefinedIndex } from './registry-definitions';
 
@@ -62,8 +71,10 @@ export class ImportRunner {
     const db = await this.open(uri, connection.db_name);
     const names = request.collections ? [...new Set(request.collections)].sort() : await this.collectionNames(db, uri);
     const defined = await this.registry.byCollection(connection.database_id, request.collections);
+    // Indexes defined without a collation are built with their collection's default one.
+    const collations = await defaultCollationsOf(db, names);
     const outcomes = await mapBounded(names, IMPORT_CONCURRENCY, (name) =>
-      this.importCollection(db, uri, name, defined.get(name) ?? [], request),
+      this.importCollection(db, uri, { name, collation: collations.get(name) }, defined.get(name) ?? [], request),
     );
     const created = outcomes.flatMap((o) => o.created);
     const skipped = outcomes.flatMap((o) => o.skipped);
@@ -107,7 +118,7 @@ export class ImportRunner {
   private async importCollection(
     db: Db,
     uri: string,
-    collection: string,
+    { name: collection, collation }: { name: string; collation: unknown },
     defined: readonly DefinedIndex[],
     request: ImportRequest,
   ): Promise<CollectionOutcome> {
@@ -124,7 +135,7 @@ export class ImportRunner {
     }
     let decisions: ImportDecision[];
     try {
-      decisions = planImport(collection, defined, entries);
+      decisions = planImport(collection, defined, entries, collation);
     } catch (error) {
       // What the conversion threw is for the log: the caller gets a fixed reason.
       this.logger.warn(`import of ${collection}: cannot convert an index: ${String(error)}`);

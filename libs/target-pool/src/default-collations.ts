@@ -1,0 +1,25 @@
+import type { Db } from 'mongodb';
+import { collectAtMost, MAX_COLLECTIONS } from './bounded-reads';
+
+/**
+ * The default collation of each of `collections` that has one (listCollections, one round trip for
+ * all): the indexes built there without a collation have it. A collection without one, or that does
+ * not exist, is absent. A failure here is left to the reads of each collection to report.
+ */
+export async function defaultCollationsOf(db: Db, collections: readonly string[]): Promise<ReadonlyMap<string, unknown>> {
+  try {
+    const infos = await collectAtMost(
+      db.listCollections({ name: { $in: [...collections] } }, { nameOnly: false }),
+      MAX_COLLECTIONS,
+      'collections',
+    );
+    const collations = new Map<string, unknown>();
+    for (const info of infos) {
+      const collation = (info as { options?: { collation?: unknown } }).options?.collation;
+      if (typeof info.name === 'string' && collation !== undefined) collations.set(info.name, collation);
+    }
+    return collations;
+  } catch {
+    return new Map();
+  }
+}
