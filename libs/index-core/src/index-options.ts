@@ -88,7 +88,7 @@ const DESCRIPTOR_MASTER = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp
 const ALLOWED_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (8.0: allowedFieldNames by index type; 6.0 and 7.0 check the field names only, so there the core is stricter)';
 const COLLMOD =
-  'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex: expireAfterSeconds, hidden, and since 6.0 unique and prepareUnique)';
+  'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex at 0c95addd, a 6.0+ line: expireAfterSeconds and hidden stable; unique, prepareUnique and forceNonUnique unstable, which the product does not use)';
 const TTL_RULES = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds: numeric, not NaN, 0..2^31-1)';
 
 /** The TTL bound: `expireAfterSeconds` is a 32-bit integer on a secondary index (`TTL_RULES`). */

@@ -1,5 +1,6 @@
 import type { DifferentIndex, RealIndex } from './diff';
 import { isWildcardField } from './key-kinds';
+import { optionOfMongoName } from './index-options';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import { ID_INDEX_NAME } from './naming';
 import { canonicalFromDefinition, isTextPlaceholder } from './normalize';
@@ -49,16 +50,21 @@ export interface CollectionNames {
 const isText = (c: CanonicalIndex): boolean => c.key.some(isTextPlaceholder);
 const show = (value: unknown): string => (value === undefined ? 'none' : JSON.stringify(value));
 
+/** Whether collMod changes this option in place (the options table's `collMod` column). */
+const changesInPlace = (name: string): boolean => optionOfMongoName(name)?.collMod !== undefined;
+
 /**
- * Whether collMod can make the real index the desired one. MongoDB's collMod
- * changes `hidden` (4.4+, never on `_id_`) and `expireAfterSeconds`: on a TTL
- * index always, and since 5.1 it also turns a non-TTL single-field index into
- * a TTL index ("Convert a non-TTL single-field Index into a TTL Index",
- * core/index-ttl, 5.1+ manual; this product targets 6.0+). Nothing removes
- * TTL from an index, so that is a rebuild, as is every other option.
+ * Whether collMod can make the real index the desired one: every difference is an option collMod
+ * changes in place (the options table's `collMod` column: `hidden`, never on `_id_`, and
+ * `expireAfterSeconds`). `expireAfterSeconds` changes on a TTL index always, and since 5.1 collMod
+ * also turns a non-TTL single-field index into a TTL index ("Convert a non-TTL single-field Index
+ * into a TTL Index", core/index-ttl, 5.1+ manual; this product targets 6.0+). Nothing removes TTL
+ * from an index, so that is a rebuild. collMod's `unique` (6.0+) is not used: it converts only
+ * after a `prepareUnique` step and refuses while duplicates exist, which a rebuild reports as well
+ * while the old index keeps serving (mongodb/mongo src/mongo/db/catalog/README.md, "Unique indexes").
  */
 function collModChanges(d: DifferentIndex): IndexChanges | undefined {
-  if (d.differences.length === 0 || !d.differences.every((name) => name === 'expireAfterSeconds' || name === 'hidden')) return undefined;
+  if (d.differences.length === 0 || !d.differences.every(changesInPlace)) return undefined;
   const wanted = d.desired.canonical.options;
   const real = d.real.canonical;
   const changes: { expireAfterSeconds?: number; hidden?: boolean } = {};
