@@ -78,6 +78,12 @@ export interface IndexOptionRow {
    * Absent: a difference is a rebuild.
    */
   readonly collMod?: { readonly capability: string; readonly source: string };
+  /**
+   * The temporary index that serves an index's queries while it is rebuilt (`plan-rebuild.ts`) leaves
+   * this option out: it constrains, removes or hides, which on the stand-in's longer key would mean
+   * nothing or harm. The options it keeps decide which queries may use it.
+   */
+  readonly notOnStandIn?: true;
   /** Where the identity and defaults come from. */
   readonly source: string;
 }
@@ -105,6 +111,7 @@ export const INDEX_OPTIONS = [
     since: [1, 0],
     rules: ['hashed_not_unique', 'wildcard_not_unique', 'id_index_options'],
     capability: 'unique',
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: unique() compared since FCV 4.9, and the _id index is unique by nature`,
   },
   {
@@ -116,6 +123,7 @@ export const INDEX_OPTIONS = [
     since: [1, 8],
     rules: ['sparse_with_partial', 'id_index_options'],
     capability: 'sparse',
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: isSparse() compared since FCV 4.9`,
   },
   {
@@ -129,6 +137,7 @@ export const INDEX_OPTIONS = [
     rules: ['ttl_single_field', 'ttl_not_id', 'wildcard_not_ttl'],
     capability: 'expireAfterSeconds',
     collMod: { capability: 'collmod_ttl', source: COLLMOD },
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: compared with the other options; ${TTL_RULES}`,
   },
   {
@@ -161,6 +170,7 @@ export const INDEX_OPTIONS = [
     rules: ['hidden_id'],
     capability: 'hidden',
     collMod: { capability: 'collmod_hidden', source: COLLMOD },
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: kHiddenFieldName "not considered for equivalence" (${DESCRIPTOR_MASTER} compares it with the other options)`,
   },
   {
@@ -291,6 +301,9 @@ export function optionOfMongoName(name: string): IndexOptionRow | undefined {
 export type OptionFeature = Extract<IndexOption, { capability: string }>['capability'];
 /** The collMod features of the capabilities table, by the `collMod` column. */
 export type CollModFeature = Extract<IndexOption, { collMod: object }>['collMod']['capability'];
+
+/** The options a temporary stand-in index leaves out, by design-repository name (the `notOnStandIn` column). */
+export const NOT_ON_STAND_IN: ReadonlySet<string> = new Set(INDEX_OPTIONS.filter((row) => 'notOnStandIn' in row).map((row) => row.dr));
 
 /** Options that are part of MongoDB's index signature (indexes differing in one can coexist), by MongoDB name. */
 export const SIGNATURE_OPTIONS: readonly string[] = INDEX_OPTIONS.filter((row) => row.identity === 'signature')

@@ -1,6 +1,6 @@
 import type { DifferentIndex, RealIndex } from './diff';
 import { isWildcardField } from './key-kinds';
-import { optionOfMongoName } from './index-options';
+import { NOT_ON_STAND_IN, optionOfMongoName } from './index-options';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import { ID_INDEX_NAME } from './naming';
 import { canonicalFromDefinition, isTextPlaceholder } from './normalize';
@@ -96,8 +96,9 @@ function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
  * A stand-in that serves the old index's queries while the old and the new
  * index cannot both exist: the old key with `_id` appended, so that its
  * identity differs from both, with the old collation and partial filter (which
- * decide which queries may use it). Not unique, sparse or TTL: those would
- * mean nothing or harm on the longer key. Impossible for text (one text index
+ * decide which queries may use it). Not unique, sparse, TTL or hidden (the
+ * options table's `notOnStandIn` column): those would mean nothing or harm on
+ * the longer key. Impossible for text (one text index
  * per collection) and wildcard keys (compound wildcard needs 7.0), for a key
  * that holds `_id` or is full, and when the name or identity is taken.
  */
@@ -112,7 +113,7 @@ function bridgeSpec(
   const name = `${finalName}${TEMPORARY_SUFFIX}`;
   if (new TextEncoder().encode(name).length > MAX_INDEX_NAME_BYTES || taken.names.has(name)) return undefined;
   const source = definitionFromListIndexes(real.entry);
-  const { is_unique: _unique, sparse: _sparse, expire_after_seconds: _ttl, hidden: _hidden, ...options } = source.options ?? {};
+  const options = Object.fromEntries(Object.entries(source.options ?? {}).filter(([name]) => !NOT_ON_STAND_IN.has(name)));
   const definition: IndexDefinition = { name, keys: [...old.key, { field: '_id', value: 1 }], options };
   const canonical = canonicalFromDefinition(definition);
   if (taken.signatures.has(keySignature(canonical))) return undefined;
