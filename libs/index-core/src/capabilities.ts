@@ -107,10 +107,23 @@ export const CAPABILITIES: Readonly<Record<Feature, CapabilityRow>> = {
   collation: { what: 'build indexes with a collation', mongodb: [3, 4], ferretdb1: FERRETDB_NOT_IMPLEMENTED },
   // https://www.mongodb.com/docs/v4.4/core/index-hidden/ ("New in version 4.4")
   hidden: { what: 'build hidden indexes', mongodb: [4, 4], ferretdb1: FERRETDB_NOT_IMPLEMENTED },
+  // https://www.mongodb.com/docs/v6.0/reference/method/db.collection.createIndex/ (prepareUnique, new in 6.0);
+  // FerretDB 1.24 answers BadValue "Index option \"prepareUnique\" is unknown", even for false (checked against the embedded server).
+  prepareUnique: {
+    what: 'build indexes with prepareUnique',
+    mongodb: [6, 0],
+    ferretdb1: 'refuses prepareUnique as an unknown index option (error 2)',
+  },
   // https://www.mongodb.com/docs/v4.4/reference/command/collMod/ (index.hidden, new in 4.4)
   collmod_hidden: { what: 'hide or unhide an index (collMod)', mongodb: [4, 4], ferretdb1: FERRETDB_NO_COLLMOD },
   // https://www.mongodb.com/docs/v2.2/reference/command/collMod/ (index.expireAfterSeconds, new in 2.2)
   collmod_ttl: { what: "change a TTL index's expireAfterSeconds (collMod)", mongodb: [2, 2], ferretdb1: FERRETDB_NO_COLLMOD },
+  // https://www.mongodb.com/docs/v6.0/reference/command/collMod/ (index.prepareUnique, new in 6.0)
+  collmod_prepare_unique: {
+    what: 'set or clear prepareUnique on an index (collMod)',
+    mongodb: [6, 0],
+    ferretdb1: FERRETDB_NO_COLLMOD,
+  },
   // https://www.mongodb.com/docs/v4.2/reference/command/dropIndexes/ ("Starting in MongoDB 4.2 … an array of index names");
   // FerretDB 1.24 drops several names at once (checked against the embedded server).
   drop_several: { what: 'drop several indexes in one dropIndexes', mongodb: [4, 2] },

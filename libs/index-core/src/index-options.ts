@@ -95,6 +95,8 @@ const ALLOWED_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (8.0: allowedFieldNames by index type; 6.0 and 7.0 check the field names only, so there the core is stricter)';
 const COLLMOD =
   'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex at 0c95addd, a 6.0+ line: expireAfterSeconds and hidden stable; unique, prepareUnique and forceNonUnique unstable, which the product does not use)';
+const PREPARE_UNIQUE =
+  'mongodb/mongo jstests/core/index_prepareUnique.js (at e2d178fb, the 6.0 development line; the option is in 6.0 and later)';
 const TTL_RULES = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds: numeric, not NaN, 0..2^31-1)';
 
 /** The TTL bound: `expireAfterSeconds` is a 32-bit integer on a secondary index (`TTL_RULES`). */
@@ -172,6 +174,19 @@ export const INDEX_OPTIONS = [
     collMod: { capability: 'collmod_hidden', source: COLLMOD },
     notOnStandIn: true,
     source: `${DESCRIPTOR_50}: kHiddenFieldName "not considered for equivalence" (${DESCRIPTOR_MASTER} compares it with the other options)`,
+  },
+  {
+    dr: 'prepare_unique',
+    mongo: 'prepareUnique',
+    kind: 'flag',
+    default: false,
+    identity: 'options',
+    since: [6, 0],
+    capability: 'prepareUnique',
+    collMod: { capability: 'collmod_prepare_unique', source: COLLMOD },
+    notOnStandIn: true,
+    rules: ['unique_with_prepare_unique', 'id_index_options'],
+    source: `${PREPARE_UNIQUE}: an index on the same key with another prepareUnique is IndexOptionsConflict, prepareUnique: false is not listed, and unique with prepareUnique is CannotCreateIndex`,
   },
   {
     dr: 'weights',

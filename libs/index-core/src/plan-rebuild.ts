@@ -55,8 +55,8 @@ const changesInPlace = (name: string): boolean => optionOfMongoName(name)?.collM
 
 /**
  * Whether collMod can make the real index the desired one: every difference is an option collMod
- * changes in place (the options table's `collMod` column: `hidden`, never on `_id_`, and
- * `expireAfterSeconds`). `expireAfterSeconds` changes on a TTL index always, and since 5.1 collMod
+ * changes in place (the options table's `collMod` column: `hidden`, never on `_id_`,
+ * `expireAfterSeconds`, and `prepareUnique`, 6.0+, which starts or stops refusing new duplicates). `expireAfterSeconds` changes on a TTL index always, and since 5.1 collMod
  * also turns a non-TTL single-field index into a TTL index ("Convert a non-TTL single-field Index
  * into a TTL Index", core/index-ttl, 5.1+ manual; this product targets 6.0+). Nothing removes TTL
  * from an index, so that is a rebuild. collMod's `unique` (6.0+) is not used: it converts only
@@ -67,18 +67,24 @@ function collModChanges(d: DifferentIndex): IndexChanges | undefined {
   if (d.differences.length === 0 || !d.differences.every(changesInPlace)) return undefined;
   const wanted = d.desired.canonical.options;
   const real = d.real.canonical;
-  const changes: { expireAfterSeconds?: number; hidden?: boolean } = {};
-  if (d.differences.includes('expireAfterSeconds')) {
-    if (typeof wanted.expireAfterSeconds !== 'number') return undefined;
-    const alreadyTtl = typeof real.options.expireAfterSeconds === 'number';
-    const [only] = real.key;
-    const plainSingleField =
-      real.key.length === 1 && typeof only.value === 'number' && only.field !== '_id' && !isWildcardField(only.field);
-    if (!alreadyTtl && !plainSingleField) return undefined;
-    changes.expireAfterSeconds = wanted.expireAfterSeconds;
+  const changes: Record<string, number | boolean> = {};
+  for (const name of d.differences) {
+    if (name === 'expireAfterSeconds') {
+      if (typeof wanted.expireAfterSeconds !== 'number') return undefined;
+      const alreadyTtl = typeof real.options.expireAfterSeconds === 'number';
+      const [only] = real.key;
+      const plainSingleField =
+        real.key.length === 1 && typeof only.value === 'number' && only.field !== '_id' && !isWildcardField(only.field);
+      if (!alreadyTtl && !plainSingleField) return undefined;
+      changes.expireAfterSeconds = wanted.expireAfterSeconds;
+    } else if (optionOfMongoName(name)?.kind === 'flag') {
+      // hidden, prepareUnique: absent is false, which collMod sets as such.
+      changes[name] = wanted[name] === true;
+    } else {
+      return undefined;
+    }
   }
-  if (d.differences.includes('hidden')) changes.hidden = wanted.hidden === true;
-  return changes;
+  return changes as IndexChanges;
 }
 
 function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
@@ -88,7 +94,9 @@ function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
     parts.push(`expireAfterSeconds ${show(before)} → ${changes.expireAfterSeconds}`);
     if (before === undefined) parts.push('(collMod makes a single-field index a TTL index on MongoDB 5.1+)');
   }
-  if (changes.hidden !== undefined) parts.push(`hidden ${String(!changes.hidden)} → ${String(changes.hidden)}`);
+  for (const [name, value] of Object.entries(changes)) {
+    if (typeof value === 'boolean') parts.push(`${name} ${String(!value)} → ${String(value)}`);
+  }
   return parts.join(' ');
 }
 

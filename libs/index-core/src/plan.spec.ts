@@ -75,6 +75,21 @@ describe('planCollection: simple changes', () => {
     expect(both.operations).toEqual([expect.objectContaining({ kind: 'modify', changes: { expireAfterSeconds: 5, hidden: true } })]);
   });
 
+  it('prepareUnique set or cleared in place by collMod (6.0+, coll_mod.idl), not a rebuild; the step before unique stays a rebuild', () => {
+    expect(plan([{ keys: [k('e', 1)], options: { prepare_unique: true } }], [entry({ key: { e: 1 }, name: 'e_1' })]).operations).toEqual([
+      { kind: 'modify', collection: 'c', index: 'e_1', changes: { prepareUnique: true }, reason: 'prepareUnique false → true' },
+    ]);
+    expect(plan([{ keys: [k('e', 1)] }], [entry({ key: { e: 1 }, name: 'e_1', prepareUnique: true })]).operations[0]).toMatchObject({
+      kind: 'modify',
+      changes: { prepareUnique: false },
+    });
+    const toUnique = plan(
+      [{ keys: [k('e', 1)], options: { is_unique: true } }],
+      [entry({ key: { e: 1 }, name: 'e_1', prepareUnique: true })],
+    );
+    expect(toUnique.operations.map((op) => op.kind)).not.toContain('modify');
+  });
+
   it('hideBeforeDrop: redundant indexes are hidden, not dropped', () => {
     const p = plan([], [entry({ key: { old: 1 }, name: 'old_1' })], { hideBeforeDrop: true });
     expect(p.operations).toEqual([expect.objectContaining({ kind: 'hide', index: 'old_1', changes: { hidden: true } })]);
