@@ -94,7 +94,7 @@ const DESCRIPTOR_MASTER = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp
 const ALLOWED_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (8.0: allowedFieldNames by index type; 6.0 and 7.0 check the field names only, so there the core is stricter)';
 const COLLMOD =
-  'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex at 0c95addd, a 6.0+ line: expireAfterSeconds and hidden stable; unique, prepareUnique and forceNonUnique unstable, which the product does not use)';
+  'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex at 0c95addd, a 6.0+ line: expireAfterSeconds, hidden, prepareUnique; its unique and forceNonUnique conversions the product does not use)';
 const PREPARE_UNIQUE =
   'mongodb/mongo jstests/core/index_prepareUnique.js (at e2d178fb, the 6.0 development line; the option is in 6.0 and later)';
 const TTL_RULES = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds: numeric, not NaN, 0..2^31-1)';
