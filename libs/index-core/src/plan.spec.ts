@@ -1,4 +1,5 @@
 import { diffCollection } from './diff';
+import { INDEX_OPTIONS } from './index-options';
 import { buildPlan, planCollection } from './plan';
 import type { Plan, PlanOptions } from './plan-types';
 import type { IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
@@ -89,6 +90,18 @@ describe('planCollection: simple changes', () => {
     );
     expect(toUnique.operations.map((op) => op.kind)).not.toContain('modify');
   });
+
+  it.each(INDEX_OPTIONS.filter((row) => 'collMod' in row).map((row) => [row.mongo, row] as const))(
+    'every option the table says collMod changes becomes a modify step: %s',
+    (mongo, row) => {
+      const ttl = row.kind === 'integer';
+      const desired: IndexDefinition = { keys: [k('at', 1)], options: { [row.dr]: ttl ? 20 : true } };
+      const real = entry({ key: { at: 1 }, name: 'at_1', ...(ttl ? { [mongo]: 10 } : {}) });
+      expect(plan([desired], [real]).operations).toEqual([
+        expect.objectContaining({ kind: 'modify', index: 'at_1', changes: { [mongo]: ttl ? 20 : true } }),
+      ]);
+    },
+  );
 
   it('hideBeforeDrop: redundant indexes are hidden, not dropped', () => {
     const p = plan([], [entry({ key: { old: 1 }, name: 'old_1' })], { hideBeforeDrop: true });
