@@ -16,6 +16,7 @@ import { indexDefinitionModelProvider } from './indexes/index-definition.model';
 import { IndexDefinitionRepository } from './indexes/index-definition.repository';
 import { IndexDefinitionsController } from './indexes/index-definitions.controller';
 import { IndexDefinitionsService } from './indexes/index-definitions.service';
+import { SignatureRefresh } from './indexes/signature-refresh';
 import { manifestClaimModelProvider } from './manifest/manifest-claim.model';
 import { ManifestClaimRepository } from './manifest/manifest-claim.repository';
 import { ManifestController } from './manifest/manifest.controller';
@@ -50,6 +51,7 @@ const UriSealingModule = SealingModule.forService('registry', {
     DatabasesService,
     DatabaseServers,
     IndexDefinitionsService,
+    SignatureRefresh,
     ManifestService,
   ],
 })
@@ -60,11 +62,14 @@ export class RegistryModule implements OnApplicationBootstrap {
     private readonly databases: DatabaseRepository,
     private readonly definitions: IndexDefinitionRepository,
     private readonly manifestClaims: ManifestClaimRepository,
+    private readonly signatures: SignatureRefresh,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.databases.ensureIndexes(this.logger);
     await this.definitions.ensureIndexes(this.logger);
     await this.manifestClaims.ensureIndexes(this.logger);
+    // Before the first request: duplicate checks compare stored signatures with the current rules'.
+    await this.signatures.run();
   }
 }

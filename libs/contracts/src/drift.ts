@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Actor } from './access';
 import { defineEvent, defineRpc } from './bus';
+import { IndexChangesSchema } from './index-definition';
 import { CollectionName } from './mongo-names';
 import { ownRecord } from './own-record';
 import { MAX_PAGE_SIZE } from './pagination';
@@ -212,7 +213,7 @@ export const PlanOperationView = z.object({
   index: z.string(),
   reason: z.string(),
   spec: JsonObject.optional(),
-  changes: z.object({ expireAfterSeconds: z.number().optional(), hidden: z.boolean().optional() }).optional(),
+  changes: IndexChangesSchema.optional(),
   step: z.string().optional(),
   /** For steps of a rebuild: the step is already done when an index with this spec exists (so a rerun skips it). */
   done_when: JsonObject.optional(),

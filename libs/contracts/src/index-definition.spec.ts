@@ -22,6 +22,9 @@ describe('DefinitionOptionsSchema', () => {
   });
 
   it('refuses an option the table does not declare', () => {
+    expect(DefinitionOptionsSchema.safeParse({ storage_engine: { wiredTiger: {} } }).success).toBe(false);
+    // The table's options go by their design-repository names only.
     expect(DefinitionOptionsSchema.safeParse({ prepareUnique: true }).success).toBe(false);
+    expect(DefinitionOptionsSchema.safeParse({ prepare_unique: true }).success).toBe(true);
   });
 });

@@ -70,6 +70,16 @@ export const DefinitionOptionsSchema = z.strictObject(
   Object.fromEntries(INDEX_OPTIONS.map((row) => [row.dr, optionSchema(row).optional()])) as OptionsShape,
 );
 
+type ChangeRow = Extract<IndexOption, { collMod: object }>;
+type ChangesShape = { [R in ChangeRow as R['mongo']]: z.ZodOptional<OptionSchemas[R['kind']]> };
+
+/** What a plan's `modify` step has collMod change: one field per option the options table says collMod changes in place. */
+export const IndexChangesSchema = z.object(
+  Object.fromEntries(
+    INDEX_OPTIONS.filter((row) => 'collMod' in row).map((row) => [row.mongo, OPTION_VALUE_SCHEMAS[row.kind].optional()]),
+  ) as ChangesShape,
+);
+
 const IndexName = z.string().min(1, { error: 'must not be empty' }).max(1024);
 
 export const IndexDefinitionBody = z.strictObject({

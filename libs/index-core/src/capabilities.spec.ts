@@ -45,8 +45,10 @@ const NEEDS: Record<Exclude<Feature, 'drop_several'>, PlanOperation> = {
   expireAfterSeconds: create({ key: { at: 1 }, expireAfterSeconds: 60 }),
   collation: create({ key: { n: 1 }, collation: { locale: 'fr' } }),
   hidden: create({ key: { n: 1 }, hidden: true }),
+  prepareUnique: create({ key: { email: 1 }, prepareUnique: true }),
   collmod_hidden: { kind: 'hide', collection: 'c', index: 'i', reason: 'redundant' },
   collmod_ttl: { kind: 'modify', collection: 'c', index: 'i', reason: 'ttl', changes: { expireAfterSeconds: 10 } },
+  collmod_prepare_unique: { kind: 'modify', collection: 'c', index: 'i', reason: 'prepare', changes: { prepareUnique: true } },
 };
 
 describe('the capabilities table', () => {

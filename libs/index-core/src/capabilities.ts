@@ -1,3 +1,4 @@
+import { INDEX_OPTIONS, optionOfMongoName, type CollModFeature, type OptionFeature } from './index-options';
 import { keyKind } from './key-kinds';
 import type { PlanOperation } from './plan-types';
 import type { KeyValue, MongoIndexSpec } from './types';
@@ -30,7 +31,11 @@ export interface TargetCapabilities {
   readonly collMod?: boolean;
 }
 
-/** Index kinds, index options and operations whose support differs between servers and versions. */
+/**
+ * Index kinds, index options and operations whose support differs between servers and versions. The
+ * options' features are named by the options table (its `capability` and `collMod` columns), so an
+ * option that needs one cannot lack its row here.
+ */
 export type Feature =
   | 'text'
   | '2dsphere'
@@ -39,15 +44,8 @@ export type Feature =
   | 'compound_hashed'
   | 'wildcard'
   | 'compound_wildcard'
-  | 'wildcardProjection'
-  | 'unique'
-  | 'sparse'
-  | 'partialFilterExpression'
-  | 'expireAfterSeconds'
-  | 'collation'
-  | 'hidden'
-  | 'collmod_hidden'
-  | 'collmod_ttl'
+  | OptionFeature
+  | CollModFeature
   | 'drop_several';
 
 export interface CapabilityRow {
@@ -109,14 +107,32 @@ export const CAPABILITIES: Readonly<Record<Feature, CapabilityRow>> = {
   collation: { what: 'build indexes with a collation', mongodb: [3, 4], ferretdb1: FERRETDB_NOT_IMPLEMENTED },
   // https://www.mongodb.com/docs/v4.4/core/index-hidden/ ("New in version 4.4")
   hidden: { what: 'build hidden indexes', mongodb: [4, 4], ferretdb1: FERRETDB_NOT_IMPLEMENTED },
+  // https://www.mongodb.com/docs/v6.0/reference/method/db.collection.createIndex/ (prepareUnique, new in 6.0);
+  // FerretDB 1.24 answers BadValue "Index option \"prepareUnique\" is unknown", even for false (checked against the embedded server).
+  prepareUnique: {
+    what: 'build indexes with prepareUnique',
+    mongodb: [6, 0],
+    ferretdb1: 'refuses prepareUnique as an unknown index option (error 2)',
+  },
   // https://www.mongodb.com/docs/v4.4/reference/command/collMod/ (index.hidden, new in 4.4)
   collmod_hidden: { what: 'hide or unhide an index (collMod)', mongodb: [4, 4], ferretdb1: FERRETDB_NO_COLLMOD },
   // https://www.mongodb.com/docs/v2.2/reference/command/collMod/ (index.expireAfterSeconds, new in 2.2)
   collmod_ttl: { what: "change a TTL index's expireAfterSeconds (collMod)", mongodb: [2, 2], ferretdb1: FERRETDB_NO_COLLMOD },
+  // https://www.mongodb.com/docs/v6.0/reference/command/collMod/ (index.prepareUnique, new in 6.0)
+  collmod_prepare_unique: {
+    what: 'set or clear prepareUnique on an index (collMod)',
+    mongodb: [6, 0],
+    ferretdb1: FERRETDB_NO_COLLMOD,
+  },
   // https://www.mongodb.com/docs/v4.2/reference/command/dropIndexes/ ("Starting in MongoDB 4.2 … an array of index names");
   // FerretDB 1.24 drops several names at once (checked against the embedded server).
   drop_several: { what: 'drop several indexes in one dropIndexes', mongodb: [4, 2] },
 };
+
+/** What collMod does for indexes, by the options table's `collMod` column. */
+const COLLMOD_FEATURES: ReadonlySet<Feature> = new Set(
+  INDEX_OPTIONS.flatMap((row): Feature[] => ('collMod' in row ? [row.collMod.capability] : [])),
+);
 
 /** `4.4.29`, `7.0.0-rc1`, `v1.24.0` → [major, minor]; undefined when the string is not a version. */
 export function versionOf(text: string | null): readonly [number, number] | undefined {
@@ -138,7 +154,7 @@ export function lacks(capabilities: TargetCapabilities, feature: Feature): strin
   const name = describeServer(server);
   const byTable = server.kind === 'mongodb' ? mongodbLacks(server, row) : ferretdbLacks(server, row);
   if (byTable) return `${name} cannot ${row.what}: ${byTable}`;
-  if ((feature === 'collmod_hidden' || feature === 'collmod_ttl') && capabilities.collMod === false) {
+  if (COLLMOD_FEATURES.has(feature) && capabilities.collMod === false) {
     return `${name} cannot ${row.what}: it answered a harmless collMod as a command it does not have`;
   }
   return undefined;
@@ -168,14 +184,19 @@ export function featuresOfSpec(spec: MongoIndexSpec): Feature[] {
   for (const kind of ['text', '2dsphere', '2d'] as const) if (kinds.has(kind)) features.push(kind);
   if (kinds.has('hashed')) features.push(compound ? 'compound_hashed' : 'hashed');
   if (kinds.has('wildcard')) features.push(compound ? 'compound_wildcard' : 'wildcard');
-  if (spec.wildcardProjection !== undefined) features.push('wildcardProjection');
-  if (spec.unique === true) features.push('unique');
-  if (spec.sparse === true) features.push('sparse');
-  for (const option of ['partialFilterExpression', 'expireAfterSeconds', 'collation'] as const) {
-    if (spec[option] !== undefined) features.push(option);
+  for (const row of INDEX_OPTIONS) {
+    if (!('capability' in row)) continue;
+    const value = (spec as Readonly<Record<string, unknown>>)[row.mongo];
+    if (row.kind === 'flag' ? value === true : value !== undefined) features.push(row.capability);
   }
-  if (spec.hidden === true) features.push('hidden');
-  return features;
+  return features.sort(byTableOrder);
+}
+
+const TABLE_ORDER: ReadonlyMap<string, number> = new Map(Object.keys(CAPABILITIES).map((feature, i) => [feature, i]));
+
+/** Features in the capabilities table's order, whatever order the options table lists them in. */
+function byTableOrder(a: Feature, b: Feature): number {
+  return (TABLE_ORDER.get(a) ?? 0) - (TABLE_ORDER.get(b) ?? 0);
 }
 
 /** The features a plan step needs: its index's kind and options for a create, collMod for a change. */
@@ -186,10 +207,9 @@ export function featuresOf(operation: PlanOperation): Feature[] {
     case 'hide':
       return ['collmod_hidden'];
     case 'modify': {
-      const features: Feature[] = [];
-      if (operation.changes?.hidden !== undefined) features.push('collmod_hidden');
-      if (operation.changes?.expireAfterSeconds !== undefined) features.push('collmod_ttl');
-      return features;
+      const changed = Object.entries(operation.changes ?? {}).filter(([, value]) => value !== undefined);
+      const features = changed.map(([name]) => optionOfMongoName(name)?.collMod?.capability as CollModFeature | undefined);
+      return features.filter((feature): feature is CollModFeature => feature !== undefined).sort(byTableOrder);
     }
     case 'drop':
       return [];

@@ -15,6 +15,7 @@ const SAMPLES: Required<DefinitionOptions> = {
   partial_filter_expression: { a: { $gt: 1 } },
   collation: { locale: 'fr' },
   hidden: true,
+  prepare_unique: true,
   weights: { body: 5 },
   default_language: 'french',
   language_override: 'lang',

@@ -66,6 +66,24 @@ export interface IndexOptionRow {
   readonly maxLength?: number;
   /** Integers: what one unit is, for messages ("a whole number of seconds"). */
   readonly unit?: string;
+  /**
+   * The feature of the capabilities table (`capabilities.ts`) a createIndexes spec with this option
+   * needs: what `featuresOfSpec` reads (a flag needs it only when true). Absent: every server that has
+   * the index's kind has the option.
+   */
+  readonly capability?: string;
+  /**
+   * collMod changes this option of an existing index in place (`plan-rebuild.ts` makes a `modify` step
+   * instead of a rebuild), through the capabilities table's feature named here (which versions have it).
+   * Absent: a difference is a rebuild.
+   */
+  readonly collMod?: { readonly capability: string; readonly source: string };
+  /**
+   * The temporary index that serves an index's queries while it is rebuilt (`plan-rebuild.ts`) leaves
+   * this option out: it constrains, removes or hides, which on the stand-in's longer key would mean
+   * nothing or harm. The options it keeps decide which queries may use it.
+   */
+  readonly notOnStandIn?: true;
   /** Where the identity and defaults come from. */
   readonly source: string;
 }
@@ -75,6 +93,10 @@ const DESCRIPTOR_50 =
 const DESCRIPTOR_MASTER = 'mongodb/mongo src/mongo/db/index/index_descriptor.cpp (master after 8.0, populateOptionsMapForEqualityCheck)';
 const ALLOWED_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (8.0: allowedFieldNames by index type; 6.0 and 7.0 check the field names only, so there the core is stricter)';
+const COLLMOD =
+  'mongodb/mongo src/mongo/db/coll_mod.idl (CollModIndex at 0c95addd, a 6.0+ line: expireAfterSeconds, hidden, prepareUnique; its unique and forceNonUnique conversions the product does not use)';
+const PREPARE_UNIQUE =
+  'mongodb/mongo jstests/core/index_prepareUnique.js (at e2d178fb, the 6.0 development line; the option is in 6.0 and later)';
 const TTL_RULES = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (validateExpireAfterSeconds: numeric, not NaN, 0..2^31-1)';
 
 /** The TTL bound: `expireAfterSeconds` is a 32-bit integer on a secondary index (`TTL_RULES`). */
@@ -90,6 +112,8 @@ export const INDEX_OPTIONS = [
     identity: 'signature',
     since: [1, 0],
     rules: ['hashed_not_unique', 'wildcard_not_unique', 'id_index_options'],
+    capability: 'unique',
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: unique() compared since FCV 4.9, and the _id index is unique by nature`,
   },
   {
@@ -100,6 +124,8 @@ export const INDEX_OPTIONS = [
     identity: 'signature',
     since: [1, 8],
     rules: ['sparse_with_partial', 'id_index_options'],
+    capability: 'sparse',
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: isSparse() compared since FCV 4.9`,
   },
   {
@@ -111,6 +137,9 @@ export const INDEX_OPTIONS = [
     unit: 'seconds',
     range: { check: 'range', rule: 'ttl_range', min: 0, max: TTL_MAX_SECONDS, wholeRule: 'ttl_integer' },
     rules: ['ttl_single_field', 'ttl_not_id', 'wildcard_not_ttl'],
+    capability: 'expireAfterSeconds',
+    collMod: { capability: 'collmod_ttl', source: COLLMOD },
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: compared with the other options; ${TTL_RULES}`,
   },
   {
@@ -120,6 +149,7 @@ export const INDEX_OPTIONS = [
     identity: 'signature',
     since: [3, 2],
     rules: ['partial_filter_operators', 'sparse_with_partial', 'id_index_options'],
+    capability: 'partialFilterExpression',
     source: `${DESCRIPTOR_50}: isPartial() and the parsed filters' equivalence, since FCV 4.7`,
   },
   {
@@ -129,6 +159,7 @@ export const INDEX_OPTIONS = [
     identity: 'signature',
     since: [3, 4],
     rules: ['collation_locale', 'collation_strength', 'collation_option', 'collation_unsupported'],
+    capability: 'collation',
     source: `${DESCRIPTOR_50}: collatorsMatch()`,
   },
   {
@@ -139,7 +170,23 @@ export const INDEX_OPTIONS = [
     identity: 'ignored',
     since: [4, 4],
     rules: ['hidden_id'],
+    capability: 'hidden',
+    collMod: { capability: 'collmod_hidden', source: COLLMOD },
+    notOnStandIn: true,
     source: `${DESCRIPTOR_50}: kHiddenFieldName "not considered for equivalence" (${DESCRIPTOR_MASTER} compares it with the other options)`,
+  },
+  {
+    dr: 'prepare_unique',
+    mongo: 'prepareUnique',
+    kind: 'flag',
+    default: false,
+    identity: 'options',
+    since: [6, 0],
+    capability: 'prepareUnique',
+    collMod: { capability: 'collmod_prepare_unique', source: COLLMOD },
+    notOnStandIn: true,
+    rules: ['unique_with_prepare_unique', 'id_index_options'],
+    source: `${PREPARE_UNIQUE}: an index on the same key with another prepareUnique is IndexOptionsConflict, prepareUnique: false is not listed, and unique with prepareUnique is CannotCreateIndex`,
   },
   {
     dr: 'weights',
@@ -192,6 +239,7 @@ export const INDEX_OPTIONS = [
     identity: 'signature',
     since: [4, 2],
     rules: ['wildcard_projection_requires_root_wildcard', 'wildcard_projection_values', 'wildcard_projection_mixed'],
+    capability: 'wildcardProjection',
     source: `${DESCRIPTOR_50}: the normalized projection compared (field order ignored) since FCV 5.0; ${ALLOWED_FIELDS}: wildcard only`,
   },
   {
@@ -263,6 +311,14 @@ const BY_MONGO: ReadonlyMap<string, IndexOptionRow> = new Map(INDEX_OPTIONS.map(
 export function optionOfMongoName(name: string): IndexOptionRow | undefined {
   return BY_MONGO.get(name);
 }
+
+/** The feature of the capabilities table each option needs, by the table's `capability` column. */
+export type OptionFeature = Extract<IndexOption, { capability: string }>['capability'];
+/** The collMod features of the capabilities table, by the `collMod` column. */
+export type CollModFeature = Extract<IndexOption, { collMod: object }>['collMod']['capability'];
+
+/** The options a temporary stand-in index leaves out, by design-repository name (the `notOnStandIn` column). */
+export const NOT_ON_STAND_IN: ReadonlySet<string> = new Set(INDEX_OPTIONS.filter((row) => 'notOnStandIn' in row).map((row) => row.dr));
 
 /** Options that are part of MongoDB's index signature (indexes differing in one can coexist), by MongoDB name. */
 export const SIGNATURE_OPTIONS: readonly string[] = INDEX_OPTIONS.filter((row) => row.identity === 'signature')

@@ -18,7 +18,7 @@ export { validateCollectionDefinitions, MAX_INDEXES_PER_COLLECTION } from './col
 export { defaultIndexName, indexNameOf, isIdIndexKey, isIdIndexPattern, ID_INDEX_NAME } from './naming';
 export { MAX_KEY_PATTERN_BYTES } from './key-pattern';
 export { canonicalFromDefinition, canonicalFromListIndexes, TEXT_PLACEHOLDER } from './normalize';
-export { keySignature, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
+export { keySignature, KEY_SIGNATURE_VERSION, keyPatternOf, sameIndex, differingOptions, IDENTITY_OPTIONS } from './signature';
 export { toMongoIndexSpec, definitionFromListIndexes, unrepresentableOptions } from './mongo-spec';
 export { planImport, type ImportDecision } from './import-plan';
 export { withCollectionCollation } from './collection-collation';

@@ -250,7 +250,15 @@ describe('round trip: definitionFromListIndexes then canonicalFromDefinition', (
   });
 
   it('lists options a definition cannot carry', () => {
-    expect(unrepresentableOptions(entry({ v: 2, key: { a: 1 }, name: 'a_1', prepareUnique: true }))).toEqual(['prepareUnique']);
+    expect(unrepresentableOptions(entry({ v: 2, key: { a: 1 }, name: 'a_1', storageEngine: { wiredTiger: {} } }))).toEqual([
+      'storageEngine',
+    ]);
+  });
+
+  it('carries prepareUnique (6.0+), an option of the table since issue 13', () => {
+    const listed = entry({ v: 2, key: { a: 1 }, name: 'a_1', prepareUnique: true });
+    expect(unrepresentableOptions(listed)).toEqual([]);
+    expect(definitionFromListIndexes(listed).options).toEqual({ prepare_unique: true });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { DifferentIndex, RealIndex } from './diff';
 import { isWildcardField } from './key-kinds';
+import { NOT_ON_STAND_IN, optionOfMongoName } from './index-options';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import { ID_INDEX_NAME } from './naming';
 import { canonicalFromDefinition, isTextPlaceholder } from './normalize';
@@ -49,30 +50,41 @@ export interface CollectionNames {
 const isText = (c: CanonicalIndex): boolean => c.key.some(isTextPlaceholder);
 const show = (value: unknown): string => (value === undefined ? 'none' : JSON.stringify(value));
 
+/** Whether collMod changes this option in place (the options table's `collMod` column). */
+const changesInPlace = (name: string): boolean => optionOfMongoName(name)?.collMod !== undefined;
+
 /**
- * Whether collMod can make the real index the desired one. MongoDB's collMod
- * changes `hidden` (4.4+, never on `_id_`) and `expireAfterSeconds`: on a TTL
- * index always, and since 5.1 it also turns a non-TTL single-field index into
- * a TTL index ("Convert a non-TTL single-field Index into a TTL Index",
- * core/index-ttl, 5.1+ manual; this product targets 6.0+). Nothing removes
- * TTL from an index, so that is a rebuild, as is every other option.
+ * Whether collMod can make the real index the desired one: every difference is an option collMod
+ * changes in place (the options table's `collMod` column: `hidden`, never on `_id_`,
+ * `expireAfterSeconds`, and `prepareUnique`, 6.0+, which starts or stops refusing new duplicates). `expireAfterSeconds` changes on a TTL index always, and since 5.1 collMod
+ * also turns a non-TTL single-field index into a TTL index ("Convert a non-TTL single-field Index
+ * into a TTL Index", core/index-ttl, 5.1+ manual; this product targets 6.0+). Nothing removes TTL
+ * from an index, so that is a rebuild. collMod's `unique` (6.0+) is not used: it converts only
+ * after a `prepareUnique` step and refuses while duplicates exist, which a rebuild reports as well
+ * while the old index keeps serving (mongodb/mongo src/mongo/db/catalog/README.md, "Unique indexes").
  */
 function collModChanges(d: DifferentIndex): IndexChanges | undefined {
-  if (d.differences.length === 0 || !d.differences.every((name) => name === 'expireAfterSeconds' || name === 'hidden')) return undefined;
+  if (d.differences.length === 0 || !d.differences.every(changesInPlace)) return undefined;
   const wanted = d.desired.canonical.options;
   const real = d.real.canonical;
-  const changes: { expireAfterSeconds?: number; hidden?: boolean } = {};
-  if (d.differences.includes('expireAfterSeconds')) {
-    if (typeof wanted.expireAfterSeconds !== 'number') return undefined;
-    const alreadyTtl = typeof real.options.expireAfterSeconds === 'number';
-    const [only] = real.key;
-    const plainSingleField =
-      real.key.length === 1 && typeof only.value === 'number' && only.field !== '_id' && !isWildcardField(only.field);
-    if (!alreadyTtl && !plainSingleField) return undefined;
-    changes.expireAfterSeconds = wanted.expireAfterSeconds;
+  const changes: Record<string, number | boolean> = {};
+  for (const name of d.differences) {
+    if (name === 'expireAfterSeconds') {
+      if (typeof wanted.expireAfterSeconds !== 'number') return undefined;
+      const alreadyTtl = typeof real.options.expireAfterSeconds === 'number';
+      const [only] = real.key;
+      const plainSingleField =
+        real.key.length === 1 && typeof only.value === 'number' && only.field !== '_id' && !isWildcardField(only.field);
+      if (!alreadyTtl && !plainSingleField) return undefined;
+      changes.expireAfterSeconds = wanted.expireAfterSeconds;
+    } else if (optionOfMongoName(name)?.kind === 'flag') {
+      // hidden, prepareUnique: absent is false, which collMod sets as such.
+      changes[name] = wanted[name] === true;
+    } else {
+      return undefined;
+    }
   }
-  if (d.differences.includes('hidden')) changes.hidden = wanted.hidden === true;
-  return changes;
+  return changes as IndexChanges;
 }
 
 function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
@@ -82,7 +94,9 @@ function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
     parts.push(`expireAfterSeconds ${show(before)} → ${changes.expireAfterSeconds}`);
     if (before === undefined) parts.push('(collMod makes a single-field index a TTL index on MongoDB 5.1+)');
   }
-  if (changes.hidden !== undefined) parts.push(`hidden ${String(!changes.hidden)} → ${String(changes.hidden)}`);
+  for (const [name, value] of Object.entries(changes)) {
+    if (typeof value === 'boolean') parts.push(`${name} ${String(!value)} → ${String(value)}`);
+  }
   return parts.join(' ');
 }
 
@@ -90,8 +104,9 @@ function modifyReason(d: DifferentIndex, changes: IndexChanges): string {
  * A stand-in that serves the old index's queries while the old and the new
  * index cannot both exist: the old key with `_id` appended, so that its
  * identity differs from both, with the old collation and partial filter (which
- * decide which queries may use it). Not unique, sparse or TTL: those would
- * mean nothing or harm on the longer key. Impossible for text (one text index
+ * decide which queries may use it). Not unique, sparse, TTL or hidden (the
+ * options table's `notOnStandIn` column): those would mean nothing or harm on
+ * the longer key. Impossible for text (one text index
  * per collection) and wildcard keys (compound wildcard needs 7.0), for a key
  * that holds `_id` or is full, and when the name or identity is taken.
  */
@@ -106,7 +121,7 @@ function bridgeSpec(
   const name = `${finalName}${TEMPORARY_SUFFIX}`;
   if (new TextEncoder().encode(name).length > MAX_INDEX_NAME_BYTES || taken.names.has(name)) return undefined;
   const source = definitionFromListIndexes(real.entry);
-  const { is_unique: _unique, sparse: _sparse, expire_after_seconds: _ttl, hidden: _hidden, ...options } = source.options ?? {};
+  const options = Object.fromEntries(Object.entries(source.options ?? {}).filter(([name]) => !NOT_ON_STAND_IN.has(name)));
   const definition: IndexDefinition = { name, keys: [...old.key, { field: '_id', value: 1 }], options };
   const canonical = canonicalFromDefinition(definition);
   if (taken.signatures.has(keySignature(canonical))) return undefined;

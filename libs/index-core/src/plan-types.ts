@@ -1,12 +1,15 @@
+import type { IndexOption, OptionValues } from './index-options';
 import type { MongoIndexSpec } from './types';
 
 export type OperationKind = 'create' | 'drop' | 'modify' | 'hide';
 
-/** What collMod can change on an existing index (MongoDB 4.4+ for hidden, 5.1+ to turn a plain index into a TTL one). */
-export interface IndexChanges {
-  readonly expireAfterSeconds?: number;
-  readonly hidden?: boolean;
-}
+/**
+ * What collMod can change on an existing index, by MongoDB name: the options table's rows with a `collMod`
+ * column (`expireAfterSeconds`, `hidden`; which versions have each is the capabilities table's business).
+ */
+export type IndexChanges = {
+  readonly [R in Extract<IndexOption, { collMod: object }> as R['mongo']]?: OptionValues[R['kind']];
+};
 
 /** One step of a plan: what the executor runs, the script prints and the dry-run returns. */
 export interface PlanOperation {

@@ -1,4 +1,5 @@
 import { diffCollection } from './diff';
+import { INDEX_OPTIONS } from './index-options';
 import { buildPlan, planCollection } from './plan';
 import type { Plan, PlanOptions } from './plan-types';
 import type { IndexDefinition, KeyEntry, ListIndexesEntry } from './types';
@@ -74,6 +75,33 @@ describe('planCollection: simple changes', () => {
     );
     expect(both.operations).toEqual([expect.objectContaining({ kind: 'modify', changes: { expireAfterSeconds: 5, hidden: true } })]);
   });
+
+  it('prepareUnique set or cleared in place by collMod (6.0+, coll_mod.idl), not a rebuild; the step before unique stays a rebuild', () => {
+    expect(plan([{ keys: [k('e', 1)], options: { prepare_unique: true } }], [entry({ key: { e: 1 }, name: 'e_1' })]).operations).toEqual([
+      { kind: 'modify', collection: 'c', index: 'e_1', changes: { prepareUnique: true }, reason: 'prepareUnique false → true' },
+    ]);
+    expect(plan([{ keys: [k('e', 1)] }], [entry({ key: { e: 1 }, name: 'e_1', prepareUnique: true })]).operations[0]).toMatchObject({
+      kind: 'modify',
+      changes: { prepareUnique: false },
+    });
+    const toUnique = plan(
+      [{ keys: [k('e', 1)], options: { is_unique: true } }],
+      [entry({ key: { e: 1 }, name: 'e_1', prepareUnique: true })],
+    );
+    expect(toUnique.operations.map((op) => op.kind)).not.toContain('modify');
+  });
+
+  it.each(INDEX_OPTIONS.filter((row) => 'collMod' in row).map((row) => [row.mongo, row] as const))(
+    'every option the table says collMod changes becomes a modify step: %s',
+    (mongo, row) => {
+      const ttl = row.kind === 'integer';
+      const desired: IndexDefinition = { keys: [k('at', 1)], options: { [row.dr]: ttl ? 20 : true } };
+      const real = entry({ key: { at: 1 }, name: 'at_1', ...(ttl ? { [mongo]: 10 } : {}) });
+      expect(plan([desired], [real]).operations).toEqual([
+        expect.objectContaining({ kind: 'modify', index: 'at_1', changes: { [mongo]: ttl ? 20 : true } }),
+      ]);
+    },
+  );
 
   it('hideBeforeDrop: redundant indexes are hidden, not dropped', () => {
     const p = plan([], [entry({ key: { old: 1 }, name: 'old_1' })], { hideBeforeDrop: true });

@@ -89,21 +89,22 @@ function irDrop(step) {
   return irOutcome('dropped', 'dropped' + check.note);
 }
 
-// collMod on an index by name: 'modify' (TTL, hidden as the DR says) or 'hide' (a redundant index).
+// collMod on an index by name: 'modify' (TTL, hidden, prepareUnique as the DR says) or 'hide' (a redundant index).
 function irCollMod(step) {
   const existing = irFind(step.collection, step.index);
   if (!existing) return irOutcome('skipped', 'skipped (absent)');
   const changes = step.changes;
   const index = { name: step.index };
   const done = [];
-  if (changes.expireAfterSeconds !== undefined && irNum(existing.expireAfterSeconds) !== changes.expireAfterSeconds) {
-    index.expireAfterSeconds = changes.expireAfterSeconds;
-    done.push('expireAfterSeconds ' + changes.expireAfterSeconds);
-  }
-  if (changes.hidden !== undefined && Boolean(existing.hidden) !== changes.hidden) {
-    index.hidden = changes.hidden;
-    done.push('hidden ' + changes.hidden);
-  }
+  // Each option collMod changes: a flag (hidden, prepareUnique) is false when absent; a number (the TTL) is compared by value.
+  Object.keys(changes).forEach(function (option) {
+    const wanted = changes[option];
+    if (wanted === undefined) return;
+    const current = typeof wanted === 'boolean' ? Boolean(existing[option]) : irNum(existing[option]);
+    if (current === wanted) return;
+    index[option] = wanted;
+    done.push(option + ' ' + wanted);
+  });
   const hide = step.kind === 'hide';
   if (done.length === 0) return irOutcome('skipped', 'skipped (already ' + (hide ? 'hidden' : 'up to date') + ')');
   const check = hide ? irUsageCheck(step) : { note: '' };

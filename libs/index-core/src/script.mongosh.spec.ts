@@ -464,6 +464,22 @@ describeWithMongosh('generated script in mongosh --nodb with a recording db', ()
     );
   });
 
+  it('collMod sets prepareUnique (6.0+) as it sets hidden, and skips it once set', async () => {
+    const before: ListIndexesEntry[] = [
+      { v: 2, key: { _id: 1 }, name: '_id_' },
+      { v: 2, key: { email: 1 }, name: 'email_1' },
+    ];
+    const plan = planCollection(diffCollection('users', [{ keys: [k('email', 1)], options: { prepare_unique: true } }], before));
+    const first = await recorded(script('app', plan.operations), { dbName: 'app', indexes: { users: before } });
+    expect(first.calls).toEqual([{ runCommand: { collMod: 'users', index: { name: 'email_1', prepareUnique: true } } }]);
+    expect(first.lines).toContain('step 1/1 modify users.email_1: modified (prepareUnique true)');
+
+    const after: ListIndexesEntry[] = [before[0], { ...before[1], prepareUnique: true }];
+    const again = await recorded(script('app', plan.operations), { dbName: 'app', indexes: { users: after } });
+    expect(again.calls).toEqual([]);
+    expect(again.lines).toContain('step 1/1 modify users.email_1: skipped (already up to date)');
+  });
+
   it('a date in a partial filter reaches createIndex as a Date, not a string', async () => {
     const operations: PlanOperation[] = [
       {

@@ -28,6 +28,15 @@ export function keyPatternOf(c: CanonicalIndex): string {
 }
 
 /**
+ * The version of the rules `keySignature` follows. Signatures are stored (the registry keeps one per
+ * definition, under a unique index, to refuse duplicates), so a change that gives some index another
+ * signature (an option joining or leaving the identity, a new normal form of a key or of an identity
+ * option) bumps it, and the registry recomputes the signatures it stored under an older version.
+ * 1: before issue 13; 2: the wildcard projection joins the identity (with the normal forms of issue 13).
+ */
+export const KEY_SIGNATURE_VERSION = 2;
+
+/**
  * An index's identity within its collection, whatever its name: the key
  * pattern, plus a short hash of the identity options when it has any
  * (`email_1#3f2a...`). Two indexes with the same signature cannot coexist.

@@ -25,6 +25,9 @@ export function validateOptions(keys: readonly KeyEntry[], options: DefinitionOp
   if (options.is_unique === true && hasKind(keys, 'hashed'))
     add('options.is_unique', 'hashed_not_unique', 'a hashed index cannot be unique');
   if (options.is_unique === true && wildcard) add('options.is_unique', 'wildcard_not_unique', 'a wildcard index cannot be unique');
+  // jstests/core/index_prepareUnique.js (6.0+): CannotCreateIndex; prepareUnique is the step before unique, never beside it.
+  if (options.is_unique === true && options.prepare_unique === true)
+    add('options.prepare_unique', 'unique_with_prepare_unique', 'an index cannot be both unique and prepare_unique');
 
   validateTtl(keys, options, wildcard !== undefined, add);
 

@@ -25,7 +25,12 @@ export function resolveDefinition(definition: IndexDefinition, fieldPrefix = '',
   if (issues.length > 0) throw invalidDefinition(issues.map((i) => ({ ...i, field: `${fieldPrefix}${i.field}` })));
   const name = indexNameOf(definition);
   const named = { ...definition, name };
-  return { definition: named, nameGenerated: definition.name === undefined, keySignature: keySignature(canonicalFromDefinition(named)) };
+  return { definition: named, nameGenerated: definition.name === undefined, keySignature: signatureOf(named) };
+}
+
+/** A definition's identity within its collection by the core's current rules (what `key_signature` stores). */
+export function signatureOf(definition: IndexDefinition): string {
+  return keySignature(canonicalFromDefinition(definition));
 }
 
 /**

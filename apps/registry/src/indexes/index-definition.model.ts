@@ -12,6 +12,11 @@ export interface IndexDefinitionDocument {
   name_generated: boolean;
   /** Identity within the collection, independent of the name (see @ir/index-core keySignature). */
   key_signature: string;
+  /**
+   * The version of the core's signature rules `key_signature` was computed by (`KEY_SIGNATURE_VERSION`);
+   * absent on definitions written before versions were kept (version 1). Older ones are recomputed at start.
+   */
+  signature_version?: number;
   keys: readonly KeyEntry[];
   /**
    * The options as JSON text: they hold field names with dots and `$` operators
@@ -30,6 +35,7 @@ const IndexDefinitionSchema = new Schema<IndexDefinitionDocument>(
     name: { type: String, required: true },
     name_generated: { type: Boolean, required: true },
     key_signature: { type: String, required: true },
+    signature_version: { type: Number },
     keys: { type: [{ _id: false, field: String, value: Schema.Types.Mixed }], required: true },
     options_json: { type: String, required: true },
     created_at: { type: Date, required: true },

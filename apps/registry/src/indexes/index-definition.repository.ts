@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { KEY_SIGNATURE_VERSION } from '@ir/index-core';
 import { containsText, findPage, OwnRepository, parseObjectId, type Page, type PageRequest } from '@ir/platform';
 import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
 import type { AuthorizedDatabase } from '../databases/database-access';
@@ -13,7 +14,16 @@ export type DefinitionFields = Pick<
   Partial<Pick<IndexDefinitionDocument, 'collection'>>;
 
 /** A definition as written, before it has an id; its database is the one it is written to. */
-export type NewDefinition = Omit<IndexDefinitionDocument, '_id' | 'database_id'>;
+export type NewDefinition = Omit<IndexDefinitionDocument, '_id' | 'database_id' | 'signature_version'>;
+
+/** What recomputing a stored signature reads. */
+export type StoredSignature = Pick<
+  IndexDefinitionDocument,
+  '_id' | 'database_id' | 'collection' | 'name' | 'key_signature' | 'keys' | 'options_json'
+>;
+
+/** Every write of a signature computed by this core says by which rules. */
+const CURRENT_SIGNATURE = { signature_version: KEY_SIGNATURE_VERSION } as const;
 
 /**
  * The `index_definitions` collection: the design repository. Its unique indexes (name and identity
@@ -30,7 +40,7 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
   }
 
   async insert(database: AuthorizedDatabase, definition: NewDefinition): Promise<IndexDefinitionDocument> {
-    return (await this.model.create({ ...definition, database_id: database._id })).toObject();
+    return (await this.model.create({ ...definition, ...CURRENT_SIGNATURE, database_id: database._id })).toObject();
   }
 
   /** The id of the database a definition is in, to authorize the caller against; null also for an id that names no ObjectId. */
@@ -104,7 +114,9 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
 
   /** The definition as changed, or null when it is gone. */
   update(database: AuthorizedDatabase, id: DefinitionId, set: DefinitionFields): Promise<IndexDefinitionDocument | null> {
-    return this.model.findOneAndUpdate({ _id: id, database_id: database._id }, { $set: set }, { new: true }).lean();
+    return this.model
+      .findOneAndUpdate({ _id: id, database_id: database._id }, { $set: { ...set, ...CURRENT_SIGNATURE } }, { new: true })
+      .lean();
   }
 
   /** The definition deleted, or null when there was none (or the id names no ObjectId). */
@@ -132,7 +144,7 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
       updateOne: { filter: { _id: id, database_id: database._id }, update: { $set: { key_signature: `pending:${id.toHexString()}` } } },
     }));
     const write: AnyBulkWriteOperation<IndexDefinitionDocument>[] = updates.map(({ id, fields }) => ({
-      updateOne: { filter: { _id: id, database_id: database._id }, update: { $set: fields } },
+      updateOne: { filter: { _id: id, database_id: database._id }, update: { $set: { ...fields, ...CURRENT_SIGNATURE } } },
     }));
     await this.model.bulkWrite(park, { ordered: false });
     await this.model.bulkWrite(write, { ordered: true });
@@ -140,8 +152,56 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
 
   /** Inserts in order, stopping at the first refused; answers the definitions with their new ids. */
   async insertAll(database: AuthorizedDatabase, definitions: readonly NewDefinition[]): Promise<IndexDefinitionDocument[]> {
-    const docs = definitions.map((definition) => ({ _id: new Types.ObjectId(), ...definition, database_id: database._id }));
+    const docs = definitions.map((definition) => ({
+      _id: new Types.ObjectId(),
+      ...definition,
+      ...CURRENT_SIGNATURE,
+      database_id: database._id,
+    }));
     await this.model.insertMany(docs, { ordered: true });
     return docs;
+  }
+
+  /**
+   * At most `limit` definitions, of every database, whose signature an older version of the core's
+   * rules computed, in id order after `after`. Not scoped by a caller: the registry's own start-up
+   * pass (`SignatureRefresh`) reads them, and answers no caller with them.
+   */
+  staleSignatures(query: { after?: DefinitionId; limit: number }): Promise<StoredSignature[]> {
+    const filter: FilterQuery<IndexDefinitionDocument> = { signature_version: { $ne: KEY_SIGNATURE_VERSION } };
+    if (query.after) filter._id = { $gt: query.after };
+    return this.model
+      .find(filter, { database_id: 1, collection: 1, name: 1, key_signature: 1, keys: 1, options_json: 1 })
+      .sort({ _id: 1 })
+      .limit(query.limit)
+      .lean();
+  }
+
+  /**
+   * Whether another definition of the definition's collection holds this signature. Asked before
+   * `setSignature`: FerretDB 1.x refuses an update that breaks a unique index with an internal error,
+   * not the duplicate-key error an insert gets.
+   */
+  async signatureHeldByAnother(stored: StoredSignature, keySignature: string): Promise<boolean> {
+    const holder = await this.model
+      .findOne(
+        { database_id: stored.database_id, collection: stored.collection, key_signature: keySignature, _id: { $ne: stored._id } },
+        { _id: 1 },
+      )
+      .lean();
+    return holder !== null;
+  }
+
+  /**
+   * Stores a signature recomputed by the current rules, unless the definition was written since it was
+   * read (every write stamps the current version): answers whether it did. Rejects with the
+   * duplicate-key error when another definition of the collection holds that signature.
+   */
+  async setSignature(id: DefinitionId, keySignature: string): Promise<boolean> {
+    const { modifiedCount } = await this.model.updateOne(
+      { _id: id, signature_version: { $ne: KEY_SIGNATURE_VERSION } },
+      { $set: { key_signature: keySignature, ...CURRENT_SIGNATURE } },
+    );
+    return modifiedCount === 1;
   }
 }

@@ -239,9 +239,9 @@ describe('ImportRunner', () => {
   });
 
   it('fails an index with options a definition cannot express, without asking the registry', async () => {
-    const { runner, calls } = setUp(fakeDb({ orders: [{ v: 2, key: { a: 1 }, name: 'a_1', prepareUnique: true }] }));
+    const { runner, calls } = setUp(fakeDb({ orders: [{ v: 2, key: { a: 1 }, name: 'a_1', storageEngine: { wiredTiger: {} } }] }));
     const result = await runner.run({ on_conflict: 'skip' });
-    expect(result.failed).toEqual([{ collection: 'orders', name: 'a_1', reason: expect.stringContaining('prepareUnique') }]);
+    expect(result.failed).toEqual([{ collection: 'orders', name: 'a_1', reason: expect.stringContaining('storageEngine') }]);
     expect(calls).toHaveLength(0);
   });
 

@@ -244,7 +244,7 @@ export class StepRunner {
       case 'modify':
       case 'hide': {
         const changes = op.kind === 'hide' ? { hidden: true } : (op.changes ?? {});
-        if (changes.expireAfterSeconds === undefined && changes.hidden === undefined) {
+        if (Object.values(changes).every((value) => value === undefined)) {
           throw new PlanError(`the plan's modify of ${op.index} changes nothing`);
         }
         // collMod sets values, so running it again changes nothing: idempotent as it is.

@@ -14,6 +14,7 @@ const ALLOWED_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (allowedFieldNames by index type: the line after 7.0, with SERVER-76108; 8.0)';
 const FLAT_FIELDS =
   'mongodb/mongo src/mongo/db/catalog/index_key_validate.h (6.0/7.0 line: one allowedFieldNames set for every index type)';
+const PREPARE_UNIQUE = 'mongodb/mongo jstests/core/index_prepareUnique.js (at e2d178fb, the 6.0 development line)';
 const FTS_SPEC = 'mongodb/mongo src/mongo/db/fts/fts_spec.cpp (the server fills default_language, language_override, textIndexVersion)';
 
 /** One side of a comparison: an index as listIndexes returns it, or as the design repository defines it. */
@@ -173,6 +174,22 @@ export const OPTION_IDENTITY_CASES: readonly OptionIdentityCase[] = [
     source: `${DESCRIPTOR}: bits compared with the other options as given (26 is the 2d default)`,
   },
 
+  // ── prepareUnique (6.0+): the step before unique, an option compared with the others ──
+  {
+    title: 'prepareUnique and none on the same key conflict',
+    input: { a: live({ prepareUnique: true }), b: live({}) },
+    expect: { server: 'conflict', drift: true },
+    source: `${PREPARE_UNIQUE}: createIndex with prepareUnique: false beside prepareUnique: true is IndexOptionsConflict`,
+    versions: '6.0+',
+  },
+  {
+    title: 'prepareUnique: false is no option at all',
+    input: { a: live({ prepareUnique: false }), b: live({}) },
+    expect: { server: 'identical', drift: false },
+    source: `${PREPARE_UNIQUE}: an index created with prepareUnique: false lists no prepareUnique`,
+    versions: '6.0+',
+  },
+
   // ── options the server does not compare, which the design repository still manages ──
   {
     title: 'hidden is not compared by the server but is drift',
@@ -271,6 +288,31 @@ export const OPTION_VALUE_CASES: readonly OptionValueCase[] = [
     input: { definition: on('a', 1, { hidden: true }), version: [6, 0] },
     expect: { server: 'accepts' },
     source: `${ALLOWED_FIELDS}: hidden allowed on every index type`,
+  },
+  {
+    title: 'prepareUnique before 6.0',
+    input: { definition: on('email', 1, { prepare_unique: true }), version: [5, 0] },
+    expect: { server: 'refuses', rule: 'requires_version' },
+    source: `${PREPARE_UNIQUE}: the option came with collMod's conversion to unique in 6.0`,
+    versions: '6.0+',
+  },
+  {
+    title: 'prepareUnique on 6.0',
+    input: { definition: on('email', 1, { prepare_unique: true }), version: [6, 0] },
+    expect: { server: 'accepts' },
+    source: `${PREPARE_UNIQUE}: createIndex({a: 1}, {prepareUnique: true}) works and then refuses new duplicates`,
+  },
+  {
+    title: 'unique and prepareUnique together',
+    input: { definition: on('email', 1, { is_unique: true, prepare_unique: true }) },
+    expect: { server: 'refuses', code: 67, rule: 'unique_with_prepare_unique' },
+    source: `${PREPARE_UNIQUE}: CannotCreateIndex`,
+  },
+  {
+    title: 'unique with prepareUnique: false',
+    input: { definition: on('email', 1, { is_unique: true, prepare_unique: false }) },
+    expect: { server: 'accepts' },
+    source: `${PREPARE_UNIQUE}: accepted, and prepareUnique is not listed`,
   },
   {
     title: 'weights on an index without a text key',
