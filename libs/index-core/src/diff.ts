@@ -43,6 +43,11 @@ export interface CollectionDiff {
   readonly matched: MatchedIndex[];
   readonly redundant: RealIndex[];
   readonly different: DifferentIndex[];
+  /**
+   * The collection's default collation where the target has one (the desired indexes were then given
+   * it: `withCollectionCollation`); a plan needs it to recreate a live index as it is.
+   */
+  readonly collectionCollation?: unknown;
 }
 
 export function desiredIndexOf(definition: IndexDefinition): DesiredIndex {

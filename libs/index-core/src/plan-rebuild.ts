@@ -1,6 +1,7 @@
 import type { DifferentIndex, RealIndex } from './diff';
 import { isWildcardField } from './key-kinds';
 import { NOT_ON_STAND_IN, optionOfMongoName } from './index-options';
+import { definitionUnderCollection } from './collection-collation';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import { ID_INDEX_NAME } from './naming';
 import { canonicalFromDefinition, isTextPlaceholder } from './normalize';
@@ -114,13 +115,15 @@ function bridgeSpec(
   real: RealIndex,
   finalName: string,
   taken: CollectionNames,
+  collectionCollation: unknown,
 ): { spec: MongoIndexSpec; canonical: CanonicalIndex } | undefined {
   const old = real.canonical;
   if (isText(old) || old.key.some((e) => isWildcardField(e.field) || e.field === '_id') || old.key.length >= MAX_COMPOUND_FIELDS)
     return undefined;
   const name = `${finalName}${TEMPORARY_SUFFIX}`;
   if (new TextEncoder().encode(name).length > MAX_INDEX_NAME_BYTES || taken.names.has(name)) return undefined;
-  const source = definitionFromListIndexes(real.entry);
+  // On a collection with a default collation, an old index built with `simple` keeps it written out.
+  const source = definitionUnderCollection(definitionFromListIndexes(real.entry), real.entry, collectionCollation);
   const options = Object.fromEntries(Object.entries(source.options ?? {}).filter(([name]) => !NOT_ON_STAND_IN.has(name)));
   const definition: IndexDefinition = { name, keys: [...old.key, { field: '_id', value: 1 }], options };
   const canonical = canonicalFromDefinition(definition);
@@ -129,7 +132,7 @@ function bridgeSpec(
 }
 
 /** Decides how one different index is brought to the design repository's form. */
-export function changeFor(collection: string, d: DifferentIndex, taken: CollectionNames): Change {
+export function changeFor(collection: string, d: DifferentIndex, taken: CollectionNames, collectionCollation?: unknown): Change {
   const newName = d.desired.definition.name;
   const oldName = d.real.entry.name;
   const what = `differs from the design repository in ${d.differences.join(', ')}`;
@@ -168,7 +171,7 @@ export function changeFor(collection: string, d: DifferentIndex, taken: Collecti
       ? 'they have the same key and identity options (MongoDB error 85)'
       : 'a collection has only one text index';
   const step = `rebuild ${newName}`;
-  const bridge = d.real.canonical.options.hidden === true ? undefined : bridgeSpec(d.real, newName, taken);
+  const bridge = d.real.canonical.options.hidden === true ? undefined : bridgeSpec(d.real, newName, taken, collectionCollation);
   const final: Step = {
     op: { kind: 'create', collection, index: newName, spec, reason: `rebuilt with the design repository's options (${what})` },
     canonical: d.desired.canonical,

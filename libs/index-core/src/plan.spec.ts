@@ -1,4 +1,5 @@
-import { diffCollection } from './diff';
+import { withCollectionCollation } from './collection-collation';
+import { desiredIndexOf, diffCollection, diffDesired } from './diff';
 import { INDEX_OPTIONS } from './index-options';
 import { buildPlan, planCollection } from './plan';
 import type { Plan, PlanOptions } from './plan-types';
@@ -144,6 +145,17 @@ describe('planCollection: rebuilds', () => {
     expect(dropOld.doneWhen).toEqual({ key: { email: 1 }, name: 'email_1', unique: true });
     expect(create.spec).toEqual({ key: { email: 1 }, name: 'email_1', unique: true });
     expect(dropTmp.step).toBe('rebuild email_1 4/4: drop the temporary index');
+  });
+
+  it('on a collection with a default collation, the temporary index of an old index built with simple says simple', () => {
+    // mongodb/mongo jstests/core/index/index_creation_on_different_collations.js (36635c8c): listIndexes shows no
+    // collation for an index built with { locale: "simple" } on a collection whose default is en_US; written
+    // without one, the temporary index would get en_US and serve other queries than the old one.
+    const collection = { locale: 'en_US', strength: 2 };
+    const desired = withCollectionCollation([desiredIndexOf({ keys: [k('email', 1)], options: { is_unique: true } })], collection);
+    const diff = { ...diffDesired('c', desired, [ID, entry({ key: { email: 1 }, name: 'email_1' })]), collectionCollation: collection };
+    const [tmp] = planCollection(diff).operations;
+    expect(tmp.spec).toEqual({ key: { email: 1, _id: 1 }, name: 'email_1__ir_tmp', collation: { locale: 'simple' } });
   });
 
   it('same identity (TTL removed, other name): a temporary index bridges the gap', () => {

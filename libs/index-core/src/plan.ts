@@ -67,7 +67,7 @@ export function planCollection(diff: CollectionDiff, options: PlanOptions = {}):
   const units: Unit[] = [];
   const pool: PendingDrop[] = [];
   for (const d of diff.different) {
-    const change = changeFor(collection, d, taken);
+    const change = changeFor(collection, d, taken, diff.collectionCollation);
     addChange(change, d, include, modifies, units, pool, warnings);
   }
   if (include.has('create')) {

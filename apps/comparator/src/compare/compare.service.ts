@@ -151,7 +151,7 @@ export class CompareService {
         usageUnsupported ??= read.usageUnsupported;
         usageUnavailable ??= read.usageUnavailable;
         const desired = this.inherited.of(design.desiredOf(name), collations.get(name));
-        const { diff, view } = this.compareCollection(databaseId, name, desired, read, policy);
+        const { diff, view } = this.compareCollection(databaseId, name, desired, read, policy, collations.get(name));
         diffs.push(diff);
         return view;
       } catch (error) {
@@ -178,11 +178,12 @@ export class CompareService {
     desired: readonly DesiredIndex[],
     read: CollectionIndexes,
     policy: UsagePolicy,
+    collectionCollation: unknown,
   ): { diff: CollectionDiff; view: ComparisonView } {
     const bytes = read.listing?.bytes;
     const recalled = this.memo.recall(databaseId, name, bytes, desired);
     if (recalled?.view && !read.usage) return { diff: recalled.diff, view: recalled.view };
-    const diff = recalled?.diff ?? diffDesired(name, desired, read.listing?.entries() ?? []);
+    const diff = recalled?.diff ?? withCollation(diffDesired(name, desired, read.listing?.entries() ?? []), collectionCollation);
     const view = viewOf(toComparison(diff, read, policy));
     if (bytes && (!recalled || (!read.usage && !recalled.view)))
       this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) });
@@ -277,4 +278,9 @@ function parseEntry(index: Record<string, unknown>, field: string, collection: s
     throw new DomainError(ErrorCode.validation, `invalid snapshot: ${field}: ${message}`, [{ field, rule: 'list_indexes_entry', message }]);
   }
   return entry as ListIndexesEntry;
+}
+
+/** The diff of a collection with a default collation carries it, for the plan (see CollectionDiff). */
+function withCollation(diff: CollectionDiff, collectionCollation: unknown): CollectionDiff {
+  return collectionCollation === undefined ? diff : { ...diff, collectionCollation };
 }
