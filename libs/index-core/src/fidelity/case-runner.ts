@@ -69,3 +69,25 @@ export function diffMatches(c: IdentityCase): boolean | undefined {
   const diff = diffCollection('cases', [definition], [listed]);
   return diff.matched.length === 1 && diff.different.length === 0;
 }
+
+/**
+ * The two suites every area's cases run as (validation, then identity), for a `*.cases.spec.ts`;
+ * answers the identity cases, whose live indexes a spec checks for false drift.
+ */
+export function describeCases(area: string, cases: readonly FidelityCase[]): IdentityCase[] {
+  const validation = cases.filter(isValidationCase);
+  const identity = cases.filter((c): c is IdentityCase => !isValidationCase(c));
+  describe(`${area}, as MongoDB validates them`, () => {
+    it.each(validation.map((c): [string, ValidationCase] => [c.title, c]))('%s', (_title, c) => {
+      // On failure, the core's verdict is printed beside what the server does.
+      expect({ agrees: validationAgrees(c), core: validationVerdict(c), server: c.expect }).toMatchObject({ agrees: true });
+    });
+  });
+  describe(`${area}, as MongoDB tells them apart`, () => {
+    it.each(identity.map((c): [string, IdentityCase] => [c.title, c]))('%s', (_title, c) => {
+      expect(identityVerdict(c)).toBe(expectedOfCore(c));
+      if (expectedOfCore(c) === 'same') expect(diffMatches(c) ?? true).toBe(true);
+    });
+  });
+  return identity;
+}

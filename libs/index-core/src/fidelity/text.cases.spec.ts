@@ -1,26 +1,10 @@
 import { diffCollection } from '../diff';
 import { definitionFromListIndexes } from '../mongo-spec';
 import { validateDefinition } from '../validation';
-import type { IdentityCase, ValidationCase } from './case-shape';
-import { diffMatches, expectedOfCore, identityVerdict, isValidationCase, validationAgrees, validationVerdict } from './case-runner';
+import { describeCases } from './case-runner';
 import { TEXT_CASES } from './text.cases';
 
-const validation = TEXT_CASES.filter(isValidationCase);
-const identity = TEXT_CASES.filter((c): c is IdentityCase => !isValidationCase(c));
-
-describe('text indexes, as MongoDB validates them', () => {
-  it.each(validation.map((c): [string, ValidationCase] => [c.title, c]))('%s', (_title, c) => {
-    // On failure, the core's verdict is printed beside what the server does.
-    expect({ agrees: validationAgrees(c), core: validationVerdict(c), server: c.expect }).toMatchObject({ agrees: true });
-  });
-});
-
-describe('text indexes, as MongoDB tells them apart', () => {
-  it.each(identity.map((c): [string, IdentityCase] => [c.title, c]))('%s', (_title, c) => {
-    expect(identityVerdict(c)).toBe(expectedOfCore(c));
-    if (expectedOfCore(c) === 'same') expect(diffMatches(c) ?? true).toBe(true);
-  });
-});
+const identity = describeCases('text indexes', TEXT_CASES);
 
 describe('no false drift from the stricter definition rules', () => {
   const live = identity.flatMap((c) => [c.input.a, c.input.b]).flatMap((s) => ('listed' in s ? [s.listed] : []));
