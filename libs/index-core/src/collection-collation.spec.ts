@@ -2,23 +2,13 @@ import { withCollectionCollation } from './collection-collation';
 import { desiredIndexOf, diffDesired } from './diff';
 import { definitionFromListIndexes, toMongoIndexSpec } from './mongo-spec';
 import type { IndexDefinition, ListIndexesEntry } from './types';
+import { filledCollation } from './testing/fixtures';
 
 // mongodb/mongo jstests/core/index/index_creation_on_different_collations.js (36635c8c, 8.x): on a
 // collection created with { locale: "en_US", strength: 2, caseLevel: false }, an index given no collation
 // is listed with the collection's collation filled in; one given { locale: "simple" } with none.
 const COLLECTION_COLLATION = { locale: 'en_US', strength: 2, caseLevel: false };
-const FILLED = {
-  locale: 'en_US',
-  caseLevel: false,
-  caseFirst: 'off',
-  strength: 2,
-  numericOrdering: false,
-  alternate: 'non-ignorable',
-  maxVariable: 'punct',
-  normalization: false,
-  backwards: false,
-  version: '57.1',
-};
+const FILLED = filledCollation('en_US', { strength: 2 });
 const live: ListIndexesEntry[] = [
   { v: 2, key: { _id: 1 }, name: '_id_', collation: FILLED },
   { v: 2, key: { x: 1 }, name: 'x_1', collation: FILLED },

@@ -1,5 +1,6 @@
 import { planImport } from './import-plan';
 import type { IndexDefinition, ListIndexesEntry } from './types';
+import { filledCollation } from './testing/fixtures';
 
 const live = (name: string, key: Record<string, unknown>, options: Record<string, unknown> = {}): ListIndexesEntry =>
   ({ v: 2, key, name, ...options }) as ListIndexesEntry;
@@ -67,18 +68,7 @@ describe('planImport', () => {
     // with { locale: "en_US", strength: 2 }, an index given no collation lists the collection's, filled in; one
     // given { locale: "simple" } lists none.
     const COLLECTION = { locale: 'en_US', strength: 2 };
-    const FILLED = {
-      locale: 'en_US',
-      caseLevel: false,
-      caseFirst: 'off',
-      strength: 2,
-      numericOrdering: false,
-      alternate: 'non-ignorable',
-      maxVariable: 'punct',
-      normalization: false,
-      backwards: false,
-      version: '57.1',
-    };
+    const FILLED = filledCollation('en_US', { strength: 2 });
 
     it('a definition without a collation is the live index that inherited the default (no false difference)', () => {
       const defined: IndexDefinition[] = [{ name: 'x_1', keys: [{ field: 'x', value: 1 }] }];

@@ -1,4 +1,5 @@
 import type { KeyEntry } from '../types';
+import { filledCollation } from '../testing/fixtures';
 
 /**
  * Index collations, case by case, as the server decides them (6.0, 7.0 and 8.0 alike: they embed
@@ -62,21 +63,6 @@ const identity = (title: string, a: unknown, b: unknown, expect: 'same' | 'diffe
   input: { a, b },
   expect,
   source,
-});
-
-/** What listIndexes shows for `{ locale }` alone: every setting filled in with the locale's defaults, and ICU's version. */
-const filled = (locale: string, overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
-  locale,
-  caseLevel: false,
-  caseFirst: 'off',
-  strength: 3,
-  numericOrdering: false,
-  alternate: 'non-ignorable',
-  maxVariable: 'punct',
-  normalization: false,
-  backwards: false,
-  version: '57.1',
-  ...overrides,
 });
 
 export const COLLATION_CASES: readonly CollationCase[] = [
@@ -238,62 +224,62 @@ export const COLLATION_CASES: readonly CollationCase[] = [
   ok('a wildcard index', { locale: 'en' }, KINDS, [{ field: '$**', value: 1 }]),
 
   // ── identity ──
-  identity('the filled-in form listIndexes returns is the locale alone', { locale: 'fr' }, filled('fr'), 'same'),
-  identity('a default given explicitly', { locale: 'fr', strength: 3, caseLevel: false }, filled('fr'), 'same'),
-  identity('another strength', { locale: 'fr', strength: 2 }, filled('fr'), 'different'),
-  identity('fr_CA fills backwards: true', { locale: 'fr_CA' }, filled('fr_CA', { backwards: true }), 'same', LOCALES),
+  identity('the filled-in form listIndexes returns is the locale alone', { locale: 'fr' }, filledCollation('fr'), 'same'),
+  identity('a default given explicitly', { locale: 'fr', strength: 3, caseLevel: false }, filledCollation('fr'), 'same'),
+  identity('another strength', { locale: 'fr', strength: 2 }, filledCollation('fr'), 'different'),
+  identity('fr_CA fills backwards: true', { locale: 'fr_CA' }, filledCollation('fr_CA', { backwards: true }), 'same', LOCALES),
   identity(
     'fr_CA with backwards off is another collation',
     { locale: 'fr_CA', backwards: false },
-    filled('fr_CA', { backwards: true }),
+    filledCollation('fr_CA', { backwards: true }),
     'different',
   ),
-  identity('da fills caseFirst: upper', { locale: 'da' }, filled('da', { caseFirst: 'upper' }), 'same', LOCALES),
+  identity('da fills caseFirst: upper', { locale: 'da' }, filledCollation('da', { caseFirst: 'upper' }), 'same', LOCALES),
   identity(
     'a search variant fills normalization: true',
     { locale: 'de@collation=search' },
-    filled('de@collation=search', { normalization: true }),
+    filledCollation('de@collation=search', { normalization: true }),
     'same',
     LOCALES,
   ),
   identity(
     'hi fills normalization: true',
     { locale: 'hi' },
-    filled('hi', { normalization: true }),
+    filledCollation('hi', { normalization: true }),
     'same',
     'unicode-org/icu icu4c/source/data/coll/hi.txt ([normalization on]; the collator the server builds fills it)',
   ),
-  identity('en_US fills the base defaults (DefaultsSetSuccessfully)', { locale: 'en_US' }, filled('en_US'), 'same', FACTORY_TEST),
+  identity('en_US fills the base defaults (DefaultsSetSuccessfully)', { locale: 'en_US' }, filledCollation('en_US'), 'same', FACTORY_TEST),
   identity(
     'fr_CA fills backwards: true (LanguageDependentDefaultsSetSuccessfully)',
     { locale: 'fr_CA' },
-    filled('fr_CA', { backwards: true }),
+    filledCollation('fr_CA', { backwards: true }),
     'same',
     FACTORY_TEST,
   ),
   identity(
     'th fills alternate: shifted and normalization: true',
     { locale: 'th' },
-    filled('th', { alternate: 'shifted', normalization: true }),
+    filledCollation('th', { alternate: 'shifted', normalization: true }),
     'same',
     ICU_TH,
   ),
   identity(
     'th with alternate non-ignorable is another collation',
     { locale: 'th', alternate: 'non-ignorable' },
-    filled('th', { alternate: 'shifted', normalization: true }),
+    filledCollation('th', { alternate: 'shifted', normalization: true }),
     'different',
     ICU_TH,
   ),
   identity(
     'zh_Hant@collation=pinyin fills the base defaults',
     { locale: 'zh_Hant@collation=pinyin' },
-    filled('zh_Hant@collation=pinyin'),
+    filledCollation('zh_Hant@collation=pinyin'),
     'same',
     FACTORY_TEST,
   ),
-  identity('en and en_US are two collators', { locale: 'en' }, filled('en_US'), 'different'),
+  identity('en and en_US are two collators', { locale: 'en' }, filledCollation('en_US'), 'different'),
   identity('simple is no collation at all', { locale: 'simple' }, undefined, 'same', SIMPLE),
   identity('simple with a setting is still simple', { locale: 'simple', strength: 2 }, undefined, 'same', SIMPLE),
-  identity('simple is not en', { locale: 'simple' }, filled('en', { strength: 1 }), 'different', SIMPLE),
+  identity('simple is not en', { locale: 'simple' }, filledCollation('en', { strength: 1 }), 'different', SIMPLE),
 ];

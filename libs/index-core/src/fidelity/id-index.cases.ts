@@ -1,4 +1,5 @@
 import type { IndexDefinition, ListIndexesEntry } from '../types';
+import { filledCollation } from '../testing/fixtures';
 
 /**
  * The `_id` index, case by case, as the server decides it. `validate`: createIndexes accepts the
@@ -34,18 +35,7 @@ const NAMING =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp (the _id index is named _id_), jstests/core/index/index_id_options.js';
 
 /** The collation listIndexes shows, every field filled in, on a collection created with `{ locale: "en_US" }`. */
-const EN_US = {
-  locale: 'en_US',
-  caseLevel: false,
-  caseFirst: 'off',
-  strength: 3,
-  numericOrdering: false,
-  alternate: 'non-ignorable',
-  maxVariable: 'punct',
-  normalization: false,
-  backwards: false,
-  version: '57.1',
-};
+const EN_US = filledCollation('en_US');
 
 const id = (value: IndexDefinition['keys'][number]['value'], rest: Omit<IndexDefinition, 'keys'> = {}): IndexDefinition => ({
   ...rest,
