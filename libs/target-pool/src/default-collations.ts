@@ -13,13 +13,18 @@ export async function defaultCollationsOf(db: Db, collections: readonly string[]
       MAX_COLLECTIONS,
       'collections',
     );
-    const collations = new Map<string, unknown>();
-    for (const info of infos) {
-      const collation = (info as { options?: { collation?: unknown } }).options?.collation;
-      if (typeof info.name === 'string' && collation !== undefined) collations.set(info.name, collation);
-    }
-    return collations;
+    return collationsOf(infos);
   } catch {
     return new Map();
   }
+}
+
+/** The default collations that listCollections answers (without `nameOnly`) tell, by collection. */
+export function collationsOf(infos: readonly { name?: unknown; options?: unknown }[]): ReadonlyMap<string, unknown> {
+  const collations = new Map<string, unknown>();
+  for (const info of infos) {
+    const collation = (info.options as { collation?: unknown } | undefined)?.collation;
+    if (typeof info.name === 'string' && collation !== undefined) collations.set(info.name, collation);
+  }
+  return collations;
 }

@@ -18,6 +18,7 @@ import { mapBounded } from '@ir/platform';
 import {
   classifyTargetError,
   collectAtMost,
+  collationsOf,
   defaultCollationsOf,
   isTargetWide,
   listIndexesOf,
@@ -69,10 +70,12 @@ export class ImportRunner {
   async run(connection: Connection, request: ImportRequest): Promise<Omit<ImportResult, 'import_id'>> {
     const uri = this.cipher.open(connection.uri_sealed);
     const db = await this.open(uri, connection.db_name);
-    const names = request.collections ? [...new Set(request.collections)].sort() : await this.collectionNames(db, uri);
+    // Indexes defined without a collation are built with their collection's default one: listing every
+    // collection tells both; for the collections asked for, their collations are read apart.
+    const listed = request.collections ? undefined : await this.collections(db, uri);
+    const names = listed?.names ?? [...new Set(request.collections)].sort();
+    const collations = listed?.collations ?? (await defaultCollationsOf(db, names));
     const defined = await this.registry.byCollection(connection.database_id, request.collections);
-    // Indexes defined without a collation are built with their collection's default one.
-    const collations = await defaultCollationsOf(db, names);
     const outcomes = await mapBounded(names, IMPORT_CONCURRENCY, (name) =>
       this.importCollection(db, uri, { name, collation: collations.get(name) }, defined.get(name) ?? [], request),
     );
@@ -102,14 +105,12 @@ export class ImportRunner {
     }
   }
 
-  /** Every ordinary collection of the target (no views, no system collections), sorted. */
-  private async collectionNames(db: Db, uri: string): Promise<string[]> {
+  /** Every ordinary collection of the target (no views, no system collections), sorted, with the default collations. */
+  private async collections(db: Db, uri: string): Promise<{ names: string[]; collations: ReadonlyMap<string, unknown> }> {
     try {
-      const infos = await collectAtMost(db.listCollections({}, { nameOnly: true }), MAX_COLLECTIONS, 'collections');
-      return infos
-        .filter((c) => (c.type === undefined || c.type === 'collection') && !c.name.startsWith('system.'))
-        .map((c) => c.name)
-        .sort();
+      const infos = await collectAtMost(db.listCollections({}, { nameOnly: false }), MAX_COLLECTIONS, 'collections');
+      const ordinary = infos.filter((c) => (c.type === undefined || c.type === 'collection') && !c.name.startsWith('system.'));
+      return { names: ordinary.map((c) => c.name).sort(), collations: collationsOf(ordinary) };
     } catch (error) {
       throw classifyTargetError(error, uri).toDomainError();
     }
