@@ -194,7 +194,15 @@ describe('consumers on a cluster', () => {
       20_000,
       250,
     );
-    expect((await bus.jsm.streams.info(stream.name)).state.messages).toBe(0);
+    // The stream's own leader may be electing too (the killed node held it): its info is asked again until it answers.
+    let messages: number | undefined;
+    await waitFor(
+      'the stream to answer',
+      async () => (messages = (await bus.jsm.streams.info(stream.name).catch(() => undefined))?.state.messages) !== undefined,
+      20_000,
+      250,
+    );
+    expect(messages).toBe(0);
     expect((await bus.jsm.consumers.info(stream.name, 'acker')).num_redelivered).toBe(0);
     expect(seen).toEqual([1]);
   });
