@@ -1,0 +1,66 @@
+// index-registry: the Index Registry's command line, on a client generated from the gateway's
+// OpenAPI document. commander parses the arguments and writes the help.
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './cli-error';
+import { registerAuth } from './commands/auth';
+import { registerDrift } from './commands/drift';
+import { registerListings } from './commands/listings';
+import { registerManifest } from './commands/manifest';
+import { registerSync } from './commands/sync';
+import { examples } from './context';
+import { colors } from './output';
+
+export function buildProgram(): Command {
+  const program = new Command('index-registry')
+    .description('Index Registry from the command line: drift, manifests, plans, scripts and syncs of your MongoDB indexes.')
+    .version(VERSION)
+    .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addOption(new Option('-s, --server <url>', 'the gateway URL (default: the one you logged in to)').env('INDEX_REGISTRY_SERVER'))
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      examples(
+        'index-registry login --server http://localhost:3000 --username ann',
+        'index-registry databases',
+        'index-registry manifest diff -d orders-prod -f indexes/orders-prod.yaml',
+        'index-registry sync -d orders-prod --follow',
+      ) +
+        '\nEnvironment: INDEX_REGISTRY_SERVER, INDEX_REGISTRY_API_KEY (an API key instead of the stored login, for CI).' +
+        '\nExit codes: 0 success (nothing to change), 2 something would change (diff, push --dry-run, compare), 1 an error, 130 interrupted.\n',
+    );
+  registerAuth(program);
+  registerListings(program);
+  registerManifest(program);
+  registerDrift(program);
+  registerSync(program);
+  for (const command of [program, ...allCommands(program)]) command.exitOverride();
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((sub) => [sub, ...allCommands(sub)]);
+}
+
+const VERSION = (require('../package.json') as { version: string }).version;
+
+/** Runs the CLI; errors become one `error:` line (and a hint), never a stack. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    process.exitCode = exitCodeOf(error);
+  }
+}
+
+function exitCodeOf(error: unknown): number {
+  // commander has already printed its own message (unknown option, missing argument, --help).
+  if (error instanceof CommanderError) return error.exitCode;
+  if (error instanceof CliError) {
+    process.stderr.write(`${colors.red('error:')} ${error.message}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+    return EXIT.error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`${colors.red('error:')} ${message}\n`);
+  return EXIT.error;
+}

@@ -1,0 +1,25 @@
+// `npm run cli:client`: regenerates the CLI's client types from the OpenAPI document the gateway serves
+// (built here from the gateway's module in preview mode: no bus, no listener).
+import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NatsBus } from '@ir/messaging';
+import { GatewayConfig } from '../../apps/gateway/src/gateway.config';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { openApiDocument } from '../../apps/gateway/src/http/openapi-document';
+import { CLI_SCHEMA_FILE, cliSchemaOf } from './cli-client-schema';
+import { repoRoot } from './repo-root';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(GatewayModule.register(GatewayConfig.parse({}), {} as NatsBus), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  const document = JSON.stringify(openApiDocument(app));
+  await app.close();
+  writeFileSync(CLI_SCHEMA_FILE, await cliSchemaOf(document));
+  process.stdout.write(`wrote ${relative(repoRoot, CLI_SCHEMA_FILE)}\n`);
+}
+
+void main();
