@@ -29,7 +29,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,packages}/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/unit-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
