@@ -6,12 +6,13 @@ import { apiError, CliError, networkError } from './cli-error';
 
 export type Api = Client<paths>;
 
-export const API_BASE_PATH = '/api/doctor-manager-api/v1';
+/** The paths of the document (and so of the client) start with it: a server URL given with it is taken too. */
+const API_BASE_PATH = '/api/doctor-manager-api/v1';
 /** Each request's time bound; the event stream of a sync has none (it lasts as long as the sync). */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** The API's base URL from a server URL given with or without the base path. */
-export function apiBaseUrl(server: string): string {
+/** The gateway's root URL from a server URL given with or without the API's base path. */
+export function gatewayRoot(server: string): string {
   let url: URL;
   try {
     url = new URL(server);
@@ -20,13 +21,13 @@ export function apiBaseUrl(server: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`--server must be an http or https URL (got "${server}")`);
   const trimmed = url.toString().replace(/\/+$/, '');
-  return trimmed.endsWith(API_BASE_PATH) ? trimmed : `${trimmed}${API_BASE_PATH}`;
+  return trimmed.endsWith(API_BASE_PATH) ? trimmed.slice(0, -API_BASE_PATH.length) : trimmed;
 }
 
 /** A client of the server; `bearer` gives the credentials of each request (none for login). */
 export function apiClient(server: string, bearer?: () => Promise<string>): Api {
   const client = createClient<paths>({
-    baseUrl: apiBaseUrl(server),
+    baseUrl: gatewayRoot(server),
     fetch: async (request) => {
       const streaming = request.headers.get('accept') === 'text/event-stream';
       const signal = streaming ? request.signal : AbortSignal.any([request.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);

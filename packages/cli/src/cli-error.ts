@@ -30,9 +30,13 @@ const HINTS: Record<number, string> = {
 /** A CliError that says what the gateway refused and why, naming each failing field. */
 export function apiError(status: number, body: unknown, what: string): CliError {
   const error = (typeof body === 'object' && body !== null ? body : {}) as ErrorBody;
-  const issues = (error.issues ?? []).map((issue) => `\n  ${issue.field}: ${issue.message}`).join('');
   const code = error.error ? ` ${error.error}` : '';
   const message = error.message ?? (typeof body === 'string' && body ? body.slice(0, 200) : 'no explanation given');
+  // Each failing field on a line of its own, but for those the message already names.
+  const issues = (error.issues ?? [])
+    .filter((issue) => !message.includes(`${issue.field}: ${issue.message}`))
+    .map((issue) => `\n  ${issue.field}: ${issue.message}`)
+    .join('');
   const request = error.request_id ? ` (request ${error.request_id})` : '';
   return new CliError(`${what} failed: ${status}${code}: ${message}${issues}${request}`, HINTS[status]);
 }

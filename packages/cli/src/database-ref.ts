@@ -11,10 +11,13 @@ export interface DatabaseRef {
 
 export async function resolveDatabase(api: Api, ref: string): Promise<DatabaseRef> {
   if (RECORD_ID.test(ref)) {
-    const database = await ok(`reading database ${ref}`, api.GET('/databases/{id}', { params: { path: { id: ref } } }));
+    const database = await ok(
+      `reading database ${ref}`,
+      api.GET('/api/doctor-manager-api/v1/databases/{id}', { params: { path: { id: ref } } }),
+    );
     return { id: database.id, name: database.name };
   }
-  const page = await ok('listing databases', api.POST('/databases/list', { body: { search: ref, limit: 100 } }));
+  const page = await ok('listing databases', api.POST('/api/doctor-manager-api/v1/databases/list', { body: { search: ref, limit: 100 } }));
   const named = page.items.filter((database) => database.name === ref);
   if (named.length === 0) throw new CliError(`no database named "${ref}" in your projects`, 'list them with: index-registry databases');
   if (named.length > 1) {

@@ -39,7 +39,7 @@ async function renewed(credentials: Extract<Credentials, { kind: 'user' }>): Pro
   const anonymous = apiClient(credentials.server);
   const tokens = await ok(
     'renewing the session',
-    anonymous.POST('/auth/refresh-token', { body: { refresh_token: credentials.refresh_token } }),
+    anonymous.POST('/api/doctor-manager-api/v1/auth/refresh-token', { body: { refresh_token: credentials.refresh_token } }),
   ).catch(() => {
     throw new CliError('your session has expired', 'log in again: index-registry login');
   });

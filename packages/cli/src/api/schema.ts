@@ -5,7 +5,7 @@
  */
 
 export interface paths {
-    "/auth/register": {
+    "/api/doctor-manager-api/v1/auth/register": {
         parameters: {
             query?: never;
             header?: never;
@@ -22,7 +22,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/login": {
+    "/api/doctor-manager-api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -39,7 +39,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/refresh-token": {
+    "/api/doctor-manager-api/v1/auth/refresh-token": {
         parameters: {
             query?: never;
             header?: never;
@@ -56,7 +56,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/profile": {
+    "/api/doctor-manager-api/v1/auth/profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -74,7 +74,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/password": {
+    "/api/doctor-manager-api/v1/auth/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -91,7 +91,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/logout": {
+    "/api/doctor-manager-api/v1/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -108,7 +108,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects": {
+    "/api/doctor-manager-api/v1/projects": {
         parameters: {
             query?: never;
             header?: never;
@@ -126,7 +126,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{id}": {
+    "/api/doctor-manager-api/v1/projects/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -144,7 +144,7 @@ export interface paths {
         patch: operations["ProjectsController_update"];
         trace?: never;
     };
-    "/projects/{id}/members": {
+    "/api/doctor-manager-api/v1/projects/{id}/members": {
         parameters: {
             query?: never;
             header?: never;
@@ -161,7 +161,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{id}/members/{user_id}": {
+    "/api/doctor-manager-api/v1/projects/{id}/members/{user_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -179,7 +179,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{id}/api-keys": {
+    "/api/doctor-manager-api/v1/projects/{id}/api-keys": {
         parameters: {
             query?: never;
             header?: never;
@@ -197,7 +197,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/projects/{id}/api-keys/{key_id}": {
+    "/api/doctor-manager-api/v1/projects/{id}/api-keys/{key_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -214,7 +214,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/invitations": {
+    "/api/doctor-manager-api/v1/invitations": {
         parameters: {
             query?: never;
             header?: never;
@@ -232,7 +232,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/invitations/accept": {
+    "/api/doctor-manager-api/v1/invitations/accept": {
         parameters: {
             query?: never;
             header?: never;
@@ -249,7 +249,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/invitations/{id}": {
+    "/api/doctor-manager-api/v1/invitations/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -266,7 +266,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases": {
+    "/api/doctor-manager-api/v1/databases": {
         parameters: {
             query?: never;
             header?: never;
@@ -283,7 +283,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases/list": {
+    "/api/doctor-manager-api/v1/databases/list": {
         parameters: {
             query?: never;
             header?: never;
@@ -300,7 +300,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases/collections/list": {
+    "/api/doctor-manager-api/v1/databases/collections/list": {
         parameters: {
             query?: never;
             header?: never;
@@ -317,7 +317,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases/{id}": {
+    "/api/doctor-manager-api/v1/databases/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -336,7 +336,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases/{id}/manifest": {
+    "/api/doctor-manager-api/v1/databases/{id}/manifest": {
         parameters: {
             query?: never;
             header?: never;
@@ -360,7 +360,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/compare-by-collections": {
+    "/api/doctor-manager-api/v1/indexes/compare-by-collections": {
         parameters: {
             query?: never;
             header?: never;
@@ -377,7 +377,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/compare-by-database": {
+    "/api/doctor-manager-api/v1/indexes/compare-by-database": {
         parameters: {
             query?: never;
             header?: never;
@@ -394,7 +394,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/compare-snapshot": {
+    "/api/doctor-manager-api/v1/indexes/compare-snapshot": {
         parameters: {
             query?: never;
             header?: never;
@@ -411,7 +411,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/plan": {
+    "/api/doctor-manager-api/v1/indexes/plan": {
         parameters: {
             query?: never;
             header?: never;
@@ -428,7 +428,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/generate-script": {
+    "/api/doctor-manager-api/v1/indexes/generate-script": {
         parameters: {
             query?: never;
             header?: never;
@@ -445,7 +445,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/drift": {
+    "/api/doctor-manager-api/v1/drift": {
         parameters: {
             query?: never;
             header?: never;
@@ -462,7 +462,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/databases/{id}/drift": {
+    "/api/doctor-manager-api/v1/databases/{id}/drift": {
         parameters: {
             query?: never;
             header?: never;
@@ -479,7 +479,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-by-collections": {
+    "/api/doctor-manager-api/v1/indexes/sync-by-collections": {
         parameters: {
             query?: never;
             header?: never;
@@ -496,7 +496,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-by-database": {
+    "/api/doctor-manager-api/v1/indexes/sync-by-database": {
         parameters: {
             query?: never;
             header?: never;
@@ -513,7 +513,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-from-database": {
+    "/api/doctor-manager-api/v1/indexes/sync-from-database": {
         parameters: {
             query?: never;
             header?: never;
@@ -530,7 +530,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/by-database/{database_id}": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/by-database/{database_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -547,7 +547,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -564,7 +564,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}/approve": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -581,7 +581,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}/reject": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/reject": {
         parameters: {
             query?: never;
             header?: never;
@@ -598,7 +598,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}/retry": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/retry": {
         parameters: {
             query?: never;
             header?: never;
@@ -615,7 +615,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}/cancel": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -632,7 +632,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/sync-status/{sync_id}/events": {
+    "/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/events": {
         parameters: {
             query?: never;
             header?: never;
@@ -649,7 +649,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/import-status/by-database/{database_id}": {
+    "/api/doctor-manager-api/v1/indexes/import-status/by-database/{database_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -666,7 +666,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/import-status/{import_id}": {
+    "/api/doctor-manager-api/v1/indexes/import-status/{import_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -683,7 +683,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes": {
+    "/api/doctor-manager-api/v1/indexes": {
         parameters: {
             query?: never;
             header?: never;
@@ -700,7 +700,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/list-by-collection": {
+    "/api/doctor-manager-api/v1/indexes/list-by-collection": {
         parameters: {
             query?: never;
             header?: never;
@@ -717,7 +717,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/indexes/{id}": {
+    "/api/doctor-manager-api/v1/indexes/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -736,7 +736,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/audit": {
+    "/api/doctor-manager-api/v1/audit": {
         parameters: {
             query?: never;
             header?: never;

@@ -40,7 +40,7 @@ export function registerAuth(program: Command): void {
           const key = options.apiKey;
           await ok(
             'checking the API key',
-            apiClient(server, () => Promise.resolve(key)).GET('/projects', { params: { query: { limit: 1 } } }),
+            apiClient(server, () => Promise.resolve(key)).GET('/api/doctor-manager-api/v1/projects', { params: { query: { limit: 1 } } }),
           );
           credentials = { kind: 'api_key', server, api_key: key };
         } else {
@@ -49,7 +49,10 @@ export function registerAuth(program: Command): void {
             ? await readStdin()
             : (process.env.INDEX_REGISTRY_PASSWORD ?? (await promptHidden('Password: ')));
           if (!password) throw new CliError('the password is empty');
-          const tokens = await ok('login', api.POST('/auth/login', { body: { login: options.username, password } }));
+          const tokens = await ok(
+            'login',
+            api.POST('/api/doctor-manager-api/v1/auth/login', { body: { login: options.username, password } }),
+          );
           credentials = { kind: 'user', server, username: options.username, ...tokenFields(tokens) };
         }
         const file = writeCredentials(credentials);
@@ -70,7 +73,7 @@ export function registerAuth(program: Command): void {
         let revoked = false;
         if (stored?.kind === 'user') {
           // A server that cannot be reached must not keep the credentials on this machine.
-          revoked = await ok('logout', context.session().api.POST('/auth/logout', { body: {} })).then(
+          revoked = await ok('logout', context.session().api.POST('/api/doctor-manager-api/v1/auth/logout', { body: {} })).then(
             (answer) => answer.revoked,
             () => false,
           );

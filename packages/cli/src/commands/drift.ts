@@ -26,7 +26,10 @@ export function registerDrift(program: Command): void {
         const database = await resolveDatabase(api, options.database);
         const summary = await ok(
           'the compare',
-          api.POST('/indexes/compare-by-database', { params: { query: { view: 'summary' } }, body: { database_id: database.id } }),
+          api.POST('/api/doctor-manager-api/v1/indexes/compare-by-database', {
+            params: { query: { view: 'summary' } },
+            body: { database_id: database.id },
+          }),
         );
         if (!('view' in summary)) throw new CliError('the server answered the full view to a summary request');
         const { totals } = summary;
@@ -79,7 +82,7 @@ export function registerDrift(program: Command): void {
         const database = await resolveDatabase(api, options.database);
         const plan = await ok(
           'the plan',
-          api.POST('/indexes/plan', {
+          api.POST('/api/doctor-manager-api/v1/indexes/plan', {
             body: { database_id: database.id, ...(options.collection ? { collections: options.collection } : {}) },
           }),
         );
@@ -121,10 +124,14 @@ export function registerDrift(program: Command): void {
         const database = await resolveDatabase(api, options.database);
         const body = { database_id: database.id, mode: options.mode as ScriptMode };
         if (context.output === 'json' && !options.out)
-          return printJson(await ok('the script', api.POST('/indexes/generate-script', { body })));
+          return printJson(await ok('the script', api.POST('/api/doctor-manager-api/v1/indexes/generate-script', { body })));
         const script = await ok(
           'the script',
-          api.POST('/indexes/generate-script', { body, headers: { Accept: 'application/javascript' }, parseAs: 'text' }),
+          api.POST('/api/doctor-manager-api/v1/indexes/generate-script', {
+            body,
+            headers: { Accept: 'application/javascript' },
+            parseAs: 'text',
+          }),
         );
         if (!options.out) return void process.stdout.write(script);
         writeFileSync(options.out, script);
@@ -150,7 +157,7 @@ export function registerDrift(program: Command): void {
         const database = await resolveDatabase(api, options.database);
         const answer = await ok(
           options.dryRun ? 'the import dry run' : 'the import',
-          api.POST('/indexes/sync-from-database', {
+          api.POST('/api/doctor-manager-api/v1/indexes/sync-from-database', {
             body: {
               database_id: database.id,
               dry_run: options.dryRun === true,

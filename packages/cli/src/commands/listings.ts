@@ -27,7 +27,10 @@ export function registerListings(program: Command): void {
     .addHelpText('after', examples('index-registry projects', 'index-registry projects --output json'))
     .action(
       action(async (context) => {
-        const page = await ok('listing projects', context.session().api.GET('/projects', { params: { query: { limit: 100 } } }));
+        const page = await ok(
+          'listing projects',
+          context.session().api.GET('/api/doctor-manager-api/v1/projects', { params: { query: { limit: 100 } } }),
+        );
         if (context.output === 'json') return printJson(page.items);
         printTable(
           ['id', 'name', 'role', 'description'],
@@ -50,11 +53,15 @@ export function registerListings(program: Command): void {
         const [databases, drift] = await Promise.all([
           ok(
             'listing databases',
-            api.POST('/databases/list', { body: { limit: 100, ...(options.project ? { project_id: options.project } : {}) } }),
+            api.POST('/api/doctor-manager-api/v1/databases/list', {
+              body: { limit: 100, ...(options.project ? { project_id: options.project } : {}) },
+            }),
           ),
           ok(
             'reading the drift',
-            api.GET('/drift', { params: { query: { limit: 100, ...(options.project ? { project_id: options.project } : {}) } } }),
+            api.GET('/api/doctor-manager-api/v1/drift', {
+              params: { query: { limit: 100, ...(options.project ? { project_id: options.project } : {}) } },
+            }),
           ),
         ]);
         const byId = new Map<string, DriftItem>(drift.items.map((item) => [item.database_id, item]));
@@ -104,7 +111,10 @@ export function registerListings(program: Command): void {
           ...(options.project ? { project_id: options.project } : {}),
           ...(options.action ? { action: options.action as never } : {}),
         };
-        const page = await ok('reading the audit log', context.session().api.GET('/audit', { params: { query } }));
+        const page = await ok(
+          'reading the audit log',
+          context.session().api.GET('/api/doctor-manager-api/v1/audit', { params: { query } }),
+        );
         if (context.output === 'json') return printJson(page.items);
         printTable(
           ['at', 'action', 'outcome', 'actor', 'target'],

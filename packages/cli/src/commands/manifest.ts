@@ -35,7 +35,7 @@ function readManifest(path: string): ManifestFile {
 
 /** The database's current version (ETag) and what applying the file would change, changing nothing. */
 async function dryRun(api: Api, databaseId: string, file: ManifestFile): Promise<{ etag: string; changes: ManifestChanges }> {
-  const current = await api.GET('/databases/{id}/manifest', { params: { path: { id: databaseId } } });
+  const current = await api.GET('/api/doctor-manager-api/v1/databases/{id}/manifest', { params: { path: { id: databaseId } } });
   if (!current.response.ok) throw apiError(current.response.status, current.error, 'reading the manifest');
   const etag = current.response.headers.get('etag') ?? '*';
   const changes = await apply(api, databaseId, file, { etag, dryRun: true, allowDeletions: true });
@@ -50,7 +50,7 @@ function apply(
 ): Promise<ManifestChanges> {
   return ok(
     dryRun ? 'the dry run of the manifest' : 'applying the manifest',
-    api.PUT('/databases/{id}/manifest', {
+    api.PUT('/api/doctor-manager-api/v1/databases/{id}/manifest', {
       params: {
         path: { id: databaseId },
         query: { dry_run: dryRun ? 'true' : 'false', allow_deletions: allowDeletions ? 'true' : 'false' },
@@ -93,10 +93,10 @@ export function registerManifest(program: Command): void {
         const database = await resolveDatabase(api, options.database);
         const json = context.output === 'json' || (options.file !== undefined && extname(options.file).toLowerCase() === '.json');
         const text = json
-          ? `${JSON.stringify(await ok('reading the manifest', api.GET('/databases/{id}/manifest', { params: { path: { id: database.id } } })), null, 2)}\n`
+          ? `${JSON.stringify(await ok('reading the manifest', api.GET('/api/doctor-manager-api/v1/databases/{id}/manifest', { params: { path: { id: database.id } } })), null, 2)}\n`
           : await ok(
               'reading the manifest',
-              api.GET('/databases/{id}/manifest', {
+              api.GET('/api/doctor-manager-api/v1/databases/{id}/manifest', {
                 params: { path: { id: database.id } },
                 headers: { Accept: 'application/yaml' },
                 parseAs: 'text',

@@ -20,7 +20,10 @@ function approvalHint(id: string): string {
 }
 
 async function syncView(api: Api, id: string) {
-  return ok(`reading sync ${id}`, api.GET('/indexes/sync-status/{sync_id}', { params: { path: { sync_id: id } } }));
+  return ok(
+    `reading sync ${id}`,
+    api.GET('/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}', { params: { path: { sync_id: id } } }),
+  );
 }
 
 type SyncView = Awaited<ReturnType<typeof syncView>>;
@@ -62,7 +65,7 @@ async function follow(context: Context, api: Api, id: string): Promise<number> {
   const display = progressDisplay(id);
   let toldAwaiting = false;
   try {
-    const { response, error } = await api.GET('/indexes/sync-status/{sync_id}/events', {
+    const { response, error } = await api.GET('/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/events', {
       params: { path: { sync_id: id } },
       headers: { Accept: 'text/event-stream' },
       parseAs: 'stream',
@@ -136,7 +139,7 @@ export function registerSync(program: Command): void {
         const include = includeOf(options.include);
         const started = await ok(
           `starting a sync of ${database.name}`,
-          api.POST('/indexes/sync-by-database', {
+          api.POST('/api/doctor-manager-api/v1/indexes/sync-by-database', {
             body: { database_id: database.id, dry_run: options.dryRun === true, ...(include ? { include } : {}) },
           }),
         );
@@ -181,7 +184,10 @@ export function registerSync(program: Command): void {
         action(async (context, id: string, options: { comment?: string; follow?: boolean }) => {
           const { api } = context.session();
           const body = options.comment ? { comment: options.comment } : {};
-          const path = decision === 'approve' ? '/indexes/sync-status/{sync_id}/approve' : '/indexes/sync-status/{sync_id}/reject';
+          const path =
+            decision === 'approve'
+              ? '/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/approve'
+              : '/api/doctor-manager-api/v1/indexes/sync-status/{sync_id}/reject';
           const view = await ok(
             `${decision === 'approve' ? 'approving' : 'rejecting'} sync ${id}`,
             api.POST(path, { params: { path: { sync_id: id } }, body }),
