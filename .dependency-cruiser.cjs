@@ -16,6 +16,8 @@
 //                        npm package (none is needed; should a pure one ever be, list it in PURE_PACKAGES).
 //   apps-apart           apps/<a> never imports apps/<b>: services meet on the bus, through libs/contracts.
 //   libs-below-apps      libs never import apps.
+//   cli-standalone       packages/cli is published on its own: it imports only itself and its npm packages (the
+//                        API's types come from its generated client, not from libs/contracts).
 //   no-circular          No import cycle in apps and libs, not even through a type-only import. In tests, tools
 //                        and benchmarks (no-circular-at-run-time) a cycle is refused when all its imports are of
 //                        values; one through a type-only import is erased when compiled.
@@ -78,6 +80,13 @@ module.exports = {
       to: { path: '^apps/' },
     },
     {
+      name: 'cli-standalone',
+      comment: 'The CLI is its own npm package: it imports only packages/cli and npm packages (its API types are generated from the OpenAPI document).',
+      severity: 'error',
+      from: { path: '^packages/cli/' },
+      to: { path: '^(apps|libs|tools|test|bench)/' },
+    },
+    {
       name: 'no-circular',
       comment: 'Import cycles make load order matter and hide layering mistakes.',
       severity: 'error',
@@ -94,7 +103,7 @@ module.exports = {
   ],
   options: {
     // The proofs of the rules are deliberate violations; they are checked by tools/deps/dependency-rules.spec.ts.
-    exclude: { path: ['^dist/', '^tools/deps/fixtures/'] },
+    exclude: { path: ['^dist/', '^tools/deps/fixtures/', '^packages/cli/dist/'] },
     doNotFollow: { path: '(^|/)node_modules/' },
     // Type-only imports count: a service must not even name mongoose's types.
     tsPreCompilationDeps: true,

@@ -1,7 +1,7 @@
 // Runs the index-registry CLI (packages/cli, compiled by `npm run build`) as a child process, as a
 // person or a CI job would, with a home directory of its own.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -31,6 +31,7 @@ export interface CliOptions {
 
 /** A CLI user with an empty home of their own; nothing of the suite's environment reaches the CLI's settings. */
 export function cliUser(): CliUser {
+  if (!existsSync(join(CLI_BIN, '../../dist/main.js'))) throw new Error('the CLI is not built: run npm run build (or npm run build:cli)');
   const home = mkdtempSync(join(tmpdir(), 'ir-cli-home-'));
   const configHome = join(home, '.config');
   const start = (args: string[], options: CliOptions = {}) => {

@@ -108,22 +108,22 @@ export function registerDrift(program: Command): void {
     .description('a mongosh script of the plan (idempotent, with guards), for a manual deployment')
     .requiredOption('-d, --database <id-or-name>', 'the database')
     .option('--mode <mode>', 'plan (every step), create (only creates), drop (only drops) or both', 'plan')
-    .option('-o, --out <file>', 'write the script to this file instead of standard output')
+    .option('-f, --file <path>', 'write the script to this file instead of standard output')
     .addHelpText(
       'after',
       examples(
-        'index-registry script -d orders-prod -o orders-prod.js',
+        'index-registry script -d orders-prod -f orders-prod.js',
         'index-registry script -d orders-prod --mode create | mongosh "$URI"',
       ),
     )
     .action(
-      action(async (context, options: { database: string; mode: string; out?: string }) => {
+      action(async (context, options: { database: string; mode: string; file?: string }) => {
         if (!SCRIPT_MODES.includes(options.mode as ScriptMode))
           throw new CliError(`--mode must be one of ${SCRIPT_MODES.join(', ')} (got "${options.mode}")`);
         const { api } = context.session();
         const database = await resolveDatabase(api, options.database);
         const body = { database_id: database.id, mode: options.mode as ScriptMode };
-        if (context.output === 'json' && !options.out)
+        if (context.output === 'json' && !options.file)
           return printJson(await ok('the script', api.POST('/api/doctor-manager-api/v1/indexes/generate-script', { body })));
         const script = await ok(
           'the script',
@@ -133,10 +133,10 @@ export function registerDrift(program: Command): void {
             parseAs: 'text',
           }),
         );
-        if (!options.out) return void process.stdout.write(script);
-        writeFileSync(options.out, script);
-        if (context.output === 'json') printJson({ database_id: database.id, file: options.out, bytes: Buffer.byteLength(script) });
-        else notice(`Wrote the mongosh script for ${database.name} to ${options.out}`);
+        if (!options.file) return void process.stdout.write(script);
+        writeFileSync(options.file, script);
+        if (context.output === 'json') printJson({ database_id: database.id, file: options.file, bytes: Buffer.byteLength(script) });
+        else notice(`Wrote the mongosh script for ${database.name} to ${options.file}`);
       }),
     );
 

@@ -192,7 +192,8 @@ export function registerSync(program: Command): void {
             `${decision === 'approve' ? 'approving' : 'rejecting'} sync ${id}`,
             api.POST(path, { params: { path: { sync_id: id } }, body }),
           );
-          if (decision === 'approve' && options.follow) return follow(context, api, id);
+          // `--follow` after the id may be taken by `sync` itself, which has the option too.
+          if (decision === 'approve' && (options.follow || sync.opts<StartOptions>().follow)) return follow(context, api, id);
           printView(context, view);
           return EXIT.ok;
         }),
