@@ -81,7 +81,8 @@ module.exports = {
     },
     {
       name: 'cli-standalone',
-      comment: 'The CLI is its own npm package: it imports only packages/cli and npm packages (its API types are generated from the OpenAPI document).',
+      comment:
+        'The CLI is its own npm package: it imports only packages/cli and npm packages (its API types are generated from the OpenAPI document).',
       severity: 'error',
       from: { path: '^packages/cli/' },
       to: { path: '^(apps|libs|tools|test|bench)/' },
