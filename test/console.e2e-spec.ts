@@ -84,7 +84,7 @@ async function signOut(): Promise<void> {
 }
 
 async function openDatabase(name: string): Promise<void> {
-  await page.getByRole('link', { name: 'Fleet' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Fleet' }).click();
   await page.getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { name: 'Differences' }).waitFor();
 }
@@ -226,6 +226,8 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Start sync' }).click();
     await syncStatus('completed');
     expect(await page.getByRole('progressbar', { name: 'Progress' }).getAttribute('value')).toBe('100');
+    // The page compares again when the sync has ended: nothing is left to fix.
+    await page.getByText(/Compared .*0 missing, 0 redundant, 0 different/).waitFor();
     await keep('sync-completed');
     await expectAccessible('sync');
     const indexes = (await mongo.db(shop.dbName).collection('orders').listIndexes().toArray()).map((i) => i.name as string);

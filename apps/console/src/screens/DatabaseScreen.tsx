@@ -14,6 +14,9 @@ export function DatabaseScreen() {
   const { id = '' } = useParams();
   const database = useLoaded(() => apiJson<DatabaseView>(`/databases/${id}`), [id]);
   const [options, setOptions] = useState<SyncOptions>({ hide_before_drop: false, on_error: 'continue' });
+  // Counts the syncs that ended while the page was open: the differences and the plan are read again after each.
+  const [syncsEnded, setSyncsEnded] = useState(0);
+  const syncEnded = () => setSyncsEnded((count) => count + 1);
 
   if (database.error) return <ErrorMessage error={database.error} />;
   if (!database.data) return <p aria-live="polite">Loading the database…</p>;
@@ -28,14 +31,14 @@ export function DatabaseScreen() {
       </h1>
       <p className="muted">
         Database <code>{db.db_name}</code> on <code>{db.uri}</code>
-        {db.server && ` (${db.server.kind} ${db.server.version ?? ''})`}
+        {db.server && ` (${[db.server.kind, db.server.version].filter(Boolean).join(' ')})`}
       </p>
-      <Differences databaseId={id} />
+      <Differences databaseId={id} freshAfter={syncsEnded} />
       <section aria-labelledby="changes-title">
         <h2 id="changes-title">Plan, script and sync</h2>
         <SyncOptionsFields options={options} onChange={setOptions} />
-        <PlanPanel databaseId={id} options={options} />
-        <SyncsPanel databaseId={id} options={options} isProtected={db.protected} />
+        <PlanPanel databaseId={id} options={options} freshAfter={syncsEnded} />
+        <SyncsPanel databaseId={id} options={options} isProtected={db.protected} onSyncEnded={syncEnded} />
       </section>
     </>
   );

@@ -5,10 +5,10 @@ import { json, when } from '../../components/format';
 import { useLoaded } from '../../hooks';
 
 /** A live compare (`compare-by-database?view=summary`): per collection, only what is not matched. */
-export function Differences({ databaseId }: { databaseId: string }) {
+export function Differences({ databaseId, freshAfter }: { databaseId: string; freshAfter: number }) {
   const compare = useLoaded(
     () => apiJson<CompareSummary>('/indexes/compare-by-database?view=summary', { method: 'POST', body: { database_id: databaseId } }),
-    [databaseId],
+    [databaseId, freshAfter],
   );
   const summary = compare.data;
   return (

@@ -7,14 +7,14 @@ import { ScriptDownload } from './ScriptDownload';
 import type { SyncOptions } from './SyncOptionsFields';
 
 /** `POST /indexes/plan`: the ordered operations with their reasons, what the target would refuse, and the warnings. */
-export function PlanPanel({ databaseId, options }: { databaseId: string; options: SyncOptions }) {
+export function PlanPanel({ databaseId, options, freshAfter }: { databaseId: string; options: SyncOptions; freshAfter: number }) {
   const plan = useLoaded(
     () =>
       apiJson<PlanResult>('/indexes/plan', {
         method: 'POST',
         body: { database_id: databaseId, hide_before_drop: options.hide_before_drop },
       }),
-    [databaseId, options.hide_before_drop],
+    [databaseId, options.hide_before_drop, freshAfter],
   );
   const result = plan.data;
   return (

@@ -4,7 +4,7 @@ import { followSync } from '../../api/sync-events';
 import { TERMINAL_STATUSES, type SyncStatus, type SyncView } from '../../api/types';
 import { ErrorMessage } from '../../components/ErrorMessage';
 
-/** One sync followed live through its server-sent events; its steps from the view, refreshed when it ends. */
+/** One sync followed live through its server-sent events; its steps from the view, read again when it ends. */
 export function SyncProgress({ syncId, onEnded }: { syncId: string; onEnded(): void }) {
   const [view, setView] = useState<SyncView>();
   const [live, setLive] = useState<{ status: SyncStatus; progress: number; done: number; total: number }>();
@@ -15,10 +15,13 @@ export function SyncProgress({ syncId, onEnded }: { syncId: string; onEnded(): v
     setView(undefined);
     setLive(undefined);
     setError(undefined);
+    // onEnded is for a sync that ended while followed, not for looking at one that had ended already.
+    let endedWhileFollowed = false;
     followSync(
       syncId,
       {
         onView: (current) => {
+          endedWhileFollowed = !TERMINAL_STATUSES.has(current.status);
           setView(current);
           setLive({ status: current.status, progress: current.progress, done: doneSteps(current), total: current.steps.length });
         },
@@ -30,7 +33,7 @@ export function SyncProgress({ syncId, onEnded }: { syncId: string; onEnded(): v
       .then((ended) => {
         setView(ended);
         setLive({ status: ended.status, progress: ended.progress, done: doneSteps(ended), total: ended.steps.length });
-        if (TERMINAL_STATUSES.has(ended.status)) onEnded();
+        if (endedWhileFollowed && TERMINAL_STATUSES.has(ended.status)) onEnded();
       })
       .catch((caught: Error) => {
         if (!abort.signal.aborted) setError(caught);

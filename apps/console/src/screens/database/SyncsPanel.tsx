@@ -12,10 +12,11 @@ interface Props {
   databaseId: string;
   options: SyncOptions;
   isProtected: boolean;
+  onSyncEnded(): void;
 }
 
 /** Start a sync, follow it live, approve the ones waiting, and the database's latest syncs. */
-export function SyncsPanel({ databaseId, options, isProtected }: Props) {
+export function SyncsPanel({ databaseId, options, isProtected, onSyncEnded }: Props) {
   const history = useLoaded(() => apiJson<Page<SyncView>>(`/indexes/sync-status/by-database/${databaseId}?page=1&limit=10`), [databaseId]);
   const [following, setFollowing] = useState<string>();
   const [error, setError] = useState<Error>();
@@ -60,7 +61,15 @@ export function SyncsPanel({ databaseId, options, isProtected }: Props) {
         </button>
       </div>
       <ErrorMessage error={error ?? history.error} />
-      {following && <SyncProgress syncId={following} onEnded={history.reload} />}
+      {following && (
+        <SyncProgress
+          syncId={following}
+          onEnded={() => {
+            history.reload();
+            onSyncEnded();
+          }}
+        />
+      )}
       <table>
         <caption>Latest syncs</caption>
         <thead>
