@@ -18,6 +18,8 @@
 //   libs-below-apps      libs never import apps.
 //   cli-standalone       packages/cli is published on its own: it imports only itself and its npm packages (the
 //                        API's types come from its generated client, not from libs/contracts).
+//   console-types-only   apps/console (the web console, run in the browser) imports from the rest of the repository
+//                        only types of libs/contracts: no value of a lib, so no server code reaches its bundle.
 //   no-circular          No import cycle in apps and libs, not even through a type-only import. In tests, tools
 //                        and benchmarks (no-circular-at-run-time) a cycle is refused when all its imports are of
 //                        values; one through a type-only import is erased when compiled.
@@ -86,6 +88,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^packages/cli/' },
       to: { path: '^(apps|libs|tools|test|bench)/' },
+    },
+    {
+      name: 'console-types-only',
+      comment: 'The web console runs in the browser: of the rest of the repository it imports only types of libs/contracts.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^libs/', pathNot: '^libs/contracts/' },
+    },
+    {
+      name: 'console-contracts-as-types',
+      comment: 'The web console imports libs/contracts with `import type` only: its zod schemas stay out of the bundle.',
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^libs/contracts/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'no-circular',

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Idempotent local setup: system tools, npm packages, build, FerretDB and Helm chart checker binaries.
+# Idempotent local setup: system tools (nats-server, openssl, chromium), npm packages, build, FerretDB and Helm chart checker binaries.
 # Quiet when there is nothing to do, so `make start` / `make test` can always call it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +19,14 @@ if ! command -v openssl >/dev/null 2>&1; then
   echo "setup: installing openssl (apt)"
   sudo_if_needed apt-get update -qq
   sudo_if_needed apt-get install -y -qq openssl
+fi
+
+# Chromium runs the web console's browser tests (test/console.e2e-spec.ts, through playwright-core):
+# Debian's package, never a browser downloaded at run time.
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "setup: installing chromium (apt)"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq chromium
 fi
 
 # Go builds the embedded FerretDB (needed when no MongoDB is given) and the tests' Helm chart checker.

@@ -49,6 +49,8 @@ describe('dependency rules', () => {
         'libs-below-apps: libs/contracts/src/names.ts → apps/billing/src/invoices.ts',
         'no-circular: libs/contracts/src/left.ts → libs/contracts/src/right.ts',
         'cli-standalone: packages/cli/src/main.ts → libs/contracts/src/names.ts',
+        'console-contracts-as-types: apps/console/src/fleet.ts → libs/contracts/src/names.ts',
+        'console-types-only: apps/console/src/fleet.ts → libs/index-core/src/direction.ts',
       ].sort(),
     );
   });

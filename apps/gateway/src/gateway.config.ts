@@ -30,6 +30,8 @@ export const GatewayConfig = CommonConfig.extend({
   TARGET_REQUEST_TIMEOUT: env.duration('40s'),
   /** How far back the gateway replays session revocations at start; at least the longest access-token lifetime. */
   REVOCATION_LOOKBACK: env.duration('24h'),
+  /** The web console's static build, served at /console; empty: dist/console, where `npm run build` puts it. */
+  CONSOLE_DIR: z.string().default(''),
 });
 export type GatewayConfig = z.output<typeof GatewayConfig>;
 

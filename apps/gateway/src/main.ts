@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { exitOnStartupFailure, setUpProcess } from '@ir/bootstrap';
 import { createRootLogger } from '@ir/platform';
+import { consoleRouter, DEFAULT_CONSOLE_DIR } from './console/console-static';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { bodyParsingErrors, jsonBody, unreadBodies, yamlBody } from './http/body-parsing';
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
     app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
     app.disable('x-powered-by');
     app.use(beginRequest(createRootLogger('gateway', config.LOG_LEVEL).child({ context: 'Http' })));
+    app.use('/console', consoleRouter(config.CONSOLE_DIR || DEFAULT_CONSOLE_DIR));
     app.use(jsonBody(config.BODY_LIMIT));
     app.use(yamlBody(config.BODY_LIMIT));
     app.use(bodyParsingErrors);
@@ -34,7 +36,10 @@ async function bootstrap(): Promise<void> {
     });
 
     await app.listen(config.PORT, config.HOST);
-    logger.log(`gateway listening on http://${config.HOST}:${config.PORT}${config.API_BASE_PATH} (docs at /docs)`, 'Bootstrap');
+    logger.log(
+      `gateway listening on http://${config.HOST}:${config.PORT}${config.API_BASE_PATH} (docs at /docs, console at /console)`,
+      'Bootstrap',
+    );
   } catch (error) {
     exitOnStartupFailure(logger, 'gateway')(error);
   }
