@@ -14,6 +14,8 @@
 //                        TARGET_CODE below. A new file of target code is added there by name, on purpose.
 //   index-core-pure      libs/index-core (but its specs) imports only libs/index-core: no node built-in, no
 //                        npm package (none is needed; should a pure one ever be, list it in PURE_PACKAGES).
+//   entity-core-pure     libs/entity-core (but its specs), the entity caches' pure core, imports only itself and
+//                        libs/contracts (the shapes it works on) and the contracts' zod.
 //   apps-apart           apps/<a> never imports apps/<b>: services meet on the bus, through libs/contracts.
 //   libs-below-apps      libs never import apps.
 //   no-circular          No import cycle in apps and libs, not even through a type-only import. In tests, tools
@@ -62,6 +64,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/index-core/', pathNot: SPECS },
       to: { pathNot: ['^libs/index-core/', ...PURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`)] },
+    },
+    {
+      name: 'entity-core-pure',
+      comment: "libs/entity-core is the entity caches' pure core: it imports only itself and libs/contracts (no I/O).",
+      severity: 'error',
+      from: { path: '^libs/entity-core/', pathNot: SPECS },
+      to: { pathNot: ['^libs/entity-core/', '^libs/contracts/', '(^|/)node_modules/zod/'] },
     },
     {
       name: 'apps-apart',
