@@ -31,11 +31,14 @@ export const EntityName = z
   .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be a lower-case letter then up to 62 lower-case letters, digits or _' });
 export type EntityName = z.infer<typeof EntityName>;
 
-/** A column name in the cache's table: an SQL identifier that needs no quoting, and never the reserved `_oplog_id`. */
+/** The cache table's own columns: the document's key and the id of the entry that wrote the row. */
+export const RESERVED_COLUMNS = ['_document_id', '_oplog_id'] as const;
+
+/** A column name in the cache's table: an SQL identifier that needs no quoting, and none of RESERVED_COLUMNS. */
 export const ColumnName = z
   .string()
   .regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, { error: 'must be a letter or _ then up to 62 letters, digits or _' })
-  .refine((name) => name.toLowerCase() !== '_oplog_id', { error: 'is reserved' });
+  .refine((name) => !(RESERVED_COLUMNS as readonly string[]).includes(name.toLowerCase()), { error: 'is reserved' });
 
 /** A dotted path into the document: `_id`, `email`, `address.city`. No `$` (operators) and no empty segment. */
 export const DocumentPath = z
