@@ -30,6 +30,8 @@ const TARGET_CODE = [
   '^apps/sync-executor/src/import/',
   '^apps/sync-executor/src/syncs/step-runner[.]ts$',
   '^apps/sync-executor/src/syncs/create-indexes-command[.]ts$',
+  // The entity caches' capture reads source databases (their oplog, change streams, scans).
+  '^apps/entity-capture/src/source/',
 ];
 
 /** The only files besides target code that may hold mongoose or the driver for the services' own data. */

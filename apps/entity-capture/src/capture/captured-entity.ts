@@ -28,5 +28,11 @@ export function oplogChangesOf(change: SourceChange, entities: readonly Captured
 
 /** A scanned document as an upsert of one entity. */
 export function scannedUpsert(entity: CapturedEntity, document: Record<string, unknown>, at: Date): OplogChange {
-  return { entity: entity.name, operation: 'upsert', documentId: documentKey(document._id), at: at.toISOString(), data: rowOf(entity.columns, document) };
+  return {
+    entity: entity.name,
+    operation: 'upsert',
+    documentId: documentKey(document._id),
+    at: at.toISOString(),
+    data: rowOf(entity.columns, document),
+  };
 }

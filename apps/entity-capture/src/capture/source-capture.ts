@@ -1,6 +1,4 @@
 import type { EntityName, OplogChange } from '@ir/contracts';
-import type { MongoClient } from 'mongodb';
-import { scanCollection } from '../source/collection-scan';
 import type { FerretOplogReader } from '../source/ferret-oplog-reader';
 import type { OplogPosition } from '../source/source-change';
 import { namespaceOf, oplogChangesOf, scannedUpsert, type CapturedEntity } from './captured-entity';
@@ -27,7 +25,6 @@ export class SourceCapture {
 
   constructor(
     private readonly deps: {
-      readonly client: MongoClient;
       readonly reader: FerretOplogReader;
       readonly sink: OplogSink;
       readonly positions: PositionStore;
@@ -64,7 +61,7 @@ export class SourceCapture {
   }
 
   private async scan(entity: CapturedEntity): Promise<void> {
-    for await (const batch of scanCollection(this.deps.client, entity.database, entity.collection, this.deps.batchSize)) {
+    for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
       const at = new Date();
       await this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
     }

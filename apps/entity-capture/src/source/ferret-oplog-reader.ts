@@ -1,4 +1,5 @@
 import { Timestamp, type Document, type MongoClient } from 'mongodb';
+import { scanCollection } from './collection-scan';
 import type { OplogPosition, SourceChange } from './source-change';
 
 interface OplogDocument {
@@ -27,7 +28,9 @@ export class FerretOplogReader {
 
   /** The newest entry's position: where a first start begins listening before it scans. */
   async latestPosition(): Promise<OplogPosition> {
-    const [last] = await this.oplog().find({}, { projection: { ts: 1 }, sort: { ts: -1 }, limit: 1, maxTimeMS: this.timeoutMs }).toArray();
+    const [last] = await this.oplog()
+      .find({}, { projection: { ts: 1 }, sort: { ts: -1 }, limit: 1, maxTimeMS: this.timeoutMs })
+      .toArray();
     return last ? positionOf(last.ts) : { t: 0, i: 0 };
   }
 
@@ -45,6 +48,11 @@ export class FerretOplogReader {
     return changes;
   }
 
+  /** Every document of a collection, in batches: an entity's first scan. */
+  scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]> {
+    return scanCollection(this.client, database, collection, batchSize, this.timeoutMs);
+  }
+
   private async changeOf(entry: OplogDocument): Promise<SourceChange> {
     const common = { ns: entry.ns, at: entry.wall ?? new Date(entry.ts.t * 1000), position: positionOf(entry.ts) };
     if (entry.op === 'd') return { ...common, operation: 'delete', documentId: entry.o._id };
@@ -54,7 +62,9 @@ export class FerretOplogReader {
     if (whole && '_id' in whole) return { ...common, operation: 'upsert', documentId: id, document: whole };
     // A diff: the document as it is now (it may have changed again since; its later entries follow).
     const current = await this.collectionOf(entry.ns).findOne({ _id: id }, { maxTimeMS: this.timeoutMs });
-    return current ? { ...common, operation: 'upsert', documentId: id, document: current } : { ...common, operation: 'delete', documentId: id };
+    return current
+      ? { ...common, operation: 'upsert', documentId: id, document: current }
+      : { ...common, operation: 'delete', documentId: id };
   }
 
   private oplog() {

@@ -60,7 +60,10 @@ export class EntityRepository {
   }
 
   async get(projectId: string, name: EntityName): Promise<StoredEntity | undefined> {
-    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE project_id = $1 AND name = $2`, [projectId, name]);
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE project_id = $1 AND name = $2`, [
+      projectId,
+      name,
+    ]);
     const row = result.rows[0];
     return row && entityOf(row);
   }

@@ -70,10 +70,11 @@ export class OplogRepository {
   /** Up to `limit` entries after `afterId`, in id order; of the given entities only, when given. */
   async since(afterId: string, limit: number, entities?: readonly EntityName[]): Promise<OplogEntry[]> {
     const result = entities
-      ? await this.pool.query<EntryRow>(
-          `SELECT id, ${COLUMNS} FROM oplog WHERE id > $1 AND entity = ANY($3) ORDER BY id LIMIT $2`,
-          [afterId, limit, entities],
-        )
+      ? await this.pool.query<EntryRow>(`SELECT id, ${COLUMNS} FROM oplog WHERE id > $1 AND entity = ANY($3) ORDER BY id LIMIT $2`, [
+          afterId,
+          limit,
+          entities,
+        ])
       : await this.pool.query<EntryRow>(`SELECT id, ${COLUMNS} FROM oplog WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
     return result.rows.map(entryOf);
   }

@@ -5,7 +5,8 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 export function schemaName(prefix: string): string {
   const name = `${prefix}_entity_oplog`.toLowerCase();
-  if (!SCHEMA_NAME.test(name)) throw new Error(`the PostgreSQL schema name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
+  if (!SCHEMA_NAME.test(name))
+    throw new Error(`the PostgreSQL schema name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
   return name;
 }
 
