@@ -24,6 +24,7 @@ import { openPostgres, schemaName } from '../apps/entity-oplog/src/storage/postg
 jest.setTimeout(60_000);
 
 const PROJECT = 'a'.repeat(24);
+const SETTLE_MS = 200;
 const DATABASE_ID = 'd'.repeat(24);
 const SHAPE: EntityShape = [
   { name: 'id', type: 'Text', path: '_id' },
@@ -76,7 +77,7 @@ describe('entity caches: source writes reach the SQLite cache through the Postgr
       }));
     };
     const capture = new SourceCapture({
-      reader: new FerretOplogReader(mongo),
+      reader: new FerretOplogReader(mongo, { settleMs: SETTLE_MS }),
       sink: oplog,
       positions: {
         get: () => metadata.get<OplogPosition>(resumeTokenKey(DATABASE_ID)),
@@ -88,8 +89,11 @@ describe('entity caches: source writes reach the SQLite cache through the Postgr
     return { capture, refresh };
   }
 
-  /** Polls until the source has nothing more after the saved position (bounded). */
+  const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 50));
+
+  /** Waits out the reader's settle window after the last write, then polls until nothing more is read (bounded). */
   async function drain(capture: SourceCapture): Promise<void> {
+    await settle();
     const deadline = Date.now() + 15_000;
     while ((await capture.pollOnce()) > 0) if (Date.now() > deadline) throw new Error('capture did not drain in 15 s');
   }
@@ -192,6 +196,7 @@ describe('entity caches: source writes reach the SQLite cache through the Postgr
     const again = captureOf(entities, oplog, metadata);
     await again.refresh();
     await again.capture.start();
+    await settle();
     expect(await again.capture.pollOnce()).toBe(0);
     await people.insertOne({ _id: 'u4', email: 'four@x' });
     await drain(again.capture);

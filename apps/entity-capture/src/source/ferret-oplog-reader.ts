@@ -19,12 +19,23 @@ const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
  * FerretDB, so this asks again for entries with a `ts` after the last one seen. FerretDB records an
  * update as the whole new document under `$set` (op `u`); an update without it (a real MongoDB
  * oplog's diff) is read back from the collection by id.
+ *
+ * FerretDB takes an entry's `ts` before it inserts the entry, so two concurrent writes may become
+ * visible out of `ts` order; reading `ts > last` then would pass over the one that came late. Only
+ * entries older than `settleMs` by the server's own clock are read: by then every earlier one is
+ * there. That is the capture's floor of lag.
  */
 export class FerretOplogReader {
+  private readonly timeoutMs: number;
+  readonly settleMs: number;
+
   constructor(
     private readonly client: MongoClient,
-    private readonly timeoutMs = 10_000,
-  ) {}
+    options: { timeoutMs?: number; settleMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.settleMs = options.settleMs ?? 250;
+  }
 
   /** The newest entry's position: where a first start begins listening before it scans. */
   async latestPosition(): Promise<OplogPosition> {
@@ -37,9 +48,15 @@ export class FerretOplogReader {
   /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
   async readAfter(position: OplogPosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
     if (namespaces.length === 0) return [];
+    const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
     const entries = await this.oplog()
       .find(
-        { ts: { $gt: new Timestamp({ t: position.t, i: position.i }) }, ns: { $in: [...namespaces] }, op: { $in: ['i', 'u', 'd'] } },
+        {
+          ts: { $gt: new Timestamp({ t: position.t, i: position.i }) },
+          wall: { $lt: settledBefore },
+          ns: { $in: [...namespaces] },
+          op: { $in: ['i', 'u', 'd'] },
+        },
         { sort: { ts: 1 }, limit, maxTimeMS: this.timeoutMs },
       )
       .toArray();
@@ -65,6 +82,12 @@ export class FerretOplogReader {
     return current
       ? { ...common, operation: 'upsert', documentId: id, document: current }
       : { ...common, operation: 'delete', documentId: id };
+  }
+
+  /** The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote `wall`. */
+  private async serverTime(): Promise<Date> {
+    const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
+    return hello.localTime instanceof Date ? hello.localTime : new Date();
   }
 
   private oplog() {
