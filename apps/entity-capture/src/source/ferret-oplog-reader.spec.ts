@@ -24,25 +24,14 @@ describe('reading FerretDB’s local.oplog.rs (the test FerretDB has it)', () =>
 
   it('reads only settled entries of the namespaces asked for, in order, from a position', async () => {
     const start = await reader.latestPosition();
-    await client
-      .db(db)
-      .collection('watched')
-      .insertOne({ _id: 1, n: 1 } as never);
-    await client
-      .db(db)
-      .collection('other')
-      .insertOne({ _id: 1 } as never);
-    await client
-      .db(db)
-      .collection('watched')
-      .updateOne({ _id: 1 } as never, { $set: { n: 2 } });
-    await client
-      .db(db)
-      .collection('watched')
-      .deleteOne({ _id: 1 } as never);
+    await collection('watched').insertOne({ _id: 1, n: 1 });
+    await collection('other').insertOne({ _id: 1 });
+    await collection('watched').updateOne({ _id: 1 }, { $set: { n: 2 } });
+    await collection('watched').deleteOne({ _id: 1 });
 
     // Younger than the settle window: not read yet, so a write that becomes visible late is never passed over.
-    expect(await reader.readAfter(start, [`${db}.watched`], 10)).toEqual([]);
+    const patient = new FerretOplogReader(client, { settleMs: 60_000 });
+    expect(await patient.readAfter(start, [`${db}.watched`], 10)).toEqual([]);
     await settle();
     const changes = await reader.readAfter(start, [`${db}.watched`], 10);
     expect(changes.map((c) => [c.operation, c.documentId, c.document])).toEqual([
