@@ -210,4 +210,53 @@ describe('entity caches: source writes reach the SQLite cache through the Postgr
     replicator.close();
     fresh.close();
   });
+  it('a new entity added while writes go on, its scan cut short by a crash, ends equal to its source', async () => {
+    const entities = new EntityRepository(pool);
+    const oplog = new OplogRepository(pool);
+    const metadata = new MetadataRepository(pool);
+    const orders = mongo.db(sourceDb).collection<{ _id: number; total: number }>('orders');
+    await orders.insertMany(Array.from({ length: 5 }, (_, n) => ({ _id: n, total: n })));
+    const name = `orders_${run}`;
+    const shape: EntityShape = [{ name: 'total', type: 'Integer', path: 'total' }];
+    await entities.create(PROJECT, { name, source: { databaseId: DATABASE_ID, collection: 'orders' }, columns: shape });
+
+    // The capture dies after the scan's first batch was appended: the entity stays scanning, half its scan staged.
+    let appends = 0;
+    const dying = new SourceCapture({
+      reader: new FerretOplogReader(mongo, { settleMs: SETTLE_MS }),
+      sink: {
+        append: async (changes) => (++appends > 1 ? Promise.reject(new Error('killed')) : oplog.append(changes)),
+        finishScan: (e) => oplog.finishScan(e),
+      },
+      positions: {
+        get: () => metadata.get<OplogPosition>(resumeTokenKey(DATABASE_ID)),
+        set: (p) => metadata.set(resumeTokenKey(DATABASE_ID), p),
+      },
+      entities: () => [{ name, database: sourceDb, collection: 'orders', columns: shape, state: 'scanning' as const }],
+      batchSize: 2,
+    });
+    await expect(dying.start()).rejects.toThrow('killed');
+    await orders.updateOne({ _id: 1 }, { $set: { total: 100 } });
+    await orders.deleteOne({ _id: 2 });
+    expect((await entities.get(PROJECT, name))?.state).toBe('scanning');
+
+    const restarted = captureOf(entities, oplog, metadata);
+    await restarted.refresh();
+    await restarted.capture.start();
+    await restarted.refresh();
+    expect((await entities.get(PROJECT, name))?.state).toBe('scanned');
+    await orders.insertOne({ _id: 9, total: 9 });
+    await orders.updateOne({ _id: 3 }, { $set: { total: 33 } });
+    await drain(restarted.capture);
+
+    const replica = replicatorAt(mkdtempSync(join(root, 'replica-c-')), oplog, new Map([[name, shape]]));
+    await replica.catchUp();
+    const cached = replica
+      .cacheOf(name)!
+      .rows()
+      .map((row) => [row._document_id, row.total]);
+    const source = (await orders.find({}, { sort: { _id: 1 } }).toArray()).map((doc) => [String(doc._id), doc.total]);
+    expect(cached).toEqual(source);
+    replica.close();
+  });
 });

@@ -22,6 +22,8 @@ export interface PositionStore {
  */
 export class SourceCapture {
   private position: OplogPosition | undefined;
+  /** Entities this capture scanned while its view of them may still say `scanning`. */
+  private readonly scannedHere = new Set<EntityName>();
 
   constructor(
     private readonly deps: {
@@ -34,22 +36,28 @@ export class SourceCapture {
   ) {}
 
   /**
-   * First start (no saved position): take the oplog's newest position and save it first, then scan
-   * every scanning entity's collection, then go on from the saved position, so a write made during
-   * the scan is read again after it. With a saved position: go on from it.
+   * First start (no saved position): take the oplog's newest position and save it first. Then, on
+   * every start, scan the entities still `scanning` (a new one, or one whose scan a crash cut short)
+   * before going on from the saved position, so a write made during the scan is read again after it.
    */
   async start(): Promise<void> {
-    this.position = await this.deps.positions.get();
-    if (this.position) return;
-    const startedAt = await this.deps.reader.latestPosition();
-    await this.deps.positions.set(startedAt);
-    for (const entity of this.deps.entities().filter((e) => e.state === 'scanning')) await this.scan(entity);
-    this.position = startedAt;
+    let position = await this.deps.positions.get();
+    if (!position) {
+      position = await this.deps.reader.latestPosition();
+      await this.deps.positions.set(position);
+    }
+    this.position = position;
+    await this.scanNewEntities();
   }
 
-  /** Reads, appends and acknowledges one batch after the position; returns how many source changes it read. */
+  /**
+   * Scans the entities that became `scanning` since (the tail waits meanwhile, which is what keeps
+   * their order right: every staged change predates the scan's reads), then reads, appends and
+   * acknowledges one batch after the position. Returns how many source changes it read.
+   */
   async pollOnce(): Promise<number> {
     if (!this.position) throw new Error('SourceCapture.pollOnce before start()');
+    await this.scanNewEntities();
     const entities = this.deps.entities();
     const namespaces = [...new Set(entities.map(namespaceOf))];
     const changes = await this.deps.reader.readAfter(this.position, namespaces, this.deps.batchSize);
@@ -58,6 +66,17 @@ export class SourceCapture {
     this.position = changes[changes.length - 1]!.position;
     await this.deps.positions.set(this.position);
     return changes.length;
+  }
+
+  /** Scans each scanning entity once; one seen `scanned` again may be reset (a new shape) and scanned again later. */
+  private async scanNewEntities(): Promise<void> {
+    for (const entity of this.deps.entities()) {
+      if (entity.state === 'scanned') this.scannedHere.delete(entity.name);
+      else if (!this.scannedHere.has(entity.name)) {
+        await this.scan(entity);
+        this.scannedHere.add(entity.name);
+      }
+    }
   }
 
   private async scan(entity: CapturedEntity): Promise<void> {
