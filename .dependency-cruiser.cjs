@@ -14,6 +14,8 @@
 //                        TARGET_CODE below. A new file of target code is added there by name, on purpose.
 //   index-core-pure      libs/index-core (but its specs) imports only libs/index-core: no node built-in, no
 //                        npm package (none is needed; should a pure one ever be, list it in PURE_PACKAGES).
+//   entity-core-pure     libs/entity-core (but its specs), the entity caches' pure core, imports only itself and
+//                        libs/contracts (the shapes it works on) and the contracts' zod.
 //   apps-apart           apps/<a> never imports apps/<b>: services meet on the bus, through libs/contracts.
 //   libs-below-apps      libs never import apps.
 //   cli-standalone       packages/cli is published on its own: it imports only itself and its npm packages (the
@@ -32,6 +34,8 @@ const TARGET_CODE = [
   '^apps/sync-executor/src/import/',
   '^apps/sync-executor/src/syncs/step-runner[.]ts$',
   '^apps/sync-executor/src/syncs/create-indexes-command[.]ts$',
+  // The entity caches' capture reads source databases (their oplog, change streams, scans).
+  '^apps/entity-capture/src/source/',
 ];
 
 /** The only files besides target code that may hold mongoose or the driver for the services' own data. */
@@ -66,6 +70,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/index-core/', pathNot: SPECS },
       to: { pathNot: ['^libs/index-core/', ...PURE_PACKAGES.map((name) => `(^|/)node_modules/${name}/`)] },
+    },
+    {
+      name: 'entity-core-pure',
+      comment: "libs/entity-core is the entity caches' pure core: it imports only itself and libs/contracts (no I/O).",
+      severity: 'error',
+      from: { path: '^libs/entity-core/', pathNot: SPECS },
+      to: { pathNot: ['^libs/entity-core/', '^libs/contracts/', '(^|/)node_modules/zod/'] },
     },
     {
       name: 'apps-apart',

@@ -19,6 +19,7 @@ const moduleNameMapper = {
   '^@ir/platform$': '<rootDir>/libs/platform/src',
   '^@ir/target-pool$': '<rootDir>/libs/target-pool/src',
   '^@ir/index-core$': '<rootDir>/libs/index-core/src',
+  '^@ir/entity-core$': '<rootDir>/libs/entity-core/src',
   '^@ir/bootstrap$': '<rootDir>/libs/bootstrap/src',
   '^@ir/testing$': '<rootDir>/test/support',
 };

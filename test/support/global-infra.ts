@@ -12,6 +12,7 @@ export async function ensureTestInfra(): Promise<TestInfra> {
   process.env.TEST_NATS_URL = infra.natsUrl;
   process.env.TEST_NATS_CREDENTIALS_DIR = infra.natsCredentialsDir;
   process.env.TEST_MONGODB_URI = infra.mongoUri;
+  process.env.TEST_POSTGRES_URL = infra.postgresUrl;
   return infra;
 }
 

@@ -1,10 +1,11 @@
 // Private infrastructure for jest global setups: one nats-server and one
 // FerretDB per test run, in a throw-away directory, on free ports.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFerretDb } from '../../tools/infra/ferretdb';
 import { startNats } from '../../tools/infra/nats';
+import { startPostgres } from '../../tools/infra/postgres';
 import type { ManagedProcess } from '../../tools/infra/process';
 
 export { repoRoot } from '../../tools/infra/repo-root';
@@ -17,6 +18,8 @@ export interface TestInfra {
   natsCredentialsDir: string;
   /** FerretDB's URI, or MONGODB_URI from the environment when set (a real MongoDB). */
   mongoUri: string;
+  /** The private PostgreSQL's URL (the entity caches' oplog), or POSTGRES_URL from the environment when set. */
+  postgresUrl: string;
   /** The run's temp directory: logs/ holds nats-server.log and ferretdb.log. */
   dir: string;
   stop(): Promise<void>;
@@ -24,6 +27,8 @@ export interface TestInfra {
 
 export async function startTestInfra(): Promise<TestInfra> {
   const dir = mkdtempSync(join(tmpdir(), 'ir-test-'));
+  // Traversable (not listable) by others: PostgreSQL, started by root, runs as the postgres user and needs its data directory here.
+  chmodSync(dir, 0o711);
   const logDir = join(dir, 'logs');
   const started: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
@@ -32,16 +37,22 @@ export async function startTestInfra(): Promise<TestInfra> {
     if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
   };
   // allSettled: if one fails, wait for the other so stop() sees it too.
-  const [nats, mongo] = await Promise.allSettled([
+  const [nats, mongo, postgres] = await Promise.allSettled([
     startNats({ dataDir: join(dir, 'nats'), logFile: join(logDir, 'nats-server.log') }).then((n) => {
       started.push(n.process);
       return n;
     }),
     process.env.MONGODB_URI
       ? Promise.resolve(process.env.MONGODB_URI)
-      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') }).then((f) => {
+      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), oplog: true }).then((f) => {
           started.push(f.process);
           return f.uri;
+        }),
+    process.env.POSTGRES_URL
+      ? Promise.resolve(process.env.POSTGRES_URL)
+      : startPostgres({ dataDir: join(dir, 'postgres'), logFile: join(logDir, 'postgres.log'), throwaway: true }).then((p) => {
+          started.push(p.process);
+          return p.url;
         }),
   ]);
   if (nats.status === 'rejected') {
@@ -52,5 +63,16 @@ export async function startTestInfra(): Promise<TestInfra> {
     await stop();
     throw mongo.reason;
   }
-  return { natsUrl: nats.value.url, natsCredentialsDir: nats.value.credentialsDir, mongoUri: mongo.value, dir, stop };
+  if (postgres.status === 'rejected') {
+    await stop();
+    throw postgres.reason;
+  }
+  return {
+    natsUrl: nats.value.url,
+    natsCredentialsDir: nats.value.credentialsDir,
+    mongoUri: mongo.value,
+    postgresUrl: postgres.value,
+    dir,
+    stop,
+  };
 }

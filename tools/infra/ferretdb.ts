@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { freePort } from './free-port';
 import { ensureGoBinary, type GoProgram } from './go-binary';
 import { ManagedProcess } from './process';
@@ -35,6 +36,8 @@ export async function startFerretDb(opts: {
   signal?: AbortSignal;
   /** Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops FerretDB last. */
   detached?: boolean;
+  /** Create the capped `local.oplog.rs` (see ensureOplog): the entity caches' capture reads it. */
+  oplog?: boolean;
 }): Promise<FerretDbHandle> {
   const binary = await ensureFerretDbBinary();
   mkdirSync(opts.dataDir, { recursive: true });
@@ -48,9 +51,28 @@ export async function startFerretDb(opts: {
   });
   try {
     await child.waitForTcp('127.0.0.1', port, 30_000, opts.signal);
+    if (opts.oplog) await ensureOplog(`mongodb://127.0.0.1:${port}/`);
   } catch (error) {
     await child.stop();
     throw error;
   }
   return { uri: `mongodb://127.0.0.1:${port}/`, process: child };
+}
+
+/** The oplog's bound: old entries make room for new ones, as on a replica set member. */
+export const OPLOG_SIZE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * FerretDB (1.18 and later) appends every insert, update (the whole new document, as `$set`) and delete to
+ * `local.oplog.rs` once that capped collection exists; it never creates it. Idempotent: a restart keeps it.
+ */
+export async function ensureOplog(uri: string): Promise<void> {
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+  try {
+    const local = client.db('local');
+    const existing = await local.listCollections({ name: 'oplog.rs' }, { nameOnly: true }).toArray();
+    if (existing.length === 0) await local.createCollection('oplog.rs', { capped: true, size: OPLOG_SIZE_BYTES });
+  } finally {
+    await client.close();
+  }
 }

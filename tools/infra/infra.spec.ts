@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +6,13 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect as natsConnect } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
+import { Client } from 'pg';
 import { BUS_USERS } from '@ir/contracts';
 import { natsConnectOptions } from '../../test/support/nats-login';
 import { startFerretDb } from './ferretdb';
 import { freePort } from './free-port';
 import { startNats } from './nats';
+import { startPostgres } from './postgres';
 import type { RestartPolicy } from './restart-policy';
 import { Supervisor } from './supervisor';
 
@@ -34,6 +36,8 @@ describe('local infrastructure', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'ir-infra-spec-'));
+    // PostgreSQL started by root runs as the postgres user, which must reach its data directory here.
+    chmodSync(dir, 0o711);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -73,6 +77,30 @@ describe('local infrastructure', () => {
       await ferret.process.stop();
     }
     expect(ferret.process.exited).toBe(true);
+  });
+
+  it('starts FerretDB with local.oplog.rs, where it records inserts, whole-document updates and deletes', async () => {
+    const ferret = await startFerretDb({ dataDir: join(dir, 'ferretdb-oplog'), logFile: join(dir, 'ferretdb-oplog.log'), oplog: true });
+    const client = await MongoClient.connect(ferret.uri);
+    try {
+      const things = client.db('src').collection<{ _id: number; n: number; m?: number }>('things');
+      await things.insertOne({ _id: 1, n: 1 });
+      await things.updateOne({ _id: 1 }, { $set: { m: 2 } });
+      await things.deleteOne({ _id: 1 });
+      const entries = await client
+        .db('local')
+        .collection('oplog.rs')
+        .find({ ns: 'src.things' }, { sort: { ts: 1 }, projection: { _id: 0, op: 1, o: 1, o2: 1 } })
+        .toArray();
+      expect(entries).toEqual([
+        { op: 'i', o: { _id: 1, n: 1 } },
+        { op: 'u', o: { $v: 1, $set: { _id: 1, n: 1, m: 2 } }, o2: { _id: 1 } },
+        { op: 'd', o: { _id: 1 } },
+      ]);
+    } finally {
+      await client.close();
+      await ferret.process.stop();
+    }
   });
 
   it('reports the log tail when a child exits early', async () => {
@@ -116,6 +144,34 @@ describe('local infrastructure', () => {
         expect((await (await jetstreamManager(after)).streams.info('KEPT')).config.subjects).toEqual(['kept.>']);
       } finally {
         await after.close();
+      }
+    });
+
+    it('starts PostgreSQL (a password required, loopback only) and brings it back after SIGKILL with its data', async () => {
+      const port = await freePort();
+      const options = { dataDir: join(dir, 'sup-postgres'), logFile: join(dir, 'sup-postgres.log'), port };
+      let url = '';
+      const postgres = await supervisor.add('postgres', 'infrastructure', async (signal) => {
+        const handle = await startPostgres({ ...options, signal });
+        url = handle.url;
+        return handle.process;
+      });
+      const withoutPassword = new Client({ host: '127.0.0.1', port, user: 'postgres', password: 'wrong', database: 'postgres' });
+      await expect(withoutPassword.connect()).rejects.toThrow(/password authentication failed/);
+      const before = new Client({ connectionString: url });
+      await before.connect();
+      await before.query("CREATE TABLE kept AS SELECT 'survivor' AS name");
+      await before.end();
+
+      await postgres.current.kill9();
+      await postgres.next('restarted', 60_000);
+
+      const after = new Client({ connectionString: url });
+      await after.connect();
+      try {
+        expect((await after.query('SELECT name FROM kept')).rows).toEqual([{ name: 'survivor' }]);
+      } finally {
+        await after.end();
       }
     });
 

@@ -16,6 +16,9 @@ export interface SpawnOptions {
    * then stops children in order instead of all of them dying at once.
    */
   detached?: boolean;
+  /** Run as this user and group (a server that refuses root, started by root). */
+  uid?: number;
+  gid?: number;
 }
 
 const POLL_MS = 100;
@@ -49,6 +52,8 @@ export class ManagedProcess {
         env: { ...process.env, ...options.env },
         stdio: ['ignore', fd, fd],
         detached: options.detached ?? false,
+        uid: options.uid,
+        gid: options.gid,
       });
     } finally {
       closeSync(fd);
@@ -134,6 +139,11 @@ export class ManagedProcess {
   /** Polls until GET `url` answers 200; `signal` gives up early. */
   async waitForHttpOk(url: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     await this.poll(`HTTP 200 from ${url}`, timeoutMs, async () => (await httpStatus(url)) === 200, signal);
+  }
+
+  /** Polls `probe` until it answers true; fails early when the child exits or `signal` aborts. */
+  async waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {
+    await this.poll(what, timeoutMs, probe, signal);
   }
 
   private async poll(what: string, timeoutMs: number, probe: () => Promise<boolean>, signal?: AbortSignal): Promise<void> {

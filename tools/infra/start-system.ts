@@ -1,11 +1,12 @@
 // `make start`: the whole system on one machine with zero configuration.
-// Uses NATS_URL / MONGODB_URI when given, else private servers under .data/.
+// Uses NATS_URL / MONGODB_URI / POSTGRES_URL when given, else private servers under .data/.
 import { join } from 'node:path';
 // Relative, not @ir/platform: tools/infra runs on its own and needs only this one file, not the whole library.
 import { redactSecrets } from '../../libs/platform/src/logging/redact';
 import { startFerretDb } from './ferretdb';
 import { freePort, isPortFree } from './free-port';
 import { startNats } from './nats';
+import { startPostgres } from './postgres';
 import { repoRoot } from './repo-root';
 import { API_BASE_PATH, BACKEND_SERVICES, startSystem, type BackendService } from './services';
 import { describeSupervisionEvent } from './supervision-report';
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
   const natsCredentialsDir = process.env.NATS_URL ? process.env.NATS_CREDENTIALS_DIR : natsDir.credentials;
   const natsUrl = process.env.NATS_URL ?? (await superviseNats());
   const mongoUri = process.env.MONGODB_URI ?? (await superviseFerretDb());
+  const postgresUrl = process.env.POSTGRES_URL ?? (await supervisePostgres());
 
   const gatewayPort = Number(process.env.PORT ?? 8216);
   const gatewayHost = process.env.HOST ?? '0.0.0.0';
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
       `  OpenAPI:  ${gateway}/docs`,
       // A user-supplied URI may carry a password; the terminal (and whoever reads its scrollback) need not see it.
       `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database)`,
+      `  PostgreSQL: ${redactSecrets(postgresUrl)}   (the entity caches' oplog; password in .data/postgres.password)`,
       `  NATS:     ${redactSecrets(natsUrl)}${natsCredentialsDir ? `   (users' passwords in ${natsCredentialsDir}/; other systems read events as \`reader\`)` : ''}`,
       `  Logs:     ${logDir}/<service>.log`,
       '',
@@ -135,9 +138,23 @@ async function superviseNats(): Promise<string> {
 /** A restart uses the port and data directory of the first start: the services reconnect and find their data. */
 async function superviseFerretDb(): Promise<string> {
   const port = (await preferredPort(27017)) ?? (await freePort());
-  const options = { dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), port, detached: true };
+  // With local.oplog.rs, which the entity caches' capture reads.
+  const options = { dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), port, detached: true, oplog: true };
   await supervisor.add('ferretdb', 'infrastructure', async (signal) => (await startFerretDb({ ...options, signal })).process);
   return `mongodb://127.0.0.1:${port}/`;
+}
+
+/** A restart uses the port and data directory of the first start; the password stays in .data/postgres.password. */
+async function supervisePostgres(): Promise<string> {
+  const port = (await preferredPort(5432)) ?? (await freePort());
+  const options = { dataDir: join(dataDir, 'postgres'), logFile: join(logDir, 'postgres.log'), port, detached: true };
+  let url = '';
+  await supervisor.add('postgres', 'infrastructure', async (signal) => {
+    const handle = await startPostgres({ ...options, signal });
+    url = handle.url;
+    return handle.process;
+  });
+  return url;
 }
 
 /** A well-known port is friendlier for mongosh, but never worth failing over. */

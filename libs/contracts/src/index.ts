@@ -23,3 +23,4 @@ export * from './audit';
 export * from './bus-access';
 export * from './bus-permissions';
 export * from './target-server';
+export * from './entity';

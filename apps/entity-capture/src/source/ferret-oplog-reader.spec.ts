@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { MongoClient } from 'mongodb';
+import { FerretOplogReader } from './ferret-oplog-reader';
+
+const SETTLE_MS = 300;
+const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 50));
+
+describe('reading FerretDB’s local.oplog.rs (the test FerretDB has it)', () => {
+  const db = `reader_${randomBytes(4).toString('hex')}`;
+  let client: MongoClient;
+  let reader: FerretOplogReader;
+  const collection = (name: string) => client.db(db).collection<{ _id: number; n?: number }>(name);
+
+  beforeAll(async () => {
+    const uri = process.env.TEST_MONGODB_URI;
+    if (!uri) throw new Error('TEST_MONGODB_URI is not set: the unit globalSetup starts FerretDB');
+    client = await MongoClient.connect(uri);
+    reader = new FerretOplogReader(client, { settleMs: SETTLE_MS });
+  });
+  afterAll(async () => {
+    await client.db(db).dropDatabase();
+    await client.close();
+  });
+
+  it('reads only settled entries of the namespaces asked for, in order, from a position', async () => {
+    const start = await reader.latestPosition();
+    await collection('watched').insertOne({ _id: 1, n: 1 });
+    await collection('other').insertOne({ _id: 1 });
+    await collection('watched').updateOne({ _id: 1 }, { $set: { n: 2 } });
+    await collection('watched').deleteOne({ _id: 1 });
+
+    // Younger than the settle window: not read yet, so a write that becomes visible late is never passed over.
+    const patient = new FerretOplogReader(client, { settleMs: 60_000 });
+    expect(await patient.readAfter(start, [`${db}.watched`], 10)).toEqual([]);
+    await settle();
+    const changes = await reader.readAfter(start, [`${db}.watched`], 10);
+    expect(changes.map((c) => [c.operation, c.documentId, c.document])).toEqual([
+      ['upsert', 1, { _id: 1, n: 1 }],
+      ['upsert', 1, { _id: 1, n: 2 }],
+      ['delete', 1, undefined],
+    ]);
+    expect(await reader.readAfter(changes[0]!.position, [`${db}.watched`], 10)).toEqual(changes.slice(1));
+    expect(await reader.readAfter(changes[2]!.position, [`${db}.watched`], 10)).toEqual([]);
+    expect(await reader.readAfter(start, [], 10)).toEqual([]);
+  });
+
+  it('scans a collection in batches of the size asked for', async () => {
+    await collection('scanned').insertMany(Array.from({ length: 5 }, (_, n) => ({ _id: n })));
+    const batches: number[][] = [];
+    for await (const batch of reader.scan(db, 'scanned', 2)) batches.push(batch.map((d) => d._id as number));
+    expect(batches).toEqual([[0, 1], [2, 3], [4]]);
+  });
+});

@@ -1,0 +1,101 @@
+import { Timestamp, type Document, type MongoClient } from 'mongodb';
+import { scanCollection } from './collection-scan';
+import type { OplogPosition, SourceChange } from './source-change';
+
+interface OplogDocument {
+  op: string;
+  ns: string;
+  ts: Timestamp;
+  wall?: Date;
+  o: Document;
+  o2?: Document;
+}
+
+const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
+
+/**
+ * Reads `local.oplog.rs` where the server has no change streams but keeps an oplog (FerretDB 1.18+,
+ * once that capped collection exists). Tailable cursors closed after their first batch when tried on
+ * FerretDB, so this asks again for entries with a `ts` after the last one seen. FerretDB records an
+ * update as the whole new document under `$set` (op `u`); an update without it (a real MongoDB
+ * oplog's diff) is read back from the collection by id.
+ *
+ * FerretDB takes an entry's `ts` before it inserts the entry, so two concurrent writes may become
+ * visible out of `ts` order; reading `ts > last` then would pass over the one that came late. Only
+ * entries older than `settleMs` by the server's own clock are read: by then every earlier one is
+ * there. That is the capture's floor of lag.
+ */
+export class FerretOplogReader {
+  private readonly timeoutMs: number;
+  readonly settleMs: number;
+
+  constructor(
+    private readonly client: MongoClient,
+    options: { timeoutMs?: number; settleMs?: number } = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.settleMs = options.settleMs ?? 250;
+  }
+
+  /** The newest entry's position: where a first start begins listening before it scans. */
+  async latestPosition(): Promise<OplogPosition> {
+    const [last] = await this.oplog()
+      .find({}, { projection: { ts: 1 }, sort: { ts: -1 }, limit: 1, maxTimeMS: this.timeoutMs })
+      .toArray();
+    return last ? positionOf(last.ts) : { t: 0, i: 0 };
+  }
+
+  /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
+  async readAfter(position: OplogPosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+    if (namespaces.length === 0) return [];
+    const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
+    const entries = await this.oplog()
+      .find(
+        {
+          ts: { $gt: new Timestamp({ t: position.t, i: position.i }) },
+          wall: { $lt: settledBefore },
+          ns: { $in: [...namespaces] },
+          op: { $in: ['i', 'u', 'd'] },
+        },
+        { sort: { ts: 1 }, limit, maxTimeMS: this.timeoutMs },
+      )
+      .toArray();
+    const changes: SourceChange[] = [];
+    for (const entry of entries) changes.push(await this.changeOf(entry));
+    return changes;
+  }
+
+  /** Every document of a collection, in batches: an entity's first scan. */
+  scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]> {
+    return scanCollection(this.client, database, collection, batchSize, this.timeoutMs);
+  }
+
+  private async changeOf(entry: OplogDocument): Promise<SourceChange> {
+    const common = { ns: entry.ns, at: entry.wall ?? new Date(entry.ts.t * 1000), position: positionOf(entry.ts) };
+    if (entry.op === 'd') return { ...common, operation: 'delete', documentId: entry.o._id };
+    if (entry.op === 'i') return { ...common, operation: 'upsert', documentId: entry.o._id, document: entry.o };
+    const whole = entry.o.$set as Document | undefined;
+    const id = entry.o2?._id ?? whole?._id;
+    if (whole && '_id' in whole) return { ...common, operation: 'upsert', documentId: id, document: whole };
+    // A diff: the document as it is now (it may have changed again since; its later entries follow).
+    const current = await this.collectionOf(entry.ns).findOne({ _id: id }, { maxTimeMS: this.timeoutMs });
+    return current
+      ? { ...common, operation: 'upsert', documentId: id, document: current }
+      : { ...common, operation: 'delete', documentId: id };
+  }
+
+  /** The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote `wall`. */
+  private async serverTime(): Promise<Date> {
+    const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
+    return hello.localTime instanceof Date ? hello.localTime : new Date();
+  }
+
+  private oplog() {
+    return this.client.db('local').collection<OplogDocument>('oplog.rs');
+  }
+
+  private collectionOf(ns: string) {
+    const dot = ns.indexOf('.');
+    return this.client.db(ns.slice(0, dot)).collection(ns.slice(dot + 1));
+  }
+}

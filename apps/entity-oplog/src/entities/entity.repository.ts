@@ -1,0 +1,104 @@
+import type { EntityDefinition, EntityName, EntityShape, EntityState } from '@ir/contracts';
+import type { Pool } from 'pg';
+import { inAppendTransaction } from '../storage/append-lock';
+
+export interface StoredEntity extends EntityDefinition {
+  projectId: string;
+  state: EntityState;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface EntityRow {
+  name: string;
+  project_id: string;
+  database_id: string;
+  collection: string;
+  columns: EntityShape;
+  state: EntityState;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const COLUMNS = 'name, project_id, database_id, collection, columns, state, created_at, updated_at';
+
+function entityOf(row: EntityRow): StoredEntity {
+  return {
+    name: row.name,
+    projectId: row.project_id,
+    source: { databaseId: row.database_id, collection: row.collection },
+    columns: row.columns,
+    state: row.state,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+/** PostgreSQL's unique_violation: the name is taken. */
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The entities, scoped by the caller's project in every read and write (one of another project is
+ * not found), but for the capture's `all()`, which serves every project's sources.
+ */
+export class EntityRepository {
+  constructor(private readonly pool: Pool) {}
+
+  /** A new entity starts `scanning`: its changes wait in staging until its first scan is done. Undefined when the name is taken. */
+  async create(projectId: string, entity: EntityDefinition): Promise<StoredEntity | undefined> {
+    try {
+      const result = await this.pool.query<EntityRow>(
+        `INSERT INTO entities (name, project_id, database_id, collection, columns, state)
+         VALUES ($1, $2, $3, $4, $5, 'scanning') RETURNING ${COLUMNS}`,
+        [entity.name, projectId, entity.source.databaseId, entity.source.collection, JSON.stringify(entity.columns)],
+      );
+      return entityOf(result.rows[0]!);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) return undefined;
+      throw error;
+    }
+  }
+
+  async get(projectId: string, name: EntityName): Promise<StoredEntity | undefined> {
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE project_id = $1 AND name = $2`, [
+      projectId,
+      name,
+    ]);
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
+  async list(projectId: string): Promise<StoredEntity[]> {
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE project_id = $1 ORDER BY name`, [projectId]);
+    return result.rows.map(entityOf);
+  }
+
+  /** Every entity of every project: what the capture watches. */
+  async all(): Promise<StoredEntity[]> {
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities ORDER BY name`);
+    return result.rows.map(entityOf);
+  }
+
+  /** A new shape: the entity is scanned again (`scanning`), since its cached rows hold the old columns. */
+  async updateColumns(projectId: string, name: EntityName, columns: EntityShape): Promise<StoredEntity | undefined> {
+    const result = await this.pool.query<EntityRow>(
+      `UPDATE entities SET columns = $3, state = 'scanning', updated_at = now()
+       WHERE project_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
+      [projectId, name, JSON.stringify(columns)],
+    );
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
+  /** Deletes the entity and its entries (oplog and staging) in one transaction; false when there was none. */
+  /** Deletes the entity and its entries (oplog and staging), under the append lock so no append of its entries interleaves; false when there was none. */
+  async delete(projectId: string, name: EntityName): Promise<boolean> {
+    return inAppendTransaction(this.pool, async (client) => {
+      const deleted = await client.query('DELETE FROM entities WHERE project_id = $1 AND name = $2', [projectId, name]);
+      if (!deleted.rowCount) return false;
+      await client.query('DELETE FROM oplog WHERE entity = $1', [name]);
+      await client.query('DELETE FROM oplog_staging WHERE entity = $1', [name]);
+      return true;
+    });
+  }
+}

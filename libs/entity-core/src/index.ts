@@ -1,0 +1,2 @@
+export * from './plain-json';
+export * from './column-value';
