@@ -32,6 +32,22 @@ const FACTORY_TEST =
   'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu_test.cpp (commit 7648ee6b; the same assertions in every later version read, r3.6–r8.0)';
 const ICU_TH =
   'unicode-org/icu icu4c/source/data/coll/th.txt ("[normalization on][alternate shifted][reorder Thai]", CLDR th.xml; ICU 54–57, the 57.1 MongoDB embeds) + collator_factory_icu.cpp parseToCollationSpec (an absent field takes the collator\'s own value)';
+const ICU57 =
+  'unicode-org/icu release-57-1 (the ICU 57.1 MongoDB 6.0–8.0 embed; CLDR 29) icu4c/source/data/coll/, checked with ucol_getAttribute on the 57.1 data + collator_factory_icu.cpp parseToCollationSpec:';
+/** Locales whose filled-in `normalization` the core had wrong: the value ICU 57.1 reports, and the rules that decide it. */
+const ICU57_NORMALIZATION: Readonly<Record<string, readonly [boolean, string]>> = {
+  el: [true, '[normalization on][reorder Grek]'],
+  fa: [true, '[normalization on][reorder Arab]'],
+  fa_AF: [true, '[import ps]: [normalization on][reorder Arab]'],
+  he: [true, '[normalization on][reorder Hebr]'],
+  ig: [true, '[normalization on]&B<ch...'],
+  ps: [true, '[normalization on][reorder Arab]'],
+  yi: [true, '[normalization on][reorder Hebr]'],
+  yo: [true, '[normalization on]&E<ẹ...'],
+  bo: [false, 'no tailoring in 57.1: root; [normalization on] came with CLDR 30'],
+  ml: [false, '[reorder Mlym Latn Deva ...] only'],
+  ne: [false, '[reorder Deva] only'],
+};
 const COLLATION_JS = 'mongodb/mongo jstests/core/collation.js (invalid collations are refused)';
 const KINDS =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp _isSpecOk (collation only on btree, 2dsphere, hashed, wildcard; commit 873861d7)';
@@ -249,6 +265,24 @@ export const COLLATION_CASES: readonly CollationCase[] = [
     'same',
     'unicode-org/icu icu4c/source/data/coll/hi.txt ([normalization on]; the collator the server builds fills it)',
   ),
+  // ICU 57.1's own tailorings (CLDR 29), read back through ICU's API as the factory does: where the locale's
+  // rules turn normalization on, listIndexes shows `normalization: true`, and where they do not, `false`.
+  ...Object.entries(ICU57_NORMALIZATION).flatMap(([locale, [on, rules]]) => [
+    identity(
+      `${locale} fills normalization: ${on}`,
+      { locale },
+      filledCollation(locale, { normalization: on }),
+      'same',
+      `${ICU57} ${locale}.txt (${rules})`,
+    ),
+    identity(
+      `${locale} with normalization ${on ? 'off' : 'on'} is another collation`,
+      { locale, normalization: !on },
+      filledCollation(locale, { normalization: on }),
+      'different',
+      `${ICU57} ${locale}.txt (${rules})`,
+    ),
+  ]),
   identity('en_US fills the base defaults (DefaultsSetSuccessfully)', { locale: 'en_US' }, filledCollation('en_US'), 'same', FACTORY_TEST),
   identity(
     'fr_CA fills backwards: true (LanguageDependentDefaultsSetSuccessfully)',
