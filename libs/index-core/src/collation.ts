@@ -1,6 +1,6 @@
 import { asNumber, normalizeNumbers } from './numbers';
 import { isRecord, sortedRecord, type MutableRecord } from './records';
-import { COLLATION_LOCALES } from './collation-locales';
+import { COLLATION_LOCALES, isRootVariant } from './collation-locales';
 import type { Collation } from './types';
 
 export type CollationSettings = Required<Omit<Collation, 'locale'>>;
@@ -81,6 +81,11 @@ export function localeChain(locale: string): string[] {
 }
 
 export function collationDefaults(locale: string): CollationSettings {
+  const at = locale.indexOf('@collation=');
+  if (at >= 0 && isRootVariant(locale.slice(0, at), locale.slice(at + '@collation='.length))) {
+    // Root's own tailoring, not the locale's: only root's `search` rules turn anything on (normalization).
+    return { ...BASE_COLLATION_DEFAULTS, ...(locale.endsWith('@collation=search') ? { normalization: true } : {}) };
+  }
   for (const candidate of localeChain(locale)) {
     const override = Object.prototype.hasOwnProperty.call(LOCALE_OVERRIDES, candidate) ? LOCALE_OVERRIDES[candidate] : undefined;
     if (override) return { ...BASE_COLLATION_DEFAULTS, ...override };
