@@ -8,8 +8,11 @@
  * locales as the server's ICU (57.1) names them, not a pattern.
  *
  * Base locales: mongodb/mongo src/mongo/db/query/collation/collator_factory_icu_locales_test.cpp (one
- * test per accepted locale); variants: MongoDB manual "Collation Locales and Default Parameters",
- * "Supported Languages and Locales" (v6.0, v7.0, v8.0: the same table).
+ * test per accepted locale); variants: the locale's own collation types in ICU 57.1's data
+ * (unicode-org/icu release-57-1 icu4c/source/data/coll/<locale>.txt), each checked by asking ICU for the
+ * collator's valid locale as the server does. The manual's table ("Supported Languages and Locales")
+ * lists most of them, not `zh@collation=stroke` or the root variants (ROOT_VARIANTS), which the
+ * server accepts all the same.
  */
 export const COLLATION_LOCALES: Readonly<Record<string, readonly string[]>> = {
   af: [],
@@ -104,7 +107,8 @@ export const COLLATION_LOCALES: Readonly<Record<string, readonly string[]>> = {
   sq: [],
   sr: [],
   sr_Latn: ['search'],
-  sv: ['search'],
+  // ICU 57.1's Swedish default is `reformed` (written out, it is refused); `standard` is the variant.
+  sv: ['search', 'standard'],
   sw: [],
   ta: [],
   te: [],
@@ -118,12 +122,36 @@ export const COLLATION_LOCALES: Readonly<Record<string, readonly string[]>> = {
   wae: [],
   yi: ['search'],
   yo: [],
-  zh: ['big5han', 'gb2312han', 'unihan', 'zhuyin'],
+  // zh sorts by pinyin by default; `standard` is root's order (ICU 57.1 zh.txt has no `standard` of its own).
+  zh: ['big5han', 'gb2312han', 'standard', 'stroke', 'unihan', 'zhuyin'],
   // zh_Hant sorts by stroke by default, so pinyin is a variant it names (collator_factory_icu_test.cpp
   // ChineseTraditionalLocaleWithCollationPinyinAllowed); `zh_Hant@collation=stroke` is its default written out.
-  zh_Hant: ['pinyin'],
+  // The other zh types reach it through ICU's fallback to zh.
+  zh_Hant: ['big5han', 'gb2312han', 'pinyin', 'standard', 'unihan', 'zhuyin'],
   zu: [],
 };
+
+/**
+ * Collation types of ICU 57.1's root (unicode-org/icu release-57-1 icu4c/source/data/coll/root.txt:
+ * `emoji`, `eor`, `search`, beside `standard`). ICU's collator loader looks a requested type up with
+ * fallback to root and names the valid locale `<locale>@collation=<type>` when it finds it there, so
+ * the server (which only compares that name with the string given) accepts these on every locale:
+ * `en@collation=search` builds. They take root's settings, not the locale's (`fr_CA@collation=search`
+ * is not backwards): see `collationDefaults`.
+ */
+export const ROOT_VARIANTS: readonly string[] = ['emoji', 'eor', 'search'];
+
+/** The `@collation=` variants the server accepts on `base` (undefined: a locale it refuses). */
+export function variantsOf(base: string): readonly string[] | undefined {
+  if (!Object.prototype.hasOwnProperty.call(COLLATION_LOCALES, base)) return undefined;
+  return [...new Set([...COLLATION_LOCALES[base], ...ROOT_VARIANTS])];
+}
+
+/** Whether `variant` of `base` is root's, inherited (its settings are root's), rather than the locale's own. */
+export function isRootVariant(base: string, variant: string): boolean {
+  const own = Object.prototype.hasOwnProperty.call(COLLATION_LOCALES, base) ? COLLATION_LOCALES[base] : [];
+  return ROOT_VARIANTS.includes(variant) && !own.includes(variant);
+}
 
 /**
  * Legacy ICU language codes and region ids the server answers with another locale. Only a hint for

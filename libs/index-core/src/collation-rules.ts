@@ -1,5 +1,5 @@
 import { collationDefaults, isOneOf, localeChain, type CollationSettings } from './collation';
-import { COLLATION_LOCALES, LOCALE_ALIASES } from './collation-locales';
+import { LOCALE_ALIASES, variantsOf } from './collation-locales';
 import { isRecord } from './records';
 import { hasKind } from './key-kinds';
 import type { IndexIssue, KeyEntry } from './types';
@@ -13,7 +13,7 @@ export const ICU_COLLATION_VERSION = '57.1';
 export function isSupportedLocale(locale: string): boolean {
   const at = locale.indexOf('@collation=');
   const base = at >= 0 ? locale.slice(0, at) : locale;
-  const variants = Object.prototype.hasOwnProperty.call(COLLATION_LOCALES, base) ? COLLATION_LOCALES[base] : undefined;
+  const variants = variantsOf(base);
   if (variants === undefined) return false;
   return at < 0 || variants.includes(locale.slice(at + '@collation='.length));
 }

@@ -1,6 +1,6 @@
 import { asNumber, normalizeNumbers } from './numbers';
 import { isRecord, sortedRecord, type MutableRecord } from './records';
-import { COLLATION_LOCALES } from './collation-locales';
+import { COLLATION_LOCALES, isRootVariant } from './collation-locales';
 import type { Collation } from './types';
 
 export type CollationSettings = Required<Omit<Collation, 'locale'>>;
@@ -23,23 +23,29 @@ export const BASE_COLLATION_DEFAULTS: CollationSettings = {
 };
 
 /**
- * Locale tailorings that change a default. MongoDB embeds ICU (the `version`
- * it reports, '57.1', is ICU's), so these come from ICU's collation data and
- * the MongoDB manual's "Collation Default Parameters" table:
- *  - fr_CA `[backwards 2]`; da and mt `[caseFirst upper]` (da's `search`
- *    variant resets `[caseFirst off]`);
- *  - th: `[normalization on][alternate shifted]`;
- *  - `[normalization on]`: vi (both variants), the Indic-script, Khmer,
- *    Tibetan and Burmese tailorings (as, bn, bo, gu, hi, km, kn, kok, ml, mr,
- *    my, ne, or, pa, si, ta, te; read in ICU's coll/*.txt for hi, km, bo, my,
- *    th; the manual's table shows as, bn and my), and every `search`
- *    variant, which imports the root `search` rules that turn it on (the
- *    table shows az, bs, ca `@collation=search`);
- *  - every other locale uses the base defaults. If a server reports a filled
- *    value that differs from this table, the comparison shows it as a
- *    difference, which is visible rather than silently wrong. Extend here.
+ * Locale tailorings that change a default. The server fills an absent field with what the ICU
+ * collator for the locale reports (collator_factory_icu.cpp `parseToCollationSpec`: `getAttribute`),
+ * and MongoDB 6.0–8.0 embed ICU 57.1 (the `version` it reports), whose tailorings are CLDR 29's
+ * (unicode-org/icu tag release-57-1, icu4c/source/data/coll/<locale>.txt). Read there, and checked
+ * by asking ICU's API for every locale and variant of collation-locales.ts with the 57.1 data
+ * (strength, caseLevel, numericOrdering and maxVariable are the base defaults everywhere):
+ *  - fr_CA `[backwards 2]`; da and mt `[caseFirst upper]` (da's `search` variant ends with
+ *    `[caseFirst off]`);
+ *  - th: `[normalization on][alternate shifted][reorder Thai]`;
+ *  - `[normalization on]`: the Indic-script and Khmer/Burmese tailorings (as, bn, gu, hi, km, kn,
+ *    kok, mr, my, or, pa, si, ta, te), vi (both variants), el (`[normalization on][reorder Grek]`),
+ *    he and yi (`[normalization on][reorder Hebr]`), fa and ps (`[normalization on][reorder Arab]`;
+ *    fa_AF is `[import ps]`), ig and yo; and every `search` variant, which imports the root `search`
+ *    rules that turn it on;
+ *  - not bo (ICU 57.1 has no Tibetan tailoring: bo sorts as root; `[normalization on]` came with
+ *    CLDR 30), ml (`[reorder Mlym ...]` only) or ne (`[reorder Deva]` only);
+ *  - every other locale uses the base defaults. If a server reports a filled value that differs from
+ *    this table, the comparison shows it as a difference, which is visible rather than silently wrong.
  */
-const NORMALIZING = ['as', 'bn', 'bo', 'gu', 'hi', 'km', 'kn', 'kok', 'ml', 'mr', 'my', 'ne', 'or', 'pa', 'si', 'ta', 'te', 'vi'];
+const NORMALIZING = [
+  ...['as', 'bn', 'gu', 'hi', 'km', 'kn', 'kok', 'mr', 'my', 'or', 'pa', 'si', 'ta', 'te', 'vi'],
+  ...['el', 'fa', 'he', 'ig', 'ps', 'yi', 'yo'],
+];
 const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
   ...Object.fromEntries(NORMALIZING.map((locale) => [locale, { normalization: true }])),
   ...Object.fromEntries(
@@ -51,8 +57,6 @@ const LOCALE_OVERRIDES: Readonly<Record<string, Partial<CollationSettings>>> = {
           .map((variant) => [`${locale}@collation=${variant}`, { normalization: true }]),
       ),
   ),
-  // ICU's th tailoring opens with `[normalization on][alternate shifted][reorder Thai]`: a Thai index
-  // lists `alternate: "shifted"` as well (unicode-org/icu icu4c/source/data/coll/th.txt, CLDR th.xml).
   th: { normalization: true, alternate: 'shifted' },
   fr_CA: { backwards: true },
   da: { caseFirst: 'upper' },
@@ -77,6 +81,11 @@ export function localeChain(locale: string): string[] {
 }
 
 export function collationDefaults(locale: string): CollationSettings {
+  const at = locale.indexOf('@collation=');
+  if (at >= 0 && isRootVariant(locale.slice(0, at), locale.slice(at + '@collation='.length))) {
+    // Root's own tailoring, not the locale's: only root's `search` rules turn anything on (normalization).
+    return { ...BASE_COLLATION_DEFAULTS, ...(locale.endsWith('@collation=search') ? { normalization: true } : {}) };
+  }
   for (const candidate of localeChain(locale)) {
     const override = Object.prototype.hasOwnProperty.call(LOCALE_OVERRIDES, candidate) ? LOCALE_OVERRIDES[candidate] : undefined;
     if (override) return { ...BASE_COLLATION_DEFAULTS, ...override };

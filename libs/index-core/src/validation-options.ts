@@ -2,6 +2,7 @@ import type { RuleContext } from './rule-version';
 import { collationIssues } from './collation-rules';
 import { validateIdIndex } from './id-index';
 import { INDEX_OPTIONS } from './index-options';
+import { isIdIndexPattern } from './naming';
 import { hasKind, keyKind } from './key-kinds';
 import { validatePartialFilter } from './partial-filter';
 import { validateTextOptionValues } from './text-rules';
@@ -56,7 +57,10 @@ function validateTtl(keys: readonly KeyEntry[], options: DefinitionOptions, wild
   // TTL with a partial filter is allowed (only matching documents expire). Clustered collections take their TTL
   // at creation (clusteredIndex.expireAfterSeconds); secondary TTL indexes on them follow these same rules.
   if (keys.length !== 1) add(field, 'ttl_single_field', 'a TTL index has exactly one field; compound keys cannot expire documents');
-  else if (keys[0].field === '_id') add(field, 'ttl_not_id', 'a TTL index cannot be on _id');
+  // Only an `_id` index pattern is held to the `_id` index's fields (index_key_validate.cpp
+  // `validateIdIndexSpec`: "The field 'expireAfterSeconds' is not valid for an _id index specification");
+  // `{ _id: "hashed" }` or `{ _id: 2 }` is an ordinary single-field key, and the server builds its TTL.
+  else if (isIdIndexPattern(keys)) add(field, 'ttl_not_id', 'a TTL index cannot be on the _id index pattern ({ _id: 1 } or { _id: -1 })');
   if (wildcard) add(field, 'wildcard_not_ttl', 'a wildcard index cannot be a TTL index');
 }
 

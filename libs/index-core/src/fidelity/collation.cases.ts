@@ -32,6 +32,24 @@ const FACTORY_TEST =
   'mongodb/mongo src/mongo/db/query/collation/collator_factory_icu_test.cpp (commit 7648ee6b; the same assertions in every later version read, r3.6–r8.0)';
 const ICU_TH =
   'unicode-org/icu icu4c/source/data/coll/th.txt ("[normalization on][alternate shifted][reorder Thai]", CLDR th.xml; ICU 54–57, the 57.1 MongoDB embeds) + collator_factory_icu.cpp parseToCollationSpec (an absent field takes the collator\'s own value)';
+const ICU57 =
+  'unicode-org/icu release-57-1 (the ICU 57.1 MongoDB 6.0–8.0 embed; CLDR 29) icu4c/source/data/coll/, checked with ucol_getAttribute on the 57.1 data + collator_factory_icu.cpp parseToCollationSpec:';
+const ROOT_TYPES =
+  'unicode-org/icu release-57-1 icu4c/source/data/coll/root.txt (collations emoji, eor, search, standard) + icu4c/source/i18n/ucol_res.cpp CollationLoader::loadFromCollations (type looked up with fallback to root; the valid locale gets @collation=<type> unless it is the default; searchjl falls back to search), checked with the 57.1 data';
+/** Locales whose filled-in `normalization` the core had wrong: the value ICU 57.1 reports, and the rules that decide it. */
+const ICU57_NORMALIZATION: Readonly<Record<string, readonly [boolean, string]>> = {
+  el: [true, '[normalization on][reorder Grek]'],
+  fa: [true, '[normalization on][reorder Arab]'],
+  fa_AF: [true, '[import ps]: [normalization on][reorder Arab]'],
+  he: [true, '[normalization on][reorder Hebr]'],
+  ig: [true, '[normalization on]&B<ch...'],
+  ps: [true, '[normalization on][reorder Arab]'],
+  yi: [true, '[normalization on][reorder Hebr]'],
+  yo: [true, '[normalization on]&E<ẹ...'],
+  bo: [false, 'no tailoring in 57.1: root; [normalization on] came with CLDR 30'],
+  ml: [false, '[reorder Mlym Latn Deva ...] only'],
+  ne: [false, '[reorder Deva] only'],
+};
 const COLLATION_JS = 'mongodb/mongo jstests/core/collation.js (invalid collations are refused)';
 const KINDS =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp _isSpecOk (collation only on btree, 2dsphere, hashed, wildcard; commit 873861d7)';
@@ -80,6 +98,31 @@ export const COLLATION_CASES: readonly CollationCase[] = [
   refused('another spelling of a locale', { locale: 'EN' }, ['collation_locale'], FACTORY),
   refused('a BCP 47 tag', { locale: 'de-u-co-phonebk' }, ['collation_locale'], FACTORY),
   refused('a legacy alias (iw is he)', { locale: 'iw' }, ['collation_locale'], FACTORY),
+  // ICU 57.1 data, asked as validateLocaleID does (the collator's valid locale must be the string given).
+  ok('zh@collation=stroke: a zh type the manual does not list', { locale: 'zh@collation=stroke' }, `${ICU57} zh.txt (collations/stroke)`),
+  ok("zh@collation=standard: root order, not zh's default (pinyin)", { locale: 'zh@collation=standard' }, `${ICU57} zh.txt, root.txt`),
+  ok('zh_Hant@collation=unihan: a zh type reached through the fallback to zh', { locale: 'zh_Hant@collation=unihan' }, `${ICU57} zh.txt`),
+  ok(
+    "sv@collation=standard: 57.1's Swedish default is reformed",
+    { locale: 'sv@collation=standard' },
+    `${ICU57} sv.txt (default reformed)`,
+  ),
+  refused(
+    'sv@collation=reformed: the 57.1 default written out',
+    { locale: 'sv@collation=reformed' },
+    ['collation_locale'],
+    `${ICU57} sv.txt`,
+  ),
+  ok('en@collation=search: a root type every locale inherits', { locale: 'en@collation=search' }, ROOT_TYPES),
+  ok('fr_CA@collation=eor: a root type', { locale: 'fr_CA@collation=eor' }, ROOT_TYPES),
+  ok('ja@collation=emoji: a root type', { locale: 'ja@collation=emoji' }, ROOT_TYPES),
+  refused(
+    'en@collation=searchjl: ICU falls back to search and names that',
+    { locale: 'en@collation=searchjl' },
+    ['collation_locale'],
+    ROOT_TYPES,
+  ),
+  refused('en@collation=standard: the default type written out', { locale: 'en@collation=standard' }, ['collation_locale'], ROOT_TYPES),
   refused('the default variant written out (pinyin is zh)', { locale: 'zh@collation=pinyin' }, ['collation_locale'], FACTORY),
   refused('a variant the locale does not have', { locale: 'fr@collation=phonebook' }, ['collation_locale'], FACTORY),
   refused('not a locale', { locale: 'xx' }, ['collation_locale'], COLLATION_JS),
@@ -248,6 +291,45 @@ export const COLLATION_CASES: readonly CollationCase[] = [
     filledCollation('hi', { normalization: true }),
     'same',
     'unicode-org/icu icu4c/source/data/coll/hi.txt ([normalization on]; the collator the server builds fills it)',
+  ),
+  // ICU 57.1's own tailorings (CLDR 29), read back through ICU's API as the factory does: where the locale's
+  // rules turn normalization on, listIndexes shows `normalization: true`, and where they do not, `false`.
+  ...Object.entries(ICU57_NORMALIZATION).flatMap(([locale, [on, rules]]) => [
+    identity(
+      `${locale} fills normalization: ${on}`,
+      { locale },
+      filledCollation(locale, { normalization: on }),
+      'same',
+      `${ICU57} ${locale}.txt (${rules})`,
+    ),
+    identity(
+      `${locale} with normalization ${on ? 'off' : 'on'} is another collation`,
+      { locale, normalization: !on },
+      filledCollation(locale, { normalization: on }),
+      'different',
+      `${ICU57} ${locale}.txt (${rules})`,
+    ),
+  ]),
+  identity(
+    "a root search variant fills root's settings (normalization on), not fr_CA's backwards",
+    { locale: 'fr_CA@collation=search' },
+    filledCollation('fr_CA@collation=search', { normalization: true }),
+    'same',
+    ROOT_TYPES,
+  ),
+  identity(
+    "a root eor variant of th fills the base defaults, not th's shifted",
+    { locale: 'th@collation=eor' },
+    filledCollation('th@collation=eor'),
+    'same',
+    ROOT_TYPES,
+  ),
+  identity(
+    'zh@collation=stroke fills the base defaults',
+    { locale: 'zh@collation=stroke' },
+    filledCollation('zh@collation=stroke'),
+    'same',
+    `${ICU57} zh.txt`,
   ),
   identity('en_US fills the base defaults (DefaultsSetSuccessfully)', { locale: 'en_US' }, filledCollation('en_US'), 'same', FACTORY_TEST),
   identity(

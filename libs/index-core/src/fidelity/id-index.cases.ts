@@ -30,6 +30,8 @@ const JSTEST = 'mongodb/mongo jstests/core/index/index_id_options.js (master, co
 const ID_SPEC = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp validateIdIndexSpec (r7.0, commit 6b0141d1)';
 const PATTERN =
   'mongodb/mongo src/mongo/db/index/index_descriptor.h isIdIndexPattern (r8.0) + src/mongo/db/commands/create_indexes_cmd.cpp (validateIdIndexSpec for every _id pattern)';
+const TTL_ID =
+  'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp (r7.0): parseAndValidateIndexSpecs runs validateIdIndexSpec only for an isIdIndexPattern key ("The field \'expireAfterSeconds\' is not valid for an _id index specification", 197); validateIndexSpecTTL asks only for one field';
 const CLUSTERED = 'mongodb/mongo src/mongo/db/catalog/index_key_validate.cpp allowedClusteredIndexFieldNames (r7.0)';
 const NAMING =
   'mongodb/mongo src/mongo/db/catalog/index_catalog_impl.cpp (the _id index is named _id_), jstests/core/index/index_id_options.js';
@@ -76,6 +78,24 @@ export const ID_INDEX_CASES: readonly IdIndexCase[] = [
     input: { validate: id(1, { options: { expire_after_seconds: 3600 } }) },
     expect: ['ttl_not_id'],
     source: JSTEST,
+  },
+  {
+    title: 'a TTL on {_id: -1} is refused (an _id pattern, held to the _id index fields)',
+    input: { validate: id(-1, { options: { expire_after_seconds: 3600 } }) },
+    expect: ['id_index_key', 'ttl_not_id'],
+    source: TTL_ID,
+  },
+  {
+    title: 'a TTL on {_id: "hashed"} builds: an ordinary single-field key',
+    input: { validate: id('hashed', { options: { expire_after_seconds: 3600 } }) },
+    expect: [],
+    source: TTL_ID,
+  },
+  {
+    title: 'a TTL on {_id: 2} builds: not an _id pattern (integer part 2)',
+    input: { validate: id(2, { options: { expire_after_seconds: 3600 } }) },
+    expect: [],
+    source: TTL_ID,
   },
   { title: 'hidden: true is refused', input: { validate: id(1, { options: { hidden: true } }) }, expect: ['hidden_id'], source: ID_SPEC },
   {
