@@ -11,7 +11,15 @@ import '../../apps/comparator/src/metrics/fleet-drift-metrics';
 import '../../apps/comparator/src/metrics/scan-metrics';
 import '../../apps/gateway/src/http/request-context.middleware';
 import '../../apps/sync-executor/src/syncs/sync-metrics';
-import { exportedNameOf, runMonitoringCheck, SCRAPE_SERIES, type MonitoringReport } from '../infra/monitoring-check';
+import { CHART_DIR } from '../infra/helm-check';
+import {
+  ALERT_RULES_FILE,
+  DASHBOARD_FILE,
+  exportedNameOf,
+  runMonitoringCheck,
+  SCRAPE_SERIES,
+  type MonitoringReport,
+} from '../infra/monitoring-check';
 
 // The first run on a machine builds the checker (about a minute) unless scripts/setup.sh already did.
 jest.setTimeout(300_000);
@@ -51,6 +59,11 @@ describe('alert rules and dashboard', () => {
         'index_registry_bus_request_duration_seconds_bucket',
       ]),
     );
+  });
+
+  it('are the files that the Helm chart ships (its files/ cannot reach outside the chart)', () => {
+    expect(readFileSync(join(CHART_DIR, 'files', 'alerts.yaml'), 'utf8')).toBe(readFileSync(ALERT_RULES_FILE, 'utf8'));
+    expect(readFileSync(join(CHART_DIR, 'files', 'grafana-dashboard.json'), 'utf8')).toBe(readFileSync(DASHBOARD_FILE, 'utf8'));
   });
 
   it('the alerts cover drift, scans, syncs and services', () => {
@@ -98,7 +111,7 @@ describe('alert rules and dashboard', () => {
   });
 
   it('reports a dashboard query that does not parse, an undeclared variable and a fixed datasource', async () => {
-    const board = JSON.parse(readFileSync(join(__dirname, '../../deploy/grafana/index-registry.json'), 'utf8')) as {
+    const board = JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')) as {
       panels: { title: string; targets?: { expr: string; datasource?: { uid: string } }[] }[];
     };
     const [first, second, third] = board.panels.filter((p) => p.targets?.length);
