@@ -288,9 +288,9 @@ describe('JetStream transport: request/reply', () => {
   it('times every request by subject and outcome in index_registry_bus_request_duration_seconds', async () => {
     const countOf = async (subject: string, outcome: string): Promise<number> => {
       const metric = await metricsRegistry.getSingleMetric('index_registry_bus_request_duration_seconds')!.get();
-      const count = metric.values.find(
-        (v) => v.metricName?.endsWith('_count') && v.labels.subject === subject && v.labels.outcome === outcome,
-      );
+      // A histogram's values are its buckets, sum and count, each named.
+      const values = metric.values as { metricName?: string; labels: Record<string, unknown>; value: number }[];
+      const count = values.find((v) => v.metricName?.endsWith('_count') && v.labels.subject === subject && v.labels.outcome === outcome);
       return count?.value ?? 0;
     };
     const before = {

@@ -14,7 +14,7 @@ import { ComparatorMetrics } from './comparator-metrics';
 const PROJECT = 'a'.repeat(24);
 const idOf = (n: number) => n.toString(16).padStart(24, '0');
 
-async function values(name: string): Promise<{ labels: Record<string, string | number>; value: number }[]> {
+async function values(name: string): Promise<{ labels: Record<string, string | number | undefined>; value: number }[]> {
   const metric = metricsRegistry.getSingleMetric(name);
   if (!metric) throw new Error(`${name} is not registered`);
   return (await metric.get()).values.map(({ labels, value }) => ({ labels: { ...labels }, value }));
@@ -57,10 +57,10 @@ describe('comparator metrics', () => {
     snapshots = driftSnapshotModel(connection);
     leases = scanLeaseModel(connection);
     metrics = new ComparatorMetrics(new DriftSnapshotRepository(snapshots), new ScanLeaseRepository(leases));
-    metrics.onModuleInit();
+    metrics.onApplicationBootstrap();
   });
   afterAll(async () => {
-    metrics.onModuleDestroy();
+    await metrics.onApplicationShutdown();
     await connection.dropDatabase();
     await connection.close();
   });
@@ -69,6 +69,7 @@ describe('comparator metrics', () => {
     const comparedAt = new Date(Date.UTC(2026, 11, 1, 12, 0, 0));
     await seed(1, comparedAt, { missing: 2, redundant: 1, different: 3, failed_collections: 1 });
     await seed(2, comparedAt, {});
+    await metrics.refresh();
     const labels = { database_id: idOf(1), project_id: PROJECT, database: 'shop 1' };
     expect(await values('index_registry_drift_missing_indexes')).toEqual(
       expect.arrayContaining([
@@ -85,8 +86,7 @@ describe('comparator metrics', () => {
     });
 
     await snapshots.deleteOne({ _id: idOf(1) });
-    // Snapshots are read at most every 5 s; a source connected again reads them at once.
-    metrics.onModuleInit();
+    await metrics.refresh();
     const left = await values('index_registry_drift_missing_indexes');
     expect(left.map((v) => v.labels.database_id)).toEqual([idOf(2)]);
   });

@@ -4,27 +4,16 @@ import type { MetricsRow } from '../drift/drift-snapshot.repository';
 
 /**
  * Per database, the counts of its latest comparison, read from the drift snapshots that every
- * comparator replica shares: each replica exports the same fleet view, so queries take
- * `max by (database_id, project_id, database)` over the replicas. A database deleted from the
- * registry loses its snapshot, and so its series at the next scrape. One series per database
- * and gauge: the labels are the database's id, its project and its name (one name per database).
+ * comparator replica shares (`ComparatorMetrics` reads them in the background): each replica
+ * exports the same fleet view, so queries take `max by (database_id, project_id, database)` over
+ * the replicas. A database deleted from the registry loses its snapshot, and so its series after
+ * the next read. One series per database and gauge: the labels are the database's id, its project
+ * and its name (one name per database).
  */
 const LABELS = ['database_id', 'project_id', 'database'] as const;
 
-/** One read of the snapshots serves every gauge of a scrape (and any scrape this soon after). */
-const READ_REUSE_MS = 5_000;
-
-let readFleet: (() => Promise<MetricsRow[]>) | undefined;
-let lastRead: { at: number; rows: Promise<MetricsRow[] | undefined> } | undefined;
-
-/** The fleet's snapshots, or undefined when they cannot be read now (a scrape then keeps the last values). */
-function fleetRows(): Promise<MetricsRow[] | undefined> {
-  if (!readFleet) return Promise.resolve(undefined);
-  if (!lastRead || Date.now() - lastRead.at > READ_REUSE_MS) {
-    lastRead = { at: Date.now(), rows: readFleet().catch(() => undefined) };
-  }
-  return lastRead.rows;
-}
+/** The fleet as last read, or undefined before the first read. */
+let fleet: readonly MetricsRow[] | undefined;
 
 function perDatabase(name: string, help: string, valueOf: (row: MetricsRow) => number): Gauge<(typeof LABELS)[number]> {
   return new Gauge({
@@ -32,11 +21,9 @@ function perDatabase(name: string, help: string, valueOf: (row: MetricsRow) => n
     help,
     labelNames: LABELS,
     registers: [metricsRegistry],
-    async collect() {
-      const rows = await fleetRows();
-      if (!rows) return;
+    collect() {
       this.reset();
-      for (const row of rows) {
+      for (const row of fleet ?? []) {
         this.set({ database_id: row._id, project_id: row.project_id ?? '', database: row.database_name ?? '' }, valueOf(row));
       }
     },
@@ -69,8 +56,7 @@ perDatabase(
   (r) => new Date(r.compared_at).getTime() / 1000,
 );
 
-/** Where the per-database gauges read the fleet from; undefined stops exporting it. */
-export function exportFleetDrift(read: (() => Promise<MetricsRow[]>) | undefined): void {
-  readFleet = read;
-  lastRead = undefined;
+/** What the per-database gauges export from now on: every counted snapshot, as just read; undefined exports none. */
+export function exportFleetDrift(rows: readonly MetricsRow[] | undefined): void {
+  fleet = rows;
 }
