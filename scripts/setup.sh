@@ -58,6 +58,8 @@ fi
 # Helm, client-go and KEDA take minutes to compile the first time: done here, not inside a test.
 if command -v go >/dev/null 2>&1; then
   node dist/tools/infra/helm-check-build.js
+  # Prometheus's rule loader and PromQL parser: about a minute the first time.
+  node dist/tools/infra/monitoring-check-build.js
 else
   echo "setup: without Go (>= 1.26) the Helm chart test (tools/deploy) cannot build its checker." >&2
 fi

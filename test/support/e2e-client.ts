@@ -53,6 +53,13 @@ export const logDir = (): string => requiredEnv('E2E_LOG_DIR');
 /** The services' DATA_DIR (auth keeps its key pair under keys/). */
 export const dataDir = (): string => dirname(logDir());
 
+/** The base URL of a service's own HTTP port (/health, /health/ready, /metrics) in the shared system. */
+export function serviceUrl(service: 'gateway' | 'auth' | 'registry' | 'comparator' | 'sync-executor' | 'audit'): string {
+  const url = (JSON.parse(requiredEnv('E2E_SERVICE_URLS')) as Record<string, string>)[service];
+  if (!url) throw new Error(`the e2e system has no ${service}`);
+  return url;
+}
+
 /** supertest against the API base path (/api/doctor-manager-api/v1); every answer is checked against the OpenAPI document. */
 export const api = () => checkedAgainstDocument(request(apiUrl()));
 /** supertest against the gateway root (/health, /metrics, /docs). */

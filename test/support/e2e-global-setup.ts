@@ -28,6 +28,8 @@ export default async function e2eGlobalSetup(): Promise<void> {
   process.env.E2E_GATEWAY_URL = system.gatewayUrl;
   process.env.E2E_API_URL = system.apiUrl;
   process.env.E2E_LOG_DIR = join(dataDir, 'logs');
+  // Each service's own HTTP port (/health, /metrics), by name: the metrics suite scrapes them all.
+  process.env.E2E_SERVICE_URLS = JSON.stringify(Object.fromEntries(Object.values(system.services).map((s) => [s.name, s.url])));
   // The first user of a system is its administrator: the suites' own users must never be that one.
   const registered = await fetch(`${system.apiUrl}/auth/register`, {
     method: 'POST',

@@ -9,6 +9,7 @@ import { IMPORT_DURABLE } from '../../apps/sync-executor/src/import/import.contr
 import { RUN_CONSUMER } from '../../apps/sync-executor/src/syncs/sync-settings';
 import { freePort } from '../infra/free-port';
 import { CHART_DIR, CHART_VARIANTS_DIR, runHelmCheck, type HelmCheckRun } from '../infra/helm-check';
+import { ALERT_RULES_FILE, DASHBOARD_FILE } from '../infra/monitoring-check';
 import { ManagedProcess } from '../infra/process';
 import { repoRoot } from '../infra/repo-root';
 import { NODE_FLAGS, type ServiceName } from '../infra/services';
@@ -89,6 +90,16 @@ describe('Helm chart deploy/helm/index-registry', () => {
     const composeValue = setting(readFileSync(join(repoRoot, 'deploy', 'nats.conf'), 'utf8'));
     expect(composeValue).toBeDefined();
     expect(setting(find('ConfigMap', 'ir-index-registry-nats').data!['nats.conf'])).toBe(composeValue);
+  });
+
+  it("ships the alert rules and the Grafana dashboard of deploy/ as ConfigMaps, the dashboard for Grafana's sidecar", () => {
+    const rules = find('ConfigMap', 'ir-index-registry-alert-rules');
+    expect(rules.data).toEqual({ 'index-registry-alerts.yaml': readFileSync(ALERT_RULES_FILE, 'utf8').trimEnd() });
+    const dashboard = find('ConfigMap', 'ir-index-registry-grafana-dashboard') as K8sObject & {
+      metadata: { labels: Record<string, string> };
+    };
+    expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    expect(JSON.parse(dashboard.data!['index-registry.json'])).toEqual(JSON.parse(readFileSync(DASHBOARD_FILE, 'utf8')));
   });
 
   it("sets every variable of the README's Configuration table", () => {

@@ -6,6 +6,7 @@ import { driftSnapshotModelProvider } from './drift/drift-snapshot.model';
 import { DriftSnapshotRepository } from './drift/drift-snapshot.repository';
 import { DriftTracker } from './drift/drift-tracker.service';
 import { FleetDriftService } from './drift/fleet-drift.service';
+import { ComparatorMetrics } from './metrics/comparator-metrics';
 import { PlanService } from './plan/plan.service';
 import { RegistryChangesController } from './scan/registry-changes.controller';
 import { scanLeaseModelProvider } from './scan/scan-lease.model';
@@ -34,6 +35,7 @@ import { TargetReader } from './targets/target-reader';
     PlanService,
     ScriptService,
     ScanScheduler,
+    ComparatorMetrics,
   ],
 })
 export class ComparatorModule implements OnApplicationBootstrap {

@@ -17,6 +17,7 @@ import { RequestError, TimeoutError, type Msg, type MsgHdrs } from '@nats-io/tra
 import { Injectable } from '@nestjs/common';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { gunzipSync } from 'node:zlib';
+import { outcomeOfFailure, timeBusRequest } from './bus-request-metrics';
 import { decodeJson, encodeJson, ReplyEnvelope, replyDataJson } from './codec';
 import { NatsBus } from './nats-bus';
 import { outgoingHeaders } from './propagation';
@@ -130,8 +131,12 @@ export class BusClient {
     acceptGzip: boolean,
   ): Promise<Msg> {
     const timeout = opts.timeoutMs ?? this.defaultTimeoutMs;
+    const timed = timeBusRequest(contract.subject);
     // The client would hold the request until it reconnects or the time limit passes: say now what is wrong.
-    if (!this.bus.isConnected()) throw busUnavailable();
+    if (!this.bus.isConnected()) {
+      timed('unavailable');
+      throw busUnavailable();
+    }
     const span = tracer.startSpan(`${contract.subject} send`, {
       kind: SpanKind.CLIENT,
       attributes: { 'messaging.system': 'nats', 'messaging.destination.name': contract.subject },
@@ -141,9 +146,11 @@ export class BusClient {
         const reply = await this.bus.nc
           .request(contract.subject, encodeJson(payload), { timeout, headers: requestHeaders(acceptGzip) })
           .catch((error: unknown) => Promise.reject(toTransportError(error, contract.subject, timeout, this.bus.isConnected())));
+        timed('answered');
         return reply;
       });
     } catch (error) {
+      timed(outcomeOfFailure(error));
       span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
       throw error;
     } finally {

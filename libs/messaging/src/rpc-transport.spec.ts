@@ -1,7 +1,7 @@
 // Request/reply over the JetStream transport against a real, private nats-server.
 import { defineRpc, DomainError, ErrorCode, type Principal } from '@ir/contracts';
 import { headers } from '@nats-io/transport-node';
-import { currentRequestContext, runWithRequestContext, setupTracing, shutdownTracing } from '@ir/platform';
+import { currentRequestContext, metricsRegistry, runWithRequestContext, setupTracing, shutdownTracing } from '@ir/platform';
 import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { trace } from '@opentelemetry/api';
@@ -282,6 +282,34 @@ describe('JetStream transport: request/reply', () => {
     expect(elapsed).toBeGreaterThanOrEqual(240);
     expect(elapsed).toBeLessThan(1200);
     // Let the handler finish before the service closes.
+    await waitFor('the slow handler to finish', () => calls.slowFinished === 1);
+  });
+
+  it('times every request by subject and outcome in index_registry_bus_request_duration_seconds', async () => {
+    const countOf = async (subject: string, outcome: string): Promise<number> => {
+      const metric = await metricsRegistry.getSingleMetric('index_registry_bus_request_duration_seconds')!.get();
+      // A histogram's values are its buckets, sum and count, each named.
+      const values = metric.values as { metricName?: string; labels: Record<string, unknown>; value: number }[];
+      const count = values.find((v) => v.metricName?.endsWith('_count') && v.labels.subject === subject && v.labels.outcome === outcome);
+      return count?.value ?? 0;
+    };
+    const before = {
+      answered: await countOf(Echo.subject, 'answered'),
+      timeout: await countOf(Slow.subject, 'timeout'),
+      unavailable: await countOf(Nobody.subject, 'unavailable'),
+    };
+    await client(callerBus).request(Echo, { text: 'a' });
+    await client(callerBus)
+      .request(Slow, { ms: 600 }, { timeoutMs: 100 })
+      .catch(() => undefined);
+    await client(callerBus)
+      .request(Nobody, {})
+      .catch(() => undefined);
+    expect({
+      answered: await countOf(Echo.subject, 'answered'),
+      timeout: await countOf(Slow.subject, 'timeout'),
+      unavailable: await countOf(Nobody.subject, 'unavailable'),
+    }).toEqual({ answered: before.answered + 1, timeout: before.timeout + 1, unavailable: before.unavailable + 1 });
     await waitFor('the slow handler to finish', () => calls.slowFinished === 1);
   });
 

@@ -17,6 +17,7 @@ import { classifyTargetError, isTargetWide, TargetPool, type TargetConnectionErr
 import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
+import { compareDuration } from '../metrics/scan-metrics';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetCapabilitiesReader, targetServerView } from '../targets/target-capabilities';
 import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
@@ -82,7 +83,23 @@ export class CompareService {
   async compareLive(
     databaseId: string,
     collections?: readonly string[],
-    { recordInBackground = false }: { recordInBackground?: boolean } = {},
+    options: { recordInBackground?: boolean } = {},
+  ): Promise<LiveComparison> {
+    const timed = compareDuration.startTimer();
+    try {
+      const compared = await this.compareLiveUntimed(databaseId, collections, options);
+      timed({ outcome: 'ok' });
+      return compared;
+    } catch (error) {
+      timed({ outcome: 'failed' });
+      throw error;
+    }
+  }
+
+  private async compareLiveUntimed(
+    databaseId: string,
+    collections: readonly string[] | undefined,
+    { recordInBackground = false }: { recordInBackground?: boolean },
   ): Promise<LiveComparison> {
     // Reading ahead acts on the database before the registry has said the caller may: only for a
     // caller whose own roles already grant it in the project the database was in last time.

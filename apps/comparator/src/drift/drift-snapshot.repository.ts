@@ -15,6 +15,11 @@ export type OverviewRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'da
   Required<Pick<DriftSnapshotDocument, 'totals'>>;
 const OVERVIEW_FIELDS = { project_id: 1, database_name: 1, db_name: 1, drift: 1, totals: 1, compared_at: 1 } as const;
 
+/** What the drift metrics export of a snapshot: its names and counts, never its body. */
+export type MetricsRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'compared_at'> &
+  Required<Pick<DriftSnapshotDocument, 'totals'>>;
+const METRICS_FIELDS = { project_id: 1, database_name: 1, totals: 1, compared_at: 1 } as const;
+
 /** What a page of the overview keeps to, besides the caller's reach. */
 export interface OverviewFilter {
   readonly projectId?: string;
@@ -83,6 +88,17 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
       ...(filter.after ? { _id: { $gt: filter.after } } : {}),
     };
     return this.model.find(query, OVERVIEW_FIELDS).sort({ _id: 1 }).limit(limit).lean<OverviewRow[]>();
+  }
+
+  /**
+   * Every counted snapshot of the fleet, for the drift metrics: one query without the bodies,
+   * bounded by `maxTimeMs` so that a slow database fails a scrape's refresh rather than holds it.
+   */
+  fleetTotals(maxTimeMs: number): Promise<MetricsRow[]> {
+    return this.model
+      .find({ totals: { $exists: true } }, METRICS_FIELDS)
+      .maxTimeMS(maxTimeMs)
+      .lean<MetricsRow[]>();
   }
 
   /**

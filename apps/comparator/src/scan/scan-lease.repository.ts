@@ -59,6 +59,19 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
     return matchedCount > 0;
   }
 
+  /**
+   * The scans due at `now` that no replica is running: how many, and when the most overdue one fell
+   * due. Both on the `due` index; bounded by `maxTimeMs`.
+   */
+  async waiting(now: Date, maxTimeMs: number): Promise<{ count: number; oldestDueAt?: Date }> {
+    const filter = { next_scan_at: { $lte: now }, $or: [{ claimed_until: null }, { claimed_until: { $lt: now } }] };
+    const [count, oldest] = await Promise.all([
+      this.model.countDocuments(filter).maxTimeMS(maxTimeMs),
+      this.model.findOne(filter, { next_scan_at: 1 }).sort({ next_scan_at: 1 }).maxTimeMS(maxTimeMs).lean(),
+    ]);
+    return { count, ...(oldest ? { oldestDueAt: oldest.next_scan_at } : {}) };
+  }
+
   /** Releases the replica's claim with the next scan at `nextScanAt`. */
   async release(databaseId: string, replica: string, nextScanAt: Date): Promise<void> {
     await this.model.updateOne({ _id: databaseId, claimed_by: replica }, { $set: { next_scan_at: nextScanAt, ...UNCLAIMED } });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComparatorConfig } from '../comparator.config';
 import { CompareService } from '../compare/compare.service';
 import { DriftTracker } from '../drift/drift-tracker.service';
+import { scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
 import { RegistryClient } from '../targets/registry-client';
 import { ScanLeaseRepository } from './scan-lease.repository';
 
@@ -124,9 +125,12 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   private async scan(databaseId: string, claimedAt: Date): Promise<void> {
     this.scanning = databaseId;
+    const timed = scanDuration.startTimer();
+    let outcome: CompareOutcome = 'ok';
     try {
       await this.compare.compareLive(databaseId);
     } catch (error) {
+      outcome = 'failed';
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.scanning = undefined;
@@ -138,6 +142,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
         new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE),
       );
       if (!changedMeanwhile) await this.leases.release(databaseId, this.replica, new Date(Date.now() + this.jittered()));
+      timed({ outcome });
     }
   }
 

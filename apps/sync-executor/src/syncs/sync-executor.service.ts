@@ -5,7 +5,7 @@ import { SyncPlanner } from './sync-planner';
 import { blockerOf, continuesStartedChange, endStatusOf, failureSummary, isLaterStepOfChange, skippedBeforeRun } from './step-outcomes';
 import { StepRunner, describeError, isBatchableCreate, type StepResult } from './step-runner';
 import { SyncLocks } from './sync-locks';
-import { syncOperations } from './sync-metrics';
+import { syncOperations, syncStepDuration } from './sync-metrics';
 import { isTerminal, stepsOf, type StoredStep } from './sync.model';
 import { LockLost, SyncRunBooks, type Run } from './sync-run';
 import { SyncRepository } from './sync.repository';
@@ -208,6 +208,7 @@ export class SyncExecutor {
         ? { results: [await this.runner.run(db, ops[0], options)], together: false }
         : await this.runner.runCreates(db, ops, options);
     const completedAt = new Date();
+    syncStepDuration.observe({ kind: ops[0].kind }, (completedAt.getTime() - startedAt.getTime()) / 1000);
     const builtTogether = together && group.length > 1 && results.every((r) => r.status === 'done');
     const shared = builtTogether ? `one createIndexes with steps ${numberRanges(group.map((s) => s.number))}` : undefined;
     group.forEach((step, i) => {

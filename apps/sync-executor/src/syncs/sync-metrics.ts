@@ -25,6 +25,26 @@ export const syncFailures = new Counter({
   registers: [metricsRegistry],
 });
 
+/** How syncs end: completed, partially_failed, failed, cancelled (a sync ended by another executor's takeover counts there). */
+export const syncOutcomes = new Counter({
+  name: 'index_registry_sync_outcomes_total',
+  help: 'Syncs that ended, by outcome (completed, partially_failed, failed, cancelled)',
+  labelNames: ['outcome'] as const,
+  registers: [metricsRegistry],
+});
+
+/**
+ * Time of one command on the target, by the kind of its steps (create, drop, modify, hide). Creates
+ * on one collection built by one createIndexes are one command, observed once: the build is shared.
+ */
+export const syncStepDuration = new Histogram({
+  name: 'index_registry_sync_step_duration_seconds',
+  help: 'Sync steps run on a target, by operation kind; creates built together by one command count once',
+  labelNames: ['kind'] as const,
+  buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+  registers: [metricsRegistry],
+});
+
 let queueSource: JetStreamManager | undefined;
 
 /** Run commands waiting on the shared durable consumer, read from JetStream when scraped. */

@@ -4,7 +4,7 @@ import { describeError } from './step-runner';
 import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';
-import { syncDuration, syncFailures } from './sync-metrics';
+import { syncDuration, syncFailures, syncOutcomes } from './sync-metrics';
 import type { StoredStep, SyncDocument, SyncStatus } from './sync.model';
 import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
@@ -115,6 +115,7 @@ export class SyncRunBooks {
     await this.locks.release(run.databaseId, run.id);
     if (!ended) return;
     syncDuration.observe({ status }, durationMs / 1000);
+    syncOutcomes.inc({ outcome: status });
     if (status === 'failed' || status === 'partially_failed') {
       syncFailures.inc();
       this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);

@@ -164,5 +164,8 @@ describe('syncs over the bus', () => {
     const metrics = await metricsRegistry.metrics();
     expect(metrics).toMatch(/sync_queue_pending \d+/);
     expect(metrics).toContain('sync_operations_total{kind="create",result="applied"}');
+    // The sync above ended completed, and its two creates ran as one command.
+    expect(metrics).toMatch(/index_registry_sync_outcomes_total\{outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/index_registry_sync_step_duration_seconds_count\{kind="create"\} [1-9]/);
   });
 });

@@ -1,0 +1,62 @@
+import { metricsRegistry } from '@ir/platform';
+import { Gauge, Histogram } from 'prom-client';
+
+/** A compare's outcome: `ok`, or `failed` when it gave no result (the target or the registry could not be had). */
+export type CompareOutcome = 'ok' | 'failed';
+
+const DURATION_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/** Every live compare this replica ran: asked for (compare, plan, script) or scheduled. */
+export const compareDuration = new Histogram({
+  name: 'index_registry_compare_duration_seconds',
+  help: 'Live compares of a database (reading its indexes and the DR, diffing, recording the drift), by outcome',
+  labelNames: ['outcome'] as const,
+  buckets: DURATION_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+/** Scheduled scans: the compare and the release of the database's lease. */
+export const scanDuration = new Histogram({
+  name: 'index_registry_scan_duration_seconds',
+  help: 'Scheduled drift scans of a database from claim to release, by outcome of the compare',
+  labelNames: ['outcome'] as const,
+  buckets: DURATION_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+/** The scans due that no replica runs yet, as the shared leases say: the same on every replica. */
+export interface WaitingScans {
+  readonly count: number;
+  readonly oldestDueAt?: Date;
+}
+
+let readWaiting: (() => Promise<WaitingScans>) | undefined;
+
+async function waiting(): Promise<WaitingScans | undefined> {
+  return readWaiting?.().catch(() => undefined);
+}
+
+new Gauge({
+  name: 'index_registry_scan_lag_seconds',
+  help: 'How long the most overdue scheduled scan has been due without a replica running it (0 when none is waiting)',
+  registers: [metricsRegistry],
+  async collect() {
+    const scans = await waiting();
+    if (scans) this.set(scans.oldestDueAt ? Math.max(0, (Date.now() - scans.oldestDueAt.getTime()) / 1000) : 0);
+  },
+});
+
+new Gauge({
+  name: 'index_registry_scans_waiting',
+  help: 'Scheduled scans that are due and that no replica is running',
+  registers: [metricsRegistry],
+  async collect() {
+    const scans = await waiting();
+    if (scans) this.set(scans.count);
+  },
+});
+
+/** Where the scan lag gauges read the leases from; undefined stops exporting them. */
+export function exportScanLag(read: (() => Promise<WaitingScans>) | undefined): void {
+  readWaiting = read;
+}
