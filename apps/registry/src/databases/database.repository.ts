@@ -29,11 +29,19 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     return (await this.model.create(database)).toObject();
   }
 
-  /** The database, if the caller sees its project; null also for an id that names no ObjectId. */
-  findVisible(principal: Principal, id: string): Promise<DatabaseDocument | null> {
+  /**
+   * The database, if the caller sees its project; null also for an id that names no ObjectId. Read by
+   * `_id` alone and the project checked here: FerretDB 1.x's SQLite backend looks up a lone `_id`
+   * and reads the whole collection for any other filter, and every request on a database starts here.
+   */
+  async findVisible(principal: Principal, id: string): Promise<DatabaseDocument | null> {
     const _id = parseObjectId(id);
-    if (!_id) return Promise.resolve(null);
-    return this.model.findOne({ _id, ...this.inProjects(projectsWhere(principal, 'databases:read')) }).lean();
+    if (!_id) return null;
+    const database = await this.model.findById(_id).lean();
+    if (!database) return null;
+    const scope = projectsWhere(principal, 'databases:read');
+    // A database stored before projects has none: only a scope of every project sees it.
+    return scope.all || (database.project_id !== undefined && scope.ids.includes(database.project_id)) ? database : null;
   }
 
   /** The project's database of this name, in any case. */
@@ -81,6 +89,12 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
     const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
     return bumped?.definitions_version ?? 0;
+  }
+
+  /** Every database's definitions version (0 for one stored before versions), for the definition sets' backfill. */
+  async definitionsVersions(): Promise<{ _id: DatabaseId; version: number }[]> {
+    const docs = await this.model.find({}, { definitions_version: 1 }).lean<Pick<DatabaseDocument, '_id' | 'definitions_version'>[]>();
+    return docs.map((doc) => ({ _id: doc._id, version: doc.definitions_version ?? 0 }));
   }
 
   /** The version of the database's definitions as it is now (0 for a database stored before versions, or gone). */
