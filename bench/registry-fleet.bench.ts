@@ -123,6 +123,8 @@ async function seed(registry: ReturnType<MongoClient['db']>, templateId: string)
       }
     }
     await registry.collection('databases').insertMany(databases);
+    // Written behind the registry's back: its copy of the list is read again once the list's version moves.
+    await registry.collection('list_versions').updateOne({ _id: 'databases' as never }, { $inc: { version: 1 } }, { upsert: true });
     for (let i = 0; i < definitions.length; i += 2_000) await registry.collection('index_definitions').insertMany(definitions.slice(i, i + 2_000));
   }
   return ids;

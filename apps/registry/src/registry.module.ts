@@ -9,6 +9,8 @@ import { ImportRequests } from './databases/import-requests';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
+import { listVersionModelProvider } from './databases/list-version.model';
+import { ListVersionRepository } from './databases/list-version.repository';
 import { DatabasesController } from './databases/databases.controller';
 import { DatabaseServers } from './databases/database-server';
 import { DatabasesService } from './databases/databases.service';
@@ -45,6 +47,8 @@ const UriSealingModule = SealingModule.forService('registry', {
     indexDefinitionModelProvider,
     manifestClaimModelProvider,
     definitionSetModelProvider,
+    listVersionModelProvider,
+    ListVersionRepository,
     DatabaseRepository,
     DatabaseAccess,
     UnownedDatabases,

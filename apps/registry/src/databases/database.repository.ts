@@ -1,19 +1,30 @@
 import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import { narrowTo, projectsWhere, type Principal } from '@ir/contracts';
-import { containsText, findPage, OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
-import type { FilterQuery } from 'mongoose';
+import { OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
+import { DatabaseListCopy, type ListedDatabase } from './database-list-copy';
+import { ListVersionRepository } from './list-version.repository';
 import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel, type DatabaseServerRecord } from './database.model';
 
 export type DatabaseId = DatabaseDocument['_id'];
 type DatabaseChanges = Partial<Omit<DatabaseDocument, '_id' | 'created_at' | 'definitions_version' | 'project_id'>>;
 
+/** The list version (see `ListVersionDocument`) every write of a database's listed fields moves on. */
+const LIST = 'databases';
+
 /**
  * The `databases` collection: the target databases, each in a project. Every read takes the caller:
  * it finds only databases of projects the caller sees. Writes take a database already read that way.
+ * Pages are answered from a copy of every database in memory, read again when the list's version moved.
  */
 @Injectable()
 export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
-  constructor(@Inject(DATABASE_MODEL) model: DatabaseModel) {
+  private copy = DatabaseListCopy.of(-1, []);
+  private reading: Promise<DatabaseListCopy> | undefined;
+
+  constructor(
+    @Inject(DATABASE_MODEL) model: DatabaseModel,
+    private readonly listVersions: ListVersionRepository,
+  ) {
     super(model);
   }
 
@@ -26,7 +37,9 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
 
   /** The database as stored; rejects with the duplicate-key error when the name is taken in its project. */
   async insert(database: Omit<DatabaseDocument, '_id'>): Promise<DatabaseDocument> {
-    return (await this.model.create(database)).toObject();
+    const inserted = (await this.model.create(database)).toObject();
+    await this.listVersions.bump(LIST);
+    return inserted;
   }
 
   /**
@@ -50,19 +63,29 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   }
 
   /** The databases the caller sees (of one project, if given), by name; `search` matches name or description. */
-  page(principal: Principal, query: { search?: string; project_id?: string }, request: PageRequest): Promise<Page<DatabaseDocument>> {
-    const scope = projectsWhere(principal, 'databases:read');
-    const filter: FilterQuery<DatabaseDocument> = this.inProjects(query.project_id ? narrowTo(scope, query.project_id) : scope);
-    if (query.search) {
-      const pattern = containsText(query.search);
-      filter.$or = [{ name: pattern }, { description: pattern }];
-    }
-    return findPage(this.model, filter, { name_key: 1 }, request);
+  async page(principal: Principal, query: { search?: string; project_id?: string }, request: PageRequest): Promise<Page<ListedDatabase>> {
+    return (await this.listCopy()).page(principal, query, request);
+  }
+
+  /** The copy at the list's version now: read again (once, however many ask) when the version moved. */
+  private async listCopy(): Promise<DatabaseListCopy> {
+    const version = await this.listVersions.current(LIST);
+    if (this.copy.version === version) return this.copy;
+    this.reading ??= this.model
+      .find({}, { uri_sealed: 0 })
+      .lean<ListedDatabase[]>()
+      .then((databases) => (this.copy = DatabaseListCopy.of(version, databases)))
+      .finally(() => (this.reading = undefined));
+    const read = await this.reading;
+    // A read begun at an older version (another caller's) is read again for this one.
+    return read.version >= version ? read : this.listCopy();
   }
 
   /** The database as changed, or null when it is gone; rejects with the duplicate-key error when the name is taken. */
-  update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
-    return this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
+  async update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
+    const updated = await this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
+    await this.listVersions.bump(LIST);
+    return updated;
   }
 
   /**
@@ -77,11 +100,13 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
       },
       { $set: { server } },
     );
+    if (modifiedCount === 1) await this.listVersions.bump(LIST);
     return modifiedCount === 1;
   }
 
   async delete(database: DatabaseDocument): Promise<void> {
     await this.model.deleteOne({ _id: database._id });
+    await this.listVersions.bump(LIST);
   }
 
   /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
@@ -120,6 +145,7 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */
   async adoptUnowned(projectId: string): Promise<number> {
     const { modifiedCount } = await this.model.updateMany({ project_id: { $exists: false } }, { $set: { project_id: projectId } });
+    if (modifiedCount > 0) await this.listVersions.bump(LIST);
     return modifiedCount;
   }
 }

@@ -4,6 +4,8 @@ import { Types, type Connection } from 'mongoose';
 import type { AuthorizedDatabase } from '../databases/database-access';
 import { databaseModel, type DatabaseModel } from '../databases/database.model';
 import { DatabaseRepository } from '../databases/database.repository';
+import { listVersionModel } from '../databases/list-version.model';
+import { ListVersionRepository } from '../databases/list-version.repository';
 import { DefinitionSetBackfill } from './definition-set-backfill';
 import { definitionSetModelProvider, type DefinitionSetModel } from './definition-set.model';
 import { DefinitionSetRepository } from './definition-set.repository';
@@ -54,7 +56,7 @@ describe('definition sets', () => {
     await definitionModel.syncIndexes();
     databaseModelOf = databaseModel(mongo);
     definitions = new IndexDefinitionRepository(definitionModel);
-    databases = new DatabaseRepository(databaseModelOf);
+    databases = new DatabaseRepository(databaseModelOf, new ListVersionRepository(listVersionModel(mongo)));
     setRepository = new DefinitionSetRepository((definitionSetModelProvider as { useFactory: (c: Connection) => DefinitionSetModel }).useFactory(mongo));
   });
   afterAll(async () => {
