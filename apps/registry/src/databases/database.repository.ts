@@ -1,5 +1,5 @@
 import { Inject, Injectable, type LoggerService } from '@nestjs/common';
-import { narrowTo, projectsWhere, type Principal } from '@ir/contracts';
+import { projectsWhere, type Principal } from '@ir/contracts';
 import { OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
 import { DatabaseListCopy, type ListedDatabase } from './database-list-copy';
 import { ListVersionRepository } from './list-version.repository';
