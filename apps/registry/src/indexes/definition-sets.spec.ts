@@ -80,6 +80,27 @@ describe('definition sets', () => {
     expect(names(await reader.current(at(database, version)))).toEqual(['orders.at_1', 'orders.total_1', 'users.age_1', 'users.email_1']);
   });
 
+  it('after a write of one definition, builds the next set from the one before and that definition read again; from the truth when the one before is not at hand', async () => {
+    const database = await newDatabase();
+    await define(database, 'users', 'email');
+    const writer = replica();
+    await writer.current(database);
+    const added = await define(database, 'users', 'age');
+    const v1 = await databases.bumpDefinitionsVersion(database);
+    await writer.afterWriteOf(database, v1, added._id);
+    expect(names(await replica().current(at(database, v1)))).toEqual(['users.age_1', 'users.email_1']);
+
+    // Another writer's change counted in a version this one never saw: the set is read from the truth.
+    const unseen = await define(database, 'orders', 'total');
+    await databases.bumpDefinitionsVersion(database);
+    await definitionModel.deleteOne({ _id: added._id });
+    const v3 = await databases.bumpDefinitionsVersion(database);
+    await writer.afterWriteOf(database, v3, added._id);
+    expect((await setRepository.find(database._id))?.definitions.map((d) => d._id.toHexString()).sort()).toEqual(
+      [unseen._id.toHexString(), (await definitionModel.findOne({ database_id: database._id, name: 'email_1' }))!._id.toHexString()].sort(),
+    );
+  });
+
   it('never uses a stored copy of another version than the database it is asked for', async () => {
     const database = await newDatabase();
     await define(database, 'users', 'email');

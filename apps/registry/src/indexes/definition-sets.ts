@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AuthorizedDatabase } from '../databases/database-access';
 import { definitionSetOf, type DefinitionSet } from './definition-set-queries';
 import { DefinitionSetRepository } from './definition-set.repository';
+import type { IndexDefinitionDocument } from './index-definition.model';
 import { IndexDefinitionRepository } from './index-definition.repository';
 
 /**
@@ -50,6 +51,28 @@ export class DefinitionSets {
   /** After a write and its version bump to `version`: the set read again from the truth and stored. */
   async rebuild(database: AuthorizedDatabase, version: number): Promise<void> {
     this.remember(database._id.toHexString(), await this.build(database, version));
+  }
+
+  /**
+   * After a write of one definition and the bump to `version`: when the set of the version before is
+   * at hand, that set with the definition read again by `_id` (after the bump, so as the truth holds
+   * it now) is the set at `version`; otherwise the set is read again from the truth. Each set then
+   * holds every write counted in its version: the one before held those before, and this one's
+   * definition is read after its write.
+   */
+  async afterWriteOf(database: AuthorizedDatabase, version: number, definitionId: IndexDefinitionDocument['_id']): Promise<void> {
+    const key = database._id.toHexString();
+    const cached = this.cache.get(key);
+    const previous =
+      cached?.version === version - 1
+        ? cached.all
+        : await this.sets.find(database._id).then((stored) => (stored?.version === version - 1 ? stored.definitions : undefined));
+    if (!previous) return this.rebuild(database, version);
+    const now = await this.definitions.findIn(database, definitionId);
+    const definitions = previous.filter((d) => !d._id.equals(definitionId));
+    if (now) definitions.push(now);
+    await this.sets.write(database._id, version, definitions);
+    this.remember(key, definitionSetOf(version, definitions));
   }
 
   /** The database is gone: so is its set. */

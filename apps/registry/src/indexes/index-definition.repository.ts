@@ -50,10 +50,14 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
     return found ? found.database_id.toHexString() : null;
   }
 
-  /** The database's definition of this id. */
-  findIn(database: AuthorizedDatabase, id: string): Promise<IndexDefinitionDocument | null> {
-    const _id = parseObjectId(id);
-    return _id ? this.model.findOne({ _id, database_id: database._id }).lean() : Promise.resolve(null);
+  /**
+   * The database's definition of this id (an id or its text). Read by `_id` alone and the database
+   * checked here: FerretDB 1.x's SQLite backend reads every definition for any other filter.
+   */
+  async findIn(database: AuthorizedDatabase, id: string | DefinitionId): Promise<IndexDefinitionDocument | null> {
+    const _id = typeof id === 'string' ? parseObjectId(id) : id;
+    const found = _id ? await this.model.findById(_id).lean() : null;
+    return found?.database_id.equals(database._id) ? found : null;
   }
 
   /**

@@ -58,7 +58,7 @@ export class IndexDefinitionsService {
         updated_at: now,
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, database, body.collection, resolved));
-    await this.sets.rebuild(database, await this.databases.bumpDefinitionsVersion(database));
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), doc._id);
     await this.events.index(RegistryEvents.indexCreated, database, doc, now);
     await this.audit.definition('definition.created', database, null, doc);
     return toDefinitionView(doc);
@@ -127,7 +127,7 @@ export class IndexDefinitionsService {
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, database, collection, resolved));
     if (!updated) throw notFound('index definition');
-    await this.sets.rebuild(database, await this.databases.bumpDefinitionsVersion(database));
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), updated._id);
     await this.events.index(RegistryEvents.indexUpdated, database, updated, now);
     await this.audit.definition('definition.updated', database, current, updated);
     return toDefinitionView(updated);
@@ -137,7 +137,7 @@ export class IndexDefinitionsService {
     const { database } = await this.find(id, 'definitions:write', 'definition.deleted');
     const doc = await this.definitions.deleteIn(database, id);
     if (!doc) throw notFound('index definition');
-    await this.sets.rebuild(database, await this.databases.bumpDefinitionsVersion(database));
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), doc._id);
     await this.events.index(RegistryEvents.indexDeleted, database, doc, new Date());
     await this.audit.definition('definition.deleted', database, doc, null);
     return { deleted: true };
