@@ -21,12 +21,17 @@ export async function registryFleetBench(ctx: BenchContext): Promise<BenchResult
   const client = await MongoClient.connect(ctx.mongoUri);
   try {
     const registry = client.db(`${ctx.dbPrefix}_registry`);
-    const template = (await api(ctx, 'POST', '/databases', { name: `fleet-template-${Date.now()}`, uri: ctx.mongoUri, db_name: 'fleet_target' })) as {
+    const template = (await api(ctx, 'POST', '/databases', {
+      name: `fleet-template-${Date.now()}`,
+      uri: ctx.mongoUri,
+      db_name: 'fleet_target',
+    })) as {
       id: string;
     };
     const ids = await seed(registry, template.id);
     const middle = ids[Math.floor(ids.length / 2)];
-    const projectId = ((await registry.collection('databases').findOne({ _id: new ObjectId(template.id) })) as Document).project_id as string;
+    const projectId = ((await registry.collection('databases').findOne({ _id: new ObjectId(template.id) })) as Document)
+      .project_id as string;
 
     const lines = [`registry at fleet size: ${DATABASES} databases, ${DATABASES * COLLECTIONS * PER_COLLECTION} definitions`];
     const figures: Record<string, unknown> = { databases: DATABASES, definitions: DATABASES * COLLECTIONS * PER_COLLECTION };
@@ -48,17 +53,26 @@ export async function registryFleetBench(ctx: BenchContext): Promise<BenchResult
       {
         name: 'databases page',
         request: post(ctx, '/databases/list', PAGE),
-        floor: () => Promise.all([databases.find(inProject).sort({ name_key: 1 }).limit(PAGE.limit).toArray(), databases.countDocuments(inProject)]),
+        floor: () =>
+          Promise.all([databases.find(inProject).sort({ name_key: 1 }).limit(PAGE.limit).toArray(), databases.countDocuments(inProject)]),
       },
       {
         name: 'definitions of a collection',
         request: post(ctx, '/indexes/list-by-collection', { database_id: middle, collection: 'c07', ...PAGE }),
-        floor: () => Promise.all([definitions.find(byCollection).sort({ name: 1 }).limit(PAGE.limit).toArray(), definitions.countDocuments(byCollection)]),
+        floor: () =>
+          Promise.all([
+            definitions.find(byCollection).sort({ name: 1 }).limit(PAGE.limit).toArray(),
+            definitions.countDocuments(byCollection),
+          ]),
       },
       {
         name: "a database's design (manifest)",
         request: { url: `${ctx.apiUrl}/databases/${middle}/manifest`, headers: { authorization: `Bearer ${ctx.accessToken}` } },
-        floor: () => definitions.find({ database_id: new ObjectId(middle) }).sort({ collection: 1, name: 1 }).toArray(),
+        floor: () =>
+          definitions
+            .find({ database_id: new ObjectId(middle) })
+            .sort({ collection: 1, name: 1 })
+            .toArray(),
       },
     ];
     for (const c of cases) {
@@ -70,10 +84,10 @@ export async function registryFleetBench(ctx: BenchContext): Promise<BenchResult
         const floor = connections === 1 ? await loadInProcess(c.floor, Math.min(ctx.seconds, 5), 1) : undefined;
         lines.push(`  ${c.name}, ${connections} connection(s):`, `    ${row('gateway', gateway)}`);
         if (floor) lines.push(`    ${row('old query', floor)}`);
-        figures[`${c.name.replace(/[^a-z]+/gi, '_')}_c${connections}`] = { gateway, ...(floor ? { old_query_driver: floor } : {}) } satisfies Record<
-          string,
-          LoadResult
-        >;
+        figures[`${c.name.replace(/[^a-z]+/gi, '_')}_c${connections}`] = {
+          gateway,
+          ...(floor ? { old_query_driver: floor } : {}),
+        } satisfies Record<string, LoadResult>;
       }
     }
     return { name: 'registry-fleet', lines, figures };
@@ -125,7 +139,8 @@ async function seed(registry: ReturnType<MongoClient['db']>, templateId: string)
     await registry.collection('databases').insertMany(databases);
     // Written behind the registry's back: its copy of the list is read again once the list's version moves.
     await registry.collection('list_versions').updateOne({ _id: 'databases' as never }, { $inc: { version: 1 } }, { upsert: true });
-    for (let i = 0; i < definitions.length; i += 2_000) await registry.collection('index_definitions').insertMany(definitions.slice(i, i + 2_000));
+    for (let i = 0; i < definitions.length; i += 2_000)
+      await registry.collection('index_definitions').insertMany(definitions.slice(i, i + 2_000));
   }
   return ids;
 }

@@ -26,7 +26,6 @@ export interface OverviewFilter {
 /** The overview fields of a snapshot stored before them, counted from its body. */
 export type OverviewFields = Required<Pick<DriftSnapshotDocument, 'project_id' | 'database_name' | 'db_name' | 'totals'>>;
 
-
 /**
  * The `drift_snapshots` collection: the latest comparison per database, versioned for concurrent
  * writers. The fleet overview is answered from a copy of its rows in memory (see `OverviewCopy`),

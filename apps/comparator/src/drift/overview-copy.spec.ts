@@ -69,7 +69,10 @@ describe('the fleet overview copy', () => {
 
   it('keeps a write made while the store is being read over what that read found', async () => {
     let release!: () => void;
-    copy = new OverviewCopy(() => new Promise((resolve) => (release = () => resolve(stored))), () => clock);
+    copy = new OverviewCopy(
+      () => new Promise((resolve) => (release = () => resolve(stored))),
+      () => clock,
+    );
     const first = copy.page({ all: true }, {}, 10);
     copy.put(row('z', 'P1'));
     release();

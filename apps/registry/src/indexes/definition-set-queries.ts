@@ -58,6 +58,10 @@ export function batchOfDatabase(
 }
 
 /** The collection's definitions, but the one excepted. */
-export function othersInCollection(set: DefinitionSet, collection: string, exceptId?: IndexDefinitionDocument['_id']): IndexDefinitionDocument[] {
+export function othersInCollection(
+  set: DefinitionSet,
+  collection: string,
+  exceptId?: IndexDefinitionDocument['_id'],
+): IndexDefinitionDocument[] {
   return (set.byCollection.get(collection) ?? []).filter((d) => !exceptId || !d._id.equals(exceptId));
 }

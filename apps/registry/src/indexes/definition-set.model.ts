@@ -37,5 +37,6 @@ export const DEFINITION_SET_MODEL = 'DefinitionSet';
 export const definitionSetModelProvider: Provider = {
   provide: DEFINITION_SET_MODEL,
   inject: [Connection],
-  useFactory: (connection: Connection): DefinitionSetModel => connection.model<DefinitionSetDocument>(DEFINITION_SET_MODEL, DefinitionSetSchema),
+  useFactory: (connection: Connection): DefinitionSetModel =>
+    connection.model<DefinitionSetDocument>(DEFINITION_SET_MODEL, DefinitionSetSchema),
 };

@@ -57,7 +57,9 @@ describe('definition sets', () => {
     databaseModelOf = databaseModel(mongo);
     definitions = new IndexDefinitionRepository(definitionModel);
     databases = new DatabaseRepository(databaseModelOf, new ListVersionRepository(listVersionModel(mongo)));
-    setRepository = new DefinitionSetRepository((definitionSetModelProvider as { useFactory: (c: Connection) => DefinitionSetModel }).useFactory(mongo));
+    setRepository = new DefinitionSetRepository(
+      (definitionSetModelProvider as { useFactory: (c: Connection) => DefinitionSetModel }).useFactory(mongo),
+    );
   });
   afterAll(async () => {
     await mongo.dropDatabase();
@@ -119,7 +121,7 @@ describe('definition sets', () => {
     const backfill = new DefinitionSetBackfill(databases, definitions, setRepository);
     expect(await backfill.run()).toBeGreaterThanOrEqual(2);
     expect((await setRepository.find(fresh._id))?.definitions.map((d) => d.name)).toEqual(['x_1']);
-    expect((await setRepository.find(stale._id))).toMatchObject({ version: 0, definitions: [expect.objectContaining({ name: 'y_1' })] });
+    expect(await setRepository.find(stale._id)).toMatchObject({ version: 0, definitions: [expect.objectContaining({ name: 'y_1' })] });
     expect((await setRepository.find(current._id))?.definitions).toEqual([]);
     expect(await backfill.run()).toBe(0);
   });
