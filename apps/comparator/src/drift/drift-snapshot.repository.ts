@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { narrowTo, type FleetDriftState, type ProjectScope } from '@ir/contracts';
+import { narrowTo, type ProjectScope } from '@ir/contracts';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
-import { OverviewCopy } from './overview-copy';
+import { OverviewCopy, type OverviewFilter, type OverviewRow } from './overview-copy';
+
+export type { OverviewFilter, OverviewRow } from './overview-copy';
 
 /** What a write of a snapshot needs to know of the stored one. */
 export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint' | 'announced_changes'>;
@@ -10,18 +12,7 @@ export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' 
 export type NextState = Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> &
   Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>;
 
-/** What the fleet overview lists of a snapshot: never its body. */
-export type OverviewRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'db_name' | 'drift' | 'compared_at'> &
-  Required<Pick<DriftSnapshotDocument, 'totals'>>;
 const OVERVIEW_FIELDS = { project_id: 1, database_name: 1, db_name: 1, drift: 1, totals: 1, compared_at: 1 } as const;
-
-/** What a page of the overview keeps to, besides the caller's reach. */
-export interface OverviewFilter {
-  readonly projectId?: string;
-  readonly state?: FleetDriftState;
-  /** The page starts after this database id (keyset: no skipping over the pages before). */
-  readonly after?: string;
-}
 
 /** The overview fields of a snapshot stored before them, counted from its body. */
 export type OverviewFields = Required<Pick<DriftSnapshotDocument, 'project_id' | 'database_name' | 'db_name' | 'totals'>>;

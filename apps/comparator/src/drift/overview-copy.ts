@@ -1,5 +1,16 @@
-import type { ProjectScope } from '@ir/contracts';
-import type { OverviewFilter, OverviewRow } from './drift-snapshot.repository';
+import type { FleetDriftState, ProjectScope } from '@ir/contracts';
+import type { DriftSnapshotDocument } from './drift-snapshot.model';
+
+/** What the fleet overview lists of a snapshot: never its body. */
+export type OverviewRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'db_name' | 'drift' | 'compared_at'> &
+  Required<Pick<DriftSnapshotDocument, 'totals'>>;
+/** What a page of the overview keeps to, besides the caller's reach. */
+export interface OverviewFilter {
+  readonly projectId?: string;
+  readonly state?: FleetDriftState;
+  /** The page starts after this database id (keyset: no skipping over the pages before). */
+  readonly after?: string;
+}
 
 /** A copy older than this is read again, in the background, while it still answers. */
 const REFRESH_AFTER_MS = 1_000;
