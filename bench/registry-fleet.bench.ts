@@ -36,14 +36,14 @@ export async function registryFleetBench(ctx: BenchContext): Promise<BenchResult
     const lines = [`registry at fleet size: ${DATABASES} databases, ${DATABASES * COLLECTIONS * PER_COLLECTION} definitions`];
     const figures: Record<string, unknown> = { databases: DATABASES, definitions: DATABASES * COLLECTIONS * PER_COLLECTION };
 
-    const coldStart = performance.now();
-    await api(ctx, 'GET', `/databases/${ids[1]}/manifest`);
-    const cold = Math.round(performance.now() - coldStart);
+    // Seeded behind the registry's back, no database has a set yet: the first read of each reads the truth.
+    const cold = await firstAnswerMs(ctx, `/databases/${ids[1]}/manifest`);
     const warmStart = performance.now();
     await api(ctx, 'GET', `/databases/${ids[1]}/manifest`);
     const warm = Math.round(performance.now() - warmStart);
-    lines.push(`  first read of a database whose set was never built: ${cold} ms; the next: ${warm} ms`);
+    lines.push(`  first read of a database whose set was never built: ${cold} ms (until the first answer); the next: ${warm} ms`);
     figures.first_read_ms = { cold, warm };
+    await firstAnswerMs(ctx, `/databases/${middle}/manifest`);
 
     const definitions = registry.collection('index_definitions');
     const databases = registry.collection('databases');
@@ -93,6 +93,22 @@ export async function registryFleetBench(ctx: BenchContext): Promise<BenchResult
     return { name: 'registry-fleet', lines, figures };
   } finally {
     await client.close();
+  }
+}
+
+/**
+ * Time until the path first answers: a read of the truth may outlast the gateway's 5 s, and the
+ * registry finishes it (and stores the set) after the gateway gave up; asked again until it answers.
+ */
+async function firstAnswerMs(ctx: BenchContext, path: string): Promise<number> {
+  const started = performance.now();
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await api(ctx, 'GET', path);
+      return Math.round(performance.now() - started);
+    } catch (error) {
+      if (attempt === 30) throw error;
+    }
   }
 }
 
