@@ -8,6 +8,7 @@ import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
 import { fleetDriftBench } from './fleet-drift.bench';
 import { registryBench } from './registry.bench';
+import { registryFleetBench } from './registry-fleet.bench';
 import { syncBench } from './sync.bench';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   comparator: comparatorBench,
   sync: syncBench,
   'fleet-drift': fleetDriftBench,
+  'registry-fleet': registryFleetBench,
 };
 
 /**

@@ -9,11 +9,17 @@ import { ImportRequests } from './databases/import-requests';
 import { UnownedDatabases } from './databases/unowned-databases';
 import { databaseModelProvider } from './databases/database.model';
 import { DatabaseRepository } from './databases/database.repository';
+import { listVersionModelProvider } from './databases/list-version.model';
+import { ListVersionRepository } from './databases/list-version.repository';
 import { DatabasesController } from './databases/databases.controller';
 import { DatabaseServers } from './databases/database-server';
 import { DatabasesService } from './databases/databases.service';
 import { indexDefinitionModelProvider } from './indexes/index-definition.model';
 import { IndexDefinitionRepository } from './indexes/index-definition.repository';
+import { definitionSetModelProvider } from './indexes/definition-set.model';
+import { DefinitionSetRepository } from './indexes/definition-set.repository';
+import { DefinitionSets } from './indexes/definition-sets';
+import { DefinitionSetBackfill } from './indexes/definition-set-backfill';
 import { IndexDefinitionsController } from './indexes/index-definitions.controller';
 import { IndexDefinitionsService } from './indexes/index-definitions.service';
 import { SignatureRefresh } from './indexes/signature-refresh';
@@ -40,10 +46,16 @@ const UriSealingModule = SealingModule.forService('registry', {
     databaseModelProvider,
     indexDefinitionModelProvider,
     manifestClaimModelProvider,
+    definitionSetModelProvider,
+    listVersionModelProvider,
+    ListVersionRepository,
     DatabaseRepository,
     DatabaseAccess,
     UnownedDatabases,
     IndexDefinitionRepository,
+    DefinitionSetRepository,
+    DefinitionSets,
+    DefinitionSetBackfill,
     ManifestClaimRepository,
     RegistryEventsPublisher,
     RegistryAudit,
@@ -51,7 +63,12 @@ const UriSealingModule = SealingModule.forService('registry', {
     DatabasesService,
     DatabaseServers,
     IndexDefinitionsService,
-    SignatureRefresh,
+    {
+      provide: SignatureRefresh,
+      inject: [IndexDefinitionRepository, DatabaseRepository],
+      useFactory: (definitions: IndexDefinitionRepository, databases: DatabaseRepository) =>
+        new SignatureRefresh(definitions, (databaseId) => databases.bumpDefinitionsVersion({ _id: databaseId })),
+    },
     ManifestService,
   ],
 })
@@ -63,6 +80,7 @@ export class RegistryModule implements OnApplicationBootstrap {
     private readonly definitions: IndexDefinitionRepository,
     private readonly manifestClaims: ManifestClaimRepository,
     private readonly signatures: SignatureRefresh,
+    private readonly definitionSets: DefinitionSetBackfill,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,5 +89,7 @@ export class RegistryModule implements OnApplicationBootstrap {
     await this.manifestClaims.ensureIndexes(this.logger);
     // Before the first request: duplicate checks compare stored signatures with the current rules'.
     await this.signatures.run();
+    // In the background: until it is done, a database's first read builds its set.
+    this.definitionSets.start();
   }
 }

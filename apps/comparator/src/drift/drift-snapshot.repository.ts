@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { narrowTo, type FleetDriftState, type ProjectScope } from '@ir/contracts';
+import { narrowTo, type ProjectScope } from '@ir/contracts';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
-import type { FilterQuery } from 'mongoose';
 import { DRIFT_SNAPSHOT_MODEL, type DriftSnapshotDocument, type DriftSnapshotModel } from './drift-snapshot.model';
+import { OverviewCopy, type OverviewFilter, type OverviewRow } from './overview-copy';
+
+export type { OverviewFilter, OverviewRow } from './overview-copy';
 
 /** What a write of a snapshot needs to know of the stored one. */
 export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' | 'drift' | 'fingerprint' | 'announced_changes'>;
@@ -10,9 +12,6 @@ export type StoredState = Pick<DriftSnapshotDocument, 'version' | 'result_hash' 
 export type NextState = Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_deflated'> &
   Partial<Pick<DriftSnapshotDocument, 'result_deflated'>>;
 
-/** What the fleet overview lists of a snapshot: never its body. */
-export type OverviewRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'db_name' | 'drift' | 'compared_at'> &
-  Required<Pick<DriftSnapshotDocument, 'totals'>>;
 const OVERVIEW_FIELDS = { project_id: 1, database_name: 1, db_name: 1, drift: 1, totals: 1, compared_at: 1 } as const;
 
 /** What the drift metrics export of a snapshot: its names and counts, never its body. */
@@ -20,28 +19,22 @@ export type MetricsRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'dat
   Required<Pick<DriftSnapshotDocument, 'totals'>>;
 const METRICS_FIELDS = { project_id: 1, database_name: 1, totals: 1, compared_at: 1 } as const;
 
-/** What a page of the overview keeps to, besides the caller's reach. */
-export interface OverviewFilter {
-  readonly projectId?: string;
-  readonly state?: FleetDriftState;
-  /** The page starts after this database id (keyset: no skipping over the pages before). */
-  readonly after?: string;
-}
-
 /** The overview fields of a snapshot stored before them, counted from its body. */
 export type OverviewFields = Required<Pick<DriftSnapshotDocument, 'project_id' | 'database_name' | 'db_name' | 'totals'>>;
 
-const STATE_FILTERS: Record<FleetDriftState, FilterQuery<DriftSnapshotDocument>> = {
-  drifted: { drift: true },
-  failed: { 'totals.failed_collections': { $gt: 0 } },
-  in_sync: { drift: false, 'totals.failed_collections': 0 },
-};
-
-/** The `drift_snapshots` collection: the latest comparison per database, versioned for concurrent writers. */
+/**
+ * The `drift_snapshots` collection: the latest comparison per database, versioned for concurrent
+ * writers. The fleet overview is answered from a copy of its rows in memory (see `OverviewCopy`),
+ * which every write of this repository keeps.
+ */
 @Injectable()
 export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument> {
+  private readonly overview: OverviewCopy;
+
   constructor(@Inject(DRIFT_SNAPSHOT_MODEL) model: DriftSnapshotModel) {
     super(model);
+    // Not yet counted by the backfill: listed once it has been.
+    this.overview = new OverviewCopy(() => this.model.find({ totals: { $exists: true } }, OVERVIEW_FIELDS).lean<OverviewRow[]>());
   }
 
   /** The database's snapshot; without its body (it may be large) unless `withBody`. */
@@ -61,11 +54,13 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
         { _id: id, version: previous.version, ...sameBody },
         { $set: { ...next, version: previous.version + 1 } },
       );
+      if (modifiedCount === 1) this.keepOverview(id, next);
       return modifiedCount === 1;
     }
     if (!next.result_deflated) return false;
     try {
       await this.model.create({ _id: id, version: 1, ...next, result_deflated: next.result_deflated });
+      this.keepOverview(id, next);
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -80,14 +75,7 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
   async overviewPage(scope: ProjectScope, filter: OverviewFilter, limit: number): Promise<OverviewRow[]> {
     const reach = filter.projectId ? narrowTo(scope, filter.projectId) : scope;
     if (!reach.all && reach.ids.length === 0) return [];
-    const query: FilterQuery<DriftSnapshotDocument> = {
-      ...this.inProjects(reach),
-      // Not yet counted by the backfill: listed once it has been.
-      totals: { $exists: true },
-      ...(filter.state ? STATE_FILTERS[filter.state] : {}),
-      ...(filter.after ? { _id: { $gt: filter.after } } : {}),
-    };
-    return this.model.find(query, OVERVIEW_FIELDS).sort({ _id: 1 }).limit(limit).lean<OverviewRow[]>();
+    return this.overview.page(reach, filter, limit);
   }
 
   /**
@@ -120,9 +108,28 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
    */
   async setOverview(id: string, fields: OverviewFields): Promise<void> {
     await this.model.updateOne({ _id: id }, { $set: fields });
+    const row = await this.model.findById(id, OVERVIEW_FIELDS).lean<OverviewRow>();
+    if (row?.totals) this.overview.put(row);
   }
 
   async delete(databaseId: string): Promise<void> {
     await this.model.deleteOne({ _id: databaseId });
+    this.overview.remove(databaseId);
+  }
+
+  /** The overview's row as this write left it: the fields it set over the row the copy holds. */
+  private keepOverview(id: string, next: NextState): void {
+    const before = this.overview.get(id);
+    const row = {
+      ...before,
+      _id: id,
+      drift: next.drift,
+      compared_at: next.compared_at,
+      ...(next.project_id !== undefined ? { project_id: next.project_id } : {}),
+      ...(next.database_name !== undefined ? { database_name: next.database_name } : {}),
+      ...(next.db_name !== undefined ? { db_name: next.db_name } : {}),
+      ...(next.totals ? { totals: next.totals } : {}),
+    };
+    if (row.totals) this.overview.put(row as OverviewRow);
   }
 }

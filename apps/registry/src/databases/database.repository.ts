@@ -1,19 +1,30 @@
 import { Inject, Injectable, type LoggerService } from '@nestjs/common';
-import { narrowTo, projectsWhere, type Principal } from '@ir/contracts';
-import { containsText, findPage, OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
-import type { FilterQuery } from 'mongoose';
+import { projectsWhere, type Principal } from '@ir/contracts';
+import { OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
+import { DatabaseListCopy, type ListedDatabase } from './database-list-copy';
+import { ListVersionRepository } from './list-version.repository';
 import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel, type DatabaseServerRecord } from './database.model';
 
 export type DatabaseId = DatabaseDocument['_id'];
 type DatabaseChanges = Partial<Omit<DatabaseDocument, '_id' | 'created_at' | 'definitions_version' | 'project_id'>>;
 
+/** The list version (see `ListVersionDocument`) every write of a database's listed fields moves on. */
+const LIST = 'databases';
+
 /**
  * The `databases` collection: the target databases, each in a project. Every read takes the caller:
  * it finds only databases of projects the caller sees. Writes take a database already read that way.
+ * Pages are answered from a copy of every database in memory, read again when the list's version moved.
  */
 @Injectable()
 export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
-  constructor(@Inject(DATABASE_MODEL) model: DatabaseModel) {
+  private copy = DatabaseListCopy.of(-1, []);
+  private reading: Promise<DatabaseListCopy> | undefined;
+
+  constructor(
+    @Inject(DATABASE_MODEL) model: DatabaseModel,
+    private readonly listVersions: ListVersionRepository,
+  ) {
     super(model);
   }
 
@@ -26,14 +37,24 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
 
   /** The database as stored; rejects with the duplicate-key error when the name is taken in its project. */
   async insert(database: Omit<DatabaseDocument, '_id'>): Promise<DatabaseDocument> {
-    return (await this.model.create(database)).toObject();
+    const inserted = (await this.model.create(database)).toObject();
+    await this.listVersions.bump(LIST);
+    return inserted;
   }
 
-  /** The database, if the caller sees its project; null also for an id that names no ObjectId. */
-  findVisible(principal: Principal, id: string): Promise<DatabaseDocument | null> {
+  /**
+   * The database, if the caller sees its project; null also for an id that names no ObjectId. Read by
+   * `_id` alone and the project checked here: FerretDB 1.x's SQLite backend looks up a lone `_id`
+   * and reads the whole collection for any other filter, and every request on a database starts here.
+   */
+  async findVisible(principal: Principal, id: string): Promise<DatabaseDocument | null> {
     const _id = parseObjectId(id);
-    if (!_id) return Promise.resolve(null);
-    return this.model.findOne({ _id, ...this.inProjects(projectsWhere(principal, 'databases:read')) }).lean();
+    if (!_id) return null;
+    const database = await this.model.findById(_id).lean();
+    if (!database) return null;
+    const scope = projectsWhere(principal, 'databases:read');
+    // A database stored before projects has none: only a scope of every project sees it.
+    return scope.all || (database.project_id !== undefined && scope.ids.includes(database.project_id)) ? database : null;
   }
 
   /** The project's database of this name, in any case. */
@@ -42,19 +63,29 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   }
 
   /** The databases the caller sees (of one project, if given), by name; `search` matches name or description. */
-  page(principal: Principal, query: { search?: string; project_id?: string }, request: PageRequest): Promise<Page<DatabaseDocument>> {
-    const scope = projectsWhere(principal, 'databases:read');
-    const filter: FilterQuery<DatabaseDocument> = this.inProjects(query.project_id ? narrowTo(scope, query.project_id) : scope);
-    if (query.search) {
-      const pattern = containsText(query.search);
-      filter.$or = [{ name: pattern }, { description: pattern }];
-    }
-    return findPage(this.model, filter, { name_key: 1 }, request);
+  async page(principal: Principal, query: { search?: string; project_id?: string }, request: PageRequest): Promise<Page<ListedDatabase>> {
+    return (await this.listCopy()).page(principal, query, request);
+  }
+
+  /** The copy at the list's version now: read again (once, however many ask) when the version moved. */
+  private async listCopy(): Promise<DatabaseListCopy> {
+    const version = await this.listVersions.current(LIST);
+    if (this.copy.version === version) return this.copy;
+    this.reading ??= this.model
+      .find({}, { uri_sealed: 0 })
+      .lean<ListedDatabase[]>()
+      .then((databases) => (this.copy = DatabaseListCopy.of(version, databases)))
+      .finally(() => (this.reading = undefined));
+    const read = await this.reading;
+    // A read begun at an older version (another caller's) is read again for this one.
+    return read.version >= version ? read : this.listCopy();
   }
 
   /** The database as changed, or null when it is gone; rejects with the duplicate-key error when the name is taken. */
-  update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
-    return this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
+  async update(database: DatabaseDocument, set: DatabaseChanges): Promise<DatabaseDocument | null> {
+    const updated = await this.model.findByIdAndUpdate(database._id, { $set: set }, { new: true }).lean();
+    await this.listVersions.bump(LIST);
+    return updated;
   }
 
   /**
@@ -69,11 +100,13 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
       },
       { $set: { server } },
     );
+    if (modifiedCount === 1) await this.listVersions.bump(LIST);
     return modifiedCount === 1;
   }
 
   async delete(database: DatabaseDocument): Promise<void> {
     await this.model.deleteOne({ _id: database._id });
+    await this.listVersions.bump(LIST);
   }
 
   /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
@@ -81,6 +114,12 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
     const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
     return bumped?.definitions_version ?? 0;
+  }
+
+  /** Every database's definitions version (0 for one stored before versions), for the definition sets' backfill. */
+  async definitionsVersions(): Promise<{ _id: DatabaseId; version: number }[]> {
+    const docs = await this.model.find({}, { definitions_version: 1 }).lean<Pick<DatabaseDocument, '_id' | 'definitions_version'>[]>();
+    return docs.map((doc) => ({ _id: doc._id, version: doc.definitions_version ?? 0 }));
   }
 
   /** The version of the database's definitions as it is now (0 for a database stored before versions, or gone). */
@@ -106,6 +145,7 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   /** Moves every database that has no project (registered before projects) into this one; answers how many. */
   async adoptUnowned(projectId: string): Promise<number> {
     const { modifiedCount } = await this.model.updateMany({ project_id: { $exists: false } }, { $set: { project_id: projectId } });
+    if (modifiedCount > 0) await this.listVersions.bump(LIST);
     return modifiedCount;
   }
 }

@@ -33,6 +33,7 @@ import type { TargetServer } from '@ir/index-core';
 import { databaseState, changedFields } from '../audit/audit-states';
 import { RegistryAudit } from '../audit/registry-audit';
 import { IndexDefinitionsService } from '../indexes/index-definitions.service';
+import type { ListedDatabase } from './database-list-copy';
 import type { RegistryConfig } from '../registry.config';
 import { RegistryEventsPublisher } from '../registry-events';
 import { DatabaseAccess, notFound, type AuthorizedDatabase } from './database-access';
@@ -276,7 +277,7 @@ function rethrowDuplicateName(error: unknown): never {
   throw error;
 }
 
-export function toDatabaseView(doc: DatabaseDocument): DatabaseView {
+export function toDatabaseView(doc: ListedDatabase): DatabaseView {
   return {
     id: doc._id.toHexString(),
     project_id: doc.project_id ?? null,

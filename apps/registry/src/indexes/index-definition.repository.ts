@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { KEY_SIGNATURE_VERSION } from '@ir/index-core';
-import { containsText, findPage, OwnRepository, parseObjectId, type Page, type PageRequest } from '@ir/platform';
+import { OwnRepository, parseObjectId } from '@ir/platform';
 import { Types, type AnyBulkWriteOperation, type FilterQuery } from 'mongoose';
 import type { AuthorizedDatabase } from '../databases/database-access';
 import { INDEX_DEFINITION_MODEL, type IndexDefinitionDocument, type IndexDefinitionModel } from './index-definition.model';
@@ -50,51 +50,27 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
     return found ? found.database_id.toHexString() : null;
   }
 
-  /** The database's definition of this id. */
-  findIn(database: AuthorizedDatabase, id: string): Promise<IndexDefinitionDocument | null> {
-    const _id = parseObjectId(id);
-    return _id ? this.model.findOne({ _id, database_id: database._id }).lean() : Promise.resolve(null);
+  /**
+   * The database's definition of this id (an id or its text). Read by `_id` alone and the database
+   * checked here: FerretDB 1.x's SQLite backend reads every definition for any other filter.
+   */
+  async findIn(database: AuthorizedDatabase, id: string | DefinitionId): Promise<IndexDefinitionDocument | null> {
+    const _id = typeof id === 'string' ? parseObjectId(id) : id;
+    const found = _id ? await this.model.findById(_id).lean() : null;
+    return found?.database_id.equals(database._id) ? found : null;
   }
 
-  /** A collection's definitions by name; `search` matches the name or a key's field. */
-  pageOfCollection(
-    database: AuthorizedDatabase,
-    collection: string,
-    search: string | undefined,
-    request: PageRequest,
-  ): Promise<Page<IndexDefinitionDocument>> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: database._id, collection };
-    if (search) {
-      const pattern = containsText(search);
-      filter.$or = [{ name: pattern }, { 'keys.field': pattern }];
-    }
-    return findPage(this.model, filter, { name: 1 }, request);
-  }
-
-  /** At most `limit` of a database's definitions in id order, those after `after` (an id). */
-  batchOfDatabase(
-    database: AuthorizedDatabase,
-    query: { collections?: readonly string[]; after?: string; limit: number },
-  ): Promise<IndexDefinitionDocument[]> {
-    const filter: FilterQuery<IndexDefinitionDocument> = { database_id: database._id };
-    if (query.collections) filter.collection = { $in: [...query.collections] };
-    if (query.after) filter._id = { $gt: new Types.ObjectId(query.after) };
-    return this.model.find(filter).sort({ _id: 1 }).limit(query.limit).lean();
-  }
-
-  /** Every definition of a database, in no particular order. */
+  /**
+   * Every definition of a database, in no particular order: the truth the database's definition set
+   * is read from (see `DefinitionSets`; every list of a database's definitions is answered from it).
+   */
   allOf(database: AuthorizedDatabase): Promise<IndexDefinitionDocument[]> {
     return this.model.find({ database_id: database._id }).lean();
   }
 
-  /** Every definition of a database by collection, then name: a manifest's order. */
-  allOfByCollectionAndName(database: AuthorizedDatabase): Promise<IndexDefinitionDocument[]> {
-    return this.model.find({ database_id: database._id }).sort({ collection: 1, name: 1 }).lean();
-  }
-
-  /** The collection's definitions, but the one excepted. */
-  othersInCollection(database: AuthorizedDatabase, collection: string, exceptId?: DefinitionId): Promise<IndexDefinitionDocument[]> {
-    return this.model.find({ database_id: database._id, collection, ...(exceptId ? { _id: { $ne: exceptId } } : {}) }).lean();
+  /** Every definition of these databases, for the definition sets' start-up backfill, which answers no caller. */
+  allOfDatabases(databaseIds: readonly Types.ObjectId[]): Promise<IndexDefinitionDocument[]> {
+    return this.model.find({ database_id: { $in: [...databaseIds] } }).lean();
   }
 
   /** A definition of the collection with this name or this identity. */
@@ -105,11 +81,6 @@ export class IndexDefinitionRepository extends OwnRepository<IndexDefinitionDocu
     keySignature: string,
   ): Promise<IndexDefinitionDocument | null> {
     return this.model.findOne({ database_id: database._id, collection, $or: [{ name }, { key_signature: keySignature }] }).lean();
-  }
-
-  /** The collections that have definitions in a database. */
-  collectionsOf(database: AuthorizedDatabase): Promise<string[]> {
-    return this.model.distinct('collection', { database_id: database._id });
   }
 
   /** The definition as changed, or null when it is gone. */

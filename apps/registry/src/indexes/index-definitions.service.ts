@@ -19,11 +19,14 @@ import { assertCollectionRules, assertNamespaceFits, resolveDefinition, type Res
 import { toDefinitionView, toIndexDefinition } from './definition-view';
 import type { IndexDefinitionDocument } from './index-definition.model';
 import { IndexDefinitionRepository } from './index-definition.repository';
+import { batchOfDatabase, othersInCollection, pageOfCollection } from './definition-set-queries';
+import { DefinitionSets } from './definition-sets';
 
 @Injectable()
 export class IndexDefinitionsService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
+    private readonly sets: DefinitionSets,
     private readonly databases: DatabaseRepository,
     private readonly access: DatabaseAccess,
     private readonly events: RegistryEventsPublisher,
@@ -55,7 +58,7 @@ export class IndexDefinitionsService {
         updated_at: now,
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, database, body.collection, resolved));
-    await this.databases.bumpDefinitionsVersion(database);
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), doc._id);
     await this.events.index(RegistryEvents.indexCreated, database, doc, now);
     await this.audit.definition('definition.created', database, null, doc);
     return toDefinitionView(doc);
@@ -73,7 +76,7 @@ export class IndexDefinitionsService {
     search?: string;
   }): Promise<Page<IndexDefinitionView>> {
     const database = await this.access.authorize(query.database_id, 'definitions:read');
-    return mapPage(await this.definitions.pageOfCollection(database, query.collection, query.search, query), toDefinitionView);
+    return mapPage(pageOfCollection(await this.sets.current(database), query.collection, query.search, query), toDefinitionView);
   }
 
   /** A page of a database's definitions in id order; `next` is absent on the last page. */
@@ -84,7 +87,7 @@ export class IndexDefinitionsService {
     limit: number;
   }): Promise<{ items: IndexDefinitionView[]; next?: string }> {
     const database = await this.access.authorize(query.database_id, 'definitions:read');
-    const docs = await this.definitions.batchOfDatabase(database, query);
+    const docs = batchOfDatabase(await this.sets.current(database), query);
     const next = docs.length === query.limit ? docs[docs.length - 1]._id.toHexString() : undefined;
     return { items: docs.map(toDefinitionView), ...(next ? { next } : {}) };
   }
@@ -124,7 +127,7 @@ export class IndexDefinitionsService {
       })
       .catch((error: unknown) => this.rethrowDuplicate(error, database, collection, resolved));
     if (!updated) throw notFound('index definition');
-    await this.databases.bumpDefinitionsVersion(database);
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), updated._id);
     await this.events.index(RegistryEvents.indexUpdated, database, updated, now);
     await this.audit.definition('definition.updated', database, current, updated);
     return toDefinitionView(updated);
@@ -134,15 +137,17 @@ export class IndexDefinitionsService {
     const { database } = await this.find(id, 'definitions:write', 'definition.deleted');
     const doc = await this.definitions.deleteIn(database, id);
     if (!doc) throw notFound('index definition');
-    await this.databases.bumpDefinitionsVersion(database);
+    await this.sets.afterWriteOf(database, await this.databases.bumpDefinitionsVersion(database), doc._id);
     await this.events.index(RegistryEvents.indexDeleted, database, doc, new Date());
     await this.audit.definition('definition.deleted', database, doc, null);
     return { deleted: true };
   }
 
   /** Removes every definition of a database (when the database itself is deleted). */
-  deleteAllOf(database: AuthorizedDatabase): Promise<number> {
-    return this.definitions.deleteAllOf(database);
+  async deleteAllOf(database: AuthorizedDatabase): Promise<number> {
+    const removed = await this.definitions.deleteAllOf(database);
+    await this.sets.forget(database);
+    return removed;
   }
 
   /**
@@ -167,8 +172,8 @@ export class IndexDefinitionsService {
   }
 
   /** The collections that have definitions in a database (to check them against a new database name). */
-  collectionsOf(database: AuthorizedDatabase): Promise<string[]> {
-    return this.definitions.collectionsOf(database);
+  async collectionsOf(database: AuthorizedDatabase): Promise<string[]> {
+    return [...(await this.sets.current(database)).byCollection.keys()];
   }
 
   /**
@@ -181,7 +186,7 @@ export class IndexDefinitionsService {
     resolved: ResolvedDefinition,
     exceptId?: IndexDefinitionDocument['_id'],
   ): Promise<void> {
-    const others = await this.definitions.othersInCollection(database, collection, exceptId);
+    const others = othersInCollection(await this.sets.current(database), collection, exceptId);
     const sameName = others.find((d) => d.name === resolved.definition.name);
     if (sameName) throw duplicate('name', `an index named "${sameName.name}" already exists in ${collection}`, sameName);
     const sameKey = others.find((d) => d.key_signature === resolved.keySignature);

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { KEY_SIGNATURE_VERSION } from '@ir/index-core';
 import { isDuplicateKeyError } from '@ir/platform';
+import type { DatabaseId } from '../databases/database.repository';
 import { signatureOf } from './definition-rules';
 import { toIndexDefinition } from './definition-view';
 import { IndexDefinitionRepository, type StoredSignature } from './index-definition.repository';
@@ -30,10 +31,22 @@ type Outcome = 'changed' | 'confirmed' | 'clash' | 'left';
 export class SignatureRefresh {
   private readonly logger = new Logger(SignatureRefresh.name);
 
-  constructor(private readonly definitions: IndexDefinitionRepository) {}
+  /**
+   * `changedIn` is told each database whose stored signatures changed, once the pass is done: the
+   * registry moves its definitions' version on, so that no copy of the older ones is used.
+   */
+  constructor(
+    private readonly definitions: IndexDefinitionRepository,
+    private readonly changedIn: (databaseId: DatabaseId) => Promise<unknown> = () => Promise.resolve(),
+  ) {}
 
   async run(batchSize = 500): Promise<SignatureRefreshResult> {
     const counts = { changed: 0, confirmed: 0, left: 0 };
+    const changedDatabases = new Map<string, DatabaseId>();
+    const count = (stored: StoredSignature, outcome: Exclude<Outcome, 'clash'>) => {
+      counts[outcome] += 1;
+      if (outcome === 'changed') changedDatabases.set(stored.database_id.toHexString(), stored.database_id);
+    };
     const clashed: StoredSignature[] = [];
     for (let after: StoredSignature['_id'] | undefined; ;) {
       const batch = await this.definitions.staleSignatures({ after, limit: batchSize });
@@ -41,7 +54,7 @@ export class SignatureRefresh {
       for (const stored of batch) {
         const outcome = await this.refresh(stored);
         if (outcome === 'clash') clashed.push(stored);
-        else counts[outcome] += 1;
+        else count(stored, outcome);
       }
       after = batch[batch.length - 1]._id;
     }
@@ -54,8 +67,9 @@ export class SignatureRefresh {
             `by the current rules (version ${KEY_SIGNATURE_VERSION}) another definition of ${stored.collection} is the same index; remove one of them`,
         );
         counts.left += 1;
-      } else counts[outcome] += 1;
+      } else count(stored, outcome);
     }
+    for (const databaseId of changedDatabases.values()) await this.changedIn(databaseId);
     if (counts.changed + counts.confirmed + counts.left > 0) {
       this.logger.log(
         `index signatures brought to version ${KEY_SIGNATURE_VERSION}: ${counts.changed} changed, ${counts.confirmed} unchanged, ${counts.left} left`,

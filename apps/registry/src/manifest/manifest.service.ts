@@ -9,6 +9,7 @@ import { databaseTarget, RegistryAudit } from '../audit/registry-audit';
 import { optionsOf, toDefinitionView } from '../indexes/definition-view';
 import type { IndexDefinitionDocument } from '../indexes/index-definition.model';
 import { IndexDefinitionRepository } from '../indexes/index-definition.repository';
+import { DefinitionSets } from '../indexes/definition-sets';
 import { RegistryEventsPublisher } from '../registry-events';
 import { ManifestClaimRepository } from './manifest-claim.repository';
 import { changesAnything, definitionKey, diffManifest, type ManifestDiff } from './manifest-diff';
@@ -29,6 +30,7 @@ const EVENT_BATCH = 100;
 export class ManifestService {
   constructor(
     private readonly definitions: IndexDefinitionRepository,
+    private readonly sets: DefinitionSets,
     private readonly databases: DatabaseRepository,
     private readonly claims: ManifestClaimRepository,
     private readonly access: DatabaseAccess,
@@ -39,7 +41,7 @@ export class ManifestService {
   /** The version is read (with the database) before the definitions: an ETag is never newer than what it comes with. */
   async export(databaseId: string): Promise<{ manifest: Manifest; version: number }> {
     const database = await this.access.authorize(databaseId, 'definitions:read');
-    const docs = await this.definitions.allOfByCollectionAndName(database);
+    const docs = (await this.sets.current(database)).all;
     // Collection names are the caller's: `__proto__` or `constructor` must be keys like any other.
     const byCollection = new Map<string, Manifest['collections'][string]>();
     for (const doc of docs) {
@@ -72,7 +74,7 @@ export class ManifestService {
     const manifest = checkManifest(request.manifest, database.db_name, ruleContextOfDatabase(database));
     assertManifestIsFor(manifest.database, database);
     if (manifest.issues.length > 0) throw invalidManifest(manifest.issues);
-    const existing = await this.definitions.allOf(database);
+    const existing = [...(await this.sets.current(database)).all];
     const guarded = Array.isArray(request.if_match);
     if (guarded) await this.assertVersionStill(database, current);
     const diff = diffManifest(existing, manifest.planned);
@@ -157,6 +159,7 @@ export class ManifestService {
       .map((p) => ({ collection: p.collection, created_at: now, ...fields(p) }));
     const created = toCreate.length > 0 ? await this.definitions.insertAll(database, toCreate).catch(rethrowConcurrentApply) : [];
     const version = await this.databases.bumpDefinitionsVersion(database);
+    await this.sets.rebuild(database, version);
 
     const touched = [
       ...deleted.map((d) => [RegistryEvents.indexDeleted, d] as const),
