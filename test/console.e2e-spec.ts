@@ -6,7 +6,7 @@
 // console's production build, which calls the real API.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { MongoClient } from 'mongodb';
-import { axeViolations, focusVisible, launchChromium, screenshot, tabOrder } from './support/browser';
+import { axeViolations, focusVisible, launchChromium, screenshot, tabOrder, type PageGlobals } from './support/browser';
 import {
   authedApi,
   createTargetDatabase,
@@ -150,7 +150,7 @@ describe('the web console', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('alert').waitFor();
     await keep('sign-in-refused');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length)).toBe(0);
     expect(await context.cookies()).toEqual([]);
   });
 

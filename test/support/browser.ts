@@ -30,6 +30,23 @@ export interface AxeViolation {
 }
 
 /**
+ * The few DOM names the page functions here use. This is a Node program, so the DOM's types are not
+ * loaded (they would clash with Node's `fetch`); a function run by `page.evaluate` reaches them
+ * through `globalThis` cast to this.
+ */
+export interface PageGlobals {
+  readonly document: { readonly activeElement: PageElement | null; readonly body: unknown };
+  readonly sessionStorage: { readonly length: number };
+  getComputedStyle(el: PageElement): { readonly outlineStyle: string; readonly outlineWidth: string };
+}
+interface PageElement {
+  readonly id: string;
+  readonly tagName: string;
+  readonly textContent: string | null;
+  getAttribute(name: string): string | null;
+}
+
+/**
  * axe-core's WCAG 2 A and AA rules on the page as it is. axe is evaluated through the DevTools
  * protocol, not added as a <script>, so the console's CSP (no inline scripts) stays in force.
  */
@@ -37,7 +54,9 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    const result = await axe.run((globalThis as unknown as PageGlobals).document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
     return (result.violations as { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[]).map((v) => ({
       id: v.id,
       impact: v.impact,
@@ -54,7 +73,8 @@ export async function tabOrder(page: Page, max: number): Promise<string[]> {
     await page.keyboard.press('Tab');
     seen.push(
       await page.evaluate(() => {
-        const el = document.activeElement as HTMLElement | null;
+        const { document } = globalThis as unknown as PageGlobals;
+        const el = document.activeElement;
         if (!el || el === document.body) return '';
         return el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}:${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim()}`;
       }),
@@ -66,9 +86,10 @@ export async function tabOrder(page: Page, max: number): Promise<string[]> {
 /** Whether the focused element shows a focus indicator (an outline that is not none or zero width). */
 export function focusVisible(page: Page): Promise<boolean> {
   return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el || el === document.body) return false;
-    const style = getComputedStyle(el);
+    const page = globalThis as unknown as PageGlobals;
+    const el = page.document.activeElement;
+    if (!el || el === page.document.body) return false;
+    const style = page.getComputedStyle(el);
     return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   });
 }

@@ -44,7 +44,7 @@ function securityHeaders(res: Response): void {
 export function consoleRouter(dir: string): Router {
   const router = Router();
   const index = join(dir, 'index.html');
-  router.use((req, res, next) => {
+  router.use((_req, res, next) => {
     securityHeaders(res);
     if (existsSync(index)) return next();
     res.status(404).json({ statusCode: 404, error: 'NOT_FOUND', message: 'the console is not built: run `npm run build`' });
