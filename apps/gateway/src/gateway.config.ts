@@ -30,6 +30,11 @@ export const GatewayConfig = CommonConfig.extend({
   TARGET_REQUEST_TIMEOUT: env.duration('40s'),
   /** How far back the gateway replays session revocations at start; at least the longest access-token lifetime. */
   REVOCATION_LOOKBACK: env.duration('24h'),
+  /**
+   * How long a caller's own profile is served from the gateway's memory (0: never). A change through
+   * another gateway replica, or a user removed from the store, shows within it (see ProfileCache).
+   */
+  PROFILE_CACHE_TTL: env.duration('2s'),
 });
 export type GatewayConfig = z.output<typeof GatewayConfig>;
 
