@@ -11,6 +11,7 @@ import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { InvalidKeyLimiter } from './auth/invalid-key-limiter';
 import { JwtStrategy } from './auth/jwt.strategy';
 import { ProfileCache } from './auth/profile-cache';
+import { VerifiedTokens } from './auth/verified-tokens';
 import { StaleTokens } from './auth/stale-tokens';
 import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
@@ -72,6 +73,7 @@ export class GatewayModule {
         JwtStrategy,
         ApiKeyCache,
         ProfileCache,
+        VerifiedTokens,
         InvalidKeyLimiter,
         ApiKeyStrategy,
       ],
