@@ -16,6 +16,26 @@ import {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
+let connection: mongoose.Connection | undefined;
+
+afterAll(async () => {
+  await connection?.close();
+});
+
+/** Auth's own database, read directly (what it stores, or a user removed behind its back). */
+async function authDb() {
+  const uri = process.env.TEST_MONGODB_URI;
+  if (!uri) throw new Error('TEST_MONGODB_URI is not set (the e2e global setup sets it)');
+  connection ??= await mongoose.createConnection(uri).asPromise();
+  const { databases } = await connection.getClient().db('admin').admin().listDatabases();
+  const names = databases.map((d) => d.name).filter((name) => name.startsWith('ir_e2e_') && name.endsWith('_auth'));
+  // The prefix is ir_e2e_<pid of the jest process that ran the global setup>: this one when in band, else a worker's parent.
+  const ours = names.filter((name) => name === `ir_e2e_${process.pid}_auth` || name === `ir_e2e_${process.ppid}_auth`);
+  const chosen = ours.length > 0 ? ours : names;
+  expect(chosen).toHaveLength(1);
+  return connection.getClient().db(chosen[0]);
+}
+
 function register(body: Record<string, unknown>) {
   return api().post('/auth/register').set('X-Forwarded-For', freshIp()).send(body);
 }
@@ -276,6 +296,33 @@ describe('/auth/profile', () => {
     expect((await getProfile(user.tokens.access_token)).body).toEqual(user.profile);
   });
 
+  it('GET is served from the gateway for at most PROFILE_CACHE_TTL (2 s): a user removed from the store answers 404 within it', async () => {
+    const user = await loggedInUser();
+    expect((await getProfile(user.tokens.access_token)).status).toBe(200);
+    const removedAt = Date.now();
+    await (await authDb()).collection('users').deleteOne({ _id: user.profile.id as never });
+
+    let res = await getProfile(user.tokens.access_token);
+    while (res.status === 200 && Date.now() - removedAt < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      res = await getProfile(user.tokens.access_token);
+    }
+    expect(res.status).toBe(404);
+    // The bound, plus the time one request takes on a loaded machine.
+    expect(Date.now() - removedAt).toBeLessThan(2_000 + 1_500);
+  });
+
+  it('GET after a logout answers 401 at once, though the profile was just served', async () => {
+    const user = await loggedInUser();
+    expect((await getProfile(user.tokens.access_token)).status).toBe(200);
+    const logout = await api().post('/auth/logout').set('Authorization', `Bearer ${user.tokens.access_token}`).send({});
+    expect(logout.status).toBe(200);
+
+    const res = await getProfile(user.tokens.access_token);
+    expect(res.status).toBe(401);
+    expect(res.body.message).toBe('access token has been revoked');
+  });
+
   it('GET and PUT without a token answer 401', async () => {
     const get = await api().get('/auth/profile');
     const put = await api().put('/auth/profile').send({ name: 'x' });
@@ -287,28 +334,6 @@ describe('/auth/profile', () => {
 });
 
 describe('stored credentials', () => {
-  let connection: mongoose.Connection;
-
-  beforeAll(async () => {
-    const uri = process.env.TEST_MONGODB_URI;
-    if (!uri) throw new Error('TEST_MONGODB_URI is not set (the e2e global setup sets it)');
-    connection = await mongoose.createConnection(uri).asPromise();
-  });
-
-  afterAll(async () => {
-    await connection?.close();
-  });
-
-  async function authDb() {
-    const { databases } = await connection.getClient().db('admin').admin().listDatabases();
-    const names = databases.map((d) => d.name).filter((name) => name.startsWith('ir_e2e_') && name.endsWith('_auth'));
-    // The prefix is ir_e2e_<pid of the jest process that ran the global setup>: this one when in band, else a worker's parent.
-    const ours = names.filter((name) => name === `ir_e2e_${process.pid}_auth` || name === `ir_e2e_${process.ppid}_auth`);
-    const chosen = ours.length > 0 ? ours : names;
-    expect(chosen).toHaveLength(1);
-    return connection.getClient().db(chosen[0]);
-  }
-
   it('keeps an argon2id hash of the password, never the password', async () => {
     const user = await registerUser();
     const db = await authDb();

@@ -32,6 +32,11 @@ export const GatewayConfig = CommonConfig.extend({
   REVOCATION_LOOKBACK: env.duration('24h'),
   /** The web console's static build, served at /console; empty: dist/console, where `npm run build` puts it. */
   CONSOLE_DIR: z.string().default(''),
+  /**
+   * How long a caller's own profile is served from the gateway's memory (0: never). A change through
+   * another gateway replica, or a user removed from the store, shows within it (see ProfileCache).
+   */
+  PROFILE_CACHE_TTL: env.duration('2s'),
 });
 export type GatewayConfig = z.output<typeof GatewayConfig>;
 

@@ -10,6 +10,8 @@ import { AuthEventsStream } from './auth/auth-events-stream';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { InvalidKeyLimiter } from './auth/invalid-key-limiter';
 import { JwtStrategy } from './auth/jwt.strategy';
+import { ProfileCache } from './auth/profile-cache';
+import { VerifiedTokens } from './auth/verified-tokens';
 import { StaleTokens } from './auth/stale-tokens';
 import { TokenKeys } from './auth/token-keys';
 import { AuthController } from './auth/auth.controller';
@@ -70,6 +72,8 @@ export class GatewayModule {
         StaleTokens,
         JwtStrategy,
         ApiKeyCache,
+        ProfileCache,
+        VerifiedTokens,
         InvalidKeyLimiter,
         ApiKeyStrategy,
       ],

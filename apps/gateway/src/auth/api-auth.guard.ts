@@ -5,6 +5,8 @@ import { DomainError, ErrorCode } from '@ir/contracts';
 import { actFor } from '@ir/messaging';
 import { TokenExpiredError } from 'jsonwebtoken';
 import { IS_PUBLIC, type AuthenticatedCaller, type AuthenticatedRequest } from './authenticated';
+import { JwtStrategy } from './jwt.strategy';
+import { VerifiedTokens } from './verified-tokens';
 
 /**
  * Every route needs `Authorization: Bearer <access token or API key>` unless marked @Public(). The
@@ -12,7 +14,11 @@ import { IS_PUBLIC, type AuthenticatedCaller, type AuthenticatedRequest } from '
  */
 @Injectable()
 export class ApiAuthGuard extends AuthGuard(['api-key', 'jwt']) {
-  constructor(private readonly reflector: Reflector) {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly verifiedTokens: VerifiedTokens,
+    private readonly jwt: JwtStrategy,
+  ) {
     super();
   }
 
@@ -22,7 +28,14 @@ export class ApiAuthGuard extends AuthGuard(['api-key', 'jwt']) {
     if (!BEARER.test(request.header('authorization') ?? '')) {
       throw new DomainError(ErrorCode.unauthenticated, 'missing or malformed Authorization: Bearer <token> header');
     }
-    await super.canActivate(ctx);
+    // An access token verified before skips passport; what may have changed since is checked again.
+    const verified = this.verifiedTokens.recall(request.header('authorization')!.slice(BEARER_PREFIX.length));
+    if (verified) {
+      this.jwt.check(verified);
+      request.user = verified.caller;
+    } else {
+      await super.canActivate(ctx);
+    }
     const caller = request.user;
     if (caller) actFor(caller.principal);
     return true;
@@ -45,4 +58,5 @@ export class ApiAuthGuard extends AuthGuard(['api-key', 'jwt']) {
   }
 }
 
+const BEARER_PREFIX = 'Bearer ';
 const BEARER = /^Bearer [A-Za-z0-9_.~+/-]+=*$/;

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { ApiErrors } from '../http/api-errors';
 import { ApiZodBody, ApiZodResponse, jsonSchemaOf, ValidBody } from '../http/zod-body';
 import { Caller, Public, type AuthenticatedCaller } from './authenticated';
+import { ProfileCache } from './profile-cache';
 
 const LogoutBody = z.strictObject({});
 
@@ -26,7 +27,10 @@ const LogoutBody = z.strictObject({});
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
-  constructor(private readonly bus: BusClient) {}
+  constructor(
+    private readonly bus: BusClient,
+    private readonly profiles: ProfileCache,
+  ) {}
 
   @Public()
   @UseGuards(ThrottlerGuard)
@@ -71,7 +75,7 @@ export class AuthController {
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   @ApiErrors(404)
   profile(@Caller() { principal }: AuthenticatedCaller) {
-    return this.bus.request(AuthRpc.getProfile, { user_id: principal.id });
+    return this.profiles.of(principal.id);
   }
 
   @Put('profile')
@@ -79,8 +83,16 @@ export class AuthController {
   @ApiZodBody(ProfileUpdateBody)
   @ApiOkResponse({ schema: jsonSchemaOf(Profile) })
   @ApiErrors(404, 409)
-  updateProfile(@Caller() { principal }: AuthenticatedCaller, @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>) {
-    return this.bus.request(AuthRpc.updateProfile, { user_id: principal.id, changes });
+  async updateProfile(
+    @Caller() { principal }: AuthenticatedCaller,
+    @ValidBody(ProfileUpdateBody) changes: z.output<typeof ProfileUpdateBody>,
+  ) {
+    this.profiles.forget(principal.id);
+    try {
+      return await this.bus.request(AuthRpc.updateProfile, { user_id: principal.id, changes });
+    } finally {
+      this.profiles.forget(principal.id);
+    }
   }
 
   @UseGuards(ThrottlerGuard)

@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, AccessTokenClaims, DomainError, ErrorCode, principalOfClaims } from '@ir/contracts';
 import { decode } from 'jsonwebtoken';
+import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import type { AuthenticatedCaller } from './authenticated';
 import { RevokedSessions } from './revoked-sessions';
 import { StaleTokens } from './stale-tokens';
 import { TokenKeys } from './token-keys';
+import { VerifiedTokens, type VerifiedToken } from './verified-tokens';
+
+const BEARER_TOKEN = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 /**
  * Access tokens (RS256 JWTs signed by auth): passport-jwt checks the signature with auth's public
@@ -19,9 +23,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     keys: TokenKeys,
     private readonly revoked: RevokedSessions,
     private readonly stale: StaleTokens,
+    private readonly verifiedTokens: VerifiedTokens,
   ) {
     super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      jwtFromRequest: BEARER_TOKEN,
+      passReqToCallback: true,
       algorithms: ['RS256'],
       issuer: ACCESS_TOKEN_ISSUER,
       audience: ACCESS_TOKEN_AUDIENCE,
@@ -36,18 +42,37 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: unknown): AuthenticatedCaller {
+  validate(request: Request, payload: unknown): AuthenticatedCaller {
     const claims = AccessTokenClaims.safeParse(payload);
     if (!claims.success) throw invalidToken();
-    if (this.revoked.isRevoked(claims.data.sid)) throw new DomainError(ErrorCode.unauthenticated, 'access token has been revoked');
-    const issuedAt = (payload as { iat?: unknown }).iat;
-    if (typeof issuedAt !== 'number' || this.stale.isStale(claims.data.sub, claims.data.ims ?? issuedAt * 1000 + 999)) {
-      throw new DomainError(ErrorCode.unauthenticated, 'access token names roles that have changed: refresh it', undefined, {
-        reason: 'roles_changed',
-      });
-    }
-    return { principal: principalOfClaims(claims.data), sessionId: claims.data.sid };
+    const { iat: issuedAt, exp: expiresAt } = payload as { iat?: unknown; exp?: unknown };
+    if (typeof issuedAt !== 'number') throw rolesChanged();
+    const verified: VerifiedToken = {
+      caller: { principal: principalOfClaims(claims.data), sessionId: claims.data.sid },
+      userId: claims.data.sub,
+      signedAtMs: claims.data.ims ?? issuedAt * 1000 + 999,
+      // passport-jwt refuses a token without exp only when told to: such a token is verified each time.
+      expiresAtMs: typeof expiresAt === 'number' ? expiresAt * 1000 : 0,
+    };
+    this.check(verified);
+    const token = BEARER_TOKEN(request);
+    if (token && verified.expiresAtMs > 0) this.verifiedTokens.remember(token, verified);
+    return verified.caller;
   }
+
+  /** What may have changed since the token was verified: its session revoked, or its user's roles reduced. */
+  check(verified: VerifiedToken): void {
+    if (this.revoked.isRevoked(verified.caller.sessionId)) {
+      throw new DomainError(ErrorCode.unauthenticated, 'access token has been revoked');
+    }
+    if (this.stale.isStale(verified.userId, verified.signedAtMs)) throw rolesChanged();
+  }
+}
+
+function rolesChanged(): DomainError {
+  return new DomainError(ErrorCode.unauthenticated, 'access token names roles that have changed: refresh it', undefined, {
+    reason: 'roles_changed',
+  });
 }
 
 function invalidToken(): DomainError {

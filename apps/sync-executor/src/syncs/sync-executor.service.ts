@@ -9,7 +9,7 @@ import { syncOperations, syncStepDuration } from './sync-metrics';
 import { isTerminal, stepsOf, type StoredStep } from './sync.model';
 import { LockLost, SyncRunBooks, type Run } from './sync-run';
 import { SyncRepository } from './sync.repository';
-import { SyncTargets } from './sync-targets';
+import { SyncTargets, type OpenedTarget } from './sync-targets';
 import { RUN_MAX_DELIVER, SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { numberRanges, operationOf } from './sync-view';
 
@@ -81,6 +81,8 @@ export class SyncExecutor {
     try {
       await this.runSync(run);
     } catch (error) {
+      // Progress still being written lands before anything below, or another delivery, writes the record.
+      await this.books.settled(run);
       if (error instanceof LockLost) {
         this.logger.warn(`sync ${run.id}: its lock was taken over; stopping`);
         // Whoever took the lock over has normally failed the sync already; if not, say why it stopped.
@@ -115,10 +117,14 @@ export class SyncExecutor {
   private async runSync(run: Run): Promise<void> {
     if (!(await this.syncs.markRunning(run.id, run.startedAt))) return;
     await this.books.refreshLock(run, true);
-    await this.books.publish('started', run, 'running', null);
-    await this.books.audit.started(run.doc);
-
-    if (!run.doc.planned_at && !run.cancel.signal.aborted) await this.plan(run);
+    // Telling the start, asking for the target's connection and planning need nothing of each other:
+    // they go at once, and the first step waits for all three (a sync paid them one after the other).
+    const opening = run.doc.dry_run ? undefined : this.targets.open(run.id, run.databaseId);
+    opening?.catch(() => undefined);
+    const planning = !run.doc.planned_at && !run.cancel.signal.aborted ? this.planner.plan(run) : undefined;
+    planning?.catch(() => undefined);
+    await this.books.announceStart(run);
+    if (planning) await this.failIfUnplanned(run, await planning);
     if (run.lockLost) throw new LockLost();
     if (run.doc.status === 'failed') return;
 
@@ -147,7 +153,7 @@ export class SyncExecutor {
         next += 1;
         continue;
       }
-      db ??= await this.openTarget(run);
+      db ??= await this.openTarget(run, opening ?? this.targets.open(run.id, run.databaseId));
       if (!db) return;
       const group = halted ? [run.steps[next]] : groupAt(run.steps, next);
       await this.runSteps(run, db, next, group);
@@ -175,17 +181,16 @@ export class SyncExecutor {
     run.steps = run.steps.map((s) => (isSettled(s) ? s : { ...s, status: 'not_run', note }));
   }
 
-  /** Asks the comparator for the plan (`SyncPlanner`); a plan that cannot be had fails the sync. */
-  private async plan(run: Run): Promise<void> {
-    const problem = await this.planner.plan(run);
+  /** After asking the comparator for the plan (`SyncPlanner`): a plan that cannot be had fails the sync. */
+  private async failIfUnplanned(run: Run, problem: string | undefined): Promise<void> {
     if (problem === undefined) return;
     await this.books.finish(run, 'failed', problem);
     run.doc = { ...run.doc, status: 'failed' };
   }
 
   /** The target's database, or undefined when the sync has been failed because it cannot be had. */
-  private async openTarget(run: Run): Promise<TargetDb | undefined> {
-    const opened = await this.targets.open(run.id, run.databaseId);
+  private async openTarget(run: Run, opening: Promise<OpenedTarget>): Promise<TargetDb | undefined> {
+    const opened = await opening;
     if ('db' in opened) return opened.db;
     await this.books.finish(run, 'failed', failureSummary(run.steps, opened.problem));
     return undefined;
@@ -233,7 +238,7 @@ export class SyncExecutor {
       if (results[failed].targetAway) run.stoppedBy = { step, why: 'the target could not be reached', targetAway: true };
       else if (run.doc.options?.on_error === 'stop') run.stoppedBy ??= { step, why: 'on_error: stop', targetAway: false };
     }
-    await this.books.afterStep(run);
+    this.books.afterStep(run);
   }
 }
 

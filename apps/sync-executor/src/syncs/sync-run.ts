@@ -36,6 +36,8 @@ export interface Run {
   lockLost: boolean;
   /** Aborted when someone asks to cancel the sync. */
   readonly cancel: AbortController;
+  /** The record's and the progress' writes after steps, in order, while the next steps run (`SyncRunBooks.afterStep`). */
+  books?: Promise<void>;
   /** Set when a step fails with `on_error: stop`, or the target is away: the step that stopped the sync. */
   stoppedBy?: { readonly step: StoredStep; readonly why: string; readonly targetAway: boolean };
 }
@@ -69,17 +71,41 @@ export class SyncRunBooks {
     this.audit = new SyncAudit(bus);
   }
 
-  /** After a step: the record at most once a second (with the lock), progress at most every 250 ms. */
-  async afterStep(run: Run): Promise<void> {
-    if (Date.now() - run.lastSaved >= SAVE_INTERVAL_MS) {
-      run.lastSaved = Date.now();
-      await this.syncs.saveSteps(run.id, run.steps, progressOf(run.steps));
-      await this.refreshLock(run);
-    }
-    if (Date.now() - run.lastPublished >= PUBLISH_INTERVAL_MS) {
-      run.lastPublished = Date.now();
-      await this.publish('progress', run, 'running', null);
-    }
+  /** Says that the sync started: its event and its audit entry, together (after the lock is held). */
+  async announceStart(run: Run): Promise<void> {
+    await Promise.all([this.publish('started', run, 'running', null), this.audit.started(run.doc)]);
+  }
+
+  /**
+   * After a step: the record at most once a second (with the lock), progress at most every 250 ms,
+   * written while the next steps run, each after the one before (`settled` waits for them). The steps
+   * are those of this moment. A write that fails is logged: the next one, or the end, writes them again,
+   * and a crash meanwhile resumes from what the target has (steps already done are found done).
+   */
+  afterStep(run: Run): void {
+    const save = Date.now() - run.lastSaved >= SAVE_INTERVAL_MS;
+    const publish = Date.now() - run.lastPublished >= PUBLISH_INTERVAL_MS;
+    if (!save && !publish) return;
+    if (save) run.lastSaved = Date.now();
+    if (publish) run.lastPublished = Date.now();
+    const steps = [...run.steps];
+    run.books = (run.books ?? Promise.resolve()).then(async () => {
+      try {
+        if (save) {
+          await this.syncs.saveSteps(run.id, steps, progressOf(steps));
+          await this.refreshLock(run);
+        }
+        if (publish) await this.publish('progress', run, 'running', null, steps);
+      } catch (error) {
+        this.logger.warn(`could not record the progress of sync ${run.id}: ${describeError(error)}`);
+      }
+    });
+  }
+
+  /** Waits for the writes `afterStep` started. */
+  async settled(run: Run): Promise<void> {
+    await run.books;
+    run.books = undefined;
   }
 
   /** Extends the lock (at most once a second unless forced); notes when it was lost. */
@@ -101,6 +127,8 @@ export class SyncRunBooks {
 
   /** Ends the sync (if it is still active), frees its database, and says so. */
   async finish(run: Run, status: EndStatus, error: string | null): Promise<void> {
+    // The end is written last, and its event follows every progress event.
+    await this.settled(run);
     const completedAt = new Date();
     const durationMs = completedAt.getTime() - run.startedAt.getTime();
     const progress = progressOf(run.steps);
@@ -120,11 +148,10 @@ export class SyncRunBooks {
       syncFailures.inc();
       this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);
     }
-    await this.publish(EVENT_OF[status], run, status, error);
-    await this.audit.finished(run.doc, status);
+    await Promise.all([this.publish(EVENT_OF[status], run, status, error), this.audit.finished(run.doc, status)]);
   }
 
-  publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null): Promise<void> {
+  publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null, steps = run.steps): Promise<void> {
     const { project_id, requested_by } = run.doc;
     return this.events.publish(kind, {
       id: run.id,
@@ -133,7 +160,7 @@ export class SyncRunBooks {
       requested_by,
       status,
       error,
-      steps: run.steps,
+      steps,
     });
   }
 }
