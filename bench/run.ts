@@ -7,6 +7,7 @@ import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
 import { fleetDriftBench } from './fleet-drift.bench';
+import { fleetBench } from './fleet.bench';
 import { registryBench } from './registry.bench';
 import { syncBench } from './sync.bench';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   comparator: comparatorBench,
   sync: syncBench,
   'fleet-drift': fleetDriftBench,
+  fleet: fleetBench,
 };
 
 /**
@@ -43,7 +45,9 @@ async function main(): Promise<void> {
   try {
     const ctx: BenchContext = {
       apiUrl: system.apiUrl,
-      accessToken: await accessToken(system.apiUrl),
+      accessToken: await register(system.apiUrl),
+      login: () => login(system.apiUrl),
+      system,
       mongoUri: infra.mongoUri,
       nats: { servers: infra.natsUrl, credentialsDir: infra.natsCredentialsDir },
       dbPrefix,
@@ -62,15 +66,23 @@ async function main(): Promise<void> {
   }
 }
 
-async function accessToken(apiUrl: string): Promise<string> {
-  const user = { email: `bench-${process.pid}@example.com`, username: `bench${process.pid}`, password: 'benchmark-password' };
-  const post = (path: string, body: unknown) =>
-    fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const registered = await post('/auth/register', user);
+const user = { email: `bench-${process.pid}@example.com`, username: `bench${process.pid}`, password: 'benchmark-password' };
+
+function post(apiUrl: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Registers the benchmark user (the first, so a system administrator) and logs it in. */
+async function register(apiUrl: string): Promise<string> {
+  const registered = await post(apiUrl, '/auth/register', user);
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
-  const login = await post('/auth/login', { username: user.username, password: user.password });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-  return ((await login.json()) as { access_token: string }).access_token;
+  return login(apiUrl);
+}
+
+async function login(apiUrl: string): Promise<string> {
+  const answer = await post(apiUrl, '/auth/login', { username: user.username, password: user.password });
+  if (answer.status !== 200) throw new Error(`login answered ${answer.status}: ${await answer.text()}`);
+  return ((await answer.json()) as { access_token: string }).access_token;
 }
 
 function writeFigures(result: BenchResult): string {
