@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const infra = await startTestInfra();
   const dir = join(infra.dir, 'bench');
   const dbPrefix = `ir_bench_${process.pid}`;
+  // A system that does not come up (a loaded machine) must not leave NATS and FerretDB behind.
   const system = await startSystem({
     natsUrl: infra.natsUrl,
     natsCredentialsDir: infra.natsCredentialsDir,
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     dataDir: dir,
     logDir: join(dir, 'logs'),
     logLevel: 'warn',
+  }).catch(async (error: unknown) => {
+    await infra.stop();
+    throw error;
   });
   try {
     const ctx: BenchContext = {
