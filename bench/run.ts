@@ -42,6 +42,8 @@ async function main(): Promise<void> {
     dataDir: dir,
     logDir: join(dir, 'logs'),
     logLevel: 'warn',
+    // Six services starting at once on a busy 2-core machine can take minutes.
+    readyTimeoutMs: 300_000,
   }).catch(async (error: unknown) => {
     await infra.stop();
     throw error;
