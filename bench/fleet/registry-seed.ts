@@ -15,7 +15,8 @@ export interface SeededRegistry {
 }
 
 /** Parallel registrations: each tests its target's connection, so a few at once keep the servers busy. */
-const REGISTER_CONCURRENCY = 8;
+const REGISTER_CONCURRENCY = 4;
+const REGISTER_ATTEMPTS = 5;
 const INSERT_BATCH = 1_000;
 
 /**
@@ -42,13 +43,12 @@ export async function seedRegistry(ctx: BenchContext, store: MongoClient, sizes:
   await Promise.all(
     Array.from({ length: REGISTER_CONCURRENCY }, async () => {
       for (let n = next++; n < sizes.databases; n = next++) {
-        const created = (await api(asMember, 'POST', '/databases', {
+        databaseIds[n] = await register(asMember, {
           name: `fleet ${targetDbName(n)}`,
           uri: targets.uriOf(n),
           db_name: targetDbName(n),
           project_id: projectIds[n % projectIds.length],
-        })) as { id: string };
-        databaseIds[n] = created.id;
+        });
       }
     }),
   );
@@ -74,6 +74,28 @@ export async function seedRegistry(ctx: BenchContext, store: MongoClient, sizes:
     .updateMany({ _id: { $in: databaseIds.map((id) => new ObjectId(id)) } }, { $inc: { definitions_version: 1 } });
   const definitionsSeconds = Math.round((performance.now() - started) / 1000);
   return { accessToken: asMember.accessToken, projectIds, databaseIds, registerSeconds, definitionsSeconds };
+}
+
+/**
+ * Registers one database, again (after a pause that grows) when the system answers 5xx: on the loaded
+ * machine a target's connection test may time out. A registration that landed although its answer
+ * timed out is found by its name.
+ */
+export async function register(ctx: BenchContext, body: { name: string; uri: string; db_name: string; project_id: string }): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return ((await api(ctx, 'POST', '/databases', body)) as { id: string }).id;
+    } catch (error) {
+      const message = String(error);
+      if (attempt > 1 && / answered 409/.test(message)) {
+        const found = (await api(ctx, 'POST', '/databases/list', { search: body.name, project_id: body.project_id })) as { items: { id: string; name: string }[] };
+        const mine = found.items.find((d) => d.name === body.name);
+        if (mine) return mine.id;
+      }
+      if (attempt >= REGISTER_ATTEMPTS || !/ answered (5\d\d|409)/.test(message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000 * attempt));
+    }
+  }
 }
 
 /** The document the manifest apply stores for this key (IndexDefinitionRepository.insertAll). */

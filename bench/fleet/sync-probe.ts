@@ -1,6 +1,7 @@
 import type { MongoClient } from 'mongodb';
 import { api, type BenchContext } from '../context';
 import { median } from '../load';
+import { register } from './registry-seed';
 import { collectionName, designedKey, type FleetSizes } from './sizes';
 
 const PROBE_DB = 'fleet_sync_probe';
@@ -29,7 +30,7 @@ export class SyncProbe {
     const collections = Array.from({ length: sizes.collections }, (_, c) => collectionName(c));
     const db = target.db(PROBE_DB);
     for (const name of collections) await db.createCollection(name).catch(() => undefined);
-    const database = (await api(ctx, 'POST', '/databases', { name: `fleet ${PROBE_DB}`, uri, db_name: PROBE_DB, project_id: projectId })) as { id: string };
+    const database = { id: await register(ctx, { name: `fleet ${PROBE_DB}`, uri, db_name: PROBE_DB, project_id: projectId }) };
     const manifest = Object.fromEntries(
       collections.map((name, c) => [
         name,
