@@ -5,6 +5,9 @@ import { startFerretDb, type FerretDbHandle } from '../../tools/infra/ferretdb';
 import { repoRoot } from '../../tools/infra/repo-root';
 import { collectionName, designedKey, driftOf, SEED_VERSION, targetDbName, type FleetSizes } from './sizes';
 
+/** A server with hundreds of database files opens each before it listens. */
+const READY_MS = 300_000;
+
 export interface FleetTargets {
   /** The URI of the server database n lives on. */
   uriOf(n: number): string;
@@ -28,11 +31,17 @@ export async function startTargets(sizes: FleetSizes, logDir: string): Promise<F
   const cached = existsSync(marker);
   if (!cached) rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const servers = await Promise.all(
+  const started = await Promise.allSettled(
     Array.from({ length: sizes.targetServers }, (_, k) =>
-      startFerretDb({ dataDir: join(dir, `server-${k}`), logFile: join(logDir, `fleet-target-${k}.log`) }),
+      startFerretDb({ dataDir: join(dir, `server-${k}`), logFile: join(logDir, `fleet-target-${k}.log`), readyTimeoutMs: READY_MS }),
     ),
   );
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((s) => s.process.stop()));
+    throw failed.reason;
+  }
   const uriOf = (n: number) => servers[n % servers.length].uri;
   const stop = async () => {
     await Promise.all(servers.map((s) => s.process.stop()));

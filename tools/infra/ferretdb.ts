@@ -35,6 +35,8 @@ export async function startFerretDb(opts: {
   signal?: AbortSignal;
   /** Own process group: a terminal's Ctrl-C reaches only the supervisor, which stops FerretDB last. */
   detached?: boolean;
+  /** How long it may take to listen; 30 s when absent (it opens every database file first: a thousand take longer). */
+  readyTimeoutMs?: number;
 }): Promise<FerretDbHandle> {
   const binary = await ensureFerretDbBinary();
   mkdirSync(opts.dataDir, { recursive: true });
@@ -47,7 +49,7 @@ export async function startFerretDb(opts: {
     detached: opts.detached,
   });
   try {
-    await child.waitForTcp('127.0.0.1', port, 30_000, opts.signal);
+    await child.waitForTcp('127.0.0.1', port, opts.readyTimeoutMs ?? 30_000, opts.signal);
   } catch (error) {
     await child.stop();
     throw error;
