@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     logLevel: 'warn',
     // Six services starting at once on a busy 2-core machine can take minutes.
     readyTimeoutMs: 300_000,
+    // The benchmark user's token must outlive a run: the fleet's seeding alone takes longer than the default 10 minutes.
+    serviceEnv: { auth: { ACCESS_TOKEN_TIMEOUT: '4h' } },
   }).catch(async (error: unknown) => {
     await infra.stop();
     throw error;
