@@ -30,7 +30,9 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
   try {
     progress(`targets ready (${targets.cached ? 'cached' : `${targets.seedSeconds} s`}); registering the fleet`);
     const seeded = await seedRegistry(ctx, store, sizes, targets);
-    progress(`registered in ${seeded.registerSeconds} s, definitions stored in ${seeded.definitionsSeconds} s; waiting for the bus and the comparator`);
+    progress(
+      `registered in ${seeded.registerSeconds} s, definitions stored in ${seeded.definitionsSeconds} s; waiting for the bus and the comparator`,
+    );
     const fleet: BenchContext = { ...ctx, accessToken: seeded.accessToken };
     const probe = await SyncProbe.register(fleet, probeTarget, targets.uriOf(0), seeded.projectIds[0], sizes);
     await settle(fleet);
@@ -83,7 +85,12 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
         sizes,
         definitions,
         goals: GOALS,
-        seed: { targets_seconds: targets.seedSeconds, targets_cached: targets.cached, register_seconds: seeded.registerSeconds, definitions_seconds: seeded.definitionsSeconds },
+        seed: {
+          targets_seconds: targets.seedSeconds,
+          targets_cached: targets.cached,
+          register_seconds: seeded.registerSeconds,
+          definitions_seconds: seeded.definitionsSeconds,
+        },
         lists,
         scan: { one_replica: one.figures, two_replicas: two.figures, scaling },
         rss_max_mb: { one_replica: rssOne, two_replicas: rssTwo },
@@ -103,6 +110,8 @@ function progress(line: string): void {
 }
 
 function scanLine(s: ScanFigures): string {
-  const extent = s.complete ? `all ${s.databases} in ${s.seconds} s` : `${s.compared} of ${s.databases} in ${s.seconds} s (capped), fleet projected at ${s.total_seconds} s`;
+  const extent = s.complete
+    ? `all ${s.databases} in ${s.seconds} s`
+    : `${s.compared} of ${s.databases} in ${s.seconds} s (capped), fleet projected at ${s.total_seconds} s`;
   return `full scan, ${s.replicas} comparator replica(s): ${extent}, ${s.databases_per_second} databases/s`;
 }

@@ -36,7 +36,12 @@ const SLOW_MS = 1_000;
  * longer than the run, and autocannon would drop it while the store still works on it during the
  * floor's run. Failed requests are counted, not fatal: a list that times out is a figure too.
  */
-export async function measureLists(ctx: BenchContext, store: MongoClient, sizes: FleetSizes, seeded: SeededRegistry): Promise<ListFigures[]> {
+export async function measureLists(
+  ctx: BenchContext,
+  store: MongoClient,
+  sizes: FleetSizes,
+  seeded: SeededRegistry,
+): Promise<ListFigures[]> {
   const results: ListFigures[] = [];
   for (const list of listCases(ctx, store, seeded)) {
     const gatewayCall = () => send(list.request);
@@ -50,7 +55,13 @@ export async function measureLists(ctx: BenchContext, store: MongoClient, sizes:
       const gateway = await loadInProcess(gatewayCall, seconds, connections, { atLeastOnce: true });
       if (warm) await loadInProcess(list.floor, 2, connections);
       const floor = await loadInProcess(list.floor, seconds, connections, { atLeastOnce: true });
-      results.push({ name: list.name, connections, gateway, floor, ratio_p99: round(gateway.latency_p99_ms / Math.max(floor.latency_p99_ms, 1)) });
+      results.push({
+        name: list.name,
+        connections,
+        gateway,
+        floor,
+        ratio_p99: round(gateway.latency_p99_ms / Math.max(floor.latency_p99_ms, 1)),
+      });
     }
   }
   return results;
@@ -79,7 +90,12 @@ function listCases(ctx: BenchContext, store: MongoClient, seeded: SeededRegistry
   const snapshots = comparator.collection<Document & { _id: string }>('drift_snapshots');
   const audit = store.db(`${ctx.dbPrefix}_audit`).collection('audit_entries');
   const headers = { authorization: `Bearer ${ctx.accessToken}`, 'content-type': 'application/json' };
-  const post = (path: string, body: unknown): LoadRequest => ({ url: `${ctx.apiUrl}${path}`, method: 'POST', headers, body: JSON.stringify(body) });
+  const post = (path: string, body: unknown): LoadRequest => ({
+    url: `${ctx.apiUrl}${path}`,
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   const get = (path: string): LoadRequest => ({ url: `${ctx.apiUrl}${path}`, headers });
   const offsetPage = (collection: typeof databases, filter: Document, sort: Record<string, 1 | -1>, page: number) => () =>
     Promise.all([
@@ -102,7 +118,11 @@ function listCases(ctx: BenchContext, store: MongoClient, seeded: SeededRegistry
   const someDatabase = seeded.databaseIds[Math.floor(seeded.databaseIds.length / 3)];
   const middle = [...seeded.databaseIds].sort()[Math.floor(seeded.databaseIds.length / 2)];
   return [
-    { name: 'databases, first page', request: post('/databases/list', { page: 1, limit: PAGE }), floor: offsetPage(databases, {}, { name_key: 1 }, 1) },
+    {
+      name: 'databases, first page',
+      request: post('/databases/list', { page: 1, limit: PAGE }),
+      floor: offsetPage(databases, {}, { name_key: 1 }, 1),
+    },
     {
       name: 'databases, one project',
       request: post('/databases/list', { page: 1, limit: PAGE, project_id: project }),
@@ -124,7 +144,11 @@ function listCases(ctx: BenchContext, store: MongoClient, seeded: SeededRegistry
       request: get(`/drift?project_id=${project}&state=drifted&limit=${DRIFT_PAGE}`),
       floor: overview({ project_id: { $in: [project] }, drift: true }),
     },
-    { name: 'drift overview, deep page by cursor', request: get(`/drift?after=${middle}&limit=${DRIFT_PAGE}`), floor: overview({ _id: { $gt: middle } }) },
+    {
+      name: 'drift overview, deep page by cursor',
+      request: get(`/drift?after=${middle}&limit=${DRIFT_PAGE}`),
+      floor: overview({ _id: { $gt: middle } }),
+    },
     { name: 'audit, first page', request: get(`/audit?limit=${PAGE}`), floor: offsetPage(audit, {}, { at: -1, _id: -1 }, 1) },
   ];
 }

@@ -28,7 +28,12 @@ const INSERT_BATCH = 1_000;
  * definitions_version is moved on as the apply does. Through the API, 1,000 manifests would each
  * read the growing collection in full on the embedded store, and the seed would take hours.
  */
-export async function seedRegistry(ctx: BenchContext, store: MongoClient, sizes: FleetSizes, targets: FleetTargets): Promise<SeededRegistry> {
+export async function seedRegistry(
+  ctx: BenchContext,
+  store: MongoClient,
+  sizes: FleetSizes,
+  targets: FleetTargets,
+): Promise<SeededRegistry> {
   const projectIds: string[] = [];
   for (let p = 0; p < sizes.projects; p += 1) {
     const project = (await api(ctx, 'POST', '/projects', { name: `fleet-${p}-${Date.now()}` })) as { id: string };
@@ -81,14 +86,19 @@ export async function seedRegistry(ctx: BenchContext, store: MongoClient, sizes:
  * machine a target's connection test may time out. A registration that landed although its answer
  * timed out is found by its name.
  */
-export async function register(ctx: BenchContext, body: { name: string; uri: string; db_name: string; project_id: string }): Promise<string> {
+export async function register(
+  ctx: BenchContext,
+  body: { name: string; uri: string; db_name: string; project_id: string },
+): Promise<string> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return ((await api(ctx, 'POST', '/databases', body)) as { id: string }).id;
     } catch (error) {
       const message = String(error);
       if (attempt > 1 && / answered 409/.test(message)) {
-        const found = (await api(ctx, 'POST', '/databases/list', { search: body.name, project_id: body.project_id })) as { items: { id: string; name: string }[] };
+        const found = (await api(ctx, 'POST', '/databases/list', { search: body.name, project_id: body.project_id })) as {
+          items: { id: string; name: string }[];
+        };
         const mine = found.items.find((d) => d.name === body.name);
         if (mine) return mine.id;
       }

@@ -54,12 +54,17 @@ export class FleetScan {
   }
 
   /** Runs one full scan, with `during` started once it is under way; measured until done or `capMs`. */
-  async run<T>(replicas: number, capMs: number, during?: () => Promise<T>): Promise<{ figures: ScanFigures; during?: T; overlapped: boolean }> {
+  async run<T>(
+    replicas: number,
+    capMs: number,
+    during?: () => Promise<T>,
+  ): Promise<{ figures: ScanFigures; during?: T; overlapped: boolean }> {
     const databases = await this.leases.countDocuments({});
     const started = new Date();
     await this.leases.updateMany({}, { $set: { next_scan_at: started } });
     const t0 = performance.now();
-    const compared = () => this.leases.countDocuments({ claimed_by: null, next_scan_at: { $gt: new Date(started.getTime() + DONE_AFTER_MS) } });
+    const compared = () =>
+      this.leases.countDocuments({ claimed_by: null, next_scan_at: { $gt: new Date(started.getTime() + DONE_AFTER_MS) } });
     let side: Promise<T> | undefined;
     let overlapped = false;
     let done = 0;

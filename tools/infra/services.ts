@@ -167,7 +167,12 @@ function supervisedLauncher(opts: SystemOptions, supervisor: Supervisor): Launch
       // liveness, while its /health/ready names the missing backend.
       const readyPath = gateway ? '/health' : '/health/ready';
       const supervised = await supervisor.add(instance, gateway ? 'edge' : 'services', async (signal) => {
-        const handle = await startService(name, env, logFile, { detached: opts.detached, signal, readyPath, readyTimeoutMs: opts.readyTimeoutMs });
+        const handle = await startService(name, env, logFile, {
+          detached: opts.detached,
+          signal,
+          readyPath,
+          readyTimeoutMs: opts.readyTimeoutMs,
+        });
         return handle.process;
       });
       const port = Number(env[gateway ? 'PORT' : 'HEALTH_PORT']);
