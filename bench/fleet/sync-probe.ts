@@ -39,7 +39,17 @@ export class SyncProbe {
         })),
       ]),
     );
-    await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections: manifest });
+    // The apply reads the whole definitions collection here and may pass the gateway's time limit; applying again is idempotent.
+    for (let attempt = 1; ; attempt += 1) {
+      const applied = await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections: manifest }).then(
+        () => true,
+        (error: unknown) => {
+          if (attempt >= 3 || !/ answered 5\d\d/.test(String(error))) throw error;
+          return false;
+        },
+      );
+      if (applied) break;
+    }
     return new SyncProbe(ctx, target, database.id, collections);
   }
 
