@@ -1,10 +1,15 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import type { RunningSystem } from '../tools/infra/services';
 import { natsConnectOptions, type NatsEndpoint } from '../test/support/nats-login';
 /** What every benchmark gets: the running system, a logged-in user, and the servers behind it. */
 export interface BenchContext {
   readonly apiUrl: string;
   readonly accessToken: string;
+  /** Logs the benchmark user in again: a new access token, which lists the projects it is in now. */
+  login(): Promise<string>;
+  /** The running services, for benchmarks that add replicas or read their processes. */
+  readonly system: RunningSystem;
   readonly mongoUri: string;
   /** The system's NATS server (logged in to as its admin), to wait for the bus to be quiet before measuring. */
   readonly nats: NatsEndpoint;

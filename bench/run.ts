@@ -7,6 +7,7 @@ import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
 import { fleetDriftBench } from './fleet-drift.bench';
+import { fleetBench } from './fleet.bench';
 import { registryBench } from './registry.bench';
 import { registryFleetBench } from './registry-fleet.bench';
 import { syncBench } from './sync.bench';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   sync: syncBench,
   'fleet-drift': fleetDriftBench,
   'registry-fleet': registryFleetBench,
+  fleet: fleetBench,
 };
 
 /**
@@ -33,6 +35,7 @@ async function main(): Promise<void> {
   const infra = await startTestInfra();
   const dir = join(infra.dir, 'bench');
   const dbPrefix = `ir_bench_${process.pid}`;
+  // A system that does not come up (a loaded machine) must not leave NATS and FerretDB behind.
   const system = await startSystem({
     natsUrl: infra.natsUrl,
     natsCredentialsDir: infra.natsCredentialsDir,
@@ -41,11 +44,20 @@ async function main(): Promise<void> {
     dataDir: dir,
     logDir: join(dir, 'logs'),
     logLevel: 'warn',
+    // Six services starting at once on a busy 2-core machine can take minutes.
+    readyTimeoutMs: 300_000,
+    // The benchmark user's token must outlive a run: the fleet's seeding alone takes longer than the default 10 minutes.
+    serviceEnv: { auth: { ACCESS_TOKEN_TIMEOUT: '4h' } },
+  }).catch(async (error: unknown) => {
+    await infra.stop();
+    throw error;
   });
   try {
     const ctx: BenchContext = {
       apiUrl: system.apiUrl,
-      accessToken: await accessToken(system.apiUrl),
+      accessToken: await register(system.apiUrl),
+      login: () => login(system.apiUrl),
+      system,
       mongoUri: infra.mongoUri,
       nats: { servers: infra.natsUrl, credentialsDir: infra.natsCredentialsDir },
       dbPrefix,
@@ -64,15 +76,23 @@ async function main(): Promise<void> {
   }
 }
 
-async function accessToken(apiUrl: string): Promise<string> {
-  const user = { email: `bench-${process.pid}@example.com`, username: `bench${process.pid}`, password: 'benchmark-password' };
-  const post = (path: string, body: unknown) =>
-    fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const registered = await post('/auth/register', user);
+const user = { email: `bench-${process.pid}@example.com`, username: `bench${process.pid}`, password: 'benchmark-password' };
+
+function post(apiUrl: string, path: string, body: unknown): Promise<Response> {
+  return fetch(`${apiUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Registers the benchmark user (the first, so a system administrator) and logs it in. */
+async function register(apiUrl: string): Promise<string> {
+  const registered = await post(apiUrl, '/auth/register', user);
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${await registered.text()}`);
-  const login = await post('/auth/login', { username: user.username, password: user.password });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}: ${await login.text()}`);
-  return ((await login.json()) as { access_token: string }).access_token;
+  return login(apiUrl);
+}
+
+async function login(apiUrl: string): Promise<string> {
+  const answer = await post(apiUrl, '/auth/login', { username: user.username, password: user.password });
+  if (answer.status !== 200) throw new Error(`login answered ${answer.status}: ${await answer.text()}`);
+  return ((await answer.json()) as { access_token: string }).access_token;
 }
 
 function writeFigures(result: BenchResult): string {

@@ -38,6 +38,8 @@ export async function startFerretDb(opts: {
   detached?: boolean;
   /** Create the capped `local.oplog.rs` (see ensureOplog): the entity caches' capture reads it. */
   oplog?: boolean;
+  /** How long it may take to listen; 30 s when absent (it opens every database file first: a thousand take longer). */
+  readyTimeoutMs?: number;
 }): Promise<FerretDbHandle> {
   const binary = await ensureFerretDbBinary();
   mkdirSync(opts.dataDir, { recursive: true });
@@ -50,7 +52,7 @@ export async function startFerretDb(opts: {
     detached: opts.detached,
   });
   try {
-    await child.waitForTcp('127.0.0.1', port, 30_000, opts.signal);
+    await child.waitForTcp('127.0.0.1', port, opts.readyTimeoutMs ?? 30_000, opts.signal);
     if (opts.oplog) await ensureOplog(`mongodb://127.0.0.1:${port}/`);
   } catch (error) {
     await child.stop();

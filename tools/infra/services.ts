@@ -53,6 +53,8 @@ export interface StartServiceOptions {
   signal?: AbortSignal;
   /** What answers 200 once the service is ready; `/health/ready` when absent. */
   readyPath?: string;
+  /** How long to wait for readiness; 60 s when absent. */
+  readyTimeoutMs?: number;
 }
 
 /** Spawns one compiled service and resolves once its readiness path answers 200. */
@@ -79,7 +81,7 @@ export async function startService(
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await child.waitForHttpOk(`${url}${options.readyPath ?? '/health/ready'}`, READY_TIMEOUT_MS, options.signal);
+    await child.waitForHttpOk(`${url}${options.readyPath ?? '/health/ready'}`, options.readyTimeoutMs ?? READY_TIMEOUT_MS, options.signal);
   } catch (error) {
     await child.stop();
     throw error;
@@ -112,6 +114,8 @@ export interface SystemOptions {
   /** Extra env for one service (wins over `env`). */
   serviceEnv?: Partial<Record<ServiceName, Record<string, string>>>;
   detached?: boolean;
+  /** How long each service may take to be ready; 60 s when absent (the benchmarks, on a loaded machine, give more). */
+  readyTimeoutMs?: number;
   /**
    * Restart a service that dies (on the same ports, with the same env), as `make start` does; e2e
    * tests pass a short policy. A `Supervisor` given here (which may already hold the infrastructure)
@@ -163,7 +167,12 @@ function supervisedLauncher(opts: SystemOptions, supervisor: Supervisor): Launch
       // liveness, while its /health/ready names the missing backend.
       const readyPath = gateway ? '/health' : '/health/ready';
       const supervised = await supervisor.add(instance, gateway ? 'edge' : 'services', async (signal) => {
-        const handle = await startService(name, env, logFile, { detached: opts.detached, signal, readyPath });
+        const handle = await startService(name, env, logFile, {
+          detached: opts.detached,
+          signal,
+          readyPath,
+          readyTimeoutMs: opts.readyTimeoutMs,
+        });
         return handle.process;
       });
       const port = Number(env[gateway ? 'PORT' : 'HEALTH_PORT']);
