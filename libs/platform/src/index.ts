@@ -14,3 +14,4 @@ export * from './bounded';
 export * from './own-repository';
 export * from './storage-errors';
 export * from './object-ids';
+export * from './one-at-a-time';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import { projectsWhere, type Principal } from '@ir/contracts';
-import { OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
+import { OneAtATime, OwnRepository, parseObjectId, type OwnIndexesResult, type Page, type PageRequest } from '@ir/platform';
 import { DatabaseListCopy, type ListedDatabase } from './database-list-copy';
 import { ListVersionRepository } from './list-version.repository';
 import { DATABASE_MODEL, LEGACY_NAME_INDEX, type DatabaseDocument, type DatabaseModel, type DatabaseServerRecord } from './database.model';
@@ -20,6 +20,7 @@ const LIST = 'databases';
 export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
   private copy = DatabaseListCopy.of(-1, []);
   private reading: Promise<DatabaseListCopy> | undefined;
+  private readonly bumps = new OneAtATime();
 
   constructor(
     @Inject(DATABASE_MODEL) model: DatabaseModel,
@@ -109,11 +110,18 @@ export class DatabaseRepository extends OwnRepository<DatabaseDocument> {
     await this.listVersions.bump(LIST);
   }
 
-  /** Marks the database's definitions as changed (see `definitions_version`); answers the new version. */
-  async bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
-    // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
-    const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
-    return bumped?.definitions_version ?? 0;
+  /**
+   * Marks the database's definitions as changed (see `definitions_version`); answers the new version.
+   * One at a time per database in this replica: FerretDB 1.x answered two concurrent `$inc`s with the
+   * same version (an import writing two collections at once labelled two definition sets alike and
+   * lost one collection's definitions from the lists). Atomic on MongoDB, where replicas may bump at once.
+   */
+  bumpDefinitionsVersion(database: Pick<DatabaseDocument, '_id'>): Promise<number> {
+    return this.bumps.run(database._id.toHexString(), async () => {
+      // No projection: FerretDB 1.x does not implement `fields` on findAndModify.
+      const bumped = await this.model.findOneAndUpdate({ _id: database._id }, { $inc: { definitions_version: 1 } }, { new: true }).lean();
+      return bumped?.definitions_version ?? 0;
+    });
   }
 
   /** Every database's definitions version (0 for one stored before versions), for the definition sets' backfill. */
