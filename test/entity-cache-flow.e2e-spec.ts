@@ -20,6 +20,7 @@ import { MetadataRepository, resumeTokenKey } from '../apps/entity-oplog/src/met
 import { OplogRepository } from '../apps/entity-oplog/src/oplog/oplog.repository';
 import { migrate } from '../apps/entity-oplog/src/storage/migrations';
 import { openPostgres, schemaName } from '../apps/entity-oplog/src/storage/postgres';
+import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
 
 jest.setTimeout(60_000);
 
@@ -41,24 +42,26 @@ describe('entity caches: source writes reach the SQLite cache through the Postgr
   const run = randomBytes(4).toString('hex');
   const sourceDb = `ecf_${run}`;
   const entity = `people_${run}`;
+  let ferret: PrivateFerretDb;
   let mongo: MongoClient;
   let pool: Pool;
   let schema: string;
   let root: string;
 
   beforeAll(async () => {
-    const mongoUri = process.env.TEST_MONGODB_URI;
     const postgresUrl = process.env.TEST_POSTGRES_URL;
-    if (!mongoUri || !postgresUrl) throw new Error('TEST_MONGODB_URI and TEST_POSTGRES_URL are set by the global setup');
-    mongo = await MongoClient.connect(mongoUri);
+    if (!postgresUrl) throw new Error('TEST_POSTGRES_URL is set by the global setup');
+    // The source: a FerretDB of its own with local.oplog.rs (the shared one keeps none).
+    ferret = await startPrivateFerretDbWithOplog();
+    mongo = await MongoClient.connect(ferret.uri);
     schema = schemaName(`ecf_${run}`);
     pool = openPostgres(postgresUrl, schema);
     await migrate(pool, schema);
     root = mkdtempSync(join(tmpdir(), 'ir-entity-caches-'));
   });
   afterAll(async () => {
-    await mongo.db(sourceDb).dropDatabase();
-    await mongo.close();
+    await mongo?.close();
+    await ferret?.stop();
     await pool.query(`DROP SCHEMA ${schema} CASCADE`);
     await pool.end();
     rmSync(root, { recursive: true, force: true });

@@ -6,3 +6,4 @@ export * from './hostile-target';
 export * from './acting-as';
 export * from './nats-login';
 export * from './openapi-answers';
+export * from './private-ferretdb';

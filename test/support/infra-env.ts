@@ -44,7 +44,7 @@ export async function startTestInfra(): Promise<TestInfra> {
     }),
     process.env.MONGODB_URI
       ? Promise.resolve(process.env.MONGODB_URI)
-      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), oplog: true }).then((f) => {
+      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') }).then((f) => {
           started.push(f.process);
           return f.uri;
         }),

@@ -1,25 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
+import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from '@ir/testing';
 import { FerretOplogReader } from './ferret-oplog-reader';
 
 const SETTLE_MS = 300;
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 50));
 
-describe('reading FerretDB’s local.oplog.rs (the test FerretDB has it)', () => {
+describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one)', () => {
   const db = `reader_${randomBytes(4).toString('hex')}`;
+  let ferret: PrivateFerretDb;
   let client: MongoClient;
   let reader: FerretOplogReader;
   const collection = (name: string) => client.db(db).collection<{ _id: number; n?: number }>(name);
 
   beforeAll(async () => {
-    const uri = process.env.TEST_MONGODB_URI;
-    if (!uri) throw new Error('TEST_MONGODB_URI is not set: the unit globalSetup starts FerretDB');
-    client = await MongoClient.connect(uri);
+    ferret = await startPrivateFerretDbWithOplog();
+    client = await MongoClient.connect(ferret.uri);
     reader = new FerretOplogReader(client, { settleMs: SETTLE_MS });
-  });
+  }, 60_000);
   afterAll(async () => {
-    await client.db(db).dropDatabase();
-    await client.close();
+    await client?.close();
+    await ferret?.stop();
   });
 
   it('reads only settled entries of the namespaces asked for, in order, from a position', async () => {
