@@ -1,3 +1,4 @@
+import { definitionDoc } from './definition-doc';
 import { MongoClient, ObjectId, type Document } from 'mongodb';
 import type { BenchContext, BenchResult } from './context';
 import { api } from './context';
@@ -136,19 +137,7 @@ async function seed(registry: ReturnType<MongoClient['db']>, templateId: string)
       databases.push({ ...template, _id, name, name_key: name, definitions_version: 0 });
       for (let c = 0; c < COLLECTIONS; c += 1) {
         for (let i = 0; i < PER_COLLECTION; i += 1) {
-          const field = `field_${i}`;
-          definitions.push({
-            _id: new ObjectId(),
-            database_id: _id,
-            collection: `c${String(c).padStart(2, '0')}`,
-            name: `${field}_1`,
-            name_generated: true,
-            key_signature: `${field}_1`,
-            keys: [{ field, value: 1 }],
-            options_json: '{}',
-            created_at: now,
-            updated_at: now,
-          });
+          definitions.push(definitionDoc(_id.toHexString(), `c${String(c).padStart(2, '0')}`, { [`field_${i}`]: 1 }, now));
         }
       }
     }

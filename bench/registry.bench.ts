@@ -1,3 +1,4 @@
+import { definitionDoc } from './definition-doc';
 import mongoose, { Types } from 'mongoose';
 import type { BenchContext, BenchResult } from './context';
 import { api } from './context';
@@ -101,20 +102,9 @@ async function listByCollection(ctx: BenchContext): Promise<{ lines: string[]; f
  */
 async function seedCollection(connection: mongoose.Connection, databaseId: string, collection: string): Promise<void> {
   const now = new Date();
-  const docs = Array.from({ length: DEFINITIONS_IN_COLLECTION }, (_, i) => {
-    const field = `field_${String(i).padStart(5, '0')}`;
-    return {
-      database_id: new Types.ObjectId(databaseId),
-      collection,
-      name: `${field}_1`,
-      name_generated: true,
-      key_signature: `${field}_1`,
-      keys: [{ field, value: 1 }],
-      options_json: '{}',
-      created_at: now,
-      updated_at: now,
-    };
-  });
+  const docs = Array.from({ length: DEFINITIONS_IN_COLLECTION }, (_, i) =>
+    definitionDoc(databaseId, collection, { [`field_${String(i).padStart(5, '0')}`]: 1 }, now),
+  );
   for (let i = 0; i < docs.length; i += 1000) await connection.collection('index_definitions').insertMany(docs.slice(i, i + 1000));
 }
 
