@@ -25,3 +25,31 @@ export function useLoaded<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T>
   }, [run, generation]);
   return { ...state, reload: () => setGeneration((g) => g + 1) };
 }
+
+export interface Action {
+  busy: boolean;
+  error?: Error;
+  /** Runs `work`, keeping its error to show; answers whether it succeeded. */
+  run(work: () => Promise<unknown>): Promise<boolean>;
+  clear(): void;
+}
+
+/** A user's action on the API (save, delete, dry run): busy while it runs, and its error. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const run = async (work: () => Promise<unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+      return true;
+    } catch (caught) {
+      setError(caught as Error);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run, clear: () => setError(undefined) };
+}

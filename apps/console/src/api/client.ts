@@ -25,8 +25,14 @@ export function whenSignedOut(listener: () => void): void {
 
 export interface CallOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with `contentType` (a YAML manifest). */
+  text?: string;
+  contentType?: string;
   accept?: string;
+  /** Extra request headers (If-Match). */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -64,12 +70,14 @@ export async function signOut(): Promise<void> {
   onSignedOut();
 }
 
-function send(path: string, { method = 'GET', body, accept = 'application/json', signal }: CallOptions): Promise<Response> {
-  const headers: Record<string, string> = { accept };
+function send(path: string, options: CallOptions): Promise<Response> {
+  const { method = 'GET', body, text, contentType = 'text/plain', accept = 'application/json', signal } = options;
+  const headers: Record<string, string> = { ...options.headers, accept };
   const session = loadSession();
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
-  return fetch(`${API_BASE}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  else if (text !== undefined) headers['content-type'] = contentType;
+  return fetch(`${API_BASE}${path}`, { method, headers, body: body === undefined ? text : JSON.stringify(body), signal });
 }
 
 async function refreshed(): Promise<boolean> {
@@ -86,7 +94,11 @@ async function refreshed(): Promise<boolean> {
 }
 
 async function errorOf(response: Response): Promise<ApiError> {
-  const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string; issues?: ApiError['issues'] };
+  const body = (await response.json().catch(() => ({}))) as {
+    error?: string;
+    message?: string;
+    issues?: ApiError['issues'];
+  };
   return new ApiError(
     response.status,
     body.error ?? 'HTTP_ERROR',

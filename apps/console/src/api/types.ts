@@ -3,16 +3,23 @@ import type {
   AuditEntry,
   CollectionSummary,
   CompareSummary,
+  DatabaseCreated,
   DatabaseView,
   FleetDriftItem,
   FleetDriftPage,
   FleetDriftState,
+  ImportResult,
+  ImportView,
+  IndexDefinitionView,
+  ManifestApplyResult,
+  ManifestUpdate,
   PlanResult,
   ProjectView,
   SyncStatus,
   SyncView,
   TokenPair,
 } from '@ir/contracts';
+import type { z } from 'zod';
 
 export type {
   AuditEntry,
@@ -22,12 +29,20 @@ export type {
   FleetDriftItem,
   FleetDriftPage,
   FleetDriftState,
+  ImportResult,
+  ImportView,
+  IndexDefinitionView,
+  ManifestApplyResult,
+  ManifestUpdate,
   PlanResult,
   ProjectView,
   SyncStatus,
   SyncView,
   TokenPair,
 };
+
+/** `201` of `POST /databases`: the database, and the import it queued when `import_indexes` was asked. */
+export type DatabaseCreatedView = z.infer<typeof DatabaseCreated>;
 
 /** A page of a paged list (`pageOf` in the contracts). */
 export interface Page<T> {

@@ -3,11 +3,28 @@ import { apiJson } from '../api/client';
 import type { AuditEntry, Page } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { when } from '../components/format';
+import { PagedTable, type Column } from '../components/PagedTable';
 import { useProject } from '../components/project-context';
 import { useLoaded } from '../hooks';
 import { AUDIT_ACTION_NAMES } from './audit-actions';
 
 const LIMIT = 25;
+
+const COLUMNS: Column<AuditEntry>[] = [
+  { header: 'When', cell: (entry) => when(entry.at) },
+  { header: 'Actor', cell: (entry) => (entry.actor ? `${entry.actor.name} (${entry.actor.kind})` : '—') },
+  { header: 'Action', cell: (entry) => <code>{entry.action}</code> },
+  { header: 'Outcome', cell: (entry) => entry.outcome },
+  {
+    header: 'Target',
+    cell: (entry) => (
+      <>
+        {entry.target.kind} {entry.target.name ?? <code>{entry.target.id}</code>}
+      </>
+    ),
+  },
+  { header: 'Details', cell: (entry) => (entry.details ? <code>{JSON.stringify(entry.details)}</code> : '') },
+];
 
 /** `GET /audit`: the chosen project's trail (or every project where the user may read it), newest first. */
 export function AuditScreen() {
@@ -20,7 +37,6 @@ export function AuditScreen() {
     if (action) query.set('action', action);
     return apiJson<Page<AuditEntry>>(`/audit?${query}`);
   }, [projectId, action, page]);
-  const pages = Math.max(1, Math.ceil((entries.data?.total ?? 0) / LIMIT));
 
   return (
     <>
@@ -52,46 +68,22 @@ export function AuditScreen() {
       <p aria-live="polite" className="status-line">
         {entries.loading ? 'Loading the audit log…' : `${entries.data?.total ?? 0} entries`}
       </p>
-      <table>
-        <caption className="visually-hidden">Audit entries, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Actor</th>
-            <th scope="col">Action</th>
-            <th scope="col">Outcome</th>
-            <th scope="col">Target</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.data?.items.map((entry) => (
-            <tr key={entry.id}>
-              <td>{when(entry.at)}</td>
-              <td>{entry.actor ? `${entry.actor.name} (${entry.actor.kind})` : '—'}</td>
-              <td>
-                <code>{entry.action}</code>
-              </td>
-              <td>{entry.outcome}</td>
-              <td>
-                {entry.target.kind} {entry.target.name ?? <code>{entry.target.id}</code>}
-              </td>
-              <td>{entry.details ? <code>{JSON.stringify(entry.details)}</code> : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <nav className="pager" aria-label="Audit pages">
-        <button type="button" disabled={page <= 1} onClick={() => setPage(page - 1)}>
-          Newer
-        </button>
-        <span>
-          Page {page} of {pages}
-        </span>
-        <button type="button" disabled={page >= pages} onClick={() => setPage(page + 1)}>
-          Older
-        </button>
-      </nav>
+      <PagedTable
+        caption="Audit entries, newest first"
+        captionHidden
+        columns={COLUMNS}
+        rows={entries.data?.items ?? []}
+        rowKey={(entry) => entry.id}
+        paging={{
+          page,
+          limit: LIMIT,
+          total: entries.data?.total ?? 0,
+          onPage: setPage,
+          label: 'Audit pages',
+          previous: 'Newer',
+          next: 'Older',
+        }}
+      />
     </>
   );
 }
