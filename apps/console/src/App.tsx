@@ -12,6 +12,7 @@ import { ManifestScreen } from './screens/database/ManifestScreen';
 import { OverviewScreen } from './screens/database/OverviewScreen';
 import { SettingsScreen } from './screens/database/SettingsScreen';
 import { FleetScreen } from './screens/FleetScreen';
+import { MembersScreen } from './screens/MembersScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
 import { RegisterDatabaseScreen } from './screens/RegisterDatabaseScreen';
 import { SignInScreen } from './screens/SignInScreen';
@@ -35,6 +36,7 @@ export function App() {
             <Route path="settings" element={<SettingsScreen />} />
           </Route>
           <Route path="audit" element={<AuditScreen />} />
+          <Route path="members" element={<MembersScreen />} />
           <Route path="*" element={<NotFoundScreen />} />
         </Routes>
       </Layout>

@@ -11,6 +11,10 @@ import type {
   ImportResult,
   ImportView,
   IndexDefinitionView,
+  InvitationCreated,
+  InvitationView,
+  MemberView,
+  Role,
   ManifestApplyResult,
   ManifestUpdate,
   PlanResult,
@@ -32,14 +36,20 @@ export type {
   ImportResult,
   ImportView,
   IndexDefinitionView,
+  InvitationView,
   ManifestApplyResult,
   ManifestUpdate,
+  MemberView,
   PlanResult,
   ProjectView,
+  Role,
   SyncStatus,
   SyncView,
   TokenPair,
 };
+
+/** `201` of `POST /invitations`: the invitation and its token, shown this once. */
+export type InvitationCreatedView = z.infer<typeof InvitationCreated>;
 
 /** `201` of `POST /databases`: the database, and the import it queued when `import_indexes` was asked. */
 export type DatabaseCreatedView = z.infer<typeof DatabaseCreated>;

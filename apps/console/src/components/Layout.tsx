@@ -17,6 +17,7 @@ export function Layout({ children }: { children: ReactNode }) {
             Fleet
           </NavLink>
           <NavLink to="/audit">Audit log</NavLink>
+          <NavLink to="/members">Members</NavLink>
         </nav>
         <ProjectSwitcher />
         <span className="user">Signed in as {loadSession()?.username}</span>

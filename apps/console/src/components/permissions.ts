@@ -18,7 +18,8 @@ const MINIMUM_ROLE: typeof PERMISSIONS = {
   'project:manage': 'admin',
   'audit:read': 'admin',
 };
-const ROLE_ORDER: readonly Role[] = ['viewer', 'editor', 'operator', 'admin'];
+/** From the least to the most allowed (ROLES in the contracts). */
+export const ROLE_ORDER: readonly Role[] = ['viewer', 'editor', 'operator', 'admin'];
 
 /**
  * Whether the signed-in user may use `permission` in the project, by the role the project list
