@@ -269,8 +269,6 @@ describe('authoring in the web console', () => {
     await page.getByRole('heading', { name: 'Differences' }).waitFor();
     expect(await page.getByRole('button', { name: 'Start sync' }).count()).toBe(0);
     await tab('Definitions');
-    await page.waitForTimeout(3000);
-    await keep('debug-viewer-definitions');
     await page.getByRole('table', { name: 'Collection orders' }).waitFor();
     expect(await page.getByRole('button', { name: /Add a definition|Edit|Delete/ }).count()).toBe(0);
     await tab('Manifest');

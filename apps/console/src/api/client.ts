@@ -77,7 +77,15 @@ function send(path: string, options: CallOptions): Promise<Response> {
   if (session) headers.authorization = `Bearer ${session.accessToken}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   else if (text !== undefined) headers['content-type'] = contentType;
-  return fetch(`${API_BASE}${path}`, { method, headers, body: body === undefined ? text : JSON.stringify(body), signal });
+  // no-store: the browser's cache never answers for the API. The manifest's JSON and YAML share one URL, and a
+  // cached YAML answer once came back for a JSON request despite Vary: Accept.
+  return fetch(`${API_BASE}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? text : JSON.stringify(body),
+    signal,
+    cache: 'no-store',
+  });
 }
 
 async function refreshed(): Promise<boolean> {

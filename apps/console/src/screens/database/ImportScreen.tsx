@@ -15,7 +15,7 @@ const FOLLOW_MS = 2000;
 
 const COLUMNS: Column<ImportView>[] = [
   { header: 'Asked', cell: (item) => when(item.created_at) },
-  { header: 'Why', cell: (item) => (item.trigger === 'request' ? 'asked' : 'on registration') },
+  { header: 'Why', cell: (item) => (item.trigger === 'request' ? 'on request' : 'on registration') },
   { header: 'By', cell: (item) => item.requested_by?.name ?? '—' },
   { header: 'Status', cell: (item) => `${item.status}${item.dry_run ? ' (dry run)' : ''}` },
   {
