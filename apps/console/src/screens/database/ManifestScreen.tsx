@@ -66,8 +66,8 @@ export function ManifestScreen() {
     <section aria-labelledby="manifest-title">
       <h2 id="manifest-title">Manifest</h2>
       <p>
-        Every definition of the database as one YAML document (version <code>{etag}</code>). Applying it replaces the definitions; the
-        overview then shows the drift, and a sync applies it to the target.
+        Every definition of the database as one YAML document (version <code>{etag.replaceAll('"', '')}</code>). Applying it replaces the
+        definitions; the overview then shows the drift, and a sync applies it to the target.
       </p>
       <ErrorMessage error={manifest.error} />
       {overwritten !== undefined && (
