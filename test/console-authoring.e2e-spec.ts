@@ -36,6 +36,7 @@ let projectId: string;
 let vera: TestUser;
 let annApi: AuthedApi;
 const target = { name: `crm_${suffix()}`, dbName: `console_crm_${suffix()}` };
+const imported = { name: `billing_${suffix()}`, dbName: `console_billing_${suffix()}` };
 const pageErrors: string[] = [];
 const screenshots: string[] = [];
 
@@ -108,7 +109,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await mongo?.db(target.dbName).dropDatabase();
+  for (const db of [target, imported]) await mongo?.db(db.dbName).dropDatabase();
   await mongo?.close();
   if (screenshots.length) process.stdout.write(`console authoring screenshots:\n${screenshots.join('\n')}\n`);
 });
@@ -214,6 +215,8 @@ describe('authoring in the web console', () => {
     const editor = page.getByLabel('Manifest (YAML)');
     await editorShows('status_1');
     await expectAccessible('manifest');
+    await editor.focus();
+    expect(await tabOrder(page, 3)).toEqual(['#manifest-file', 'button:Dry run', 'button:Discard changes']);
     await editor.fill(EDITED_MANIFEST);
     await page.getByRole('button', { name: 'Dry run' }).click();
     await page.getByRole('heading', { name: 'Dry run: 1 created, 1 updated, 1 deleted, 0 unchanged' }).waitFor();
@@ -314,8 +317,28 @@ describe('authoring in the web console', () => {
     expect(gone).toBe(true);
   });
 
+  it('registering with its existing indexes opens the import, which is followed to its end', async () => {
+    await mongo.db(imported.dbName).collection('invoices').createIndex({ number: 1 });
+    await page.getByRole('link', { name: 'Register a database' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(imported.name);
+    await page.getByLabel('Connection string').fill(targetMongoUri());
+    await page.getByLabel('Database name on the server').fill(imported.dbName);
+    await page.getByLabel('Import its existing indexes as definitions').check();
+    await page.getByRole('button', { name: 'Register database' }).click();
+    await page.getByRole('heading', { name: 'Import from the live database' }).waitFor();
+    const queued = page
+      .getByRole('table', { name: /^Imports of this database/ })
+      .getByRole('row')
+      .filter({ hasText: 'on registration' });
+    await queued.filter({ hasText: /completed.*1 imported/ }).waitFor({ timeout: 20_000 });
+    await keep('import-on-registration');
+    await tab('Definitions');
+    await page.getByRole('table', { name: 'Collection invoices' }).getByText('number_1').waitFor();
+  });
+
   it("the project's admin changes a member's role, invites someone and revokes the invitation", async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).click();
+    await page.getByRole('heading', { name: /^Members of/ }).waitFor();
     const role = page.getByLabel(`Role of ${vera.username}`);
     expect(await role.inputValue()).toBe('viewer');
     await role.selectOption('editor');
