@@ -401,6 +401,8 @@ describe('a manifest PUT fit for CI', () => {
     const etag = got.headers.etag as string;
     expect(etag).toMatch(/^"\d+"$/);
     expect(got.headers.vary).toMatch(/Accept/);
+    // The two representations share the ETag (the version If-Match names), so no cache may keep either.
+    expect(got.headers['cache-control']).toBe('no-store');
     const yaml = await client.get(`/databases/${db.id}/manifest`).set('Accept', 'application/yaml');
     expect(yaml.headers.etag).toBe(etag);
 

@@ -7,6 +7,7 @@ import { consoleRouter, DEFAULT_CONSOLE_DIR } from './console/console-static';
 import { GatewayConfig, trustProxySetting } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 import { bodyParsingErrors, jsonBody, unreadBodies, yamlBody } from './http/body-parsing';
+import { apiNoStore } from './http/no-store';
 import { openApiDocument } from './http/openapi-document';
 import { beginRequest, enterRequestContext } from './http/request-context.middleware';
 
@@ -22,6 +23,7 @@ async function bootstrap(): Promise<void> {
     app.disable('x-powered-by');
     app.use(beginRequest(createRootLogger('gateway', config.LOG_LEVEL).child({ context: 'Http' })));
     app.use('/console', consoleRouter(config.CONSOLE_DIR || DEFAULT_CONSOLE_DIR));
+    app.use(config.API_BASE_PATH, apiNoStore);
     app.use(jsonBody(config.BODY_LIMIT));
     app.use(yamlBody(config.BODY_LIMIT));
     app.use(bodyParsingErrors);
