@@ -9,7 +9,8 @@ import { projectOrOnly } from '../project-ref';
 import { projectOption, ROLES, roleOption, type Role } from '../roles';
 import { confirmByTyping } from '../secret-input';
 
-const RECORD_ID = /^[0-9a-f]{24}$/i;
+/** User ids are UUIDs; anything else is taken for a username. */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function membersOf(api: Api, projectId: string) {
   const page = await ok(
@@ -21,7 +22,7 @@ async function membersOf(api: Api, projectId: string) {
 
 /** A member by user id or username: people remember names, the API takes ids. */
 async function memberId(api: Api, projectId: string, ref: string): Promise<string> {
-  if (RECORD_ID.test(ref)) return ref;
+  if (USER_ID.test(ref)) return ref;
   const member = (await membersOf(api, projectId)).find((m) => m.username === ref);
   if (!member) throw new CliError(`${ref} is not a member of the project`, 'list them with: index-registry members list');
   return member.user_id;
@@ -80,7 +81,7 @@ export function registerProjects(projects: Command, program: Command): void {
       .addHelpText(
         'after',
         examples(
-          `index-registry members ${name} ${name === 'add' ? '665f1c2ab4d0c1e2f3a4b5c6' : 'bob'} --role operator --project payments`,
+          `index-registry members ${name} ${name === 'add' ? '80578b77-4924-4e53-9ed5-ea6476a84919' : 'bob'} --role operator --project payments`,
         ),
       )
       .action(
