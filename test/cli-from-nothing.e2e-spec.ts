@@ -157,7 +157,7 @@ describe('the CLI from nothing', () => {
     expectExit(await annCli.run(['compare', '-d', 'shop']), 0);
   });
 
-  it("manages the project's API keys (shown once) and members, and removes the database only when confirmed", async () => {
+  it("manages the project's API keys (shown once), members and single definitions, and removes the database only when confirmed", async () => {
     const created = await annCli.run(['api-keys', 'create', 'ci', '--role', 'viewer', '--expires', '1d', '--output', 'json']);
     expectExit(created, 0);
     const key = json<{ id: string; key: string }>(created);
@@ -188,6 +188,24 @@ describe('the CLI from nothing', () => {
     const lastAdmin = await annCli.run(['members', 'remove', ann.username, '--yes']);
     expectExit(lastAdmin, 1);
     expect(lastAdmin.stderr).toMatch(/^error: removing the member failed: 409 /);
+
+    // One definition at a time, without a manifest file.
+    const defined = await annCli.run(['indexes', 'add', '-d', 'shop', '-c', 'orders', '--keys', 'status:1,created_at:-1', '--unique']);
+    expectExit(defined, 0);
+    expect(defined.stdout).toMatch(/^Defined orders\.status_1_created_at_-1 on shop \(id [0-9a-f]{24}\)\.\n$/);
+    const listedIndexes = json<{ name: string; options: Record<string, unknown> }[]>(
+      await annCli.run(['indexes', 'list', '-d', 'shop', '-c', 'orders', '--output', 'json']),
+    );
+    expect(listedIndexes).toContainEqual(expect.objectContaining({ name: 'status_1_created_at_-1', options: { is_unique: true } }));
+    const badKeys = await annCli.run(['indexes', 'add', '-d', 'shop', '-c', 'orders', '--keys', 'status:up']);
+    expectExit(badKeys, 1);
+    expect(badKeys.stderr).toBe('error: --keys: the direction of status must be 1, -1, text, 2dsphere, 2d or hashed (got "up")\n');
+    const duplicate = await annCli.run(['indexes', 'add', '-d', 'shop', '-c', 'orders', '--keys', 'status:1,created_at:-1']);
+    expectExit(duplicate, 1);
+    expect(duplicate.stderr).toMatch(/^error: defining the index failed: 409 /);
+    expectExit(await annCli.run(['indexes', 'remove', 'status_1_created_at_-1', '-d', 'shop', '-c', 'orders']), 0);
+    const gone = await annCli.run(['indexes', 'remove', 'status_1_created_at_-1', '-d', 'shop', '-c', 'orders']);
+    expect(gone.stderr).toContain('error: no index named status_1_created_at_-1 is defined on shop.orders');
 
     const unconfirmed = await annCli.run(['databases', 'remove', 'shop']);
     expectExit(unconfirmed, 1);

@@ -6,6 +6,7 @@ import { registerApiKeys } from './commands/api-keys';
 import { registerAuth } from './commands/auth';
 import { registerDatabases } from './commands/databases';
 import { registerDrift } from './commands/drift';
+import { registerIndexes } from './commands/indexes';
 import { registerInvitations } from './commands/invitations';
 import { registerListings } from './commands/listings';
 import { registerManifest } from './commands/manifest';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerDatabases(listings.databases);
   registerInvitations(program);
   registerApiKeys(program);
+  registerIndexes(program);
   registerManifest(program);
   registerDrift(program);
   registerSync(program);
