@@ -244,8 +244,8 @@ describe('health, metrics and docs', () => {
 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
-    expect(res.text).toContain('http_request_duration_seconds');
-    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/health"[^}]*\} \d+/);
+    expect(res.text).toContain('index_registry_http_request_duration_seconds');
+    expect(res.text).toMatch(/index_registry_http_request_duration_seconds_count\{[^}]*route="\/health"[^}]*\} \d+/);
   });
 
   it('GET /docs serves the Swagger UI', async () => {

@@ -145,6 +145,12 @@ describe('the services export', () => {
     expect(missing).toEqual([]);
   });
 
+  it("only metrics named index_registry_*, beside Node's defaults (process_*, nodejs_*)", () => {
+    const names = Object.values(scrapes).flatMap((s) => [...s.declared]);
+    expect(names).toContain('index_registry_http_request_duration_seconds');
+    expect(names.filter((name) => !/^(index_registry_|process_|nodejs_)/.test(name))).toEqual([]);
+  });
+
   it('compare and scan durations from the comparator, and its scan lag', () => {
     const comparator = scrapes.comparator;
     expect(total(comparator, 'index_registry_compare_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(2);

@@ -33,8 +33,9 @@ export const GatewayConfig = CommonConfig.extend({
   /** The web console's static build, served at /console; empty: dist/console, where `npm run build` puts it. */
   CONSOLE_DIR: z.string().default(''),
   /**
-   * How long a caller's own profile is served from the gateway's memory (0: never). A change through
-   * another gateway replica, or a user removed from the store, shows within it (see ProfileCache).
+   * How long a caller's own profile is served from the gateway's memory (0: never). Auth's
+   * `auth.evt.user.changed` drops a changed one on every replica at once; this bounds only what a
+   * missed event would leave (see ProfileCache).
    */
   PROFILE_CACHE_TTL: env.duration('2s'),
 });

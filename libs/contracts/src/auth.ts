@@ -137,9 +137,17 @@ export type SessionRevoked = z.infer<typeof SessionRevoked>;
 
 export const UserRegistered = z.object({ user_id: z.string(), username: z.string(), registered_at: z.string() });
 
+/**
+ * A user's profile, password or rights changed, or the user is gone: whoever keeps something of the
+ * user (the gateways' profile caches) drops it and asks again. The user's id only: no personal data
+ * travels, and the stream keeps none.
+ */
+export const UserChanged = z.strictObject({ user_id: z.string() });
+
 export const AuthEvents = {
   sessionRevoked: defineEvent('auth.evt.session.revoked', Streams.authEvents.name, SessionRevoked),
   userRegistered: defineEvent('auth.evt.user.registered', Streams.authEvents.name, UserRegistered),
+  userChanged: defineEvent('auth.evt.user.changed', Streams.authEvents.name, UserChanged),
 };
 
 /** Claims of an access token beyond the registered ones (sub, iat, exp, iss, aud). */

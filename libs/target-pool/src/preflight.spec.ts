@@ -130,7 +130,7 @@ describe('a target that is not MongoDB (real sockets, real driver)', () => {
         expect({ mode, kind: error.kind }).toEqual({ mode, kind: EXPECTED[mode].kind });
       }
       expect(pool.size).toBe(0);
-      // What the metrics and logs count, by category (target_connections_total{outcome}).
+      // What the metrics and logs count, by category (index_registry_target_connections_total{outcome}).
       expect(events.filter((e) => e.event === 'connect_failed').map((e) => (e as { reason: string }).reason)).toEqual(
         modes.map((m) => EXPECTED[m].kind),
       );

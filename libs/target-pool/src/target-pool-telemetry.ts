@@ -4,7 +4,7 @@ import { Counter } from 'prom-client';
 import type { TargetPoolEvent } from './target-pool';
 
 const connections = new Counter({
-  name: 'target_connections_total',
+  name: 'index_registry_target_connections_total',
   help: 'Clients opened to target databases, by outcome: connected, or the category of the failure (not_mongodb, not_allowed, ...)',
   labelNames: ['outcome'] as const,
   registers: [metricsRegistry],

@@ -2,10 +2,16 @@
 // OpenAPI document. commander parses the arguments and writes the help.
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './cli-error';
+import { registerApiKeys } from './commands/api-keys';
 import { registerAuth } from './commands/auth';
+import { registerDatabases } from './commands/databases';
 import { registerDrift } from './commands/drift';
+import { registerIndexes } from './commands/indexes';
+import { registerInvitations } from './commands/invitations';
 import { registerListings } from './commands/listings';
 import { registerManifest } from './commands/manifest';
+import { registerProjects } from './commands/projects';
+import { registerRegister } from './commands/register';
 import { registerSync } from './commands/sync';
 import { examples } from './context';
 import { colors } from './output';
@@ -20,7 +26,9 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       examples(
+        'index-registry register --server http://localhost:3000 --username ann --email ann@example.com',
         'index-registry login --server http://localhost:3000 --username ann',
+        'index-registry databases add --name orders-prod --db-name orders --protected',
         'index-registry databases',
         'index-registry manifest diff -d orders-prod -f indexes/orders-prod.yaml',
         'index-registry sync -d orders-prod --follow',
@@ -28,8 +36,14 @@ export function buildProgram(): Command {
         '\nEnvironment: INDEX_REGISTRY_SERVER, INDEX_REGISTRY_API_KEY (an API key instead of the stored login, for CI).' +
         '\nExit codes: 0 success (nothing to change), 2 something would change (diff, push --dry-run, compare), 1 an error, 130 interrupted.\n',
     );
+  registerRegister(program);
   registerAuth(program);
-  registerListings(program);
+  const listings = registerListings(program);
+  registerProjects(listings.projects, program);
+  registerDatabases(listings.databases);
+  registerInvitations(program);
+  registerApiKeys(program);
+  registerIndexes(program);
   registerManifest(program);
   registerDrift(program);
   registerSync(program);

@@ -1,4 +1,4 @@
-import { ErrorCode, MembershipEvents } from '@ir/contracts';
+import { AuthEvents, ErrorCode, MembershipEvents } from '@ir/contracts';
 import { failureOf, openAuthWorld, type AuthWorld } from '../testing/auth-world';
 
 /** Members of a project on a real MongoDB: who may change them, the last admin, and the announcements. */
@@ -56,6 +56,9 @@ describe('MembersService', () => {
     await world.members.remove(await world.principalOf(admin), projectId, newcomer._id);
     const reduced = world.published.slice(reducedFrom).filter((p) => p.subject === MembershipEvents.changed.subject);
     expect(reduced.map((p) => (p.payload as { rights: string }).rights)).toEqual(['reduced', 'reduced']);
+    // Each of the four changes also tells every gateway to drop what it keeps of the newcomer, by id alone.
+    const userChanges = world.published.slice(before).filter((p) => p.subject === AuthEvents.userChanged.subject);
+    expect(userChanges.map((p) => p.payload)).toEqual(Array.from({ length: 4 }, () => ({ user_id: newcomer._id })));
   });
 
   it('refuses an operator with 403 naming members:manage, and an unknown user with 404', async () => {

@@ -4,6 +4,7 @@ import { AuditTrail, BusClient } from '@ir/messaging';
 import { assertGrantable } from '../access/authorize';
 import type { UserDocument } from '../users/user.model';
 import { UserRepository } from '../users/user.repository';
+import { announceUserChanged } from '../users/user-changes';
 import type { MembershipDocument } from './membership.model';
 import { MembershipRepository } from './membership.repository';
 import { ProjectAccess } from './project-access';
@@ -110,13 +111,17 @@ export class MembersService {
     );
   }
 
-  /** When rights were reduced, tokens signed before `changedAt` carry too many: gateways refuse them until a refresh. */
+  /**
+   * When rights were reduced, tokens signed before `changedAt` carry too many: gateways refuse them
+   * until a refresh. Every gateway also drops what it keeps of the user (`auth.evt.user.changed`).
+   */
   private async announce(userId: string, projectId: string, changedAt: Date, rights: 'granted' | 'reduced'): Promise<void> {
     await this.bus.publish(
       MembershipEvents.changed,
       { user_id: userId, project_id: projectId, changed_at: changedAt.toISOString(), rights },
       { msgId: `membership-changed:${projectId}:${userId}:${changedAt.getTime()}` },
     );
+    await announceUserChanged(this.bus, userId, changedAt);
   }
 }
 

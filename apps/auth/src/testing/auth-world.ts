@@ -75,12 +75,14 @@ export async function openAuthWorld(name: string, overrides: Partial<WorldConfig
   const invitationsService = new InvitationsService(invitations, access, members, memberships, users, config, trail);
   const apiKeysService = new ApiKeysService(apiKeys, access, bus, config, trail);
   const usersService = new UsersService(users, bus);
-  const registration = new RegistrationService(usersService, users, invitationsService, members, firstAdmin, config, trail);
+  const registration = new RegistrationService(usersService, invitationsService, members, firstAdmin, config, trail);
 
   return {
     mongo,
     models,
     config,
+    /** The recorder the services publish through (for services a spec wires itself). */
+    bus,
     published,
     trail,
     repositories: { users, system, projects, memberships, invitations, apiKeys },

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@ir/contracts';
+import { AuthEvents, ErrorCode } from '@ir/contracts';
 import { randomUUID } from 'node:crypto';
 import type { SessionsService } from '../sessions/sessions.service';
 import { failureOf, openAuthWorld, type AuthWorld } from '../testing/auth-world';
@@ -24,7 +24,7 @@ describe('PasswordChangeService', () => {
         return 2;
       },
     };
-    service = new PasswordChangeService(world.repositories.users, sessions as unknown as SessionsService, world.trail);
+    service = new PasswordChangeService(world.repositories.users, sessions as unknown as SessionsService, world.trail, world.bus);
   });
 
   async function userWithPassword(username: string) {
@@ -43,6 +43,8 @@ describe('PasswordChangeService', () => {
     ).resolves.toEqual({ revoked_sessions: 2 });
     expect(await verifyPassword(await hashOf(user._id), 'Vq7#mZ2!rT9p-new')).toBe(true);
     expect(revoked).toEqual([{ userId: user._id, kept: session }]);
+    // Every gateway drops the profile it keeps of the user: the event names the user only.
+    expect(world.events(AuthEvents.userChanged.subject).map((e) => e.payload)).toContainEqual({ user_id: user._id });
   });
 
   it('refuses a wrong current password (400 on current_password) and a weak new one (400 on new_password), changing nothing', async () => {

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, validationFailed, type PasswordChangeRequest } from '@ir/contracts';
-import { AuditTrail } from '@ir/messaging';
+import { AuditTrail, BusClient } from '@ir/messaging';
 import type { z } from 'zod';
 import { SessionsService } from '../sessions/sessions.service';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { assertStrongPassword } from './password-policy';
+import { announceUserChanged } from './user-changes';
 import { UserRepository } from './user.repository';
 
 /** A new password, given the current one; the user's other sessions end (a thief's among them). */
@@ -14,6 +15,7 @@ export class PasswordChangeService {
     private readonly users: UserRepository,
     private readonly sessions: SessionsService,
     private readonly trail: AuditTrail,
+    private readonly bus: BusClient,
   ) {}
 
   async change(request: z.output<typeof PasswordChangeRequest>): Promise<{ revoked_sessions: number }> {
@@ -40,6 +42,7 @@ export class PasswordChangeService {
     );
     if (!replaced) throw new DomainError(ErrorCode.conflict, 'the password was changed meanwhile: try again with the new current password');
     const revoked = await this.sessions.revokeOtherSessions(user._id, request.session_id);
+    await announceUserChanged(this.bus, user._id);
     await this.trail.record({
       action: 'password.changed',
       outcome: 'succeeded',

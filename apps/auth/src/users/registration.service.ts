@@ -9,7 +9,6 @@ import { InvitationsService } from '../invitations/invitations.service';
 import { registrationRefused } from '../invitations/registration-refusals';
 import { MembersService } from '../projects/members.service';
 import { FirstAdminService } from '../system/first-admin.service';
-import { UserRepository } from './user.repository';
 import { assertStrongPassword } from './password-policy';
 import { UsersService } from './users.service';
 
@@ -22,7 +21,6 @@ import { UsersService } from './users.service';
 export class RegistrationService {
   constructor(
     private readonly users: UsersService,
-    private readonly userStore: UserRepository,
     private readonly invitations: InvitationsService,
     private readonly members: MembersService,
     private readonly firstAdmin: FirstAdminService,
@@ -45,7 +43,7 @@ export class RegistrationService {
     const becameFirstAdmin = first && (await this.firstAdmin.claim(userId));
     if (first && !becameFirstAdmin) {
       invitation = await this.admit(request, userId).catch(async (error: unknown) => {
-        await this.userStore.delete(userId);
+        await this.users.remove(userId);
         throw error;
       });
     }

@@ -4,6 +4,7 @@ import { BusClient } from '@ir/messaging';
 import { isDuplicateKeyError } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
 import type { UserDocument } from './user.model';
+import { announceUserChanged } from './user-changes';
 import { UserRepository } from './user.repository';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password-hasher';
 
@@ -68,7 +69,14 @@ export class UsersService {
       .updateProfile(userId, set)
       .catch((error: unknown) => this.rethrowDuplicate(error, { email: changes.email }, userId));
     if (!user) throw new DomainError(ErrorCode.notFound, 'user not found');
+    await announceUserChanged(this.bus, userId, set.updated_at);
     return toProfile(user);
+  }
+
+  /** Removes a user (a registration undone) and tells the gateways, which drop what they keep of it. */
+  async remove(userId: string): Promise<void> {
+    await this.users.delete(userId);
+    await announceUserChanged(this.bus, userId);
   }
 
   /** Names the taken field up front; the unique indexes still decide when two requests race. */

@@ -14,10 +14,8 @@ export type NextState = Omit<DriftSnapshotDocument, '_id' | 'version' | 'result_
 
 const OVERVIEW_FIELDS = { project_id: 1, database_name: 1, db_name: 1, drift: 1, totals: 1, compared_at: 1 } as const;
 
-/** What the drift metrics export of a snapshot: its names and counts, never its body. */
-export type MetricsRow = Pick<DriftSnapshotDocument, '_id' | 'project_id' | 'database_name' | 'compared_at'> &
-  Required<Pick<DriftSnapshotDocument, 'totals'>>;
-const METRICS_FIELDS = { project_id: 1, database_name: 1, totals: 1, compared_at: 1 } as const;
+/** A read of the overview's rows slower than this is given up; the copy keeps what it holds. */
+const OVERVIEW_READ_LIMIT_MS = 30_000;
 
 /** The overview fields of a snapshot stored before them, counted from its body. */
 export type OverviewFields = Required<Pick<DriftSnapshotDocument, 'project_id' | 'database_name' | 'db_name' | 'totals'>>;
@@ -34,7 +32,12 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
   constructor(@Inject(DRIFT_SNAPSHOT_MODEL) model: DriftSnapshotModel) {
     super(model);
     // Not yet counted by the backfill: listed once it has been.
-    this.overview = new OverviewCopy(() => this.model.find({ totals: { $exists: true } }, OVERVIEW_FIELDS).lean<OverviewRow[]>());
+    this.overview = new OverviewCopy(() =>
+      this.model
+        .find({ totals: { $exists: true } }, OVERVIEW_FIELDS)
+        .maxTimeMS(OVERVIEW_READ_LIMIT_MS)
+        .lean<OverviewRow[]>(),
+    );
   }
 
   /** The database's snapshot; without its body (it may be large) unless `withBody`. */
@@ -79,14 +82,16 @@ export class DriftSnapshotRepository extends OwnRepository<DriftSnapshotDocument
   }
 
   /**
-   * Every counted snapshot of the fleet, for the drift metrics: one query without the bodies,
-   * bounded by `maxTimeMs` so that a slow database fails a scrape's refresh rather than holds it.
+   * Every counted snapshot of the fleet, for the drift metrics: the overview's copy in memory (no
+   * query of its own); undefined until the copy has been read once.
    */
-  fleetTotals(maxTimeMs: number): Promise<MetricsRow[]> {
-    return this.model
-      .find({ totals: { $exists: true } }, METRICS_FIELDS)
-      .maxTimeMS(maxTimeMs)
-      .lean<MetricsRow[]>();
+  fleet(): readonly OverviewRow[] | undefined {
+    return this.overview.all();
+  }
+
+  /** Reads the fleet's rows again when the copy is older than `maxAgeMs`; `0`: after any read under way. */
+  refreshFleet(maxAgeMs: number): Promise<void> {
+    return maxAgeMs === 0 ? this.overview.reread() : this.overview.freshen(maxAgeMs);
   }
 
   /**

@@ -78,4 +78,29 @@ describe('the fleet overview copy', () => {
     release();
     expect(ids(await first)).toContain('z');
   });
+
+  it('gives the drift metrics every row from the same copy: read again only when older than they allow, or when asked after a write', async () => {
+    expect(copy.all()).toBeUndefined();
+    await copy.freshen(15_000);
+    expect(ids([...copy.all()!])).toEqual(['a', 'b', 'c', 'd']);
+    copy.remove('a');
+    expect(ids([...copy.all()!])).toEqual(['b', 'c', 'd']);
+
+    // A page's read counts for the metrics too: no second read of the store within their 15 s.
+    clock = 2_000;
+    await copy.page({ all: true }, {}, 10);
+    await settle();
+    expect(reads).toBe(2);
+    clock = 16_000;
+    await copy.freshen(15_000);
+    expect(reads).toBe(2);
+    clock = 17_001;
+    await copy.freshen(15_000);
+    expect(reads).toBe(3);
+
+    stored = [row('n', 'P1')];
+    await copy.reread();
+    expect(ids([...copy.all()!])).toEqual(['n']);
+    expect(reads).toBe(4);
+  });
 });

@@ -31,7 +31,8 @@ const STATE_TESTS: Record<NonNullable<OverviewFilter['state']>, (row: OverviewRo
  *
  * Staleness is bounded: this replica's own writes are in the copy at once (`put`, `remove`); other
  * replicas' are seen when the copy is read again, at most once a second while pages are asked
- * for (in the background: a page never waits for it unless the copy is over 30 s old).
+ * for (in the background: a page never waits for it unless the copy is over 30 s old), and at
+ * least every 15 s for the drift metrics, which export the same rows (`all`, `freshen`).
  */
 export class OverviewCopy {
   private rows = new Map<string, OverviewRow>();
@@ -62,6 +63,22 @@ export class OverviewCopy {
       page.push(row);
     }
     return page;
+  }
+
+  /** Every row in database id order, for the drift metrics; undefined until the store has been read once. */
+  all(): readonly OverviewRow[] | undefined {
+    return this.readAt === Number.NEGATIVE_INFINITY ? undefined : this.inOrder();
+  }
+
+  /** Reads the store again when the copy is older than `maxAgeMs` (joining a read under way). */
+  async freshen(maxAgeMs: number): Promise<void> {
+    if (this.now() - this.readAt > maxAgeMs) await this.refresh();
+  }
+
+  /** Reads the store again after any read under way: what was stored before this call is in the copy after it. */
+  async reread(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+    await this.refresh();
   }
 
   /** This replica stored the row (or changed it). */

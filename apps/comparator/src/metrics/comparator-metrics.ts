@@ -5,13 +5,12 @@ import { exportFleetDrift } from './fleet-drift-metrics';
 import { exportScanLag } from './scan-metrics';
 
 /**
- * How often the drift snapshots are read for the per-database gauges. In the background, not at
- * scrape time: on FerretDB's SQLite backend, which reads whole documents, 1,000 snapshots took
- * 4.5–6 s on the busy development machine, more than a scrape should wait.
+ * The per-database gauges export the fleet overview's copy of the drift snapshots (in memory, kept by
+ * the repository's writes); the copy is read again when it is older than this, unless the overview's
+ * pages had it read since. In the background, not at scrape time: on FerretDB's SQLite backend,
+ * which reads whole documents, 1,000 snapshots took 4.5–6 s on the busy development machine.
  */
 const FLEET_REFRESH_MS = 15_000;
-/** A read slower than this is given up; the gauges keep the last read until the next one. */
-const FLEET_READ_LIMIT_MS = 30_000;
 /** The scan lag is read at scrape time, on the leases' `due` index: well within a scrape's 10 s. */
 const LAG_READ_LIMIT_MS = 3_000;
 
@@ -29,9 +28,10 @@ export class ComparatorMetrics implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     exportScanLag(() => this.leases.waiting(new Date(), LAG_READ_LIMIT_MS));
-    void this.refresh();
+    exportFleetDrift(() => this.snapshots.fleet());
+    void this.keepFresh(0);
     // A read slower than the interval is not queued behind: the next tick finds it done or skips.
-    this.timer = setInterval(() => this.reading ?? void this.refresh(), FLEET_REFRESH_MS);
+    this.timer = setInterval(() => this.reading ?? void this.keepFresh(FLEET_REFRESH_MS), FLEET_REFRESH_MS);
     this.timer.unref();
   }
 
@@ -42,14 +42,16 @@ export class ComparatorMetrics implements OnApplicationBootstrap, OnApplicationS
     exportScanLag(undefined);
   }
 
-  /**
-   * Reads the fleet's snapshots for the gauges, after any read under way (so what was stored before
-   * this call is in it); a failed read keeps the last values.
-   */
+  /** Reads the fleet's snapshots again, after any read under way (what was stored before this call is in it). */
   refresh(): Promise<void> {
-    const read: Promise<void> = (this.reading ?? Promise.resolve())
-      .then(() => this.snapshots.fleetTotals(FLEET_READ_LIMIT_MS))
-      .then(exportFleetDrift, (error: unknown) => this.logger.warn(`drift metrics not refreshed: ${String(error)}`))
+    return this.keepFresh(0);
+  }
+
+  /** Reads the fleet's snapshots again if the copy is older than `maxAgeMs`; a failed read keeps the last values. */
+  private keepFresh(maxAgeMs: number): Promise<void> {
+    const read: Promise<void> = this.snapshots
+      .refreshFleet(maxAgeMs)
+      .catch((error: unknown) => this.logger.warn(`drift metrics not refreshed: ${String(error)}`))
       .finally(() => {
         if (this.reading === read) this.reading = undefined;
       });

@@ -1,10 +1,11 @@
 import { metricsRegistry } from '@ir/platform';
 import { Gauge } from 'prom-client';
-import type { MetricsRow } from '../drift/drift-snapshot.repository';
+import type { OverviewRow } from '../drift/drift-snapshot.repository';
 
 /**
- * Per database, the counts of its latest comparison, read from the drift snapshots that every
- * comparator replica shares (`ComparatorMetrics` reads them in the background): each replica
+ * Per database, the counts of its latest comparison, from the drift snapshots that every comparator
+ * replica shares, as the fleet overview's copy in memory holds them (`ComparatorMetrics` keeps it
+ * read): each replica
  * exports the same fleet view, so queries take `max by (database_id, project_id, database)` over
  * the replicas. A database deleted from the registry loses its snapshot, and so its series after
  * the next read. One series per database and gauge: the labels are the database's id, its project
@@ -12,10 +13,10 @@ import type { MetricsRow } from '../drift/drift-snapshot.repository';
  */
 const LABELS = ['database_id', 'project_id', 'database'] as const;
 
-/** The fleet as last read, or undefined before the first read. */
-let fleet: readonly MetricsRow[] | undefined;
+/** Where the rows come from at scrape time (no I/O), or undefined: export none. */
+let fleet: (() => readonly OverviewRow[] | undefined) | undefined;
 
-function perDatabase(name: string, help: string, valueOf: (row: MetricsRow) => number): Gauge<(typeof LABELS)[number]> {
+function perDatabase(name: string, help: string, valueOf: (row: OverviewRow) => number): Gauge<(typeof LABELS)[number]> {
   return new Gauge({
     name,
     help,
@@ -23,7 +24,7 @@ function perDatabase(name: string, help: string, valueOf: (row: MetricsRow) => n
     registers: [metricsRegistry],
     collect() {
       this.reset();
-      for (const row of fleet ?? []) {
+      for (const row of fleet?.() ?? []) {
         this.set({ database_id: row._id, project_id: row.project_id ?? '', database: row.database_name ?? '' }, valueOf(row));
       }
     },
@@ -56,7 +57,7 @@ perDatabase(
   (r) => new Date(r.compared_at).getTime() / 1000,
 );
 
-/** What the per-database gauges export from now on: every counted snapshot, as just read; undefined exports none. */
-export function exportFleetDrift(rows: readonly MetricsRow[] | undefined): void {
-  fleet = rows;
+/** What the per-database gauges export from now on: the rows `source` gives at each scrape; undefined exports none. */
+export function exportFleetDrift(source: (() => readonly OverviewRow[] | undefined) | undefined): void {
+  fleet = source;
 }

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { AuthRpc, type Profile } from '@ir/contracts';
-import { BusClient } from '@ir/messaging';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { AuthEvents, AuthRpc, type Profile } from '@ir/contracts';
+import { BroadcastSubscription, BusClient, NatsBus } from '@ir/messaging';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
+import { AuthEventsStream } from './auth-events-stream';
 
 /** Most profiles kept; the oldest goes first beyond it. */
 const MAX_PROFILES = 10_000;
@@ -10,13 +11,17 @@ const MAX_PROFILES = 10_000;
 /**
  * Callers' own profiles as auth last answered them, kept PROFILE_CACHE_TTL, so that a client polling
  * `GET /auth/profile` costs a token check instead of a bus call and a database read each time.
- * Concurrent misses for one user share one request. Bounds: a profile changed through this gateway is
- * dropped at once (`forget`); one changed through another gateway replica, or a user removed from the
- * store, shows for at most PROFILE_CACHE_TTL. A revoked session is refused before this is asked (the
- * token check), and errors (a 404 for a user that is gone) are never kept.
+ * Concurrent misses for one user share one request. Every replica drops a user's profile when auth
+ * announces a change of it (`auth.evt.user.changed`: profile, password, rights, or the user removed),
+ * whichever replica served the change; the replica that served it also drops it at once (`forget`),
+ * before the event arrives. Should an event be missed (the bus down), PROFILE_CACHE_TTL still bounds
+ * how long a changed profile shows. A revoked session is refused before this is asked (the token
+ * check), and errors (a 404 for a user that is gone) are never kept.
  */
 @Injectable()
-export class ProfileCache {
+export class ProfileCache implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(ProfileCache.name);
+  private readonly subscription: BroadcastSubscription<typeof AuthEvents.userChanged>;
   private readonly profiles = new Map<string, { profile: Profile; until: number }>();
   private readonly loading = new Map<string, Promise<Profile>>();
   /** Counts `forget`s: an answer asked for before one is not kept (it may predate the change). */
@@ -25,7 +30,21 @@ export class ProfileCache {
   constructor(
     private readonly bus: BusClient,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+    nats: NatsBus,
+    private readonly stream: AuthEventsStream,
+  ) {
+    this.subscription = new BroadcastSubscription(nats, AuthEvents.userChanged, this.logger);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.stream.ensure();
+    // From now: nothing is kept yet, so no earlier change can concern a kept profile.
+    await this.subscription.start(new Date(), (event) => this.forget(event.user_id));
+  }
+
+  onApplicationShutdown(): void {
+    this.subscription.stop();
+  }
 
   async of(userId: string): Promise<Profile> {
     const cached = this.profiles.get(userId);
@@ -40,7 +59,7 @@ export class ProfileCache {
     return load;
   }
 
-  /** After a change of the user's profile: the next read asks auth. */
+  /** After a change of the user's profile (served here, or announced by auth): the next read asks auth. */
   forget(userId: string): void {
     this.changes += 1;
     this.profiles.delete(userId);

@@ -9,7 +9,7 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 const tracer = trace.getTracer('index-registry/gateway');
 const httpDuration = new Histogram({
-  name: 'http_request_duration_seconds',
+  name: 'index_registry_http_request_duration_seconds',
   help: 'HTTP requests handled by the gateway, by method, route and status',
   labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],

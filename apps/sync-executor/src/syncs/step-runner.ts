@@ -26,7 +26,7 @@ export interface StepResult {
   readonly error?: string;
   /** Attempts made by this run (1 unless transient errors were retried). */
   readonly attempts: number;
-  /** For `sync_operations_total{result}`. */
+  /** For `index_registry_sync_operations_total{result}`. */
   readonly result: 'applied' | 'already_done' | 'refused' | 'failed' | 'not_run';
   /** Failed because the target stayed unreachable past the retries, or cannot be worked with at all: no other step can run either. */
   readonly targetAway?: boolean;

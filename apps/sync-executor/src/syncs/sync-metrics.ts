@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import { RUN_CONSUMER } from './sync-settings';
 
 export const syncDuration = new Histogram({
-  name: 'sync_duration_seconds',
+  name: 'index_registry_sync_duration_seconds',
   help: 'Time from a sync starting to run until it ended, by final status',
   labelNames: ['status'] as const,
   buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600, 4 * 3600],
@@ -13,14 +13,14 @@ export const syncDuration = new Histogram({
 });
 
 export const syncOperations = new Counter({
-  name: 'sync_operations_total',
+  name: 'index_registry_sync_operations_total',
   help: 'Index operations of syncs by kind and result (applied, already_done, skipped, refused, failed)',
   labelNames: ['kind', 'result'] as const,
   registers: [metricsRegistry],
 });
 
 export const syncFailures = new Counter({
-  name: 'sync_failures_total',
+  name: 'index_registry_sync_failures_total',
   help: 'Syncs that ended failed',
   registers: [metricsRegistry],
 });
@@ -49,7 +49,7 @@ let queueSource: JetStreamManager | undefined;
 
 /** Run commands waiting on the shared durable consumer, read from JetStream when scraped. */
 export const syncQueuePending = new Gauge({
-  name: 'sync_queue_pending',
+  name: 'index_registry_sync_queue_pending',
   help: `Run commands not yet delivered to an executor (num_pending of the ${RUN_CONSUMER} consumer)`,
   registers: [metricsRegistry],
   async collect() {

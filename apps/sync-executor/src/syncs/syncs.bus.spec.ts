@@ -162,8 +162,8 @@ describe('syncs over the bus', () => {
     const report = await app.get(ReadinessService).report();
     expect(report.dependencies['sync_consumer']).toEqual({ status: 'up', num_pending: 0, num_ack_pending: 0 });
     const metrics = await metricsRegistry.metrics();
-    expect(metrics).toMatch(/sync_queue_pending \d+/);
-    expect(metrics).toContain('sync_operations_total{kind="create",result="applied"}');
+    expect(metrics).toMatch(/index_registry_sync_queue_pending \d+/);
+    expect(metrics).toContain('index_registry_sync_operations_total{kind="create",result="applied"}');
     // The sync above ended completed, and its two creates ran as one command.
     expect(metrics).toMatch(/index_registry_sync_outcomes_total\{outcome="completed"\} [1-9]/);
     expect(metrics).toMatch(/index_registry_sync_step_duration_seconds_count\{kind="create"\} [1-9]/);

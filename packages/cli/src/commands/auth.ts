@@ -4,7 +4,7 @@ import { CliError, EXIT } from '../cli-error';
 import { readCredentials, removeCredentials, writeCredentials, type Credentials } from '../credentials';
 import { action, examples } from '../context';
 import { printJson, printLine } from '../output';
-import { promptHidden, readStdin } from '../secret-input';
+import { readSecret } from '../secret-input';
 import { tokenFields } from '../session';
 
 interface LoginOptions {
@@ -45,10 +45,8 @@ export function registerAuth(program: Command): void {
           credentials = { kind: 'api_key', server, api_key: key };
         } else {
           if (!options.username) throw new CliError('--username is required (or --api-key)');
-          const password = options.passwordStdin
-            ? await readStdin()
-            : (process.env.INDEX_REGISTRY_PASSWORD ?? (await promptHidden('Password: ')));
-          if (!password) throw new CliError('the password is empty');
+          const fromEnv = options.passwordStdin ? undefined : process.env.INDEX_REGISTRY_PASSWORD;
+          const password = fromEnv || (await readSecret('Password: ', options.passwordStdin === true));
           const tokens = await ok(
             'login',
             api.POST('/api/doctor-manager-api/v1/auth/login', { body: { login: options.username, password } }),

@@ -20,8 +20,9 @@ function positive(name: string, value: string): number {
   return number;
 }
 
-export function registerListings(program: Command): void {
-  program
+/** Registers the listings; `projects` and `databases` are returned for their subcommands (create, add, ...). */
+export function registerListings(program: Command): { projects: Command; databases: Command } {
+  const projects = program
     .command('projects')
     .description('the projects you are a member of, with your role')
     .addHelpText('after', examples('index-registry projects', 'index-registry projects --output json'))
@@ -39,7 +40,7 @@ export function registerListings(program: Command): void {
       }),
     );
 
-  program
+  const databases = program
     .command('databases')
     .description('the registered databases with their drift state (from the last compare)')
     .option('--project <id>', 'only the databases of this project')
@@ -128,6 +129,7 @@ export function registerListings(program: Command): void {
         );
       }),
     );
+  return { projects, databases };
 }
 
 function stateName(drift: DriftItem | undefined): string {
