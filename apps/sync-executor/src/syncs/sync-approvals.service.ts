@@ -23,8 +23,11 @@ import { SYNC_SETTINGS, type SyncSettings } from './sync-settings';
 import { syncView } from './sync-view';
 import type { StartRequest } from './sync-requests';
 
-/** A sync of a protected database whose plan needs a second person: its steps, planned now, and why. */
-export interface HeldPlan {
+/**
+ * The plan of a protected database's sync, made when it is asked for: its steps, and why it needs a
+ * second person (none: it may run at once, but still exactly these steps).
+ */
+export interface ReviewedPlan {
   readonly steps: StoredStep[];
   readonly warnings: string[];
   readonly reasons: string[];
@@ -51,8 +54,11 @@ export class SyncApprovals {
     this.audit = new SyncAudit(bus);
   }
 
-  /** The plan, held for approval, when it needs one; undefined when it may run as any sync does. */
-  async review(request: StartRequest): Promise<HeldPlan | undefined> {
+  /**
+   * The plan a protected database's sync will run, and whether it must wait for approval. The run never
+   * plans again: an index created on the target after this review is not dropped without a second person.
+   */
+  async review(request: StartRequest): Promise<ReviewedPlan> {
     const plan = await this.bus.request(
       ComparatorRpc.plan,
       {
@@ -63,8 +69,7 @@ export class SyncApprovals {
       },
       { timeoutMs: this.settings.planTimeoutMs },
     );
-    const reasons = approvalReasons(plan.operations);
-    return reasons.length > 0 ? { ...plannedSteps(plan), reasons } : undefined;
+    return { ...plannedSteps(plan), reasons: approvalReasons(plan.operations) };
   }
 
   /** Publishes that a sync waits for approval, once it is recorded, and keeps its lock for as long as approval may take. */

@@ -18,7 +18,7 @@ import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher } from './sync-events';
 import { SyncLocks } from './sync-locks';
 import { syncFailures } from './sync-metrics';
-import { SyncApprovals, type HeldPlan } from './sync-approvals.service';
+import { SyncApprovals, type ReviewedPlan } from './sync-approvals.service';
 import type { StartRequest } from './sync-requests';
 import { isTerminal, packSteps, stepsOf, type OperationKind, type SyncDocument } from './sync.model';
 import { SyncRepository } from './sync.repository';
@@ -95,14 +95,16 @@ export class SyncsService {
       if (retryOf) await this.syncs.releaseRetry(retryOf, syncId).catch(() => undefined);
     };
 
-    // A protected database's sync that would drop, hide or rebuild waits for a second person. Dry runs change nothing.
-    let held: HeldPlan | undefined;
+    // A protected database's sync runs the plan made now; one that would drop, hide or rebuild waits for a
+    // second person. Dry runs change nothing.
+    let reviewed: ReviewedPlan | undefined;
     if (database.protected && !request.dry_run) {
-      held = await this.approvals.review(request).catch(async (error: unknown) => {
+      reviewed = await this.approvals.review(request).catch(async (error: unknown) => {
         await giveUp();
         throw error;
       });
     }
+    const held = reviewed && reviewed.reasons.length > 0 ? reviewed : undefined;
     const now = new Date();
     const doc: SyncDocument = {
       _id: id,
@@ -119,9 +121,9 @@ export class SyncsService {
       },
       ...(retryOf ? { retry_of: retryOf } : {}),
       dry_run: request.dry_run ?? false,
-      steps_deflated: held ? packSteps(held.steps) : null,
-      planned_at: held ? now : null,
-      warnings: held?.warnings ?? [],
+      steps_deflated: reviewed ? packSteps(reviewed.steps) : null,
+      planned_at: reviewed ? now : null,
+      warnings: reviewed?.warnings ?? [],
       error: null,
       progress: 0,
       created_at: now,

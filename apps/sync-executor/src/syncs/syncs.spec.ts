@@ -345,6 +345,25 @@ describe('syncs against the test MongoDB server', () => {
       bus.plans.set(createsOnly, planOf(createsOnly, [create('guarded3', 'z_1', { z: 1 })]));
       expect((await service.start({ database_id: createsOnly, hide_before_drop: false, dry_run: false })).status).toBe('pending');
     });
+
+    it('a create-only sync of a protected database runs the plan reviewed when it was asked for, never a later one that drops', async () => {
+      const databaseId = newDatabaseId();
+      bus.protectedDatabases.add(databaseId);
+      bus.plans.set(databaseId, planOf(databaseId, [create('guarded4', 'w_1', { w: 1 })]));
+      const started = await service.start({ database_id: databaseId, hide_before_drop: false, dry_run: false });
+      expect(started.status).toBe('pending');
+      // Between the request and its run, an index appears on the target that the DR does not hold.
+      await target.collection('guarded4').createIndex({ stray: 1 }, { name: 'stray_1' });
+      bus.plans.set(databaseId, planOf(databaseId, [create('guarded4', 'w_1', { w: 1 }), drop('guarded4', 'stray_1')]));
+      const planRequests = bus.planRequests.length;
+      await executor.execute({ sync_id: started.sync_id, database_id: databaseId });
+      const view = await service.status(started.sync_id);
+      expect(bus.planRequests.length).toBe(planRequests);
+      expect(view.status).toBe('completed');
+      expect(view.steps.map((step) => [step.operation.kind, step.operation.index, step.status])).toEqual([['create', 'w_1', 'done']]);
+      const names = (await target.collection('guarded4').listIndexes().toArray()).map((index) => index['name'] as string);
+      expect(names).toEqual(expect.arrayContaining(['stray_1', 'w_1']));
+    });
   });
 
   describe('running a sync', () => {
