@@ -6,7 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
  * the same URL after revalidating it by its (shared) ETag. Handlers that need another policy (the SSE
  * stream) set their own header after this one.
  */
-export function apiNoStore(req: Request, res: Response, next: NextFunction): void {
+export function apiNoStore(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader('cache-control', 'no-store');
   next();
 }
