@@ -67,9 +67,13 @@ export function serviceTimedOut(service: BackendServiceName, timeoutMs: number):
 }
 
 /** What a service needs besides other services, as /health/ready names it. */
-export type Dependency = 'nats' | 'mongodb';
+export type Dependency = 'nats' | 'mongodb' | 'postgresql';
 
-const DEPENDENCY_LABEL: Record<Dependency, string> = { nats: 'the message bus (NATS)', mongodb: 'database (MongoDB)' };
+const DEPENDENCY_LABEL: Record<Dependency, string> = {
+  nats: 'the message bus (NATS)',
+  mongodb: 'database (MongoDB)',
+  postgresql: 'database (PostgreSQL)',
+};
 
 /** No NATS server can be reached: nothing that crosses the bus can be done (a 503 at the gateway that names NATS). */
 export function busUnavailable(): DomainError {
