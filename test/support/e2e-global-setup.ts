@@ -17,6 +17,7 @@ export default async function e2eGlobalSetup(): Promise<void> {
     natsUrl: infra.natsUrl,
     natsCredentialsDir: infra.natsCredentialsDir,
     mongoUri: infra.mongoUri,
+    postgresUrl: infra.postgresUrl,
     dbPrefix: `ir_e2e_${process.pid}`,
     dataDir,
     logDir: join(dataDir, 'logs'),
