@@ -22,6 +22,9 @@ type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: 
 /** The services that run as Deployments, by the chart's entry points. */
 const NODE_FLAGS_SERVICES = Object.keys(NODE_FLAGS) as (keyof typeof NODE_FLAGS)[];
 
+/** The cache replicas keep a volume each: a StatefulSet; every other service is a Deployment. */
+const workloadKind = (name: ServiceName): 'Deployment' | 'StatefulSet' => (name === 'cache-replicator' ? 'StatefulSet' : 'Deployment');
+
 /** Problems the checker printed for one variant or manifest, without the name prefix. */
 function problemsOf(run: HelmCheckRun, name: string): string[] {
   return run.output
@@ -77,12 +80,33 @@ describe('Helm chart deploy/helm/index-registry', () => {
 
   it('starts each service with the entry point and Node flags of tools/infra/services.ts', () => {
     for (const [name, flags] of Object.entries(NODE_FLAGS) as [ServiceName, readonly string[]][]) {
-      const container = find('Deployment', `ir-index-registry-${name}`).spec.template.spec.containers[0];
+      const container = find(workloadKind(name), `ir-index-registry-${name}`).spec.template.spec.containers[0];
       expect(container.command).toEqual(['node', '--enable-source-maps', ...flags, `dist/apps/${name}/src/main.js`]);
       // The gateway is ready when it can serve (its own NATS connection); a backend, when its dependencies are up.
       expect(container.readinessProbe.httpGet.path).toBe(name === 'gateway' ? '/health/instance' : '/health/ready');
       expect(container.livenessProbe.httpGet.path).toBe('/health');
     }
+  });
+
+  it('runs the cache replicas as a StatefulSet, each pod with a volume of its own at CACHE_DIR and its name as REPLICA_ID', () => {
+    const replicas = find('StatefulSet', 'ir-index-registry-cache-replicator');
+    expect(replicas.spec.volumeClaimTemplates.map((claim: { metadata: { name: string } }) => claim.metadata.name)).toEqual(['caches']);
+    const container = replicas.spec.template.spec.containers[0];
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'caches', mountPath: '/caches' }]));
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'CACHE_DIR', value: '/caches' },
+        { name: 'REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ]),
+    );
+    expect(find('Service', 'ir-index-registry-cache-replicator').spec.clusterIP).toBe('None');
+    // entity-oplog takes POSTGRES_URL from the chart's Secret.
+    const oplog = find('Deployment', 'ir-index-registry-entity-oplog').spec.template.spec.containers[0];
+    expect(oplog.env).toEqual(
+      expect.arrayContaining([
+        { name: 'POSTGRES_URL', valueFrom: { secretKeyRef: { name: 'ir-index-registry-secrets', key: 'POSTGRES_URL' } } },
+      ]),
+    );
   });
 
   it('gives NATS the max_payload of deploy/nats.conf', () => {
@@ -110,7 +134,7 @@ describe('Helm chart deploy/helm/index-registry', () => {
     const set = new Set<string>();
     for (const o of defaults) {
       if (o.kind === 'ConfigMap') Object.keys(o.data ?? {}).forEach((key) => set.add(key));
-      for (const c of o.kind === 'Deployment' ? o.spec.template.spec.containers : []) {
+      for (const c of o.kind === 'Deployment' || o.kind === 'StatefulSet' ? o.spec.template.spec.containers : []) {
         for (const e of (c.env ?? []) as { name: string }[]) set.add(e.name);
       }
     }
