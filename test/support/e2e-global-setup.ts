@@ -25,7 +25,7 @@ export default async function e2eGlobalSetup(): Promise<void> {
     trustProxy: true,
     env: E2E_SERVICE_ENV,
     // Nine services start at once, on a machine the suites share: give each more than the default 60 s.
-    readyTimeoutMs: 120_000,
+    readyTimeoutMs: 240_000,
   });
   (globalThis as { [SYSTEM_KEY]?: unknown })[SYSTEM_KEY] = system;
   process.env.E2E_GATEWAY_URL = system.gatewayUrl;
