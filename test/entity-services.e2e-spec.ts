@@ -165,13 +165,11 @@ describe('entity caches through the gateway', () => {
       .send({ name: 'Bad-Name', source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
     expectError(badName, 400);
     expect(JSON.stringify(badName.body.issues)).toContain('name');
-    const badType = await owner
-      .post('/entities')
-      .send({
-        name: `x_${suffix()}`.toLowerCase(),
-        source: { database_id: databaseId, collection: 'people' },
-        columns: [{ name: 'a', type: 'Float', path: 'a' }],
-      });
+    const badType = await owner.post('/entities').send({
+      name: `x_${suffix()}`.toLowerCase(),
+      source: { database_id: databaseId, collection: 'people' },
+      columns: [{ name: 'a', type: 'Float', path: 'a' }],
+    });
     expectError(badType, 400);
     expect(JSON.stringify(badType.body.issues)).toContain('columns');
     const badLimit = await owner.get(`/entities/${entity}/oplog?limit=5000`);
