@@ -3,7 +3,17 @@
 // entity-oplog's PostgreSQL oplog, read back through the API, applied by the cache replica (its stats
 // reach the last id), recreated; roles and projects checked, bad input named.
 import { MongoClient } from 'mongodb';
-import { authedApi, eventually, expectError, loggedInUser, registerUser, login, suffix, type AuthedApi } from './support/e2e-client';
+import {
+  authedApi,
+  eventually,
+  expectError,
+  gateway,
+  loggedInUser,
+  registerUser,
+  login,
+  suffix,
+  type AuthedApi,
+} from './support/e2e-client';
 import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
 
 jest.setTimeout(90_000);
@@ -128,6 +138,20 @@ describe('entity caches through the gateway', () => {
     expect(system.status).toBe(200);
     expect(system.body.entities).toMatchObject({ total: 1, scanned: 1, scanning: 0 });
     expect(system.body.oplog.entries).toBe(4);
+  });
+
+  it("reports each entity service's dependencies in the system's readiness, the capture's position per source", async () => {
+    const res = await gateway().get('/health/ready');
+    expect(res.status).toBe(200);
+    const info = res.body.info as Record<string, { status: string; dependencies: Record<string, Record<string, unknown>> }>;
+    expect(info['entity-oplog']!.dependencies).toMatchObject({ nats: { status: 'up' }, postgresql: { status: 'up' } });
+    expect(info['cache-replicator']!.dependencies.replica).toMatchObject({ status: 'up', offset: expect.any(String) });
+    expect(info['entity-capture']!.dependencies.capture).toMatchObject({
+      status: 'up',
+      [`${databaseId}.state`]: 'capturing',
+      [`${databaseId}.position`]: expect.stringMatching(/^\d+\.\d+$/),
+      [`${databaseId}.lag_seconds`]: expect.any(Number),
+    });
   });
 
   it('checks roles and projects: a viewer reads but cannot create or recreate; another project sees nothing', async () => {
