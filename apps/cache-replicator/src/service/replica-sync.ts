@@ -36,6 +36,7 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
   private done?: Promise<void>;
   private wake?: () => void;
   private lastReport = 0;
+  private lastSpecs = 0;
 
   constructor(
     private readonly bus: BusClient,
@@ -77,8 +78,13 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
     let backoff = this.config.REPLICATE_POLL_INTERVAL;
     while (!this.stopped) {
       try {
-        await this.specs.refresh();
-        await this.reconcile();
+        // The entities every report interval (an unknown entity in a batch refreshes them at once, see BusOplogSource):
+        // an idle replica asks for little more than the next batch.
+        if (Date.now() - this.lastSpecs >= this.config.REPLICATE_REPORT_INTERVAL) {
+          await this.specs.refresh();
+          this.lastSpecs = Date.now();
+          await this.reconcile();
+        }
         const read = await this.replicator.replicateOnce();
         entityApplied.inc(read);
         entityReplicaLag.set(Number(BigInt(this.source.lastId) - BigInt(this.replicator.offset())));
