@@ -8,6 +8,7 @@ import {
   eventually,
   expectError,
   gateway,
+  serviceUrl,
   loggedInUser,
   registerUser,
   login,
@@ -15,6 +16,7 @@ import {
   type AuthedApi,
 } from './support/e2e-client';
 import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
+import { scrape, valueOf } from './support/metrics-scrape';
 
 jest.setTimeout(90_000);
 
@@ -152,6 +154,17 @@ describe('entity caches through the gateway', () => {
       [`${databaseId}.position`]: expect.stringMatching(/^\d+\.\d+$/),
       [`${databaseId}.lag_seconds`]: expect.any(Number),
     });
+  });
+
+  it("counts what was captured, appended and applied in the services' metrics", async () => {
+    const captured = valueOf(await scrape(serviceUrl('entity-capture')), 'index_registry_entity_captured_total', {
+      database_id: databaseId,
+    });
+    expect(captured).toBeGreaterThanOrEqual(3);
+    expect(
+      valueOf(await scrape(serviceUrl('entity-oplog')), 'index_registry_entity_appended_total', { destination: 'oplog' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(valueOf(await scrape(serviceUrl('cache-replicator')), 'index_registry_entity_applied_total')).toBeGreaterThanOrEqual(4);
   });
 
   it('checks roles and projects: a viewer reads but cannot create or recreate; another project sees nothing', async () => {
