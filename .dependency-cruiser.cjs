@@ -39,7 +39,12 @@ const TARGET_CODE = [
 ];
 
 /** The only files besides target code that may hold mongoose or the driver for the services' own data. */
-const OWN_DATA_CODE = ['[.]repository[.]ts$', '[.]model[.]ts$', '^libs/platform/', '^libs/bootstrap/src/backend-app[.]module[.]ts$'];
+const OWN_DATA_CODE = [
+  '[.]repository[.]ts$',
+  '[.]model[.]ts$',
+  '^libs/platform/',
+  '^libs/bootstrap/src/(backend-app[.]module|service-storage)[.]ts$',
+];
 
 /** npm packages that libs/index-core may import: pure (no I/O). None so far. */
 const PURE_PACKAGES = [];

@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     natsUrl: infra.natsUrl,
     natsCredentialsDir: infra.natsCredentialsDir,
     mongoUri: infra.mongoUri,
+    postgresUrl: infra.postgresUrl,
     dbPrefix,
     dataDir: dir,
     logDir: join(dir, 'logs'),

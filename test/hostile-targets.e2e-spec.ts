@@ -71,6 +71,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
+    postgresUrl: process.env.TEST_POSTGRES_URL!,
     dbPrefix: `ir_hostile_${process.pid}`,
     dataDir,
     logDir,

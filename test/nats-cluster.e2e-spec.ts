@@ -165,6 +165,7 @@ beforeAll(async () => {
     natsUrl: cluster.urls,
     natsCredentialsDir: cluster.credentialsDir,
     mongoUri: ferret.handle.uri,
+    postgresUrl: process.env.TEST_POSTGRES_URL!,
     dbPrefix: `ir_cluster_${process.pid}`,
     dataDir: join(dir, 'system'),
     logDir: join(dir, 'logs'),

@@ -100,6 +100,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
+    postgresUrl: process.env.TEST_POSTGRES_URL!,
     dbPrefix,
     dataDir,
     logDir: join(dataDir, 'logs'),

@@ -180,6 +180,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
+    postgresUrl: process.env.TEST_POSTGRES_URL!,
     dbPrefix: `ir_sup_${process.pid}`,
     dataDir,
     logDir: join(dataDir, 'logs'),

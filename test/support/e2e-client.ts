@@ -54,7 +54,10 @@ export const logDir = (): string => requiredEnv('E2E_LOG_DIR');
 export const dataDir = (): string => dirname(logDir());
 
 /** The base URL of a service's own HTTP port (/health, /health/ready, /metrics) in the shared system. */
-export function serviceUrl(service: 'gateway' | 'auth' | 'registry' | 'comparator' | 'sync-executor' | 'audit'): string {
+export function serviceUrl(
+  service:
+    'gateway' | 'auth' | 'registry' | 'comparator' | 'sync-executor' | 'audit' | 'entity-oplog' | 'entity-capture' | 'cache-replicator',
+): string {
   const url = (JSON.parse(requiredEnv('E2E_SERVICE_URLS')) as Record<string, string>)[service];
   if (!url) throw new Error(`the e2e system has no ${service}`);
   return url;

@@ -17,12 +17,15 @@ export default async function e2eGlobalSetup(): Promise<void> {
     natsUrl: infra.natsUrl,
     natsCredentialsDir: infra.natsCredentialsDir,
     mongoUri: infra.mongoUri,
+    postgresUrl: infra.postgresUrl,
     dbPrefix: `ir_e2e_${process.pid}`,
     dataDir,
     logDir: join(dataDir, 'logs'),
     logLevel: 'info',
     trustProxy: true,
     env: E2E_SERVICE_ENV,
+    // Nine services start at once, on a machine the suites share: give each more than the default 60 s.
+    readyTimeoutMs: 240_000,
   });
   (globalThis as { [SYSTEM_KEY]?: unknown })[SYSTEM_KEY] = system;
   process.env.E2E_GATEWAY_URL = system.gatewayUrl;

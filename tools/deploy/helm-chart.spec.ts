@@ -22,6 +22,9 @@ type K8sObject = { kind: string; metadata: { name: string }; spec?: any; data?: 
 /** The services that run as Deployments, by the chart's entry points. */
 const NODE_FLAGS_SERVICES = Object.keys(NODE_FLAGS) as (keyof typeof NODE_FLAGS)[];
 
+/** The cache replicas keep a volume each: a StatefulSet; every other service is a Deployment. */
+const workloadKind = (name: ServiceName): 'Deployment' | 'StatefulSet' => (name === 'cache-replicator' ? 'StatefulSet' : 'Deployment');
+
 /** Problems the checker printed for one variant or manifest, without the name prefix. */
 function problemsOf(run: HelmCheckRun, name: string): string[] {
   return run.output
@@ -34,31 +37,36 @@ describe('Helm chart deploy/helm/index-registry', () => {
   let dir: string;
   let run: HelmCheckRun;
   let defaults: K8sObject[];
+  /** The entity-caches variant: the default values with the entity caches' three services on. */
+  let withEntityCaches: K8sObject[];
   const variants = readdirSync(CHART_VARIANTS_DIR)
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => basename(f, '.yaml'));
 
-  const find = (kind: string, name: string): K8sObject => {
-    const found = defaults.find((o) => o.kind === kind && o.metadata.name === name);
+  const findRendered = (kind: string, name: string, objects: K8sObject[]): K8sObject => {
+    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
     if (!found) throw new Error(`${kind}/${name} is not rendered`);
     return found;
   };
+  const find = (kind: string, name: string, objects: K8sObject[] = defaults): K8sObject => findRendered(kind, name, objects);
+  const rendered = (variant: string): K8sObject[] =>
+    parseAllDocuments(readFileSync(join(dir, 'rendered', `${variant}.yaml`), 'utf8'))
+      .map((doc) => doc.toJS() as K8sObject | null)
+      .filter((o): o is K8sObject => o !== null);
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ir-helm-chart-'));
     run = await runHelmCheck(['-chart', CHART_DIR, '-variants', CHART_VARIANTS_DIR, '-out', join(dir, 'rendered')]);
     if (run.exitCode === 0) {
-      const manifest = readFileSync(join(dir, 'rendered', 'default.yaml'), 'utf8');
-      defaults = parseAllDocuments(manifest)
-        .map((doc) => doc.toJS() as K8sObject | null)
-        .filter((o): o is K8sObject => o !== null);
+      defaults = rendered('default');
+      withEntityCaches = rendered('entity-caches');
     }
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('passes helm lint, the strict decode, the policy and the upgrade check in every variant', () => {
     if (run.exitCode !== 0) throw new Error(`deploy/helm/check found problems:\n${run.output}`);
-    expect(variants).toEqual(expect.arrayContaining(['default', 'external', 'keda-off', 'hpa-on', 'existing-secrets']));
+    expect(variants).toEqual(expect.arrayContaining(['default', 'external', 'keda-off', 'hpa-on', 'existing-secrets', 'entity-caches']));
     expect(run.output).toContain('ok helm lint: no warnings');
     for (const variant of variants) expect(run.output).toMatch(new RegExp(`^ok ${variant}: \\d+ objects$`, 'm'));
   });
@@ -77,12 +85,38 @@ describe('Helm chart deploy/helm/index-registry', () => {
 
   it('starts each service with the entry point and Node flags of tools/infra/services.ts', () => {
     for (const [name, flags] of Object.entries(NODE_FLAGS) as [ServiceName, readonly string[]][]) {
-      const container = find('Deployment', `ir-index-registry-${name}`).spec.template.spec.containers[0];
+      const container = find(workloadKind(name), `ir-index-registry-${name}`, withEntityCaches).spec.template.spec.containers[0];
       expect(container.command).toEqual(['node', '--enable-source-maps', ...flags, `dist/apps/${name}/src/main.js`]);
       // The gateway is ready when it can serve (its own NATS connection); a backend, when its dependencies are up.
       expect(container.readinessProbe.httpGet.path).toBe(name === 'gateway' ? '/health/instance' : '/health/ready');
       expect(container.livenessProbe.httpGet.path).toBe('/health');
     }
+  });
+
+  it('renders the entity caches only when enabled, the cache replicas as a StatefulSet with a volume per pod at CACHE_DIR and its name as REPLICA_ID', () => {
+    for (const name of ['entity-oplog', 'entity-capture', 'cache-replicator'])
+      expect(defaults.filter((o) => o.metadata.name === `ir-index-registry-${name}`)).toEqual([]);
+    const find = (kind: string, name: string) => findRendered(kind, name, withEntityCaches);
+    const replicas = find('StatefulSet', 'ir-index-registry-cache-replicator');
+    expect(replicas.spec.volumeClaimTemplates.map((claim: { metadata: { name: string } }) => claim.metadata.name)).toEqual(['caches']);
+    const container = replicas.spec.template.spec.containers[0];
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'caches', mountPath: '/caches' }]));
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'CACHE_DIR', value: '/caches' },
+        { name: 'REPLICA_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      ]),
+    );
+    expect(find('Service', 'ir-index-registry-cache-replicator').spec.clusterIP).toBe('None');
+    // entity-oplog takes POSTGRES_URL from the chart's Secret, which holds the one given.
+    const secret = find('Secret', 'ir-index-registry-secrets');
+    expect(Buffer.from(secret.data!.POSTGRES_URL, 'base64').toString()).toMatch(/^postgres:\/\//);
+    const oplog = find('Deployment', 'ir-index-registry-entity-oplog').spec.template.spec.containers[0];
+    expect(oplog.env).toEqual(
+      expect.arrayContaining([
+        { name: 'POSTGRES_URL', valueFrom: { secretKeyRef: { name: 'ir-index-registry-secrets', key: 'POSTGRES_URL' } } },
+      ]),
+    );
   });
 
   it('gives NATS the max_payload of deploy/nats.conf', () => {
@@ -108,9 +142,9 @@ describe('Helm chart deploy/helm/index-registry', () => {
     const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)`/gm)].map((m) => m[1]);
     expect(documented.length).toBeGreaterThan(30);
     const set = new Set<string>();
-    for (const o of defaults) {
+    for (const o of withEntityCaches) {
       if (o.kind === 'ConfigMap') Object.keys(o.data ?? {}).forEach((key) => set.add(key));
-      for (const c of o.kind === 'Deployment' ? o.spec.template.spec.containers : []) {
+      for (const c of o.kind === 'Deployment' || o.kind === 'StatefulSet' ? o.spec.template.spec.containers : []) {
         for (const e of (c.env ?? []) as { name: string }[]) set.add(e.name);
       }
     }
@@ -230,7 +264,7 @@ describe('Helm chart deploy/helm/index-registry', () => {
       expect(Object.keys(passwords).sort()).toEqual([...BUS_USERS].sort());
       expect(Object.keys(natsPodPasswordEnv()).sort()).toEqual(BUS_USERS.map(passwordVariableOf).sort());
       for (const name of NODE_FLAGS_SERVICES) {
-        const pod = find('Deployment', `ir-index-registry-${name}`).spec.template.spec;
+        const pod = find(workloadKind(name), `ir-index-registry-${name}`, withEntityCaches).spec.template.spec;
         const env = Object.fromEntries((pod.containers[0].env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
         expect([name, env.NATS_USER, env.NATS_PASSWORD_FILE, env.NATS_TLS_CA_FILE]).toEqual([
           name,

@@ -7,7 +7,16 @@ import { repoRoot } from './repo-root';
 import type { SupervisedProcess } from './supervised-process';
 import { Supervisor, type SupervisorOptions } from './supervisor';
 
-export const BACKEND_SERVICES = ['auth', 'registry', 'comparator', 'sync-executor', 'audit'] as const;
+export const BACKEND_SERVICES = [
+  'auth',
+  'registry',
+  'comparator',
+  'sync-executor',
+  'audit',
+  'entity-oplog',
+  'entity-capture',
+  'cache-replicator',
+] as const;
 export type BackendService = (typeof BACKEND_SERVICES)[number];
 export type ServiceName = 'gateway' | BackendService;
 
@@ -41,6 +50,9 @@ export const NODE_FLAGS: Record<ServiceName, readonly string[]> = {
   comparator: ['--max-semi-space-size=64'],
   'sync-executor': [],
   audit: [],
+  'entity-oplog': [],
+  'entity-capture': [],
+  'cache-replicator': [],
 };
 
 export function serviceEntryPoint(name: ServiceName): string {
@@ -97,6 +109,8 @@ export interface SystemOptions {
    */
   natsCredentialsDir?: string;
   mongoUri: string;
+  /** The entity caches' PostgreSQL (entity-oplog's POSTGRES_URL). */
+  postgresUrl: string;
   /** Per-run database name prefix, e.g. `ir_<random>` in tests. */
   dbPrefix: string;
   /** Where auth keeps its generated key pair (DATA_DIR/keys). */
@@ -190,6 +204,16 @@ function supervisedLauncher(opts: SystemOptions, supervisor: Supervisor): Launch
   };
 }
 
+/**
+ * What one service needs of its own: entity-oplog its PostgreSQL; each cache replica a directory no
+ * other replica shares, and its name in replication statistics (the instance's).
+ */
+function ownEnv(name: ServiceName, instance: string, opts: SystemOptions): Record<string, string> {
+  if (name === 'entity-oplog') return { POSTGRES_URL: opts.postgresUrl };
+  if (name === 'cache-replicator') return { CACHE_DIR: join(opts.dataDir, 'caches', instance), REPLICA_ID: instance };
+  return {};
+}
+
 /** Starts the backends (in parallel), then the gateway. */
 export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
   const common: Record<string, string> = {
@@ -203,9 +227,10 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     TARGET_ALLOWED_HOSTS: process.env.TARGET_ALLOWED_HOSTS ?? LOCAL_TARGET_HOSTS,
     ...(opts.trustProxy ? { TRUST_PROXY: 'loopback' } : {}),
   };
-  const envFor = (name: ServiceName, ports: Record<string, string>): Record<string, string> => ({
+  const envFor = (name: ServiceName, ports: Record<string, string>, instance: string = name): Record<string, string> => ({
     ...common,
     ...(opts.natsCredentialsDir ? natsLoginEnv(opts.natsCredentialsDir, name) : {}),
+    ...ownEnv(name, instance, opts),
     ...ports,
     ...opts.env,
     ...opts.serviceEnv?.[name],
@@ -242,7 +267,7 @@ export async function startSystem(opts: SystemOptions): Promise<RunningSystem> {
     addReplica: async (name) => {
       const instance = `${name}-${started.filter((s) => s.name === name).length + 1}`;
       const port = await freePort();
-      const handle = await launcher.start(name, instance, envFor(name, { HEALTH_PORT: String(port) }), logFile(instance));
+      const handle = await launcher.start(name, instance, envFor(name, { HEALTH_PORT: String(port) }, instance), logFile(instance));
       started.push(handle);
       return handle;
     },

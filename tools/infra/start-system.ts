@@ -22,6 +22,9 @@ const DEFAULT_HEALTH_PORTS: Record<BackendService, number> = {
   comparator: 8219,
   'sync-executor': 8220,
   audit: 8221,
+  'entity-oplog': 8222,
+  'entity-capture': 8223,
+  'cache-replicator': 8224,
 };
 
 /**
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
     natsUrl,
     natsCredentialsDir,
     mongoUri,
+    postgresUrl,
     dbPrefix: process.env.MONGODB_DB_PREFIX ?? 'index_registry',
     dataDir,
     logDir,

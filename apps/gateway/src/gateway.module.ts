@@ -21,6 +21,7 @@ import { GATEWAY_CONFIG } from './gateway.tokens';
 import { DatabasesController } from './databases/databases.controller';
 import { ManifestController } from './databases/manifest.controller';
 import { DriftController } from './drift/drift.controller';
+import { EntitiesController } from './entities/entities.controller';
 import { BackendHealthIndicator } from './health/backend.health';
 import { HealthController } from './health/health.controller';
 import { IndexesController } from './indexes/indexes.controller';
@@ -57,6 +58,7 @@ export class GatewayModule {
         ImportsController,
         IndexesController,
         AuditController,
+        EntitiesController,
         HealthController,
       ],
       providers: [

@@ -1,38 +1,54 @@
-import { Global, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { MessagingModule, NatsBus, NatsHealthIndicator } from '@ir/messaging';
-import { MongoHealthIndicator } from '@ir/platform';
+import { MongoHealthIndicator, PostgresHealthIndicator } from '@ir/platform';
 import type { ServiceName } from '@ir/contracts';
 import { Connection } from 'mongoose';
+import { Pool } from 'pg';
 import { HealthController } from './health.controller';
 import { createPingController } from './ping.controller';
 import { ReadinessService } from './readiness.service';
+import { closeServiceStorage, type ServiceStorage } from './service-storage';
 
 export interface BackendAppOptions {
   readonly service: Exclude<ServiceName, 'gateway'>;
   readonly bus: NatsBus;
   readonly busTimeoutMs: number;
-  readonly mongo: Connection;
+  /** The service's own database, injectable as mongoose's `Connection` or pg's `Pool`. */
+  readonly storage: ServiceStorage;
   /** The service's configuration, injectable under `SERVICE_CONFIG`. */
   readonly config: unknown;
   readonly features: ReadonlyArray<Type<unknown> | DynamicModule>;
 }
 
 /** Closes the service's database after everything that used it has stopped. */
-class MongoLifecycle implements OnApplicationShutdown {
-  constructor(private readonly connection: Connection) {}
+class StorageLifecycle implements OnApplicationShutdown {
+  constructor(private readonly storage: ServiceStorage) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.connection.close();
+    await closeServiceStorage(this.storage);
   }
 }
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
-/** Root module of a backend service: bus, its MongoDB database, health, ping, and its feature modules. */
+/** The storage's providers: the handle the repositories inject and the indicator readiness asks. */
+function storageProviders(storage: ServiceStorage): { providers: Provider[]; exports: Provider[] } {
+  switch (storage.kind) {
+    case 'mongodb':
+      return { providers: [{ provide: Connection, useValue: storage.connection }, MongoHealthIndicator], exports: [Connection] };
+    case 'postgresql':
+      return { providers: [{ provide: Pool, useValue: storage.pool }, PostgresHealthIndicator], exports: [Pool] };
+    case 'none':
+      return { providers: [], exports: [] };
+  }
+}
+
+/** Root module of a backend service: bus, its own database (if any), health, ping, and its feature modules. */
 @Global()
 @Module({})
 export class BackendAppModule {
   static register(options: BackendAppOptions): DynamicModule {
+    const storage = storageProviders(options.storage);
     return {
       module: BackendAppModule,
       imports: [
@@ -42,14 +58,13 @@ export class BackendAppModule {
       ],
       controllers: [HealthController, createPingController(options.service)],
       providers: [
-        { provide: Connection, useValue: options.mongo },
+        ...storage.providers,
         { provide: SERVICE_CONFIG, useValue: options.config },
         NatsHealthIndicator,
-        MongoHealthIndicator,
         ReadinessService,
-        { provide: MongoLifecycle, useFactory: () => new MongoLifecycle(options.mongo) },
+        { provide: StorageLifecycle, useFactory: () => new StorageLifecycle(options.storage) },
       ],
-      exports: [Connection, SERVICE_CONFIG],
+      exports: [...storage.exports, SERVICE_CONFIG],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { HealthCheckService, type HealthCheckResult, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { DependencyStatus } from '@ir/contracts';
 import { NatsHealthIndicator } from '@ir/messaging';
-import { MongoHealthIndicator } from '@ir/platform';
+import { MongoHealthIndicator, PostgresHealthIndicator } from '@ir/platform';
 
 /** A dependency of a service's own, checked besides NATS and MongoDB (a durable consumer, ...). */
 export interface ReadinessCheck {
@@ -15,13 +15,17 @@ export interface ReadinessCheck {
  */
 export const READINESS_CHECKS = Symbol.for('index-registry.readiness-checks');
 
-/** The service is ready when NATS, (for services that own one) its MongoDB database, and its extra checks answer. */
+/**
+ * The service is ready when NATS, its own database (MongoDB or PostgreSQL, for services that own
+ * one) and its extra checks answer; each is named (`nats`, `mongodb`, `postgresql`, ...).
+ */
 @Injectable()
 export class ReadinessService {
   constructor(
     private readonly health: HealthCheckService,
     private readonly nats: NatsHealthIndicator,
     @Optional() private readonly mongo?: MongoHealthIndicator,
+    @Optional() private readonly postgres?: PostgresHealthIndicator,
     @Optional() @Inject(READINESS_CHECKS) private readonly extra: readonly ReadinessCheck[] = [],
   ) {}
 
@@ -29,6 +33,7 @@ export class ReadinessService {
   check(): Promise<HealthCheckResult> {
     const checks = [() => this.nats.check()];
     if (this.mongo) checks.push(() => this.mongo!.check());
+    if (this.postgres) checks.push(() => this.postgres!.check());
     for (const extra of this.extra ?? []) checks.push(() => extra.check());
     return this.health.check(checks);
   }
@@ -38,7 +43,12 @@ export class ReadinessService {
    * dependency as /health/ready shows it, so the gateway's view of this service is the service's own.
    */
   async report(): Promise<{ status: 'up' | 'down'; dependencies: Record<string, DependencyStatus> }> {
-    const results = await Promise.all([this.nats.check(), this.mongo?.check(), ...(this.extra ?? []).map((extra) => extra.check())]);
+    const results = await Promise.all([
+      this.nats.check(),
+      this.mongo?.check(),
+      this.postgres?.check(),
+      ...(this.extra ?? []).map((extra) => extra.check()),
+    ]);
     const dependencies: Record<string, DependencyStatus> = {};
     for (const result of results) {
       for (const [name, detail] of Object.entries(result ?? {})) dependencies[name] = dependencyStatus(detail);

@@ -1,40 +1,46 @@
 import { NestFactory } from '@nestjs/core';
 import { dependencyUnavailable, provisionedStreams, type ServiceName } from '@ir/contracts';
 import { startBusServer } from '@ir/messaging';
-import { CommonConfig, connectMongo, isStorageUnreachable, retryWithBackoff, StorageConfig } from '@ir/platform';
+import { CommonConfig, HealthPortConfig, PostgresConfig, StorageConfig } from '@ir/platform';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { z } from 'zod';
 import { BackendAppModule } from './backend-app.module';
 import { exitOnStartupFailure, setUpProcess } from './process-setup';
+import { openServiceStorage, storageUnreachable, type StorageKind } from './service-storage';
 
+/** A service that owns a MongoDB database. */
 export const BackendConfig = CommonConfig.extend(StorageConfig.shape);
+/** A service that owns a PostgreSQL schema. */
+export const PostgresBackendConfig = CommonConfig.extend(PostgresConfig.shape);
+/** A service that owns no database. */
+export const StatelessBackendConfig = CommonConfig.extend(HealthPortConfig.shape);
 
 export interface BackendServiceSpec<S extends z.ZodObject> {
   readonly service: Exclude<ServiceName, 'gateway'>;
-  /** The service's configuration schema; it must include `BackendConfig`'s variables. */
+  /** The service's configuration schema; it must include the variables of its storage's config above. */
   readonly configSchema: S;
+  /** The database the service owns; MongoDB when absent. */
+  readonly storage?: StorageKind;
   readonly features: (config: z.output<S>) => ReadonlyArray<Type<unknown> | DynamicModule>;
 }
 
-/** Starts a backend service: config, NATS, its own MongoDB database, Nest app, bus server, health port. */
+/** Starts a backend service: config, NATS, its own database, Nest app, bus server, health port. */
 export async function runBackendService<S extends z.ZodObject>(spec: BackendServiceSpec<S>): Promise<void> {
   const { config, logger, bus } = await setUpProcess(spec.service, spec.configSchema).catch(exitOnStartupFailure(undefined, spec.service));
-  const base = config as z.output<typeof BackendConfig>;
+  const base = config as z.output<typeof StatelessBackendConfig> & {
+    MONGODB_URI?: string;
+    MONGODB_DB_PREFIX?: string;
+    POSTGRES_URL?: string;
+  };
+  const kind = spec.storage ?? 'mongodb';
   try {
-    const dbName = `${base.MONGODB_DB_PREFIX}_${spec.service.replace('-', '_')}`;
-    const mongo = await retryWithBackoff(() => connectMongo({ uri: base.MONGODB_URI, dbName }), {
-      attempts: 6,
-      initialDelayMs: 500,
-      maxDelayMs: 8000,
-      onRetry: (error, attempt, delay) =>
-        logger.warn(`MongoDB not reachable (attempt ${attempt}): ${String(error)}; retrying in ${delay} ms`, 'Bootstrap'),
-    });
+    const storage = await openServiceStorage(kind, spec.service, base, logger);
     const app = await NestFactory.create(
       BackendAppModule.register({
         service: spec.service,
         bus,
         busTimeoutMs: base.BUS_REQUEST_TIMEOUT,
-        mongo,
+        storage,
         config,
         features: spec.features(config),
       }),
@@ -47,13 +53,18 @@ export async function runBackendService<S extends z.ZodObject>(spec: BackendServ
       streams: provisionedStreams(spec.service),
       placement: { replicas: base.NATS_STREAM_REPLICAS },
       unavailableDependency: async (error) =>
-        (await isStorageUnreachable(error, mongo)) ? dependencyUnavailable(spec.service, 'mongodb') : undefined,
+        storage.kind !== 'none' && (await storageUnreachable(storage, error))
+          ? dependencyUnavailable(spec.service, storage.kind)
+          : undefined,
       logger,
     });
     await app.listen(base.HEALTH_PORT, base.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : base.HEALTH_PORT;
-    logger.log(`${spec.service} ready (database ${dbName}, health on port ${port})`, 'Bootstrap');
+    logger.log(
+      `${spec.service} ready (${kind === 'none' ? 'no database' : `${kind} ${storage.name}`}, health on port ${port})`,
+      'Bootstrap',
+    );
   } catch (error) {
     exitOnStartupFailure(logger, spec.service)(error);
   }

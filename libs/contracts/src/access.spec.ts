@@ -5,17 +5,30 @@ const P2 = 'bbbbbbbbbbbbbbbbbbbbbbbb';
 
 // What the issue asks of each role, written out here rather than derived from the table it checks.
 const EXPECTED: Record<Role, readonly Permission[]> = {
-  viewer: ['databases:read', 'definitions:read', 'drift:read', 'syncs:read'],
-  editor: ['databases:read', 'definitions:read', 'drift:read', 'syncs:read', 'definitions:write', 'imports:run'],
+  viewer: ['databases:read', 'definitions:read', 'drift:read', 'syncs:read', 'entities:read'],
+  editor: [
+    'databases:read',
+    'definitions:read',
+    'drift:read',
+    'syncs:read',
+    'entities:read',
+    'definitions:write',
+    'imports:run',
+    'entities:write',
+  ],
   operator: [
     'databases:read',
     'definitions:read',
     'drift:read',
     'syncs:read',
+    'entities:read',
     'definitions:write',
     'imports:run',
+    'entities:write',
     'syncs:run',
     'syncs:approve',
+    // Issue 16: an operator rebuilds an entity's caches.
+    'caches:recreate',
   ],
   admin: Object.keys(PERMISSIONS) as Permission[],
 };

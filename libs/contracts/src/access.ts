@@ -3,9 +3,9 @@ import { DomainError, ErrorCode } from './errors';
 
 /**
  * Roles a member holds in a project, each with everything of the ones before it:
- * - viewer: reads definitions, manifests, drift, compares, plans, scripts and sync status;
- * - editor: also changes definitions and manifests, and imports;
- * - operator: also starts, retries, cancels and approves syncs;
+ * - viewer: reads definitions, manifests, drift, compares, plans, scripts, sync status, entities and their oplogs;
+ * - editor: also changes definitions, manifests and entities, and imports;
+ * - operator: also starts, retries, cancels and approves syncs, and recreates entity caches;
  * - admin: also manages members, API keys, databases and the project's settings, and reads its audit trail.
  */
 export const ROLES = ['viewer', 'editor', 'operator', 'admin'] as const;
@@ -21,10 +21,13 @@ export const PERMISSIONS = {
   'definitions:read': 'viewer',
   'drift:read': 'viewer',
   'syncs:read': 'viewer',
+  'entities:read': 'viewer',
   'definitions:write': 'editor',
   'imports:run': 'editor',
+  'entities:write': 'editor',
   'syncs:run': 'operator',
   'syncs:approve': 'operator',
+  'caches:recreate': 'operator',
   'databases:manage': 'admin',
   'members:manage': 'admin',
   'api_keys:manage': 'admin',

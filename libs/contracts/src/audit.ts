@@ -50,6 +50,11 @@ export const AUDIT_ACTIONS = [
   'sync.retried',
   'import.requested',
   'import.finished',
+  // entity-oplog
+  'entity.created',
+  'entity.updated',
+  'entity.deleted',
+  'entity.cache_recreate_requested',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -66,7 +71,20 @@ const JsonObject = ownRecord(z.string(), z.unknown());
 
 /** What the action was done to. Never a secret: a database's target is named by its id and name, not its URI. */
 export const AuditTarget = z.object({
-  kind: z.enum(['user', 'session', 'invitation', 'project', 'member', 'api_key', 'database', 'definition', 'manifest', 'sync', 'import']),
+  kind: z.enum([
+    'user',
+    'session',
+    'invitation',
+    'project',
+    'member',
+    'api_key',
+    'database',
+    'definition',
+    'manifest',
+    'sync',
+    'import',
+    'entity',
+  ]),
   id: z.string().max(200),
   name: z.string().max(300).optional(),
 });

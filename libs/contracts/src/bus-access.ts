@@ -1,6 +1,7 @@
 import type { RpcContract } from './bus';
 import { AuthProjectRpc } from './auth-projects';
 import { ComparatorRpc } from './drift';
+import { EntityInternalRpc } from './entity-services';
 import { RegistryDatabaseRpc, RegistryIndexRpc } from './registry';
 import { SUBJECT_OWNERS, type BackendServiceName, type ServiceName } from './services';
 import { Streams, type StreamSpec } from './streams';
@@ -79,7 +80,8 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
   gateway: {
     callsEvery: SUBJECT_OWNERS,
     // Internal: sealed connections, and the server record that decides which version's rules apply (the comparator's to report).
-    neverCalls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.serverSeen],
+    // The entity oplog's internal requests are the capture's and the replicators' only.
+    neverCalls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.serverSeen, ...Object.values(EntityInternalRpc)],
     replays: [Streams.authEvents],
     listens: [SYNC_EVENT_SUBJECTS],
   },
@@ -108,6 +110,24 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
   },
   audit: {
     follows: Object.values(Durables.audit),
+  },
+  // Entities belong to the project of their source database: the registry says which, for the caller.
+  'entity-oplog': {
+    calls: [RegistryDatabaseRpc.get],
+  },
+  // The source's sealed connection string (opened with TARGET_ENCRYPTION_KEY), and the oplog manager's intake.
+  'entity-capture': {
+    calls: [
+      RegistryDatabaseRpc.connection,
+      EntityInternalRpc.specs,
+      EntityInternalRpc.append,
+      EntityInternalRpc.finishScan,
+      EntityInternalRpc.position,
+      EntityInternalRpc.savePosition,
+    ],
+  },
+  'cache-replicator': {
+    calls: [EntityInternalRpc.specs, EntityInternalRpc.read, EntityInternalRpc.report],
   },
 };
 

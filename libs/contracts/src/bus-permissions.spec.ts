@@ -55,8 +55,13 @@ describe('the bus permissions', () => {
     }
   });
 
-  it('let the gateway send every request but the internal ones (connection, server-seen), a service only the requests it makes', () => {
-    const internal = ['registry.rpc.database.connection', 'registry.rpc.database.server-seen'];
+  it("let the gateway send every request but the internal ones (connection, server-seen, the entity oplog's), a service only the requests it makes", () => {
+    const internal = [
+      'registry.rpc.database.connection',
+      'registry.rpc.database.server-seen',
+      ...rpcs.map((rpc) => rpc.subject).filter((subject) => subject.startsWith('entity.rpc.internal.')),
+    ];
+    expect(internal.length).toBeGreaterThan(2);
     for (const { subject } of rpcs) {
       expect([subject, may('gateway', 'publish', subject)]).toEqual([subject, !internal.includes(subject)]);
     }
@@ -75,6 +80,22 @@ describe('the bus permissions', () => {
       // An import compares the live indexes with the database's definitions before it writes.
       'registry.rpc.index.list-by-database',
       'registry.rpc.index.update',
+    ]);
+    // The entity caches: entity-oplog asks the registry which project a source database is in; the
+    // capture gets the source's sealed URI and hands changes in; the replicas read and report.
+    expect(sent('entity-oplog')).toEqual(['registry.rpc.database.get']);
+    expect(sent('entity-capture').sort()).toEqual([
+      'entity.rpc.internal.append',
+      'entity.rpc.internal.finish-scan',
+      'entity.rpc.internal.position',
+      'entity.rpc.internal.save-position',
+      'entity.rpc.internal.specs',
+      'registry.rpc.database.connection',
+    ]);
+    expect(sent('cache-replicator').sort()).toEqual([
+      'entity.rpc.internal.read',
+      'entity.rpc.internal.report',
+      'entity.rpc.internal.specs',
     ]);
     for (const user of ['auth', 'audit', 'reader'] as const) expect([user, sent(user)]).toEqual([user, []]);
   });

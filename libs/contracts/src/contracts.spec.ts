@@ -86,6 +86,15 @@ describe('subject owners', () => {
     expect(serviceOfSubject('auth.rpc.session.login')).toBe('auth');
     expect(serviceOfSubject('bus.evt.message.dead-lettered')).toBeUndefined();
     expect(serviceOfSubject('registryx.rpc.index.get')).toBeUndefined();
-    expect(BACKEND_SERVICES.map(requestContextOf)).toEqual(['auth', 'registry', 'comparator', 'sync', 'audit']);
+    expect(BACKEND_SERVICES.map(requestContextOf)).toEqual([
+      'auth',
+      'registry',
+      'comparator',
+      'sync',
+      'audit',
+      'entity',
+      'capture',
+      'replica',
+    ]);
   });
 });

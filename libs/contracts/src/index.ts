@@ -24,3 +24,4 @@ export * from './bus-access';
 export * from './bus-permissions';
 export * from './target-server';
 export * from './entity';
+export * from './entity-services';

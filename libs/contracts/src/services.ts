@@ -8,6 +8,9 @@ export const ServiceName = {
   comparator: 'comparator',
   syncExecutor: 'sync-executor',
   audit: 'audit',
+  entityOplog: 'entity-oplog',
+  entityCapture: 'entity-capture',
+  cacheReplicator: 'cache-replicator',
 } as const;
 export type ServiceName = (typeof ServiceName)[keyof typeof ServiceName];
 export type BackendServiceName = Exclude<ServiceName, 'gateway'>;
@@ -19,6 +22,9 @@ export const BACKEND_SERVICES: readonly BackendServiceName[] = [
   ServiceName.comparator,
   ServiceName.syncExecutor,
   ServiceName.audit,
+  ServiceName.entityOplog,
+  ServiceName.entityCapture,
+  ServiceName.cacheReplicator,
 ];
 
 /**
@@ -32,6 +38,10 @@ const SUBJECT_CONTEXTS: Record<BackendServiceName, readonly [string, ...string[]
   comparator: ['comparator', 'drift'],
   'sync-executor': ['sync'],
   audit: ['audit'],
+  'entity-oplog': ['entity'],
+  // These two answer only their health pings: their work is their own, reported through entity-oplog.
+  'entity-capture': ['capture'],
+  'cache-replicator': ['replica'],
 };
 
 /** Every service that owns subjects, whether it runs yet or not: the bus grants each its own. */
@@ -67,9 +77,13 @@ export function serviceTimedOut(service: BackendServiceName, timeoutMs: number):
 }
 
 /** What a service needs besides other services, as /health/ready names it. */
-export type Dependency = 'nats' | 'mongodb';
+export type Dependency = 'nats' | 'mongodb' | 'postgresql';
 
-const DEPENDENCY_LABEL: Record<Dependency, string> = { nats: 'the message bus (NATS)', mongodb: 'database (MongoDB)' };
+const DEPENDENCY_LABEL: Record<Dependency, string> = {
+  nats: 'the message bus (NATS)',
+  mongodb: 'database (MongoDB)',
+  postgresql: 'database (PostgreSQL)',
+};
 
 /** No NATS server can be reached: nothing that crosses the bus can be done (a 503 at the gateway that names NATS). */
 export function busUnavailable(): DomainError {

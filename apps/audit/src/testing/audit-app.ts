@@ -30,7 +30,14 @@ export async function startAuditApp(env: Record<string, string> = {}): Promise<A
   const bus = await NatsBus.connect({ servers: nats.url, name: 'audit-spec', credentials: natsCredentials(nats) });
   const mongo = await connectMongo({ uri: mongoUri, dbName: `${prefix}_audit` });
   const app = await NestFactory.create(
-    BackendAppModule.register({ service: 'audit', bus: serviceBus, busTimeoutMs: 5000, mongo, config, features: [AuditModule] }),
+    BackendAppModule.register({
+      service: 'audit',
+      bus: serviceBus,
+      busTimeoutMs: 5000,
+      storage: { kind: 'mongodb', connection: mongo, name: mongo.name },
+      config,
+      features: [AuditModule],
+    }),
     { logger: false, abortOnError: false },
   );
   await startBusServer(app, serviceBus, {

@@ -33,6 +33,10 @@ const ACTIONS: Record<AuditAction, true> = {
   'sync.retried': true,
   'import.requested': true,
   'import.finished': true,
+  'entity.created': true,
+  'entity.updated': true,
+  'entity.deleted': true,
+  'entity.cache_recreate_requested': true,
 };
 
 export const AUDIT_ACTION_NAMES = Object.keys(ACTIONS) as AuditAction[];

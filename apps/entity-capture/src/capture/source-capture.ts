@@ -50,6 +50,11 @@ export class SourceCapture {
     await this.scanNewEntities();
   }
 
+  /** The position after the last acknowledged batch (undefined before start). */
+  currentPosition(): OplogPosition | undefined {
+    return this.position;
+  }
+
   /**
    * Scans the entities that became `scanning` since (the tail waits meanwhile, which is what keeps
    * their order right: every staged change predates the scan's reads), then reads, appends and

@@ -5,6 +5,7 @@ import { inAppendTransaction } from '../storage/append-lock';
 export interface StoredEntity extends EntityDefinition {
   projectId: string;
   state: EntityState;
+  cacheGeneration: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -16,11 +17,12 @@ interface EntityRow {
   collection: string;
   columns: EntityShape;
   state: EntityState;
+  cache_generation: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'name, project_id, database_id, collection, columns, state, created_at, updated_at';
+const COLUMNS = 'name, project_id, database_id, collection, columns, state, cache_generation, created_at, updated_at';
 
 function entityOf(row: EntityRow): StoredEntity {
   return {
@@ -29,6 +31,7 @@ function entityOf(row: EntityRow): StoredEntity {
     source: { databaseId: row.database_id, collection: row.collection },
     columns: row.columns,
     state: row.state,
+    cacheGeneration: row.cache_generation,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -73,6 +76,33 @@ export class EntityRepository {
     return result.rows.map(entityOf);
   }
 
+  /** The entity of that name, whichever project it is in: for the caller's authorization, which decides what it may see. */
+  async byName(name: EntityName): Promise<StoredEntity | undefined> {
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE name = $1`, [name]);
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
+  /** The entities of the projects given, or of every project. */
+  async inProjects(projectIds: readonly string[] | 'all'): Promise<StoredEntity[]> {
+    if (projectIds === 'all') return this.all();
+    const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities WHERE project_id = ANY($1) ORDER BY name`, [
+      projectIds,
+    ]);
+    return result.rows.map(entityOf);
+  }
+
+  /** A recreate request: replicas holding an older generation rebuild the cache. */
+  async raiseCacheGeneration(projectId: string, name: EntityName): Promise<StoredEntity | undefined> {
+    const result = await this.pool.query<EntityRow>(
+      `UPDATE entities SET cache_generation = cache_generation + 1, updated_at = now()
+       WHERE project_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
+      [projectId, name],
+    );
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
   /** Every entity of every project: what the capture watches. */
   async all(): Promise<StoredEntity[]> {
     const result = await this.pool.query<EntityRow>(`SELECT ${COLUMNS} FROM entities ORDER BY name`);
@@ -90,7 +120,6 @@ export class EntityRepository {
     return row && entityOf(row);
   }
 
-  /** Deletes the entity and its entries (oplog and staging) in one transaction; false when there was none. */
   /** Deletes the entity and its entries (oplog and staging), under the append lock so no append of its entries interleaves; false when there was none. */
   async delete(projectId: string, name: EntityName): Promise<boolean> {
     return inAppendTransaction(this.pool, async (client) => {

@@ -79,6 +79,22 @@ export class OplogRepository {
     return result.rows.map(entryOf);
   }
 
+  /** The newest id of one entity, '0' when it has none. */
+  async lastIdOf(entity: EntityName): Promise<string> {
+    const result = await this.pool.query<{ id: string | null }>('SELECT max(id)::text AS id FROM oplog WHERE entity = $1', [entity]);
+    return result.rows[0]?.id ?? '0';
+  }
+
+  /** How many entries the entities have in the oplog and in staging. */
+  async counts(entities: readonly EntityName[]): Promise<{ entries: number; staged: number }> {
+    const result = await this.pool.query<{ entries: string; staged: string }>(
+      `SELECT (SELECT count(*) FROM oplog WHERE entity = ANY($1))::text AS entries,
+              (SELECT count(*) FROM oplog_staging WHERE entity = ANY($1))::text AS staged`,
+      [entities],
+    );
+    return { entries: Number(result.rows[0]?.entries ?? 0), staged: Number(result.rows[0]?.staged ?? 0) };
+  }
+
   /** The newest id, '0' when the oplog is empty: how far a replica has to go. */
   async lastId(): Promise<string> {
     const result = await this.pool.query<{ id: string | null }>('SELECT max(id)::text AS id FROM oplog');

@@ -52,6 +52,30 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
       );
     `,
   },
+  {
+    id: '002_cache_generation_replicas',
+    sql: `
+      -- Raised by each recreate request; a replica whose cache is of an older generation rebuilds it.
+      ALTER TABLE entities ADD COLUMN cache_generation integer NOT NULL DEFAULT 0;
+
+      -- Each cache replica, as it last reported: its offset in the oplog.
+      CREATE TABLE replicas (
+        replica text PRIMARY KEY,
+        oplog_offset bigint NOT NULL,
+        reported_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- A replica's progress per entity: the id its cache has applied, and the cache's generation.
+      CREATE TABLE replica_entities (
+        replica text NOT NULL REFERENCES replicas (replica) ON DELETE CASCADE,
+        entity text NOT NULL,
+        applied_id bigint NOT NULL,
+        cache_generation integer NOT NULL,
+        PRIMARY KEY (replica, entity)
+      );
+      CREATE INDEX replica_entities_entity ON replica_entities (entity);
+    `,
+  },
 ];
 
 /** Any constant: the key of the advisory lock that lets one replica migrate while the others wait. */

@@ -1,5 +1,6 @@
 import type {
   CreateDatabaseBody,
+  CreateEntityBody,
   CreateIndexBody,
   Manifest,
   SyncByCollectionsBody,
@@ -50,6 +51,16 @@ export const EXAMPLES = {
   syncByDatabase: { database_id: '665f1c2ab4d0c1e2f3a4b5c6', hide_before_drop: true, dry_run: false, on_error: 'continue' },
   syncByCollections: { database_id: '665f1c2ab4d0c1e2f3a4b5c6', collections: ['orders', 'customers'], include: ['create'] },
   syncFromDatabase: { database_id: '665f1c2ab4d0c1e2f3a4b5c6', on_conflict: 'skip', dry_run: true },
+  createEntity: {
+    name: 'customers',
+    source: { database_id: '665f1c2ab4d0c1e2f3a4b5c6', collection: 'customers' },
+    columns: [
+      { name: 'id', type: 'Text', path: '_id' },
+      { name: 'email', type: 'Text', path: 'email' },
+      { name: 'city', type: 'Text', path: 'address.city' },
+      { name: 'orders', type: 'Integer', path: 'stats.orders' },
+    ],
+  },
 } satisfies {
   createDatabase: z.input<typeof CreateDatabaseBody>;
   createIndex: z.input<typeof CreateIndexBody>;
@@ -57,4 +68,5 @@ export const EXAMPLES = {
   syncByDatabase: z.input<typeof SyncByDatabaseBody>;
   syncByCollections: z.input<typeof SyncByCollectionsBody>;
   syncFromDatabase: z.input<typeof SyncFromDatabaseBody>;
+  createEntity: z.input<typeof CreateEntityBody>;
 };

@@ -43,7 +43,7 @@ export async function startRegistryApp(): Promise<RegistryApp> {
       service: 'registry',
       bus,
       busTimeoutMs: 5000,
-      mongo,
+      storage: { kind: 'mongodb', connection: mongo, name: mongo.name },
       config,
       features: [TargetPoolModule.register(config), UriCipherModule.register(config), RegistryModule],
     }),

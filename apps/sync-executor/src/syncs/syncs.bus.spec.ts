@@ -65,7 +65,7 @@ describe('syncs over the bus', () => {
         service: 'sync-executor',
         bus,
         busTimeoutMs: 5000,
-        mongo,
+        storage: { kind: 'mongodb', connection: mongo, name: mongo.name },
         config,
         features: [TargetPoolModule.register(config), UriCipherModule.register(config), SyncsModule.register(syncSettingsFrom(config))],
       }),

@@ -31,14 +31,26 @@ What each service needs, by service name: the one table the templates read.
   mongo: its own MongoDB database (MONGODB_URI)
   targets: the key that seals target URIs (TARGET_ENCRYPTION_KEY)
   tokenKey: the RS256 signing key pair
+  postgres: the entity caches' PostgreSQL (POSTGRES_URL, from the Secret)
+  cacheVolume: a StatefulSet with a volume per replica at CACHE_DIR (the cache replicas), not a Deployment
+  entityCaches: one of the entity caches' services, rendered only with entityCaches.enabled
 */}}
 {{- define "ir.serviceTraits" -}}
-gateway: { port: 8216, portVar: PORT, portName: http, mongo: false, targets: false, tokenKey: false }
-auth: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: true }
-registry: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
-comparator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
-sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false }
-audit: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: false }
+gateway: { port: 8216, portVar: PORT, portName: http, mongo: false, targets: false, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: false }
+auth: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: true, postgres: false, cacheVolume: false, entityCaches: false }
+registry: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: false }
+comparator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: false }
+sync-executor: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: true, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: false }
+audit: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: true, targets: false, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: false }
+entity-oplog: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: false, targets: false, tokenKey: false, postgres: true, cacheVolume: false, entityCaches: true }
+entity-capture: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: false, targets: true, tokenKey: false, postgres: false, cacheVolume: false, entityCaches: true }
+cache-replicator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: false, targets: false, tokenKey: false, postgres: false, cacheVolume: true, entityCaches: true }
+{{- end -}}
+
+{{/* "true" when the service is rendered: every service but the entity caches', which need entityCaches.enabled. */}}
+{{- define "ir.serviceEnabled" -}}
+{{- $traits := include "ir.traitsOf" . | fromYaml -}}
+{{- if or (not $traits.entityCaches) .ctx.Values.entityCaches.enabled -}}true{{- end -}}
 {{- end -}}
 
 {{- define "ir.traitsOf" -}}

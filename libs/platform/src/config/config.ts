@@ -126,10 +126,27 @@ export const CommonConfig = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
 });
 
-/** Variables of every service that owns a MongoDB database (all but the gateway). */
-export const StorageConfig = z.object({
-  MONGODB_URI: env.mongoUri(),
-  MONGODB_DB_PREFIX: env.dbPrefix(),
+/** Variables of every backend service: its own HTTP port (health, metrics). */
+export const HealthPortConfig = z.object({
   HEALTH_PORT: env.port(0),
   HOST: z.string().default('0.0.0.0'),
+});
+
+/** Variables of every service that owns a MongoDB database. */
+export const StorageConfig = HealthPortConfig.extend({
+  MONGODB_URI: env.mongoUri(),
+  MONGODB_DB_PREFIX: env.dbPrefix(),
+});
+
+/**
+ * Variables of a service that owns a PostgreSQL schema (the entity caches' oplog). The schema is
+ * named from MONGODB_DB_PREFIX, the system's one storage prefix, so two systems can share one server.
+ */
+export const PostgresConfig = HealthPortConfig.extend({
+  POSTGRES_URL: secretVariable(
+    z
+      .string({ error: 'is required (a PostgreSQL connection string such as postgres://user:password@127.0.0.1:5432/postgres)' })
+      .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'expected a connection string starting with postgres:// or postgresql://' }),
+  ),
+  MONGODB_DB_PREFIX: env.dbPrefix(),
 });

@@ -753,6 +753,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/doctor-manager-api/v1/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The entities of the projects where the caller reads entities (or of project_id) */
+        get: operations["EntitiesController_list"];
+        put?: never;
+        /** Define an entity on a collection of a registered database (entities:write in its project): its collection is scanned, then its changes are captured */
+        post: operations["EntitiesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entities/oplog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Several entities' oplog entries after an id, merged in id order (at most limit, 1000) */
+        post: operations["EntitiesController_oplogMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entity-caches/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System statistics: the caller's entities by state, their oplog and staging entries, the replicas */
+        get: operations["EntitiesController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entities/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entity */
+        get: operations["EntitiesController_get"];
+        /** Change an entity's shape (entities:write): its collection is scanned again and the caches rebuilt */
+        put: operations["EntitiesController_update"];
+        post?: never;
+        /** Delete an entity, its oplog entries and (on every replica) its cache (entities:write) */
+        delete: operations["EntitiesController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entities/{name}/oplog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An entity's oplog entries after an id (after, default 0; limit, default 100, at most 1000) */
+        get: operations["EntitiesController_oplog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entities/{name}/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each replica's progress on the entity: applied id, lag in entries and in seconds, cache generation */
+        get: operations["EntitiesController_replication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/doctor-manager-api/v1/entities/{name}/recreate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rebuild the entity's cache on every replica from the oplog (caches:recreate, operator): asynchronous */
+        post: operations["EntitiesController_recreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10211,7 +10333,7 @@ export interface operations {
             query?: {
                 project_id?: string;
                 actor_id?: string;
-                action?: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished";
+                action?: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested";
                 from?: string;
                 to?: string;
                 page?: number;
@@ -10237,7 +10359,7 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                             /** @enum {string} */
-                            action: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished";
+                            action: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested";
                             /** @enum {string} */
                             outcome: "succeeded" | "failed" | "denied";
                             actor: {
@@ -10249,14 +10371,14 @@ export interface operations {
                             project_id: string | null;
                             target: {
                                 /** @enum {string} */
-                                kind: "user" | "session" | "invitation" | "project" | "member" | "api_key" | "database" | "definition" | "manifest" | "sync" | "import";
+                                kind: "user" | "session" | "invitation" | "project" | "member" | "api_key" | "database" | "definition" | "manifest" | "sync" | "import" | "entity";
                                 id: string;
                                 name?: string;
                             };
                             request_id: string;
                             client_address: string | null;
                             /** @enum {string} */
-                            service: "gateway" | "auth" | "registry" | "comparator" | "sync-executor" | "audit";
+                            service: "gateway" | "auth" | "registry" | "comparator" | "sync-executor" | "audit" | "entity-oplog" | "entity-capture" | "cache-replicator";
                             changes?: {
                                 before: {
                                     [key: string]: unknown;
@@ -10272,6 +10394,1297 @@ export interface operations {
                         page: number;
                         limit: number;
                         total: number;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission the route needs (the message names it) */
+            403: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_list: {
+        parameters: {
+            query?: {
+                project_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            name: string;
+                            project_id: string;
+                            source: {
+                                database_id: string;
+                                collection: string;
+                            };
+                            columns: {
+                                name: string;
+                                /** @enum {string} */
+                                type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                                path: string;
+                            }[];
+                            /** @enum {string} */
+                            state: "scanning" | "scanned";
+                            cache_generation: number;
+                            created_at: string;
+                            updated_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    source: {
+                        database_id: string;
+                        collection: string;
+                    };
+                    columns: {
+                        name: string;
+                        /** @enum {string} */
+                        type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                        path: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project_id: string;
+                        source: {
+                            database_id: string;
+                            collection: string;
+                        };
+                        columns: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                            path: string;
+                        }[];
+                        /** @enum {string} */
+                        state: "scanning" | "scanned";
+                        cache_generation: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission the route needs (the message names it) */
+            403: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (the message says how; `details` may name the record in the way) */
+            409: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body over the size limit (BODY_LIMIT) */
+            413: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body neither JSON nor (for a manifest) YAML, or with an unsupported encoding or charset */
+            415: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_oplogMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entities: string[];
+                    /** @default 0 */
+                    after?: string;
+                    /** @default 100 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            entity: string;
+                            /** @enum {string} */
+                            operation: "upsert" | "delete";
+                            documentId: string;
+                            /** Format: date-time */
+                            at: string;
+                            data: {
+                                [key: string]: unknown;
+                            } | null;
+                            id: string;
+                        }[];
+                        next_after: string;
+                        last_id: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body over the size limit (BODY_LIMIT) */
+            413: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body neither JSON nor (for a manifest) YAML, or with an unsupported encoding or charset */
+            415: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entities: {
+                            total: number;
+                            scanning: number;
+                            scanned: number;
+                        };
+                        oplog: {
+                            entries: number;
+                            staged: number;
+                            last_id: string;
+                        };
+                        replicas: {
+                            replica: string;
+                            entities: number;
+                            reported_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project_id: string;
+                        source: {
+                            database_id: string;
+                            collection: string;
+                        };
+                        columns: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                            path: string;
+                        }[];
+                        /** @enum {string} */
+                        state: "scanning" | "scanned";
+                        cache_generation: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    columns: {
+                        name: string;
+                        /** @enum {string} */
+                        type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                        path: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        name: string;
+                        project_id: string;
+                        source: {
+                            database_id: string;
+                            collection: string;
+                        };
+                        columns: {
+                            name: string;
+                            /** @enum {string} */
+                            type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
+                            path: string;
+                        }[];
+                        /** @enum {string} */
+                        state: "scanning" | "scanned";
+                        cache_generation: number;
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission the route needs (the message names it) */
+            403: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body over the size limit (BODY_LIMIT) */
+            413: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request body neither JSON nor (for a manifest) YAML, or with an unsupported encoding or charset */
+            415: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        deleted: boolean;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission the route needs (the message names it) */
+            403: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_oplog: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            entity: string;
+                            /** @enum {string} */
+                            operation: "upsert" | "delete";
+                            documentId: string;
+                            /** Format: date-time */
+                            at: string;
+                            data: {
+                                [key: string]: unknown;
+                            } | null;
+                            id: string;
+                        }[];
+                        next_after: string;
+                        last_id: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_replication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity: string;
+                        last_id: string;
+                        cache_generation: number;
+                        replicas: {
+                            replica: string;
+                            applied_id: string;
+                            lag_entries: number;
+                            lag_seconds: number;
+                            cache_generation: number;
+                            reported_at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_recreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity: string;
+                        cache_generation: number;
+                        requested_at: string;
                     };
                 };
             };

@@ -1,0 +1,50 @@
+import { EntityInternalRpc, type EntityName, type EntitySpec, type OplogEntry } from '@ir/contracts';
+import type { BusClient } from '@ir/messaging';
+import type { OplogSource } from '../replicate/oplog-replicator';
+
+/** Every entity as entity-oplog last said: the shapes the caches are built with. */
+export class EntitySpecs {
+  private specs = new Map<EntityName, EntitySpec>();
+
+  constructor(private readonly bus: Pick<BusClient, 'request'>) {}
+
+  async refresh(): Promise<void> {
+    const { items } = await this.bus.request(EntityInternalRpc.specs, {});
+    this.specs = new Map(items.map((spec) => [spec.name, spec]));
+  }
+
+  get(name: EntityName): EntitySpec | undefined {
+    return this.specs.get(name);
+  }
+
+  all(): readonly EntitySpec[] {
+    return [...this.specs.values()];
+  }
+}
+
+/**
+ * The oplog over the bus. Before it hands a batch on, it reads the entities again if the batch has
+ * one it does not know: the replicator passes over entries of entities it has no shape for (deleted
+ * ones), and an entity created since the last refresh must not be taken for one.
+ */
+export class BusOplogSource implements OplogSource {
+  /** The newest oplog id as of the last read. */
+  lastId = '0';
+
+  constructor(
+    private readonly bus: Pick<BusClient, 'request'>,
+    private readonly specs: EntitySpecs,
+  ) {}
+
+  async since(afterId: string, limit: number): Promise<OplogEntry[]> {
+    const page = await this.bus.request(EntityInternalRpc.read, { after: afterId, limit });
+    this.lastId = page.last_id;
+    if (page.entries.some((entry) => !this.specs.get(entry.entity))) await this.specs.refresh();
+    return page.entries;
+  }
+
+  /** One entity's entries: a recreate's reads. */
+  async sinceOf(entity: EntityName, afterId: string, limit: number) {
+    return this.bus.request(EntityInternalRpc.read, { after: afterId, limit, entities: [entity] });
+  }
+}

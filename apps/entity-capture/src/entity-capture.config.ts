@@ -1,0 +1,23 @@
+import { StatelessBackendConfig } from '@ir/bootstrap';
+import { env } from '@ir/platform';
+import { TargetConfig, TargetSecretConfig } from '@ir/target-pool';
+import type { z } from 'zod';
+
+/**
+ * The capture owns no database: its positions are saved by entity-oplog. It connects to source
+ * databases as the comparator does to targets (TARGET_ALLOWED_HOSTS, the sealed URI opened with
+ * TARGET_ENCRYPTION_KEY).
+ */
+export const EntityCaptureConfig = StatelessBackendConfig.extend(TargetConfig.shape)
+  .extend(TargetSecretConfig.shape)
+  .extend({
+    /** How long a source that had nothing new waits before it asks again. */
+    CAPTURE_POLL_INTERVAL: env.duration('500ms'),
+    /** How often the entities (and so the sources to capture) are read again from entity-oplog. */
+    CAPTURE_REFRESH_INTERVAL: env.duration('2s'),
+    /** Source changes per read and documents per scan batch; one append carries at most 2000 oplog changes. */
+    CAPTURE_BATCH_SIZE: env.positiveInt(500),
+    /** Only oplog entries older than this are read (FerretDB makes concurrent writes visible out of order). */
+    CAPTURE_SETTLE: env.duration('250ms'),
+  });
+export type EntityCaptureConfig = z.output<typeof EntityCaptureConfig>;

@@ -1,0 +1,37 @@
+import { APPEND_MAX, EntityInternalRpc, type EntityName, type OplogChange } from '@ir/contracts';
+import type { BusClient } from '@ir/messaging';
+import type { OplogSink, PositionStore } from '../capture/source-capture';
+import type { OplogPosition } from '../source/source-change';
+
+/** The oplog manager over the bus: each append is acknowledged once PostgreSQL committed it. */
+export class BusOplogSink implements OplogSink {
+  constructor(private readonly bus: Pick<BusClient, 'request'>) {}
+
+  /** In chunks that keep each message small, in order: the next is sent only after the previous was acknowledged. */
+  async append(changes: readonly OplogChange[]): Promise<void> {
+    for (let start = 0; start < changes.length; start += APPEND_MAX) {
+      await this.bus.request(EntityInternalRpc.append, { changes: changes.slice(start, start + APPEND_MAX) });
+    }
+  }
+
+  async finishScan(entity: EntityName): Promise<void> {
+    await this.bus.request(EntityInternalRpc.finishScan, { entity });
+  }
+}
+
+/** One source's resume position, kept by entity-oplog (metadata `mongo_resume_token:<database id>`). */
+export class BusPositionStore implements PositionStore {
+  constructor(
+    private readonly bus: Pick<BusClient, 'request'>,
+    private readonly databaseId: string,
+  ) {}
+
+  async get(): Promise<OplogPosition | undefined> {
+    const { position } = await this.bus.request(EntityInternalRpc.position, { database_id: this.databaseId });
+    return position ?? undefined;
+  }
+
+  async set(position: OplogPosition): Promise<void> {
+    await this.bus.request(EntityInternalRpc.savePosition, { database_id: this.databaseId, position: { t: position.t, i: position.i } });
+  }
+}

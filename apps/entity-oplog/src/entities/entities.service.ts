@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import {
+  assertHolds,
+  DomainError,
+  ErrorCode,
+  RegistryDatabaseRpc,
+  type CreateEntityBody,
+  type EntityName,
+  type EntityView,
+  type UpdateEntityBody,
+} from '@ir/contracts';
+import { AuditTrail, BusClient, requirePrincipal } from '@ir/messaging';
+import { EntityAccess, notFound } from './entity-access';
+import { EntityRepository, type StoredEntity } from './entity.repository';
+import { entityView } from './entity-view';
+
+/** Entities, each in the project of its source database, changed by editors and recorded on the audit trail. */
+@Injectable()
+export class EntitiesService {
+  constructor(
+    private readonly entities: EntityRepository,
+    private readonly access: EntityAccess,
+    private readonly bus: BusClient,
+    private readonly trail: AuditTrail,
+  ) {}
+
+  async create(body: CreateEntityBody): Promise<EntityView> {
+    // Asked as the caller: a database it cannot see is a 404 from the registry, passed on as it is.
+    const database = await this.bus.request(RegistryDatabaseRpc.get, { id: body.source.database_id });
+    if (!database.project_id)
+      throw new DomainError(ErrorCode.conflict, 'the source database belongs to no project yet', undefined, {
+        field: 'source.database_id',
+      });
+    assertHolds(requirePrincipal(), 'entities:write', database.project_id);
+    const created = await this.entities.create(database.project_id, {
+      name: body.name,
+      source: { databaseId: body.source.database_id, collection: body.source.collection },
+      columns: body.columns,
+    });
+    if (!created) throw new DomainError(ErrorCode.conflict, `an entity named ${body.name} exists`, undefined, { field: 'name' });
+    await this.record('entity.created', created, { before: null, after: entityView(created) });
+    return entityView(created);
+  }
+
+  async list(projectId: string | undefined): Promise<EntityView[]> {
+    const visible = this.access.projects('entities:read');
+    const projects = projectId === undefined ? visible : visible === 'all' || visible.includes(projectId) ? [projectId] : [];
+    return (await this.entities.inProjects(projects)).map(entityView);
+  }
+
+  async get(name: EntityName): Promise<EntityView> {
+    return entityView(await this.access.authorize(name, 'entities:read'));
+  }
+
+  async update(name: EntityName, changes: UpdateEntityBody): Promise<EntityView> {
+    const before = await this.access.authorize(name, 'entities:write');
+    const after = await this.entities.updateColumns(before.projectId, name, changes.columns);
+    if (!after) throw notFound(name);
+    await this.record('entity.updated', after, { before: entityView(before), after: entityView(after) });
+    return entityView(after);
+  }
+
+  async delete(name: EntityName): Promise<{ deleted: boolean }> {
+    const before = await this.access.authorize(name, 'entities:write');
+    const deleted = await this.entities.delete(before.projectId, name);
+    if (deleted) await this.record('entity.deleted', before, { before: entityView(before), after: null });
+    return { deleted };
+  }
+
+  /** Every replica rebuilds the entity's cache from the oplog's start once it sees the new generation. */
+  async recreate(name: EntityName): Promise<{ entity: EntityName; cache_generation: number; requested_at: string }> {
+    const entity = await this.access.authorize(name, 'caches:recreate');
+    const raised = await this.entities.raiseCacheGeneration(entity.projectId, name);
+    if (!raised) throw notFound(name);
+    await this.record('entity.cache_recreate_requested', raised, undefined, { cache_generation: raised.cacheGeneration });
+    return { entity: name, cache_generation: raised.cacheGeneration, requested_at: raised.updatedAt };
+  }
+
+  private record(
+    action: 'entity.created' | 'entity.updated' | 'entity.deleted' | 'entity.cache_recreate_requested',
+    entity: StoredEntity,
+    changes?: { before: EntityView | null; after: EntityView | null },
+    details?: Record<string, unknown>,
+  ): Promise<void> {
+    return this.trail.record({
+      action,
+      outcome: 'succeeded',
+      projectId: entity.projectId,
+      target: { kind: 'entity', id: entity.name, name: entity.name },
+      ...(changes ? { changes } : {}),
+      ...(details ? { details } : {}),
+    });
+  }
+}

@@ -1,0 +1,26 @@
+import type { EntitySpec, EntityView } from '@ir/contracts';
+import type { StoredEntity } from './entity.repository';
+
+export function entityView(entity: StoredEntity): EntityView {
+  return {
+    name: entity.name,
+    project_id: entity.projectId,
+    source: { database_id: entity.source.databaseId, collection: entity.source.collection },
+    columns: entity.columns,
+    state: entity.state,
+    cache_generation: entity.cacheGeneration,
+    created_at: entity.createdAt,
+    updated_at: entity.updatedAt,
+  };
+}
+
+export function entitySpec(entity: StoredEntity): EntitySpec {
+  return {
+    name: entity.name,
+    database_id: entity.source.databaseId,
+    collection: entity.source.collection,
+    columns: entity.columns,
+    state: entity.state,
+    cache_generation: entity.cacheGeneration,
+  };
+}

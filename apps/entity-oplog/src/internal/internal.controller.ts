@@ -1,0 +1,77 @@
+import { Controller } from '@nestjs/common';
+import { EntityInternalRpc, type RpcResponse } from '@ir/contracts';
+import { RpcHandler } from '@ir/messaging';
+import type { z } from 'zod';
+import { EntityAccess } from '../entities/entity-access';
+import { EntityRepository } from '../entities/entity.repository';
+import { entitySpec } from '../entities/entity-view';
+import { entityAppended } from '../entity-oplog-metrics';
+import { MetadataRepository, resumeTokenKey } from '../metadata/metadata.repository';
+import { OplogReadsService } from '../oplog/oplog-reads.service';
+import { OplogRepository } from '../oplog/oplog.repository';
+import { ReplicaRepository } from '../replication/replica.repository';
+
+type Rpc = typeof EntityInternalRpc;
+const CAPTURE = 'entity-capture';
+const REPLICATOR = 'cache-replicator';
+
+/** The capture's intake and the replicators' reads and reports; each checks the calling service. */
+@Controller()
+export class InternalController {
+  constructor(
+    private readonly access: EntityAccess,
+    private readonly entities: EntityRepository,
+    private readonly oplog: OplogRepository,
+    private readonly reads: OplogReadsService,
+    private readonly metadata: MetadataRepository,
+    private readonly replicas: ReplicaRepository,
+  ) {}
+
+  @RpcHandler(EntityInternalRpc.specs)
+  async specs(): Promise<RpcResponse<Rpc['specs']>> {
+    this.access.assertService(CAPTURE, REPLICATOR);
+    return { items: (await this.entities.all()).map(entitySpec) };
+  }
+
+  @RpcHandler(EntityInternalRpc.append)
+  async append(request: z.output<Rpc['append']['request']>): Promise<RpcResponse<Rpc['append']>> {
+    this.access.assertService(CAPTURE);
+    const result = await this.oplog.append(request.changes);
+    entityAppended.inc({ destination: 'oplog' }, result.oplog);
+    entityAppended.inc({ destination: 'staging' }, result.staged);
+    entityAppended.inc({ destination: 'dropped' }, result.dropped);
+    return result;
+  }
+
+  @RpcHandler(EntityInternalRpc.finishScan)
+  async finishScan(request: z.output<Rpc['finishScan']['request']>): Promise<RpcResponse<Rpc['finishScan']>> {
+    this.access.assertService(CAPTURE);
+    return { moved: await this.oplog.finishScan(request.entity) };
+  }
+
+  @RpcHandler(EntityInternalRpc.position)
+  async position(request: z.output<Rpc['position']['request']>): Promise<RpcResponse<Rpc['position']>> {
+    this.access.assertService(CAPTURE);
+    return { position: (await this.metadata.get<{ t: number; i: number }>(resumeTokenKey(request.database_id))) ?? null };
+  }
+
+  @RpcHandler(EntityInternalRpc.savePosition)
+  async savePosition(request: z.output<Rpc['savePosition']['request']>): Promise<RpcResponse<Rpc['savePosition']>> {
+    this.access.assertService(CAPTURE);
+    await this.metadata.set(resumeTokenKey(request.database_id), request.position);
+    return { saved: true };
+  }
+
+  @RpcHandler(EntityInternalRpc.read)
+  read(request: z.output<Rpc['read']['request']>): Promise<RpcResponse<Rpc['read']>> {
+    this.access.assertService(REPLICATOR);
+    return this.reads.readAll(request.after, request.limit, request.entities);
+  }
+
+  @RpcHandler(EntityInternalRpc.report)
+  async report(request: z.output<Rpc['report']['request']>): Promise<RpcResponse<Rpc['report']>> {
+    this.access.assertService(REPLICATOR);
+    await this.replicas.record(request);
+    return { recorded: true };
+  }
+}

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { defineRpc } from './bus';
+import { EntityName, EntityShape, EntityState, OplogChange, OplogEntry } from './entity';
+import { CollectionName } from './mongo-names';
+import { RecordId } from './registry';
+
+/**
+ * The entity caches' services on the bus (issue 16). `entity-oplog` owns PostgreSQL and answers
+ * every request here; `entity-capture` and `cache-replicator` only call it (and answer their health
+ * pings). The public requests (what the gateway routes) act for the caller and are checked against
+ * the project of the entity's source database; the internal ones serve the two other services only.
+ */
+
+/** An oplog id as the API carries it: a decimal string (PostgreSQL's bigint does not fit a JSON number). */
+export const OplogId = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,18})$/, { error: 'must be an oplog id: a whole number as a decimal string' })
+  .refine((id) => BigInt(id) <= 9223372036854775807n, { error: 'must be at most 9223372036854775807' });
+
+/** How many entries one read may return. */
+export const OPLOG_READ_MAX = 1000;
+export const OplogLimit = z.coerce
+  .number({ error: 'must be a whole number' })
+  .int({ error: 'must be a whole number' })
+  .min(1, { error: 'must be at least 1' })
+  .max(OPLOG_READ_MAX, { error: `must be at most ${OPLOG_READ_MAX}` })
+  .default(100);
+
+// ---------- entities (public) ----------
+
+export const EntitySourceBody = z.strictObject({ database_id: RecordId, collection: CollectionName });
+
+export const CreateEntityBody = z.strictObject({ name: EntityName, source: EntitySourceBody, columns: EntityShape });
+export type CreateEntityBody = z.infer<typeof CreateEntityBody>;
+
+/** What may change: the shape. A new shape scans the collection again (its cached rows hold the old columns). */
+export const UpdateEntityBody = z.strictObject({ columns: EntityShape });
+export type UpdateEntityBody = z.infer<typeof UpdateEntityBody>;
+
+export const EntityView = z.object({
+  name: EntityName,
+  project_id: z.string(),
+  source: z.object({ database_id: z.string(), collection: z.string() }),
+  columns: EntityShape,
+  state: EntityState,
+  /** Raised by each recreate request: a replica whose cache is older rebuilds it. */
+  cache_generation: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type EntityView = z.infer<typeof EntityView>;
+
+export const EntityNameBody = z.strictObject({ name: EntityName });
+
+export const ListEntitiesQuery = z.strictObject({ project_id: RecordId.optional() });
+
+// ---------- oplog reads (public) ----------
+
+export const OplogQuery = z.strictObject({ after: OplogId.default('0'), limit: OplogLimit });
+export const OplogReadBody = z.strictObject({ name: EntityName, after: OplogId.default('0'), limit: OplogLimit });
+
+/** Several entities in one call: their entries merged in id order. */
+export const OplogManyBody = z.strictObject({
+  entities: z
+    .array(EntityName)
+    .min(1, { error: 'must name at least one entity' })
+    .max(100, { error: 'must name at most 100 entities' })
+    .refine((names) => new Set(names).size === names.length, { error: 'must not name an entity twice' }),
+  after: OplogId.default('0'),
+  limit: OplogLimit,
+});
+
+export const OplogPage = z.object({
+  entries: z.array(OplogEntry),
+  /** The id to ask `after` next: the last entry's, or `after` itself when there was none. */
+  next_after: z.string(),
+  /** The newest id of the oplog when read: the reader has everything once `next_after` reaches it. */
+  last_id: z.string(),
+});
+export type OplogPage = z.infer<typeof OplogPage>;
+
+// ---------- replication (public) ----------
+
+export const ReplicaStats = z.object({
+  replica: z.string(),
+  applied_id: z.string(),
+  lag_entries: z.number().int(),
+  /** Seconds since the oldest entry the replica has not applied was written at the source; 0 when caught up. */
+  lag_seconds: z.number(),
+  cache_generation: z.number().int(),
+  reported_at: z.string(),
+});
+export type ReplicaStats = z.infer<typeof ReplicaStats>;
+
+export const ReplicationStats = z.object({
+  entity: EntityName,
+  /** The entity's newest oplog id ('0' when it has none). */
+  last_id: z.string(),
+  cache_generation: z.number().int(),
+  replicas: z.array(ReplicaStats),
+});
+export type ReplicationStats = z.infer<typeof ReplicationStats>;
+
+export const RecreateAccepted = z.object({ entity: EntityName, cache_generation: z.number().int(), requested_at: z.string() });
+
+export const SystemStats = z.object({
+  /** Of the entities the caller can see. */
+  entities: z.object({ total: z.number().int(), scanning: z.number().int(), scanned: z.number().int() }),
+  oplog: z.object({ entries: z.number().int(), staged: z.number().int(), last_id: z.string() }),
+  replicas: z.array(z.object({ replica: z.string(), entities: z.number().int(), reported_at: z.string() })),
+});
+export type SystemStats = z.infer<typeof SystemStats>;
+
+export const EntityRpc = {
+  create: defineRpc('entity.rpc.entity.create', CreateEntityBody, EntityView),
+  list: defineRpc('entity.rpc.entity.list', ListEntitiesQuery, z.object({ items: z.array(EntityView) })),
+  get: defineRpc('entity.rpc.entity.get', EntityNameBody, EntityView),
+  update: defineRpc('entity.rpc.entity.update', z.strictObject({ name: EntityName, changes: UpdateEntityBody }), EntityView),
+  delete: defineRpc('entity.rpc.entity.delete', EntityNameBody, z.object({ deleted: z.boolean() })),
+  oplog: defineRpc('entity.rpc.oplog.read', OplogReadBody, OplogPage),
+  oplogMany: defineRpc('entity.rpc.oplog.read-many', OplogManyBody, OplogPage),
+  replication: defineRpc('entity.rpc.replication.stats', EntityNameBody, ReplicationStats),
+  recreate: defineRpc('entity.rpc.replication.recreate', EntityNameBody, RecreateAccepted),
+  stats: defineRpc('entity.rpc.system.stats', z.strictObject({}), SystemStats),
+};
+
+// ---------- internal: capture and replicators ----------
+
+/** An entity as the capture and the replicators need it (every project's). */
+export const EntitySpec = z.object({
+  name: EntityName,
+  database_id: z.string(),
+  collection: z.string(),
+  columns: EntityShape,
+  state: EntityState,
+  cache_generation: z.number().int(),
+});
+export type EntitySpec = z.infer<typeof EntitySpec>;
+
+/** A source's resume position (its oplog's `ts`), saved by the capture after acknowledged batches. */
+export const CapturePosition = z.object({ t: z.number().int().min(0), i: z.number().int().min(0) });
+export type CapturePosition = z.infer<typeof CapturePosition>;
+
+/** At most this many changes per append: one message stays well under NATS's payload limit. */
+export const APPEND_MAX = 2000;
+
+export const ReplicaProgress = z.strictObject({
+  /** The replica's stable name (its pod or its CACHE_DIR). */
+  replica: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/),
+  offset: OplogId,
+  entities: z.array(z.strictObject({ entity: EntityName, applied_id: OplogId, cache_generation: z.number().int().min(0) })).max(10_000),
+});
+export type ReplicaProgress = z.infer<typeof ReplicaProgress>;
+
+export const EntityInternalRpc = {
+  /** Every entity: the capture watches their sources, the replicators build their caches. */
+  specs: defineRpc('entity.rpc.internal.specs', z.strictObject({}), z.object({ items: z.array(EntitySpec) })),
+  append: defineRpc(
+    'entity.rpc.internal.append',
+    z.strictObject({ changes: z.array(OplogChange).max(APPEND_MAX) }),
+    z.object({ oplog: z.number().int(), staged: z.number().int(), dropped: z.number().int() }),
+  ),
+  finishScan: defineRpc('entity.rpc.internal.finish-scan', z.strictObject({ entity: EntityName }), z.object({ moved: z.number().int() })),
+  position: defineRpc(
+    'entity.rpc.internal.position',
+    z.strictObject({ database_id: RecordId }),
+    z.object({ position: CapturePosition.nullable() }),
+  ),
+  savePosition: defineRpc(
+    'entity.rpc.internal.save-position',
+    z.strictObject({ database_id: RecordId, position: CapturePosition }),
+    z.object({ saved: z.literal(true) }),
+  ),
+  /** Every entity's entries after an offset: what a replicator applies. */
+  read: defineRpc(
+    'entity.rpc.internal.read',
+    z.strictObject({ after: OplogId, limit: z.number().int().min(1).max(5000), entities: z.array(EntityName).max(100).optional() }),
+    OplogPage,
+  ),
+  report: defineRpc('entity.rpc.internal.report', ReplicaProgress, z.object({ recorded: z.literal(true) })),
+};

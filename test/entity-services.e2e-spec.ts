@@ -1,0 +1,228 @@
+// Entity caches through the gateway (issue 16): an entity defined on a registered database (a private
+// FerretDB that keeps local.oplog.rs), writes to its collection captured by entity-capture into
+// entity-oplog's PostgreSQL oplog, read back through the API, applied by the cache replica (its stats
+// reach the last id), recreated; roles and projects checked, bad input named.
+import { MongoClient } from 'mongodb';
+import {
+  authedApi,
+  eventually,
+  expectError,
+  gateway,
+  serviceUrl,
+  loggedInUser,
+  registerUser,
+  login,
+  suffix,
+  type AuthedApi,
+} from './support/e2e-client';
+import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
+import { scrape, valueOf } from './support/metrics-scrape';
+
+jest.setTimeout(90_000);
+
+interface Entry {
+  id: string;
+  entity: string;
+  operation: 'upsert' | 'delete';
+  documentId: string;
+  data: Record<string, unknown> | null;
+}
+
+const SHAPE = [
+  { name: 'id', type: 'Text', path: '_id' },
+  { name: 'email', type: 'Text', path: 'email' },
+  { name: 'age', type: 'Integer', path: 'age' },
+  { name: 'city', type: 'Text', path: 'address.city' },
+];
+
+describe('entity caches through the gateway', () => {
+  let ferret: PrivateFerretDb;
+  let source: MongoClient;
+  let owner: AuthedApi;
+  let projectId: string;
+  let databaseId: string;
+  const dbName = `ent_${suffix()}`;
+  const entity = `people_${suffix()}`.toLowerCase();
+
+  beforeAll(async () => {
+    ferret = await startPrivateFerretDbWithOplog('ir-entity-services-');
+    source = await MongoClient.connect(ferret.uri);
+    // Written before the entity exists: the first scan brings it in.
+    await source
+      .db(dbName)
+      .collection('people')
+      .insertOne({ _id: 'u1' as never, email: 'ann@example.test', age: 41 });
+    const user = await loggedInUser('admin');
+    owner = authedApi(user.tokens.access_token);
+    projectId = user.projectId;
+    const database = await owner
+      .post('/databases')
+      .send({ name: `src_${suffix()}`, uri: ferret.uri, db_name: dbName, project_id: projectId });
+    expect(database.status).toBe(201);
+    databaseId = database.body.id as string;
+  });
+
+  afterAll(async () => {
+    await source?.close();
+    await ferret?.stop();
+  });
+
+  async function oplogOf(client: AuthedApi, after = '0'): Promise<Entry[]> {
+    const res = await client.get(`/entities/${entity}/oplog?after=${after}&limit=1000`);
+    expect(res.status).toBe(200);
+    return res.body.entries as Entry[];
+  }
+
+  it('defines an entity, captures the scan and later writes, and serves its oplog', async () => {
+    const created = await owner
+      .post('/entities')
+      .send({ name: entity, source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: entity, project_id: projectId, state: 'scanning', cache_generation: 0 });
+
+    // The scan's upsert of u1 reaches the oplog once the scan is done.
+    expect(await eventually(async () => (await oplogOf(owner)).some((e) => e.documentId === '"u1"'), 30_000, 250)).toBe(true);
+    expect((await owner.get(`/entities/${entity}`)).body.state).toBe('scanned');
+
+    const people = source.db(dbName).collection('people');
+    await people.insertOne({ _id: 'u2' as never, email: 'bob@example.test', age: 'old', address: { city: 'Oslo' } });
+    await people.updateOne({ _id: 'u1' as never }, { $set: { age: 42 } });
+    await people.deleteOne({ _id: 'u2' as never });
+    expect(await eventually(async () => (await oplogOf(owner)).some((e) => e.operation === 'delete'), 30_000, 250)).toBe(true);
+
+    const entries = await oplogOf(owner);
+    const ops = entries.map((e) => [e.operation, e.documentId, e.data?.['age'] ?? null]);
+    expect(ops).toEqual([
+      ['upsert', '"u1"', 41],
+      ['upsert', '"u2"', null], // 'old' is no Integer: NULL
+      ['upsert', '"u1"', 42],
+      ['delete', '"u2"', null],
+    ]);
+    expect(entries.find((e) => e.documentId === '"u2"')?.data).toMatchObject({ city: 'Oslo' });
+
+    // Paging: after the second entry only the last two; both entities in one call.
+    expect((await oplogOf(owner, entries[1]!.id)).map((e) => e.id)).toEqual([entries[2]!.id, entries[3]!.id]);
+    const many = await owner.post('/entities/oplog').send({ entities: [entity], after: '0', limit: 2 });
+    expect(many.status).toBe(200);
+    expect(many.body.entries).toHaveLength(2);
+    expect(many.body.next_after).toBe(entries[1]!.id);
+  });
+
+  it("shows the replica's progress reaching the entity's last id, and recreates the cache", async () => {
+    const lastId = async () => (await owner.get(`/entities/${entity}/replication`)).body as Record<string, any>;
+    expect(
+      await eventually(
+        async () => {
+          const stats = await lastId();
+          return stats.replicas?.length > 0 && stats.replicas.every((r: any) => r.applied_id === stats.last_id && r.lag_entries === 0);
+        },
+        30_000,
+        250,
+      ),
+    ).toBe(true);
+
+    const recreate = await owner.post(`/entities/${entity}/recreate`);
+    expect(recreate.status).toBe(202);
+    expect(recreate.body).toMatchObject({ entity, cache_generation: 1 });
+    // Every replica rebuilds and reports the new generation, still at the last id.
+    expect(
+      await eventually(
+        async () => {
+          const stats = await lastId();
+          return stats.replicas.every((r: any) => r.cache_generation === 1 && r.applied_id === stats.last_id);
+        },
+        30_000,
+        250,
+      ),
+    ).toBe(true);
+
+    const system = await owner.get('/entity-caches/stats');
+    expect(system.status).toBe(200);
+    expect(system.body.entities).toMatchObject({ total: 1, scanned: 1, scanning: 0 });
+    expect(system.body.oplog.entries).toBe(4);
+  });
+
+  it("reports each entity service's dependencies in the system's readiness, the capture's position per source", async () => {
+    const res = await gateway().get('/health/ready');
+    expect(res.status).toBe(200);
+    const info = res.body.info as Record<string, { status: string; dependencies: Record<string, Record<string, unknown>> }>;
+    expect(info['entity-oplog']!.dependencies).toMatchObject({ nats: { status: 'up' }, postgresql: { status: 'up' } });
+    expect(info['cache-replicator']!.dependencies.replica).toMatchObject({ status: 'up', offset: expect.any(String) });
+    expect(info['entity-capture']!.dependencies.capture).toMatchObject({
+      status: 'up',
+      [`${databaseId}.state`]: 'capturing',
+      [`${databaseId}.position`]: expect.stringMatching(/^\d+\.\d+$/),
+      [`${databaseId}.lag_seconds`]: expect.any(Number),
+    });
+  });
+
+  it("counts what was captured, appended and applied in the services' metrics", async () => {
+    const captured = valueOf(await scrape(serviceUrl('entity-capture')), 'index_registry_entity_captured_total', {
+      database_id: databaseId,
+    });
+    expect(captured).toBeGreaterThanOrEqual(3);
+    expect(
+      valueOf(await scrape(serviceUrl('entity-oplog')), 'index_registry_entity_appended_total', { destination: 'oplog' }),
+    ).toBeGreaterThanOrEqual(3);
+    expect(valueOf(await scrape(serviceUrl('cache-replicator')), 'index_registry_entity_applied_total')).toBeGreaterThanOrEqual(4);
+  });
+
+  it('checks roles and projects: a viewer reads but cannot create or recreate; another project sees nothing', async () => {
+    const viewerUser = await registerUser();
+    const admin = owner;
+    expect((await admin.put(`/projects/${projectId}/members/${viewerUser.profile.id}`).send({ role: 'viewer' })).status).toBe(200);
+    const viewer = authedApi((await login(viewerUser)).access_token);
+    expect((await viewer.get(`/entities/${entity}`)).status).toBe(200);
+    expect((await oplogOf(viewer)).length).toBe(4);
+    const create = await viewer
+      .post('/entities')
+      .send({ name: `v_${suffix()}`.toLowerCase(), source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
+    expectError(create, 403);
+    expect(create.body.message).toContain('entities:write');
+    expectError(await viewer.post(`/entities/${entity}/recreate`), 403);
+    expectError(await viewer.delete(`/entities/${entity}`), 403);
+
+    const stranger = authedApi((await loggedInUser('admin')).tokens.access_token);
+    expectError(await stranger.get(`/entities/${entity}`), 404);
+    expectError(await stranger.get(`/entities/${entity}/oplog`), 404);
+    expectError(await stranger.post('/entities/oplog').send({ entities: [entity] }), 404);
+    expect((await stranger.get('/entities')).body.items).toEqual([]);
+    // Nor can it define an entity on a database of another project.
+    expectError(
+      await stranger
+        .post('/entities')
+        .send({ name: `s_${suffix()}`.toLowerCase(), source: { database_id: databaseId, collection: 'people' }, columns: SHAPE }),
+      404,
+    );
+  });
+
+  it('answers 400 naming the field for bad input, 409 for a taken name', async () => {
+    const badName = await owner
+      .post('/entities')
+      .send({ name: 'Bad-Name', source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
+    expectError(badName, 400);
+    expect(JSON.stringify(badName.body.issues)).toContain('name');
+    const badType = await owner.post('/entities').send({
+      name: `x_${suffix()}`.toLowerCase(),
+      source: { database_id: databaseId, collection: 'people' },
+      columns: [{ name: 'a', type: 'Float', path: 'a' }],
+    });
+    expectError(badType, 400);
+    expect(JSON.stringify(badType.body.issues)).toContain('columns');
+    const badLimit = await owner.get(`/entities/${entity}/oplog?limit=5000`);
+    expectError(badLimit, 400);
+    expect(JSON.stringify(badLimit.body.issues)).toContain('limit');
+    expectError(await owner.get(`/entities/${entity}/oplog?after=-1`), 400);
+    const taken = await owner
+      .post('/entities')
+      .send({ name: entity, source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
+    expectError(taken, 409);
+  });
+
+  it('deletes the entity with its oplog', async () => {
+    const deleted = await owner.delete(`/entities/${entity}`);
+    expect(deleted.status).toBe(200);
+    expect(deleted.body).toEqual({ deleted: true });
+    expectError(await owner.get(`/entities/${entity}`), 404);
+  });
+});
