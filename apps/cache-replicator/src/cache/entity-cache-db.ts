@@ -11,7 +11,9 @@ const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
  * One entity's cache: `<root>/<entity>/db.sqlite`, a table `rows` with the document key, the shape's
  * columns and the oplog id that last wrote each row, and a table `meta` holding the last applied
  * oplog id. Applying entries is idempotent: an entry at or below the applied id is skipped, and an
- * upsert or delete gives the same row however often it runs.
+ * upsert or delete gives the same row however often it runs. The shape it was made with is kept in
+ * `meta`: opened with another shape (the entity's columns changed), it starts empty, applied id 0, and
+ * its replicator fills it again from the oplog.
  */
 export class EntityCacheDb {
   private readonly db: Database.Database;
@@ -33,11 +35,16 @@ export class EntityCacheDb {
     // WAL: readers of the cache never block the replicator's writes, nor it theirs.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const shapeText = JSON.stringify(shape);
+    const stored = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'shape'`).get()?.value;
+    if (stored !== shapeText)
+      this.db.transaction(() => {
+        this.db.exec('DROP TABLE IF EXISTS rows; DELETE FROM meta;');
+        this.db.prepare(`INSERT INTO meta (key, value) VALUES ('shape', ?)`).run(shapeText);
+      })();
     const columns = shape.map((column) => `${quoted(column.name)} ${SQLITE_TYPE[column.type]}`.trimEnd());
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS rows (_document_id TEXT PRIMARY KEY, ${columns.join(', ')}, _oplog_id INTEGER NOT NULL);
-       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-    );
+    this.db.exec(`CREATE TABLE IF NOT EXISTS rows (_document_id TEXT PRIMARY KEY, ${columns.join(', ')}, _oplog_id INTEGER NOT NULL)`);
     const names = shape.map((column) => quoted(column.name));
     const values = shape.map((column) => `@${column.name}`);
     this.upsert = this.db.prepare(
