@@ -15,3 +15,4 @@ export * from './own-repository';
 export * from './storage-errors';
 export * from './object-ids';
 export * from './one-at-a-time';
+export * from './jobs';
