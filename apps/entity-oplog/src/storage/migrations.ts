@@ -52,6 +52,10 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
       );
     `,
   },
+  {
+    id: '002_entity_refresh_interval',
+    sql: `ALTER TABLE entities ADD COLUMN refresh_interval_seconds integer CHECK (refresh_interval_seconds > 0);`,
+  },
 ];
 
 /** Any constant: the key of the advisory lock that lets one replica migrate while the others wait. */
