@@ -1,6 +1,7 @@
 import { Timestamp, type Document, type MongoClient } from 'mongodb';
 import { scanCollection } from './collection-scan';
-import type { OplogPosition, SourceChange } from './source-change';
+import { isResumeToken, type OplogPosition, type SourceChange, type SourcePosition } from './source-change';
+import type { SourceReader } from './source-reader';
 
 interface OplogDocument {
   op: string;
@@ -25,7 +26,7 @@ const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
  * entries older than `settleMs` by the server's own clock are read: by then every earlier one is
  * there. That is the capture's floor of lag.
  */
-export class FerretOplogReader {
+export class FerretOplogReader implements SourceReader {
   private readonly timeoutMs: number;
   readonly settleMs: number;
 
@@ -46,7 +47,9 @@ export class FerretOplogReader {
   }
 
   /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
-  async readAfter(position: OplogPosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+  async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+    if (isResumeToken(position))
+      throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
     const entries = await this.oplog()
