@@ -108,6 +108,12 @@ export class OplogRepository {
     return result.rows.map(entryOf);
   }
 
+  /** How many entries of the entity wait in staging: a scan's progress. */
+  async stagedCount(entity: EntityName): Promise<number> {
+    const result = await this.pool.query<{ count: string }>('SELECT count(*) AS count FROM oplog_staging WHERE entity = $1', [entity]);
+    return Number(result.rows[0]?.count ?? 0);
+  }
+
   /** The newest id, '0' when the oplog is empty: how far a replica has to go. */
   async lastId(): Promise<string> {
     const result = await this.pool.query<{ id: string | null }>('SELECT max(id)::text AS id FROM oplog');
