@@ -15,10 +15,16 @@ export interface CaptureLoopOptions {
   readonly onPoll?: (read: number) => void;
 }
 
+/** Waits `ms`, or less if `signal` aborts; the abort listener goes with the wait (the loop sleeps thousands of times). */
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /**
