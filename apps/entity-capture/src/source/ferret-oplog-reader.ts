@@ -12,6 +12,9 @@ interface OplogDocument {
   o2?: Document;
 }
 
+/** How often the reader asks the server's clock again. */
+const CLOCK_CHECK_MS = 10_000;
+
 const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
 
 /**
@@ -29,6 +32,9 @@ const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
 export class FerretOplogReader implements SourceReader {
   private readonly timeoutMs: number;
   readonly settleMs: number;
+  /** The server's clock minus this process's, as last measured (see serverTime). */
+  private clockOffset: number | undefined;
+  private clockCheckedAt = 0;
 
   constructor(
     private readonly client: MongoClient,
@@ -87,11 +93,23 @@ export class FerretOplogReader implements SourceReader {
       : { ...common, operation: 'delete', documentId: id };
   }
 
-  /** The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote `wall`. */
+  /**
+   * The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote
+   * `wall`. Asked every CLOCK_CHECK_MS, not on every poll (a round trip each): between checks it is this
+   * process's clock plus the offset last measured, less the round trip's time, so the window only grows.
+   */
   private async serverTime(): Promise<Date> {
-    const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
-    return hello.localTime instanceof Date ? hello.localTime : new Date();
+    const now = Date.now();
+    if (this.clockOffset === undefined || now - this.clockCheckedAt > CLOCK_CHECK_MS) {
+      const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
+      const after = Date.now();
+      this.clockOffset = hello.localTime instanceof Date ? hello.localTime.getTime() - after : 0;
+      this.clockCheckedAt = after;
+      return new Date(after + this.clockOffset);
+    }
+    return new Date(now + this.clockOffset);
   }
+
 
   private oplog() {
     return this.client.db('local').collection<OplogDocument>('oplog.rs');
