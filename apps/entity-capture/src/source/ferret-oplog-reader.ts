@@ -110,7 +110,6 @@ export class FerretOplogReader implements SourceReader {
     return new Date(now + this.clockOffset);
   }
 
-
   private oplog() {
     return this.client.db('local').collection<OplogDocument>('oplog.rs');
   }
