@@ -98,7 +98,8 @@ async function sustainedBench(servers: EntityBenchServers) {
   await servers.entities.create(PROJECT, { name: 'live', source: { databaseId: DATABASE_ID, collection: 'live' }, columns: SHAPE });
   const { capture, refresh } = captureOf(servers, BATCH);
   const stop = new AbortController();
-  const capturing = new CaptureLoop(capture, { refreshEntities: refresh, idleMs: 20 }).run(stop.signal);
+  // The default idle wait (200 ms), as the service polls: polling FerretDB's oplog more often slows the source's writes.
+  const capturing = new CaptureLoop(capture, { refreshEntities: refresh }).run(stop.signal);
   let batch: OplogEntry[] = [];
   const replicator = replicatorOf(servers, 'live', new Map([['live', SHAPE]]), BATCH, {
     since: async (after, limit, entities) => (batch = await servers.oplog.since(after, limit, entities)),
