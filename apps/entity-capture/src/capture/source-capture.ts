@@ -72,14 +72,7 @@ export class SourceCapture {
     return this.serial.run('capture', async () => {
       const entity = this.deps.entities().find((e) => e.name === name);
       if (!entity || entity.state !== 'scanned') return 0;
-      let scanned = 0;
-      for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
-        signal?.throwIfAborted();
-        const at = new Date();
-        await this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
-        scanned += batch.length;
-      }
-      return scanned;
+      return this.scanInto(entity, signal);
     });
   }
 
@@ -111,10 +104,28 @@ export class SourceCapture {
   }
 
   private async scan(entity: CapturedEntity): Promise<void> {
-    for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
-      const at = new Date();
-      await this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
-    }
+    await this.scanInto(entity);
     await this.deps.sink.finishScan(entity.name);
+  }
+
+  /**
+   * Appends the collection's documents as upserts, batch by batch, reading the next batch while the
+   * previous one is being appended (the two round trips overlap); appends still run one after another,
+   * in order. Returns the documents scanned.
+   */
+  private async scanInto(entity: CapturedEntity, signal?: AbortSignal): Promise<number> {
+    let appending: Promise<unknown> = Promise.resolve();
+    let scanned = 0;
+    for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
+      await appending;
+      signal?.throwIfAborted();
+      const at = new Date();
+      appending = this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
+      // Handled here for the while it runs unawaited (the next read); the await above or below still throws its error.
+      appending.catch(() => undefined);
+      scanned += batch.length;
+    }
+    await appending;
+    return scanned;
   }
 }
