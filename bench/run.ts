@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../tools/infra/repo-root';
 import { startSystem } from '../tools/infra/services';
@@ -6,6 +7,7 @@ import { startTestInfra } from '../test/support/infra-env';
 import { authProfileBench } from './auth-profile.bench';
 import type { BenchContext, BenchResult } from './context';
 import { comparatorBench } from './comparator.bench';
+import { entityCacheBench } from './entity-cache.bench';
 import { fleetDriftBench } from './fleet-drift.bench';
 import { fleetBench } from './fleet.bench';
 import { registryBench } from './registry.bench';
@@ -20,7 +22,11 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   'fleet-drift': fleetDriftBench,
   'registry-fleet': registryFleetBench,
   fleet: fleetBench,
+  'entity-cache': entityCacheBench,
 };
+
+/** Benchmarks that start servers of their own: selected alone (BENCH_ONLY), no system is started for them. */
+const STANDALONE: Record<string, (ctx: Pick<BenchContext, 'dir'>) => Promise<BenchResult>> = { 'entity-cache': entityCacheBench };
 
 /**
  * `npm run bench`: starts a private system and runs every benchmark (or those
@@ -31,6 +37,17 @@ async function main(): Promise<void> {
   const selected = (process.env.BENCH_ONLY ?? Object.keys(BENCHES).join(',')).split(',').filter(Boolean);
   const unknown = selected.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+
+  if (selected.every((name) => name in STANDALONE)) {
+    const dir = mkdtempSync(join(tmpdir(), 'ir-bench-'));
+    chmodSync(dir, 0o711); // traversable: a PostgreSQL started by root runs as the postgres user below it
+    try {
+      for (const name of selected) report(await STANDALONE[name]!({ dir }));
+    } finally {
+      if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
+    }
+    return;
+  }
 
   const infra = await startTestInfra();
   const dir = join(infra.dir, 'bench');
@@ -67,9 +84,7 @@ async function main(): Promise<void> {
       dir,
     };
     for (const name of selected) {
-      const result = await BENCHES[name](ctx);
-      console.log(`\n${result.lines.join('\n')}`);
-      console.log(`figures written to ${writeFigures(result)}`);
+      report(await BENCHES[name](ctx));
     }
   } finally {
     await system.stop();
@@ -94,6 +109,11 @@ async function login(apiUrl: string): Promise<string> {
   const answer = await post(apiUrl, '/auth/login', { username: user.username, password: user.password });
   if (answer.status !== 200) throw new Error(`login answered ${answer.status}: ${await answer.text()}`);
   return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+function report(result: BenchResult): void {
+  console.log(`\n${result.lines.join('\n')}`);
+  console.log(`figures written to ${writeFigures(result)}`);
 }
 
 function writeFigures(result: BenchResult): string {

@@ -75,10 +75,19 @@ export const EntitySource = z.object({
 });
 export type EntitySource = z.infer<typeof EntitySource>;
 
+/** How often a scheduled refresh re-scans the source into the oplog as upserts: at least a minute, at most a week. */
+export const RefreshIntervalSeconds = z
+  .number()
+  .int({ error: 'must be a whole number of seconds' })
+  .min(60, { error: 'must be at least 60 seconds' })
+  .max(7 * 86_400, { error: 'must be at most a week (604800 seconds)' });
+
 export const EntityDefinition = z.object({
   name: EntityName,
   source: EntitySource,
   columns: EntityShape,
+  /** Optional: without it the entity is refreshed only on request (its changes keep it current). */
+  refresh_interval_seconds: RefreshIntervalSeconds.optional(),
 });
 export type EntityDefinition = z.infer<typeof EntityDefinition>;
 

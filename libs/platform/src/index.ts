@@ -17,3 +17,4 @@ export * from './object-ids';
 export * from './one-at-a-time';
 export * from './health/postgres.health';
 export * from './postgres';
+export * from './jobs';

@@ -11,7 +11,9 @@ const quoted = (name: string): string => `"${name.replace(/"/g, '""')}"`;
  * One entity's cache: `<root>/<entity>/db.sqlite`, a table `rows` with the document key, the shape's
  * columns and the oplog id that last wrote each row, and a table `meta` holding the last applied
  * oplog id. Applying entries is idempotent: an entry at or below the applied id is skipped, and an
- * upsert or delete gives the same row however often it runs.
+ * upsert or delete gives the same row however often it runs. The shape it was made with is kept in
+ * `meta`: opened with another shape (the entity's columns changed), it starts empty, applied id 0, and
+ * its replicator fills it again from the oplog.
  */
 export class EntityCacheDb {
   private readonly db: Database.Database;
@@ -33,15 +35,21 @@ export class EntityCacheDb {
     // WAL: readers of the cache never block the replicator's writes, nor it theirs.
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    this.db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const shapeText = JSON.stringify(shape);
+    const stored = this.db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'shape'`).get()?.value;
+    if (stored !== shapeText)
+      this.db.transaction(() => {
+        this.db.exec('DROP TABLE IF EXISTS rows; DELETE FROM meta;');
+        this.db.prepare(`INSERT INTO meta (key, value) VALUES ('shape', ?)`).run(shapeText);
+      })();
     const columns = shape.map((column) => `${quoted(column.name)} ${SQLITE_TYPE[column.type]}`.trimEnd());
-    this.db.exec(
-      `CREATE TABLE IF NOT EXISTS rows (_document_id TEXT PRIMARY KEY, ${columns.join(', ')}, _oplog_id INTEGER NOT NULL);
-       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
-    );
+    this.db.exec(`CREATE TABLE IF NOT EXISTS rows (_document_id TEXT PRIMARY KEY, ${columns.join(', ')}, _oplog_id INTEGER NOT NULL)`);
     const names = shape.map((column) => quoted(column.name));
-    const values = shape.map((column) => `@${column.name}`);
+    // Positional parameters: better-sqlite3 binds them without a lookup by name per cell (the replicator's hot path).
+    const values = shape.map(() => '?');
     this.upsert = this.db.prepare(
-      `INSERT INTO rows (_document_id, ${names.join(', ')}, _oplog_id) VALUES (@_document_id, ${values.join(', ')}, @_oplog_id)
+      `INSERT INTO rows (_document_id, ${names.join(', ')}, _oplog_id) VALUES (?, ${values.join(', ')}, ?)
        ON CONFLICT (_document_id) DO UPDATE SET ${names.map((name) => `${name} = excluded.${name}`).join(', ')}, _oplog_id = excluded._oplog_id`,
     );
     this.remove = this.db.prepare('DELETE FROM rows WHERE _document_id = ?');
@@ -66,7 +74,7 @@ export class EntityCacheDb {
         const id = BigInt(entry.id);
         if (id <= applied) continue;
         if (entry.operation === 'delete') this.remove.run(entry.documentId);
-        else this.upsert.run(this.rowParameters(entry));
+        else this.upsert.run(this.rowParameters(entry, id));
         last = id;
         count += 1;
       }
@@ -84,14 +92,16 @@ export class EntityCacheDb {
     this.db.close();
   }
 
-  private rowParameters(entry: OplogEntry): Record<string, unknown> {
+  /** The upsert's parameters in column order: the key, the shape's cells, the oplog id. */
+  private rowParameters(entry: OplogEntry, id: bigint): unknown[] {
     const data = entry.data ?? {};
-    const row: Record<string, unknown> = { _document_id: entry.documentId, _oplog_id: BigInt(entry.id) };
+    const row: unknown[] = [entry.documentId];
     // A cell the entry lacks is NULL; one of a wrong type for SQLite (not a number or text) too: the oplog is input.
     for (const column of this.shape) {
       const cell = data[column.name];
-      row[column.name] = typeof cell === 'number' || typeof cell === 'string' ? cell : null;
+      row.push(typeof cell === 'number' || typeof cell === 'string' ? cell : null);
     }
+    row.push(id);
     return row;
   }
 }

@@ -9,6 +9,12 @@ export interface CapturedEntity {
   readonly collection: string;
   readonly columns: EntityShape;
   readonly state: EntityState;
+  /**
+   * When the entity last changed (its stored `updatedAt`): a hard refresh or a new shape sets it
+   * `scanning` again with a new time, which tells the capture to scan it again even if it never saw it
+   * `scanned` in between.
+   */
+  readonly updatedAt?: string;
 }
 
 export const namespaceOf = (entity: Pick<CapturedEntity, 'database' | 'collection'>): string => `${entity.database}.${entity.collection}`;

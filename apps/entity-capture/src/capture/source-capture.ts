@@ -1,6 +1,7 @@
 import type { EntityName, OplogChange } from '@ir/contracts';
-import type { FerretOplogReader } from '../source/ferret-oplog-reader';
-import type { OplogPosition } from '../source/source-change';
+import { OneAtATime } from '@ir/platform';
+import type { SourceReader } from '../source/source-reader';
+import type { SourcePosition } from '../source/source-change';
 import { namespaceOf, oplogChangesOf, scannedUpsert, type CapturedEntity } from './captured-entity';
 
 /** Where captured changes go: the oplog manager. A returned promise is the acknowledgement (the entries are durable). */
@@ -11,8 +12,8 @@ export interface OplogSink {
 
 /** The saved resume position of this source (metadata `mongo_resume_token:<database id>`). */
 export interface PositionStore {
-  get(): Promise<OplogPosition | undefined>;
-  set(position: OplogPosition): Promise<void>;
+  get(): Promise<SourcePosition | undefined>;
+  set(position: SourcePosition): Promise<void>;
 }
 
 /**
@@ -21,13 +22,15 @@ export interface PositionStore {
  * position, and since every upsert carries the whole document, replaying gives the same oplog result.
  */
 export class SourceCapture {
-  private position: OplogPosition | undefined;
-  /** Entities this capture scanned while its view of them may still say `scanning`. */
-  private readonly scannedHere = new Set<EntityName>();
+  private position: SourcePosition | undefined;
+  /** Entities this capture scanned while its view of them may still say `scanning`, with the `updatedAt` it scanned. */
+  private readonly scannedHere = new Map<EntityName, string | undefined>();
+  /** Polls and refreshes run one at a time: the tail waits while a collection is scanned. */
+  private readonly serial = new OneAtATime();
 
   constructor(
     private readonly deps: {
-      readonly reader: FerretOplogReader;
+      readonly reader: SourceReader;
       readonly sink: OplogSink;
       readonly positions: PositionStore;
       readonly entities: () => readonly CapturedEntity[];
@@ -60,7 +63,25 @@ export class SourceCapture {
    * their order right: every staged change predates the scan's reads), then reads, appends and
    * acknowledges one batch after the position. Returns how many source changes it read.
    */
-  async pollOnce(): Promise<number> {
+  pollOnce(): Promise<number> {
+    return this.serial.run('capture', () => this.pollBatch());
+  }
+
+  /**
+   * A scheduled (soft) refresh: the entity's collection scanned again into the oplog as upserts, while
+   * the tail waits. A change made during the scan is read after it, so it lands after the scan's upsert
+   * of its document. Deletes the capture missed are not found this way (a hard refresh finds them).
+   * Returns the documents scanned; 0 for an entity unknown or not yet scanned (its first scan is due).
+   */
+  refresh(name: EntityName, signal?: AbortSignal): Promise<number> {
+    return this.serial.run('capture', async () => {
+      const entity = this.deps.entities().find((e) => e.name === name);
+      if (!entity || entity.state !== 'scanned') return 0;
+      return this.scanInto(entity, signal);
+    });
+  }
+
+  private async pollBatch(): Promise<number> {
     if (!this.position) throw new Error('SourceCapture.pollOnce before start()');
     await this.scanNewEntities();
     const entities = this.deps.entities();
@@ -73,22 +94,43 @@ export class SourceCapture {
     return changes.length;
   }
 
-  /** Scans each scanning entity once; one seen `scanned` again may be reset (a new shape) and scanned again later. */
+  /**
+   * Scans each scanning entity once. One seen `scanned` again, or `scanning` with another `updatedAt`
+   * than when this capture scanned it (a hard refresh, a new shape), is scanned again.
+   */
   private async scanNewEntities(): Promise<void> {
     for (const entity of this.deps.entities()) {
       if (entity.state === 'scanned') this.scannedHere.delete(entity.name);
-      else if (!this.scannedHere.has(entity.name)) {
+      else if (!this.scannedHere.has(entity.name) || this.scannedHere.get(entity.name) !== entity.updatedAt) {
         await this.scan(entity);
-        this.scannedHere.add(entity.name);
+        this.scannedHere.set(entity.name, entity.updatedAt);
       }
     }
   }
 
   private async scan(entity: CapturedEntity): Promise<void> {
-    for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
-      const at = new Date();
-      await this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
-    }
+    await this.scanInto(entity);
     await this.deps.sink.finishScan(entity.name);
+  }
+
+  /**
+   * Appends the collection's documents as upserts, batch by batch, reading the next batch while the
+   * previous one is being appended (the two round trips overlap); appends still run one after another,
+   * in order. Returns the documents scanned.
+   */
+  private async scanInto(entity: CapturedEntity, signal?: AbortSignal): Promise<number> {
+    let appending: Promise<unknown> = Promise.resolve();
+    let scanned = 0;
+    for await (const batch of this.deps.reader.scan(entity.database, entity.collection, this.deps.batchSize)) {
+      await appending;
+      signal?.throwIfAborted();
+      const at = new Date();
+      appending = this.deps.sink.append(batch.map((document) => scannedUpsert(entity, document, at)));
+      // Handled here for the while it runs unawaited (the next read); the await above or below still throws its error.
+      appending.catch(() => undefined);
+      scanned += batch.length;
+    }
+    await appending;
+    return scanned;
   }
 }

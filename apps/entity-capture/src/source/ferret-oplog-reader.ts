@@ -1,6 +1,7 @@
 import { Timestamp, type Document, type MongoClient } from 'mongodb';
 import { scanCollection } from './collection-scan';
-import type { OplogPosition, SourceChange } from './source-change';
+import { isResumeToken, type OplogPosition, type SourceChange, type SourcePosition } from './source-change';
+import type { SourceReader } from './source-reader';
 
 interface OplogDocument {
   op: string;
@@ -10,6 +11,9 @@ interface OplogDocument {
   o: Document;
   o2?: Document;
 }
+
+/** How often the reader asks the server's clock again. */
+const CLOCK_CHECK_MS = 10_000;
 
 const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
 
@@ -25,9 +29,12 @@ const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
  * entries older than `settleMs` by the server's own clock are read: by then every earlier one is
  * there. That is the capture's floor of lag.
  */
-export class FerretOplogReader {
+export class FerretOplogReader implements SourceReader {
   private readonly timeoutMs: number;
   readonly settleMs: number;
+  /** The server's clock minus this process's, as last measured (see serverTime). */
+  private clockOffset: number | undefined;
+  private clockCheckedAt = 0;
 
   constructor(
     private readonly client: MongoClient,
@@ -46,7 +53,9 @@ export class FerretOplogReader {
   }
 
   /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
-  async readAfter(position: OplogPosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+  async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+    if (isResumeToken(position))
+      throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
     const entries = await this.oplog()
@@ -84,10 +93,21 @@ export class FerretOplogReader {
       : { ...common, operation: 'delete', documentId: id };
   }
 
-  /** The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote `wall`. */
+  /**
+   * The server's clock (`hello.localTime`): the settle window is measured on the clock that wrote
+   * `wall`. Asked every CLOCK_CHECK_MS, not on every poll (a round trip each): between checks it is this
+   * process's clock plus the offset last measured, less the round trip's time, so the window only grows.
+   */
   private async serverTime(): Promise<Date> {
-    const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
-    return hello.localTime instanceof Date ? hello.localTime : new Date();
+    const now = Date.now();
+    if (this.clockOffset === undefined || now - this.clockCheckedAt > CLOCK_CHECK_MS) {
+      const hello = await this.client.db('admin').command({ hello: 1 }, { timeoutMS: this.timeoutMs });
+      const after = Date.now();
+      this.clockOffset = hello.localTime instanceof Date ? hello.localTime.getTime() - after : 0;
+      this.clockCheckedAt = after;
+      return new Date(after + this.clockOffset);
+    }
+    return new Date(now + this.clockOffset);
   }
 
   private oplog() {

@@ -16,13 +16,15 @@ interface EntityRow {
   database_id: string;
   collection: string;
   columns: EntityShape;
+  refresh_interval_seconds: number | null;
   state: EntityState;
   cache_generation: number;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'name, project_id, database_id, collection, columns, state, cache_generation, created_at, updated_at';
+const COLUMNS =
+  'name, project_id, database_id, collection, columns, refresh_interval_seconds, state, cache_generation, created_at, updated_at';
 
 function entityOf(row: EntityRow): StoredEntity {
   return {
@@ -30,6 +32,7 @@ function entityOf(row: EntityRow): StoredEntity {
     projectId: row.project_id,
     source: { databaseId: row.database_id, collection: row.collection },
     columns: row.columns,
+    ...(row.refresh_interval_seconds === null ? {} : { refresh_interval_seconds: row.refresh_interval_seconds }),
     state: row.state,
     cacheGeneration: row.cache_generation,
     createdAt: row.created_at.toISOString(),
@@ -51,9 +54,16 @@ export class EntityRepository {
   async create(projectId: string, entity: EntityDefinition): Promise<StoredEntity | undefined> {
     try {
       const result = await this.pool.query<EntityRow>(
-        `INSERT INTO entities (name, project_id, database_id, collection, columns, state)
-         VALUES ($1, $2, $3, $4, $5, 'scanning') RETURNING ${COLUMNS}`,
-        [entity.name, projectId, entity.source.databaseId, entity.source.collection, JSON.stringify(entity.columns)],
+        `INSERT INTO entities (name, project_id, database_id, collection, columns, refresh_interval_seconds, state)
+         VALUES ($1, $2, $3, $4, $5, $6, 'scanning') RETURNING ${COLUMNS}`,
+        [
+          entity.name,
+          projectId,
+          entity.source.databaseId,
+          entity.source.collection,
+          JSON.stringify(entity.columns),
+          entity.refresh_interval_seconds ?? null,
+        ],
       );
       return entityOf(result.rows[0]!);
     } catch (error) {
@@ -118,6 +128,22 @@ export class EntityRepository {
     );
     const row = result.rows[0];
     return row && entityOf(row);
+  }
+
+  /**
+   * A hard refresh: the entity goes back to `scanning`, so the capture scans its collection again into
+   * staging and, when done, the merge (OplogRepository.finishScan) deletes the documents the scan did
+   * not find and moves the scan in. Under the append lock, so no append of its entries interleaves.
+   * False when there is no such entity or it is scanning already.
+   */
+  async restartScan(projectId: string, name: EntityName): Promise<boolean> {
+    return inAppendTransaction(this.pool, async (client) => {
+      const updated = await client.query(
+        `UPDATE entities SET state = 'scanning', updated_at = now() WHERE project_id = $1 AND name = $2 AND state = 'scanned'`,
+        [projectId, name],
+      );
+      return (updated.rowCount ?? 0) > 0;
+    });
   }
 
   /** Deletes the entity and its entries (oplog and staging), under the append lock so no append of its entries interleaves; false when there was none. */

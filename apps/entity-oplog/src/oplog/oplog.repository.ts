@@ -51,20 +51,49 @@ export class OplogRepository {
   }
 
   /**
-   * Ends an entity's first scan: its staged entries move to the oplog in their order (after the scan's
-   * upserts, which were appended to staging too), and the entity is `scanned` from then on. Atomic:
-   * an append waits for it, so no change can slip between the move and the state.
+   * Ends an entity's scan: first a delete for every document the oplog holds alive (its latest entry an
+   * upsert) that staging does not name (a hard refresh's merge: the source lost it and its delete never
+   * reached the oplog; none on a first scan), then its staged entries move to the oplog in their order
+   * (the scan's upserts and the changes made meanwhile), and the entity is `scanned` from then on.
+   * Atomic: an append waits for it, so no change can slip between the move and the state. Returns the
+   * entries it wrote to the oplog.
    */
   async finishScan(entity: EntityName): Promise<number> {
     return inAppendTransaction(this.pool, async (client) => {
+      const gone = await client.query(
+        `INSERT INTO oplog (${COLUMNS})
+         SELECT $1, 'delete', alive.document_id, now(), NULL
+         FROM (SELECT DISTINCT ON (document_id) document_id, operation FROM oplog WHERE entity = $1 ORDER BY document_id, id DESC) alive
+         WHERE alive.operation = 'upsert'
+           AND NOT EXISTS (SELECT 1 FROM oplog_staging s WHERE s.entity = $1 AND s.document_id = alive.document_id)
+         ORDER BY alive.document_id`,
+        [entity],
+      );
       const moved = await client.query(
         `INSERT INTO oplog (${COLUMNS}) SELECT ${COLUMNS} FROM oplog_staging WHERE entity = $1 ORDER BY id`,
         [entity],
       );
       await client.query('DELETE FROM oplog_staging WHERE entity = $1', [entity]);
       await client.query(`UPDATE entities SET state = 'scanned', updated_at = now() WHERE name = $1`, [entity]);
-      return moved.rowCount ?? 0;
+      return (gone.rowCount ?? 0) + (moved.rowCount ?? 0);
     });
+  }
+
+  /**
+   * Clean-up, at most `limit` rows a call (the job calls again while it gets a full count): oplog
+   * entries of entities that no longer exist (a delete whose transaction removed them normally; left
+   * by a crash or a hand edit), and staged entries no scan will move: of entities gone or `scanned`.
+   */
+  async deleteOrphans(limit: number): Promise<{ oplog: number; staging: number }> {
+    const orphans = (table: 'oplog' | 'oplog_staging', condition: string) =>
+      this.pool.query(
+        `DELETE FROM ${table} WHERE id IN (
+           SELECT o.id FROM ${table} o LEFT JOIN entities e ON e.name = o.entity WHERE ${condition} LIMIT $1)`,
+        [limit],
+      );
+    const oplog = await orphans('oplog', 'e.name IS NULL');
+    const staging = await orphans('oplog_staging', `e.name IS NULL OR e.state = 'scanned'`);
+    return { oplog: oplog.rowCount ?? 0, staging: staging.rowCount ?? 0 };
   }
 
   /** Up to `limit` entries after `afterId`, in id order; of the given entities only, when given. */
@@ -93,6 +122,12 @@ export class OplogRepository {
       [entities],
     );
     return { entries: Number(result.rows[0]?.entries ?? 0), staged: Number(result.rows[0]?.staged ?? 0) };
+  }
+
+  /** How many entries of the entity wait in staging: a scan's progress. */
+  async stagedCount(entity: EntityName): Promise<number> {
+    const result = await this.pool.query<{ count: string }>('SELECT count(*) AS count FROM oplog_staging WHERE entity = $1', [entity]);
+    return Number(result.rows[0]?.count ?? 0);
   }
 
   /** The newest id, '0' when the oplog is empty: how far a replica has to go. */

@@ -76,6 +76,10 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
       CREATE INDEX replica_entities_entity ON replica_entities (entity);
     `,
   },
+  {
+    id: '003_entity_refresh_interval',
+    sql: `ALTER TABLE entities ADD COLUMN refresh_interval_seconds integer CHECK (refresh_interval_seconds > 0);`,
+  },
 ];
 
 /** Any constant: the key of the advisory lock that lets one replica migrate while the others wait. */

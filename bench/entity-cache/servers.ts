@@ -1,0 +1,103 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import type { Pool } from 'pg';
+import { LocalMetadata } from '../../apps/cache-replicator/src/replicate/local-metadata';
+import { OplogReplicator, type OplogSource } from '../../apps/cache-replicator/src/replicate/oplog-replicator';
+import type { CapturedEntity } from '../../apps/entity-capture/src/capture/captured-entity';
+import { SourceCapture } from '../../apps/entity-capture/src/capture/source-capture';
+import { FerretOplogReader } from '../../apps/entity-capture/src/source/ferret-oplog-reader';
+import type { SourcePosition } from '../../apps/entity-capture/src/source/source-change';
+import { EntityRepository } from '../../apps/entity-oplog/src/entities/entity.repository';
+import { MetadataRepository, resumeTokenKey } from '../../apps/entity-oplog/src/metadata/metadata.repository';
+import { OplogRepository } from '../../apps/entity-oplog/src/oplog/oplog.repository';
+import { migrate } from '../../apps/entity-oplog/src/storage/migrations';
+import { openPostgres, schemaName } from '../../apps/entity-oplog/src/storage/postgres';
+import { startFerretDb } from '../../tools/infra/ferretdb';
+import { startPostgres } from '../../tools/infra/postgres';
+import type { ManagedProcess } from '../../tools/infra/process';
+
+export const PROJECT = 'b'.repeat(24);
+export const DATABASE_ID = 'e'.repeat(24);
+export const SOURCE_DB = 'bench_entity_source';
+
+/** The entity caches' servers, private to the benchmark: FerretDB with its oplog, PostgreSQL without fsync. */
+export interface EntityBenchServers {
+  readonly mongo: MongoClient;
+  readonly pool: Pool;
+  readonly entities: EntityRepository;
+  readonly oplog: OplogRepository;
+  readonly metadata: MetadataRepository;
+  readonly dir: string;
+  stop(): Promise<void>;
+}
+
+export async function startEntityBenchServers(parent: string): Promise<EntityBenchServers> {
+  const dir = mkdtempSync(join(parent, 'entity-cache-'));
+  chmodSync(dir, 0o711); // PostgreSQL started by root runs as the postgres user and needs its data directory here
+  const [ferret, postgres] = await Promise.all([
+    startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log'), oplog: true }),
+    startPostgres({ dataDir: join(dir, 'pg'), logFile: join(dir, 'postgres.log'), throwaway: true }),
+  ]);
+  const processes: ManagedProcess[] = [ferret.process, postgres.process];
+  const mongo = await MongoClient.connect(ferret.uri);
+  const schema = schemaName('bench');
+  const pool = openPostgres(postgres.url, schema, { statementTimeoutMs: 120_000 });
+  await migrate(pool, schema);
+  return {
+    mongo,
+    pool,
+    entities: new EntityRepository(pool),
+    oplog: new OplogRepository(pool),
+    metadata: new MetadataRepository(pool),
+    dir,
+    stop: async () => {
+      await mongo.close();
+      await pool.end();
+      await Promise.all(processes.map((p) => p.stop()));
+    },
+  };
+}
+
+/** The capture as the service wires it, reading the entities from PostgreSQL before each poll. */
+export function captureOf(servers: EntityBenchServers, batchSize: number): { capture: SourceCapture; refresh: () => Promise<void> } {
+  let view: CapturedEntity[] = [];
+  const capture = new SourceCapture({
+    reader: new FerretOplogReader(servers.mongo),
+    sink: servers.oplog,
+    positions: {
+      get: () => servers.metadata.get<SourcePosition>(resumeTokenKey(DATABASE_ID)),
+      set: (position) => servers.metadata.set(resumeTokenKey(DATABASE_ID), position),
+    },
+    entities: () => view,
+    batchSize,
+  });
+  const refresh = async () => {
+    view = (await servers.entities.all()).map((e) => ({
+      name: e.name,
+      database: SOURCE_DB,
+      collection: e.source.collection,
+      columns: e.columns,
+      state: e.state,
+      updatedAt: e.updatedAt,
+    }));
+  };
+  return { capture, refresh };
+}
+
+export function replicatorOf(
+  servers: EntityBenchServers,
+  name: string,
+  shapes: Map<string, import('@ir/contracts').EntityShape>,
+  batchSize: number,
+  source: OplogSource = servers.oplog,
+): OplogReplicator {
+  const path = mkdtempSync(join(servers.dir, `replica-${name}-`));
+  return new OplogReplicator({
+    root: join(path, 'dbs'),
+    source,
+    metadata: new LocalMetadata(path),
+    shapeOf: (e) => shapes.get(e),
+    batchSize,
+  });
+}

@@ -1,0 +1,2 @@
+export * from './job-scheduler';
+export type { JobOutcome } from './job-metrics';

@@ -1,0 +1,81 @@
+// A capture in a process of its own, for the crash and restart tests (test/entity-cache-crash.e2e-spec.ts):
+// it can be killed with SIGKILL mid-scan or mid-stream. It reads the entities from PostgreSQL before each
+// poll, as the service does, and prints one JSON line per event (scan batch, poll, retry) for the test to wait on.
+import { MongoClient } from 'mongodb';
+import { CaptureLoop } from '../../apps/entity-capture/src/capture/capture-loop';
+import type { CapturedEntity } from '../../apps/entity-capture/src/capture/captured-entity';
+import { SourceCapture } from '../../apps/entity-capture/src/capture/source-capture';
+import { FerretOplogReader } from '../../apps/entity-capture/src/source/ferret-oplog-reader';
+import type { SourcePosition } from '../../apps/entity-capture/src/source/source-change';
+import { EntityRepository } from '../../apps/entity-oplog/src/entities/entity.repository';
+import { MetadataRepository, resumeTokenKey } from '../../apps/entity-oplog/src/metadata/metadata.repository';
+import { OplogRepository } from '../../apps/entity-oplog/src/oplog/oplog.repository';
+import { openPostgres } from '../../apps/entity-oplog/src/storage/postgres';
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const say = (event: string, fields: Record<string, unknown> = {}) => process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);
+
+async function main(): Promise<void> {
+  const sourceDb = env('CAPTURE_SOURCE_DB');
+  const databaseId = env('CAPTURE_DATABASE_ID');
+  const mongo = await MongoClient.connect(env('CAPTURE_SOURCE_URI'));
+  // Short bounds: PostgreSQL stopped must fail a call quickly, and the loop retries.
+  const pool = openPostgres(env('CAPTURE_POSTGRES_URL'), env('CAPTURE_PG_SCHEMA'), { max: 4, statementTimeoutMs: 5_000 });
+  pool.on('error', () => undefined); // an idle client's connection lost while PostgreSQL restarts: the next query reconnects
+  const entities = new EntityRepository(pool);
+  const oplog = new OplogRepository(pool);
+  const metadata = new MetadataRepository(pool);
+  let view: CapturedEntity[] = [];
+  const capture = new SourceCapture({
+    reader: new FerretOplogReader(mongo, { settleMs: Number(process.env.CAPTURE_SETTLE_MS ?? 250) }),
+    sink: {
+      append: async (changes) => {
+        const result = await oplog.append(changes);
+        if (result.staged > 0) say('staged', { count: result.staged });
+        return result;
+      },
+      finishScan: async (entity) => {
+        const moved = await oplog.finishScan(entity);
+        say('scanned', { entity, moved });
+        return moved;
+      },
+    },
+    positions: {
+      get: () => metadata.get<SourcePosition>(resumeTokenKey(databaseId)),
+      set: (position) => metadata.set(resumeTokenKey(databaseId), position),
+    },
+    entities: () => view,
+    batchSize: Number(process.env.CAPTURE_BATCH_SIZE ?? 200),
+  });
+  const loop = new CaptureLoop(capture, {
+    refreshEntities: async () => {
+      view = (await entities.all()).map((e) => ({
+        name: e.name,
+        database: sourceDb,
+        collection: e.source.collection,
+        columns: e.columns,
+        state: e.state,
+        updatedAt: e.updatedAt,
+      }));
+    },
+    idleMs: 100,
+    backoff: { initialMs: 100, maxMs: 1_000 },
+    logger: { warn: (fields, message) => say('retry', { message, ...fields }) },
+    onPoll: (read) => read > 0 && say('polled', { read }),
+  });
+  const stop = new AbortController();
+  process.on('SIGTERM', () => stop.abort());
+  say('running');
+  await loop.run(stop.signal);
+  await mongo.close();
+  await pool.end();
+}
+
+main().catch((error: unknown) => {
+  say('failed', { error: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
