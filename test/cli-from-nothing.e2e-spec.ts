@@ -39,6 +39,7 @@ beforeAll(async () => {
     natsUrl: nats.url,
     natsCredentialsDir: nats.credentialsDir,
     mongoUri: targetMongoUri(),
+    postgresUrl: process.env.TEST_POSTGRES_URL!,
     dbPrefix: `ir_cli_new_${process.pid}`,
     dataDir,
     logDir: join(dataDir, 'logs'),

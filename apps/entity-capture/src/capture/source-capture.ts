@@ -54,7 +54,7 @@ export class SourceCapture {
   }
 
   /** The position after the last acknowledged batch (undefined before start). */
-  currentPosition(): OplogPosition | undefined {
+  currentPosition(): SourcePosition | undefined {
     return this.position;
   }
 
