@@ -363,6 +363,35 @@ describe('authoring in the web console', () => {
     await pending.waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
+
+  it('an invitation link opens the account form with its token; a weak password is refused under its field, then the new member is signed in', async () => {
+    const nia = { email: `nia.${suffix()}@example.test`, username: `nia_${suffix()}`, password: `Quiet-larch-${suffix()}-harbour` };
+    const invited = await annApi.post('/invitations').send({ email: nia.email, project_id: projectId, role: 'editor' });
+    expect(invited.status).toBe(201);
+    await signOut();
+    await page.goto(`${gatewayUrl()}/console/?invitation=${invited.body.token as string}`);
+    await page.getByRole('heading', { name: 'Create an account' }).waitFor();
+    expect(await page.getByLabel('Invitation (optional)').inputValue()).toBe(invited.body.token);
+    await page.getByLabel('Email').fill(nia.email);
+    await page.getByLabel('Username').fill(nia.username);
+    await page.getByLabel('Password').fill('password1234');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#account-password-error').waitFor();
+    expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+    await keep('create-account-refused');
+    await expectAccessible('create account');
+    await page.getByLabel('Password').fill(nia.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { name: 'Fleet' }).waitFor();
+    // The invitation made the new account an editor of the project.
+    const members = await annApi.get(`/projects/${projectId}/members`);
+    expect(
+      members.body.items.find(
+        (member: { username?: string; user_id: string; role: string }) => member.role === 'editor' && member.username === nia.username,
+      ),
+    ).toBeDefined();
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 /** The registered database's id, from the console's address. */

@@ -15,13 +15,19 @@ import { FleetScreen } from './screens/FleetScreen';
 import { MembersScreen } from './screens/MembersScreen';
 import { NotFoundScreen } from './screens/NotFoundScreen';
 import { RegisterDatabaseScreen } from './screens/RegisterDatabaseScreen';
+import { CreateAccountScreen } from './screens/CreateAccountScreen';
 import { SignInScreen } from './screens/SignInScreen';
 
 export function App() {
   const [signedIn, setSignedIn] = useState(() => loadSession() !== null);
+  // An invitation link (`?invitation=iri_...`) opens the account form with its token.
+  const [invitation] = useState(() => new URLSearchParams(window.location.search).get('invitation') ?? '');
+  const [creatingAccount, setCreatingAccount] = useState(invitation !== '');
   useEffect(() => whenSignedOut(() => setSignedIn(false)), []);
 
-  if (!signedIn) return <SignInScreen onSignedIn={() => setSignedIn(true)} />;
+  if (!signedIn && creatingAccount)
+    return <CreateAccountScreen invitation={invitation} onSignedIn={() => setSignedIn(true)} onSignIn={() => setCreatingAccount(false)} />;
+  if (!signedIn) return <SignInScreen onSignedIn={() => setSignedIn(true)} onCreateAccount={() => setCreatingAccount(true)} />;
   return (
     <ProjectProvider>
       <Layout>

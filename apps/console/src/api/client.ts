@@ -1,5 +1,5 @@
 import { clearSession, loadSession, saveSession } from './session';
-import type { TokenPair } from './types';
+import type { RegisterRequest, TokenPair } from './types';
 
 /** The REST API's base path, on the console's own origin. */
 export const API_BASE = '/api/doctor-manager-api/v1';
@@ -62,6 +62,16 @@ export async function signIn(login: string, password: string): Promise<void> {
   });
   if (!response.ok) throw await errorOf(response);
   saveSession((await response.json()) as TokenPair, login);
+}
+
+/** Creates an account (`POST /auth/register`); the caller then signs in with it. */
+export async function register(request: RegisterRequest): Promise<void> {
+  const response = await fetch(`${API_BASE}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(request),
+  });
+  if (!response.ok) throw await errorOf(response);
 }
 
 export async function signOut(): Promise<void> {

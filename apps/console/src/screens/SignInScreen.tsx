@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { signIn } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
 
-export function SignInScreen({ onSignedIn }: { onSignedIn(): void }) {
+export function SignInScreen({ onSignedIn, onCreateAccount }: { onSignedIn(): void; onCreateAccount(): void }) {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<Error>();
@@ -47,6 +47,11 @@ export function SignInScreen({ onSignedIn }: { onSignedIn(): void }) {
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        <p>
+          <button type="button" className="link" onClick={onCreateAccount}>
+            Create an account
+          </button>
+        </p>
       </form>
     </main>
   );
