@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../tools/infra/repo-root';
+import { ferretDbBackend } from '../tools/infra/ferretdb-postgres';
 import { startSystem } from '../tools/infra/services';
 import { startTestInfra } from '../test/support/infra-env';
 import { authProfileBench } from './auth-profile.bench';
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   const unknown = selected.filter((name) => !(name in BENCHES));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
 
-  const infra = await startTestInfra();
+  // The store `make start` runs (FerretDB on the private PostgreSQL); FERRETDB_BACKEND=sqlite for the other.
+  const infra = await startTestInfra({ ferretDb: ferretDbBackend(process.env.FERRETDB_BACKEND, 'postgresql') });
   const dir = join(infra.dir, 'bench');
   const dbPrefix = `ir_bench_${process.pid}`;
   // A system that does not come up (a loaded machine) must not leave NATS and FerretDB behind.

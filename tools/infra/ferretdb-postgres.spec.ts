@@ -42,7 +42,7 @@ describe('FerretDB on PostgreSQL', () => {
   };
 
   it('serves _id and indexed top-level equalities from indexes; the password is not in its arguments', async () => {
-    const definitions = client.db('shop').collection('definitions');
+    const definitions = client.db('shop').collection<{ _id: string; database_id: string; collection: string; note: string }>('definitions');
     await definitions.createIndex({ database_id: 1, collection: 1 });
     const docs = Array.from({ length: 5_000 }, (_, i) => ({
       _id: `d${i}`,

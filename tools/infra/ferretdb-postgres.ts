@@ -104,3 +104,16 @@ export async function prepareFerretDbDatabase(adminUrl: string, database: string
   }
   return url.toString();
 }
+
+/** Where the embedded FerretDB stores: PostgreSQL (indexed filters, see above) or SQLite files. */
+export type FerretDbBackend = 'postgresql' | 'sqlite';
+
+/** FERRETDB_BACKEND when set (an unknown value is an error, not a silent default), else `fallback`. */
+export function ferretDbBackend(value: string | undefined, fallback: FerretDbBackend): FerretDbBackend {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'postgresql' || value === 'sqlite') return value;
+  throw new Error(`FERRETDB_BACKEND=${JSON.stringify(value)}: expected postgresql or sqlite`);
+}
+
+/** The PostgreSQL database of the services' own store (beside the entity caches' databases on the same server). */
+export const FERRETDB_DATABASE = 'ferretdb';
