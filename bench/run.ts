@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../tools/infra/repo-root';
 import { ferretDbBackend } from '../tools/infra/ferretdb-postgres';
@@ -11,6 +12,7 @@ import { fleetDriftBench } from './fleet-drift.bench';
 import { fleetBench } from './fleet.bench';
 import { registryBench } from './registry.bench';
 import { registryFleetBench } from './registry-fleet.bench';
+import { storeBackendsBench } from './store-backends.bench';
 import { syncBench } from './sync.bench';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
@@ -23,15 +25,33 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   fleet: fleetBench,
 };
 
+/** Benchmarks that start their own servers: run alone (BENCH_ONLY), they need no system. */
+const STANDALONE: Record<string, (ctx: Pick<BenchContext, 'dir'>) => Promise<BenchResult>> = {
+  'store-backends': storeBackendsBench,
+};
+
 /**
  * `npm run bench`: starts a private system and runs every benchmark (or those
  * named in BENCH_ONLY, comma-separated), each beside its baseline measured in
  * the same run. Never part of the tests.
  */
 async function main(): Promise<void> {
-  const selected = (process.env.BENCH_ONLY ?? Object.keys(BENCHES).join(',')).split(',').filter(Boolean);
-  const unknown = selected.filter((name) => !(name in BENCHES));
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
+  const known = [...Object.keys(BENCHES), ...Object.keys(STANDALONE)];
+  const selected = (process.env.BENCH_ONLY ?? known.join(',')).split(',').filter(Boolean);
+  const unknown = selected.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const standalone = selected.filter((name) => name in STANDALONE);
+  for (const name of standalone) {
+    const dir = mkdtempSync(join(tmpdir(), 'ir-bench-'));
+    // Traversable: a PostgreSQL started by root runs as the postgres user, with its data in here.
+    chmodSync(dir, 0o711);
+    try {
+      report(await STANDALONE[name]({ dir }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  if (standalone.length === selected.length) return;
 
   // The store `make start` runs (FerretDB on the private PostgreSQL); FERRETDB_BACKEND=sqlite for the other.
   const infra = await startTestInfra({ ferretDb: ferretDbBackend(process.env.FERRETDB_BACKEND, 'postgresql') });
@@ -67,11 +87,7 @@ async function main(): Promise<void> {
       connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
       dir,
     };
-    for (const name of selected) {
-      const result = await BENCHES[name](ctx);
-      console.log(`\n${result.lines.join('\n')}`);
-      console.log(`figures written to ${writeFigures(result)}`);
-    }
+    for (const name of selected.filter((name) => name in BENCHES)) report(await BENCHES[name](ctx));
   } finally {
     await system.stop();
     await infra.stop();
@@ -95,6 +111,11 @@ async function login(apiUrl: string): Promise<string> {
   const answer = await post(apiUrl, '/auth/login', { username: user.username, password: user.password });
   if (answer.status !== 200) throw new Error(`login answered ${answer.status}: ${await answer.text()}`);
   return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+function report(result: BenchResult): void {
+  console.log(`\n${result.lines.join('\n')}`);
+  console.log(`figures written to ${writeFigures(result)}`);
 }
 
 function writeFigures(result: BenchResult): string {
