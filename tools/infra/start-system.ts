@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       `  OpenAPI:  ${gateway}/docs`,
       // A user-supplied URI may carry a password; the terminal (and whoever reads its scrollback) need not see it.
       `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database${process.env.MONGODB_URI ? '' : `; FerretDB on ${backend === 'postgresql' ? `PostgreSQL, database ${FERRETDB_DATABASE}` : 'SQLite'}`})`,
-      `  PostgreSQL: ${redactSecrets(postgresUrl)}   (the entity caches' oplog; password in .data/postgres.password)`,
+      `  PostgreSQL: ${redactSecrets(postgresUrl)}   (the entity caches' oplog${process.env.MONGODB_URI || backend === 'sqlite' ? '' : ", and FerretDB's store"}; password in .data/postgres.password)`,
       `  NATS:     ${redactSecrets(natsUrl)}${natsCredentialsDir ? `   (users' passwords in ${natsCredentialsDir}/; other systems read events as \`reader\`)` : ''}`,
       `  Logs:     ${logDir}/<service>.log`,
       '',
