@@ -223,6 +223,14 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
           .toArray(),
     },
     {
+      name: 'audit first page (project equality, sort at, limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('audit_entries').find({ project_id: project }).sort({ at: -1, _id: -1 }).limit(20).toArray(),
+          db.collection('audit_entries').countDocuments({ project_id: project }),
+        ]),
+    },
+    {
       name: 'audit first page ($in project, sort at, limit, count)',
       run: (db) =>
         Promise.all([

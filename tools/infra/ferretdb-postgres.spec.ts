@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Document, MongoClient } from 'mongodb';
+import { type Document, MongoClient, ObjectId } from 'mongodb';
 import { Client } from 'pg';
 import { startFerretDb, type FerretDbHandle } from './ferretdb';
 import { prepareFerretDbDatabase } from './ferretdb-postgres';
@@ -69,6 +69,24 @@ describe('FerretDB on PostgreSQL', () => {
     );
 
     expect(readFileSync(`/proc/${ferret.process.pid}/cmdline`, 'utf8')).not.toContain(new URL(storeUrl).password);
+  });
+
+  it('reads a table of few large documents (TOASTed) by the _id index before it is analysed, not by a scan', async () => {
+    // as the registry's definition sets: 1,000 documents of a database's definitions each
+    const sets = client.db('shop').collection<{ _id: ObjectId; definitions: Document[] }>('sets');
+    const ids = Array.from({ length: 1_000 }, () => new ObjectId());
+    const definitions = (i: number): Document[] =>
+      Array.from({ length: 100 }, (_, k) => ({
+        _id: new ObjectId(),
+        name: `field_${k}_1`,
+        keys: [{ field: `field_${k}`, value: 1 }],
+        collection: `c${i % 20}`,
+      }));
+    for (let start = 0; start < ids.length; start += 100) {
+      await sets.insertMany(ids.slice(start, start + 100).map((_id, i) => ({ _id, definitions: definitions(start + i) })));
+    }
+    const answer = await client.db('shop').command({ explain: { find: 'sets', filter: { _id: ids[500] } } });
+    expect(nodeTypes((answer.queryPlanner as Document).Plan as Document)).toContain('Bitmap Index Scan');
   });
 
   it('drops the twin with its index, and keeps unique indexes unique', async () => {
