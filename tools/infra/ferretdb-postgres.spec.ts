@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Document, MongoClient, ObjectId } from 'mongodb';
 import { Client } from 'pg';
 import { startFerretDb, type FerretDbHandle } from './ferretdb';
-import { prepareFerretDbDatabase } from './ferretdb-postgres';
+import { ferretDbBackend, prepareFerretDbDatabase } from './ferretdb-postgres';
 
 // The first run may build FerretDB (about a minute).
 jest.setTimeout(180_000);
@@ -116,5 +116,15 @@ describe('FerretDB on PostgreSQL', () => {
     await expect(prepareFerretDbDatabase(process.env.TEST_POSTGRES_URL as string, new URL(storeUrl).pathname.slice(1))).resolves.toBe(
       storeUrl,
     );
+  });
+});
+
+describe('FERRETDB_BACKEND', () => {
+  it('takes postgresql or sqlite, falls back when unset, and refuses anything else by name', () => {
+    expect(ferretDbBackend('sqlite', 'postgresql')).toBe('sqlite');
+    expect(ferretDbBackend('postgresql', 'sqlite')).toBe('postgresql');
+    expect(ferretDbBackend(undefined, 'postgresql')).toBe('postgresql');
+    expect(ferretDbBackend('', 'sqlite')).toBe('sqlite');
+    expect(() => ferretDbBackend('postgres', 'sqlite')).toThrow(/FERRETDB_BACKEND="postgres": expected postgresql or sqlite/);
   });
 });
