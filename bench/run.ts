@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../tools/infra/repo-root';
+import { ferretDbBackend } from '../tools/infra/ferretdb-postgres';
 import { startSystem } from '../tools/infra/services';
 import { startTestInfra } from '../test/support/infra-env';
 import { authProfileBench } from './auth-profile.bench';
@@ -12,6 +13,7 @@ import { fleetDriftBench } from './fleet-drift.bench';
 import { fleetBench } from './fleet.bench';
 import { registryBench } from './registry.bench';
 import { registryFleetBench } from './registry-fleet.bench';
+import { storeBackendsBench } from './store-backends.bench';
 import { syncBench } from './sync.bench';
 
 const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
@@ -22,11 +24,13 @@ const BENCHES: Record<string, (ctx: BenchContext) => Promise<BenchResult>> = {
   'fleet-drift': fleetDriftBench,
   'registry-fleet': registryFleetBench,
   fleet: fleetBench,
-  'entity-cache': entityCacheBench,
 };
 
-/** Benchmarks that start servers of their own: selected alone (BENCH_ONLY), no system is started for them. */
-const STANDALONE: Record<string, (ctx: Pick<BenchContext, 'dir'>) => Promise<BenchResult>> = { 'entity-cache': entityCacheBench };
+/** Benchmarks that start their own servers: run alone (BENCH_ONLY), they need no system. */
+const STANDALONE: Record<string, (ctx: Pick<BenchContext, 'dir'>) => Promise<BenchResult>> = {
+  'entity-cache': entityCacheBench,
+  'store-backends': storeBackendsBench,
+};
 
 /**
  * `npm run bench`: starts a private system and runs every benchmark (or those
@@ -34,22 +38,25 @@ const STANDALONE: Record<string, (ctx: Pick<BenchContext, 'dir'>) => Promise<Ben
  * the same run. Never part of the tests.
  */
 async function main(): Promise<void> {
-  const selected = (process.env.BENCH_ONLY ?? Object.keys(BENCHES).join(',')).split(',').filter(Boolean);
-  const unknown = selected.filter((name) => !(name in BENCHES));
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${Object.keys(BENCHES).join(', ')}`);
-
-  if (selected.every((name) => name in STANDALONE)) {
+  const known = [...Object.keys(BENCHES), ...Object.keys(STANDALONE)];
+  const selected = (process.env.BENCH_ONLY ?? known.join(',')).split(',').filter(Boolean);
+  const unknown = selected.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${known.join(', ')}`);
+  const standalone = selected.filter((name) => name in STANDALONE);
+  for (const name of standalone) {
     const dir = mkdtempSync(join(tmpdir(), 'ir-bench-'));
-    chmodSync(dir, 0o711); // traversable: a PostgreSQL started by root runs as the postgres user below it
+    // Traversable: a PostgreSQL started by root runs as the postgres user, with its data in here.
+    chmodSync(dir, 0o711);
     try {
-      for (const name of selected) report(await STANDALONE[name]!({ dir }));
+      report(await STANDALONE[name]({ dir }));
     } finally {
-      if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     }
-    return;
   }
+  if (standalone.length === selected.length) return;
 
-  const infra = await startTestInfra();
+  // The store `make start` runs (FerretDB on the private PostgreSQL); FERRETDB_BACKEND=sqlite for the other.
+  const infra = await startTestInfra({ ferretDb: ferretDbBackend(process.env.FERRETDB_BACKEND, 'postgresql') });
   const dir = join(infra.dir, 'bench');
   const dbPrefix = `ir_bench_${process.pid}`;
   // A system that does not come up (a loaded machine) must not leave NATS and FerretDB behind.
@@ -83,9 +90,7 @@ async function main(): Promise<void> {
       connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
       dir,
     };
-    for (const name of selected) {
-      report(await BENCHES[name](ctx));
-    }
+    for (const name of selected.filter((name) => name in BENCHES)) report(await BENCHES[name](ctx));
   } finally {
     await system.stop();
     await infra.stop();

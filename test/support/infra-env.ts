@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFerretDb } from '../../tools/infra/ferretdb';
+import { FERRETDB_DATABASE, ferretDbBackend, prepareFerretDbDatabase, type FerretDbBackend } from '../../tools/infra/ferretdb-postgres';
 import { startNats } from '../../tools/infra/nats';
 import { startPostgres } from '../../tools/infra/postgres';
 import type { ManagedProcess } from '../../tools/infra/process';
@@ -25,7 +26,12 @@ export interface TestInfra {
   stop(): Promise<void>;
 }
 
-export async function startTestInfra(): Promise<TestInfra> {
+/**
+ * `ferretDb`: where FerretDB stores (ignored with MONGODB_URI); FERRETDB_BACKEND, else SQLite (the
+ * tests' default, see Tests in the README). On PostgreSQL it is a database of the run's PostgreSQL.
+ */
+export async function startTestInfra(opts: { ferretDb?: FerretDbBackend } = {}): Promise<TestInfra> {
+  const backend = opts.ferretDb ?? ferretDbBackend(process.env.FERRETDB_BACKEND, 'sqlite');
   const dir = mkdtempSync(join(tmpdir(), 'ir-test-'));
   // Traversable (not listable) by others: PostgreSQL, started by root, runs as the postgres user and needs its data directory here.
   chmodSync(dir, 0o711);
@@ -36,7 +42,17 @@ export async function startTestInfra(): Promise<TestInfra> {
     // KEEP_TEST_INFRA=1 keeps logs and data for post-mortems.
     if (!process.env.KEEP_TEST_INFRA) rmSync(dir, { recursive: true, force: true });
   };
-  // allSettled: if one fails, wait for the other so stop() sees it too.
+  const postgresUrl = process.env.POSTGRES_URL
+    ? Promise.resolve(process.env.POSTGRES_URL)
+    : startPostgres({ dataDir: join(dir, 'postgres'), logFile: join(logDir, 'postgres.log'), throwaway: true }).then((p) => {
+        started.push(p.process);
+        return p.url;
+      });
+  const ferretDbStore = async (): Promise<{ dataDir: string } | { postgresUrl: string }> =>
+    backend === 'postgresql'
+      ? { postgresUrl: await prepareFerretDbDatabase(await postgresUrl, FERRETDB_DATABASE) }
+      : { dataDir: join(dir, 'ferretdb') };
+  // allSettled: if one fails, wait for the others so stop() sees them too.
   const [nats, mongo, postgres] = await Promise.allSettled([
     startNats({ dataDir: join(dir, 'nats'), logFile: join(logDir, 'nats-server.log') }).then((n) => {
       started.push(n.process);
@@ -44,16 +60,13 @@ export async function startTestInfra(): Promise<TestInfra> {
     }),
     process.env.MONGODB_URI
       ? Promise.resolve(process.env.MONGODB_URI)
-      : startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log') }).then((f) => {
-          started.push(f.process);
-          return f.uri;
-        }),
-    process.env.POSTGRES_URL
-      ? Promise.resolve(process.env.POSTGRES_URL)
-      : startPostgres({ dataDir: join(dir, 'postgres'), logFile: join(logDir, 'postgres.log'), throwaway: true }).then((p) => {
-          started.push(p.process);
-          return p.url;
-        }),
+      : ferretDbStore()
+          .then((store) => startFerretDb({ ...store, logFile: join(logDir, 'ferretdb.log') }))
+          .then((f) => {
+            started.push(f.process);
+            return f.uri;
+          }),
+    postgresUrl,
   ]);
   if (nats.status === 'rejected') {
     await stop();

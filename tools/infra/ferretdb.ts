@@ -26,11 +26,15 @@ export function ensureFerretDbBinary(): Promise<string> {
 }
 
 /**
- * A FerretDB (SQLite backend) on a loopback port, speaking the MongoDB wire protocol. Started again
- * with the same `dataDir` and `port` (a supervised restart), it serves the same databases.
+ * A FerretDB on a loopback port, speaking the MongoDB wire protocol, storing in SQLite files under
+ * `dataDir` or in the PostgreSQL database `postgresUrl` (see prepareFerretDbDatabase). Started again
+ * with the same store and `port` (a supervised restart), it serves the same databases.
  */
 export async function startFerretDb(opts: {
-  dataDir: string;
+  /** The SQLite backend's directory; exactly one of this and `postgresUrl`. */
+  dataDir?: string;
+  /** The PostgreSQL backend's database, prepared by prepareFerretDbDatabase. */
+  postgresUrl?: string;
   logFile: string;
   port?: number;
   signal?: AbortSignal;
@@ -41,14 +45,19 @@ export async function startFerretDb(opts: {
   /** How long it may take to listen; 30 s when absent (it opens every database file first: a thousand take longer). */
   readyTimeoutMs?: number;
 }): Promise<FerretDbHandle> {
+  if ((opts.dataDir === undefined) === (opts.postgresUrl === undefined))
+    throw new Error('FerretDB needs exactly one of dataDir and postgresUrl');
   const binary = await ensureFerretDbBinary();
-  mkdirSync(opts.dataDir, { recursive: true });
+  if (opts.dataDir !== undefined) mkdirSync(opts.dataDir, { recursive: true });
+  // The PostgreSQL URL holds a password: the environment, unlike arguments, is not shown by ps.
+  const store = opts.postgresUrl !== undefined ? [] : ['-data', opts.dataDir as string];
   const port = opts.port ?? (await freePort());
   const child = ManagedProcess.spawn({
     name: 'ferretdb',
     command: binary,
-    args: ['-listen', `127.0.0.1:${port}`, '-data', opts.dataDir, '-log-level', 'warn'],
+    args: ['-listen', `127.0.0.1:${port}`, ...store, '-log-level', 'warn'],
     logFile: opts.logFile,
+    env: opts.postgresUrl !== undefined ? { FERRETDB_POSTGRESQL_URL: opts.postgresUrl } : undefined,
     detached: opts.detached,
   });
   try {

@@ -1,9 +1,11 @@
 // `make start`: the whole system on one machine with zero configuration.
-// Uses NATS_URL / MONGODB_URI / POSTGRES_URL when given, else private servers under .data/.
+// Uses NATS_URL / MONGODB_URI / POSTGRES_URL when given, else private servers under .data/; the private
+// FerretDB stores in the private PostgreSQL (FERRETDB_BACKEND=sqlite: in files under .data/ferretdb).
 import { join } from 'node:path';
 // Relative, not @ir/platform: tools/infra runs on its own and needs only this one file, not the whole library.
 import { redactSecrets } from '../../libs/platform/src/logging/redact';
 import { startFerretDb } from './ferretdb';
+import { FERRETDB_DATABASE, ferretDbBackend, prepareFerretDbDatabase } from './ferretdb-postgres';
 import { freePort, isPortFree } from './free-port';
 import { startNats } from './nats';
 import { startPostgres } from './postgres';
@@ -78,8 +80,16 @@ async function main(): Promise<void> {
   // With NATS_URL, the services log in with the password files of NATS_CREDENTIALS_DIR, if any.
   const natsCredentialsDir = process.env.NATS_URL ? process.env.NATS_CREDENTIALS_DIR : natsDir.credentials;
   const natsUrl = process.env.NATS_URL ?? (await superviseNats());
-  const mongoUri = process.env.MONGODB_URI ?? (await superviseFerretDb());
   const postgresUrl = process.env.POSTGRES_URL ?? (await supervisePostgres());
+  // On a PostgreSQL of the user's (POSTGRES_URL) only when asked: the GIN twins' event triggers need a superuser.
+  const backend = ferretDbBackend(process.env.FERRETDB_BACKEND, process.env.POSTGRES_URL ? 'sqlite' : 'postgresql');
+  const mongoUri =
+    process.env.MONGODB_URI ??
+    (await superviseFerretDb(
+      backend === 'postgresql'
+        ? { postgresUrl: await prepareFerretDbDatabase(postgresUrl, FERRETDB_DATABASE) }
+        : { dataDir: join(dataDir, 'ferretdb') },
+    ));
 
   const gatewayPort = Number(process.env.PORT ?? 8216);
   const gatewayHost = process.env.HOST ?? '0.0.0.0';
@@ -112,8 +122,8 @@ async function main(): Promise<void> {
       `  API:      ${gateway}${API_BASE_PATH}`,
       `  OpenAPI:  ${gateway}/docs`,
       // A user-supplied URI may carry a password; the terminal (and whoever reads its scrollback) need not see it.
-      `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database)`,
-      `  PostgreSQL: ${redactSecrets(postgresUrl)}   (the entity caches' oplog; password in .data/postgres.password)`,
+      `  MongoDB:  ${redactSecrets(mongoUri)}   (point mongosh at it to create a target database${process.env.MONGODB_URI ? '' : `; FerretDB on ${backend === 'postgresql' ? `PostgreSQL, database ${FERRETDB_DATABASE}` : 'SQLite'}`})`,
+      `  PostgreSQL: ${redactSecrets(postgresUrl)}   (the entity caches' oplog${process.env.MONGODB_URI || backend === 'sqlite' ? '' : ", and FerretDB's store"}; password in .data/postgres.password)`,
       `  NATS:     ${redactSecrets(natsUrl)}${natsCredentialsDir ? `   (users' passwords in ${natsCredentialsDir}/; other systems read events as \`reader\`)` : ''}`,
       `  Logs:     ${logDir}/<service>.log`,
       '',
@@ -139,11 +149,11 @@ async function superviseNats(): Promise<string> {
   return `nats://127.0.0.1:${port}`;
 }
 
-/** A restart uses the port and data directory of the first start: the services reconnect and find their data. */
-async function superviseFerretDb(): Promise<string> {
+/** A restart uses the port and store of the first start: the services reconnect and find their data. */
+async function superviseFerretDb(store: { dataDir: string } | { postgresUrl: string }): Promise<string> {
   const port = (await preferredPort(27017)) ?? (await freePort());
   // With local.oplog.rs, which the entity caches' capture reads.
-  const options = { dataDir: join(dataDir, 'ferretdb'), logFile: join(logDir, 'ferretdb.log'), port, detached: true, oplog: true };
+  const options = { ...store, logFile: join(logDir, 'ferretdb.log'), port, detached: true, oplog: true };
   await supervisor.add('ferretdb', 'infrastructure', async (signal) => (await startFerretDb({ ...options, signal })).process);
   return `mongodb://127.0.0.1:${port}/`;
 }

@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Binary, type Db, type Document, MongoClient, ObjectId } from 'mongodb';
+import { startFerretDb, type FerretDbHandle } from '../tools/infra/ferretdb';
+import { FERRETDB_DATABASE, prepareFerretDbDatabase } from '../tools/infra/ferretdb-postgres';
+import { startPostgres } from '../tools/infra/postgres';
+import type { BenchContext, BenchResult } from './context';
+import { definitionDoc } from './definition-doc';
+
+const DATABASES = Number(process.env.BENCH_STORE_DATABASES ?? 1_000);
+const COLLECTIONS = 20;
+const PER_COLLECTION = Number(process.env.BENCH_STORE_PER_COLLECTION ?? 5);
+const AUDIT_ENTRIES = Number(process.env.BENCH_STORE_AUDIT ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 15);
+const PROJECTS = 10;
+/** A query that takes seconds on one backend stops after this much of its time (three rounds at least). */
+const QUERY_BUDGET_MS = 60_000;
+
+/** The indexes the services' schemas declare on these collections (their models). */
+const INDEXES: Record<string, { key: Document; unique?: boolean }[]> = {
+  databases: [{ key: { project_id: 1, name_key: 1 }, unique: true }],
+  index_definitions: [
+    { key: { database_id: 1, collection: 1, name: 1 }, unique: true },
+    { key: { database_id: 1, collection: 1, key_signature: 1 }, unique: true },
+  ],
+  drift_snapshots: [{ key: { project_id: 1, _id: 1 } }],
+  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }],
+};
+
+interface Store {
+  readonly name: 'sqlite' | 'postgresql';
+  readonly db: Db;
+}
+
+/**
+ * The services' own store at fleet size on FerretDB 1.24 over SQLite and over PostgreSQL (with the
+ * GIN twins, tools/infra/ferretdb-postgres.ts), the same documents in both, each query the services
+ * send timed on both in alternating rounds (the machine's load moves; the ratio of one round is
+ * what compares). Starts its own PostgreSQL and two FerretDB servers; the running system is unused.
+ */
+export async function storeBackendsBench(ctx: Pick<BenchContext, 'dir'>): Promise<BenchResult> {
+  const dir = join(ctx.dir, `store-${randomBytes(3).toString('hex')}`);
+  const started: FerretDbHandle[] = [];
+  const pg = await startPostgres({ dataDir: join(dir, 'postgres'), logFile: join(dir, 'postgres.log'), throwaway: true });
+  const clients: MongoClient[] = [];
+  try {
+    started.push(await startFerretDb({ dataDir: join(dir, 'sqlite'), logFile: join(dir, 'ferretdb-sqlite.log') }));
+    const pgStore = await prepareFerretDbDatabase(pg.url, FERRETDB_DATABASE);
+    started.push(await startFerretDb({ postgresUrl: pgStore, logFile: join(dir, 'ferretdb-pg.log') }));
+    const stores: Store[] = [];
+    for (const [index, name] of (['sqlite', 'postgresql'] as const).entries()) {
+      const client = await MongoClient.connect(started[index].uri, { serverSelectionTimeoutMS: 10_000 });
+      clients.push(client);
+      stores.push({ name, db: client.db('bench_store') });
+    }
+    const lines = [
+      `store backends: ${DATABASES} databases, ${DATABASES * COLLECTIONS * PER_COLLECTION} definitions, ${AUDIT_ENTRIES} audit entries`,
+    ];
+    const figures: Record<string, unknown> = { databases: DATABASES, definitions: DATABASES * COLLECTIONS * PER_COLLECTION };
+    const seeded = seedDocuments();
+    for (const store of stores) {
+      const startedAt = performance.now();
+      await seed(store.db, seeded);
+      const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
+      lines.push(`  seed on ${store.name}: ${seconds} s`);
+      figures[`seed_s_${store.name}`] = seconds;
+    }
+    for (const query of queries(seeded)) {
+      const times: Record<string, number[]> = { sqlite: [], postgresql: [] };
+      const queryStart = performance.now();
+      for (let round = 0; round < ROUNDS && (round < 3 || performance.now() - queryStart < QUERY_BUDGET_MS); round += 1) {
+        for (const store of round % 2 === 0 ? stores : [...stores].reverse()) {
+          const t = performance.now();
+          await query.run(store.db);
+          times[store.name].push(performance.now() - t);
+        }
+      }
+      const [sqlite, postgresql] = [summary(times.sqlite), summary(times.postgresql)];
+      lines.push(
+        `  ${query.name}: sqlite p50 ${sqlite.p50} p99 ${sqlite.p99} ms; postgresql p50 ${postgresql.p50} p99 ${postgresql.p99} ms (${ratio(sqlite.p50, postgresql.p50)} faster)`,
+      );
+      figures[query.name.replace(/[^a-z0-9]+/gi, '_')] = { sqlite, postgresql };
+    }
+    return { name: 'store-backends', lines, figures };
+  } finally {
+    await Promise.all(clients.map((client) => client.close()));
+    for (const ferret of started) await ferret.process.stop();
+    await pg.process.stop();
+  }
+}
+
+interface Seeded {
+  databases: Document[];
+  definitions: Document[];
+  sets: Document[];
+  snapshots: Document[];
+  audit: Document[];
+  projects: string[];
+}
+
+function seedDocuments(): Seeded {
+  const now = new Date();
+  const projects = Array.from({ length: PROJECTS }, () => new ObjectId().toHexString());
+  const seeded: Seeded = { databases: [], definitions: [], sets: [], snapshots: [], audit: [], projects };
+  for (let d = 0; d < DATABASES; d += 1) {
+    const _id = new ObjectId();
+    const name = `fleet-${String(d).padStart(4, '0')}`;
+    const project_id = projects[d % PROJECTS];
+    seeded.databases.push({
+      _id,
+      name,
+      name_key: name,
+      project_id,
+      db_name: 'shop',
+      uri_sealed: randomBytes(300).toString('base64'),
+      definitions_version: 1,
+    });
+    const own: Document[] = [];
+    for (let c = 0; c < COLLECTIONS; c += 1) {
+      for (let i = 0; i < PER_COLLECTION; i += 1)
+        own.push(definitionDoc(_id.toHexString(), `c${String(c).padStart(2, '0')}`, { [`field_${i}`]: 1 }, now));
+    }
+    seeded.definitions.push(...own);
+    seeded.sets.push({ _id, version: 1, definitions: own, built_at: now });
+    seeded.snapshots.push({
+      _id: _id.toHexString(),
+      version: 1,
+      compared_at: now,
+      result_deflated: new Binary(randomBytes(2_000)),
+      drift: d % 10 === 0,
+      fingerprint: randomBytes(16).toString('hex'),
+      project_id,
+      database_name: name,
+      db_name: 'shop',
+      totals: {
+        collections: COLLECTIONS,
+        missing: d % 10 === 0 ? 1 : 0,
+        matched: COLLECTIONS * PER_COLLECTION,
+        redundant: 0,
+        different: 0,
+      },
+    });
+  }
+  for (let a = 0; a < AUDIT_ENTRIES; a += 1) {
+    seeded.audit.push({
+      _id: new ObjectId(),
+      at: new Date(now.getTime() - a * 1_000),
+      project_id: projects[a % PROJECTS],
+      action: 'index.created',
+      actor: { id: projects[0], kind: 'user' },
+      target: { database_id: seeded.databases[a % DATABASES]._id.toHexString() },
+    });
+  }
+  return seeded;
+}
+
+async function seed(db: Db, seeded: Seeded): Promise<void> {
+  for (const [collection, indexes] of Object.entries(INDEXES)) {
+    for (const index of indexes) await db.collection(collection).createIndex(index.key, { unique: index.unique ?? false });
+  }
+  const batches: [string, Document[], number][] = [
+    ['databases', seeded.databases, 500],
+    ['index_definitions', seeded.definitions, 2_000],
+    ['definition_sets', seeded.sets, 50],
+    ['drift_snapshots', seeded.snapshots, 500],
+    ['audit_entries', seeded.audit, 2_000],
+  ];
+  for (const [collection, docs, size] of batches) {
+    for (let i = 0; i < docs.length; i += size) await db.collection(collection).insertMany(docs.slice(i, i + size));
+  }
+}
+
+function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unknown> }[] {
+  const middle = seeded.databases[Math.floor(seeded.databases.length / 2)];
+  const project = seeded.projects[3];
+  const byCollection = { database_id: middle._id, collection: 'c07' };
+  const inProject = { project_id: { $in: [project] } };
+  return [
+    { name: 'database by _id', run: (db) => db.collection('databases').findOne({ _id: middle._id }) },
+    { name: "a database's definition set by _id", run: (db) => db.collection('definition_sets').findOne({ _id: middle._id }) },
+    {
+      name: 'databases page ($in project, sort, skip/limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('databases').find(inProject).sort({ name_key: 1 }).limit(20).toArray(),
+          db.collection('databases').countDocuments(inProject),
+        ]),
+    },
+    {
+      name: 'databases page (project equality, sort, limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('databases').find({ project_id: project }).sort({ name_key: 1 }).limit(20).toArray(),
+          db.collection('databases').countDocuments({ project_id: project }),
+        ]),
+    },
+    {
+      name: 'definitions by database+collection (find, sort, limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('index_definitions').find(byCollection).sort({ name: 1 }).limit(20).toArray(),
+          db.collection('index_definitions').countDocuments(byCollection),
+        ]),
+    },
+    {
+      name: "a database's definitions (find by database_id)",
+      run: (db) => db.collection('index_definitions').find({ database_id: middle._id }).toArray(),
+    },
+    {
+      name: 'drift overview rows (the overview copy reload)',
+      run: (db) =>
+        db
+          .collection('drift_snapshots')
+          .find({ totals: { $exists: true } }, { projection: { result_deflated: 0 } })
+          .toArray(),
+    },
+    {
+      name: "one project's drift snapshots (project equality, no bodies)",
+      run: (db) =>
+        db
+          .collection('drift_snapshots')
+          .find({ project_id: project }, { projection: { result_deflated: 0 } })
+          .toArray(),
+    },
+    {
+      name: 'audit first page (project equality, sort at, limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('audit_entries').find({ project_id: project }).sort({ at: -1, _id: -1 }).limit(20).toArray(),
+          db.collection('audit_entries').countDocuments({ project_id: project }),
+        ]),
+    },
+    {
+      name: 'audit first page ($in project, sort at, limit, count)',
+      run: (db) =>
+        Promise.all([
+          db.collection('audit_entries').find(inProject).sort({ at: -1, _id: -1 }).limit(20).toArray(),
+          db.collection('audit_entries').countDocuments(inProject),
+        ]),
+    },
+  ];
+}
+
+function summary(times: number[]): { p50: number; p99: number } {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] * 10) / 10;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function ratio(before: number, after: number): string {
+  return `${(before / Math.max(after, 0.1)).toFixed(1)}×`;
+}
