@@ -24,6 +24,8 @@ import { SteadyLoad, sleep, type Answer, type Probe } from './support/steady-loa
 /** At least 0.8 s down before a restart, so the load sees every outage. */
 const POLICY: RestartPolicy = { initialDelayMs: 1000, maxDelayMs: 5000, jitterRatio: 0.2, maxCrashes: 5, crashWindowMs: 60_000 };
 const BACKENDS = ['auth', 'registry', 'comparator', 'sync-executor', 'audit'] as const;
+/** The entity caches' services: entity-oplog keeps PostgreSQL, the capture and the replica no store of their own. */
+const ENTITY_SERVICES = ['entity-oplog', 'entity-capture', 'cache-replicator'] as const;
 
 interface SyncView {
   id: string;
@@ -118,6 +120,7 @@ function probes(databaseId: string, syncId: string): Probe[] {
     },
     { name: 'sync-status', needs: ['sync-executor'], send: () => call('GET', `/indexes/sync-status/${syncId}`) },
     { name: 'audit', needs: ['audit'], send: () => call('GET', '/audit?limit=1') },
+    { name: 'entities', needs: ['entity-oplog'], send: () => call('GET', '/entities') },
   ];
 }
 
@@ -297,7 +300,7 @@ describe('each service killed with SIGKILL under load', () => {
     expect(health!.body.error.registry).toEqual({ status: 'down', instance: null, dependencies: {}, message: 'no instance answered' });
     expect(health!.body.details.registry).toEqual(health!.body.error.registry);
     expect(health!.body.info.auth).toMatchObject({ status: 'up', instance: expect.any(String), dependencies: expect.any(Object) });
-    expect(Object.keys(health!.body.details).sort()).toEqual(['audit', 'auth', 'comparator', 'nats', 'registry', 'sync-executor']);
+    expect(Object.keys(health!.body.details).sort()).toEqual(['nats', ...BACKENDS, ...ENTITY_SERVICES].sort());
     // The gateway itself stayed ready to serve: a load balancer keeps it in rotation.
     expect(instance).toEqual([200]);
     expect((await getJson(`${system.gatewayUrl}/health/ready`)).status).toBe(200);
@@ -393,12 +396,26 @@ describe('each service killed with SIGKILL under load', () => {
     }
   }, 120_000);
 
+  it('entity-oplog: the entity routes answer 503 naming it meanwhile, the rest keeps answering', async () => {
+    const answers = await killAndRecover(load, 'entity-oplog');
+    expectOutageNamed(load, answers, 'entity-oplog');
+  }, 120_000);
+
+  it('entity-capture and cache-replicator: restarted, and no route of the gateway depends on them', async () => {
+    for (const service of ['entity-capture', 'cache-replicator'] as const) {
+      const answers = await killAndRecover(load, service);
+      expect(answers.filter((a) => a.status >= 300 || a.status === 0)).toEqual([]);
+      expect((await getJson(`${system.services[service].url}/health/ready`)).status).toBe(200);
+    }
+  }, 180_000);
+
   it('gateway: nothing answers on its port meanwhile, the backends keep running, then every route answers again', async () => {
     const backendHealth: number[] = [];
     const answers = await killAndRecover(load, 'gateway', async () => {
-      for (const service of BACKENDS) backendHealth.push((await getJson(`${system.services[service].url}/health/ready`)).status);
+      for (const service of [...BACKENDS, ...ENTITY_SERVICES])
+        backendHealth.push((await getJson(`${system.services[service].url}/health/ready`)).status);
     });
-    expect(backendHealth).toEqual(BACKENDS.map(() => 200));
+    expect(backendHealth).toEqual([...BACKENDS, ...ENTITY_SERVICES].map(() => 200));
     const failures = answers.filter((a) => a.status !== 200);
     expect(failures.length).toBeGreaterThan(0);
     expect(new Set(failures.map((a) => a.status))).toEqual(new Set([0]));
@@ -407,8 +424,6 @@ describe('each service killed with SIGKILL under load', () => {
 
   it('no process was given up, and each was restarted once', () => {
     const states = system.supervisor!.processes.map((p) => [p.name, p.state, p.restarts]);
-    expect(states.sort()).toEqual(
-      ['audit', 'auth', 'comparator', 'gateway', 'registry', 'sync-executor'].map((name) => [name, 'running', 1]),
-    );
+    expect(states.sort()).toEqual([...BACKENDS, ...ENTITY_SERVICES, 'gateway'].sort().map((name) => [name, 'running', 1]));
   });
 });
