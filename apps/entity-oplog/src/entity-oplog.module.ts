@@ -31,7 +31,11 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Po
     EntityAccess,
     EntitiesService,
     OplogReadsService,
-    { provide: HardRefresh, inject: [EntityRepository, OplogRepository], useFactory: (e: EntityRepository, o: OplogRepository) => new HardRefresh(e, o) },
+    {
+      provide: HardRefresh,
+      inject: [EntityRepository, OplogRepository],
+      useFactory: (e: EntityRepository, o: OplogRepository) => new HardRefresh(e, o),
+    },
     OplogJobs,
   ],
 })

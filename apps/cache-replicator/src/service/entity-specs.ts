@@ -38,7 +38,11 @@ export class BusOplogSource implements OplogSource {
 
   /** Every entity's entries, or only those of `entities` (a cache being filled or recreated). */
   async since(afterId: string, limit: number, entities?: readonly EntityName[]): Promise<OplogEntry[]> {
-    const page = await this.bus.request(EntityInternalRpc.read, { after: afterId, limit, ...(entities ? { entities: [...entities] } : {}) });
+    const page = await this.bus.request(EntityInternalRpc.read, {
+      after: afterId,
+      limit,
+      ...(entities ? { entities: [...entities] } : {}),
+    });
     this.lastId = page.last_id;
     if (page.entries.some((entry) => !this.specs.get(entry.entity))) await this.specs.refresh();
     return page.entries;
