@@ -4,7 +4,7 @@ import type { BusClient } from '@ir/messaging';
 import { JobScheduler, type JobLogger } from '@ir/platform';
 import type { TargetPolicy, UriCipher } from '@ir/target-pool';
 import { CaptureLoop } from '../capture/capture-loop';
-import { namespaceOf, type CapturedEntity } from '../capture/captured-entity';
+import type { CapturedEntity } from '../capture/captured-entity';
 import { SourceCapture } from '../capture/source-capture';
 import { RefreshSchedule } from '../jobs/refresh-schedule';
 import type { ResetEvent } from '../source/change-stream-reader';
@@ -12,6 +12,7 @@ import { isResumeToken } from '../source/source-change';
 import { openSource, type OpenedSource } from '../source/source-client';
 import { BusOplogSink, BusPositionStore } from './bus-oplog-sink';
 import { entityCaptured, entityCaptureErrors, entityCaptureLag } from './capture-metrics';
+import { entitiesResetBy } from './reset-scope';
 
 export interface SourceRunnerSettings {
   readonly pollIntervalMs: number;
@@ -125,11 +126,7 @@ export class SourceRunner {
    * cache would keep documents the source no longer has, so the entities reading it are rebuilt.
    */
   private hardRefresh(event: ResetEvent, database: string): void {
-    const affected = this.entities.filter((entity) => {
-      const ns = namespaceOf({ database, collection: entity.collection });
-      return event.ns === undefined || event.ns === ns || event.ns === database;
-    });
-    for (const entity of affected) {
+    for (const entity of entitiesResetBy(event, database, this.entities)) {
       this.logger.warn(`source ${this.databaseId}: ${event.reason} seen on ${event.ns ?? 'the stream'}: hard refresh of ${entity.name}`);
       this.deps.bus
         .request(EntityInternalRpc.hardRefresh, { entity: entity.name })
