@@ -180,6 +180,9 @@ describe('entity caches through the gateway', () => {
     expectError(create, 403);
     expect(create.body.message).toContain('entities:write');
     expectError(await viewer.post(`/entities/${entity}/recreate`), 403);
+    const refresh = await viewer.post(`/entities/${entity}/refresh`);
+    expectError(refresh, 403);
+    expect(refresh.body.message).toContain('caches:recreate');
     expectError(await viewer.delete(`/entities/${entity}`), 403);
 
     const stranger = authedApi((await loggedInUser('admin')).tokens.access_token);
@@ -218,6 +221,39 @@ describe('entity caches through the gateway', () => {
       .send({ name: entity, source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
     expectError(taken, 409);
   });
+
+  it('refreshes the entity on request: 202, scanning then scanned, the scan appended again, audited', async () => {
+    const before = await oplogOf(owner);
+    expectError(await owner.post(`/entities/${entity}/refresh?mode=soft`), 400);
+    const refresh = await owner.post(`/entities/${entity}/refresh?mode=hard`);
+    expect(refresh.status).toBe(202);
+    expect(refresh.body).toMatchObject({ entity, mode: 'hard', requested_at: expect.any(String) });
+    expect((await owner.get(`/entities/${entity}`)).body.state).toBe('scanning');
+    expect(await eventually(async () => (await owner.get(`/entities/${entity}`)).body.state === 'scanned', 30_000, 250)).toBe(true);
+    // The scan's upsert of u1 (the only document left) came in after the entries there were; u2 stays deleted.
+    const after = (await oplogOf(owner, before.at(-1)!.id)).map((e) => [e.operation, e.documentId]);
+    expect(after).toEqual([['upsert', '"u1"']]);
+    const audit = await owner.get(`/audit?project_id=${projectId}&action=entity.refreshed`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'entity.refreshed', outcome: 'succeeded' })]);
+  });
+
+  it('accepts refresh_interval_seconds (shown in GET, validated) and re-scans on that schedule', async () => {
+    const bad = await owner.put(`/entities/${entity}`).send({ refresh_interval_seconds: 0 });
+    expectError(bad, 400);
+    expect(JSON.stringify(bad.body.issues)).toContain('refresh_interval_seconds');
+    const updated = await owner.put(`/entities/${entity}`).send({ refresh_interval_seconds: 60 });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ refresh_interval_seconds: 60, state: 'scanned' });
+    expect((await owner.get(`/entities/${entity}`)).body.refresh_interval_seconds).toBe(60);
+    const last = (await oplogOf(owner)).at(-1)!.id;
+    // The capture picks the interval up with the entities (every 2 s); the first run comes one interval (± 10 %) later.
+    const rescanned = await eventually(async () => (await oplogOf(owner, last)).some((e) => e.documentId === '"u1"'), 100_000, 1_000);
+    expect(rescanned).toBe(true);
+    const removed = await owner.put(`/entities/${entity}`).send({ refresh_interval_seconds: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body).not.toHaveProperty('refresh_interval_seconds');
+  }, 150_000);
 
   it('deletes the entity with its oplog', async () => {
     const deleted = await owner.delete(`/entities/${entity}`);

@@ -7,6 +7,8 @@ import { EntityAccess } from './entities/entity-access';
 import { EntityRepository } from './entities/entity.repository';
 import type { EntityOplogConfig } from './entity-oplog.config';
 import { InternalController } from './internal/internal.controller';
+import { HardRefresh } from './jobs/hard-refresh';
+import { OplogJobs } from './jobs/oplog-jobs';
 import { MetadataRepository } from './metadata/metadata.repository';
 import { OplogReadsService } from './oplog/oplog-reads.service';
 import { OplogController } from './oplog/oplog.controller';
@@ -29,6 +31,12 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Po
     EntityAccess,
     EntitiesService,
     OplogReadsService,
+    {
+      provide: HardRefresh,
+      inject: [EntityRepository, OplogRepository],
+      useFactory: (e: EntityRepository, o: OplogRepository) => new HardRefresh(e, o),
+    },
+    OplogJobs,
   ],
 })
 export class EntityOplogModule implements OnApplicationBootstrap {

@@ -55,6 +55,7 @@ export const AUDIT_ACTIONS = [
   'entity.updated',
   'entity.deleted',
   'entity.cache_recreate_requested',
+  'entity.refreshed',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

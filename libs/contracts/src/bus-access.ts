@@ -124,6 +124,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
       EntityInternalRpc.finishScan,
       EntityInternalRpc.position,
       EntityInternalRpc.savePosition,
+      EntityInternalRpc.hardRefresh,
     ],
   },
   'cache-replicator': {

@@ -87,6 +87,7 @@ describe('the bus permissions', () => {
     expect(sent('entity-capture').sort()).toEqual([
       'entity.rpc.internal.append',
       'entity.rpc.internal.finish-scan',
+      'entity.rpc.internal.hard-refresh',
       'entity.rpc.internal.position',
       'entity.rpc.internal.save-position',
       'entity.rpc.internal.specs',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRpc } from './bus';
-import { EntityName, EntityShape, EntityState, OplogChange, OplogEntry } from './entity';
+import { EntityName, EntityShape, EntityState, OplogChange, OplogEntry, RefreshIntervalSeconds } from './entity';
 import { CollectionName } from './mongo-names';
 import { RecordId } from './registry';
 
@@ -30,11 +30,23 @@ export const OplogLimit = z.coerce
 
 export const EntitySourceBody = z.strictObject({ database_id: RecordId, collection: CollectionName });
 
-export const CreateEntityBody = z.strictObject({ name: EntityName, source: EntitySourceBody, columns: EntityShape });
+export const CreateEntityBody = z.strictObject({
+  name: EntityName,
+  source: EntitySourceBody,
+  columns: EntityShape,
+  refresh_interval_seconds: RefreshIntervalSeconds.optional(),
+});
 export type CreateEntityBody = z.infer<typeof CreateEntityBody>;
 
-/** What may change: the shape. A new shape scans the collection again (its cached rows hold the old columns). */
-export const UpdateEntityBody = z.strictObject({ columns: EntityShape });
+/**
+ * What may change: the shape (a new one scans the collection again: its cached rows hold the old
+ * columns) and the refresh interval (null removes it).
+ */
+export const UpdateEntityBody = z
+  .strictObject({ columns: EntityShape.optional(), refresh_interval_seconds: RefreshIntervalSeconds.nullable().optional() })
+  .refine((body) => body.columns !== undefined || body.refresh_interval_seconds !== undefined, {
+    error: 'must change columns or refresh_interval_seconds',
+  });
 export type UpdateEntityBody = z.infer<typeof UpdateEntityBody>;
 
 export const EntityView = z.object({
@@ -42,6 +54,8 @@ export const EntityView = z.object({
   project_id: z.string(),
   source: z.object({ database_id: z.string(), collection: z.string() }),
   columns: EntityShape,
+  /** Absent when the entity is refreshed only on request. */
+  refresh_interval_seconds: z.number().int().optional(),
   state: EntityState,
   /** Raised by each recreate request: a replica whose cache is older rebuilds it. */
   cache_generation: z.number().int(),
@@ -51,6 +65,17 @@ export const EntityView = z.object({
 export type EntityView = z.infer<typeof EntityView>;
 
 export const EntityNameBody = z.strictObject({ name: EntityName });
+
+/**
+ * A refresh on request is hard: the entity rebuilt from scratch (scanned again, the documents the scan
+ * does not find deleted), which also finds deletes the capture missed. Soft refreshes (re-scans as
+ * upserts) run on the entity's schedule (`refresh_interval_seconds`).
+ */
+export const RefreshMode = z.enum(['hard'], { error: "must be 'hard' (soft refreshes run on the entity's refresh_interval_seconds)" });
+export type RefreshMode = z.infer<typeof RefreshMode>;
+export const RefreshQuery = z.strictObject({ mode: RefreshMode.default('hard') });
+export const RefreshEntityBody = z.strictObject({ name: EntityName, mode: RefreshMode });
+export const RefreshAccepted = z.object({ entity: EntityName, mode: RefreshMode, requested_at: z.string() });
 
 export const ListEntitiesQuery = z.strictObject({ project_id: RecordId.optional() });
 
@@ -121,6 +146,7 @@ export const EntityRpc = {
   oplogMany: defineRpc('entity.rpc.oplog.read-many', OplogManyBody, OplogPage),
   replication: defineRpc('entity.rpc.replication.stats', EntityNameBody, ReplicationStats),
   recreate: defineRpc('entity.rpc.replication.recreate', EntityNameBody, RecreateAccepted),
+  refresh: defineRpc('entity.rpc.entity.refresh', RefreshEntityBody, RefreshAccepted),
   stats: defineRpc('entity.rpc.system.stats', z.strictObject({}), SystemStats),
 };
 
@@ -134,11 +160,20 @@ export const EntitySpec = z.object({
   columns: EntityShape,
   state: EntityState,
   cache_generation: z.number().int(),
+  refresh_interval_seconds: z.number().int().optional(),
+  /** Changes when the entity goes back to scanning (hard refresh, new shape): the capture scans it again. */
+  updated_at: z.string(),
 });
 export type EntitySpec = z.infer<typeof EntitySpec>;
 
-/** A source's resume position (its oplog's `ts`), saved by the capture after acknowledged batches. */
-export const CapturePosition = z.object({ t: z.number().int().min(0), i: z.number().int().min(0) });
+/**
+ * A source's resume position, saved by the capture after acknowledged batches: an oplog `ts` (FerretDB's
+ * oplog, or the cluster time a change stream starts at) or a change stream's resume token.
+ */
+export const CapturePosition = z.union([
+  z.strictObject({ t: z.number().int().min(0), i: z.number().int().min(0) }),
+  z.strictObject({ _data: z.string().min(1).max(4096) }),
+]);
 export type CapturePosition = z.infer<typeof CapturePosition>;
 
 /** At most this many changes per append: one message stays well under NATS's payload limit. */
@@ -159,6 +194,12 @@ export const EntityInternalRpc = {
     'entity.rpc.internal.append',
     z.strictObject({ changes: z.array(OplogChange).max(APPEND_MAX) }),
     z.object({ oplog: z.number().int(), staged: z.number().int(), dropped: z.number().int() }),
+  ),
+  /** The capture saw the entity's collection dropped, renamed or its stream invalidated: rebuild it. */
+  hardRefresh: defineRpc(
+    'entity.rpc.internal.hard-refresh',
+    z.strictObject({ entity: EntityName }),
+    z.object({ outcome: z.enum(['started', 'already_scanning', 'not_found']) }),
   ),
   finishScan: defineRpc('entity.rpc.internal.finish-scan', z.strictObject({ entity: EntityName }), z.object({ moved: z.number().int() })),
   position: defineRpc(

@@ -36,15 +36,15 @@ export class BusOplogSource implements OplogSource {
     private readonly specs: EntitySpecs,
   ) {}
 
-  async since(afterId: string, limit: number): Promise<OplogEntry[]> {
-    const page = await this.bus.request(EntityInternalRpc.read, { after: afterId, limit });
+  /** Every entity's entries, or only those of `entities` (a cache being filled or recreated). */
+  async since(afterId: string, limit: number, entities?: readonly EntityName[]): Promise<OplogEntry[]> {
+    const page = await this.bus.request(EntityInternalRpc.read, {
+      after: afterId,
+      limit,
+      ...(entities ? { entities: [...entities] } : {}),
+    });
     this.lastId = page.last_id;
     if (page.entries.some((entry) => !this.specs.get(entry.entity))) await this.specs.refresh();
     return page.entries;
-  }
-
-  /** One entity's entries: a recreate's reads. */
-  async sinceOf(entity: EntityName, afterId: string, limit: number) {
-    return this.bus.request(EntityInternalRpc.read, { after: afterId, limit, entities: [entity] });
   }
 }

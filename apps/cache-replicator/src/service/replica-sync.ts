@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CacheReplicatorConfig } from '../cache-replicator.config';
-import { buildFreshCache, removeCache, swapInCache } from '../replicate/cache-recreate';
 import { LocalMetadata } from '../replicate/local-metadata';
 import { OplogReplicator } from '../replicate/oplog-replicator';
 import { BusOplogSource, EntitySpecs } from './entity-specs';
@@ -117,8 +116,7 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
     }
     for (const name of Object.keys(built)) {
       if (this.specs.get(name)) continue;
-      this.replicator.close();
-      removeCache(this.dbs, name);
+      await this.replicator.dropEntity(name);
       delete built[name];
       changed = true;
       this.logger.log(`entity ${name} was deleted: its cache is removed`);
@@ -128,18 +126,11 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async recreate(spec: EntitySpec, reason: 'requested' | 'shape_changed'): Promise<void> {
     const started = Date.now();
-    const fresh = await buildFreshCache(
-      this.dbs,
-      spec.name,
-      spec.columns,
-      (entity, after, limit) => this.source.sinceOf(entity, after, limit),
-      this.config.REPLICATE_BATCH_SIZE,
-    );
-    // Every open cache closes (the replicator reopens them on use), so none holds the old file.
-    this.replicator.close();
-    swapInCache(this.dbs, spec.name, fresh);
+    // Between batches (the replicator runs one thing at a time), up to this replica's offset; a failure
+    // leaves the generation unrecorded, so the next reconcile rebuilds it from scratch again.
+    const applied = await this.replicator.recreate(spec.name);
     entityCacheRecreates.inc({ reason });
-    this.logger.log(`cache of ${spec.name} rebuilt (${reason}) up to oplog id ${fresh.appliedId} in ${Date.now() - started} ms`);
+    this.logger.log(`cache of ${spec.name} rebuilt (${reason}): ${applied} entries in ${Date.now() - started} ms`);
   }
 
   private async reportNowAndThen(): Promise<void> {

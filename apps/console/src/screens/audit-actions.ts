@@ -37,6 +37,7 @@ const ACTIONS: Record<AuditAction, true> = {
   'entity.updated': true,
   'entity.deleted': true,
   'entity.cache_recreate_requested': true,
+  'entity.refreshed': true,
 };
 
 export const AUDIT_ACTION_NAMES = Object.keys(ACTIONS) as AuditAction[];

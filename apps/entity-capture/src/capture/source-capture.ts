@@ -23,6 +23,8 @@ export interface PositionStore {
  */
 export class SourceCapture {
   private position: SourcePosition | undefined;
+  /** When the source made the last change read (a resume token carries no time, so the lag is told by this). */
+  private lastChangeAt: Date | undefined;
   /** Entities this capture scanned while its view of them may still say `scanning`, with the `updatedAt` it scanned. */
   private readonly scannedHere = new Map<EntityName, string | undefined>();
   /** Polls and refreshes run one at a time: the tail waits while a collection is scanned. */
@@ -51,6 +53,11 @@ export class SourceCapture {
     }
     this.position = position;
     await this.scanNewEntities();
+  }
+
+  /** When the source made the last change of the last acknowledged batch (undefined before one). */
+  lastChangeTime(): Date | undefined {
+    return this.lastChangeAt;
   }
 
   /** The position after the last acknowledged batch (undefined before start). */
@@ -90,6 +97,7 @@ export class SourceCapture {
     if (changes.length === 0) return 0;
     await this.deps.sink.append(changes.flatMap((change) => oplogChangesOf(change, entities)));
     this.position = changes[changes.length - 1]!.position;
+    this.lastChangeAt = changes[changes.length - 1]!.at;
     await this.deps.positions.set(this.position);
     return changes.length;
   }

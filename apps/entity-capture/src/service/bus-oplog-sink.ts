@@ -1,7 +1,7 @@
 import { APPEND_MAX, EntityInternalRpc, type EntityName, type OplogChange } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import type { OplogSink, PositionStore } from '../capture/source-capture';
-import type { OplogPosition } from '../source/source-change';
+import { isResumeToken, type SourcePosition } from '../source/source-change';
 
 /** The oplog manager over the bus: each append is acknowledged once PostgreSQL committed it. */
 export class BusOplogSink implements OplogSink {
@@ -26,12 +26,13 @@ export class BusPositionStore implements PositionStore {
     private readonly databaseId: string,
   ) {}
 
-  async get(): Promise<OplogPosition | undefined> {
+  async get(): Promise<SourcePosition | undefined> {
     const { position } = await this.bus.request(EntityInternalRpc.position, { database_id: this.databaseId });
     return position ?? undefined;
   }
 
-  async set(position: OplogPosition): Promise<void> {
-    await this.bus.request(EntityInternalRpc.savePosition, { database_id: this.databaseId, position: { t: position.t, i: position.i } });
+  async set(position: SourcePosition): Promise<void> {
+    const saved = isResumeToken(position) ? { _data: position._data } : { t: position.t, i: position.i };
+    await this.bus.request(EntityInternalRpc.savePosition, { database_id: this.databaseId, position: saved });
   }
 }

@@ -1,12 +1,18 @@
 import { Logger } from '@nestjs/common';
-import { RegistryDatabaseRpc, type EntitySpec } from '@ir/contracts';
+import { EntityInternalRpc, RegistryDatabaseRpc, type EntitySpec } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
+import { JobScheduler, type JobLogger } from '@ir/platform';
 import type { TargetPolicy, UriCipher } from '@ir/target-pool';
+import { CaptureLoop } from '../capture/capture-loop';
 import type { CapturedEntity } from '../capture/captured-entity';
 import { SourceCapture } from '../capture/source-capture';
+import { RefreshSchedule } from '../jobs/refresh-schedule';
+import type { ResetEvent } from '../source/change-stream-reader';
+import { isResumeToken } from '../source/source-change';
 import { openSource, type OpenedSource } from '../source/source-client';
 import { BusOplogSink, BusPositionStore } from './bus-oplog-sink';
 import { entityCaptured, entityCaptureErrors, entityCaptureLag } from './capture-metrics';
+import { entitiesResetBy } from './reset-scope';
 
 export interface SourceRunnerSettings {
   readonly pollIntervalMs: number;
@@ -26,14 +32,15 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * The capture of one source database, until stopped: opens the source (its sealed URI from the
- * registry), then polls. A failure (the source, the registry or the oplog manager away) closes the
- * source and starts again after a backoff that doubles up to 30 s; the saved position makes the
- * restart lose nothing.
+ * registry) and runs a CaptureLoop on it, with the entities' scheduled soft refreshes beside it. The
+ * loop retries a failing poll itself; once it gives up (a long outage) or the source cannot be opened,
+ * the source is closed and opened again after a backoff that doubles up to 30 s; the saved position
+ * makes the restart lose nothing.
  */
 export class SourceRunner {
   private readonly logger = new Logger(SourceRunner.name);
   private entities: readonly EntitySpec[] = [];
-  private stopped = false;
+  private readonly stopping = new AbortController();
   private wake?: () => void;
   private done?: Promise<void>;
   readonly status: SourceStatus = { state: 'starting' };
@@ -57,35 +64,40 @@ export class SourceRunner {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.stopping.abort();
     this.wake?.();
     await this.done;
   }
 
   private async loop(): Promise<void> {
     let backoff = this.deps.settings.pollIntervalMs;
-    while (!this.stopped) {
+    while (!this.stopping.signal.aborted) {
       let source: OpenedSource | undefined;
+      const scheduler = new JobScheduler({ logger: this.jobLogger() });
       try {
         const opened = await this.open();
         source = opened.source;
-        this.status.state = 'capturing';
-        delete this.status.error;
-        backoff = this.deps.settings.pollIntervalMs;
-        while (!this.stopped) {
-          const read = await opened.capture.pollOnce();
-          entityCaptured.inc({ database_id: this.databaseId }, read);
-          this.report(opened.capture, read);
-          if (read === 0) await this.sleep(this.deps.settings.pollIntervalMs);
-        }
+        const schedule = new RefreshSchedule(scheduler, opened.capture);
+        const capture = new CaptureLoop(opened.capture, {
+          refreshEntities: async () => schedule.sync(this.entities),
+          idleMs: this.deps.settings.pollIntervalMs,
+          logger: this.retryLogger(),
+          onPoll: (read) => {
+            backoff = this.deps.settings.pollIntervalMs;
+            this.status.state = 'capturing';
+            delete this.status.error;
+            entityCaptured.inc({ database_id: this.databaseId }, read);
+            this.report(opened.capture, read);
+          },
+        });
+        await capture.run(this.stopping.signal);
       } catch (error) {
-        entityCaptureErrors.inc({ database_id: this.databaseId });
-        this.status.state = 'retrying';
-        this.status.error = describe(error);
-        this.logger.warn(`source ${this.databaseId}: ${this.status.error}; retrying in ${backoff} ms`);
+        this.failed(describe(error));
+        this.logger.warn(`source ${this.databaseId}: ${this.status.error}; opening it again in ${backoff} ms`);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       } finally {
+        await scheduler.stop();
         await source?.close().catch(() => undefined);
       }
     }
@@ -94,31 +106,64 @@ export class SourceRunner {
   private async open(): Promise<{ source: OpenedSource; capture: SourceCapture }> {
     const connection = await this.deps.bus.request(RegistryDatabaseRpc.connection, { database_id: this.databaseId });
     const uri = this.deps.cipher.open(connection.uri_sealed);
-    const source = await openSource(uri, this.deps.policy, this.deps.settings.settleMs);
-    try {
-      const capture = new SourceCapture({
-        reader: source.reader,
-        sink: new BusOplogSink(this.deps.bus),
-        positions: new BusPositionStore(this.deps.bus, this.databaseId),
-        entities: () => this.entities.map((entity) => capturedEntity(entity, connection.db_name)),
-        batchSize: this.deps.settings.batchSize,
-      });
-      await capture.start();
-      return { source, capture };
-    } catch (error) {
-      await source.close().catch(() => undefined);
-      throw error;
+    const database = connection.db_name;
+    const source = await openSource(uri, this.deps.policy, {
+      settleMs: this.deps.settings.settleMs,
+      onReset: (event) => this.hardRefresh(event, database),
+    });
+    const capture = new SourceCapture({
+      reader: source.reader,
+      sink: new BusOplogSink(this.deps.bus),
+      positions: new BusPositionStore(this.deps.bus, this.databaseId),
+      entities: () => this.entities.map((entity) => capturedEntity(entity, database)),
+      batchSize: this.deps.settings.batchSize,
+    });
+    return { source, capture };
+  }
+
+  /**
+   * A watched collection dropped or renamed (or its database dropped, or the stream invalidated): the
+   * cache would keep documents the source no longer has, so the entities reading it are rebuilt.
+   */
+  private hardRefresh(event: ResetEvent, database: string): void {
+    for (const entity of entitiesResetBy(event, database, this.entities)) {
+      this.logger.warn(`source ${this.databaseId}: ${event.reason} seen on ${event.ns ?? 'the stream'}: hard refresh of ${entity.name}`);
+      this.deps.bus
+        .request(EntityInternalRpc.hardRefresh, { entity: entity.name })
+        .catch((error: unknown) => this.logger.warn(`hard refresh of ${entity.name} not requested: ${describe(error)}`));
     }
   }
 
   private report(capture: SourceCapture, read: number): void {
     const position = capture.currentPosition();
     if (!position) return;
-    this.status.position = `${position.t}.${position.i}`;
-    // Caught up (nothing new): no lag but the settle window; otherwise how old the last entry read is.
-    const lag = read === 0 ? 0 : Math.max(0, Date.now() / 1000 - position.t);
+    this.status.position = isResumeToken(position) ? position._data : `${position.t}.${position.i}`;
+    // Caught up (nothing new): no lag but the settle window; otherwise how old the last change read is
+    // (an oplog position carries its time; a resume token does not, the change's own time does).
+    const changedAt = isResumeToken(position) ? (capture.lastChangeTime()?.getTime() ?? Date.now()) / 1000 : position.t;
+    const lag = read === 0 ? 0 : Math.max(0, Date.now() / 1000 - changedAt);
     this.status.lag_seconds = Math.round(lag * 10) / 10;
     entityCaptureLag.set({ database_id: this.databaseId }, lag);
+  }
+
+  private failed(error: string): void {
+    entityCaptureErrors.inc({ database_id: this.databaseId });
+    this.status.state = 'retrying';
+    this.status.error = error;
+  }
+
+  /** The loop's retries show in the health and the error count, as the runner's own do. */
+  private retryLogger(): JobLogger {
+    return {
+      warn: (fields) => {
+        this.failed(describe(fields.error));
+        this.logger.warn(`source ${this.databaseId}: ${this.status.error}; retrying in ${String(fields.delay_ms)} ms`);
+      },
+    };
+  }
+
+  private jobLogger(): JobLogger {
+    return { warn: (fields, message) => this.logger.warn(`source ${this.databaseId}: ${message} ${describe(JSON.stringify(fields))}`) };
   }
 
   private sleep(ms: number): Promise<void> {
@@ -133,7 +178,14 @@ export class SourceRunner {
 }
 
 function capturedEntity(entity: EntitySpec, database: string): CapturedEntity {
-  return { name: entity.name, database, collection: entity.collection, columns: entity.columns, state: entity.state };
+  return {
+    name: entity.name,
+    database,
+    collection: entity.collection,
+    columns: entity.columns,
+    state: entity.state,
+    updatedAt: entity.updated_at,
+  };
 }
 
 /** The error's kind and message, without a connection string. */

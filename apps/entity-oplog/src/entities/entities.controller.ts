@@ -39,4 +39,9 @@ export class EntitiesController {
   recreate(request: z.output<Rpc['recreate']['request']>): Promise<RpcResponse<Rpc['recreate']>> {
     return this.entities.recreate(request.name);
   }
+
+  @RpcHandler(EntityRpc.refresh)
+  refresh(request: z.output<Rpc['refresh']['request']>): Promise<RpcResponse<Rpc['refresh']>> {
+    return this.entities.refresh(request.name, request.mode);
+  }
 }

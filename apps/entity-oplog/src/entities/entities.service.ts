@@ -7,12 +7,14 @@ import {
   type CreateEntityBody,
   type EntityName,
   type EntityView,
+  type RefreshMode,
   type UpdateEntityBody,
 } from '@ir/contracts';
 import { AuditTrail, BusClient, requirePrincipal } from '@ir/messaging';
 import { EntityAccess, notFound } from './entity-access';
 import { EntityRepository, type StoredEntity } from './entity.repository';
 import { entityView } from './entity-view';
+import { HardRefresh } from '../jobs/hard-refresh';
 
 /** Entities, each in the project of its source database, changed by editors and recorded on the audit trail. */
 @Injectable()
@@ -22,6 +24,7 @@ export class EntitiesService {
     private readonly access: EntityAccess,
     private readonly bus: BusClient,
     private readonly trail: AuditTrail,
+    private readonly hardRefresh: HardRefresh,
   ) {}
 
   async create(body: CreateEntityBody): Promise<EntityView> {
@@ -36,6 +39,7 @@ export class EntitiesService {
       name: body.name,
       source: { databaseId: body.source.database_id, collection: body.source.collection },
       columns: body.columns,
+      ...(body.refresh_interval_seconds === undefined ? {} : { refresh_interval_seconds: body.refresh_interval_seconds }),
     });
     if (!created) throw new DomainError(ErrorCode.conflict, `an entity named ${body.name} exists`, undefined, { field: 'name' });
     await this.record('entity.created', created, { before: null, after: entityView(created) });
@@ -54,7 +58,10 @@ export class EntitiesService {
 
   async update(name: EntityName, changes: UpdateEntityBody): Promise<EntityView> {
     const before = await this.access.authorize(name, 'entities:write');
-    const after = await this.entities.updateColumns(before.projectId, name, changes.columns);
+    let after: StoredEntity | undefined = before;
+    if (changes.refresh_interval_seconds !== undefined)
+      after = await this.entities.updateRefreshInterval(before.projectId, name, changes.refresh_interval_seconds);
+    if (after && changes.columns) after = await this.entities.updateColumns(before.projectId, name, changes.columns);
     if (!after) throw notFound(name);
     await this.record('entity.updated', after, { before: entityView(before), after: entityView(after) });
     return entityView(after);
@@ -76,8 +83,24 @@ export class EntitiesService {
     return { entity: name, cache_generation: raised.cacheGeneration, requested_at: raised.updatedAt };
   }
 
+  /** A hard refresh: the entity scanned again from scratch; 409 while it is scanning already. */
+  async refresh(name: EntityName, mode: RefreshMode): Promise<{ entity: EntityName; mode: RefreshMode; requested_at: string }> {
+    const entity = await this.access.authorize(name, 'caches:recreate');
+    const outcome = await this.hardRefresh.request(entity.projectId, name);
+    switch (outcome) {
+      case 'started':
+        break;
+      case 'already_scanning':
+        throw new DomainError(ErrorCode.conflict, `entity ${name} is scanning already`, undefined, { field: 'name' });
+      case 'not_found':
+        throw notFound(name);
+    }
+    await this.record('entity.refreshed', entity, undefined, { mode });
+    return { entity: name, mode, requested_at: new Date().toISOString() };
+  }
+
   private record(
-    action: 'entity.created' | 'entity.updated' | 'entity.deleted' | 'entity.cache_recreate_requested',
+    action: 'entity.created' | 'entity.updated' | 'entity.deleted' | 'entity.cache_recreate_requested' | 'entity.refreshed',
     entity: StoredEntity,
     changes?: { before: EntityView | null; after: EntityView | null },
     details?: Record<string, unknown>,

@@ -7,6 +7,7 @@ export function entityView(entity: StoredEntity): EntityView {
     project_id: entity.projectId,
     source: { database_id: entity.source.databaseId, collection: entity.source.collection },
     columns: entity.columns,
+    ...(entity.refresh_interval_seconds === undefined ? {} : { refresh_interval_seconds: entity.refresh_interval_seconds }),
     state: entity.state,
     cache_generation: entity.cacheGeneration,
     created_at: entity.createdAt,
@@ -22,5 +23,7 @@ export function entitySpec(entity: StoredEntity): EntitySpec {
     columns: entity.columns,
     state: entity.state,
     cache_generation: entity.cacheGeneration,
+    ...(entity.refresh_interval_seconds === undefined ? {} : { refresh_interval_seconds: entity.refresh_interval_seconds }),
+    updated_at: entity.updatedAt,
   };
 }

@@ -130,6 +130,16 @@ export class EntityRepository {
     return row && entityOf(row);
   }
 
+  /** A new refresh interval (null: refreshed only on request); the entity is not scanned again for it. */
+  async updateRefreshInterval(projectId: string, name: EntityName, seconds: number | null): Promise<StoredEntity | undefined> {
+    const result = await this.pool.query<EntityRow>(
+      `UPDATE entities SET refresh_interval_seconds = $3 WHERE project_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
+      [projectId, name, seconds],
+    );
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
   /**
    * A hard refresh: the entity goes back to `scanning`, so the capture scans its collection again into
    * staging and, when done, the merge (OplogRepository.finishScan) deletes the documents the scan did

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EntityInternalRpc, type RpcResponse } from '@ir/contracts';
+import { EntityInternalRpc, type CapturePosition, type RpcResponse } from '@ir/contracts';
 import { RpcHandler } from '@ir/messaging';
 import type { z } from 'zod';
 import { EntityAccess } from '../entities/entity-access';
@@ -10,6 +10,7 @@ import { MetadataRepository, resumeTokenKey } from '../metadata/metadata.reposit
 import { OplogReadsService } from '../oplog/oplog-reads.service';
 import { OplogRepository } from '../oplog/oplog.repository';
 import { ReplicaRepository } from '../replication/replica.repository';
+import { HardRefresh } from '../jobs/hard-refresh';
 
 type Rpc = typeof EntityInternalRpc;
 const CAPTURE = 'entity-capture';
@@ -25,6 +26,7 @@ export class InternalController {
     private readonly reads: OplogReadsService,
     private readonly metadata: MetadataRepository,
     private readonly replicas: ReplicaRepository,
+    private readonly refreshes: HardRefresh,
   ) {}
 
   @RpcHandler(EntityInternalRpc.specs)
@@ -43,6 +45,14 @@ export class InternalController {
     return result;
   }
 
+  /** The capture saw the entity's collection dropped or renamed, or its change stream invalidated. */
+  @RpcHandler(EntityInternalRpc.hardRefresh)
+  async hardRefresh(request: z.output<Rpc['hardRefresh']['request']>): Promise<RpcResponse<Rpc['hardRefresh']>> {
+    this.access.assertService(CAPTURE);
+    const entity = await this.entities.byName(request.entity);
+    return { outcome: entity ? await this.refreshes.request(entity.projectId, entity.name) : 'not_found' };
+  }
+
   @RpcHandler(EntityInternalRpc.finishScan)
   async finishScan(request: z.output<Rpc['finishScan']['request']>): Promise<RpcResponse<Rpc['finishScan']>> {
     this.access.assertService(CAPTURE);
@@ -52,7 +62,7 @@ export class InternalController {
   @RpcHandler(EntityInternalRpc.position)
   async position(request: z.output<Rpc['position']['request']>): Promise<RpcResponse<Rpc['position']>> {
     this.access.assertService(CAPTURE);
-    return { position: (await this.metadata.get<{ t: number; i: number }>(resumeTokenKey(request.database_id))) ?? null };
+    return { position: (await this.metadata.get<CapturePosition>(resumeTokenKey(request.database_id))) ?? null };
   }
 
   @RpcHandler(EntityInternalRpc.savePosition)

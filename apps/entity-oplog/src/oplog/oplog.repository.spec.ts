@@ -28,7 +28,11 @@ describe('entity oplog storage (real PostgreSQL)', () => {
     if (!url) throw new Error('TEST_POSTGRES_URL is not set: the unit globalSetup starts PostgreSQL');
     schema = schemaName(`spec_${randomBytes(4).toString('hex')}`);
     pool = openPostgres(url, schema);
-    expect(await migrate(pool, schema)).toEqual(['001_entities_oplog_metadata', '002_cache_generation_replicas', '003_entity_refresh_interval']);
+    expect(await migrate(pool, schema)).toEqual([
+      '001_entities_oplog_metadata',
+      '002_cache_generation_replicas',
+      '003_entity_refresh_interval',
+    ]);
   });
   afterAll(async () => {
     await pool.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -10,6 +10,8 @@ import {
   OplogPage,
   OplogQuery,
   RecreateAccepted,
+  RefreshAccepted,
+  RefreshQuery,
   ReplicationStats,
   SystemStats,
   UpdateEntityBody,
@@ -113,5 +115,19 @@ export class EntitiesController {
   @ApiErrors(403, 404)
   recreate(@ValidParam('name', EntityName) name: string) {
     return this.bus.request(EntityRpc.recreate, { name });
+  }
+
+  @Post('entities/:name/refresh')
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Refresh the entity from its source (caches:recreate, operator): mode=hard (the only one on request) scans the collection again ' +
+      'and deletes what the scan does not find; the entity is scanning until done. Soft refreshes run on refresh_interval_seconds',
+  })
+  @RouteQuery(RefreshQuery)
+  @ApiAcceptedResponse({ schema: jsonSchemaOf(RefreshAccepted) })
+  @ApiErrors(403, 404, 409)
+  refresh(@ValidParam('name', EntityName) name: string, @ParsedQuery() query: z.output<typeof RefreshQuery>) {
+    return this.bus.request(EntityRpc.refresh, { name, ...query });
   }
 }

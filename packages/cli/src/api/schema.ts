@@ -875,6 +875,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/doctor-manager-api/v1/entities/{name}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refresh the entity from its source (caches:recreate, operator): mode=hard (the only one on request) scans the collection again and deletes what the scan does not find; the entity is scanning until done. Soft refreshes run on refresh_interval_seconds */
+        post: operations["EntitiesController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10333,7 +10350,7 @@ export interface operations {
             query?: {
                 project_id?: string;
                 actor_id?: string;
-                action?: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested";
+                action?: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested" | "entity.refreshed";
                 from?: string;
                 to?: string;
                 page?: number;
@@ -10359,7 +10376,7 @@ export interface operations {
                             /** Format: date-time */
                             at: string;
                             /** @enum {string} */
-                            action: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested";
+                            action: "user.registered" | "session.login" | "password.changed" | "invitation.created" | "invitation.accepted" | "invitation.revoked" | "project.created" | "project.updated" | "member.added" | "member.role_changed" | "member.removed" | "api_key.created" | "api_key.revoked" | "database.created" | "database.updated" | "database.deleted" | "database.server_changed" | "definition.created" | "definition.updated" | "definition.deleted" | "manifest.applied" | "sync.requested" | "sync.approved" | "sync.rejected" | "sync.started" | "sync.finished" | "sync.cancelled" | "sync.retried" | "import.requested" | "import.finished" | "entity.created" | "entity.updated" | "entity.deleted" | "entity.cache_recreate_requested" | "entity.refreshed";
                             /** @enum {string} */
                             outcome: "succeeded" | "failed" | "denied";
                             actor: {
@@ -10521,6 +10538,7 @@ export interface operations {
                                 type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                                 path: string;
                             }[];
+                            refresh_interval_seconds?: number;
                             /** @enum {string} */
                             state: "scanning" | "scanned";
                             cache_generation: number;
@@ -10621,6 +10639,7 @@ export interface operations {
                         type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                         path: string;
                     }[];
+                    refresh_interval_seconds?: number;
                 };
             };
         };
@@ -10645,6 +10664,7 @@ export interface operations {
                             type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                             path: string;
                         }[];
+                        refresh_interval_seconds?: number;
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
@@ -11061,6 +11081,7 @@ export interface operations {
                             type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                             path: string;
                         }[];
+                        refresh_interval_seconds?: number;
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
@@ -11162,12 +11183,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    columns: {
+                    columns?: {
                         name: string;
                         /** @enum {string} */
                         type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                         path: string;
                     }[];
+                    refresh_interval_seconds?: number | null;
                 };
             };
         };
@@ -11192,6 +11214,7 @@ export interface operations {
                             type: "JSONB" | "Any" | "Bool" | "Number" | "Integer" | "Text";
                             path: string;
                         }[];
+                        refresh_interval_seconds?: number;
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
@@ -11723,6 +11746,137 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
             404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests (or invalid API keys) from this address; try again later */
+            429: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    /** @description Seconds to wait before trying again (from the rate limit of the auth routes) */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Internal error: quote the request id to find it in the logs */
+            500: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service is unavailable (the message names it) */
+            503: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A backend service or the target database did not answer in time */
+            504: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    EntitiesController_refresh: {
+        parameters: {
+            query?: {
+                mode?: "hard";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entity: string;
+                        /** @enum {string} */
+                        mode: "hard";
+                        requested_at: string;
+                    };
+                };
+            };
+            /** @description Invalid request: `issues` names each failing field and rule (body, path parameter or query string) */
+            400: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not authenticated: credentials missing, invalid, expired or revoked (on login and refresh: a wrong password or refresh token) */
+            401: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller lacks the permission the route needs (the message names it) */
+            403: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found, or not visible to the caller (a resource of a project the caller is not in) */
+            404: {
+                headers: {
+                    /** @description The correlation id of the request, as in the logs and `request_id` */
+                    "x-request-id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflicts with the current state (the message says how; `details` may name the record in the way) */
+            409: {
                 headers: {
                     /** @description The correlation id of the request, as in the logs and `request_id` */
                     "x-request-id"?: string;
