@@ -49,9 +49,11 @@ async function script(body: Record<string, unknown>): Promise<ScriptBody> {
 
 const BANNER_LINES = 4;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-/** The unique build over duplicates, refused: FerretDB's SQLite constraint or MongoDB's E11000, with the server's code. */
+/** The unique build over duplicates, refused: FerretDB's SQLite or PostgreSQL unique violation or MongoDB's E11000, with the server's code. */
 const FAILED_UNIQUE = (n: number, of: number) =>
-  new RegExp(`^step ${n}/${of} create orders\\.k_1: FAILED: MongoServerError: .*(UNIQUE constraint failed|E11000).* \\(code \\d+ \\w+\\)$`);
+  new RegExp(
+    `^step ${n}/${of} create orders\\.k_1: FAILED: MongoServerError: .*(UNIQUE constraint failed|could not create unique index|E11000).* \\(code \\d+ \\w+\\)$`,
+  );
 
 /**
  * audit: the DR wants a_1. orders: the DR wants k_1 unique, but two documents share k (the server

@@ -67,7 +67,8 @@ export interface CapabilityRow {
 const FERRETDB_REFUSES_KEY = 'refuses index keys other than 1 and -1 (error 27)';
 const FERRETDB_NOT_IMPLEMENTED = 'has not implemented this index option (error 238)';
 const FERRETDB_NO_COLLMOD = 'has not implemented collMod (error 238)';
-const WILDCARD_AS_FIELD = 'has no wildcard indexes (it takes "$**" for a field name, and fails on a collection with documents)';
+const WILDCARD_AS_FIELD =
+  'has no wildcard indexes (it takes "$**" for a field name: on SQLite the build fails on a collection with documents, on PostgreSQL it indexes a field of that name)';
 
 /**
  * The one table of what each server and version supports. MongoDB rows cite the manual page that

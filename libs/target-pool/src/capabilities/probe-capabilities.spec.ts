@@ -72,8 +72,10 @@ describe('probeCapabilities (real embedded FerretDB)', () => {
           () => true,
           () => false,
         );
-      // `a.$**` is a path it accepts: an ordinary index on a field of that name, not a wildcard one (hence the row).
-      const buildsSomethingElse = feature === 'compound_wildcard';
+      // `a.$**` is a path it accepts: an ordinary index on a field of that name, not a wildcard one (hence the row);
+      // over PostgreSQL `$**` is such a field too, where SQLite fails the build on a collection with documents.
+      const onPostgres = process.env.FERRETDB_BACKEND === 'postgresql';
+      const buildsSomethingElse = feature === 'compound_wildcard' || (feature === 'wildcard' && onPostgres);
       expect(built).toBe(buildsSomethingElse || CAPABILITIES[feature as Feature].ferretdb1 === undefined);
     },
   );
