@@ -11,11 +11,15 @@ import { RecordId } from './registry';
  * the project of the entity's source database; the internal ones serve the two other services only.
  */
 
+/** Up to 19 digits without a leading zero: what the regex admits, and BigInt then parses. */
+const OPLOG_ID_DIGITS = /^(0|[1-9]\d{0,18})$/;
+
 /** An oplog id as the API carries it: a decimal string (PostgreSQL's bigint does not fit a JSON number). */
 export const OplogId = z
   .string()
-  .regex(/^(0|[1-9]\d{0,18})$/, { error: 'must be an oplog id: a whole number as a decimal string' })
-  .refine((id) => BigInt(id) <= 9223372036854775807n, { error: 'must be at most 9223372036854775807' });
+  .regex(OPLOG_ID_DIGITS, { error: 'must be an oplog id: a whole number as a decimal string' })
+  // Zod runs this check after a failed regex too, and BigInt throws on what is not digits.
+  .refine((id) => !OPLOG_ID_DIGITS.test(id) || BigInt(id) <= 9223372036854775807n, { error: 'must be at most 9223372036854775807' });
 
 /** How many entries one read may return. */
 export const OPLOG_READ_MAX = 1000;

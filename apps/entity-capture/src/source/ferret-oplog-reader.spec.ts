@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
+import { MongoClient, Timestamp } from 'mongodb';
 import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from '@ir/testing';
 import { FerretOplogReader } from './ferret-oplog-reader';
 
@@ -43,6 +43,35 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await reader.readAfter(changes[0]!.position, [`${db}.watched`], 10)).toEqual(changes.slice(1));
     expect(await reader.readAfter(changes[2]!.position, [`${db}.watched`], 10)).toEqual([]);
     expect(await reader.readAfter(start, [], 10)).toEqual([]);
+  });
+
+  it('delivers an entry that became visible after the reader passed its ts: the document as it is now, once', async () => {
+    const late = new FerretOplogReader(client, { settleMs: SETTLE_MS });
+    // Read from 5 s back: the late entries below fit between this and the first entry read.
+    const start = await late.latestPosition();
+    await collection('late').insertOne({ _id: 1, n: 1 });
+    await settle();
+    const [first] = await late.readAfter({ t: start.t - 5, i: 0 }, [`${db}.late`], 10);
+    expect(first).toMatchObject({ operation: 'upsert', documentId: 1 });
+    const position = first!.position as { t: number; i: number };
+    // As a loaded server may: entries whose ts is older than one already read appear only now. Written
+    // straight into the oplog, so the collection holds its documents as they are (1 as read; 2 never there).
+    const wall = new Date(Date.now() - 60_000);
+    await client
+      .db('local')
+      .collection('oplog.rs')
+      .insertMany([
+        { ts: new Timestamp({ t: position.t - 1, i: 1 }), op: 'i', ns: `${db}.late`, o: { _id: 1, n: 0 }, wall },
+        { ts: new Timestamp({ t: position.t - 1, i: 2 }), op: 'i', ns: `${db}.late`, o: { _id: 2, n: 2 }, wall },
+      ] as never[]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the next look back is due
+    const again = await late.readAfter(position, [`${db}.late`], 10);
+    expect(again.map((c) => [c.operation, c.documentId, c.document, c.position])).toEqual([
+      ['upsert', 1, { _id: 1, n: 1 }, position],
+      ['delete', 2, undefined, position],
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await late.readAfter(position, [`${db}.late`], 10)).toEqual([]);
   });
 
   it('scans a collection in batches of the size asked for', async () => {

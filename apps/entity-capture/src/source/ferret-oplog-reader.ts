@@ -14,8 +14,13 @@ interface OplogDocument {
 
 /** How often the reader asks the server's clock again. */
 const CLOCK_CHECK_MS = 10_000;
+/** How far behind its position the reader looks for entries that became visible after it passed them. */
+const LATE_LOOKBACK_SECONDS = 30;
+/** How often it looks (each look reads the oplog once more). */
+const LATE_CHECK_MS = 1_000;
 
 const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
+const keyOf = (ts: Timestamp | OplogPosition): string => `${ts.t}:${ts.i}`;
 
 /**
  * Reads `local.oplog.rs` where the server has no change streams but keeps an oplog (FerretDB 1.18+,
@@ -27,7 +32,11 @@ const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
  * FerretDB takes an entry's `ts` before it inserts the entry, so two concurrent writes may become
  * visible out of `ts` order; reading `ts > last` then would pass over the one that came late. Only
  * entries older than `settleMs` by the server's own clock are read: by then every earlier one is
- * there. That is the capture's floor of lag.
+ * there, as a rule. On a loaded server a write can take longer than that between its `ts` and its
+ * entry's visibility, so the reader also looks back (LATE_LOOKBACK_SECONDS, once a LATE_CHECK_MS) for
+ * entries before its position it has not delivered, and delivers each such document as it is now
+ * (upserted, or deleted if gone): later entries of that document follow in order, so the cache
+ * converges to the source whichever came first. That is the capture's floor of lag.
  */
 export class FerretOplogReader implements SourceReader {
   private readonly timeoutMs: number;
@@ -35,6 +44,14 @@ export class FerretOplogReader implements SourceReader {
   /** The server's clock minus this process's, as last measured (see serverTime). */
   private clockOffset: number | undefined;
   private clockCheckedAt = 0;
+  /** Entries delivered within the lookback, by `t:i`, with their `t` (to forget them once behind it). */
+  private readonly delivered = new Map<string, number>();
+  private lateCheckedAt = 0;
+  /**
+   * Per namespace, the first position this reader read it after: it looks back no further. What came
+   * before was read by an earlier process, or is covered by the scan of an entity that starts it.
+   */
+  private readonly watchedSince = new Map<string, OplogPosition>();
 
   constructor(
     private readonly client: MongoClient,
@@ -58,6 +75,7 @@ export class FerretOplogReader implements SourceReader {
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
+    const late = await this.lateChanges(position, namespaces, settledBefore);
     const entries = await this.oplog()
       .find(
         {
@@ -70,7 +88,55 @@ export class FerretOplogReader implements SourceReader {
       )
       .toArray();
     const changes: SourceChange[] = [];
-    for (const entry of entries) changes.push(await this.changeOf(entry));
+    for (const entry of entries) {
+      changes.push(await this.changeOf(entry));
+      this.delivered.set(keyOf(entry.ts), entry.ts.t);
+    }
+    return [...late, ...changes];
+  }
+
+  /**
+   * Entries at or before `position`, within the lookback and after the position the reader first read
+   * their namespace from, that were not delivered: each document once, as it is now, at `position` (the
+   * capture's position does not move back).
+   */
+  private async lateChanges(position: OplogPosition, namespaces: readonly string[], settledBefore: Date): Promise<SourceChange[]> {
+    for (const ns of namespaces) if (!this.watchedSince.has(ns)) this.watchedSince.set(ns, position);
+    const floor = namespaces.map((ns) => this.watchedSince.get(ns)!).reduce((a, b) => (a.t < b.t || (a.t === b.t && a.i < b.i) ? a : b));
+    const now = Date.now();
+    if (now - this.lateCheckedAt < LATE_CHECK_MS) return [];
+    this.lateCheckedAt = now;
+    const since = position.t - LATE_LOOKBACK_SECONDS;
+    for (const [key, t] of this.delivered) if (t < since) this.delivered.delete(key);
+    const after = floor.t > since ? floor : { t: since, i: 0 };
+    const entries = await this.oplog()
+      .find(
+        {
+          ts: { $gt: new Timestamp({ t: after.t, i: after.i }), $lte: new Timestamp({ t: position.t, i: position.i }) },
+          wall: { $lt: settledBefore },
+          ns: { $in: [...namespaces] },
+          op: { $in: ['i', 'u', 'd'] },
+        },
+        { sort: { ts: 1 }, maxTimeMS: this.timeoutMs },
+      )
+      .toArray();
+    const documents = new Map<string, { ns: string; id: unknown; at: Date }>();
+    for (const entry of entries) {
+      const watched = this.watchedSince.get(entry.ns)!;
+      if (this.delivered.has(keyOf(entry.ts)) || entry.ts.t < watched.t || (entry.ts.t === watched.t && entry.ts.i <= watched.i)) continue;
+      this.delivered.set(keyOf(entry.ts), entry.ts.t);
+      const id = entry.o2?._id ?? (entry.o.$set as Document | undefined)?._id ?? entry.o._id;
+      documents.set(`${entry.ns}\u0000${JSON.stringify(id)}`, { ns: entry.ns, id, at: entry.wall ?? new Date(entry.ts.t * 1000) });
+    }
+    const changes: SourceChange[] = [];
+    for (const { ns, id, at } of documents.values()) {
+      const current = await this.collectionOf(ns).findOne({ _id: id as never }, { maxTimeMS: this.timeoutMs });
+      changes.push(
+        current
+          ? { ns, at, position, operation: 'upsert', documentId: id, document: current }
+          : { ns, at, position, operation: 'delete', documentId: id },
+      );
+    }
     return changes;
   }
 
