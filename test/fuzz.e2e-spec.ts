@@ -148,6 +148,6 @@ it('answers every fuzzed request without a 5xx, internal text or an error withou
   const ready = await gateway().get('/health/ready');
   expect({ status: ready.status, info: Object.keys(ready.body.info ?? {}).sort() }).toEqual({
     status: 200,
-    info: ['audit', 'auth', 'comparator', 'nats', 'registry', 'sync-executor'],
+    info: ['audit', 'auth', 'cache-replicator', 'comparator', 'entity-capture', 'entity-oplog', 'nats', 'registry', 'sync-executor'],
   });
 });
