@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { register, signIn } from '../api/client';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Field } from '../components/Field';
+import { useAction } from '../hooks';
 
 /**
  * `POST /auth/register`, then signing in with the same credentials. The first account of an empty system
@@ -11,15 +12,13 @@ import { Field } from '../components/Field';
  */
 export function CreateAccountScreen({ invitation, onSignedIn, onSignIn }: { invitation: string; onSignedIn(): void; onSignIn(): void }) {
   const [form, setForm] = useState({ email: '', username: '', name: '', password: '', invitation });
-  const [error, setError] = useState<Error>();
-  const [busy, setBusy] = useState(false);
+  const create = useAction();
   const set = (changes: Partial<typeof form>) => setForm((previous) => ({ ...previous, ...changes }));
+  const { busy, error } = create;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    const created = await create.run(async () => {
       await register({
         email: form.email,
         username: form.username,
@@ -28,12 +27,8 @@ export function CreateAccountScreen({ invitation, onSignedIn, onSignIn }: { invi
         ...(form.invitation ? { invitation: form.invitation } : {}),
       });
       await signIn(form.username, form.password);
-      onSignedIn();
-    } catch (caught) {
-      setError(caught as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
+    if (created) onSignedIn();
   };
 
   return (
