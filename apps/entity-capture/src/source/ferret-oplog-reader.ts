@@ -129,14 +129,7 @@ export class FerretOplogReader implements SourceReader {
       documents.set(`${entry.ns}\u0000${JSON.stringify(id)}`, { ns: entry.ns, id, at: entry.wall ?? new Date(entry.ts.t * 1000) });
     }
     const changes: SourceChange[] = [];
-    for (const { ns, id, at } of documents.values()) {
-      const current = await this.collectionOf(ns).findOne({ _id: id as never }, { maxTimeMS: this.timeoutMs });
-      changes.push(
-        current
-          ? { ns, at, position, operation: 'upsert', documentId: id, document: current }
-          : { ns, at, position, operation: 'delete', documentId: id },
-      );
-    }
+    for (const { ns, id, at } of documents.values()) changes.push(await this.asItIsNow({ ns, at, position }, id));
     return changes;
   }
 
@@ -153,7 +146,12 @@ export class FerretOplogReader implements SourceReader {
     const id = entry.o2?._id ?? whole?._id;
     if (whole && '_id' in whole) return { ...common, operation: 'upsert', documentId: id, document: whole };
     // A diff: the document as it is now (it may have changed again since; its later entries follow).
-    const current = await this.collectionOf(entry.ns).findOne({ _id: id }, { maxTimeMS: this.timeoutMs });
+    return this.asItIsNow(common, id);
+  }
+
+  /** The document as it is now: upserted, or deleted if it is gone. */
+  private async asItIsNow(common: Pick<SourceChange, 'ns' | 'at' | 'position'>, id: unknown): Promise<SourceChange> {
+    const current = await this.collectionOf(common.ns).findOne({ _id: id as never }, { maxTimeMS: this.timeoutMs });
     return current
       ? { ...common, operation: 'upsert', documentId: id, document: current }
       : { ...common, operation: 'delete', documentId: id };
