@@ -120,6 +120,31 @@ describe('provisioning on a cluster', () => {
     await waitFor('the stream deleted', () => bus.jsm.streams.delete(spec.name).then(() => true, gone), 30_000, 500);
   });
 
+  it('a service that starts while the cluster has no JetStream leader waits for one instead of exiting', async () => {
+    const spec = fresh();
+    const [, ...others] = cluster.nodes;
+    await Promise.all(others.map((n) => n.kill()));
+    try {
+      let started = false;
+      const starting = startService(cluster, { service: 'svc-patient', streams: [spec], placement: THREE_COPIES, controllers: [] }).then(
+        (service) => ((started = true), service),
+      );
+      // One node of three: no quorum, so JetStream's API times out (5 s) or says it is unavailable.
+      await sleep(8000);
+      expect(started).toBe(false);
+      await Promise.all(others.map((n) => n.start()));
+      const service = await starting;
+      await service.close();
+      expect(service.logger.at('warn').map((w) => w.message)).toContainEqual(
+        expect.stringMatching(/^stream DEAD_LETTERS: JetStream did not answer/),
+      );
+      expect((await bus.jsm.streams.info(spec.name)).config.num_replicas).toBe(3);
+    } finally {
+      for (const node of cluster.nodes) if (!node.running) await node.start();
+      await cluster.healthy();
+    }
+  });
+
   it('refuses more copies than the cluster has nodes, saying which setting', async () => {
     await expect(ensureStream(bus.jsm, fresh(), { replicas: 5 })).rejects.toThrow(
       'streams cannot have 5 replicas (NATS_STREAM_REPLICAS): the NATS cluster has fewer servers with JetStream',

@@ -33,7 +33,7 @@ import {
 } from './handler-options';
 import { NatsBus } from './nats-bus';
 import { incomingContext } from './propagation';
-import { ensureDurableConsumer, ensureStream, SINGLE_COPY, type StreamPlacement } from './provisioning';
+import { ensureDurableConsumer, ensureStream, provisionPatiently, SINGLE_COPY, type StreamPlacement } from './provisioning';
 
 export interface JetStreamServerOptions {
   /** The service's name: its queue group, so replicas share requests. */
@@ -82,7 +82,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const placement = this.options.placement ?? SINGLE_COPY;
       // DEAD_LETTERS first: every consumer handler may record a message on it.
       const streams = new Map([Streams.deadLetters, ...this.options.streams].map((spec) => [spec.name, spec]));
-      for (const spec of streams.values()) await ensureStream(this.bus.jsm, spec, placement);
+      for (const spec of streams.values()) await this.patiently(`stream ${spec.name}`, () => ensureStream(this.bus.jsm, spec, placement));
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = handler.extras as HandlerExtras | undefined;
         if (extras?.kind === 'rpc') this.subscribeRpc(pattern, handler);
@@ -95,6 +95,10 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     } catch (error) {
       callback(error);
     }
+  }
+
+  private patiently<T>(what: string, step: () => Promise<T>): Promise<T> {
+    return provisionPatiently(what, step, (message) => this.options.logger.warn(message, 'Bus'));
   }
 
   /** Stops taking messages, lets the ones in hand finish, and leaves the connection to its owner. */
@@ -177,17 +181,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
 
   private async startConsumer(handler: MessageHandler, extras: ConsumerHandlerExtras): Promise<void> {
     const concurrency = extras.concurrency ?? 1;
-    await ensureDurableConsumer(this.bus.jsm, {
-      stream: extras.contract.stream,
-      durable: extras.durable,
-      filterSubject: extras.contract.subject,
-      ackWaitMs: ackWaitOf(extras),
-      // One more than the handler's own limit: when a replica dies on the last attempt, the
-      // server redelivers once more and the handler, seeing the limit reached, dead-letters it.
-      maxDeliver: maxDeliverOf(extras) + 1,
-      deliverFrom: extras.deliverFrom ?? 'new',
-    });
-    const consumer = await this.bus.js.consumers.get(extras.contract.stream, extras.durable);
+    await this.patiently(`consumer ${extras.durable}`, () =>
+      ensureDurableConsumer(this.bus.jsm, {
+        stream: extras.contract.stream,
+        durable: extras.durable,
+        filterSubject: extras.contract.subject,
+        ackWaitMs: ackWaitOf(extras),
+        // One more than the handler's own limit: when a replica dies on the last attempt, the
+        // server redelivers once more and the handler, seeing the limit reached, dead-letters it.
+        maxDeliver: maxDeliverOf(extras) + 1,
+        deliverFrom: extras.deliverFrom ?? 'new',
+      }),
+    );
+    const consumer = await this.patiently(`consumer ${extras.durable}`, () =>
+      this.bus.js.consumers.get(extras.contract.stream, extras.durable),
+    );
     // Pull no more than can be handled at once, so buffered messages do not wait out their ack deadline.
     const messages = await consumer.consume({ max_messages: concurrency, expires: PULL_EXPIRES_MS });
     this.consumers.push(messages);

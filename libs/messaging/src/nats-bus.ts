@@ -64,7 +64,9 @@ export class NatsBus {
         : {}),
       ...(opts.tlsCaFile ? { tls: { caFile: opts.tlsCaFile } } : {}),
     });
-    const jsm = await jetstreamManager(nc, { timeout: 5000 });
+    // No account-info round trip here (checkAPI): a cluster still electing its JetStream leader would
+    // fail it; the first provisioning step reaches JetStream and waits such an election out.
+    const jsm = await jetstreamManager(nc, { timeout: 5000, checkAPI: false });
     return new NatsBus(nc, jetstream(nc, { timeout: 5000 }), jsm, opts.onError);
   }
 

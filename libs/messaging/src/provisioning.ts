@@ -8,14 +8,17 @@ import {
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { nanos, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { StreamSpec } from '@ir/contracts';
+import { retryWithBackoff } from '@ir/platform';
 
 const STREAM_NOT_FOUND = 10059;
 const CONSUMER_NOT_FOUND = 10014;
 /** JetStream's refusals of a stream's replica count: a single server, or fewer servers than replicas. */
 const REPLICAS_NOT_SUPPORTED = 10074;
 const NO_SUITABLE_PEERS = 10005;
+/** "JetStream system temporarily unavailable": a cluster without a meta leader yet. */
+const CLUSTER_NOT_AVAILABLE = 10008;
 
 /** A stream's copies, one per server: NATS_STREAM_REPLICAS, the same for every stream of the system. */
 export interface StreamPlacement {
@@ -46,6 +49,36 @@ function placementError(error: unknown, placement: StreamPlacement): unknown {
   if (error.code === REPLICAS_NOT_SUPPORTED) return notPlaceable(placement, 'the NATS server is not part of a cluster');
   if (error.code === NO_SUITABLE_PEERS) return notPlaceable(placement, 'the NATS cluster has fewer servers with JetStream');
   return error;
+}
+
+/**
+ * An answer that may differ a moment later: no answer in time (a cluster electing its meta leader, a
+ * server busy with every service provisioning at once), no responder for the JetStream API (a node
+ * that has just started), or JetStream saying it is temporarily unavailable.
+ */
+export function isTransientJetStreamError(error: unknown): boolean {
+  if (error instanceof JetStreamApiError) return error.code === CLUSTER_NOT_AVAILABLE;
+  const transient = (e: unknown): boolean => e instanceof TimeoutError || (e instanceof RequestError && e.isNoResponders());
+  return transient(error) || (error instanceof Error && transient(error.cause));
+}
+
+/** Attempts and delays of `provisionPatiently`: about a minute in all, the delays doubling from 250 ms to 8 s. */
+const PROVISIONING_RETRY = { attempts: 12, initialDelayMs: 250, maxDelayMs: 8000 } as const;
+
+/**
+ * Runs one idempotent provisioning step (a stream, a consumer), again after a transient JetStream
+ * error, so a service starting beside a cluster that is still electing, or beside eight other
+ * services provisioning theirs, waits instead of exiting. A refusal (a bad replica count) fails at once.
+ */
+export function provisionPatiently<T>(what: string, step: () => Promise<T>, warn: (message: string) => void): Promise<T> {
+  return retryWithBackoff(step, {
+    ...PROVISIONING_RETRY,
+    retryable: isTransientJetStreamError,
+    onRetry: (error, attempt, delayMs) =>
+      warn(
+        `${what}: JetStream did not answer (${error instanceof Error ? error.message : String(error)}); attempt ${attempt + 1} in ${delayMs} ms`,
+      ),
+  });
 }
 
 /**

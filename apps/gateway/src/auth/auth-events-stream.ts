@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Streams } from '@ir/contracts';
-import { ensureStream, NatsBus } from '@ir/messaging';
+import { ensureStream, NatsBus, provisionPatiently } from '@ir/messaging';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 
@@ -11,6 +11,7 @@ import { GATEWAY_CONFIG } from '../gateway.tokens';
  */
 @Injectable()
 export class AuthEventsStream {
+  private readonly logger = new Logger(AuthEventsStream.name);
   private ready?: Promise<void>;
 
   constructor(
@@ -19,7 +20,12 @@ export class AuthEventsStream {
   ) {}
 
   ensure(): Promise<void> {
-    this.ready ??= ensureStream(this.bus.jsm, Streams.authEvents, { replicas: this.config.NATS_STREAM_REPLICAS }).then(() => undefined);
+    const placement = { replicas: this.config.NATS_STREAM_REPLICAS };
+    this.ready ??= provisionPatiently(
+      `stream ${Streams.authEvents.name}`,
+      () => ensureStream(this.bus.jsm, Streams.authEvents, placement),
+      (m) => this.logger.warn(m),
+    ).then(() => undefined);
     return this.ready;
   }
 }
