@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { OplogChange } from '@ir/contracts';
 import { JobScheduler } from '@ir/platform';
 import type { Pool } from 'pg';
 import { EntityRepository } from '../entities/entity.repository';
 import { OplogRepository } from '../oplog/oplog.repository';
-import { migrate } from '../storage/migrations';
-import { openPostgres, schemaName } from '../storage/postgres';
+import { migratedSpecSchema, type SpecSchema } from '../storage/testing/spec-schema';
 import { HardRefresh } from './hard-refresh';
 import { OplogCleanupJob } from './oplog-cleanup.job';
 
@@ -33,22 +31,18 @@ async function cacheOf(oplog: OplogRepository, entity: string): Promise<Record<s
 
 describe('entity cache jobs on the oplog (real PostgreSQL)', () => {
   let pool: Pool;
-  let schema: string;
+  let spec: SpecSchema;
   let entities: EntityRepository;
   let oplog: OplogRepository;
 
   beforeAll(async () => {
-    const url = process.env.TEST_POSTGRES_URL;
-    if (!url) throw new Error('TEST_POSTGRES_URL is not set: the unit globalSetup starts PostgreSQL');
-    schema = schemaName(`jobs_${randomBytes(4).toString('hex')}`);
-    pool = openPostgres(url, schema);
-    await migrate(pool, schema);
+    spec = await migratedSpecSchema('jobs');
+    pool = spec.pool;
     entities = new EntityRepository(pool);
     oplog = new OplogRepository(pool);
   });
   afterAll(async () => {
-    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool.end();
+    await spec?.drop();
   });
 
   it('keeps an entity’s refresh interval', async () => {

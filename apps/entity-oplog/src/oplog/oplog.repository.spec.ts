@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { OplogChange } from '@ir/contracts';
 import type { Pool } from 'pg';
 import { EntityRepository } from '../entities/entity.repository';
 import { MetadataRepository } from '../metadata/metadata.repository';
 import { migrate } from '../storage/migrations';
-import { openPostgres, schemaName } from '../storage/postgres';
+import { migratedSpecSchema, type SpecSchema } from '../storage/testing/spec-schema';
 import { OplogRepository } from './oplog.repository';
 
 const PROJECT = 'a'.repeat(24);
@@ -21,26 +20,19 @@ const upsert = (entity: string, id: number, value: number): OplogChange => ({
 
 describe('entity oplog storage (real PostgreSQL)', () => {
   let pool: Pool;
-  let schema: string;
+  let spec: SpecSchema;
 
   beforeAll(async () => {
-    const url = process.env.TEST_POSTGRES_URL;
-    if (!url) throw new Error('TEST_POSTGRES_URL is not set: the unit globalSetup starts PostgreSQL');
-    schema = schemaName(`spec_${randomBytes(4).toString('hex')}`);
-    pool = openPostgres(url, schema);
-    expect(await migrate(pool, schema)).toEqual([
-      '001_entities_oplog_metadata',
-      '002_cache_generation_replicas',
-      '003_entity_refresh_interval',
-    ]);
+    spec = await migratedSpecSchema('spec');
+    pool = spec.pool;
+    expect(spec.applied).toEqual(['001_entities_oplog_metadata', '002_cache_generation_replicas', '003_entity_refresh_interval']);
   });
   afterAll(async () => {
-    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool.end();
+    await spec?.drop();
   });
 
   it('migrates once: a second run (another replica) applies nothing', async () => {
-    const [first, second] = await Promise.all([migrate(pool, schema), migrate(pool, schema)]);
+    const [first, second] = await Promise.all([migrate(pool, spec.schema), migrate(pool, spec.schema)]);
     expect([...first, ...second]).toEqual([]);
   });
 

@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
 import { EntityRepository } from '../entities/entity.repository';
 import { OplogRepository } from '../oplog/oplog.repository';
-import { migrate } from '../storage/migrations';
-import { openPostgres, schemaName } from '../storage/postgres';
+import { migratedSpecSchema, type SpecSchema } from '../storage/testing/spec-schema';
 import { ReplicaRepository } from './replica.repository';
 
 const PROJECT = 'a'.repeat(24);
@@ -11,18 +9,14 @@ const DATABASE = 'c'.repeat(24);
 
 describe('replica progress and lag (real PostgreSQL)', () => {
   let pool: Pool;
-  let schema: string;
+  let spec: SpecSchema;
 
   beforeAll(async () => {
-    const url = process.env.TEST_POSTGRES_URL;
-    if (!url) throw new Error('TEST_POSTGRES_URL is not set: the unit globalSetup starts PostgreSQL');
-    schema = schemaName(`spec_${randomBytes(4).toString('hex')}`);
-    pool = openPostgres(url, schema);
-    await migrate(pool, schema);
+    spec = await migratedSpecSchema('spec');
+    pool = spec.pool;
   });
   afterAll(async () => {
-    await pool.query(`DROP SCHEMA ${schema} CASCADE`);
-    await pool.end();
+    await spec?.drop();
   });
 
   it("counts each replica's unapplied entries of an entity and how old the oldest of them is", async () => {
