@@ -6,14 +6,14 @@
 // button it cannot use; the admin renames, protects and deletes the database, then changes a
 // member's role and invites someone. axe-core checks each new screen and screenshots go to
 // test-artifacts/console/. Real parts only, as in console.e2e-spec.ts.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MongoClient } from 'mongodb';
-import { axeViolations, launchChromium, screenshot, tabOrder } from './support/browser';
+import { tabOrder } from './support/browser';
+import { ConsolePage } from './support/console-page';
 import {
   authedApi,
   defineIndex,
   eventually,
-  freshIp,
   gatewayUrl,
   loggedInUser,
   login,
@@ -27,8 +27,7 @@ import {
 
 jest.setTimeout(90_000);
 
-let browser: Browser;
-let context: BrowserContext;
+let ui: ConsolePage;
 let page: Page;
 let mongo: MongoClient;
 let ann: TestUser;
@@ -37,8 +36,6 @@ let vera: TestUser;
 let annApi: AuthedApi;
 const target = { name: `crm_${suffix()}`, dbName: `console_crm_${suffix()}` };
 const imported = { name: `billing_${suffix()}`, dbName: `console_billing_${suffix()}` };
-const pageErrors: string[] = [];
-const screenshots: string[] = [];
 
 /** The manifest the admin pastes: customer_1 becomes unique (updated), created_-1 is new, status_1 is left out (deleted). */
 const EDITED_MANIFEST = `version: 1
@@ -54,28 +51,6 @@ collections:
         - field: created
           value: -1
 `;
-
-async function expectAccessible(screen: string): Promise<void> {
-  const violations = await axeViolations(page);
-  expect({ screen, violations }).toEqual({ screen, violations: [] });
-}
-
-async function keep(name: string): Promise<void> {
-  screenshots.push(await screenshot(page, name));
-}
-
-async function signIn(user: TestUser): Promise<void> {
-  await page.goto(`${gatewayUrl()}/console/`);
-  await page.getByLabel('Username or email').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Fleet' }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-}
 
 async function tab(name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Database' }).getByRole('link', { name, exact: true }).click();
@@ -98,29 +73,23 @@ beforeAll(async () => {
   ]);
   await orders.createIndex({ customer: 1 });
 
-  browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: { 'x-forwarded-for': freshIp() } });
-  page = await context.newPage();
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (/Content Security Policy|Refused to/.test(message.text())) pageErrors.push(message.text());
-  });
+  ui = await ConsolePage.open();
+  page = ui.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close('console authoring screenshots');
   for (const db of [target, imported]) await mongo?.db(db.dbName).dropDatabase();
   await mongo?.close();
-  if (screenshots.length) process.stdout.write(`console authoring screenshots:\n${screenshots.join('\n')}\n`);
 });
 
 describe('authoring in the web console', () => {
   it('registers a database: the keyboard reaches every field, a bad URI is refused naming the field, then it is saved', async () => {
-    await signIn(ann);
+    await ui.signIn(ann);
     await page.getByLabel('Project').selectOption(projectId);
     await page.getByRole('link', { name: 'Register a database' }).click();
     await page.getByRole('heading', { name: 'Register a database' }).waitFor();
-    await expectAccessible('register-database');
+    await ui.expectAccessible('register-database');
     await page.getByLabel('Name', { exact: true }).focus();
     expect(await tabOrder(page, 6)).toEqual([
       '#db-description',
@@ -141,8 +110,8 @@ describe('authoring in the web console', () => {
     await uriError.waitFor();
     expect(await uriError.innerText()).toContain('MongoDB connection string');
     expect(await page.getByLabel('Connection string').getAttribute('aria-invalid')).toBe('true');
-    await keep('register-database-refused');
-    await expectAccessible('register-database-refused');
+    await ui.keep('register-database-refused');
+    await ui.expectAccessible('register-database-refused');
 
     await page.getByLabel('Connection string').fill(targetMongoUri());
     await page.getByRole('button', { name: 'Register database' }).click();
@@ -154,8 +123,8 @@ describe('authoring in the web console', () => {
     await tab('Settings');
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByText(/Connected: 1 collection \(orders\)/).waitFor();
-    await keep('settings');
-    await expectAccessible('settings');
+    await ui.keep('settings');
+    await ui.expectAccessible('settings');
   });
 
   it('imports the live indexes: a dry run lists what it would create, the import records it', async () => {
@@ -164,8 +133,8 @@ describe('authoring in the web console', () => {
     const wouldCreate = page.getByRole('list', { name: 'Would be created' });
     await wouldCreate.waitFor();
     expect(await wouldCreate.innerText()).toContain('orders.customer_1');
-    await keep('import-dry-run');
-    await expectAccessible('import-dry-run');
+    await ui.keep('import-dry-run');
+    await ui.expectAccessible('import-dry-run');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByRole('heading', { name: /^Imported: 1 to create/ }).waitFor();
     const imported = page
@@ -173,7 +142,7 @@ describe('authoring in the web console', () => {
       .getByRole('row')
       .filter({ hasNotText: 'dry run' });
     await imported.filter({ hasText: /completed.*1 imported/ }).waitFor();
-    await keep('import-done');
+    await ui.keep('import-done');
   });
 
   it('adds a definition in the form, showing the API error next to the field, then edits it', async () => {
@@ -187,8 +156,8 @@ describe('authoring in the web console', () => {
     const keyError = page.locator('#def-key-0-field-error');
     await keyError.waitFor();
     expect(await keyError.innerText()).toContain('must not be empty');
-    await keep('definition-refused');
-    await expectAccessible('definition-form');
+    await ui.keep('definition-refused');
+    await ui.expectAccessible('definition-form');
 
     await page.getByLabel('Field 1', { exact: true }).fill('status');
     await page.getByLabel('Partial filter (JSON)').fill('{"status": ');
@@ -206,15 +175,15 @@ describe('authoring in the web console', () => {
     await page.getByLabel('Sparse').check();
     await page.getByRole('button', { name: 'Save definition' }).click();
     await orders.getByRole('row', { name: /status_1.*"sparse":true/ }).waitFor();
-    await keep('definitions');
-    await expectAccessible('definitions');
+    await ui.keep('definitions');
+    await ui.expectAccessible('definitions');
   });
 
   it('dry-runs a manifest edit, refuses a stale apply, and applies it with deletions allowed', async () => {
     await tab('Manifest');
     const editor = page.getByLabel('Manifest (YAML)');
     await editorShows('status_1');
-    await expectAccessible('manifest');
+    await ui.expectAccessible('manifest');
     await editor.focus();
     expect(await tabOrder(page, 3)).toEqual(['#manifest-file', 'button:Dry run', 'button:Discard changes']);
     await editor.fill(EDITED_MANIFEST);
@@ -232,8 +201,8 @@ describe('authoring in the web console', () => {
     const apply = page.getByRole('button', { name: 'Apply manifest' });
     expect(await apply.isDisabled()).toBe(true);
     await page.getByLabel(/Delete the 1 definition\(s\) the manifest leaves out/).check();
-    await keep('manifest-dry-run');
-    await expectAccessible('manifest-dry-run');
+    await ui.keep('manifest-dry-run');
+    await ui.expectAccessible('manifest-dry-run');
 
     // Someone else changes the definitions meanwhile: the apply is refused, nothing is written.
     await defineIndex(annApi, databaseId(), 'orders', [{ field: 'meanwhile', value: 1 }]);
@@ -243,7 +212,7 @@ describe('authoring in the web console', () => {
       .getByText(/changed since you loaded the manifest/)
       .waitFor();
     await editorShows('meanwhile_1');
-    await keep('manifest-stale');
+    await ui.keep('manifest-stale');
     await page.getByRole('button', { name: 'Restore my edit' }).click();
     expect(await editor.inputValue()).toBe(EDITED_MANIFEST);
     await page.getByRole('button', { name: 'Dry run' }).click();
@@ -258,16 +227,16 @@ describe('authoring in the web console', () => {
     await page.getByText(/Compared .*1 missing, 0 redundant, 1 different/).waitFor();
     await page.getByRole('button', { name: 'Start sync' }).click();
     await page.getByTestId('sync-status').filter({ hasText: 'Status: completed' }).waitFor({ timeout: 40_000 });
-    await keep('authoring-synced');
+    await ui.keep('authoring-synced');
     await page.getByText(/Compared .*0 missing, 0 redundant, 0 different/).waitFor();
     const live = await mongo.db(target.dbName).collection('orders').listIndexes().toArray();
     expect(live.map((index) => index.name as string)).toContain('created_-1');
     expect(live.find((index) => index.name === 'customer_1')?.unique).toBe(true);
-    await signOut();
+    await ui.signOut();
   });
 
   it('a viewer sees the database but no button it cannot use', async () => {
-    await signIn(vera);
+    await ui.signIn(vera);
     expect(await page.getByRole('link', { name: 'Register a database' }).count()).toBe(0);
     await page.getByRole('link', { name: target.name, exact: true }).click();
     await page.getByRole('heading', { name: 'Differences' }).waitFor();
@@ -281,12 +250,12 @@ describe('authoring in the web console', () => {
     await tab('Settings');
     await page.getByRole('button', { name: 'Test connection' }).waitFor();
     expect(await page.getByRole('button', { name: /Delete|Save/ }).count()).toBe(0);
-    await keep('viewer-settings');
-    await signOut();
+    await ui.keep('viewer-settings');
+    await ui.signOut();
   });
 
   it('the admin renames and protects the database, then deletes it after a confirmation naming it', async () => {
-    await signIn(ann);
+    await ui.signIn(ann);
     await page.getByRole('link', { name: target.name, exact: true }).click();
     await tab('Settings');
     await page.getByLabel('Name', { exact: true }).fill(`${target.name}_renamed`);
@@ -296,8 +265,8 @@ describe('authoring in the web console', () => {
 
     await page.getByRole('button', { name: 'Delete database…' }).click();
     const confirm = page.getByRole('group', { name: `Delete ${target.name}_renamed and its definitions?` });
-    await keep('delete-confirmation');
-    await expectAccessible('delete-confirmation');
+    await ui.keep('delete-confirmation');
+    await ui.expectAccessible('delete-confirmation');
     // The safe choice has the focus: Enter cancels.
     await page.keyboard.press('Enter');
     await confirm.waitFor({ state: 'detached' });
@@ -331,7 +300,7 @@ describe('authoring in the web console', () => {
       .getByRole('row')
       .filter({ hasText: 'on registration' });
     await queued.filter({ hasText: /completed.*1 imported/ }).waitFor({ timeout: 20_000 });
-    await keep('import-on-registration');
+    await ui.keep('import-on-registration');
     await tab('Definitions');
     await page.getByRole('table', { name: 'Collection invoices' }).getByText('number_1').waitFor();
   });
@@ -356,19 +325,19 @@ describe('authoring in the web console', () => {
     await page.getByRole('status').getByText(`Invited ${email} as viewer`).waitFor();
     const pending = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(email) });
     await pending.waitFor();
-    await keep('members');
-    await expectAccessible('members');
+    await ui.keep('members');
+    await ui.expectAccessible('members');
     await pending.getByRole('button', { name: 'Revoke…' }).click();
     await pending.getByRole('button', { name: `Revoke ${email}` }).click();
     await pending.waitFor({ state: 'detached' });
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 
   it('an invitation link opens the account form with its token; a weak password is refused under its field, then the new member is signed in', async () => {
     const nia = { email: `nia.${suffix()}@example.test`, username: `nia_${suffix()}`, password: `Quiet-larch-${suffix()}-harbour` };
     const invited = await annApi.post('/invitations').send({ email: nia.email, project_id: projectId, role: 'editor' });
     expect(invited.status).toBe(201);
-    await signOut();
+    await ui.signOut();
     await page.goto(`${gatewayUrl()}/console/?invitation=${invited.body.token as string}`);
     await page.getByRole('heading', { name: 'Create an account' }).waitFor();
     expect(await page.getByLabel('Invitation (optional)').inputValue()).toBe(invited.body.token);
@@ -378,8 +347,8 @@ describe('authoring in the web console', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.locator('#account-password-error').waitFor();
     expect(await page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
-    await keep('create-account-refused');
-    await expectAccessible('create account');
+    await ui.keep('create-account-refused');
+    await ui.expectAccessible('create account');
     await page.getByLabel('Password').fill(nia.password);
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Fleet' }).waitFor();
@@ -390,7 +359,7 @@ describe('authoring in the web console', () => {
         (member: { username?: string; user_id: string; role: string }) => member.role === 'editor' && member.username === nia.username,
       ),
     ).toBeDefined();
-    expect(pageErrors).toEqual([]);
+    expect(ui.pageErrors).toEqual([]);
   });
 });
 

@@ -4,14 +4,14 @@
 // it. Screenshots go to test-artifacts/console/; axe-core checks every screen (WCAG 2 A/AA), and the
 // keyboard reaches the main controls with a visible focus. Real parts only: the gateway serves the
 // console's production build, which calls the real API.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { MongoClient } from 'mongodb';
-import { axeViolations, focusVisible, launchChromium, screenshot, tabOrder, type PageGlobals } from './support/browser';
+import { focusVisible, tabOrder, type PageGlobals } from './support/browser';
+import { ConsolePage } from './support/console-page';
 import {
   authedApi,
   createTargetDatabase,
   defineIndex,
-  freshIp,
   gatewayUrl,
   loggedInUser,
   login,
@@ -24,8 +24,7 @@ import {
 
 jest.setTimeout(90_000);
 
-let browser: Browser;
-let context: BrowserContext;
+let ui: ConsolePage;
 let page: Page;
 let mongo: MongoClient;
 let ann: TestUser;
@@ -34,10 +33,6 @@ let annApi: AuthedApi;
 let projectId: string;
 const shop = { id: '', name: `shop_${suffix()}`, dbName: `console_shop_${suffix()}` };
 const ledger = { id: '', name: `ledger_${suffix()}`, dbName: `console_ledger_${suffix()}` };
-/** A CSP violation or an uncaught error of the page (a refused request's 4xx is not one). */
-const pageErrors: string[] = [];
-const PAGE_FAULT = /Content Security Policy|Refused to/;
-const screenshots: string[] = [];
 
 /** A target with `orders` holding legacy_1 (redundant) and sku_1; the DR wants status_1 (missing) and `sku` per `sku`. */
 async function driftedDatabase(target: typeof shop, options: { protected?: boolean; skuUnique?: boolean }): Promise<void> {
@@ -59,28 +54,6 @@ async function driftedDatabase(target: typeof shop, options: { protected?: boole
   await defineIndex(annApi, target.id, 'orders', [{ field: 'sku', value: 1 }], options.skuUnique ? { options: { is_unique: true } } : {});
   const compared = await annApi.post('/indexes/compare-by-database?view=summary').send({ database_id: target.id });
   if (compared.status !== 200) throw new Error(`compare failed: ${compared.status} ${compared.text}`);
-}
-
-async function expectAccessible(screen: string): Promise<void> {
-  const violations = await axeViolations(page);
-  expect({ screen, violations }).toEqual({ screen, violations: [] });
-}
-
-async function keep(name: string): Promise<void> {
-  screenshots.push(await screenshot(page, name));
-}
-
-async function signIn(user: TestUser): Promise<void> {
-  await page.goto(`${gatewayUrl()}/console/`);
-  await page.getByLabel('Username or email').fill(user.username);
-  await page.getByLabel('Password').fill(user.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Fleet' }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }
 
 async function openDatabase(name: string): Promise<void> {
@@ -110,26 +83,14 @@ beforeAll(async () => {
   await driftedDatabase(shop, { skuUnique: true });
   await driftedDatabase(ledger, { protected: true });
 
-  browser = await launchChromium();
-  // Its own client address (the gateway trusts loopback proxies here): the sign-ins have a rate-limit bucket of their own.
-  context = await browser.newContext({
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-    extraHTTPHeaders: { 'x-forwarded-for': freshIp() },
-  });
-  page = await context.newPage();
-  page.on('console', (message) => {
-    if (PAGE_FAULT.test(message.text())) pageErrors.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
+  ui = await ConsolePage.open({ acceptDownloads: true });
+  page = ui.page;
 });
 
 afterAll(async () => {
-  await browser?.close();
+  await ui?.close('console screenshots');
   for (const target of [shop, ledger]) await mongo?.db(target.dbName).dropDatabase();
   await mongo?.close();
-  // The lead quotes these in the issue's note.
-  if (screenshots.length) process.stdout.write(`console screenshots:\n${screenshots.join('\n')}\n`);
 });
 
 describe('the web console', () => {
@@ -138,7 +99,7 @@ describe('the web console', () => {
     expect(response?.status()).toBe(200);
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await expectAccessible('sign-in');
+    await ui.expectAccessible('sign-in');
 
     expect(await tabOrder(page, 3)).toEqual(['#login', '#password', 'button:Sign in']);
     expect(await focusVisible(page)).toBe(true);
@@ -149,13 +110,13 @@ describe('the web console', () => {
     await page.keyboard.type('not the password');
     await page.keyboard.press('Enter');
     await page.getByRole('alert').waitFor();
-    await keep('sign-in-refused');
+    await ui.keep('sign-in-refused');
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).sessionStorage.length)).toBe(0);
-    expect(await context.cookies()).toEqual([]);
+    expect(await ui.context.cookies()).toEqual([]);
   });
 
   it('signs in, lists the fleet with drift state and counts, filters it, and the keyboard reaches its controls', async () => {
-    await signIn(ann);
+    await ui.signIn(ann);
     const shopRow = page.getByRole('row', { name: new RegExp(shop.name) });
     await shopRow.waitFor();
     expect(await shopRow.getByText('Drifted').count()).toBe(1);
@@ -166,10 +127,10 @@ describe('the web console', () => {
     await page.getByText('0 databases').waitFor();
     await page.getByLabel('Drift state').selectOption('drifted');
     await page.getByRole('row', { name: new RegExp(ledger.name) }).waitFor();
-    await keep('fleet');
-    await expectAccessible('fleet');
+    await ui.keep('fleet');
+    await ui.expectAccessible('fleet');
     // The tokens are in this tab's session storage, never in a cookie.
-    expect(await context.cookies()).toEqual([]);
+    expect(await ui.context.cookies()).toEqual([]);
 
     // From the top of the page, as a keyboard user arrives (the session survives a reload: sessionStorage).
     await page.reload();
@@ -203,8 +164,8 @@ describe('the web console', () => {
     const plan = page.getByRole('list').filter({ hasText: 'status_1' }).first();
     await plan.waitFor();
     expect(await plan.innerText()).toMatch(/create[\s\S]*orders\.status_1/i);
-    await keep('database');
-    await expectAccessible('database');
+    await ui.keep('database');
+    await ui.expectAccessible('database');
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
@@ -228,8 +189,8 @@ describe('the web console', () => {
     expect(await page.getByRole('progressbar', { name: 'Progress' }).getAttribute('value')).toBe('100');
     // The page compares again when the sync has ended: nothing is left to fix.
     await page.getByText(/Compared .*0 missing, 0 redundant, 0 different/).waitFor();
-    await keep('sync-completed');
-    await expectAccessible('sync');
+    await ui.keep('sync-completed');
+    await ui.expectAccessible('sync');
     const indexes = (await mongo.db(shop.dbName).collection('orders').listIndexes().toArray()).map((i) => i.name as string);
     expect(indexes).toContain('status_1');
     expect(indexes).not.toContain('legacy_1');
@@ -243,28 +204,28 @@ describe('the web console', () => {
       .getByText(/drops orders\.legacy_1/)
       .first()
       .waitFor();
-    await keep('awaiting-approval');
-    await signOut();
+    await ui.keep('awaiting-approval');
+    await ui.signOut();
 
-    await signIn(olga);
+    await ui.signIn(olga);
     await openDatabase(ledger.name);
     await page.getByLabel('Comment (optional)').fill('nothing reads legacy_1');
     await page.getByRole('button', { name: 'Approve sync' }).click();
     await syncStatus('completed');
-    await keep('approved-and-completed');
-    await expectAccessible('approval');
-    await signOut();
+    await ui.keep('approved-and-completed');
+    await ui.expectAccessible('approval');
+    await ui.signOut();
   });
 
   it('the audit log shows who approved the sync', async () => {
-    await signIn(ann);
+    await ui.signIn(ann);
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByLabel('Project').selectOption(projectId);
     await page.getByLabel('Action').selectOption('sync.approved');
     const row = page.getByRole('row', { name: new RegExp(`${olga.username}.*sync\\.approved`) });
     await row.waitFor();
-    await keep('audit');
-    await expectAccessible('audit');
-    expect(pageErrors).toEqual([]);
+    await ui.keep('audit');
+    await ui.expectAccessible('audit');
+    expect(ui.pageErrors).toEqual([]);
   });
 });
