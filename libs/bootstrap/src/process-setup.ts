@@ -1,4 +1,4 @@
-import { NatsBus } from '@ir/messaging';
+import { isRefusedLogin, NatsBus } from '@ir/messaging';
 import {
   ConfigError,
   createRootLogger,
@@ -11,7 +11,6 @@ import {
   type CommonConfig,
   type NatsLogin,
 } from '@ir/platform';
-import { AuthorizationError } from '@nats-io/transport-node';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 
@@ -56,11 +55,11 @@ export async function setUpProcess<S extends z.ZodObject>(service: string, schem
     attempts: 8,
     initialDelayMs: 500,
     maxDelayMs: 8000,
-    retryable: (error) => !(error instanceof AuthorizationError),
+    retryable: (error) => !isRefusedLogin(error),
     onRetry: (error, attempt, delay) =>
       logger.warn(`NATS at ${config.NATS_URL} not reachable (attempt ${attempt}): ${String(error)}; retrying in ${delay} ms`, 'Bootstrap'),
   }).catch((error: unknown) => {
-    if (!(error instanceof AuthorizationError)) throw error;
+    if (!isRefusedLogin(error)) throw error;
     throw new Error(
       `NATS refused the user "${login.credentials?.user ?? '(none)'}": check NATS_USER and NATS_PASSWORD (or NATS_PASSWORD_FILE)`,
     );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { defineRpc, DomainError, ErrorCode } from '@ir/contracts';
 import { z } from 'zod';
 import { startNats, type NatsHandle } from '../../../tools/infra/nats';
-import type { NatsBus } from './nats-bus';
+import { isRefusedLogin, NatsBus } from './nats-bus';
 import { client, connectBus, waitFor } from './testing/bus-harness';
 
 jest.setTimeout(30_000);
@@ -96,8 +96,51 @@ describe('NatsBus when its server goes away', () => {
   });
 });
 
+describe('a login NATS does not take', () => {
+  let dir: string;
+  let nats: NatsHandle;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ir-spec-nats-login-'));
+    nats = await startNats({ dataDir: join(dir, 'data'), logFile: join(dir, 'nats.log') });
+  });
+
+  afterAll(async () => {
+    await nats?.process.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const refusal = (servers: string, password: string): Promise<unknown> =>
+    NatsBus.connect({ servers, name: 'spec-login', credentials: { user: 'registry', password }, connectTimeoutMs: 10_000 }).then(
+      async (bus) => {
+        await bus.nc.close();
+        throw new Error('connected');
+      },
+      (error: unknown) => error,
+    );
+
+  it('is refused for good with a wrong password', async () => {
+    expect(isRefusedLogin(await refusal(nats.url, 'not-the-password'))).toBe(true);
+  });
+
+  it('is worth another try when the client was too slow to send it (the server timed the login out)', async () => {
+    // The relay holds the client's bytes past nats-server's 2 s authentication timeout, as a starved CPU would.
+    const relay = await silentableRelay(Number(new URL(nats.url).port), { holdClientBytesMs: 3_500 });
+    try {
+      const error = await refusal(`nats://127.0.0.1:${relay.port}`, nats.passwords.registry);
+      expect(String(error)).toMatch(/authentication timeout/i);
+      expect(isRefusedLogin(error)).toBe(false);
+    } finally {
+      await relay.close();
+    }
+  });
+});
+
 /** A TCP relay to `port` whose open connections can be made to drop every byte, both ways, without closing. */
-async function silentableRelay(port: number): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
+async function silentableRelay(
+  port: number,
+  opts: { holdClientBytesMs?: number } = {},
+): Promise<{ port: number; silence(): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
   let silenced: Socket[] = [];
   const server = createServer((client) => {
@@ -108,6 +151,11 @@ async function silentableRelay(port: number): Promise<{ port: number; silence():
       socket.on('close', () => sockets.delete(socket));
     }
     const forward = (from: Socket, to: Socket) => from.on('data', (chunk: Buffer) => silenced.includes(from) || to.write(chunk));
+    // With holdClientBytesMs, what the client sends first reaches the server only after that delay.
+    if (opts.holdClientBytesMs) {
+      client.pause();
+      setTimeout(() => client.resume(), opts.holdClientBytesMs);
+    }
     forward(client, upstream);
     forward(upstream, client);
     client.on('close', () => upstream.destroy());

@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { AuthorizationError, connect, type NatsConnection } from '@nats-io/transport-node';
 import { inboxPrefixOf } from '@ir/contracts';
 
 /**
@@ -101,4 +101,14 @@ export class NatsBus {
     if (this.nc.isClosed() || this.nc.isDraining()) return this.nc.closed().then(() => undefined);
     await this.nc.drain();
   }
+}
+
+/**
+ * The server refused this login (unknown user, wrong password): retrying cannot help. nats.js gives an
+ * `AuthorizationError` for that and also for the server's "Authentication Timeout", which only means
+ * the client was too slow to send its login (a starved CPU) and a retry may well pass; the server's
+ * text is the only thing that tells them apart, so this is the one place that reads it.
+ */
+export function isRefusedLogin(error: unknown): boolean {
+  return error instanceof AuthorizationError && !error.message.toLowerCase().includes('authentication timeout');
 }
