@@ -120,6 +120,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     calls: [
       RegistryDatabaseRpc.connection,
       EntityInternalRpc.specs,
+      EntityInternalRpc.lease,
       EntityInternalRpc.append,
       EntityInternalRpc.finishScan,
       EntityInternalRpc.position,

@@ -32,6 +32,7 @@ describe('entity oplog storage (real PostgreSQL)', () => {
       '001_entities_oplog_metadata',
       '002_cache_generation_replicas',
       '003_entity_refresh_interval',
+      '004_capture_lease',
     ]);
   });
   afterAll(async () => {
