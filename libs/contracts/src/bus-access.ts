@@ -121,6 +121,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
       RegistryDatabaseRpc.connection,
       EntityInternalRpc.specs,
       EntityInternalRpc.lease,
+      EntityInternalRpc.releaseLease,
       EntityInternalRpc.append,
       EntityInternalRpc.finishScan,
       EntityInternalRpc.position,

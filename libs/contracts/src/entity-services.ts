@@ -220,6 +220,12 @@ export type CaptureLeaseAnswer = z.infer<typeof CaptureLeaseAnswer>;
 export const EntityInternalRpc = {
   /** Takes or renews the one capture lease: only its holder captures (see CaptureEpoch). */
   lease: defineRpc('entity.rpc.internal.lease', CaptureLeaseRequest, CaptureLeaseAnswer),
+  /** A capture stopping cleanly ends its lease now: another takes over without waiting out the TTL. */
+  releaseLease: defineRpc(
+    'entity.rpc.internal.lease-release',
+    z.strictObject({ holder: CaptureLeaseRequest.shape.holder, epoch: CaptureEpoch }),
+    z.object({ released: z.boolean() }),
+  ),
   /** Every entity: the capture watches their sources, the replicators build their caches. */
   specs: defineRpc('entity.rpc.internal.specs', z.strictObject({}), z.object({ items: z.array(EntitySpec) })),
   append: defineRpc(

@@ -38,6 +38,12 @@ export class InternalController {
     return this.lease.acquire(request.holder, request.epoch, request.ttl_ms);
   }
 
+  @RpcHandler(EntityInternalRpc.releaseLease)
+  async releaseLease(request: z.output<Rpc['releaseLease']['request']>): Promise<RpcResponse<Rpc['releaseLease']>> {
+    this.access.assertService(CAPTURE);
+    return { released: await this.lease.release(request.holder, request.epoch) };
+  }
+
   @RpcHandler(EntityInternalRpc.specs)
   async specs(): Promise<RpcResponse<Rpc['specs']>> {
     this.access.assertService(CAPTURE, REPLICATOR);
