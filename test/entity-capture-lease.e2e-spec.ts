@@ -26,8 +26,8 @@ const PROJECT = 'a'.repeat(24);
 const DATABASE_ID = 'd'.repeat(24);
 const SOURCE_DB = 'lease_source';
 const INITIAL = 1_000;
-const TTL_MS = 4_000;
-const RENEW_MS = 1_000;
+const TTL_MS = 5_000;
+const RENEW_MS = 1_500;
 const SHAPE: EntityShape = [
   { name: 'n', type: 'Integer', path: 'n' },
   { name: 'tag', type: 'Text', path: 'tag' },
@@ -207,7 +207,12 @@ describe('two entity captures: one holds the lease and appends, the other takes 
         .map((doc) => ({ _document_id: documentKey(doc._id), ...rowOf(SHAPE, doc) }))
         .sort((x, y) => (x._document_id < y._document_id ? -1 : x._document_id > y._document_id ? 1 : 0));
       expect(seq).toBeGreaterThan(50);
-      expect(replica.cacheOf('items')!.rows().map(({ _oplog_id: _, ...row }) => row)).toEqual(expected);
+      expect(
+        replica
+          .cacheOf('items')!
+          .rows()
+          .map(({ _oplog_id: _, ...row }) => row),
+      ).toEqual(expected);
     } finally {
       replica.close();
     }
@@ -221,13 +226,19 @@ describe('two entity captures: one holds the lease and appends, the other takes 
     const before = appended();
     startWriting();
     await waitFor('the holder appending', () => appended() >= before + 2);
-    const heldEpoch = events(holder).filter((e) => e.event === 'leased').at(-1)!.epoch as number;
+    const heldEpoch = events(holder)
+      .filter((e) => e.event === 'leased')
+      .at(-1)!.epoch as number;
     process.kill(holder.pid!, 'SIGSTOP');
     await waitFor('capture-c leased', () => events(standby).some((e) => e.event === 'leased'), 2 * TTL_MS + 5_000);
     expect(events(standby).find((e) => e.event === 'leased')!.epoch).toBeGreaterThan(heldEpoch);
     const resumedAt = events(holder).length;
     process.kill(holder.pid!, 'SIGCONT');
-    await waitFor('the paused holder told it lost the lease', () => events(holder).slice(resumedAt).some((e) => e.event === 'lease-lost'));
+    await waitFor('the paused holder told it lost the lease', () =>
+      events(holder)
+        .slice(resumedAt)
+        .some((e) => e.event === 'lease-lost'),
+    );
     await sleep(2 * RENEW_MS);
     await stopWrites();
     await captured();

@@ -23,7 +23,10 @@ describe('a saved position the source no longer has (a private FerretDB that kee
   beforeAll(async () => {
     ferret = await startPrivateFerretDbWithOplog();
     client = await MongoClient.connect(ferret.uri);
-    await client.db(db).collection<{ _id: number }>('people').insertMany([{ _id: 1 }, { _id: 2 }]);
+    await client
+      .db(db)
+      .collection<{ _id: number }>('people')
+      .insertMany([{ _id: 1 }, { _id: 2 }]);
   }, 60_000);
   afterAll(async () => {
     await client?.close();

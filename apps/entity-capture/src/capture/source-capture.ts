@@ -124,7 +124,11 @@ export class SourceCapture {
    * asks again, while saving first could leave entities never rebuilt. The entities, back to scanning,
    * are scanned at the next poll; what changes meanwhile is read after the new position, and staged.
    */
-  private async startAgain(error: SourceHistoryLost, entities: readonly CapturedEntity[], rebuild: (entity: EntityName) => Promise<unknown>): Promise<void> {
+  private async startAgain(
+    error: SourceHistoryLost,
+    entities: readonly CapturedEntity[],
+    rebuild: (entity: EntityName) => Promise<unknown>,
+  ): Promise<void> {
     const position = await this.deps.reader.latestPosition();
     for (const entity of entities) await rebuild(entity.name);
     await this.deps.positions.set(position);

@@ -50,7 +50,8 @@ export class CaptureLease {
     private readonly store: LeaseStore,
     private readonly options: CaptureLeaseOptions,
   ) {
-    if (options.renewMs * 2 > options.ttlMs) throw new Error(`the lease renewal (${options.renewMs} ms) must be at most half its TTL (${options.ttlMs} ms)`);
+    if (options.renewMs * 2 > options.ttlMs)
+      throw new Error(`the lease renewal (${options.renewMs} ms) must be at most half its TTL (${options.ttlMs} ms)`);
     this.status = { role: 'standby', holder: options.holder };
   }
 
@@ -99,9 +100,12 @@ export class CaptureLease {
   private watch(ms: number): void {
     clearTimeout(this.deadline);
     const epoch = this.epoch;
-    this.deadline = setTimeout(() => {
-      if (this.epoch === epoch) void this.serially(() => this.lose(`not renewed within its ${this.options.ttlMs} ms TTL`));
-    }, Math.max(0, ms));
+    this.deadline = setTimeout(
+      () => {
+        if (this.epoch === epoch) void this.serially(() => this.lose(`not renewed within its ${this.options.ttlMs} ms TTL`));
+      },
+      Math.max(0, ms),
+    );
   }
 
   private async lose(reason: string): Promise<void> {

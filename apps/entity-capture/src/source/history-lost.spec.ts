@@ -19,16 +19,24 @@ describe('telling a change stream whose resume point is gone (documented error s
     ).toBe(true);
     expect(
       isChangeStreamHistoryLost(
-        serverError(280, 'ChangeStreamFatalError', 'resume of change stream was not possible, as the resume point may no longer be in the oplog.'),
+        serverError(
+          280,
+          'ChangeStreamFatalError',
+          'resume of change stream was not possible, as the resume point may no longer be in the oplog.',
+        ),
       ),
     ).toBe(true);
     expect(
-      isChangeStreamHistoryLost(serverError(280, 'ChangeStreamFatalError', 'cannot resume stream; the resume token was not found. {_data: "82..."}')),
+      isChangeStreamHistoryLost(
+        serverError(280, 'ChangeStreamFatalError', 'cannot resume stream; the resume token was not found. {_data: "82..."}'),
+      ),
     ).toBe(true);
   });
 
   it('is not any other error: those are failures the capture retries', () => {
-    expect(isChangeStreamHistoryLost(serverError(280, 'ChangeStreamFatalError', 'Encountered an event whose size exceeds the limit'))).toBe(false);
+    expect(isChangeStreamHistoryLost(serverError(280, 'ChangeStreamFatalError', 'Encountered an event whose size exceeds the limit'))).toBe(
+      false,
+    );
     expect(isChangeStreamHistoryLost(serverError(6, 'HostUnreachable', 'connection closed'))).toBe(false);
     expect(isChangeStreamHistoryLost(new Error('resume point may no longer be in the oplog'))).toBe(false);
     expect(isChangeStreamHistoryLost(undefined)).toBe(false);

@@ -26,5 +26,9 @@ export function isChangeStreamHistoryLost(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, codeName, message } = error as { code?: unknown; codeName?: unknown; message?: unknown };
   if (code === CHANGE_STREAM_HISTORY_LOST || codeName === 'ChangeStreamHistoryLost') return true;
-  return (code === CHANGE_STREAM_FATAL || codeName === 'ChangeStreamFatalError') && typeof message === 'string' && RESUME_POINT_GONE.test(message);
+  return (
+    (code === CHANGE_STREAM_FATAL || codeName === 'ChangeStreamFatalError') &&
+    typeof message === 'string' &&
+    RESUME_POINT_GONE.test(message)
+  );
 }

@@ -9,7 +9,13 @@ import { openPostgres, schemaName } from '../storage/postgres';
 import { CaptureLeaseRepository } from './capture-lease.repository';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const change = (id: number): OplogChange => ({ entity: 'fenced', operation: 'upsert', documentId: String(id), at: new Date(0).toISOString(), data: { v: id } });
+const change = (id: number): OplogChange => ({
+  entity: 'fenced',
+  operation: 'upsert',
+  documentId: String(id),
+  at: new Date(0).toISOString(),
+  data: { v: id },
+});
 
 /** The refusal entity-oplog answers: CONFLICT with a reason the capture can tell apart. */
 const stale = (epoch: number, current: number) =>

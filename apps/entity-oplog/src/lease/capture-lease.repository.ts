@@ -48,7 +48,12 @@ export class CaptureLeaseRepository {
   }
 
   /** A plain update of the expiry: it does not wait for writes in flight (they hold the row FOR KEY SHARE). */
-  private async renew(client: PoolClient, holder: string, epoch: number | undefined, ttlMs: number): Promise<CaptureLeaseAnswer | undefined> {
+  private async renew(
+    client: PoolClient,
+    holder: string,
+    epoch: number | undefined,
+    ttlMs: number,
+  ): Promise<CaptureLeaseAnswer | undefined> {
     if (epoch === undefined) return undefined;
     const result = await client.query<LeaseRow>(
       `UPDATE capture_lease SET expires_at = clock_timestamp() + $4 * interval '1 millisecond'
