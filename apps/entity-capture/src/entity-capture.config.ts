@@ -19,5 +19,12 @@ export const EntityCaptureConfig = StatelessBackendConfig.extend(TargetConfig.sh
     CAPTURE_BATCH_SIZE: env.positiveInt(500),
     /** Only oplog entries older than this are read (FerretDB makes concurrent writes visible out of order). */
     CAPTURE_SETTLE: env.duration('250ms'),
+    /**
+     * The capture lease: only its holder captures, the other replicas stand by. A holder that stops
+     * renewing (killed, paused, cut off) is replaced once the TTL has passed; it renews every
+     * CAPTURE_LEASE_RENEW, at most half the TTL (checked at start), so one failed renewal does not lose it.
+     */
+    CAPTURE_LEASE_TTL: env.duration('15s'),
+    CAPTURE_LEASE_RENEW: env.duration('5s'),
   });
 export type EntityCaptureConfig = z.output<typeof EntityCaptureConfig>;

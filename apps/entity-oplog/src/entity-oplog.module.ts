@@ -9,6 +9,7 @@ import type { EntityOplogConfig } from './entity-oplog.config';
 import { InternalController } from './internal/internal.controller';
 import { HardRefresh } from './jobs/hard-refresh';
 import { OplogJobs } from './jobs/oplog-jobs';
+import { CaptureLeaseRepository } from './lease/capture-lease.repository';
 import { MetadataRepository } from './metadata/metadata.repository';
 import { OplogReadsService } from './oplog/oplog-reads.service';
 import { OplogController } from './oplog/oplog.controller';
@@ -28,6 +29,7 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Po
     onPool(OplogRepository),
     onPool(MetadataRepository),
     onPool(ReplicaRepository),
+    onPool(CaptureLeaseRepository),
     EntityAccess,
     EntitiesService,
     OplogReadsService,

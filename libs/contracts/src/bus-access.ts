@@ -120,6 +120,8 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     calls: [
       RegistryDatabaseRpc.connection,
       EntityInternalRpc.specs,
+      EntityInternalRpc.lease,
+      EntityInternalRpc.releaseLease,
       EntityInternalRpc.append,
       EntityInternalRpc.finishScan,
       EntityInternalRpc.position,

@@ -191,12 +191,46 @@ export const ReplicaProgress = z.strictObject({
 });
 export type ReplicaProgress = z.infer<typeof ReplicaProgress>;
 
+/**
+ * The capture's fencing token: the epoch of the lease it holds (see `lease`). Every append, scan end and
+ * position save carries it; entity-oplog refuses one whose epoch is not the lease's current one.
+ */
+export const CaptureEpoch = z.number().int().min(1);
+
+/** `details.reason` of the CONFLICT entity-oplog answers to a write whose epoch is not the current one. */
+export const STALE_CAPTURE_EPOCH = 'stale_capture_epoch';
+
+export const CaptureLeaseRequest = z.strictObject({
+  /** Unique per capture process (its name, pid and a random part): a restarted process is a new holder. */
+  holder: z.string().regex(/^[A-Za-z0-9._:-]{1,160}$/),
+  /** The epoch this holder holds, to renew it; absent (or not current) to take the lease if it is free or expired. */
+  epoch: CaptureEpoch.optional(),
+  ttl_ms: z.number().int().min(1000).max(600_000),
+});
+export const CaptureLeaseAnswer = z.object({
+  held: z.boolean(),
+  /** The holder's epoch when held; otherwise the current one (0 before any capture took the lease). */
+  epoch: z.number().int().min(0),
+  holder: z.string(),
+  /** How long until the lease expires, on PostgreSQL's clock. */
+  expires_in_ms: z.number().int(),
+});
+export type CaptureLeaseAnswer = z.infer<typeof CaptureLeaseAnswer>;
+
 export const EntityInternalRpc = {
+  /** Takes or renews the one capture lease: only its holder captures (see CaptureEpoch). */
+  lease: defineRpc('entity.rpc.internal.lease', CaptureLeaseRequest, CaptureLeaseAnswer),
+  /** A capture stopping cleanly ends its lease now: another takes over without waiting out the TTL. */
+  releaseLease: defineRpc(
+    'entity.rpc.internal.lease-release',
+    z.strictObject({ holder: CaptureLeaseRequest.shape.holder, epoch: CaptureEpoch }),
+    z.object({ released: z.boolean() }),
+  ),
   /** Every entity: the capture watches their sources, the replicators build their caches. */
   specs: defineRpc('entity.rpc.internal.specs', z.strictObject({}), z.object({ items: z.array(EntitySpec) })),
   append: defineRpc(
     'entity.rpc.internal.append',
-    z.strictObject({ changes: z.array(OplogChange).max(APPEND_MAX) }),
+    z.strictObject({ epoch: CaptureEpoch, changes: z.array(OplogChange).max(APPEND_MAX) }),
     z.object({ oplog: z.number().int(), staged: z.number().int(), dropped: z.number().int() }),
   ),
   /** The capture saw the entity's collection dropped, renamed or its stream invalidated: rebuild it. */
@@ -205,7 +239,11 @@ export const EntityInternalRpc = {
     z.strictObject({ entity: EntityName }),
     z.object({ outcome: z.enum(['started', 'already_scanning', 'not_found']) }),
   ),
-  finishScan: defineRpc('entity.rpc.internal.finish-scan', z.strictObject({ entity: EntityName }), z.object({ moved: z.number().int() })),
+  finishScan: defineRpc(
+    'entity.rpc.internal.finish-scan',
+    z.strictObject({ epoch: CaptureEpoch, entity: EntityName }),
+    z.object({ moved: z.number().int() }),
+  ),
   position: defineRpc(
     'entity.rpc.internal.position',
     z.strictObject({ database_id: RecordId }),
@@ -213,7 +251,7 @@ export const EntityInternalRpc = {
   ),
   savePosition: defineRpc(
     'entity.rpc.internal.save-position',
-    z.strictObject({ database_id: RecordId, position: CapturePosition }),
+    z.strictObject({ epoch: CaptureEpoch, database_id: RecordId, position: CapturePosition }),
     z.object({ saved: z.literal(true) }),
   ),
   /** Every entity's entries after an offset: what a replicator applies. */

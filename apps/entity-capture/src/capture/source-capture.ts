@@ -1,5 +1,6 @@
 import type { EntityName, OplogChange } from '@ir/contracts';
 import { OneAtATime } from '@ir/platform';
+import { SourceHistoryLost } from '../source/history-lost';
 import type { SourceReader } from '../source/source-reader';
 import type { SourcePosition } from '../source/source-change';
 import { namespaceOf, oplogChangesOf, scannedUpsert, type CapturedEntity } from './captured-entity';
@@ -37,6 +38,13 @@ export class SourceCapture {
       readonly positions: PositionStore;
       readonly entities: () => readonly CapturedEntity[];
       readonly batchSize: number;
+      /**
+       * Rebuilds an entity (back to scanning, the documents its next scan does not find deleted): what the
+       * capture does when the source lost the history after its position. Without it that loss is an error.
+       */
+      readonly rebuild?: (entity: EntityName) => Promise<unknown>;
+      /** Told when the source lost the history after the position (the capture then rebuilt every entity): for logs and metrics. */
+      readonly onHistoryLost?: (error: SourceHistoryLost, entities: number) => void;
     },
   ) {}
 
@@ -93,13 +101,39 @@ export class SourceCapture {
     await this.scanNewEntities();
     const entities = this.deps.entities();
     const namespaces = [...new Set(entities.map(namespaceOf))];
-    const changes = await this.deps.reader.readAfter(this.position, namespaces, this.deps.batchSize);
+    let changes;
+    try {
+      changes = await this.deps.reader.readAfter(this.position, namespaces, this.deps.batchSize);
+    } catch (error) {
+      if (!(error instanceof SourceHistoryLost) || !this.deps.rebuild) throw error;
+      await this.startAgain(error, entities, this.deps.rebuild);
+      return 0;
+    }
     if (changes.length === 0) return 0;
     await this.deps.sink.append(changes.flatMap((change) => oplogChangesOf(change, entities)));
     this.position = changes[changes.length - 1]!.position;
     this.lastChangeAt = changes[changes.length - 1]!.at;
     await this.deps.positions.set(this.position);
     return changes.length;
+  }
+
+  /**
+   * The source no longer has what came after the position: listen anew from its newest position and
+   * rebuild every entity, as a first start does, rather than skip what was lost. The hard refreshes are
+   * asked before the new position is saved: a crash in between finds the old position gone again and
+   * asks again, while saving first could leave entities never rebuilt. The entities, back to scanning,
+   * are scanned at the next poll; what changes meanwhile is read after the new position, and staged.
+   */
+  private async startAgain(
+    error: SourceHistoryLost,
+    entities: readonly CapturedEntity[],
+    rebuild: (entity: EntityName) => Promise<unknown>,
+  ): Promise<void> {
+    const position = await this.deps.reader.latestPosition();
+    for (const entity of entities) await rebuild(entity.name);
+    await this.deps.positions.set(position);
+    this.position = position;
+    this.deps.onHistoryLost?.(error, entities.length);
   }
 
   /**

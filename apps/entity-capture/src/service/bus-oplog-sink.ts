@@ -3,19 +3,30 @@ import type { BusClient } from '@ir/messaging';
 import type { OplogSink, PositionStore } from '../capture/source-capture';
 import { isResumeToken, type SourcePosition } from '../source/source-change';
 
-/** The oplog manager over the bus: each append is acknowledged once PostgreSQL committed it. */
+/**
+ * The oplog manager over the bus: each append is acknowledged once PostgreSQL committed it. Every write
+ * carries the capture lease's epoch this sink was made with: once another capture took the lease they are refused.
+ */
 export class BusOplogSink implements OplogSink {
-  constructor(private readonly bus: Pick<BusClient, 'request'>) {}
+  constructor(
+    private readonly bus: Pick<BusClient, 'request'>,
+    private readonly epoch: number,
+  ) {}
 
   /** In chunks that keep each message small, in order: the next is sent only after the previous was acknowledged. */
   async append(changes: readonly OplogChange[]): Promise<void> {
     for (let start = 0; start < changes.length; start += APPEND_MAX) {
-      await this.bus.request(EntityInternalRpc.append, { changes: changes.slice(start, start + APPEND_MAX) });
+      await this.bus.request(EntityInternalRpc.append, { epoch: this.epoch, changes: changes.slice(start, start + APPEND_MAX) });
     }
   }
 
   async finishScan(entity: EntityName): Promise<void> {
-    await this.bus.request(EntityInternalRpc.finishScan, { entity });
+    await this.bus.request(EntityInternalRpc.finishScan, { epoch: this.epoch, entity });
+  }
+
+  /** The entity rebuilt by entity-oplog (back to scanning, what its next scan does not find deleted); one deleted meanwhile needs nothing. */
+  async hardRefresh(entity: EntityName): Promise<void> {
+    await this.bus.request(EntityInternalRpc.hardRefresh, { entity });
   }
 }
 
@@ -24,6 +35,7 @@ export class BusPositionStore implements PositionStore {
   constructor(
     private readonly bus: Pick<BusClient, 'request'>,
     private readonly databaseId: string,
+    private readonly epoch: number,
   ) {}
 
   async get(): Promise<SourcePosition | undefined> {
@@ -33,6 +45,6 @@ export class BusPositionStore implements PositionStore {
 
   async set(position: SourcePosition): Promise<void> {
     const saved = isResumeToken(position) ? { _data: position._data } : { t: position.t, i: position.i };
-    await this.bus.request(EntityInternalRpc.savePosition, { database_id: this.databaseId, position: saved });
+    await this.bus.request(EntityInternalRpc.savePosition, { epoch: this.epoch, database_id: this.databaseId, position: saved });
   }
 }

@@ -21,3 +21,23 @@ export const entityCaptureErrors = new Counter({
   labelNames: ['database_id'] as const,
   registers: [metricsRegistry],
 });
+
+export const entityCaptureLeaseHeld = new Gauge({
+  name: 'index_registry_entity_capture_lease_held',
+  help: 'Whether this capture holds the capture lease (1) or stands by (0); only the holder captures',
+  registers: [metricsRegistry],
+});
+
+export const entityCaptureLeaseChanges = new Counter({
+  name: 'index_registry_entity_capture_lease_changes_total',
+  help: 'Capture lease acquisitions and losses of this process, by change (acquired, lost)',
+  labelNames: ['change'] as const,
+  registers: [metricsRegistry],
+});
+
+export const entityCaptureHistoryLost = new Counter({
+  name: 'index_registry_entity_capture_history_lost_total',
+  help: 'Times a source no longer had the history after the saved position (every entity of it then rebuilt), by source database id',
+  labelNames: ['database_id'] as const,
+  registers: [metricsRegistry],
+});

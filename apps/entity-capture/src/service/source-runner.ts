@@ -11,7 +11,7 @@ import type { ResetEvent } from '../source/change-stream-reader';
 import { isResumeToken } from '../source/source-change';
 import { openSource, type OpenedSource } from '../source/source-client';
 import { BusOplogSink, BusPositionStore } from './bus-oplog-sink';
-import { entityCaptured, entityCaptureErrors, entityCaptureLag } from './capture-metrics';
+import { entityCaptured, entityCaptureErrors, entityCaptureHistoryLost, entityCaptureLag } from './capture-metrics';
 import { entitiesResetBy } from './reset-scope';
 
 export interface SourceRunnerSettings {
@@ -52,6 +52,8 @@ export class SourceRunner {
       readonly cipher: UriCipher;
       readonly policy: TargetPolicy;
       readonly settings: SourceRunnerSettings;
+      /** The capture lease's epoch every write of this runner carries (a new epoch gets new runners). */
+      readonly epoch: number;
     },
   ) {}
 
@@ -111,12 +113,18 @@ export class SourceRunner {
       settleMs: this.deps.settings.settleMs,
       onReset: (event) => this.hardRefresh(event, database),
     });
+    const sink = new BusOplogSink(this.deps.bus, this.deps.epoch);
     const capture = new SourceCapture({
       reader: source.reader,
-      sink: new BusOplogSink(this.deps.bus),
-      positions: new BusPositionStore(this.deps.bus, this.databaseId),
+      sink,
+      positions: new BusPositionStore(this.deps.bus, this.databaseId, this.deps.epoch),
       entities: () => this.entities.map((entity) => capturedEntity(entity, database)),
       batchSize: this.deps.settings.batchSize,
+      rebuild: (entity) => sink.hardRefresh(entity),
+      onHistoryLost: (error, entities) => {
+        entityCaptureHistoryLost.inc({ database_id: this.databaseId });
+        this.logger.warn(`source ${this.databaseId}: ${error.message}: listening anew and rebuilding its ${entities} entities`);
+      },
     });
     return { source, capture };
   }

@@ -1,6 +1,7 @@
 import { Timestamp, type ChangeStream, type ChangeStreamOptions, type Document, type MongoClient } from 'mongodb';
 import { mapChangeEvent, type ChangeEvent, type MappedEvent } from './change-event';
 import { scanCollection } from './collection-scan';
+import { isChangeStreamHistoryLost, SourceHistoryLost } from './history-lost';
 import { isResumeToken, type OplogPosition, type ResumeToken, type SourceChange, type SourcePosition } from './source-change';
 import type { SourceReader } from './source-reader';
 
@@ -52,7 +53,7 @@ export class ChangeStreamReader implements SourceReader {
     const stream = await this.streamFrom(position, namespaces);
     const changes: SourceChange[] = [];
     while (changes.length < limit) {
-      const event = await stream.tryNext();
+      const event = await this.next(stream);
       if (!event) break;
       const mapped = mapChangeEvent(event);
       switch (mapped.kind) {
@@ -80,6 +81,17 @@ export class ChangeStreamReader implements SourceReader {
 
   scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]> {
     return scanCollection(this.client, database, collection, batchSize, this.timeoutMs);
+  }
+
+  /** The next event; a resume point the server no longer has is SourceHistoryLost (the stream closed), never skipped over. */
+  private async next(stream: ChangeStream<Document, ChangeEvent>): Promise<ChangeEvent | null> {
+    try {
+      return await stream.tryNext();
+    } catch (error) {
+      if (!isChangeStreamHistoryLost(error)) throw error;
+      await this.close().catch(() => undefined);
+      throw new SourceHistoryLost(`the change stream cannot resume: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   async close(): Promise<void> {

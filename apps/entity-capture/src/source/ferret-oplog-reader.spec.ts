@@ -49,9 +49,15 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     const late = new FerretOplogReader(client, { settleMs: SETTLE_MS });
     // Read from 5 s back: the late entries below fit between this and the first entry read.
     const start = await late.latestPosition();
+    // An entry there (a no-op, as MongoDB writes them), or the reader would take the position for one its oplog dropped.
+    const from = new Timestamp({ t: start.t - 5, i: 0 });
+    await client
+      .db('local')
+      .collection('oplog.rs')
+      .insertOne({ ts: from, op: 'n', ns: '', o: { msg: 'from here' }, wall: new Date(Date.now() - 60_000) } as never);
     await collection('late').insertOne({ _id: 1, n: 1 });
     await settle();
-    const [first] = await late.readAfter({ t: start.t - 5, i: 0 }, [`${db}.late`], 10);
+    const [first] = await late.readAfter({ t: from.t, i: from.i }, [`${db}.late`], 10);
     expect(first).toMatchObject({ operation: 'upsert', documentId: 1 });
     const position = first!.position as { t: number; i: number };
     // As a loaded server may: entries whose ts is older than one already read appear only now. Written

@@ -1,5 +1,6 @@
 import { Timestamp, type Document, type MongoClient } from 'mongodb';
 import { scanCollection } from './collection-scan';
+import { SourceHistoryLost } from './history-lost';
 import { isResumeToken, type OplogPosition, type SourceChange, type SourcePosition } from './source-change';
 import type { SourceReader } from './source-reader';
 
@@ -47,6 +48,7 @@ export class FerretOplogReader implements SourceReader {
   /** Entries delivered within the lookback, by `t:i`, with their `t` (to forget them once behind it). */
   private readonly delivered = new Map<string, number>();
   private lateCheckedAt = 0;
+  private historyCheckedAt = 0;
   /**
    * Per namespace, the first position this reader read it after: it looks back no further. What came
    * before was read by an earlier process, or is covered by the scan of an entity that starts it.
@@ -74,6 +76,7 @@ export class FerretOplogReader implements SourceReader {
     if (isResumeToken(position))
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
+    await this.assertHistoryKept(position);
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
     const late = await this.lateChanges(position, namespaces, settledBefore);
     const entries = await this.oplog()
@@ -131,6 +134,23 @@ export class FerretOplogReader implements SourceReader {
     const changes: SourceChange[] = [];
     for (const { ns, id, at } of documents.values()) changes.push(await this.asItIsNow({ ns, at, position }, id));
     return changes;
+  }
+
+  /**
+   * Throws SourceHistoryLost when the capped oplog's oldest entry is newer than `position`: the entry at
+   * the position, and maybe others after it, were dropped unread. Asked on the first read and then every
+   * CLOCK_CHECK_MS (each look reads the oplog once more on FerretDB). A position of 0 (the oplog was empty
+   * when the capture started listening) cannot tell and is not checked.
+   */
+  private async assertHistoryKept(position: OplogPosition): Promise<void> {
+    const now = Date.now();
+    if (position.t === 0 || now - this.historyCheckedAt < CLOCK_CHECK_MS) return;
+    this.historyCheckedAt = now;
+    const [oldest] = await this.oplog()
+      .find({}, { projection: { ts: 1 }, sort: { ts: 1 }, limit: 1, maxTimeMS: this.timeoutMs })
+      .toArray();
+    if (oldest && (oldest.ts.t > position.t || (oldest.ts.t === position.t && oldest.ts.i > position.i)))
+      throw new SourceHistoryLost(`the oplog's oldest entry (${keyOf(oldest.ts)}) is newer than the saved position (${keyOf(position)})`);
   }
 
   /** Every document of a collection, in batches: an entity's first scan. */

@@ -11,6 +11,7 @@ import { OplogReadsService } from '../oplog/oplog-reads.service';
 import { OplogRepository } from '../oplog/oplog.repository';
 import { ReplicaRepository } from '../replication/replica.repository';
 import { HardRefresh } from '../jobs/hard-refresh';
+import { CaptureLeaseRepository } from '../lease/capture-lease.repository';
 
 type Rpc = typeof EntityInternalRpc;
 const CAPTURE = 'entity-capture';
@@ -27,7 +28,21 @@ export class InternalController {
     private readonly metadata: MetadataRepository,
     private readonly replicas: ReplicaRepository,
     private readonly refreshes: HardRefresh,
+    private readonly lease: CaptureLeaseRepository,
   ) {}
+
+  /** Only the lease's holder captures; the others ask again every renewal interval, standing by. */
+  @RpcHandler(EntityInternalRpc.lease)
+  acquireLease(request: z.output<Rpc['lease']['request']>): Promise<RpcResponse<Rpc['lease']>> {
+    this.access.assertService(CAPTURE);
+    return this.lease.acquire(request.holder, request.epoch, request.ttl_ms);
+  }
+
+  @RpcHandler(EntityInternalRpc.releaseLease)
+  async releaseLease(request: z.output<Rpc['releaseLease']['request']>): Promise<RpcResponse<Rpc['releaseLease']>> {
+    this.access.assertService(CAPTURE);
+    return { released: await this.lease.release(request.holder, request.epoch) };
+  }
 
   @RpcHandler(EntityInternalRpc.specs)
   async specs(): Promise<RpcResponse<Rpc['specs']>> {
@@ -38,7 +53,7 @@ export class InternalController {
   @RpcHandler(EntityInternalRpc.append)
   async append(request: z.output<Rpc['append']['request']>): Promise<RpcResponse<Rpc['append']>> {
     this.access.assertService(CAPTURE);
-    const result = await this.oplog.append(request.changes);
+    const result = await this.oplog.append(request.changes, request.epoch);
     entityAppended.inc({ destination: 'oplog' }, result.oplog);
     entityAppended.inc({ destination: 'staging' }, result.staged);
     entityAppended.inc({ destination: 'dropped' }, result.dropped);
@@ -56,7 +71,7 @@ export class InternalController {
   @RpcHandler(EntityInternalRpc.finishScan)
   async finishScan(request: z.output<Rpc['finishScan']['request']>): Promise<RpcResponse<Rpc['finishScan']>> {
     this.access.assertService(CAPTURE);
-    return { moved: await this.oplog.finishScan(request.entity) };
+    return { moved: await this.oplog.finishScan(request.entity, request.epoch) };
   }
 
   @RpcHandler(EntityInternalRpc.position)
@@ -68,7 +83,7 @@ export class InternalController {
   @RpcHandler(EntityInternalRpc.savePosition)
   async savePosition(request: z.output<Rpc['savePosition']['request']>): Promise<RpcResponse<Rpc['savePosition']>> {
     this.access.assertService(CAPTURE);
-    await this.metadata.set(resumeTokenKey(request.database_id), request.position);
+    await this.metadata.set(resumeTokenKey(request.database_id), request.position, request.epoch);
     return { saved: true };
   }
 

@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { assertCaptureEpoch } from '../lease/capture-fence';
 
 /** Key and JSON value: the capture's resume position lives under `mongo_resume_token` (one key per source). */
 export class MetadataRepository {
@@ -9,13 +10,30 @@ export class MetadataRepository {
     return result.rows[0]?.value;
   }
 
-  async set(key: string, value: unknown): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO metadata (key, value) VALUES ($1, $2)
-       ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, JSON.stringify(value)],
-    );
+  /** With `epoch` (the capture saving its position), refused unless it is the capture lease's current one. */
+  async set(key: string, value: unknown, epoch?: number): Promise<void> {
+    if (epoch === undefined) return upsert(this.pool, key, value);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await assertCaptureEpoch(client, epoch);
+      await upsert(client, key, value);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
+}
+
+async function upsert(db: Pool | PoolClient, key: string, value: unknown): Promise<void> {
+  await db.query(
+    `INSERT INTO metadata (key, value) VALUES ($1, $2)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+    [key, JSON.stringify(value)],
+  );
 }
 
 /** The metadata key of one source's resume position. */

@@ -25,7 +25,12 @@ describe('entity oplog storage (real PostgreSQL)', () => {
   beforeAll(async () => {
     spec = await migratedSpecSchema('spec');
     pool = spec.pool;
-    expect(spec.applied).toEqual(['001_entities_oplog_metadata', '002_cache_generation_replicas', '003_entity_refresh_interval']);
+    expect(spec.applied).toEqual([
+      '001_entities_oplog_metadata',
+      '002_cache_generation_replicas',
+      '003_entity_refresh_interval',
+      '004_capture_lease',
+    ]);
   });
   afterAll(async () => {
     await spec?.drop();

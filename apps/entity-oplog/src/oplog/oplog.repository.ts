@@ -1,5 +1,6 @@
 import type { EntityName, OplogChange, OplogEntry } from '@ir/contracts';
 import type { Pool, PoolClient } from 'pg';
+import { assertCaptureEpoch } from '../lease/capture-fence';
 import { inAppendTransaction } from '../storage/append-lock';
 
 interface EntryRow {
@@ -31,11 +32,13 @@ export class OplogRepository {
   /**
    * Appends a batch in its order, in one transaction: a scanning entity's changes to staging, the
    * others to the oplog. Changes of entities that are not (or no longer) defined are dropped. Returns
-   * how many were written to each.
+   * how many were written to each. With `epoch` (the capture's writes), refused unless it is the capture
+   * lease's current one.
    */
-  async append(changes: readonly OplogChange[]): Promise<{ oplog: number; staged: number; dropped: number }> {
-    if (changes.length === 0) return { oplog: 0, staged: 0, dropped: 0 };
+  async append(changes: readonly OplogChange[], epoch?: number): Promise<{ oplog: number; staged: number; dropped: number }> {
     return inAppendTransaction(this.pool, async (client) => {
+      if (epoch !== undefined) await assertCaptureEpoch(client, epoch);
+      if (changes.length === 0) return { oplog: 0, staged: 0, dropped: 0 };
       const names = [...new Set(changes.map((change) => change.entity))];
       const states = new Map(
         (await client.query<{ name: string; state: string }>('SELECT name, state FROM entities WHERE name = ANY($1)', [names])).rows.map(
@@ -56,10 +59,11 @@ export class OplogRepository {
    * reached the oplog; none on a first scan), then its staged entries move to the oplog in their order
    * (the scan's upserts and the changes made meanwhile), and the entity is `scanned` from then on.
    * Atomic: an append waits for it, so no change can slip between the move and the state. Returns the
-   * entries it wrote to the oplog.
+   * entries it wrote to the oplog. With `epoch`, refused as `append` is.
    */
-  async finishScan(entity: EntityName): Promise<number> {
+  async finishScan(entity: EntityName, epoch?: number): Promise<number> {
     return inAppendTransaction(this.pool, async (client) => {
+      if (epoch !== undefined) await assertCaptureEpoch(client, epoch);
       const gone = await client.query(
         `INSERT INTO oplog (${COLUMNS})
          SELECT $1, 'delete', alive.document_id, now(), NULL

@@ -80,6 +80,19 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
     id: '003_entity_refresh_interval',
     sql: `ALTER TABLE entities ADD COLUMN refresh_interval_seconds integer CHECK (refresh_interval_seconds > 0);`,
   },
+  {
+    id: '004_capture_lease',
+    sql: `
+      -- The one capture lease (lease/capture-lease.repository.ts): its holder, an epoch that only grows
+      -- (each take raises it; every fenced write must carry the current one) and its expiry.
+      CREATE TABLE capture_lease (
+        name text PRIMARY KEY,
+        holder text NOT NULL,
+        epoch bigint NOT NULL CHECK (epoch >= 0),
+        expires_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any constant: the key of the advisory lock that lets one replica migrate while the others wait. */
