@@ -2,8 +2,8 @@ import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEntriesController } from './entries/audit-entries.controller';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
 import { AuditBucketReader } from './entries/audit-bucket-reader.service';
-import { auditDayModelProvider } from './entries/audit-day.model';
-import { AuditDayRepository } from './entries/audit-day.repository';
+import { auditCalendarModelProvider } from './entries/audit-calendar.model';
+import { AuditCalendarRepository } from './entries/audit-calendar.repository';
 import { auditEntryModelProvider } from './entries/audit-entry.model';
 import { AuditEntryRepository } from './entries/audit-entry.repository';
 import { AuditQueryController } from './entries/audit-query.controller';
@@ -15,9 +15,9 @@ import { AuditRetention } from './retention/audit-retention.service';
   controllers: [AuditEntriesController, AuditQueryController],
   providers: [
     auditEntryModelProvider,
-    auditDayModelProvider,
+    auditCalendarModelProvider,
     AuditEntryRepository,
-    AuditDayRepository,
+    AuditCalendarRepository,
     AuditQueryService,
     AuditBucketReader,
     AuditBucketBackfill,
@@ -29,11 +29,11 @@ export class AuditModule implements OnApplicationBootstrap {
 
   constructor(
     private readonly entries: AuditEntryRepository,
-    private readonly days: AuditDayRepository,
+    private readonly calendar: AuditCalendarRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.entries.ensureIndexes(this.logger);
-    await this.days.ensureIndexes(this.logger);
+    await this.calendar.ensureIndexes(this.logger);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { AuditDayRepository } from './audit-day.repository';
+import { AuditCalendarRepository } from './audit-calendar.repository';
 import { AuditEntryRepository } from './audit-entry.repository';
 
 /** How often a replica that has not seen the backfill finish reads its mark again (by `_id`). */
@@ -9,7 +9,7 @@ const MAX_BATCHES = 2_000;
 
 /**
  * Gives the entries stored before buckets existed (audit-bucket.ts) their bucket, in batches, in
- * the background at start, recording their days first; then marks the trail backfilled. Until the
+ * the background at start, recording them in the calendar first; then marks the trail backfilled. Until the
  * mark is there, lists read by the indexes on `at` as before, so no entry is missed meanwhile.
  * Entries stored from now on are filed as they are stored. Replicas may backfill at once: filing an
  * entry twice files it once.
@@ -24,7 +24,7 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
 
   constructor(
     private readonly entries: AuditEntryRepository,
-    private readonly days: AuditDayRepository,
+    private readonly calendar: AuditCalendarRepository,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,13 +44,13 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
   async done(): Promise<boolean> {
     if (this.backfilled || Date.now() - this.checkedAt < RECHECK_MS) return this.backfilled;
     this.checkedAt = Date.now();
-    this.backfilled = await this.days.isBackfilled();
+    this.backfilled = await this.calendar.isBackfilled();
     return this.backfilled;
   }
 
   /** Files every entry without a bucket, then sets the mark; answers when done or stopped. */
   async run(): Promise<void> {
-    if (await this.days.isBackfilled()) {
+    if (await this.calendar.isBackfilled()) {
       this.backfilled = true;
       return;
     }
@@ -58,13 +58,13 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
     for (let batch = 0; batch < MAX_BATCHES && !this.stopping; batch += 1) {
       const unfiled = await this.entries.entriesWithoutBucket();
       if (unfiled.length === 0) {
-        await this.days.markBackfilled();
+        await this.calendar.markBackfilled();
         this.backfilled = true;
         if (filed > 0) this.logger.log(`filed ${filed} older audit entries in their buckets`);
         return;
       }
-      // Days before their entries: a list finds a bucket only through its day.
-      for (const entry of unfiled) await this.days.record(entry.project_id, entry.at);
+      // The calendar before the entries: a list finds a bucket only through it.
+      for (const entry of unfiled) await this.calendar.record(entry.project_id, entry.at);
       await this.entries.fileInBuckets(unfiled);
       filed += unfiled.length;
     }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@ir/contracts';
-import { hourOf, hoursOfDay, dayOf, type AuditCursor } from './audit-bucket';
+import { dayOf, hourOf, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
-import { AuditDayRepository } from './audit-day.repository';
+import { AuditCalendarRepository } from './audit-calendar.repository';
 import type { AuditEntryDocument } from './audit-entry.model';
 import { AuditEntryRepository, type AuditFilter } from './audit-entry.repository';
 
@@ -25,7 +25,7 @@ export interface KeysetPage {
 export class AuditBucketReader {
   constructor(
     private readonly entries: AuditEntryRepository,
-    private readonly days: AuditDayRepository,
+    private readonly calendar: AuditCalendarRepository,
     private readonly backfill: AuditBucketBackfill,
   ) {}
 
@@ -48,7 +48,7 @@ export class AuditBucketReader {
     return { items: found.slice(0, limit), more: found.length > limit };
   }
 
-  /** At most `want` entries of one project, newest first: its days newest first, each day's hours newest first. */
+  /** At most `want` entries of one project, newest first: its days newest first, each day's hours that hold entries newest first. */
   private async newestOfProject(
     projectId: string,
     filter: AuditFilter,
@@ -58,12 +58,15 @@ export class AuditBucketReader {
     const newest = [filter.to, after?.at].filter((at): at is Date => at !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
     const [newestHour, oldestHour] = [newest && hourOf(newest), filter.from && hourOf(filter.from)];
     const [newestDay, oldestDay] = [newest && dayOf(newest), filter.from && dayOf(filter.from)];
-    const days = (await this.days.daysOf(projectId)).filter(
+    const days = (await this.calendar.daysOf(projectId)).filter(
       (day) => (newestDay === undefined || day <= newestDay) && (oldestDay === undefined || day >= oldestDay),
     );
     const found: AuditEntryDocument[] = [];
     for (const day of days) {
-      for (const hour of hoursOfDay(day, newestHour, oldestHour)) {
+      const hours = (await this.calendar.hoursOf(projectId, day)).filter(
+        (hour) => (newestHour === undefined || hour <= newestHour) && (oldestHour === undefined || hour >= oldestHour),
+      );
+      for (const hour of hours) {
         found.push(...(await this.entries.inBucket(projectId, hour, filter, after, want - found.length)));
         if (found.length >= want) return found;
       }

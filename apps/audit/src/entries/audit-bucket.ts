@@ -4,8 +4,9 @@
  * equalities (never `$in`, ranges or a sort). So every entry carries `bucket`, its project and UTC
  * hour (`<project>:2026-12-02T03`), and a page is read one bucket at a time by equality, newest hour
  * first, until it is full: a first page reads the entries of the newest hours only, whatever the
- * size of the trail. The hours that hold entries are found through `audit_days` (one small document
- * per project and UTC day), so a quiet week costs one read, not 168.
+ * size of the trail. The hours that hold entries are found through `audit_calendar` (a small
+ * document per project and UTC day, and per hour of such a day), so a walk reads only hours that
+ * hold entries: a quiet week costs no read, a day one read of its hours.
  */
 
 /** The bucket key of entries of no project (logins, registrations). */
@@ -23,27 +24,12 @@ export function dayOf(at: Date): string {
 
 /** The bucket of an entry of `projectId` recorded at `at`. */
 export function bucketOf(projectId: string | null, at: Date): string {
-  return `${projectId ?? NO_PROJECT}:${hourOf(at)}`;
+  return `${scopeOf(projectId)}:${hourOf(at)}`;
 }
 
-/** The `audit_days` id of the day of `at` in `projectId`. */
-export function dayIdOf(projectId: string | null, at: Date): string {
-  return `${projectId ?? NO_PROJECT}:${dayOf(at)}`;
-}
-
-/** The scope key of `audit_days` for a project (entries of no project have their own). */
+/** What an entry of `projectId` is filed under in its bucket and the calendar (entries of no project have their own). */
 export function scopeOf(projectId: string | null): string {
   return projectId ?? NO_PROJECT;
-}
-
-/** The hours of `day` from `newest` down to `oldest` (inclusive; `HH` strings), newest first. */
-export function hoursOfDay(day: string, newest: string | undefined, oldest: string | undefined): string[] {
-  const hours: string[] = [];
-  for (let h = 23; h >= 0; h -= 1) {
-    const hour = `${day}T${String(h).padStart(2, '0')}`;
-    if ((newest === undefined || hour <= newest) && (oldest === undefined || hour >= oldest)) hours.push(hour);
-  }
-  return hours;
 }
 
 /** The position of an entry in the list (newest first, ties by id): what `next_after` carries. */

@@ -3,7 +3,7 @@ import { narrowTo, projectsWhere, type AuditAction, type AuditEntry, type Princi
 import { findPage, isDuplicateKeyError, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
 import { bucketOf, type AuditCursor } from './audit-bucket';
-import { AuditDayRepository } from './audit-day.repository';
+import { AuditCalendarRepository } from './audit-calendar.repository';
 import { AUDIT_ENTRY_MODEL, type AuditEntryDocument, type AuditEntryModel } from './audit-entry.model';
 import { toAuditEntryDocument } from './audit-entry-view';
 
@@ -35,15 +35,15 @@ export type StoreResult = 'stored' | 'already_stored';
 export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
   constructor(
     @Inject(AUDIT_ENTRY_MODEL) model: AuditEntryModel,
-    private readonly days: AuditDayRepository,
+    private readonly calendar: AuditCalendarRepository,
   ) {
     super(model);
   }
 
   /** Stores the entry under its id; an entry stored before (the same id) is left as it is. */
   async store(entry: AuditEntry): Promise<StoreResult> {
-    // Its day first: a list finds the entry's bucket only through its day (audit-bucket.ts).
-    await this.days.record(entry.project_id, new Date(entry.at));
+    // Its hour in the calendar first: a list finds the entry's bucket only through it (audit-bucket.ts).
+    await this.calendar.record(entry.project_id, new Date(entry.at));
     try {
       await this.model.create(toAuditEntryDocument(entry));
       return 'stored';
@@ -95,7 +95,7 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
 
   /**
    * At most BACKFILL_BATCH of the entries stored before buckets existed (each with what its bucket
-   * and day are made of); empty when none is left. FerretDB reads the whole collection for it, once
+   * is made of); empty when none is left. FerretDB reads the whole collection for it, once
    * per batch of the backfill at start.
    */
   async entriesWithoutBucket(): Promise<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import type { AuditConfig } from '../audit.config';
 import { dayOf } from '../entries/audit-bucket';
-import { AuditDayRepository } from '../entries/audit-day.repository';
+import { AuditCalendarRepository } from '../entries/audit-calendar.repository';
 import { AuditEntryRepository } from '../entries/audit-entry.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +24,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly entries: AuditEntryRepository,
-    private readonly days: AuditDayRepository,
+    private readonly calendar: AuditCalendarRepository,
     @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
   ) {}
 
@@ -48,7 +48,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
       total += deleted;
       if (deleted < PRUNE_BATCH) {
         // Every entry before the cutoff is gone, so are those of the days before its day: a list walks them no more.
-        await this.days.deleteBefore(dayOf(cutoff));
+        await this.calendar.deleteBefore(dayOf(cutoff));
         break;
       }
     }
