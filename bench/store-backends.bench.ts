@@ -159,9 +159,10 @@ function seedDocuments(): Seeded {
     const at = new Date(now.getTime() - a * 1_000);
     const project_id = projects[a % PROJECTS];
     // As the audit service files them (apps/audit/src/entries/audit-bucket.ts, audit-calendar.model.ts).
-    const [day, hour] = [at.toISOString().slice(0, 10), at.toISOString().slice(0, 13)];
+    const [day, hour, minute] = [10, 13, 16].map((length) => at.toISOString().slice(0, length));
     calendar.set(`${project_id}:${day}`, { _id: `${project_id}:${day}`, parent: project_id, day });
     calendar.set(`${project_id}:${hour}`, { _id: `${project_id}:${hour}`, parent: `${project_id}:${day}`, day });
+    calendar.set(`${project_id}:${minute}`, { _id: `${project_id}:${minute}`, parent: `${project_id}:${hour}`, day });
     seeded.audit.push({
       _id: new ObjectId().toHexString(),
       at,
@@ -169,7 +170,7 @@ function seedDocuments(): Seeded {
       action: 'index.created',
       actor: { id: projects[0], kind: 'user' },
       target: { database_id: seeded.databases[a % DATABASES]._id.toHexString() },
-      bucket: `${project_id}:${hour}`,
+      bucket: `${project_id}:${minute}`,
     });
   }
   seeded.calendar = [...calendar.values()];
@@ -254,23 +255,23 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
         ]),
     },
     {
-      name: 'audit first page, one project (hour buckets by equality, keyset)',
+      name: 'audit first page, one project (minute buckets by equality, keyset)',
       run: (db) => bucketedPage(db, [project], undefined),
     },
     {
-      name: 'audit next page, one project (hour buckets, after the 20th)',
+      name: 'audit next page, one project (minute buckets, after the 20th)',
       run: (db) => bucketedPage(db, [project], cursorOf(seeded.audit, project, 20)),
     },
     {
-      name: 'audit deep page, one project (hour buckets, after the 1,000th)',
+      name: 'audit deep page, one project (minute buckets, after the 1,000th)',
       run: (db) => bucketedPage(db, [project], cursorOf(seeded.audit, project, 1_000)),
     },
     {
-      name: 'audit first page, ten projects (hour buckets per project, merged)',
+      name: 'audit first page, ten projects (minute buckets per project, merged)',
       run: (db) => bucketedPage(db, seeded.projects, undefined),
     },
     {
-      name: 'audit next page, ten projects (hour buckets, after the 20th)',
+      name: 'audit next page, ten projects (minute buckets, after the 20th)',
       run: (db) => bucketedPage(db, seeded.projects, cursorOf(seeded.audit, undefined, 20)),
     },
     {
@@ -298,39 +299,41 @@ function cursorOf(audit: Document[], project: string | undefined, nth: number): 
 
 /**
  * A page of 20 newest first after `after`, as the audit service reads it (AuditBucketReader): per
- * project its calendar's days, then a day's hours, then hour buckets by equality until 21 are found,
- * the projects merged.
+ * project its calendar depth first (days, a day's hours, an hour's minutes), then minute buckets by
+ * equality until 21 are found, the projects merged.
  */
 async function bucketedPage(db: Db, projects: string[], after: Cursor | undefined): Promise<Document[]> {
   const want = 21;
   const keyset: Document = after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {};
-  const newestHour = after?.at.toISOString().slice(0, 13);
-  const children = async (scope: string, parent: string): Promise<string[]> =>
-    (
-      await db
-        .collection<{ _id: string }>('audit_calendar')
-        .find({ parent }, { projection: { _id: 1 } })
-        .toArray()
-    )
-      .map((doc) => doc._id.slice(scope.length + 1))
-      .sort()
-      .reverse();
+  const newest = after?.at.toISOString();
   const ofProject = async (project: string): Promise<Document[]> => {
     const found: Document[] = [];
-    for (const day of await children(project, project)) {
-      if (newestHour && day > newestHour.slice(0, 10)) continue;
-      for (const hour of await children(project, `${project}:${day}`)) {
-        if (newestHour && hour > newestHour) continue;
-        const docs = await db
-          .collection('audit_entries')
-          .find({ bucket: `${project}:${hour}`, ...keyset })
-          .sort({ at: -1, _id: -1 })
-          .limit(want - found.length)
-          .toArray();
-        found.push(...docs);
-        if (found.length >= want) return found;
+    const walk = async (parent: string | undefined, level: number): Promise<void> => {
+      const times = (
+        await db
+          .collection<{ _id: string }>('audit_calendar')
+          .find({ parent: parent === undefined ? project : `${project}:${parent}` }, { projection: { _id: 1 } })
+          .toArray()
+      )
+        .map((doc) => doc._id.slice(project.length + 1))
+        .filter((time) => newest === undefined || time <= newest.slice(0, time.length))
+        .sort()
+        .reverse();
+      for (const time of times) {
+        if (level < 2) await walk(time, level + 1);
+        else {
+          const docs = await db
+            .collection('audit_entries')
+            .find({ bucket: `${project}:${time}`, ...keyset })
+            .sort({ at: -1, _id: -1 })
+            .limit(want - found.length)
+            .toArray();
+          found.push(...docs);
+        }
+        if (found.length >= want) return;
       }
-    }
+    };
+    await walk(undefined, 0);
     return found;
   };
   const perProject: Document[][] = [];

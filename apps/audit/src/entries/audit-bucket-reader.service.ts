@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@ir/contracts';
-import { dayOf, hourOf, type AuditCursor } from './audit-bucket';
+import { CALENDAR_LEVELS, overlaps, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
 import { AuditCalendarRepository } from './audit-calendar.repository';
 import type { AuditEntryDocument } from './audit-entry.model';
@@ -17,9 +17,9 @@ export interface KeysetPage {
 
 /**
  * Keyset pages of the trail read bucket by bucket (see audit-bucket.ts): each project in reach is
- * walked newest hour first until it has given a page's worth, and the projects' entries are merged
+ * walked newest minute first until it has given a page's worth, and the projects' entries are merged
  * newest first. A filter narrows what each bucket gives (the walk may then read more buckets); a
- * time range and the cursor also bound which hours are read.
+ * time range and the cursor also bound which days, hours and minutes are read.
  */
 @Injectable()
 export class AuditBucketReader {
@@ -48,7 +48,7 @@ export class AuditBucketReader {
     return { items: found.slice(0, limit), more: found.length > limit };
   }
 
-  /** At most `want` entries of one project, newest first: its days newest first, each day's hours that hold entries newest first. */
+  /** At most `want` entries of one project, newest first: its calendar walked depth first, newest first, to the buckets. */
   private async newestOfProject(
     projectId: string,
     filter: AuditFilter,
@@ -56,21 +56,16 @@ export class AuditBucketReader {
     want: number,
   ): Promise<AuditEntryDocument[]> {
     const newest = [filter.to, after?.at].filter((at): at is Date => at !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
-    const [newestHour, oldestHour] = [newest && hourOf(newest), filter.from && hourOf(filter.from)];
-    const [newestDay, oldestDay] = [newest && dayOf(newest), filter.from && dayOf(filter.from)];
-    const days = (await this.calendar.daysOf(projectId)).filter(
-      (day) => (newestDay === undefined || day <= newestDay) && (oldestDay === undefined || day >= oldestDay),
-    );
     const found: AuditEntryDocument[] = [];
-    for (const day of days) {
-      const hours = (await this.calendar.hoursOf(projectId, day)).filter(
-        (hour) => (newestHour === undefined || hour <= newestHour) && (oldestHour === undefined || hour >= oldestHour),
-      );
-      for (const hour of hours) {
-        found.push(...(await this.entries.inBucket(projectId, hour, filter, after, want - found.length)));
-        if (found.length >= want) return found;
+    const walk = async (parent: string | undefined, level: number): Promise<void> => {
+      const times = (await this.calendar.timesUnder(projectId, parent)).filter((time) => overlaps(time, newest, filter.from));
+      for (const time of times) {
+        if (level < CALENDAR_LEVELS.length - 1) await walk(time, level + 1);
+        else found.push(...(await this.entries.inBucket(projectId, time, filter, after, want - found.length)));
+        if (found.length >= want) return;
       }
-    }
+    };
+    await walk(undefined, 0);
     return found;
   }
 }

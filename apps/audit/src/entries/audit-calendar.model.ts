@@ -2,10 +2,10 @@ import type { Provider } from '@nestjs/common';
 import { Connection, Schema, type Model } from 'mongoose';
 
 /**
- * Which UTC days of a project, and which hours of such a day, hold audit entries (see
- * audit-bucket.ts): a two-level tree, read one level at a time by equality on `parent`. A day's
- * document is `_id` `<scope>:2026-12-02`, parent `<scope>`; an hour's is `<scope>:2026-12-02T03`,
- * parent the day's id. Written before the first entry of that hour is stored and never changed, so
+ * Which UTC days, hours and minutes of a project hold audit entries (see audit-bucket.ts): a tree
+ * read one level at a time by equality on `parent`. A day's document is `_id` `<scope>:2026-12-02`,
+ * parent `<scope>`; an hour's is `<scope>:2026-12-02T03`, parent the day's id; a minute's
+ * `<scope>:2026-12-02T03:04`, parent the hour's. Written before the first entry of that minute is stored and never changed, so
  * concurrent writers cannot lose one (FerretDB 1.x runs an update as a read then a write; an insert
  * by `_id` is either new or a duplicate).
  */
@@ -23,7 +23,7 @@ const AuditCalendarSchema = new Schema<AuditCalendarDocument>(
   { _id: { type: String, required: true }, parent: { type: String }, day: { type: String } },
   { versionKey: false, collection: 'audit_calendar' },
 );
-// A list reads a project's days, then a day's hours, by equality, which FerretDB on PostgreSQL answers with this index's GIN twin.
+// A list reads a project's days, a day's hours, an hour's minutes by equality, which FerretDB on PostgreSQL answers with this index's GIN twin.
 AuditCalendarSchema.index({ parent: 1 }, { name: 'parent' });
 
 export type AuditCalendarModel = Model<AuditCalendarDocument>;

@@ -78,18 +78,18 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
   }
 
   /**
-   * At most `limit` entries of one project's UTC hour (`2026-12-02T03`) after `after`, newest
+   * At most `limit` entries of one project's UTC minute (`2026-12-02T03:04`) after `after`, newest
    * first: one equality on `bucket`, the only part FerretDB filters in SQL; the other conditions it
-   * applies to that hour's entries alone. The caller takes `projectId` from `reach`.
+   * applies to that minute's entries alone. The caller takes `projectId` from `reach`.
    */
   inBucket(
     projectId: string,
-    hour: string,
+    minute: string,
     filter: AuditFilter,
     after: AuditCursor | undefined,
     limit: number,
   ): Promise<AuditEntryDocument[]> {
-    const query = { bucket: `${projectId}:${hour}`, ...conditionsOf(filter, after) };
+    const query = { bucket: `${projectId}:${minute}`, ...conditionsOf(filter, after) };
     return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
   }
 
