@@ -13,6 +13,10 @@ const PER_COLLECTION = Number(process.env.BENCH_STORE_PER_COLLECTION ?? 5);
 const AUDIT_ENTRIES = Number(process.env.BENCH_STORE_AUDIT ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 15);
 const PROJECTS = 10;
+/** `sqlite,postgresql` (both, the default) or one of them: the SQLite rows of a fleet take minutes. */
+const BACKENDS = (process.env.BENCH_STORE_BACKENDS ?? 'sqlite,postgresql').split(',');
+/** Projects the audit service walks at once for a caller in several (AuditBucketReader). */
+const PROJECTS_AT_ONCE = 4;
 /** A query that takes seconds on one backend stops after this much of its time (three rounds at least). */
 const QUERY_BUDGET_MS = 60_000;
 
@@ -24,7 +28,8 @@ const INDEXES: Record<string, { key: Document; unique?: boolean }[]> = {
     { key: { database_id: 1, collection: 1, key_signature: 1 }, unique: true },
   ],
   drift_snapshots: [{ key: { project_id: 1, _id: 1 } }],
-  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }],
+  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }, { key: { bucket: 1 } }],
+  audit_calendar: [{ key: { parent: 1 } }],
 };
 
 interface Store {
@@ -49,6 +54,7 @@ export async function storeBackendsBench(ctx: Pick<BenchContext, 'dir'>): Promis
     started.push(await startFerretDb({ postgresUrl: pgStore, logFile: join(dir, 'ferretdb-pg.log') }));
     const stores: Store[] = [];
     for (const [index, name] of (['sqlite', 'postgresql'] as const).entries()) {
+      if (!BACKENDS.includes(name)) continue;
       const client = await MongoClient.connect(started[index].uri, { serverSelectionTimeoutMS: 10_000 });
       clients.push(client);
       stores.push({ name, db: client.db('bench_store') });
@@ -75,6 +81,12 @@ export async function storeBackendsBench(ctx: Pick<BenchContext, 'dir'>): Promis
           times[store.name].push(performance.now() - t);
         }
       }
+      if (stores.length === 1) {
+        const only = summary(times[stores[0].name]);
+        lines.push(`  ${query.name}: ${stores[0].name} p50 ${only.p50} p99 ${only.p99} ms`);
+        figures[query.name.replace(/[^a-z0-9]+/gi, '_')] = { [stores[0].name]: only };
+        continue;
+      }
       const [sqlite, postgresql] = [summary(times.sqlite), summary(times.postgresql)];
       lines.push(
         `  ${query.name}: sqlite p50 ${sqlite.p50} p99 ${sqlite.p99} ms; postgresql p50 ${postgresql.p50} p99 ${postgresql.p99} ms (${ratio(sqlite.p50, postgresql.p50)} faster)`,
@@ -95,13 +107,14 @@ interface Seeded {
   sets: Document[];
   snapshots: Document[];
   audit: Document[];
+  calendar: Document[];
   projects: string[];
 }
 
 function seedDocuments(): Seeded {
   const now = new Date();
   const projects = Array.from({ length: PROJECTS }, () => new ObjectId().toHexString());
-  const seeded: Seeded = { databases: [], definitions: [], sets: [], snapshots: [], audit: [], projects };
+  const seeded: Seeded = { databases: [], definitions: [], sets: [], snapshots: [], audit: [], calendar: [], projects };
   for (let d = 0; d < DATABASES; d += 1) {
     const _id = new ObjectId();
     const name = `fleet-${String(d).padStart(4, '0')}`;
@@ -141,16 +154,26 @@ function seedDocuments(): Seeded {
       },
     });
   }
+  const calendar = new Map<string, Document>();
   for (let a = 0; a < AUDIT_ENTRIES; a += 1) {
+    const at = new Date(now.getTime() - a * 1_000);
+    const project_id = projects[a % PROJECTS];
+    // As the audit service files them (apps/audit/src/entries/audit-bucket.ts, audit-calendar.model.ts).
+    const [day, hour, minute] = [10, 13, 16].map((length) => at.toISOString().slice(0, length));
+    calendar.set(`${project_id}:${day}`, { _id: `${project_id}:${day}`, parent: project_id, day });
+    calendar.set(`${project_id}:${hour}`, { _id: `${project_id}:${hour}`, parent: `${project_id}:${day}`, day });
+    calendar.set(`${project_id}:${minute}`, { _id: `${project_id}:${minute}`, parent: `${project_id}:${hour}`, day });
     seeded.audit.push({
-      _id: new ObjectId(),
-      at: new Date(now.getTime() - a * 1_000),
-      project_id: projects[a % PROJECTS],
+      _id: new ObjectId().toHexString(),
+      at,
+      project_id,
       action: 'index.created',
       actor: { id: projects[0], kind: 'user' },
       target: { database_id: seeded.databases[a % DATABASES]._id.toHexString() },
+      bucket: `${project_id}:${minute}`,
     });
   }
+  seeded.calendar = [...calendar.values()];
   return seeded;
 }
 
@@ -164,6 +187,7 @@ async function seed(db: Db, seeded: Seeded): Promise<void> {
     ['definition_sets', seeded.sets, 50],
     ['drift_snapshots', seeded.snapshots, 500],
     ['audit_entries', seeded.audit, 2_000],
+    ['audit_calendar', seeded.calendar, 500],
   ];
   for (const [collection, docs, size] of batches) {
     for (let i = 0; i < docs.length; i += size) await db.collection(collection).insertMany(docs.slice(i, i + size));
@@ -231,6 +255,26 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
         ]),
     },
     {
+      name: 'audit first page, one project (minute buckets by equality, keyset)',
+      run: (db) => bucketedPage(db, [project], undefined),
+    },
+    {
+      name: 'audit next page, one project (minute buckets, after the 20th)',
+      run: (db) => bucketedPage(db, [project], cursorOf(seeded.audit, project, 20)),
+    },
+    {
+      name: 'audit deep page, one project (minute buckets, after the 1,000th)',
+      run: (db) => bucketedPage(db, [project], cursorOf(seeded.audit, project, 1_000)),
+    },
+    {
+      name: 'audit first page, ten projects (minute buckets per project, merged)',
+      run: (db) => bucketedPage(db, seeded.projects, undefined),
+    },
+    {
+      name: 'audit next page, ten projects (minute buckets, after the 20th)',
+      run: (db) => bucketedPage(db, seeded.projects, cursorOf(seeded.audit, undefined, 20)),
+    },
+    {
       name: 'audit first page ($in project, sort at, limit, count)',
       run: (db) =>
         Promise.all([
@@ -239,6 +283,65 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
         ]),
     },
   ];
+}
+
+interface Cursor {
+  at: Date;
+  id: string;
+}
+
+/** The position of the `nth` newest entry (of `project`, or of all): where a keyset page after it starts. */
+function cursorOf(audit: Document[], project: string | undefined, nth: number): Cursor | undefined {
+  const entries = audit.filter((entry) => project === undefined || entry.project_id === project);
+  const entry = entries[Math.min(nth, entries.length) - 1];
+  return entry && { at: entry.at as Date, id: entry._id as string };
+}
+
+/**
+ * A page of 20 newest first after `after`, as the audit service reads it (AuditBucketReader): per
+ * project its calendar depth first (days, a day's hours, an hour's minutes), then minute buckets by
+ * equality until 21 are found, the projects merged.
+ */
+async function bucketedPage(db: Db, projects: string[], after: Cursor | undefined): Promise<Document[]> {
+  const want = 21;
+  const keyset: Document = after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {};
+  const newest = after?.at.toISOString();
+  const ofProject = async (project: string): Promise<Document[]> => {
+    const found: Document[] = [];
+    const walk = async (parent: string | undefined, level: number): Promise<void> => {
+      const times = (
+        await db
+          .collection<{ _id: string }>('audit_calendar')
+          .find({ parent: parent === undefined ? project : `${project}:${parent}` }, { projection: { _id: 1 } })
+          .toArray()
+      )
+        .map((doc) => doc._id.slice(project.length + 1))
+        .filter((time) => newest === undefined || time <= newest.slice(0, time.length))
+        .sort()
+        .reverse();
+      for (const time of times) {
+        if (level < 2) await walk(time, level + 1);
+        else {
+          const docs = await db
+            .collection('audit_entries')
+            .find({ bucket: `${project}:${time}`, ...keyset })
+            .sort({ at: -1, _id: -1 })
+            .limit(want - found.length)
+            .toArray();
+          found.push(...docs);
+        }
+        if (found.length >= want) return;
+      }
+    };
+    await walk(undefined, 0);
+    return found;
+  };
+  const perProject: Document[][] = [];
+  for (let i = 0; i < projects.length; i += PROJECTS_AT_ONCE)
+    perProject.push(...(await Promise.all(projects.slice(i, i + PROJECTS_AT_ONCE).map(ofProject))));
+  const merged = perProject.flat().sort((a, b) => (b.at as Date).getTime() - (a.at as Date).getTime() || (a._id < b._id ? 1 : -1));
+  if (merged.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a bucketed audit page found ${merged.length} entries`);
+  return merged.slice(0, 20);
 }
 
 function summary(times: number[]): { p50: number; p99: number } {

@@ -150,5 +150,11 @@ function listCases(ctx: BenchContext, store: MongoClient, seeded: SeededRegistry
       floor: overview({ _id: { $gt: middle } }),
     },
     { name: 'audit, first page', request: get(`/audit?limit=${PAGE}`), floor: offsetPage(audit, {}, { at: -1, _id: -1 }, 1) },
+    // The keyset first page (no count), read bucket by bucket; its floor is still the offset page's query by the driver.
+    {
+      name: 'audit, first page by keyset',
+      request: get(`/audit?limit=${PAGE}&count=false`),
+      floor: offsetPage(audit, {}, { at: -1, _id: -1 }, 1),
+    },
   ];
 }

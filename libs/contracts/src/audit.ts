@@ -3,7 +3,6 @@ import { Actor } from './access';
 import { ProjectId } from './auth-projects';
 import { defineEvent, defineRpc } from './bus';
 import { ownRecord } from './own-record';
-import { pageOf } from './pagination';
 import { ServiceName } from './services';
 import { Streams } from './streams';
 
@@ -120,6 +119,9 @@ export const AuditEvents = {
 };
 
 /** `GET /audit`: filters and paging. Project admins see their projects' entries; system administrators every entry. */
+/** `2026-12-02T03:04:05.678Z~<entry id>`: where a keyset page ends (`next_after`), for the next one (`after`). */
+export const AUDIT_CURSOR = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z~[0-9a-f-]{36}$/;
+
 export const AuditQuery = z.strictObject({
   project_id: ProjectId.optional(),
   actor_id: z.string().trim().min(1).max(64).optional(),
@@ -128,10 +130,27 @@ export const AuditQuery = z.strictObject({
   to: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
   page: z.coerce.number().int().min(1, { error: 'must be 1 or more' }).optional(),
   limit: z.coerce.number().int().min(1, { error: 'must be 1 or more' }).max(100, { error: 'must be at most 100' }).optional(),
+  /** The next page after this one: the `next_after` of the page before (never with `page`; answers no total). */
+  after: z.string().regex(AUDIT_CURSOR, { error: 'must be the next_after of a previous page' }).optional(),
+  /** `false`: the first page without its total, which the store counts by reading every matching entry. */
+  count: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/**
+ * A page of the trail: `total` counted for an offset page (`page`) or a first page, null for a
+ * keyset page (`after`, or `count=false`); `next_after` asks for the page after it, null on the last.
+ */
+export const AuditPage = z.object({
+  items: z.array(AuditEntry),
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int().nullable(),
+  next_after: z.string().nullable(),
+});
+export type AuditPage = z.infer<typeof AuditPage>;
+
 export const AuditRpc = {
   /** Needs `audit:read` in the project asked for (or, without a project, lists the projects where the caller has it). */
-  list: defineRpc('audit.rpc.entry.list', AuditQuery, pageOf(AuditEntry)),
+  list: defineRpc('audit.rpc.entry.list', AuditQuery, AuditPage),
 };

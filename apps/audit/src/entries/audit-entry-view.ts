@@ -1,11 +1,13 @@
 import type { AuditEntry } from '@ir/contracts';
+import { bucketOf } from './audit-bucket';
 import type { AuditEntryDocument } from './audit-entry.model';
 
 /** The entry as stored (see AuditEntryDocument for why `changes` and `details` are JSON text). */
 export function toAuditEntryDocument(entry: AuditEntry): AuditEntryDocument {
+  const at = new Date(entry.at);
   return {
     _id: entry.id,
-    at: new Date(entry.at),
+    at,
     action: entry.action,
     outcome: entry.outcome,
     actor: entry.actor,
@@ -14,6 +16,7 @@ export function toAuditEntryDocument(entry: AuditEntry): AuditEntryDocument {
     request_id: entry.request_id,
     client_address: entry.client_address,
     service: entry.service,
+    bucket: bucketOf(entry.project_id, at),
     ...(entry.changes ? { changes_json: JSON.stringify(entry.changes) } : {}),
     ...(entry.details ? { details_json: JSON.stringify(entry.details) } : {}),
   };
@@ -21,7 +24,8 @@ export function toAuditEntryDocument(entry: AuditEntry): AuditEntryDocument {
 
 /** The stored entry as `GET /audit` shows it: the entry as it was recorded. */
 export function toAuditEntry(doc: AuditEntryDocument): AuditEntry {
-  const { _id, at, changes_json, details_json, actor, target, ...fields } = doc;
+  // The bucket is where the store files the entry, not part of it.
+  const { _id, at, changes_json, details_json, actor, target, bucket: _bucket, ...fields } = doc;
   return {
     id: _id,
     at: at.toISOString(),

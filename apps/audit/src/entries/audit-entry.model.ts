@@ -20,6 +20,8 @@ export interface AuditEntryDocument {
   request_id: string;
   client_address: string | null;
   service: ServiceName;
+  /** `<project>:<UTC hour>`, what a list reads by equality (see audit-bucket.ts); absent only before the backfill. */
+  bucket?: string;
   changes_json?: string;
   details_json?: string;
 }
@@ -39,6 +41,7 @@ const AuditEntrySchema = new Schema<AuditEntryDocument>(
     request_id: { type: String, required: true },
     client_address: { type: String, default: null },
     service: { type: String, required: true },
+    bucket: { type: String },
     changes_json: { type: String },
     details_json: { type: String },
   },
@@ -50,6 +53,8 @@ AuditEntrySchema.index({ project_id: 1, at: -1 }, { name: 'project_at' });
 AuditEntrySchema.index({ project_id: 1, action: 1, at: -1 }, { name: 'project_action_at' });
 AuditEntrySchema.index({ project_id: 1, 'actor.id': 1, at: -1 }, { name: 'project_actor_at' });
 AuditEntrySchema.index({ at: -1 }, { name: 'at' });
+// The list's hot read: one bucket by equality, which FerretDB on PostgreSQL answers with this index's GIN twin.
+AuditEntrySchema.index({ bucket: 1 }, { name: 'bucket' });
 
 export type AuditEntryModel = Model<AuditEntryDocument>;
 export const AUDIT_ENTRY_MODEL = 'AuditEntry';

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { narrowTo, projectsWhere, type AuditAction, type AuditEntry, type Principal } from '@ir/contracts';
+import { narrowTo, projectsWhere, type AuditAction, type AuditEntry, type Principal, type ProjectScope } from '@ir/contracts';
 import { findPage, isDuplicateKeyError, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
+import { bucketOf, type AuditCursor } from './audit-bucket';
+import { AuditCalendarRepository } from './audit-calendar.repository';
 import { AUDIT_ENTRY_MODEL, type AuditEntryDocument, type AuditEntryModel } from './audit-entry.model';
 import { toAuditEntryDocument } from './audit-entry-view';
 
@@ -14,23 +16,34 @@ export interface AuditFilter {
   readonly to?: Date;
 }
 
+/** Newest first, ties by id: the order of every list and of its keyset cursor. */
+const NEWEST_FIRST = { at: -1, _id: -1 } as const;
+/** Entries given their bucket by one write of the backfill. */
+const BACKFILL_BATCH = 500;
+
 /** Whether `store` kept the entry now, or had it already (a redelivery). */
 export type StoreResult = 'stored' | 'already_stored';
 
 /**
- * The `audit_entries` collection, append-only: entries are inserted once and never changed; the one
+ * The `audit_entries` collection, append-only: entries are inserted once and never changed (but for
+ * the backfill filing older entries in their buckets, audit-bucket.ts); the one
  * delete is the retention prune of entries older than the retention period. Every read takes the
  * caller and finds only entries of projects where it holds `audit:read`; entries of no project
  * (logins, registrations) only for system administrators.
  */
 @Injectable()
 export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
-  constructor(@Inject(AUDIT_ENTRY_MODEL) model: AuditEntryModel) {
+  constructor(
+    @Inject(AUDIT_ENTRY_MODEL) model: AuditEntryModel,
+    private readonly calendar: AuditCalendarRepository,
+  ) {
     super(model);
   }
 
   /** Stores the entry under its id; an entry stored before (the same id) is left as it is. */
   async store(entry: AuditEntry): Promise<StoreResult> {
+    // Its hour in the calendar first: a list finds the entry's bucket only through it (audit-bucket.ts).
+    await this.calendar.record(entry.project_id, new Date(entry.at));
     try {
       await this.model.create(toAuditEntryDocument(entry));
       return 'stored';
@@ -40,13 +53,67 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
     }
   }
 
-  /** The entries the caller may read that match `filter`, newest first. */
+  /** The entries the caller may read that match `filter`, newest first, by offset, with their total. */
   page(principal: Principal, filter: AuditFilter, request: PageRequest): Promise<Page<AuditEntryDocument>> {
-    const query: FilterQuery<AuditEntryDocument> = { ...this.reachOf(principal, filter.projectId) };
-    if (filter.actorId) query['actor.id'] = filter.actorId;
-    if (filter.action) query.action = filter.action;
-    if (filter.from || filter.to) query.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
-    return findPage(this.model, query, { at: -1, _id: -1 }, request);
+    return findPage(this.model, { ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter) }, NEWEST_FIRST, request);
+  }
+
+  /**
+   * The projects whose entries the caller may read (narrowed to `projectId` when asked), or every
+   * project: what a bucketed list walks, one project at a time.
+   */
+  reach(principal: Principal, projectId: string | undefined): ProjectScope {
+    const scope = projectsWhere(principal, 'audit:read');
+    return projectId ? narrowTo(scope, projectId) : scope;
+  }
+
+  /**
+   * At most `limit` entries of the caller's whole reach after `after`, newest first, by the
+   * indexes on `at` (read in full by FerretDB): the reach of every project, which has no bucket of
+   * its own.
+   */
+  afterUnbucketed(principal: Principal, filter: AuditFilter, after: AuditCursor | undefined, limit: number): Promise<AuditEntryDocument[]> {
+    const query = { ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter, after) };
+    return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
+  }
+
+  /**
+   * At most `limit` entries of one project's UTC minute (`2026-12-02T03:04`) after `after`, newest
+   * first: one equality on `bucket`, the only part FerretDB filters in SQL; the other conditions it
+   * applies to that minute's entries alone. The caller takes `projectId` from `reach`.
+   */
+  inBucket(
+    projectId: string,
+    minute: string,
+    filter: AuditFilter,
+    after: AuditCursor | undefined,
+    limit: number,
+  ): Promise<AuditEntryDocument[]> {
+    const query = { bucket: `${projectId}:${minute}`, ...conditionsOf(filter, after) };
+    return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
+  }
+
+  /**
+   * At most BACKFILL_BATCH of the entries stored before buckets existed (each with what its bucket
+   * is made of); empty when none is left. FerretDB reads the whole collection for it, once
+   * per batch of the backfill at start.
+   */
+  async entriesWithoutBucket(): Promise<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]> {
+    return this.model
+      .find({ bucket: { $exists: false } }, { _id: 1, at: 1, project_id: 1 })
+      .limit(BACKFILL_BATCH)
+      .lean<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]>();
+  }
+
+  /** Files each of `entries` in its bucket (by `_id`, which FerretDB filters in SQL). */
+  async fileInBuckets(entries: readonly Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]): Promise<void> {
+    if (entries.length === 0) return;
+    await this.model.bulkWrite(
+      entries.map((entry) => ({
+        updateOne: { filter: { _id: entry._id }, update: { $set: { bucket: bucketOf(entry.project_id, entry.at) } } },
+      })),
+      { ordered: false },
+    );
   }
 
   /**
@@ -75,4 +142,14 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
     if (!scope.all) return this.inProjects(scope);
     return principal.kind === 'user' && principal.system_admin ? {} : { project_id: { $ne: null } };
   }
+}
+
+/** The conditions of `filter`, and of a keyset page after `after`. */
+function conditionsOf(filter: AuditFilter, after?: AuditCursor): FilterQuery<AuditEntryDocument> {
+  const query: FilterQuery<AuditEntryDocument> = {};
+  if (filter.actorId) query['actor.id'] = filter.actorId;
+  if (filter.action) query.action = filter.action;
+  if (filter.from || filter.to) query.at = { ...(filter.from ? { $gte: filter.from } : {}), ...(filter.to ? { $lte: filter.to } : {}) };
+  if (after) query.$or = [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }];
+  return query;
 }

@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import type { AuditConfig } from '../audit.config';
+import { dayOf } from '../entries/audit-bucket';
+import { AuditCalendarRepository } from '../entries/audit-calendar.repository';
 import { AuditEntryRepository } from '../entries/audit-entry.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -22,6 +24,7 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly entries: AuditEntryRepository,
+    private readonly calendar: AuditCalendarRepository,
     @Inject(SERVICE_CONFIG) private readonly config: AuditConfig,
   ) {}
 
@@ -43,7 +46,11 @@ export class AuditRetention implements OnApplicationBootstrap, OnModuleDestroy {
     for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
       const deleted = await this.entries.deleteOlderThan(cutoff, PRUNE_BATCH);
       total += deleted;
-      if (deleted < PRUNE_BATCH) break;
+      if (deleted < PRUNE_BATCH) {
+        // Every entry before the cutoff is gone, so are those of the days before its day: a list walks them no more.
+        await this.calendar.deleteBefore(dayOf(cutoff));
+        break;
+      }
     }
     if (total > 0) this.logger.log(`pruned ${total} audit entries recorded before ${cutoff.toISOString()}`);
     return total;

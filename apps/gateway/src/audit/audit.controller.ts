@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditEntry, AuditQuery, AuditRpc, pageOf } from '@ir/contracts';
+import { AuditPage, AuditQuery, AuditRpc } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import type { z } from 'zod';
 import { ApiErrors } from '../http/api-errors';
@@ -16,10 +16,10 @@ export class AuditController {
   @Get()
   @ApiOperation({
     summary:
-      'Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; page, limit',
+      'Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; limit and either page (offset, counted) or after (the next_after of the page before: a keyset page, fast at any depth; count=false makes a first page one)',
   })
   @RouteQuery(AuditQuery)
-  @ApiOkResponse({ schema: jsonSchemaOf(pageOf(AuditEntry)) })
+  @ApiOkResponse({ schema: jsonSchemaOf(AuditPage) })
   @ApiErrors(403, 404)
   list(@ParsedQuery() query: z.output<typeof AuditQuery>) {
     return this.bus.request(AuditRpc.list, { ...query });

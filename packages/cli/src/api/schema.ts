@@ -743,7 +743,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; page, limit */
+        /** Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; limit and either page (offset, counted) or after (the next_after of the page before: a keyset page, fast at any depth; count=false makes a first page one) */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
@@ -10355,6 +10355,8 @@ export interface operations {
                 to?: string;
                 page?: number;
                 limit?: number;
+                after?: string;
+                count?: "true" | "false";
             };
             header?: never;
             path?: never;
@@ -10410,7 +10412,8 @@ export interface operations {
                         }[];
                         page: number;
                         limit: number;
-                        total: number;
+                        total: number | null;
+                        next_after: string | null;
                     };
                 };
             };

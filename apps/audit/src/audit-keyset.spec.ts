@@ -1,0 +1,139 @@
+// Keyset pages of the trail (GET /audit?after=…, or count=false), read bucket by bucket on the test
+// MongoDB (FerretDB here): the same entries in the same order as the counted offset pages, across
+// hours, days and projects, with the filters, and for entries stored before buckets existed.
+import { AuditRpc, DomainError, type AuditEntry, type AuditPage, type AuditQuery, type Principal, type Role } from '@ir/contracts';
+import { runAs, BusClient } from '@ir/messaging';
+import { randomUUID } from 'node:crypto';
+import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
+import { AuditCalendarRepository } from './entries/audit-calendar.repository';
+import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
+import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.model';
+import { toAuditEntryDocument } from './entries/audit-entry-view';
+import { AuditEntryRepository } from './entries/audit-entry.repository';
+import { startAuditApp, type AuditApp } from './testing/audit-app';
+
+jest.setTimeout(60_000);
+
+const P = 'd'.repeat(24);
+const Q = 'e'.repeat(24);
+const HOUR_MS = 60 * 60 * 1000;
+const member = (id: string, projects: Record<string, Role>): Principal => ({ kind: 'user', id, name: id, system_admin: false, projects });
+const adminPQ = member('admin-pq', { [P]: 'admin', [Q]: 'admin' });
+
+// Twenty days ago at 22:30 UTC: the entries below cross midnights and leave empty hours and days between them.
+const t0 = Math.floor((Date.now() - 20 * 24 * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + 22.5 * HOUR_MS;
+const at = (hours: number) => new Date(t0 + hours * HOUR_MS).toISOString();
+
+function entry(fields: Partial<AuditEntry>): AuditEntry {
+  return {
+    id: randomUUID(),
+    at: at(0),
+    action: 'definition.updated',
+    outcome: 'succeeded',
+    actor: { kind: 'user', id: 'alice', name: 'alice' },
+    project_id: P,
+    target: { kind: 'definition', id: randomUUID() },
+    request_id: randomUUID(),
+    client_address: null,
+    service: 'registry',
+    ...fields,
+  };
+}
+
+describe('audit keyset pages', () => {
+  let audit: AuditApp;
+  let client: BusClient;
+  const list = (principal: Principal, query: AuditQuery) => runAs(principal, () => client.request(AuditRpc.list, query));
+
+  /** Every keyset page of `query`, `limit` at a time, from the first (count=false) to the last. */
+  async function walk(principal: Principal, query: AuditQuery, limit: number): Promise<AuditPage[]> {
+    const pages = [await list(principal, { ...query, limit, count: 'false' })];
+    while (pages.at(-1)!.next_after !== null) pages.push(await list(principal, { ...query, limit, after: pages.at(-1)!.next_after! }));
+    return pages;
+  }
+  const ids = (pages: AuditPage[]) => pages.flatMap((page) => page.items.map((e) => e.id));
+  /** The same list as one counted offset page: what every keyset walk must equal. */
+  const offsetIds = async (principal: Principal, query: AuditQuery) =>
+    (await list(principal, { ...query, limit: 100 })).items.map((e) => e.id);
+
+  // Two entries share an instant (ordered by id); P has entries 3 days apart, Q in between.
+  const inP = [0, 0.2, 0.2, 1, 1.7, 2, 26, 74, 74.1, 75].map((h, i) =>
+    entry({
+      at: at(h),
+      action: i % 3 === 0 ? 'sync.requested' : 'definition.updated',
+      actor: { kind: 'user', id: i % 2 ? 'bob' : 'alice', name: 'x' },
+    }),
+  );
+  const inQ = [0.5, 30, 50, 73].map((h) => entry({ project_id: Q, at: at(h) }));
+
+  beforeAll(async () => {
+    audit = await startAuditApp();
+    client = new BusClient(audit.bus, 5_000);
+    const entries = audit.app.get(AuditEntryRepository);
+    for (const e of [...inP, ...inQ]) await entries.store(e);
+  });
+
+  afterAll(async () => {
+    await audit?.close();
+  });
+
+  it('pages one project newest first to its end, the same entries in the same order as the offset pages, without a total', async () => {
+    const pages = await walk(adminPQ, { project_id: P }, 3);
+    expect(ids(pages)).toEqual(await offsetIds(adminPQ, { project_id: P }));
+    expect(ids(pages)).toHaveLength(inP.length);
+    expect(pages.map((page) => page.total)).toEqual([null, null, null, null]);
+  });
+
+  it('merges the projects of a caller in several, newest first', async () => {
+    const pages = await walk(adminPQ, {}, 4);
+    expect(ids(pages)).toEqual(await offsetIds(adminPQ, {}));
+    expect(ids(pages)).toHaveLength(inP.length + inQ.length);
+    // A caller in one of them sees only its entries.
+    expect(ids(await walk(member('admin-q', { [Q]: 'admin' }), {}, 2))).toEqual(await offsetIds(adminPQ, { project_id: Q }));
+  });
+
+  it('keeps to the filters and the time range, across days', async () => {
+    for (const query of [
+      { action: 'sync.requested' as const },
+      { actor_id: 'bob' },
+      { from: at(1), to: at(74.05) },
+      { project_id: P, from: at(0.2), to: at(0.2) },
+      { actor_id: 'alice', action: 'definition.updated' as const, to: at(74) },
+    ]) {
+      expect({ query, ids: ids(await walk(adminPQ, query, 2)) }).toEqual({ query, ids: await offsetIds(adminPQ, query) });
+    }
+  });
+
+  it('answers next_after on a counted page too, to go on by keyset', async () => {
+    const first = await list(adminPQ, { project_id: P, limit: 4 });
+    expect(first).toMatchObject({ total: inP.length, next_after: expect.any(String) });
+    const rest = await list(adminPQ, { project_id: P, limit: 100, after: first.next_after! });
+    expect([...first.items, ...rest.items].map((e) => e.id)).toEqual(await offsetIds(adminPQ, { project_id: P }));
+    expect(rest.next_after).toBeNull();
+  });
+
+  it('refuses a cursor that is not one, and a cursor with a page, naming the field', async () => {
+    for (const query of [{ after: 'yesterday' }, { after: `${at(0)}~${randomUUID()}`, page: 2 }]) {
+      const error = await list(adminPQ, query).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).issues).toEqual([expect.objectContaining({ field: 'after' })]);
+    }
+  });
+
+  it('finds entries stored before buckets existed once the backfill has filed them', async () => {
+    const R = 'f'.repeat(24);
+    const older = [3, 2, 1].map((h) => entry({ project_id: R, at: at(h) }));
+    const model = audit.app.get<AuditEntryModel>(AUDIT_ENTRY_MODEL);
+    // As stored by the previous version: no bucket, no day.
+    await model.insertMany(older.map((e) => ({ ...toAuditEntryDocument(e), bucket: undefined })));
+    await audit.app.get<AuditCalendarModel>(AUDIT_CALENDAR_MODEL).deleteOne({ _id: BACKFILLED_ID });
+    const adminR = member('admin-r', { [R]: 'admin' });
+
+    const backfill = new AuditBucketBackfill(audit.app.get(AuditEntryRepository), audit.app.get(AuditCalendarRepository));
+    expect(await backfill.done()).toBe(false);
+    await backfill.run();
+    expect(await backfill.done()).toBe(true);
+    expect((await model.find({ project_id: R, bucket: { $exists: false } }).lean()).length).toBe(0);
+    expect(ids(await walk(adminR, {}, 2))).toEqual(older.map((e) => e.id));
+  });
+});
