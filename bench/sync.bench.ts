@@ -1,5 +1,7 @@
+import { loadavg } from 'node:os';
 import { MongoClient } from 'mongodb';
 import { api, type BenchContext, type BenchResult } from './context';
+import { cpuSpent, cpuTimes, type CpuTimes } from './cpu-time';
 import { median, round } from './load';
 
 const INDEXES = 200;
@@ -49,10 +51,10 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
     }
     await api(ctx, 'PUT', `/databases/${database.id}/manifest`, { version: 1, collections });
 
-    const runs: { syncMs: number; floorMs: number; groupedFloorMs: number; phases: Record<string, number> }[] = [];
+    const runs: Run[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       await withoutIndexes(syncDb);
-      const { ms: syncMs, status } = await timedSync(ctx, database.id);
+      const { ms: syncMs, status, cpu: syncCpu } = await timedSync(ctx, database.id);
       // The same indexes in the plan's order, straight through the driver: one at a time, then grouped.
       const order = status.steps.map((s) => indexes.find((i) => i.name === s.operation.index && i.collection === s.operation.collection)!);
       await withoutIndexes(floorDb);
@@ -60,6 +62,7 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
         for (const index of order) await client.db(floorDb).collection(index.collection).createIndex(index.key, { name: index.name });
       });
       await withoutIndexes(floorDb);
+      const cpuBeforeFloor = cpuTimes();
       const groupedFloorMs = await timed(async () => {
         for (const group of groupedByCollection(order)) {
           await client
@@ -68,14 +71,22 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
             .createIndexes(group.map(({ key, name }) => ({ key, name })));
         }
       });
-      runs.push({ syncMs, floorMs, groupedFloorMs, phases: phasesOf(status) });
+      const groupedFloorCpu = cpuSpent(cpuBeforeFloor, cpuTimes());
+      runs.push({ syncMs, floorMs, groupedFloorMs, phases: phasesOf(status), syncCpu, groupedFloorCpu });
     }
 
+    // The first sync of the database is the cold one (nothing of it read or cached yet); the others are warm.
+    const cold = runs[0];
+    const warm = runs.length > 1 ? runs.slice(1) : runs;
     const syncMs = median(runs.map((r) => r.syncMs));
+    const warmSyncMs = median(warm.map((r) => r.syncMs));
     const floorMs = median(runs.map((r) => r.floorMs));
     const groupedFloorMs = median(runs.map((r) => r.groupedFloorMs));
     const ratio = round(syncMs / floorMs);
     const phases = Object.fromEntries(Object.keys(runs[0].phases).map((k) => [k, median(runs.map((r) => r.phases[k]))]));
+    const syncCpu = medianCpu(warm.map((r) => r.syncCpu));
+    const floorCpu = medianCpu(warm.map((r) => r.groupedFloorCpu));
+    const cpuTotal = (times: CpuTimes) => Math.round(Object.values(times).reduce((sum, ms) => sum + ms, 0));
     return {
       name: 'sync',
       lines: [
@@ -87,7 +98,14 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
         `phases (from the sync's record): ${Object.entries(phases)
           .map(([k, v]) => `${k} ${v} ms`)
           .join(', ')}`,
+        `cold (first) sync ${cold.syncMs} ms, warm syncs (median of the others) ${warmSyncMs} ms: ${round(cold.syncMs / warmSyncMs)}x (goal 1.5x)`,
+        `CPU of the whole system, warm sync ${cpuTotal(syncCpu)} ms against grouped floor ${cpuTotal(floorCpu)} ms (${round(cpuTotal(syncCpu) / cpuTotal(floorCpu))}x)`,
+        `  by part, sync: ${formatCpu(syncCpu)}`,
+        `  by part, grouped floor: ${formatCpu(floorCpu)}`,
         `each run (sync / floor / grouped floor, ms): ${runs.map((r) => `${r.syncMs}/${r.floorMs}/${r.groupedFloorMs}`).join(', ')}`,
+        `load average at the end: ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
       ],
       figures: {
         indexes: INDEXES,
@@ -99,6 +117,12 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
         grouped_floor_ms: groupedFloorMs,
         ratio_to_grouped_floor: round(syncMs / groupedFloorMs),
         phases_ms: phases,
+        cold_sync_ms: cold.syncMs,
+        warm_sync_ms: warmSyncMs,
+        cold_to_warm: round(cold.syncMs / warmSyncMs),
+        warm_sync_cpu_ms: syncCpu,
+        grouped_floor_cpu_ms: floorCpu,
+        load_average: loadavg(),
         each_run: runs,
       },
     };
@@ -109,16 +133,42 @@ export async function syncBench(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
-async function timedSync(ctx: BenchContext, databaseId: string): Promise<{ ms: number; status: SyncStatusView }> {
+/** The sync's time and the CPU it cost, from its request to the end of its progress stream (the status read after it is not counted). */
+async function timedSync(ctx: BenchContext, databaseId: string): Promise<{ ms: number; status: SyncStatusView; cpu: CpuTimes }> {
+  const cpuBefore = cpuTimes();
   const started = performance.now();
   const accepted = (await api(ctx, 'POST', '/indexes/sync-by-database', { database_id: databaseId })) as { sync_id: string };
   await waitForEnd(ctx, accepted.sync_id);
   const ms = Math.round(performance.now() - started);
+  const cpu = cpuSpent(cpuBefore, cpuTimes());
   const status = (await api(ctx, 'GET', `/indexes/sync-status/${accepted.sync_id}`)) as SyncStatusView;
   if (status.status !== 'completed') throw new Error(`sync ended ${status.status}: ${status.error}`);
   const created = status.steps.filter((s) => s.status === 'done').length;
   if (created !== INDEXES) throw new Error(`sync created ${created} indexes, expected ${INDEXES}`);
-  return { ms, status };
+  return { ms, status, cpu };
+}
+
+interface Run {
+  syncMs: number;
+  floorMs: number;
+  groupedFloorMs: number;
+  phases: Record<string, number>;
+  /** CPU milliseconds each part of the system spent during the sync, and during the grouped floor. */
+  syncCpu: CpuTimes;
+  groupedFloorCpu: CpuTimes;
+}
+
+function medianCpu(samples: CpuTimes[]): CpuTimes {
+  const parts = [...new Set(samples.flatMap((s) => Object.keys(s)))];
+  return Object.fromEntries(parts.map((part) => [part, Math.round(median(samples.map((s) => s[part] ?? 0)))]));
+}
+
+function formatCpu(times: CpuTimes): string {
+  return Object.entries(times)
+    .filter(([, ms]) => ms > 0)
+    .sort(([, a], [, b]) => b - a)
+    .map(([part, ms]) => `${part} ${ms}`)
+    .join(', ');
 }
 
 async function timed(fn: () => Promise<void>): Promise<number> {

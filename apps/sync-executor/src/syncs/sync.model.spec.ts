@@ -23,6 +23,17 @@ describe('packSteps / unpackSteps', () => {
     expect(unpackSteps(packSteps(steps))).toStrictEqual(steps);
   });
 
+  it('packs what the steps are now: a step replaced since the last packing is written anew, the others as they were', () => {
+    const steps: StoredStep[] = [
+      { number: 1, operation: '{"kind":"drop","collection":"c","index":"a_1"}', status: 'pending', attempts: 0 },
+      { number: 2, operation: '{"kind":"drop","collection":"c","index":"b_1"}', status: 'pending', attempts: 0 },
+    ];
+    packSteps(steps);
+    const later = [{ ...steps[0], status: 'done' as const, attempts: 1, completed_at: new Date('2026-11-22T10:00:00.000Z') }, steps[1]];
+    expect(unpackSteps(packSteps(later))).toStrictEqual(later);
+    expect(unpackSteps(packSteps(steps))).toStrictEqual(steps);
+  });
+
   it('reads a record without steps as no steps, and one written before steps were packed as it is', () => {
     expect(unpackSteps(null)).toEqual([]);
     expect(stepsOf({ steps_deflated: null })).toEqual([]);

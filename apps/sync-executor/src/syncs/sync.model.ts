@@ -2,7 +2,7 @@ import type { Provider } from '@nestjs/common';
 import { TERMINAL_SYNC_STATUSES, type Actor, type SyncApproval, type SyncOnError, type SyncStatus } from '@ir/contracts';
 import { Binary } from 'mongodb';
 import { Connection, Schema, Types, type Model } from 'mongoose';
-import { deflateSync, inflateSync } from 'node:zlib';
+import { constants, deflateSync, inflateSync } from 'node:zlib';
 
 export type { SyncStatus };
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'not_run';
@@ -147,7 +147,26 @@ type StepJson = Omit<StoredStep, 'started_at' | 'completed_at'> & { started_at?:
  * `_id` (FerretDB 1.x, measured: 1-2 ms instead of 20-35 ms beside 30 other syncs) stays fast.
  */
 export function packSteps(steps: readonly StoredStep[]): Binary {
-  return new Binary(deflateSync(JSON.stringify(steps)));
+  const json = `[${steps.map(stepJson).join(',')}]`;
+  return new Binary(deflateSync(json, { level: constants.Z_BEST_SPEED }));
+}
+
+/**
+ * Each step's JSON, kept while its object lives: a running sync rewrites its record every second and
+ * replaces only the steps that changed since (a step is never changed in place), so serializing all
+ * 200 steps each time was most of the cost of a write (measured with the sync benchmark's profile:
+ * serializing took longer than deflating). Deflate's fastest level packs 200 steps about 15% larger
+ * than its default in a third less time.
+ */
+const stepJsonCache = new WeakMap<StoredStep, string>();
+
+function stepJson(step: StoredStep): string {
+  let json = stepJsonCache.get(step);
+  if (json === undefined) {
+    json = JSON.stringify(step);
+    stepJsonCache.set(step, json);
+  }
+  return json;
 }
 
 export function unpackSteps(packed: Binary | Buffer | null | undefined): StoredStep[] {

@@ -398,7 +398,7 @@ describe('syncs against the test MongoDB server', () => {
       const events = bus.published
         .filter((p) => p.subject.startsWith('sync.evt.') && p.payload['sync_id'] === view.id)
         .map((p) => [p.subject, p.payload['steps_done']]);
-      // Progress is published at most every 250 ms (the steps here take milliseconds), so between
+      // Progress is published at most every 500 ms (the steps here take milliseconds), so between
       // started and completed there may be none; any there is counts up.
       expect(events[0]).toEqual(['sync.evt.sync.started', 0]);
       expect(events.at(-1)).toEqual(['sync.evt.sync.completed', 4]);
