@@ -21,6 +21,12 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     DRIFT_CHANGE_DEBOUNCE: env.duration('5s'),
     /** How often a replica looks for scans that are due. */
     DRIFT_SCAN_POLL: env.duration('2s'),
+    /**
+     * Scheduled compares one replica runs at once. A compare mostly waits (on the registry, the
+     * target, the store), so a few at once keep 2 cores busy; each reads up to COMPARE_CONCURRENCY
+     * collections of its target at once.
+     */
+    DRIFT_SCAN_CONCURRENCY: env.positiveInt(4),
   })
   // More reads at once than the target's client has connections would only queue for a connection.
   .refine((config) => config.COMPARE_CONCURRENCY <= config.TARGET_POOL_CONNECTIONS, {
