@@ -60,11 +60,7 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
    * pushes neither the range nor the sort down, so each read goes through every lease).
    */
   due(now: Date, limit: number): Promise<DueLease[]> {
-    return this.model
-      .find(dueFilter(now), { next_scan_at: 1, claimed_until: 1 })
-      .sort({ next_scan_at: 1 })
-      .limit(limit)
-      .lean<DueLease[]>();
+    return this.model.find(dueFilter(now), { next_scan_at: 1, claimed_until: 1 }).sort({ next_scan_at: 1 }).limit(limit).lean<DueLease[]>();
   }
 
   /**
