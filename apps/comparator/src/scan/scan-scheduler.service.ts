@@ -116,7 +116,10 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
       const worker = async () => {
         for (let claim = await next(); claim && !this.stopped; claim = await next()) await this.scan(claim.id, claim.at);
       };
-      await Promise.all(Array.from({ length: this.config.DRIFT_SCAN_CONCURRENCY }, worker));
+      // Settled, not all: a worker whose claim failed must not end the round while the others still scan.
+      const workers = await Promise.allSettled(Array.from({ length: this.config.DRIFT_SCAN_CONCURRENCY }, worker));
+      const failed = workers.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       this.logger.warn(`drift scan round failed: ${String(error)}`);
     }
