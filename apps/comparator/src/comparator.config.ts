@@ -21,6 +21,13 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     DRIFT_CHANGE_DEBOUNCE: env.duration('5s'),
     /** How often a replica looks for scans that are due. */
     DRIFT_SCAN_POLL: env.duration('2s'),
+    /**
+     * Scheduled compares one replica runs at once. A compare mostly waits (on the registry, the
+     * target, the store), so two at once keep a replica busy; more take the cores from the API's
+     * own requests (syncs) on a small machine. Each reads up to COMPARE_CONCURRENCY collections of
+     * its target at once.
+     */
+    DRIFT_SCAN_CONCURRENCY: env.positiveInt(2),
   })
   // More reads at once than the target's client has connections would only queue for a connection.
   .refine((config) => config.COMPARE_CONCURRENCY <= config.TARGET_POOL_CONNECTIONS, {

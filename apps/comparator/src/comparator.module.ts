@@ -9,7 +9,7 @@ import { FleetDriftService } from './drift/fleet-drift.service';
 import { ComparatorMetrics } from './metrics/comparator-metrics';
 import { PlanService } from './plan/plan.service';
 import { RegistryChangesController } from './scan/registry-changes.controller';
-import { scanLeaseModelProvider } from './scan/scan-lease.model';
+import { scanClaimModelProvider, scanLeaseModelProvider } from './scan/scan-lease.model';
 import { ScanLeaseRepository } from './scan/scan-lease.repository';
 import { ScanScheduler } from './scan/scan-scheduler.service';
 import { ScriptService } from './script/script.service';
@@ -23,6 +23,7 @@ import { TargetReader } from './targets/target-reader';
   providers: [
     driftSnapshotModelProvider,
     scanLeaseModelProvider,
+    scanClaimModelProvider,
     DriftSnapshotRepository,
     ScanLeaseRepository,
     RegistryClient,

@@ -7,7 +7,7 @@ import { connectMongo, metricsRegistry } from '@ir/platform';
 import type { Connection } from 'mongoose';
 import { driftSnapshotModel, packResult, type DriftSnapshotModel } from '../drift/drift-snapshot.model';
 import { DriftSnapshotRepository } from '../drift/drift-snapshot.repository';
-import { scanLeaseModel, type ScanLeaseModel } from '../scan/scan-lease.model';
+import { scanClaimModel, scanLeaseModel, type ScanLeaseModel } from '../scan/scan-lease.model';
 import { ScanLeaseRepository } from '../scan/scan-lease.repository';
 import { ComparatorMetrics } from './comparator-metrics';
 
@@ -56,7 +56,7 @@ describe('comparator metrics', () => {
     connection = await connectMongo({ uri: process.env.TEST_MONGODB_URI!, dbName: `comparator_metrics_${process.pid}_${Date.now()}` });
     snapshots = driftSnapshotModel(connection);
     leases = scanLeaseModel(connection);
-    metrics = new ComparatorMetrics(new DriftSnapshotRepository(snapshots), new ScanLeaseRepository(leases));
+    metrics = new ComparatorMetrics(new DriftSnapshotRepository(snapshots), new ScanLeaseRepository(leases, scanClaimModel(connection)));
     metrics.onApplicationBootstrap();
   });
   afterAll(async () => {

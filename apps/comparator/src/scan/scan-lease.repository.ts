@@ -1,8 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { OwnRepository } from '@ir/platform';
-import { SCAN_LEASE_MODEL, type ScanLeaseDocument, type ScanLeaseModel } from './scan-lease.model';
+import { Inject, Injectable, type LoggerService } from '@nestjs/common';
+import { ensureOwnIndexes, isDuplicateKeyError, OwnRepository, type OwnIndexesResult } from '@ir/platform';
+import { SCAN_CLAIM_MODEL, SCAN_LEASE_MODEL, type ScanClaimModel, type ScanLeaseDocument, type ScanLeaseModel } from './scan-lease.model';
 
 const UNCLAIMED = { claimed_until: null, claimed_by: null };
+
+/** A due lease as a replica saw it: what a claim of it is conditional on. */
+export type DueLease = Pick<ScanLeaseDocument, '_id' | 'next_scan_at' | 'claimed_until'>;
+
+/** Due at `now` and held by no replica (or by one whose claim expired). */
+function dueFilter(now: Date) {
+  return { next_scan_at: { $lte: now }, $or: [{ claimed_until: null }, { claimed_until: { $lt: now } }] };
+}
+
+/** The claim of a lease in the state it was seen in: a later state (released, or expired) is claimed anew. */
+function claimId(lease: DueLease): string {
+  return `${lease._id}@${lease.next_scan_at.getTime()}@${lease.claimed_until?.getTime() ?? '-'}`;
+}
 
 /**
  * The `scan_leases` collection: per database, when it is next compared and which replica holds it.
@@ -10,8 +23,15 @@ const UNCLAIMED = { claimed_until: null, claimed_by: null };
  */
 @Injectable()
 export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
-  constructor(@Inject(SCAN_LEASE_MODEL) model: ScanLeaseModel) {
+  constructor(
+    @Inject(SCAN_LEASE_MODEL) model: ScanLeaseModel,
+    @Inject(SCAN_CLAIM_MODEL) private readonly claims: ScanClaimModel,
+  ) {
     super(model);
+  }
+
+  override ensureIndexes(logger: LoggerService): Promise<OwnIndexesResult> {
+    return ensureOwnIndexes([this.model, this.claims], logger);
   }
 
   /** Gives a lease to each database that has none, due at `firstScanAt()`. */
@@ -35,16 +55,38 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
     await this.model.updateOne({ _id: databaseId }, { $min: { next_scan_at: at }, $max: { changed_at: changedAt } }, { upsert: true });
   }
 
-  /** Atomically claims the most overdue unclaimed (or expired) lease for `replica` until `until`; its database id. */
-  async claimDue(now: Date, until: Date, replica: string): Promise<string | undefined> {
-    const lease = await this.model
-      .findOneAndUpdate(
-        { next_scan_at: { $lte: now }, $or: [{ claimed_until: null }, { claimed_until: { $lt: now } }] },
-        { $set: { claimed_until: until, claimed_by: replica } },
-        { sort: { next_scan_at: 1 }, new: true },
-      )
-      .lean();
-    return lease?._id;
+  /**
+   * The `limit` most overdue leases that no replica holds: one read for a batch of claims (FerretDB
+   * pushes neither the range nor the sort down, so each read goes through every lease).
+   */
+  due(now: Date, limit: number): Promise<DueLease[]> {
+    return this.model.find(dueFilter(now), { next_scan_at: 1, claimed_until: 1 }).sort({ next_scan_at: 1 }).limit(limit).lean<DueLease[]>();
+  }
+
+  /**
+   * Claims `lease` for `replica` until `until`, if it is still as it was seen; false when another
+   * replica claimed it first. The insert of the claim's unique id decides between replicas that saw
+   * the same state; the update by `_id`, on that state, turns away a state seen before a claim and
+   * release by another replica.
+   */
+  async claim(lease: DueLease, until: Date, replica: string, now: Date): Promise<boolean> {
+    const _id = claimId(lease);
+    try {
+      await this.claims.create({ _id, lease: lease._id, at: now });
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return false;
+      throw error;
+    }
+    const { modifiedCount } = await this.model.updateOne(
+      { _id: lease._id, next_scan_at: lease.next_scan_at, claimed_until: lease.claimed_until },
+      { $set: { claimed_until: until, claimed_by: replica } },
+    );
+    return modifiedCount === 1;
+  }
+
+  /** Deletes the claims made before `before`: their leases have been released or have expired since. */
+  async deleteClaimsBefore(before: Date): Promise<void> {
+    await this.claims.deleteMany({ at: { $lt: before } });
   }
 
   /**
@@ -64,7 +106,7 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
    * due. Both on the `due` index; bounded by `maxTimeMs`.
    */
   async waiting(now: Date, maxTimeMs: number): Promise<{ count: number; oldestDueAt?: Date }> {
-    const filter = { next_scan_at: { $lte: now }, $or: [{ claimed_until: null }, { claimed_until: { $lt: now } }] };
+    const filter = dueFilter(now);
     const [count, oldest] = await Promise.all([
       this.model.countDocuments(filter).maxTimeMS(maxTimeMs),
       this.model.findOne(filter, { next_scan_at: 1 }).sort({ next_scan_at: 1 }).maxTimeMS(maxTimeMs).lean(),

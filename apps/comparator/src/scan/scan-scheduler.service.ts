@@ -8,18 +8,22 @@ import { CompareService } from '../compare/compare.service';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
 import { RegistryClient } from '../targets/registry-client';
-import { ScanLeaseRepository } from './scan-lease.repository';
+import { ScanLeaseRepository, type DueLease } from './scan-lease.repository';
 
 /** A claim lasts this long past the scan's own time limits; then another replica may take the database. */
 const CLAIM_MS = 5 * 60_000;
 const JITTER = 0.1;
+/** Due leases read at once, per compare this replica runs at a time: a batch is claimed one by one as workers free up. */
+const CLAIM_BATCH_PER_WORKER = 2;
 /** How long shutdown waits for a scan under way; one still waiting on its target is handed to another replica. */
 const SHUTDOWN_WAIT_MS = 2_000;
 
 /**
- * Scheduled drift scans. Every replica polls for due leases and claims them
- * one at a time with an atomic update, so each database is compared once per
- * interval whatever the number of replicas. Registry changes pull a database's
+ * Scheduled drift scans. Every replica polls for due leases, reads a batch of
+ * them and claims each through a unique claim document, so each database is
+ * compared once per interval whatever the number of replicas; it runs up to
+ * DRIFT_SCAN_CONCURRENCY compares at once, since a compare mostly waits on the
+ * registry, the target and the store. Registry changes pull a database's
  * next scan forward (debounced); the known databases are re-listed from the
  * registry once per interval, so new ones get a lease and deleted ones lose it.
  */
@@ -29,8 +33,8 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private readonly replica = randomUUID();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
-  /** The database this replica is scanning now. */
-  private scanning?: string;
+  /** The databases this replica is scanning now. */
+  private readonly scanning = new Set<string>();
   private lastRefresh = 0;
   private stopped = false;
   /** Per database: the lease write that registry changes arriving now will wait for. */
@@ -61,10 +65,14 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     clearTimeout(timer);
     // A scan waiting on an unreachable target would hold the shutdown for its time limits: release
     // its claim instead, so that another replica compares that database now rather than when the claim expires.
-    if (outcome === 'late' && this.scanning) {
-      await this.leases
-        .release(this.scanning, this.replica, new Date())
-        .catch((error: unknown) => this.logger.warn(`claim of database ${this.scanning} not released: ${String(error)}`));
+    if (outcome === 'late') {
+      await Promise.all(
+        [...this.scanning].map((id) =>
+          this.leases
+            .release(id, this.replica, new Date())
+            .catch((error: unknown) => this.logger.warn(`claim of database ${id} not released: ${String(error)}`)),
+        ),
+      );
     }
   }
 
@@ -104,7 +112,14 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     try {
       if (Date.now() - this.lastRefresh >= this.config.DRIFT_SCAN_INTERVAL) await this.refreshLeases();
-      for (let claim = await this.claimDue(); claim && !this.stopped; claim = await this.claimDue()) await this.scan(claim.id, claim.at);
+      const next = this.claims();
+      const worker = async () => {
+        for (let claim = await next(); claim && !this.stopped; claim = await next()) await this.scan(claim.id, claim.at);
+      };
+      // Settled, not all: a worker whose claim failed must not end the round while the others still scan.
+      const workers = await Promise.allSettled(Array.from({ length: this.config.DRIFT_SCAN_CONCURRENCY }, worker));
+      const failed = workers.find((w): w is PromiseRejectedResult => w.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (error) {
       this.logger.warn(`drift scan round failed: ${String(error)}`);
     }
@@ -115,16 +130,43 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     this.lastRefresh = Date.now();
     await this.leases.ensureFor(ids, () => new Date(Date.now() + this.jittered()));
     await this.leases.deleteAllBut(ids);
+    await this.leases.deleteClaimsBefore(new Date(this.lastRefresh - CLAIM_MS - this.config.DRIFT_SCAN_INTERVAL));
   }
 
-  private async claimDue(): Promise<{ id: string; at: Date } | undefined> {
-    const now = new Date();
-    const id = await this.leases.claimDue(now, new Date(now.getTime() + CLAIM_MS), this.replica);
-    return id !== undefined ? { id, at: now } : undefined;
+  /**
+   * The round's claims, one per call, shared by its workers: due leases are read a batch at a time
+   * (one read of the leases per batch, not per claim) and a lease another replica claimed first is
+   * passed over. Undefined once nothing is due.
+   */
+  private claims(): () => Promise<{ id: string; at: Date } | undefined> {
+    let batch: DueLease[] = [];
+    let exhausted = false;
+    let queue: Promise<unknown> = Promise.resolve();
+    const claimOne = async (): Promise<{ id: string; at: Date } | undefined> => {
+      while (!this.stopped) {
+        if (batch.length === 0) {
+          if (exhausted) return undefined;
+          const size = CLAIM_BATCH_PER_WORKER * this.config.DRIFT_SCAN_CONCURRENCY;
+          batch = await this.leases.due(new Date(), size);
+          exhausted = batch.length < size;
+          if (batch.length === 0) return undefined;
+        }
+        const lease = batch.shift()!;
+        const now = new Date();
+        if (await this.leases.claim(lease, new Date(now.getTime() + CLAIM_MS), this.replica, now)) return { id: lease._id, at: now };
+      }
+      return undefined;
+    };
+    // One claim at a time in this replica: its workers never race each other for a lease.
+    return () => {
+      const claimed = queue.then(claimOne);
+      queue = claimed.catch(() => undefined);
+      return claimed;
+    };
   }
 
   private async scan(databaseId: string, claimedAt: Date): Promise<void> {
-    this.scanning = databaseId;
+    this.scanning.add(databaseId);
     const timed = scanDuration.startTimer();
     let outcome: CompareOutcome = 'ok';
     try {
@@ -133,7 +175,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
       outcome = 'failed';
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
-      this.scanning = undefined;
+      this.scanning.delete(databaseId);
       // A registry change while this scan ran may have come after it read the DR: compare again after the debounce.
       const changedMeanwhile = await this.leases.releaseIfChangedSince(
         databaseId,

@@ -4,19 +4,17 @@
  * same real scan_leases collection (the test server, TEST_MONGODB_URI from
  * the unit globalSetup) and compare through a stub that records every call.
  *
- * The claim relies on MongoDB's per-document atomicity of findAndModify.
- * FerretDB 1.x (the test server without MONGODB_URI) does not provide it:
- * measured, several of 10 concurrent findOneAndUpdate calls on one document
- * with the same filter all "win". On FerretDB this spec says so and
- * serializes the claims in-process (what MongoDB guarantees on the server);
- * on real MongoDB the replicas claim concurrently, unaided.
+ * The claim is the insert of a claim document with a unique id (the lease in the
+ * state it was seen in), which FerretDB 1.x makes atomic too; its conditional
+ * updates and findAndModify are not (measured: several of 10 concurrent
+ * findOneAndUpdate calls on one document with the same filter all "win").
  */
 import mongoose, { type Connection } from 'mongoose';
 import type { ComparatorConfig } from '../comparator.config';
 import type { CompareService } from '../compare/compare.service';
 import type { DriftTracker } from '../drift/drift-tracker.service';
 import type { RegistryClient } from '../targets/registry-client';
-import { scanLeaseModel, type ScanLeaseModel } from './scan-lease.model';
+import { scanClaimModel, scanLeaseModel, type ScanClaimModel, type ScanLeaseModel } from './scan-lease.model';
 import { ScanLeaseRepository } from './scan-lease.repository';
 import { withMethod } from '../testing/with-method';
 import { ScanScheduler } from './scan-scheduler.service';
@@ -26,19 +24,6 @@ const POLL_MS = 50;
 const DEBOUNCE_MS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The model with its findOneAndUpdate calls run one at a time, as MongoDB runs them per document. */
-function serializedClaims(model: ScanLeaseModel): ScanLeaseModel {
-  type Query = { lean(): { exec(): Promise<unknown> } };
-  let queue: Promise<unknown> = Promise.resolve();
-  return withMethod(model, 'findOneAndUpdate', (findOneAndUpdate) => (...args) => ({
-    lean: () => {
-      const run = queue.then(() => (findOneAndUpdate(...args) as Query).lean().exec());
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  }));
-}
 
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -54,14 +39,14 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
   const ids = Array.from({ length: 10 }, (_, i) => `db${String(i).padStart(2, '0')}`.padEnd(24, '0'));
   let connection: Connection;
   let leases: ScanLeaseModel;
-  /** What the schedulers use: the model itself on MongoDB, with serialized claims on FerretDB. */
-  let claimable: ScanLeaseModel;
+  let claims: ScanClaimModel;
   let calls: { id: string; replica: number; at: number }[];
   let schedulers: ScanScheduler[];
 
   const config = {
     DRIFT_SCAN_INTERVAL: INTERVAL_MS,
     DRIFT_SCAN_POLL: POLL_MS,
+    DRIFT_SCAN_CONCURRENCY: 3,
     DRIFT_CHANGE_DEBOUNCE: DEBOUNCE_MS,
   } as unknown as ComparatorConfig;
   const registry = { databaseIds: async () => [...ids] } as unknown as RegistryClient;
@@ -76,7 +61,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    return new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, compare, drift);
+    return new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift);
   }
 
   const countsById = (): Record<string, number> => {
@@ -90,13 +75,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     if (!uri) throw new Error('TEST_MONGODB_URI is not set: the unit globalSetup starts FerretDB');
     connection = await mongoose.createConnection(uri, { dbName }).asPromise();
     leases = scanLeaseModel(connection);
-    const info = await connection.db!.admin().command({ buildInfo: 1 });
-    if ('ferretdbVersion' in info) {
-      console.warn('scan-scheduler.spec: FerretDB has no atomic findAndModify under concurrency; claims are serialized in-process');
-      claimable = serializedClaims(leases);
-    } else {
-      claimable = leases;
-    }
+    claims = scanClaimModel(connection);
   });
 
   afterAll(async () => {
@@ -107,6 +86,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
   beforeEach(async () => {
     calls = [];
     await leases.deleteMany({});
+    await claims.deleteMany({});
   });
 
   afterEach(async () => {
@@ -146,6 +126,21 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     }
   }, 20_000);
 
+  it('of replicas claiming one lease at the same moment, exactly one gets it', async () => {
+    schedulers = [];
+    const due = { _id: ids[0], next_scan_at: new Date(Date.now() - 1000), claimed_until: null };
+    await leases.insertMany([{ ...due, claimed_by: null }]);
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    const repository = new ScanLeaseRepository(leases, claims);
+    const won = await Promise.all(Array.from({ length: 10 }, (_, n) => repository.claim(due, until, `replica-${n}`, now)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    const winner = `replica-${won.indexOf(true)}`;
+    expect((await leases.findById(ids[0]).lean())?.claimed_by).toBe(winner);
+    // A replica that saw the lease before the claim does not get it either.
+    expect(await repository.claim(due, until, 'late', new Date())).toBe(false);
+  });
+
   it('a registry change brings one scan forward, and only one replica runs it', async () => {
     const later = new Date(Date.now() + 60_000);
     await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: later, claimed_until: null, claimed_by: null })));
@@ -171,7 +166,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
       return updateOne(...args);
     });
     const scheduler = new ScanScheduler(
-      new ScanLeaseRepository(counted),
+      new ScanLeaseRepository(counted, claims),
       config,
       registry,
       { compareLive: async () => ({}) } as unknown as CompareService,
@@ -205,7 +200,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, compare, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift);
     schedulers = [scheduler];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);
@@ -226,7 +221,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return new Promise(() => undefined);
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(new ScanLeaseRepository(claimable), config, registry, stuck, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, stuck, drift);
     schedulers = [];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);
