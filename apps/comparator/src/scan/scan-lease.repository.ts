@@ -3,6 +3,12 @@ import { ensureOwnIndexes, isDuplicateKeyError, OwnRepository, type OwnIndexesRe
 import { SCAN_CLAIM_MODEL, SCAN_LEASE_MODEL, type ScanClaimModel, type ScanLeaseDocument, type ScanLeaseModel } from './scan-lease.model';
 
 const UNCLAIMED = { claimed_until: null, claimed_by: null };
+/**
+ * A claim document older than this whose lease is still in the state it named was abandoned: its
+ * replica died, or its store write failed, between the insert and the lease's update. Its id would
+ * otherwise turn every replica away from that lease until the claims are cleaned up (minutes).
+ */
+const ABANDONED_CLAIM_MS = 30_000;
 
 /** A due lease as a replica saw it: what a claim of it is conditional on. */
 export type DueLease = Pick<ScanLeaseDocument, '_id' | 'next_scan_at' | 'claimed_until'>;
@@ -71,17 +77,37 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
    */
   async claim(lease: DueLease, until: Date, replica: string, now: Date): Promise<boolean> {
     const _id = claimId(lease);
+    if (!(await this.insertClaim(_id, lease._id, now))) return false;
     try {
-      await this.claims.create({ _id, lease: lease._id, at: now });
+      const { modifiedCount } = await this.model.updateOne(
+        { _id: lease._id, next_scan_at: lease.next_scan_at, claimed_until: lease.claimed_until },
+        { $set: { claimed_until: until, claimed_by: replica } },
+      );
+      return modifiedCount === 1;
     } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
+      // The lease was not taken: free its state for the next claim at once rather than in ABANDONED_CLAIM_MS.
+      await this.claims.deleteOne({ _id }).catch(() => undefined);
       throw error;
     }
-    const { modifiedCount } = await this.model.updateOne(
-      { _id: lease._id, next_scan_at: lease.next_scan_at, claimed_until: lease.claimed_until },
-      { $set: { claimed_until: until, claimed_by: replica } },
-    );
-    return modifiedCount === 1;
+  }
+
+  /**
+   * Inserts the claim's unique id; false when another replica holds it. A claim abandoned before its
+   * lease was updated (older than ABANDONED_CLAIM_MS: a live claim changes its lease's state, so its
+   * id is never seen again) is deleted and the insert tried once more, where the unique id decides again.
+   */
+  private async insertClaim(_id: string, lease: string, now: Date): Promise<boolean> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await this.claims.create({ _id, lease, at: now });
+        return true;
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+      }
+      const abandoned = await this.claims.deleteOne({ _id, at: { $lt: new Date(now.getTime() - ABANDONED_CLAIM_MS) } });
+      if (abandoned.deletedCount === 0) return false;
+    }
+    return false;
   }
 
   /** Deletes the claims made before `before`: their leases have been released or have expired since. */

@@ -141,6 +141,29 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect(await repository.claim(due, until, 'late', new Date())).toBe(false);
   });
 
+  it('a claim abandoned before its lease was updated (its replica died) does not keep the lease from being claimed', async () => {
+    schedulers = [];
+    const due = { _id: ids[0], next_scan_at: new Date(Date.now() - 60_000), claimed_until: null };
+    await leases.insertMany([{ ...due, claimed_by: null }]);
+    const repository = new ScanLeaseRepository(leases, claims);
+    const now = new Date();
+    const until = new Date(now.getTime() + 60_000);
+    // A replica inserted its claim document a minute ago and died before updating the lease.
+    await claims.create({ _id: `${ids[0]}@${due.next_scan_at.getTime()}@-`, lease: ids[0], at: new Date(now.getTime() - 60_000) });
+    const won = await Promise.all(Array.from({ length: 5 }, (_, n) => repository.claim(due, until, `replica-${n}`, now)));
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect((await leases.findById(ids[0]).lean())?.claimed_by).toBe(`replica-${won.indexOf(true)}`);
+  });
+
+  it('a claim made a moment ago is not taken for abandoned', async () => {
+    schedulers = [];
+    const due = { _id: ids[0], next_scan_at: new Date(Date.now() - 60_000), claimed_until: null };
+    await leases.insertMany([{ ...due, claimed_by: null }]);
+    const now = new Date();
+    await claims.create({ _id: `${ids[0]}@${due.next_scan_at.getTime()}@-`, lease: ids[0], at: new Date(now.getTime() - 1_000) });
+    expect(await new ScanLeaseRepository(leases, claims).claim(due, new Date(now.getTime() + 60_000), 'other', now)).toBe(false);
+  });
+
   it('a registry change brings one scan forward, and only one replica runs it', async () => {
     const later = new Date(Date.now() + 60_000);
     await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: later, claimed_until: null, claimed_by: null })));
