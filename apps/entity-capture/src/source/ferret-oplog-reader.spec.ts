@@ -74,6 +74,24 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await late.readAfter(position, [`${db}.late`], 10)).toEqual([]);
   });
 
+  it('deletes its own namespaces’ entries from before the lookback, and no other namespace’s', async () => {
+    // The embedded FerretDB never trims its oplog, and every read of it reads it all.
+    const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS });
+    const position = await trimming.latestPosition();
+    const old = (ns: string, i: number) => ({
+      ts: new Timestamp({ t: position.t - 60, i }),
+      op: 'i',
+      ns,
+      o: { _id: i },
+      wall: new Date(Date.now() - 60_000),
+    });
+    const oplog = client.db('local').collection('oplog.rs');
+    await oplog.insertMany([old(`${db}.trimmed`, 1), old(`${db}.trimmed`, 2), old(`${db}.kept`, 3)] as never[]);
+    expect(await trimming.readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
+    const left = await oplog.find({ ns: { $in: [`${db}.trimmed`, `${db}.kept`] } }).toArray();
+    expect(left.map((entry) => entry.ns)).toEqual([`${db}.kept`]);
+  });
+
   it('scans a collection in batches of the size asked for', async () => {
     await collection('scanned').insertMany(Array.from({ length: 5 }, (_, n) => ({ _id: n })));
     const batches: number[][] = [];
