@@ -6,6 +6,7 @@ import type { BenchContext, BenchResult } from './context';
 import { round } from './load';
 import {
   captureOf,
+  type CaptureTimings,
   PROJECT,
   replicatorOf,
   SOURCE_DB,
@@ -62,7 +63,8 @@ export async function entityCacheBench(ctx: Pick<BenchContext, 'dir'>): Promise<
     const lines = [
       `entity-cache (load average at start ${load.join(' ')}, after ${loadavg().map(round).join(' ')})`,
       `  sustained, ${WRITES} writes by ${WRITERS} writers: source alone ${sustained.floorRate} writes/s; with capture ${sustained.sourceRate} writes/s, ` +
-        `capture-to-cache ${sustained.cacheRate} rows/s = ${sustained.ratio}x (goal >= 0.9); lag p50 ${sustained.p50Ms} ms, p99 ${sustained.p99Ms} ms (goal < 1000)`,
+        `capture-to-cache ${sustained.cacheRate} rows/s = ${sustained.ratio}x (goal >= 0.9); lag p50 ${sustained.p50Ms} ms, p99 ${sustained.p99Ms} ms (goal < 1000); ` +
+        `per poll: source read p50 ${sustained.pollReadP50Ms} ms, p99 ${sustained.pollReadP99Ms} ms (${sustained.polls} polls), append p50 ${sustained.appendP50Ms} ms, replicator round p50 ${sustained.replicateP50Ms} ms`,
       `  initial scan of ${SCAN_DOCS}: ${scan.scanRate} docs/s (${scan.scanS} s) vs driver find() ${scan.findRate} docs/s (${scan.findS} s) = ${scan.ratio}x (goal >= 0.8)`,
       `  replicator: ${apply.replicatorRate} entries/s end to end (read from PostgreSQL and applied), ${apply.applyRate} rows/s applying alone, ` +
         `vs plain batched SQLite inserts ${apply.floorRate} rows/s = ${apply.ratio}x end to end, ${apply.applyRatio}x applying (goal >= 0.5); PowerSync: 2,000-4,000 ops/s`,
@@ -96,7 +98,8 @@ async function writeAll(servers: EntityBenchServers, collection: string, onAck?:
 async function sustainedBench(servers: EntityBenchServers) {
   const floorMs = await writeAll(servers, 'floor');
   await servers.entities.create(PROJECT, { name: 'live', source: { databaseId: DATABASE_ID, collection: 'live' }, columns: SHAPE });
-  const { capture, refresh } = captureOf(servers, BATCH);
+  const timings: CaptureTimings = { read: [], append: [] };
+  const { capture, refresh } = captureOf(servers, BATCH, timings);
   const stop = new AbortController();
   // The default idle wait (200 ms), as the service polls: polling FerretDB's oplog more often slows the source's writes.
   const capturing = new CaptureLoop(capture, { refreshEntities: refresh }).run(stop.signal);
@@ -107,9 +110,13 @@ async function sustainedBench(servers: EntityBenchServers) {
   const ackedAt = new Map<number, number>();
   const appliedAt = new Map<number, number>();
   let replicating = true;
+  const replicated: number[] = [];
   const replicating$ = (async () => {
     while (replicating) {
-      if ((await replicator.replicateOnce()) === 0) await sleep(20);
+      const at = performance.now();
+      const read = await replicator.replicateOnce();
+      if (read > 0) replicated.push(performance.now() - at);
+      if (read === 0) await sleep(20);
       const now = performance.now();
       for (const entry of batch.splice(0)) if (typeof entry.data?.n === 'number') appliedAt.set(entry.data.n, now);
     }
@@ -136,6 +143,13 @@ async function sustainedBench(servers: EntityBenchServers) {
     applied: lags.length,
     p50Ms: Math.round(percentile(lags, 50)),
     p99Ms: Math.round(percentile(lags, 99)),
+    // Where the lag goes, per poll (ms): the capture's read of the source's oplog and its append to
+    // PostgreSQL, and a replicator round that found entries (read from PostgreSQL and applied).
+    pollReadP50Ms: Math.round(percentile(timings.read, 50)),
+    pollReadP99Ms: Math.round(percentile(timings.read, 99)),
+    appendP50Ms: Math.round(percentile(timings.append, 50)),
+    replicateP50Ms: Math.round(percentile(replicated, 50)),
+    polls: timings.read.length,
   };
 }
 

@@ -59,12 +59,44 @@ export async function startEntityBenchServers(parent: string): Promise<EntityBen
   };
 }
 
+/** Milliseconds each poll spent reading the source's oplog and appending to PostgreSQL: where the lag goes. */
+export interface CaptureTimings {
+  readonly read: number[];
+  readonly append: number[];
+}
+
+/** Calls `fn`, adding its duration to `into`. */
+async function timed<T>(into: number[], fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await fn();
+  } finally {
+    into.push(performance.now() - started);
+  }
+}
+
 /** The capture as the service wires it, reading the entities from PostgreSQL before each poll. */
-export function captureOf(servers: EntityBenchServers, batchSize: number): { capture: SourceCapture; refresh: () => Promise<void> } {
+export function captureOf(
+  servers: EntityBenchServers,
+  batchSize: number,
+  timings?: CaptureTimings,
+): { capture: SourceCapture; refresh: () => Promise<void> } {
   let view: CapturedEntity[] = [];
+  const reader = new FerretOplogReader(servers.mongo, { trimOwnEntries: true });
   const capture = new SourceCapture({
-    reader: new FerretOplogReader(servers.mongo),
-    sink: servers.oplog,
+    reader: timings
+      ? {
+          latestPosition: () => reader.latestPosition(),
+          readAfter: (...args: Parameters<FerretOplogReader['readAfter']>) => timed(timings.read, () => reader.readAfter(...args)),
+          scan: (...args: Parameters<FerretOplogReader['scan']>) => reader.scan(...args),
+        }
+      : reader,
+    sink: timings
+      ? {
+          append: (changes: Parameters<OplogRepository['append']>[0]) => timed(timings.append, () => servers.oplog.append(changes)),
+          finishScan: (entity: string) => servers.oplog.finishScan(entity),
+        }
+      : servers.oplog,
     positions: {
       get: () => servers.metadata.get<SourcePosition>(resumeTokenKey(DATABASE_ID)),
       set: (position) => servers.metadata.set(resumeTokenKey(DATABASE_ID), position),

@@ -112,6 +112,10 @@ async function main(): Promise<void> {
     healthPorts: await healthPorts(),
     detached: true,
     supervise: supervisor,
+    // The embedded FerretDB's oplog is read by the capture alone and never trimmed by FerretDB itself.
+    ...(process.env.MONGODB_URI
+      ? {}
+      : { serviceEnv: { 'entity-capture': { CAPTURE_TRIM_SOURCE_OPLOG: process.env.CAPTURE_TRIM_SOURCE_OPLOG ?? 'true' } } }),
   });
 
   const gateway = `http://localhost:${gatewayPort}`;

@@ -20,6 +20,14 @@ export const EntityCaptureConfig = StatelessBackendConfig.extend(TargetConfig.sh
     /** Only oplog entries older than this are read (FerretDB makes concurrent writes visible out of order). */
     CAPTURE_SETTLE: env.duration('250ms'),
     /**
+     * On a source read through FerretDB's oplog: delete the captured collections' entries once they
+     * are in the entity oplog and behind the reader's look back. FerretDB reads its whole oplog for
+     * every query and its embeddable package never trims it, so each poll costs more as it grows; but
+     * this writes to the source, so it is for an oplog no one else reads (`make start` turns it on for
+     * its embedded FerretDB). Off by default.
+     */
+    CAPTURE_TRIM_SOURCE_OPLOG: env.flag(false),
+    /**
      * The capture lease: only its holder captures, the other replicas stand by. A holder that stops
      * renewing (killed, paused, cut off) is replaced once the TTL has passed; it renews every
      * CAPTURE_LEASE_RENEW, at most half the TTL (checked at start), so one failed renewal does not lose it.

@@ -127,6 +127,7 @@ export class CaptureSources implements OnApplicationBootstrap, OnApplicationShut
             pollIntervalMs: this.config.CAPTURE_POLL_INTERVAL,
             batchSize: this.config.CAPTURE_BATCH_SIZE,
             settleMs: this.config.CAPTURE_SETTLE,
+            trimSourceOplog: this.config.CAPTURE_TRIM_SOURCE_OPLOG,
           },
           epoch,
         });

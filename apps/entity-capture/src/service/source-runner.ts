@@ -18,6 +18,8 @@ export interface SourceRunnerSettings {
   readonly pollIntervalMs: number;
   readonly batchSize: number;
   readonly settleMs: number;
+  /** CAPTURE_TRIM_SOURCE_OPLOG. */
+  readonly trimSourceOplog: boolean;
 }
 
 /** What the capture's health says of one source. */
@@ -111,6 +113,7 @@ export class SourceRunner {
     const database = connection.db_name;
     const source = await openSource(uri, this.deps.policy, {
       settleMs: this.deps.settings.settleMs,
+      trimSourceOplog: this.deps.settings.trimSourceOplog,
       onReset: (event) => this.hardRefresh(event, database),
     });
     const sink = new BusOplogSink(this.deps.bus, this.deps.epoch);

@@ -80,6 +80,27 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await late.readAfter(position, [`${db}.late`], 10)).toEqual([]);
   });
 
+  it('asked to, deletes its own namespaces’ entries from before the lookback, and no other namespace’s; by default nothing', async () => {
+    // The embedded FerretDB never trims its oplog, and every read of it reads it all.
+    const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS, trimOwnEntries: true });
+    const position = await trimming.latestPosition();
+    const old = (ns: string, i: number) => ({
+      ts: new Timestamp({ t: position.t - 60, i }),
+      op: 'i',
+      ns,
+      o: { _id: i },
+      wall: new Date(Date.now() - 60_000),
+    });
+    const oplog = client.db('local').collection('oplog.rs');
+    await oplog.insertMany([old(`${db}.trimmed`, 1), old(`${db}.trimmed`, 2), old(`${db}.kept`, 3)] as never[]);
+    const namespaces = { ns: { $in: [`${db}.trimmed`, `${db}.kept`] } };
+    expect(await new FerretOplogReader(client, { settleMs: SETTLE_MS }).readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
+    expect(await oplog.countDocuments(namespaces)).toBe(3);
+    expect(await trimming.readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
+    const left = await oplog.find(namespaces).toArray();
+    expect(left.map((entry) => entry.ns)).toEqual([`${db}.kept`]);
+  });
+
   it('scans a collection in batches of the size asked for', async () => {
     await collection('scanned').insertMany(Array.from({ length: 5 }, (_, n) => ({ _id: n })));
     const batches: number[][] = [];

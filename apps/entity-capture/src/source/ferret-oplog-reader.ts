@@ -17,8 +17,16 @@ interface OplogDocument {
 const CLOCK_CHECK_MS = 10_000;
 /** How far behind its position the reader looks for entries that became visible after it passed them. */
 const LATE_LOOKBACK_SECONDS = 30;
-/** How often it looks (each look reads the oplog once more). */
+/** How often it looks (that poll's read starts further back). */
 const LATE_CHECK_MS = 1_000;
+/** At most this many entries before the position are read by one look back (the newest are passed over beyond it). */
+const LATE_READ_MAX = 10_000;
+/**
+ * How often it deletes its namespaces' entries from before the lookback, when asked to (trimOwnEntries).
+ * The embedded FerretDB never trims its capped oplog (the cleanup is off in its embeddable package) and
+ * answers every query by reading all of it, so without this each poll costs more the longer it has run.
+ */
+const TRIM_EVERY_MS = 5_000;
 
 const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
 const keyOf = (ts: Timestamp | OplogPosition): string => `${ts.t}:${ts.i}`;
@@ -49,6 +57,8 @@ export class FerretOplogReader implements SourceReader {
   private readonly delivered = new Map<string, number>();
   private lateCheckedAt = 0;
   private historyCheckedAt = 0;
+  private trimmedAt = 0;
+  private readonly trimOwnEntries: boolean;
   /**
    * Per namespace, the first position this reader read it after: it looks back no further. What came
    * before was read by an earlier process, or is covered by the scan of an entity that starts it.
@@ -57,8 +67,9 @@ export class FerretOplogReader implements SourceReader {
 
   constructor(
     private readonly client: MongoClient,
-    options: { timeoutMs?: number; settleMs?: number } = {},
+    options: { timeoutMs?: number; settleMs?: number; trimOwnEntries?: boolean } = {},
   ) {
+    this.trimOwnEntries = options.trimOwnEntries ?? false;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.settleMs = options.settleMs ?? 250;
   }
@@ -78,51 +89,73 @@ export class FerretOplogReader implements SourceReader {
     if (namespaces.length === 0) return [];
     await this.assertHistoryKept(position);
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
-    const late = await this.lateChanges(position, namespaces, settledBefore);
+    for (const ns of namespaces) if (!this.watchedSince.has(ns)) this.watchedSince.set(ns, position);
+    // FerretDB reads its whole oplog for any query: when the look back is due, the one query of this poll
+    // starts from its floor instead of from the position (the entries up to the position come first).
+    const lookbackFrom = this.lookbackDue(position, namespaces);
+    const from = lookbackFrom ?? position;
     const entries = await this.oplog()
       .find(
         {
-          ts: { $gt: new Timestamp({ t: position.t, i: position.i }) },
+          ts: { $gt: new Timestamp({ t: from.t, i: from.i }) },
           wall: { $lt: settledBefore },
           ns: { $in: [...namespaces] },
           op: { $in: ['i', 'u', 'd'] },
         },
-        { sort: { ts: 1 }, limit, maxTimeMS: this.timeoutMs },
+        { sort: { ts: 1 }, limit: lookbackFrom ? limit + LATE_READ_MAX : limit, maxTimeMS: this.timeoutMs },
       )
       .toArray();
+    const after = (ts: Timestamp) => ts.t > position.t || (ts.t === position.t && ts.i > position.i);
+    const late = await this.lateChanges(
+      entries.filter((entry) => !after(entry.ts)),
+      position,
+    );
     const changes: SourceChange[] = [];
-    for (const entry of entries) {
+    for (const entry of entries.filter((e) => after(e.ts)).slice(0, limit)) {
       changes.push(await this.changeOf(entry));
       this.delivered.set(keyOf(entry.ts), entry.ts.t);
     }
+    await this.trimBefore(position, namespaces);
     return [...late, ...changes];
   }
 
   /**
-   * Entries at or before `position`, within the lookback and after the position the reader first read
-   * their namespace from, that were not delivered: each document once, as it is now, at `position` (the
-   * capture's position does not move back).
+   * Where this poll's read starts when the look back is due (once a LATE_CHECK_MS): the lookback behind
+   * `position`, or later where the reader first read the namespaces from. Undefined when not due.
    */
-  private async lateChanges(position: OplogPosition, namespaces: readonly string[], settledBefore: Date): Promise<SourceChange[]> {
-    for (const ns of namespaces) if (!this.watchedSince.has(ns)) this.watchedSince.set(ns, position);
-    const floor = namespaces.map((ns) => this.watchedSince.get(ns)!).reduce((a, b) => (a.t < b.t || (a.t === b.t && a.i < b.i) ? a : b));
+  private lookbackDue(position: OplogPosition, namespaces: readonly string[]): OplogPosition | undefined {
     const now = Date.now();
-    if (now - this.lateCheckedAt < LATE_CHECK_MS) return [];
+    if (now - this.lateCheckedAt < LATE_CHECK_MS) return undefined;
     this.lateCheckedAt = now;
     const since = position.t - LATE_LOOKBACK_SECONDS;
     for (const [key, t] of this.delivered) if (t < since) this.delivered.delete(key);
-    const after = floor.t > since ? floor : { t: since, i: 0 };
-    const entries = await this.oplog()
-      .find(
-        {
-          ts: { $gt: new Timestamp({ t: after.t, i: after.i }), $lte: new Timestamp({ t: position.t, i: position.i }) },
-          wall: { $lt: settledBefore },
-          ns: { $in: [...namespaces] },
-          op: { $in: ['i', 'u', 'd'] },
-        },
-        { sort: { ts: 1 }, maxTimeMS: this.timeoutMs },
-      )
-      .toArray();
+    const floor = namespaces.map((ns) => this.watchedSince.get(ns)!).reduce((a, b) => (a.t < b.t || (a.t === b.t && a.i < b.i) ? a : b));
+    return floor.t > since ? floor : { t: since, i: 0 };
+  }
+
+  /**
+   * Deletes the entries of `namespaces` older than the lookback behind `position`: the capture moves
+   * to a position only after the oplog manager acknowledged everything up to it, so they are durable
+   * there (or beyond the lookback, which passes over them anyway). Other namespaces' entries are not this
+   * reader's to delete (another capture of the same server may still need them).
+   */
+  private async trimBefore(position: OplogPosition, namespaces: readonly string[]): Promise<void> {
+    const now = Date.now();
+    const before = position.t - LATE_LOOKBACK_SECONDS;
+    if (!this.trimOwnEntries || now - this.trimmedAt < TRIM_EVERY_MS || before <= 0) return;
+    this.trimmedAt = now;
+    await this.oplog().deleteMany(
+      { ts: { $lt: new Timestamp({ t: before, i: 0 }) }, ns: { $in: [...namespaces] } },
+      { maxTimeMS: this.timeoutMs },
+    );
+  }
+
+  /**
+   * Of the entries at or before `position` (read by a look back), those after the position the reader
+   * first read their namespace from that were not delivered: each document once, as it is now, at
+   * `position` (the capture's position does not move back).
+   */
+  private async lateChanges(entries: readonly OplogDocument[], position: OplogPosition): Promise<SourceChange[]> {
     const documents = new Map<string, { ns: string; id: unknown; at: Date }>();
     for (const entry of entries) {
       const watched = this.watchedSince.get(entry.ns)!;

@@ -18,13 +18,17 @@ export interface OpenedSource {
 export async function openSource(
   uri: string,
   policy: TargetPolicy,
-  options: { settleMs: number; onReset: (event: ResetEvent) => void },
+  options: { settleMs: number; trimSourceOplog: boolean; onReset: (event: ResetEvent) => void },
 ): Promise<OpenedSource> {
   policy.checkUri(uri);
   const client = new MongoClient(uri, targetClientOptions(DEFAULT_TARGET_CLIENT_LIMITS, policy));
   await client.connect();
   try {
-    const reader = await openSourceReader(client, { settleMs: options.settleMs, changeStreams: { onReset: options.onReset } });
+    const reader = await openSourceReader(client, {
+      settleMs: options.settleMs,
+      trimOwnEntries: options.trimSourceOplog,
+      changeStreams: { onReset: options.onReset },
+    });
     return {
       reader,
       close: async () => {

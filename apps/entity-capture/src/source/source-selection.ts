@@ -27,13 +27,17 @@ export async function sourceKindOf(client: MongoClient, timeoutMs = 10_000): Pro
 
 export async function openSourceReader(
   client: MongoClient,
-  options: { timeoutMs?: number; settleMs?: number; changeStreams?: ChangeStreamReaderOptions } = {},
+  options: { timeoutMs?: number; settleMs?: number; trimOwnEntries?: boolean; changeStreams?: ChangeStreamReaderOptions } = {},
 ): Promise<SourceReader> {
   const kind = await sourceKindOf(client, options.timeoutMs);
   switch (kind) {
     case 'change-streams':
       return new ChangeStreamReader(client, { timeoutMs: options.timeoutMs, ...options.changeStreams });
     case 'oplog':
-      return new FerretOplogReader(client, { timeoutMs: options.timeoutMs, settleMs: options.settleMs });
+      return new FerretOplogReader(client, {
+        timeoutMs: options.timeoutMs,
+        settleMs: options.settleMs,
+        trimOwnEntries: options.trimOwnEntries,
+      });
   }
 }

@@ -59,6 +59,19 @@ describe('loadConfig', () => {
   });
 });
 
+describe('flags', () => {
+  const Flags = z.object({ TRIM: env.flag(false), KEEP: env.flag(true) });
+
+  it('read true and false, and default when unset', () => {
+    expect(loadConfig(Flags, {})).toEqual({ TRIM: false, KEEP: true });
+    expect(loadConfig(Flags, { TRIM: 'true', KEEP: 'false' })).toEqual({ TRIM: true, KEEP: false });
+  });
+
+  it('refuse anything else instead of taking the default', () => {
+    expect(() => loadConfig(Flags, { TRIM: 'yes' })).toThrow('TRIM="yes": expected true or false');
+  });
+});
+
 describe('NATS variables', () => {
   const Schema = z.object({ NATS_URL: env.natsUrls(), NATS_STREAM_REPLICAS: env.streamReplicas() });
 

@@ -73,6 +73,12 @@ export const env = {
         const unit = (match[2] ?? 'b').toLowerCase();
         return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
       }),
+  /** `true` or `false`, nothing else (a typo is an error, not a silent default). */
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false'], { error: 'expected true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((text) => text === 'true'),
   logLevel: () => z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   /** One server, or every server of a cluster separated by commas: the client connects to any and reconnects to the others. */
   natsUrls: () =>
