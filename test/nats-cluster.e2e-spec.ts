@@ -294,7 +294,10 @@ describe('one NATS node killed', () => {
       for (const c of ['c00', 'c01', 'c02']) await targets.db(drifting.dbName).collection(c).dropIndex('n_1_s_1');
       await driftEvents.waitFor(
         'the first drift detected again',
-        () => detections().slice(beforeAgain).some((d) => d.payload.fingerprint === firstDrift),
+        () =>
+          detections()
+            .slice(beforeAgain)
+            .some((d) => d.payload.fingerprint === firstDrift),
         60_000,
       );
       await sleep(5_000); // two more scans: nothing new to say
