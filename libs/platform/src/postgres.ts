@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 /** The schema's name goes into SQL text (search_path, CREATE SCHEMA): an identifier that needs no quoting, and no more. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -9,6 +9,22 @@ export function postgresSchemaName(prefix: string, service: string): string {
   if (!SCHEMA_NAME.test(name))
     throw new Error(`the PostgreSQL schema name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
   return name;
+}
+
+/** Runs `work` on one connection inside BEGIN ... COMMIT; any error rolls it back and is thrown on. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { CaptureLeaseAnswer } from '@ir/contracts';
+import { inTransaction } from '@ir/platform';
 import type { Pool, PoolClient } from 'pg';
 import { CAPTURE_LEASE } from './capture-fence';
 
@@ -20,22 +21,13 @@ export class CaptureLeaseRepository {
 
   /** Renews `holder`'s lease of `epoch`, or takes the lease if it is free or expired; otherwise says who holds it. */
   async acquire(holder: string, epoch: number | undefined, ttlMs: number): Promise<CaptureLeaseAnswer> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       // The row exists from the first call on (epoch 0, expired): the take below is then one UPDATE.
       await client.query(`INSERT INTO capture_lease (name, holder, epoch, expires_at) VALUES ($1, '', 0, 'epoch') ON CONFLICT DO NOTHING`, [
         CAPTURE_LEASE,
       ]);
-      const answer = (await this.renew(client, holder, epoch, ttlMs)) ?? (await this.take(client, holder, ttlMs));
-      await client.query('COMMIT');
-      return answer;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      return (await this.renew(client, holder, epoch, ttlMs)) ?? (await this.take(client, holder, ttlMs));
+    });
   }
 
   /** Expires `holder`'s lease now (a clean shutdown), so another capture takes over without waiting out the TTL. */

@@ -1,3 +1,4 @@
+import { inTransaction } from '@ir/platform';
 import type { Pool, PoolClient } from 'pg';
 import { assertCaptureEpoch } from '../lease/capture-fence';
 
@@ -13,18 +14,10 @@ export class MetadataRepository {
   /** With `epoch` (the capture saving its position), refused unless it is the capture lease's current one. */
   async set(key: string, value: unknown, epoch?: number): Promise<void> {
     if (epoch === undefined) return upsert(this.pool, key, value);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await assertCaptureEpoch(client, epoch);
       await upsert(client, key, value);
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

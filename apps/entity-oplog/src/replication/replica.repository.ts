@@ -1,4 +1,5 @@
 import type { EntityName, ReplicaProgress, ReplicaStats } from '@ir/contracts';
+import { inTransaction } from '@ir/platform';
 import type { Pool } from 'pg';
 
 interface StatsRow {
@@ -16,9 +17,7 @@ export class ReplicaRepository {
 
   /** A replica's report replaces its previous one (its offset and every entity's applied id and generation). */
   async record(progress: ReplicaProgress): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await inTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO replicas (replica, oplog_offset) VALUES ($1, $2)
          ON CONFLICT (replica) DO UPDATE SET oplog_offset = EXCLUDED.oplog_offset, reported_at = now()`,
@@ -35,13 +34,7 @@ export class ReplicaRepository {
           progress.entities.map((e) => e.cache_generation),
         ],
       );
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**

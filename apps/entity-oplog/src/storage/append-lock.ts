@@ -1,3 +1,4 @@
+import { inTransaction } from '@ir/platform';
 import type { Pool, PoolClient } from 'pg';
 
 /**
@@ -10,17 +11,8 @@ const APPEND_LOCK = 1_600_017;
 
 /** Runs `work` in a transaction that holds the append lock (released by COMMIT or ROLLBACK). */
 export async function inAppendTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+    return work(client);
+  });
 }
