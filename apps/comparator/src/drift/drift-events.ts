@@ -22,14 +22,35 @@ export function changesOf(collections: readonly CollectionComparison[]): DriftCh
 /** Which event a recorded compare calls for, given the state stored before it. */
 export type Announcement = 'detected' | 'resolved' | undefined;
 
+const changeKey = (c: DriftChange): string => `${c.change}\u0000${c.collection}\u0000${c.index}`;
+
+/**
+ * Compared with what the last event said (`announced_changes`), not with the last stored state: a
+ * compare that could not read some collections stores fewer changes (drift unknown there), and the
+ * next full compare must not announce again a drift the last event already reported. So a compare
+ * with unread collections announces only a change the last event did not report, and never an
+ * all-clear. Before events were kept with the state (`announced` unknown), the stored state decides.
+ */
 export function announcementOf(
-  previous: { drift: boolean; fingerprint: string } | null,
+  previous: { drift: boolean; fingerprint: string; announced_changes?: DriftChange[] } | null,
   next: { drift: boolean; fingerprint: string },
+  changes: readonly DriftChange[],
   failedCollections: number,
+  fingerprintOf: (changes: readonly DriftChange[]) => string,
 ): Announcement {
-  if (next.drift && next.fingerprint !== previous?.fingerprint) return 'detected';
-  // A collection that could not be read may still drift: no all-clear until every one was read.
-  if (!next.drift && previous?.drift && failedCollections === 0) return 'resolved';
+  const announced = announcedBefore(previous);
+  if (failedCollections > 0) {
+    if (!next.drift) return undefined;
+    if (announced === undefined) return next.fingerprint !== previous?.fingerprint ? 'detected' : undefined;
+    const reported = new Set(announced.map(changeKey));
+    return changes.some((c) => !reported.has(changeKey(c))) ? 'detected' : undefined;
+  }
+  const lastDrift =
+    announced === undefined
+      ? { drift: previous?.drift ?? false, fingerprint: previous?.fingerprint }
+      : { drift: announced.length > 0, fingerprint: fingerprintOf(announced) };
+  if (next.drift && next.fingerprint !== lastDrift.fingerprint) return 'detected';
+  if (!next.drift && lastDrift.drift) return 'resolved';
   return undefined;
 }
 

@@ -12,6 +12,9 @@ import { DriftSnapshotRepository, type StoredState } from './drift-snapshot.repo
 
 const MAX_ATTEMPTS = 5;
 
+/** What a state's `fingerprint` is: the hash of its changes in their stable order. */
+const fingerprintOf = (changes: readonly DriftChange[]): string => fnv1a64(stableStringify(changes));
+
 /** Databases whose last written state is remembered; the oldest is dropped beyond it. */
 const REMEMBERED_STATES = 10_000;
 
@@ -94,8 +97,8 @@ export class DriftTracker implements OnApplicationShutdown {
       const previous = remembered ?? stored ?? null;
       const { merged, changes, body, hash } =
         full ?? prepare(result, stored ? merge(parse(stored).collections, result.collections) : result.collections);
-      const state = { drift: changes.length > 0, fingerprint: fnv1a64(stableStringify(changes)) };
-      const announcement = announcementOf(previous, state, merged.totals.failed_collections);
+      const state = { drift: changes.length > 0, fingerprint: fingerprintOf(changes) };
+      const announcement = announcementOf(previous, state, changes, merged.totals.failed_collections, fingerprintOf);
       const announced = announcedAfter(announcement, changes, previous);
       // The time of the compare is kept beside the body, so that most scans, which find what the last one
       // found, only move that time instead of compressing and rewriting a body of up to megabytes.

@@ -10,7 +10,7 @@ import { diffCollection } from '@ir/index-core';
 import type { Connection } from 'mongoose';
 import { Binary } from 'mongodb';
 import { deflateSync } from 'node:zlib';
-import { toComparison, totalsOf } from '../compare/comparison-view';
+import { failedComparison, toComparison, totalsOf } from '../compare/comparison-view';
 import { driftSnapshotModel, type DriftSnapshotModel } from './drift-snapshot.model';
 import { DriftSnapshotRepository } from './drift-snapshot.repository';
 import { withMethod } from '../testing/with-method';
@@ -194,6 +194,22 @@ describe('DriftTracker', () => {
     ]);
     // JetStream drops a message whose id it stored within its duplicate window (2 minutes): the ids must differ.
     expect(new Set(published.map((p) => p.msgId)).size).toBe(3);
+  });
+
+  it('does not announce again a drift the last event reported when a compare in between could not read its collection', async () => {
+    await tracker.record(resultAt('2026-11-01T00:00:00.000Z', ['extra']), 'replace');
+    const unread = [failedComparison('orders', 'TIMEOUT', 'the target did not answer in time')];
+    await tracker.record({ ...resultAt('2026-11-01T00:05:00.000Z', ['extra']), collections: unread, totals: totalsOf(unread) }, 'replace');
+    await tracker.record(resultAt('2026-11-01T00:10:00.000Z', ['extra']), 'replace');
+    expect(published.map((p) => p.subject)).toEqual([DriftEvents.detected.subject]);
+    // A drift that does change is news again, and its end too.
+    await tracker.record(resultAt('2026-11-01T00:15:00.000Z', []), 'replace');
+    await tracker.record(resultAt('2026-11-01T00:20:00.000Z', ['status']), 'replace');
+    expect(published.map((p) => p.subject)).toEqual([
+      DriftEvents.detected.subject,
+      DriftEvents.detected.subject,
+      DriftEvents.resolved.subject,
+    ]);
   });
 
   it('records nothing for a collection neither on the target nor in the DR, and nothing at all when that is every one', async () => {
