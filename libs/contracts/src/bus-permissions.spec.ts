@@ -88,6 +88,8 @@ describe('the bus permissions', () => {
       'entity.rpc.internal.append',
       'entity.rpc.internal.finish-scan',
       'entity.rpc.internal.hard-refresh',
+      'entity.rpc.internal.lease',
+      'entity.rpc.internal.lease-release',
       'entity.rpc.internal.position',
       'entity.rpc.internal.save-position',
       'entity.rpc.internal.specs',

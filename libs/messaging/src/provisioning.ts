@@ -39,24 +39,42 @@ function streamConfig(spec: StreamSpec, placement: StreamPlacement): Partial<Str
   };
 }
 
-function notPlaceable(placement: StreamPlacement, why: string): Error {
-  return new Error(`streams cannot have ${placement.replicas} replicas (NATS_STREAM_REPLICAS): ${why}`);
+/**
+ * JetStream refused the replica count. `mayPass`: the cluster knows too few servers with JetStream,
+ * which is also what it answers while its servers are still joining (a cluster starting, or coming
+ * back), so provisioning asks again for a while before it reports it.
+ */
+export class StreamNotPlaceable extends Error {
+  constructor(
+    placement: StreamPlacement,
+    why: string,
+    readonly mayPass: boolean,
+  ) {
+    super(`streams cannot have ${placement.replicas} replicas (NATS_STREAM_REPLICAS): ${why}`);
+    this.name = 'StreamNotPlaceable';
+  }
+}
+
+function notPlaceable(placement: StreamPlacement, why: string, mayPass = false): StreamNotPlaceable {
+  return new StreamNotPlaceable(placement, why, mayPass);
 }
 
 /** JetStream's refusal of the replica count as a message that says which setting to change; other errors as they are. */
 function placementError(error: unknown, placement: StreamPlacement): unknown {
   if (!(error instanceof JetStreamApiError)) return error;
   if (error.code === REPLICAS_NOT_SUPPORTED) return notPlaceable(placement, 'the NATS server is not part of a cluster');
-  if (error.code === NO_SUITABLE_PEERS) return notPlaceable(placement, 'the NATS cluster has fewer servers with JetStream');
+  if (error.code === NO_SUITABLE_PEERS) return notPlaceable(placement, 'the NATS cluster has fewer servers with JetStream', true);
   return error;
 }
 
 /**
  * An answer that may differ a moment later: no answer in time (a cluster electing its meta leader, a
  * server busy with every service provisioning at once), no responder for the JetStream API (a node
- * that has just started), or JetStream saying it is temporarily unavailable.
+ * that has just started), JetStream saying it is temporarily unavailable, or too few servers known
+ * yet for the replica count.
  */
 export function isTransientJetStreamError(error: unknown): boolean {
+  if (error instanceof StreamNotPlaceable) return error.mayPass;
   if (error instanceof JetStreamApiError) return error.code === CLUSTER_NOT_AVAILABLE;
   const transient = (e: unknown): boolean => e instanceof TimeoutError || (e instanceof RequestError && e.isNoResponders());
   return transient(error) || (error instanceof Error && transient(error.cause));
@@ -67,8 +85,9 @@ const PROVISIONING_RETRY = { attempts: 12, initialDelayMs: 250, maxDelayMs: 8000
 
 /**
  * Runs one idempotent provisioning step (a stream, a consumer), again after a transient JetStream
- * error, so a service starting beside a cluster that is still electing, or beside eight other
- * services provisioning theirs, waits instead of exiting. A refusal (a bad replica count) fails at once.
+ * error, so a service starting beside a cluster that is still electing or forming, or beside eight
+ * other services provisioning theirs, waits instead of exiting. A replica count the cluster cannot
+ * place is reported once the attempts run out (about a minute); on a single server, at once.
  */
 export function provisionPatiently<T>(what: string, step: () => Promise<T>, warn: (message: string) => void): Promise<T> {
   return retryWithBackoff(step, {
@@ -76,7 +95,7 @@ export function provisionPatiently<T>(what: string, step: () => Promise<T>, warn
     retryable: isTransientJetStreamError,
     onRetry: (error, attempt, delayMs) =>
       warn(
-        `${what}: JetStream did not answer (${error instanceof Error ? error.message : String(error)}); attempt ${attempt + 1} in ${delayMs} ms`,
+        `${what}: ${error instanceof StreamNotPlaceable ? error.message : `JetStream did not answer (${error instanceof Error ? error.message : String(error)})`}; attempt ${attempt + 1} in ${delayMs} ms`,
       ),
   });
 }
