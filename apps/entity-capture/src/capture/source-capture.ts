@@ -111,6 +111,7 @@ export class SourceCapture {
     }
     if (changes.length === 0) return 0;
     await this.deps.sink.append(changes.flatMap((change) => oplogChangesOf(change, entities)));
+    this.deps.reader.confirm?.();
     this.position = changes[changes.length - 1]!.position;
     this.lastChangeAt = changes[changes.length - 1]!.at;
     await this.deps.positions.set(this.position);

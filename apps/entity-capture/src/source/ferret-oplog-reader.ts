@@ -55,6 +55,8 @@ export class FerretOplogReader implements SourceReader {
   private clockCheckedAt = 0;
   /** Entries delivered within the lookback, by `t:i`, with their `t` (to forget them once behind it). */
   private readonly delivered = new Map<string, number>();
+  /** The late entries the last read delivered, counted delivered once the capture confirms them (confirm). */
+  private unconfirmedLate = new Map<string, number>();
   private lateCheckedAt = 0;
   private historyCheckedAt = 0;
   private trimmedAt = 0;
@@ -84,6 +86,8 @@ export class FerretOplogReader implements SourceReader {
 
   /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
   async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+    // A read after an unconfirmed one: that batch was not appended, its late entries are due again.
+    this.unconfirmedLate = new Map();
     if (isResumeToken(position))
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
@@ -160,13 +164,19 @@ export class FerretOplogReader implements SourceReader {
     for (const entry of entries) {
       const watched = this.watchedSince.get(entry.ns)!;
       if (this.delivered.has(keyOf(entry.ts)) || entry.ts.t < watched.t || (entry.ts.t === watched.t && entry.ts.i <= watched.i)) continue;
-      this.delivered.set(keyOf(entry.ts), entry.ts.t);
+      this.unconfirmedLate.set(keyOf(entry.ts), entry.ts.t);
       const id = entry.o2?._id ?? (entry.o.$set as Document | undefined)?._id ?? entry.o._id;
       documents.set(`${entry.ns}\u0000${JSON.stringify(id)}`, { ns: entry.ns, id, at: entry.wall ?? new Date(entry.ts.t * 1000) });
     }
     const changes: SourceChange[] = [];
     for (const { ns, id, at } of documents.values()) changes.push(await this.asItIsNow({ ns, at, position }, id));
     return changes;
+  }
+
+  /** The last read's changes are in the entity oplog: its late entries are delivered for good. */
+  confirm(): void {
+    for (const [key, t] of this.unconfirmedLate) this.delivered.set(key, t);
+    this.unconfirmedLate = new Map();
   }
 
   /**

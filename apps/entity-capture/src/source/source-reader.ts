@@ -7,6 +7,12 @@ export interface SourceReader {
   latestPosition(): Promise<SourcePosition>;
   /** Up to `limit` changes after `position`, in the source's order, of the namespaces given (no other is read). */
   readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]>;
+  /**
+   * Told that the changes of the last `readAfter` are durable in the entity oplog. A reader that
+   * delivers changes from before the position it is given (FerretOplogReader's late entries) counts
+   * them delivered only then, so a batch whose append failed is delivered again.
+   */
+  confirm?(): void;
   /** Every document of a collection, in batches: an entity's scan. */
   scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]>;
   /** Releases what the reader holds open (a change stream); the client stays the caller's. */
