@@ -55,15 +55,11 @@ export class StreamNotPlaceable extends Error {
   }
 }
 
-function notPlaceable(placement: StreamPlacement, why: string, mayPass = false): StreamNotPlaceable {
-  return new StreamNotPlaceable(placement, why, mayPass);
-}
-
 /** JetStream's refusal of the replica count as a message that says which setting to change; other errors as they are. */
 function placementError(error: unknown, placement: StreamPlacement): unknown {
   if (!(error instanceof JetStreamApiError)) return error;
-  if (error.code === REPLICAS_NOT_SUPPORTED) return notPlaceable(placement, 'the NATS server is not part of a cluster');
-  if (error.code === NO_SUITABLE_PEERS) return notPlaceable(placement, 'the NATS cluster has fewer servers with JetStream', true);
+  if (error.code === REPLICAS_NOT_SUPPORTED) return new StreamNotPlaceable(placement, 'the NATS server is not part of a cluster', false);
+  if (error.code === NO_SUITABLE_PEERS) return new StreamNotPlaceable(placement, 'the NATS cluster has fewer servers with JetStream', true);
   return error;
 }
 
@@ -110,7 +106,7 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec, plac
   try {
     const info = await jsm.streams.info(spec.name);
     // A single nats-server 2.9 takes `num_replicas: 3` in an update, reports it, and keeps one copy.
-    if (placement.replicas > 1 && !info.cluster) throw notPlaceable(placement, 'the NATS server is not part of a cluster');
+    if (placement.replicas > 1 && !info.cluster) throw new StreamNotPlaceable(placement, 'the NATS server is not part of a cluster', false);
     const current = info.config;
     const same =
       current.subjects.join() === wanted.subjects!.join() &&
