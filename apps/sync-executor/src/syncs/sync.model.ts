@@ -24,18 +24,19 @@ export interface StoredApproval {
 }
 
 /** One step of a sync, as packed into the sync's record (`packSteps`). */
+/** Readonly: packSteps keeps each step's JSON while the object lives, so a step is replaced, never changed. */
 export interface StoredStep {
-  number: number;
-  operation: string;
-  status: StepStatus;
-  error?: string;
-  note?: string;
+  readonly number: number;
+  readonly operation: string;
+  readonly status: StepStatus;
+  readonly error?: string;
+  readonly note?: string;
   /** Skipped because this earlier step of the same change did not succeed. */
-  blocked_by?: number;
-  attempts: number;
-  duration_ms?: number;
-  started_at?: Date;
-  completed_at?: Date;
+  readonly blocked_by?: number;
+  readonly attempts: number;
+  readonly duration_ms?: number;
+  readonly started_at?: Date;
+  readonly completed_at?: Date;
 }
 
 /** Who asked to cancel a sync, and when. */
