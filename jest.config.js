@@ -33,6 +33,7 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs,tools,packages}/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/support/unit-global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/unit-timeout.ts'],
     },
     {
       ...common,
