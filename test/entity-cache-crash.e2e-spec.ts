@@ -230,10 +230,15 @@ describe('entity caches survive crashes and restarts (capture killed, PostgreSQL
     const from = await oplog.lastId();
     writer.start();
     await waitFor('the tail under way', () => events(capture!).filter((e) => e.event === 'polled').length >= 2);
+    const retries = () => events(capture!).filter((e) => e.event === 'retry').length;
+    const retriedBefore = retries();
     await postgres.process.stop();
-    await sleep(2_000); // writes go on while the oplog is down
+    // Down until the capture has failed on it at least twice (a capture busy reading the source may not
+    // reach PostgreSQL for a while), while the writes go on.
+    await waitFor('the capture retrying while PostgreSQL is down', () => retries() >= retriedBefore + 2);
     await startPg(pgPort);
-    await waitFor('a retry logged', () => events(capture!).some((e) => e.event === 'retry'));
+    const appendedBefore = events(capture!).filter((e) => e.event === 'appended').length;
+    await waitFor('an append after the restart', () => events(capture!).filter((e) => e.event === 'appended').length > appendedBefore);
     await sleep(1_000);
     await writer.stop();
     await captured('items');

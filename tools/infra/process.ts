@@ -19,6 +19,8 @@ export interface SpawnOptions {
   /** Run as this user and group (a server that refuses root, started by root). */
   uid?: number;
   gid?: number;
+  /** The signal `stop()` sends first (SIGTERM unless the server reads another as "shut down now"). */
+  stopSignal?: NodeJS.Signals;
 }
 
 const POLL_MS = 100;
@@ -36,9 +38,11 @@ export class ManagedProcess {
   private readonly exitPromise: Promise<number | null>;
   private exitInfo: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   private spawnError: Error | undefined;
+  private readonly stopSignal: NodeJS.Signals;
 
   private constructor(options: SpawnOptions) {
     this.name = options.name;
+    this.stopSignal = options.stopSignal ?? 'SIGTERM';
     this.logFile = options.logFile;
     mkdirSync(dirname(options.logFile), { recursive: true });
     // Logs append across restarts (make start); the marker shows where a run begins.
@@ -100,10 +104,10 @@ export class ManagedProcess {
     return signal ? `${this.name} was killed by ${signal}` : `${this.name} exited with code ${String(code)}`;
   }
 
-  /** SIGTERM, then SIGKILL if the child has not exited within `timeoutMs`. */
+  /** The stop signal (SIGTERM by default), then SIGKILL if the child has not exited within `timeoutMs`. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.exited) return;
-    this.child.kill('SIGTERM');
+    this.child.kill(this.stopSignal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
     try {
       await this.exitPromise;
