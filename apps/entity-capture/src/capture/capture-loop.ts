@@ -29,9 +29,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 /**
  * Runs a capture: start (its position and first scans), then polls for ever. A failure (PostgreSQL
- * restarting, the source unreachable) is retried with capped exponential backoff from where the capture
- * stands: its position moves only after the oplog acknowledged a batch, so a retry neither loses nor
- * reorders a change. Ends when `signal` aborts, or throws after `maxOutageMs` without a success.
+ * restarting, the source unreachable) is retried with capped exponential backoff from the saved
+ * position: it moves only after the oplog acknowledged a batch, so a retry neither loses nor reorders a
+ * change. Ends when `signal` aborts, or throws after `maxOutageMs` without a success.
  */
 export class CaptureLoop {
   constructor(
@@ -58,6 +58,10 @@ export class CaptureLoop {
         this.options.onPoll?.(read);
         if (read === 0) await sleep(this.options.idleMs ?? 200, signal);
       } catch (error) {
+        // The next try starts again from the saved position: a PostgreSQL that lost its last acknowledged
+        // commits (asynchronous commit, a failover) lost the position saved after them too, and going on
+        // from the one in memory would skip what they held. Normally the two are equal and nothing is read twice.
+        started = false;
         failures += 1;
         failingSince ??= Date.now();
         if (Date.now() - failingSince > maxOutageMs) throw error;
