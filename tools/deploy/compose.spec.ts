@@ -21,6 +21,8 @@ interface ComposeService {
   entrypoint?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
+  deploy?: { replicas?: number };
+  container_name?: string;
 }
 
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -33,6 +35,12 @@ const running = Object.values(ServiceName).filter((name) =>
 );
 
 describe('docker-compose.yml', () => {
+  it('runs two entity captures, as the Helm chart does: one holds the capture lease, the other stands by', () => {
+    const capture = compose.services['entity-capture'];
+    expect(capture.deploy?.replicas).toBe(2);
+    expect(capture.container_name).toBeUndefined(); // a fixed name would stop compose from starting the second
+  });
+
   it('runs the services, each logging in as itself over TLS with the password of a volume of its own', () => {
     expect(running).toEqual(expect.arrayContaining(['gateway', 'auth', 'registry', 'comparator', 'sync-executor']));
     const init = compose.services['bus-init'];
