@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode, type PlanOperationView } from '@ir/contracts';
 import { MongoClient, MongoNetworkError, MongoServerError, type Db } from 'mongodb';
-import { describeError, StepRunner } from './step-runner';
+import { StepRunner } from './step-runner';
+import { describeError } from './sync-error';
 
 /**
  * The step runner against the test MongoDB server (FerretDB 1.x unless MONGODB_URI names a real

@@ -1,9 +1,6 @@
-import { Logger } from '@nestjs/common';
-import { DomainError, type PlanOperationView } from '@ir/contracts';
-import { canonicalFromListIndexes, differingOptions, ID_INDEX_NAME, sameIndex, type ListIndexesEntry } from '@ir/index-core';
+import type { PlanOperationView } from '@ir/contracts';
 import {
   classifyTargetError,
-  describeTargetFailure,
   isTargetFailure,
   isTargetWide,
   isTransientTargetError,
@@ -11,8 +8,10 @@ import {
   NAMESPACE_NOT_FOUND,
 } from '@ir/target-pool';
 import { MongoServerSelectionError, type Db } from 'mongodb';
-import { CreateIndexesCommand, type CreateSpec } from './create-indexes-command';
+import { CreateIndexesCommand } from './create-indexes-command';
 import { createFailureKind, duplicateKeyPattern, hasKey, IndexBuildErrorCode } from './index-build-errors';
+import { createSpecOf, doneWhenMet, isBatchableCreate, isThere, PlanError, refusalOf } from './plan-step';
+import { describeError, syncErrorLogger } from './sync-error';
 
 const INDEX_NOT_FOUND = IndexBuildErrorCode.IndexNotFound;
 
@@ -66,7 +65,7 @@ export class StepRunner {
   constructor(private readonly options: StepRunnerOptions) {
     this.sleep = options.sleep ?? defaultSleep;
     this.command = new CreateIndexesCommand(options.operationTimeoutMs, (collection, error) =>
-      logger.warn(`could not stop the index build on ${collection}: ${describeError(error)}`),
+      syncErrorLogger.warn(`could not stop the index build on ${collection}: ${describeError(error)}`),
     );
   }
 
@@ -255,9 +254,6 @@ export class StepRunner {
   }
 }
 
-/** A step the plan should never contain. */
-class PlanError extends Error {}
-
 /**
  * The target cannot be worked with at all: it cannot be reached (no server selected), refuses our
  * credentials, or is not MongoDB. A server's refusal of one command is never this.
@@ -287,66 +283,3 @@ const failed = (outcome: Failure): StepResult => ({
 const NOT_SENT: StepResult = { status: 'not_run', note: 'cancelled before it was sent', attempts: 0, result: 'not_run' };
 const STOPPED: StepResult = { status: 'not_run', note: 'not run: an earlier step failed (on_error: stop)', attempts: 0, result: 'not_run' };
 const TARGET_AWAY: StepResult = { status: 'not_run', note: 'not run: the target could not be reached', attempts: 0, result: 'not_run' };
-
-function createSpecOf(op: PlanOperationView): CreateSpec {
-  if (!op.spec || typeof op.spec['key'] !== 'object') throw new PlanError(`the plan's create of ${op.index} has no index spec`);
-  return { ...op.spec, name: typeof op.spec['name'] === 'string' ? op.spec['name'] : op.index } as CreateSpec;
-}
-
-/** A create that can share a createIndexes command with its neighbours: a plain one, not a step of a rebuild. */
-export function isBatchableCreate(op: PlanOperationView): boolean {
-  return op.kind === 'create' && op.done_when === undefined && typeof op.spec?.['key'] === 'object';
-}
-
-function refusalOf(op: PlanOperationView): string | undefined {
-  if (op.index !== ID_INDEX_NAME) return undefined;
-  if (op.kind === 'drop' || op.kind === 'hide' || (op.kind === 'modify' && op.changes?.hidden === true)) {
-    return `refused: ${ID_INDEX_NAME} is never dropped or hidden`;
-  }
-  return undefined;
-}
-
-/** For a step of a rebuild: the note when the index it leads to exists already (the rebuild is done). */
-function doneWhenMet(existing: readonly ListIndexesEntry[], doneWhen: Record<string, unknown> | undefined): string | undefined {
-  if (!doneWhen || typeof doneWhen['name'] !== 'string') return undefined;
-  const target = existing.find((e) => e.name === doneWhen['name']);
-  if (!target) return undefined;
-  try {
-    return sameIndex(canonicalFromListIndexes(target), canonicalFromListIndexes(doneWhen as ListIndexesEntry))
-      ? `already rebuilt: ${target.name} exists`
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The server has an index of this name on this key. */
-function isThere(existing: readonly ListIndexesEntry[], spec: CreateSpec): boolean {
-  const same = existing.find((e) => e.name === spec.name);
-  return same !== undefined && sameKey(same, spec as unknown as ListIndexesEntry);
-}
-
-function sameKey(a: ListIndexesEntry, b: ListIndexesEntry): boolean {
-  try {
-    const differences = differingOptions(canonicalFromListIndexes(a), canonicalFromListIndexes(b));
-    return !differences.includes('key') && !differences.includes('textWeights');
-  } catch {
-    return JSON.stringify(a.key) === JSON.stringify(b.key);
-  }
-}
-
-const logger = new Logger('SyncErrors');
-const UNEXPECTED = 'unexpected error (the sync-executor log has the details)';
-
-/**
- * What a sync record says about an error, as an operator reads it: ours (a DomainError, a plan's)
- * as they are; a target's in its category, or with its code and cleaned message when the server
- * refused the command. Anything else is a failure of our own, whose text (a TypeError, a cipher's)
- * is for the log only: the record, which callers read, gets a fixed phrase.
- */
-export function describeError(error: unknown): string {
-  if (error instanceof DomainError || error instanceof PlanError) return error.message;
-  if (isTargetFailure(error)) return describeTargetFailure(error);
-  logger.error('unexpected error in a sync', error instanceof Error ? error.stack : String(error));
-  return UNEXPECTED;
-}

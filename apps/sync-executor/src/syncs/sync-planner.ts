@@ -1,7 +1,7 @@
 import { ComparatorRpc } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { plannedSteps } from './planned-steps';
-import { describeError } from './step-runner';
+import { describeError } from './sync-error';
 import type { Run } from './sync-run';
 import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';

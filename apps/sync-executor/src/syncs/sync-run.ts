@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { BusClient } from '@ir/messaging';
-import { describeError } from './step-runner';
+import { describeError } from './sync-error';
 import { SyncAudit } from './sync-audit';
 import { SyncEventPublisher, type SyncEventKind } from './sync-events';
 import { SyncLocks } from './sync-locks';

@@ -2,7 +2,7 @@ import { DomainError, ErrorCode, RegistryDatabaseRpc } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { isTransientTargetError, mayPass, type TargetDb, type TargetPool, type UriCipher } from '@ir/target-pool';
 import { Logger } from '@nestjs/common';
-import { describeError } from './step-runner';
+import { describeError } from './sync-error';
 import type { SyncSettings } from './sync-settings';
 
 /**
