@@ -34,8 +34,12 @@ describe('entity service contracts', () => {
   it("the capture acknowledges a soft refresh by the request's own time, an ISO 8601 date-time", () => {
     const done = EntityInternalRpc.softRefreshDone.request;
     expect(done.safeParse({ epoch: 1, entity: 'people', requested_at: '2026-12-02T06:30:00.123Z' }).success).toBe(true);
-    expect(issues(done.safeParse({ epoch: 1, entity: 'people', requested_at: 'yesterday' }))).toEqual([expect.stringMatching(/^requested_at: /)]);
-    expect(issues(done.safeParse({ epoch: 0, entity: 'people', requested_at: '2026-12-02T06:30:00Z' }))).toEqual([expect.stringMatching(/^epoch: /)]);
+    expect(issues(done.safeParse({ epoch: 1, entity: 'people', requested_at: 'yesterday' }))).toEqual([
+      expect.stringMatching(/^requested_at: /),
+    ]);
+    expect(issues(done.safeParse({ epoch: 0, entity: 'people', requested_at: '2026-12-02T06:30:00Z' }))).toEqual([
+      expect.stringMatching(/^epoch: /),
+    ]);
   });
 
   it("a capture position is an oplog timestamp or a change stream's resume token, nothing else", () => {
