@@ -1,7 +1,8 @@
 // Two entity captures on one source (issue 16): only the capture lease's holder appends, the other stands by;
 // the holder killed with SIGKILL, the standby takes over within the TTL and a bit, and the cache ends equal
-// to the source; a holder paused past its TTL (SIGSTOP) writes nothing once resumed. Real servers of its
-// own: a FerretDB keeping local.oplog.rs, a PostgreSQL for the oplog, the captures as child processes
+// to the source; a holder paused past its TTL (SIGSTOP) writes nothing once resumed; a soft refresh asked for
+// outlives its holder killed mid-scan. Real servers of its own: a FerretDB keeping local.oplog.rs, a
+// PostgreSQL for the oplog, the captures as child processes
 // (test/support/entity-capture-runner.ts with CAPTURE_HOLDER, from dist/: `npm run build` first).
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,5 +254,25 @@ describe('two entity captures: one holds the lease and appends, the other takes 
     const oldEpoch = (e: Event) => e.event === 'appended' && e.epoch === heldEpoch;
     expect(resumed.slice(lostAt).filter(oldEpoch)).toEqual([]);
     expect(resumed.slice(0, lostAt).filter(oldEpoch).length).toBeLessThanOrEqual(1);
+  });
+
+  it('a soft refresh asked for survives its capture killed mid-scan: the next holder scans and clears it', async () => {
+    const current = standby; // capture-c holds the lease since the last test
+    const requestedAt = (await entities.requestSoftRefresh(PROJECT, 'items'))!.softRefreshRequestedAt!;
+    await waitFor('the holder scanning for the request', () => events(current).some((e) => e.event === 'soft-refresh'));
+    await current.kill9();
+    // Killed before it could acknowledge: the request is still there for whoever takes the lease.
+    expect(events(current).filter((e) => e.event === 'soft-refreshed')).toEqual([]);
+    expect((await entities.get(PROJECT, 'items'))!.softRefreshRequestedAt).toBe(requestedAt);
+    const next = startCapture('capture-d');
+    const others = [holder, next];
+    await waitFor(
+      'another holder serving the request',
+      () => others.some((c) => events(c).some((e) => e.event === 'soft-refreshed' && e.requested_at === requestedAt && e.cleared === true)),
+      2 * TTL_MS + 30_000,
+    );
+    const done = (await entities.get(PROJECT, 'items'))!;
+    expect(done).not.toHaveProperty('softRefreshRequestedAt');
+    expect(Date.parse(done.softRefreshDoneAt!)).toBeGreaterThanOrEqual(Date.parse(requestedAt));
   });
 });

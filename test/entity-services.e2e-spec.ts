@@ -183,6 +183,7 @@ describe('entity caches through the gateway', () => {
     const refresh = await viewer.post(`/entities/${entity}/refresh`);
     expectError(refresh, 403);
     expect(refresh.body.message).toContain('caches:recreate');
+    expectError(await viewer.post(`/entities/${entity}/refresh?mode=soft`), 403);
     expectError(await viewer.delete(`/entities/${entity}`), 403);
 
     const stranger = authedApi((await loggedInUser('admin')).tokens.access_token);
@@ -224,10 +225,14 @@ describe('entity caches through the gateway', () => {
 
   it('refreshes the entity on request: 202, scanning then scanned, the scan appended again, audited', async () => {
     const before = await oplogOf(owner);
-    expectError(await owner.post(`/entities/${entity}/refresh?mode=soft`), 400);
+    const badMode = await owner.post(`/entities/${entity}/refresh?mode=gentle`);
+    expectError(badMode, 400);
+    expect(JSON.stringify(badMode.body.issues)).toContain('mode');
     const refresh = await owner.post(`/entities/${entity}/refresh?mode=hard`);
     expect(refresh.status).toBe(202);
     expect(refresh.body).toMatchObject({ entity, mode: 'hard', requested_at: expect.any(String) });
+    // Its scan is under way: a soft refresh would add nothing.
+    expectError(await owner.post(`/entities/${entity}/refresh?mode=soft`), 409);
     expect((await owner.get(`/entities/${entity}`)).body.state).toBe('scanning');
     expect(await eventually(async () => (await owner.get(`/entities/${entity}`)).body.state === 'scanned', 30_000, 250)).toBe(true);
     // The scan's upsert of u1 (the only document left) came in after the entries there were; u2 stays deleted.
@@ -236,6 +241,55 @@ describe('entity caches through the gateway', () => {
     const audit = await owner.get(`/audit?project_id=${projectId}&action=entity.refreshed`);
     expect(audit.status).toBe(200);
     expect(audit.body.items).toEqual([expect.objectContaining({ action: 'entity.refreshed', outcome: 'succeeded' })]);
+  });
+
+  it('soft-refreshes on request: 202, the request shown until the capture scanned again as upserts (writes going on), then its time done', async () => {
+    const last = (await oplogOf(owner)).at(-1)!.id;
+    const soft = await owner.post(`/entities/${entity}/refresh?mode=soft`);
+    expect(soft.status).toBe(202);
+    expect(soft.body).toMatchObject({ entity, mode: 'soft', requested_at: expect.any(String) });
+    const requestedAt = soft.body.requested_at as string;
+    const pending = (await owner.get(`/entities/${entity}`)).body;
+    // The entity stays scanned: its changes go on reaching the oplog meanwhile.
+    expect(pending.state).toBe('scanned');
+    expect(pending.soft_refresh_requested_at === requestedAt || pending.soft_refresh_done_at !== undefined).toBe(true);
+    await source
+      .db(dbName)
+      .collection('people')
+      .updateOne({ _id: 'u1' as never }, { $set: { age: 43 } });
+
+    // The capture reads the request with the entities (every 2 s), scans, and clears it.
+    const done = await eventually(
+      async () => {
+        const view = (await owner.get(`/entities/${entity}`)).body;
+        return view.soft_refresh_requested_at === undefined && typeof view.soft_refresh_done_at === 'string';
+      },
+      30_000,
+      250,
+    );
+    expect(done).toBe(true);
+    const view = (await owner.get(`/entities/${entity}`)).body;
+    expect(Date.parse(view.soft_refresh_done_at)).toBeGreaterThanOrEqual(Date.parse(requestedAt));
+    // The scan's upsert of u1 and the update, in either order, both after what was there; the last holds 43.
+    expect(await eventually(async () => (await oplogOf(owner, last)).filter((e) => e.documentId === '"u1"').length >= 2, 30_000, 250)).toBe(
+      true,
+    );
+    const after = await oplogOf(owner, last);
+    expect(after.every((e) => e.operation === 'upsert' && e.documentId === '"u1"')).toBe(true);
+    expect(after.at(-1)!.data).toMatchObject({ age: 43 });
+    // And the cache replica applies them.
+    expect(
+      await eventually(
+        async () => {
+          const stats = (await owner.get(`/entities/${entity}/replication`)).body;
+          return stats.last_id === after.at(-1)!.id && stats.replicas.every((r: { applied_id: string }) => r.applied_id === stats.last_id);
+        },
+        30_000,
+        250,
+      ),
+    ).toBe(true);
+    const audit = await owner.get(`/audit?project_id=${projectId}&action=entity.refreshed`);
+    expect(audit.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ details: { mode: 'soft' } })]));
   });
 
   it('accepts refresh_interval_seconds (shown in GET, validated) and re-scans on that schedule', async () => {

@@ -2,9 +2,12 @@
 // it can be killed with SIGKILL mid-scan or mid-stream. It reads the entities from PostgreSQL before each
 // poll, as the service does, and prints one JSON line per event (scan batch, poll, retry) for the test to wait on.
 // With CAPTURE_HOLDER set it captures only while it holds the capture lease (CaptureLease, as the service does,
-// on the lease's repository instead of the bus), every write carrying the lease's epoch.
+// on the lease's repository instead of the bus), every write carrying the lease's epoch. Soft refreshes asked
+// for on the entity are served as the service does (RequestedRefreshes).
 import { MongoClient } from 'mongodb';
+import { JobScheduler } from '@ir/platform';
 import { CaptureLoop } from '../../apps/entity-capture/src/capture/capture-loop';
+import { RequestedRefreshes } from '../../apps/entity-capture/src/jobs/requested-refreshes';
 import { CaptureLease } from '../../apps/entity-capture/src/lease/capture-lease';
 import type { CapturedEntity } from '../../apps/entity-capture/src/capture/captured-entity';
 import { SourceCapture } from '../../apps/entity-capture/src/capture/source-capture';
@@ -58,9 +61,25 @@ async function main(): Promise<void> {
       entities: () => view,
       batchSize: Number(process.env.CAPTURE_BATCH_SIZE ?? 200),
     });
+    const scheduler = new JobScheduler({ logger: { warn: (fields, message) => say('job-failed', { message, ...fields }) } });
+    const requested = new RequestedRefreshes(
+      scheduler,
+      {
+        refresh: (entity, signal) => {
+          say('soft-refresh', { entity });
+          return source.refresh(entity, signal);
+        },
+      },
+      async (entity, requestedAt) => {
+        const cleared = epoch === undefined ? false : await entities.finishSoftRefresh(entity, requestedAt, epoch);
+        say('soft-refreshed', { entity, requested_at: requestedAt, cleared, epoch });
+      },
+    );
     const loop = new CaptureLoop(source, {
       refreshEntities: async () => {
-        view = (await entities.all()).map((e) => ({
+        const stored = await entities.all();
+        requested.sync(stored.map((e) => ({ name: e.name, state: e.state, soft_refresh_requested_at: e.softRefreshRequestedAt })));
+        view = stored.map((e) => ({
           name: e.name,
           database: sourceDb,
           collection: e.source.collection,
@@ -74,7 +93,11 @@ async function main(): Promise<void> {
       logger: { warn: (fields, message) => say('retry', { message, ...fields }) },
       onPoll: (read) => read > 0 && say('polled', { read }),
     });
-    await loop.run(signal);
+    try {
+      await loop.run(signal);
+    } finally {
+      await scheduler.stop();
+    }
   };
   const stop = new AbortController();
   const holder = process.env.CAPTURE_HOLDER;

@@ -127,6 +127,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
       EntityInternalRpc.position,
       EntityInternalRpc.savePosition,
       EntityInternalRpc.hardRefresh,
+      EntityInternalRpc.softRefreshDone,
     ],
   },
   'cache-replicator': {

@@ -92,6 +92,7 @@ describe('the bus permissions', () => {
       'entity.rpc.internal.lease-release',
       'entity.rpc.internal.position',
       'entity.rpc.internal.save-position',
+      'entity.rpc.internal.soft-refresh-done',
       'entity.rpc.internal.specs',
       'registry.rpc.database.connection',
     ]);

@@ -1,4 +1,4 @@
-import { CapturePosition, OplogManyBody, RefreshQuery, UpdateEntityBody } from './entity-services';
+import { CapturePosition, EntityInternalRpc, OplogManyBody, RefreshQuery, UpdateEntityBody } from './entity-services';
 
 const issues = (result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>
   result.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
@@ -24,9 +24,22 @@ describe('entity service contracts', () => {
     ]);
   });
 
-  it('a refresh on request is hard (the default); soft is refused naming the schedule', () => {
+  it('a refresh on request is hard by default or soft; another mode is refused naming the field', () => {
     expect(RefreshQuery.parse({})).toEqual({ mode: 'hard' });
-    expect(issues(RefreshQuery.safeParse({ mode: 'soft' }))).toEqual([expect.stringMatching(/^mode: .*refresh_interval_seconds/)]);
+    expect(RefreshQuery.parse({ mode: 'soft' })).toEqual({ mode: 'soft' });
+    expect(issues(RefreshQuery.safeParse({ mode: 'gentle' }))).toEqual(["mode: must be 'hard' or 'soft'"]);
+    expect(issues(RefreshQuery.safeParse({ mode: 'soft', now: 'yes' }))).toEqual([expect.stringMatching(/now/)]);
+  });
+
+  it("the capture acknowledges a soft refresh by the request's own time, an ISO 8601 date-time", () => {
+    const done = EntityInternalRpc.softRefreshDone.request;
+    expect(done.safeParse({ epoch: 1, entity: 'people', requested_at: '2026-12-02T06:30:00.123Z' }).success).toBe(true);
+    expect(issues(done.safeParse({ epoch: 1, entity: 'people', requested_at: 'yesterday' }))).toEqual([
+      expect.stringMatching(/^requested_at: /),
+    ]);
+    expect(issues(done.safeParse({ epoch: 0, entity: 'people', requested_at: '2026-12-02T06:30:00Z' }))).toEqual([
+      expect.stringMatching(/^epoch: /),
+    ]);
   });
 
   it("a capture position is an oplog timestamp or a change stream's resume token, nothing else", () => {

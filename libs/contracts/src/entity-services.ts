@@ -63,6 +63,10 @@ export const EntityView = z.object({
   state: EntityState,
   /** Raised by each recreate request: a replica whose cache is older rebuilds it. */
   cache_generation: z.number().int(),
+  /** A soft refresh asked for (`POST /entities/:name/refresh?mode=soft`) that the capture has not done yet; absent when none is pending. */
+  soft_refresh_requested_at: z.string().optional(),
+  /** When the capture last finished a soft refresh asked for; absent before the first. */
+  soft_refresh_done_at: z.string().optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -71,11 +75,12 @@ export type EntityView = z.infer<typeof EntityView>;
 export const EntityNameBody = z.strictObject({ name: EntityName });
 
 /**
- * A refresh on request is hard: the entity rebuilt from scratch (scanned again, the documents the scan
- * does not find deleted), which also finds deletes the capture missed. Soft refreshes (re-scans as
- * upserts) run on the entity's schedule (`refresh_interval_seconds`).
+ * A refresh on request. `hard` (the default) rebuilds the entity from scratch: scanned again, the
+ * documents the scan does not find deleted, which also finds deletes the capture missed. `soft` asks
+ * the capture holding the lease to scan the collection again now, as upserts, while writes go on (what
+ * `refresh_interval_seconds` schedules): cheaper, but it finds no missed delete.
  */
-export const RefreshMode = z.enum(['hard'], { error: "must be 'hard' (soft refreshes run on the entity's refresh_interval_seconds)" });
+export const RefreshMode = z.enum(['hard', 'soft'], { error: "must be 'hard' or 'soft'" });
 export type RefreshMode = z.infer<typeof RefreshMode>;
 export const RefreshQuery = z.strictObject({ mode: RefreshMode.default('hard') });
 export const RefreshEntityBody = z.strictObject({ name: EntityName, mode: RefreshMode });
@@ -165,6 +170,8 @@ export const EntitySpec = z.object({
   state: EntityState,
   cache_generation: z.number().int(),
   refresh_interval_seconds: z.number().int().optional(),
+  /** A soft refresh asked for and not done yet: the capture scans the collection again, then acknowledges it (softRefreshDone). */
+  soft_refresh_requested_at: z.string().optional(),
   /** Changes when the entity goes back to scanning (hard refresh, new shape): the capture scans it again. */
   updated_at: z.string(),
 });
@@ -238,6 +245,15 @@ export const EntityInternalRpc = {
     'entity.rpc.internal.hard-refresh',
     z.strictObject({ entity: EntityName }),
     z.object({ outcome: z.enum(['started', 'already_scanning', 'not_found']) }),
+  ),
+  /**
+   * The capture finished the soft refresh asked for at `requested_at` (a scan begun after it): the request
+   * is cleared unless a newer one came meanwhile (that one is still to do). Fenced like the appends.
+   */
+  softRefreshDone: defineRpc(
+    'entity.rpc.internal.soft-refresh-done',
+    z.strictObject({ epoch: CaptureEpoch, entity: EntityName, requested_at: z.iso.datetime({ offset: true }) }),
+    z.object({ cleared: z.boolean() }),
   ),
   finishScan: defineRpc(
     'entity.rpc.internal.finish-scan',

@@ -24,6 +24,11 @@ export class BusOplogSink implements OplogSink {
     await this.bus.request(EntityInternalRpc.finishScan, { epoch: this.epoch, entity });
   }
 
+  /** The soft refresh asked for at `requestedAt` is done: entity-oplog clears it unless it was asked for again meanwhile. */
+  async softRefreshDone(entity: EntityName, requestedAt: string): Promise<void> {
+    await this.bus.request(EntityInternalRpc.softRefreshDone, { epoch: this.epoch, entity, requested_at: requestedAt });
+  }
+
   /** The entity rebuilt by entity-oplog (back to scanning, what its next scan does not find deleted); one deleted meanwhile needs nothing. */
   async hardRefresh(entity: EntityName): Promise<void> {
     await this.bus.request(EntityInternalRpc.hardRefresh, { entity });

@@ -7,6 +7,7 @@ import { CaptureLoop } from '../capture/capture-loop';
 import type { CapturedEntity } from '../capture/captured-entity';
 import { SourceCapture } from '../capture/source-capture';
 import { RefreshSchedule } from '../jobs/refresh-schedule';
+import { RequestedRefreshes } from '../jobs/requested-refreshes';
 import type { ResetEvent } from '../source/change-stream-reader';
 import { isResumeToken } from '../source/source-change';
 import { openSource, type OpenedSource } from '../source/source-client';
@@ -34,7 +35,7 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * The capture of one source database, until stopped: opens the source (its sealed URI from the
- * registry) and runs a CaptureLoop on it, with the entities' scheduled soft refreshes beside it. The
+ * registry) and runs a CaptureLoop on it, with the entities' soft refreshes (scheduled, and asked for) beside it. The
  * loop retries a failing poll itself; once it gives up (a long outage) or the source cannot be opened,
  * the source is closed and opened again after a backoff that doubles up to 30 s; the saved position
  * makes the restart lose nothing.
@@ -82,8 +83,12 @@ export class SourceRunner {
         const opened = await this.open();
         source = opened.source;
         const schedule = new RefreshSchedule(scheduler, opened.capture);
+        const requested = new RequestedRefreshes(scheduler, opened.capture, (entity, at) => opened.sink.softRefreshDone(entity, at));
         const capture = new CaptureLoop(opened.capture, {
-          refreshEntities: async () => schedule.sync(this.entities),
+          refreshEntities: async () => {
+            schedule.sync(this.entities);
+            requested.sync(this.entities);
+          },
           idleMs: this.deps.settings.pollIntervalMs,
           logger: this.retryLogger(),
           onPoll: (read) => {
@@ -107,7 +112,7 @@ export class SourceRunner {
     }
   }
 
-  private async open(): Promise<{ source: OpenedSource; capture: SourceCapture }> {
+  private async open(): Promise<{ source: OpenedSource; capture: SourceCapture; sink: BusOplogSink }> {
     const connection = await this.deps.bus.request(RegistryDatabaseRpc.connection, { database_id: this.databaseId });
     const uri = this.deps.cipher.open(connection.uri_sealed);
     const database = connection.db_name;
@@ -129,7 +134,7 @@ export class SourceRunner {
         this.logger.warn(`source ${this.databaseId}: ${error.message}: listening anew and rebuilding its ${entities} entities`);
       },
     });
-    return { source, capture };
+    return { source, capture, sink };
   }
 
   /**

@@ -83,20 +83,34 @@ export class EntitiesService {
     return { entity: name, cache_generation: raised.cacheGeneration, requested_at: raised.updatedAt };
   }
 
-  /** A hard refresh: the entity scanned again from scratch; 409 while it is scanning already. */
+  /**
+   * A refresh on request (RefreshMode): hard, the entity back to scanning; soft, a request the capture
+   * holding the lease reads with the entities and clears once done. 409 while the entity is scanning:
+   * that scan is under way already.
+   */
   async refresh(name: EntityName, mode: RefreshMode): Promise<{ entity: EntityName; mode: RefreshMode; requested_at: string }> {
     const entity = await this.access.authorize(name, 'caches:recreate');
-    const outcome = await this.hardRefresh.request(entity.projectId, name);
-    switch (outcome) {
-      case 'started':
-        break;
-      case 'already_scanning':
-        throw new DomainError(ErrorCode.conflict, `entity ${name} is scanning already`, undefined, { field: 'name' });
-      case 'not_found':
-        throw notFound(name);
-    }
+    const requestedAt = mode === 'hard' ? await this.requestHard(entity) : await this.requestSoft(entity);
     await this.record('entity.refreshed', entity, undefined, { mode });
-    return { entity: name, mode, requested_at: new Date().toISOString() };
+    return { entity: name, mode, requested_at: requestedAt };
+  }
+
+  private async requestHard(entity: StoredEntity): Promise<string> {
+    switch (await this.hardRefresh.request(entity.projectId, entity.name)) {
+      case 'started':
+        return new Date().toISOString();
+      case 'already_scanning':
+        throw scanningAlready(entity.name);
+      case 'not_found':
+        throw notFound(entity.name);
+    }
+  }
+
+  private async requestSoft(entity: StoredEntity): Promise<string> {
+    const requested = await this.entities.requestSoftRefresh(entity.projectId, entity.name);
+    if (requested?.softRefreshRequestedAt) return requested.softRefreshRequestedAt;
+    if (await this.entities.get(entity.projectId, entity.name)) throw scanningAlready(entity.name);
+    throw notFound(entity.name);
   }
 
   private record(
@@ -114,4 +128,8 @@ export class EntitiesService {
       ...(details ? { details } : {}),
     });
   }
+}
+
+function scanningAlready(name: EntityName): DomainError {
+  return new DomainError(ErrorCode.conflict, `entity ${name} is scanning already`, undefined, { field: 'name' });
 }

@@ -10,6 +10,8 @@ export function entityView(entity: StoredEntity): EntityView {
     ...(entity.refresh_interval_seconds === undefined ? {} : { refresh_interval_seconds: entity.refresh_interval_seconds }),
     state: entity.state,
     cache_generation: entity.cacheGeneration,
+    ...(entity.softRefreshRequestedAt === undefined ? {} : { soft_refresh_requested_at: entity.softRefreshRequestedAt }),
+    ...(entity.softRefreshDoneAt === undefined ? {} : { soft_refresh_done_at: entity.softRefreshDoneAt }),
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,
   };
@@ -24,6 +26,7 @@ export function entitySpec(entity: StoredEntity): EntitySpec {
     state: entity.state,
     cache_generation: entity.cacheGeneration,
     ...(entity.refresh_interval_seconds === undefined ? {} : { refresh_interval_seconds: entity.refresh_interval_seconds }),
+    ...(entity.softRefreshRequestedAt === undefined ? {} : { soft_refresh_requested_at: entity.softRefreshRequestedAt }),
     updated_at: entity.updatedAt,
   };
 }

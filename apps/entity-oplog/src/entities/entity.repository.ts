@@ -1,11 +1,17 @@
 import type { EntityDefinition, EntityName, EntityShape, EntityState } from '@ir/contracts';
+import { inTransaction } from '@ir/platform';
 import type { Pool } from 'pg';
+import { assertCaptureEpoch } from '../lease/capture-fence';
 import { inAppendTransaction } from '../storage/append-lock';
 
 export interface StoredEntity extends EntityDefinition {
   projectId: string;
   state: EntityState;
   cacheGeneration: number;
+  /** A soft refresh asked for and not done yet. */
+  softRefreshRequestedAt?: string;
+  /** When the last soft refresh asked for was done. */
+  softRefreshDoneAt?: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -19,12 +25,15 @@ interface EntityRow {
   refresh_interval_seconds: number | null;
   state: EntityState;
   cache_generation: number;
+  soft_refresh_requested_at: Date | null;
+  soft_refresh_done_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
 const COLUMNS =
-  'name, project_id, database_id, collection, columns, refresh_interval_seconds, state, cache_generation, created_at, updated_at';
+  'name, project_id, database_id, collection, columns, refresh_interval_seconds, state, cache_generation, ' +
+  'soft_refresh_requested_at, soft_refresh_done_at, created_at, updated_at';
 
 function entityOf(row: EntityRow): StoredEntity {
   return {
@@ -35,6 +44,8 @@ function entityOf(row: EntityRow): StoredEntity {
     ...(row.refresh_interval_seconds === null ? {} : { refresh_interval_seconds: row.refresh_interval_seconds }),
     state: row.state,
     cacheGeneration: row.cache_generation,
+    ...(row.soft_refresh_requested_at === null ? {} : { softRefreshRequestedAt: row.soft_refresh_requested_at.toISOString() }),
+    ...(row.soft_refresh_done_at === null ? {} : { softRefreshDoneAt: row.soft_refresh_done_at.toISOString() }),
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   };
@@ -119,10 +130,13 @@ export class EntityRepository {
     return result.rows.map(entityOf);
   }
 
-  /** A new shape: the entity is scanned again (`scanning`), since its cached rows hold the old columns. */
+  /**
+   * A new shape: the entity is scanned again (`scanning`), since its cached rows hold the old columns.
+   * That scan does what a pending soft refresh would: the request is cleared.
+   */
   async updateColumns(projectId: string, name: EntityName, columns: EntityShape): Promise<StoredEntity | undefined> {
     const result = await this.pool.query<EntityRow>(
-      `UPDATE entities SET columns = $3, state = 'scanning', updated_at = now()
+      `UPDATE entities SET columns = $3, state = 'scanning', soft_refresh_requested_at = NULL, updated_at = now()
        WHERE project_id = $1 AND name = $2 RETURNING ${COLUMNS}`,
       [projectId, name, JSON.stringify(columns)],
     );
@@ -144,13 +158,48 @@ export class EntityRepository {
    * A hard refresh: the entity goes back to `scanning`, so the capture scans its collection again into
    * staging and, when done, the merge (OplogRepository.finishScan) deletes the documents the scan did
    * not find and moves the scan in. Under the append lock, so no append of its entries interleaves.
+   * Its scan, begun after any pending soft refresh was asked for, does that one too: the request is cleared.
    * False when there is no such entity or it is scanning already.
    */
   async restartScan(projectId: string, name: EntityName): Promise<boolean> {
     return inAppendTransaction(this.pool, async (client) => {
       const updated = await client.query(
-        `UPDATE entities SET state = 'scanning', updated_at = now() WHERE project_id = $1 AND name = $2 AND state = 'scanned'`,
+        `UPDATE entities SET state = 'scanning', soft_refresh_requested_at = NULL, updated_at = now() WHERE project_id = $1 AND name = $2 AND state = 'scanned'`,
         [projectId, name],
+      );
+      return (updated.rowCount ?? 0) > 0;
+    });
+  }
+
+  /**
+   * Asks for a soft refresh: the capture scans the collection again once it reads the request, then
+   * clears it (`finishSoftRefresh`). Only of a `scanned` entity: one scanning is being scanned already.
+   * A request while one is pending moves its time on: a scan already under way may have read a document
+   * before this request, so the capture scans again. Undefined when there is no such scanned entity.
+   */
+  async requestSoftRefresh(projectId: string, name: EntityName): Promise<StoredEntity | undefined> {
+    // Milliseconds: the time goes through JSON to the capture and back, and must match exactly to clear it.
+    const result = await this.pool.query<EntityRow>(
+      `UPDATE entities SET soft_refresh_requested_at = date_trunc('milliseconds', now())
+       WHERE project_id = $1 AND name = $2 AND state = 'scanned' RETURNING ${COLUMNS}`,
+      [projectId, name],
+    );
+    const row = result.rows[0];
+    return row && entityOf(row);
+  }
+
+  /**
+   * The capture did the soft refresh asked for at `requestedAt`: cleared and its time recorded, unless a
+   * newer request came meanwhile (it stays, still to do) or the request is gone (a hard refresh took it
+   * over). Refused unless `epoch` is the capture lease's current one. True when it cleared the request.
+   */
+  async finishSoftRefresh(name: EntityName, requestedAt: string, epoch: number): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      await assertCaptureEpoch(client, epoch);
+      const updated = await client.query(
+        `UPDATE entities SET soft_refresh_requested_at = NULL, soft_refresh_done_at = now()
+         WHERE name = $1 AND soft_refresh_requested_at = $2`,
+        [name, requestedAt],
       );
       return (updated.rowCount ?? 0) > 0;
     });

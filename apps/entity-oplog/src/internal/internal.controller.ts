@@ -68,6 +68,13 @@ export class InternalController {
     return { outcome: entity ? await this.refreshes.request(entity.projectId, entity.name) : 'not_found' };
   }
 
+  /** The capture did a soft refresh asked for on request: cleared unless asked for again meanwhile. */
+  @RpcHandler(EntityInternalRpc.softRefreshDone)
+  async softRefreshDone(request: z.output<Rpc['softRefreshDone']['request']>): Promise<RpcResponse<Rpc['softRefreshDone']>> {
+    this.access.assertService(CAPTURE);
+    return { cleared: await this.entities.finishSoftRefresh(request.entity, request.requested_at, request.epoch) };
+  }
+
   @RpcHandler(EntityInternalRpc.finishScan)
   async finishScan(request: z.output<Rpc['finishScan']['request']>): Promise<RpcResponse<Rpc['finishScan']>> {
     this.access.assertService(CAPTURE);

@@ -30,6 +30,7 @@ describe('entity oplog storage (real PostgreSQL)', () => {
       '002_cache_generation_replicas',
       '003_entity_refresh_interval',
       '004_capture_lease',
+      '005_soft_refresh_request',
     ]);
   });
   afterAll(async () => {

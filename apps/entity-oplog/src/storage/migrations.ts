@@ -93,6 +93,17 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
       );
     `,
   },
+  {
+    id: '005_soft_refresh_request',
+    sql: `
+      -- A soft refresh asked for on request, until the capture holding the lease has done it (it reads the
+      -- request with the entities and clears it once a scan begun after it is in the oplog): kept here,
+      -- not sent as a message, so it survives the capture restarting or the lease moving. Milliseconds,
+      -- as the API carries them: the capture clears the request by the time it read.
+      ALTER TABLE entities ADD COLUMN soft_refresh_requested_at timestamptz;
+      ALTER TABLE entities ADD COLUMN soft_refresh_done_at timestamptz;
+    `,
+  },
 ];
 
 /** Any constant: the key of the advisory lock that lets one replica migrate while the others wait. */

@@ -121,8 +121,10 @@ export class EntitiesController {
   @HttpCode(202)
   @ApiOperation({
     summary:
-      'Refresh the entity from its source (caches:recreate, operator): mode=hard (the only one on request) scans the collection again ' +
-      'and deletes what the scan does not find; the entity is scanning until done. Soft refreshes run on refresh_interval_seconds',
+      'Refresh the entity from its source (caches:recreate, operator): mode=hard (the default) scans the collection again ' +
+      'and deletes what the scan does not find; the entity is scanning until done. mode=soft asks the capture to scan it again ' +
+      'now as upserts (no deletes found); GET /entities/:name shows soft_refresh_requested_at until done, then soft_refresh_done_at. ' +
+      '409 while the entity is scanning',
   })
   @RouteQuery(RefreshQuery)
   @ApiAcceptedResponse({ schema: jsonSchemaOf(RefreshAccepted) })

@@ -884,7 +884,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refresh the entity from its source (caches:recreate, operator): mode=hard (the only one on request) scans the collection again and deletes what the scan does not find; the entity is scanning until done. Soft refreshes run on refresh_interval_seconds */
+        /** Refresh the entity from its source (caches:recreate, operator): mode=hard (the default) scans the collection again and deletes what the scan does not find; the entity is scanning until done. mode=soft asks the capture to scan it again now as upserts (no deletes found); GET /entities/:name shows soft_refresh_requested_at until done, then soft_refresh_done_at. 409 while the entity is scanning */
         post: operations["EntitiesController_refresh"];
         delete?: never;
         options?: never;
@@ -10545,6 +10545,8 @@ export interface operations {
                             /** @enum {string} */
                             state: "scanning" | "scanned";
                             cache_generation: number;
+                            soft_refresh_requested_at?: string;
+                            soft_refresh_done_at?: string;
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -10671,6 +10673,8 @@ export interface operations {
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
+                        soft_refresh_requested_at?: string;
+                        soft_refresh_done_at?: string;
                         created_at: string;
                         updated_at: string;
                     };
@@ -11088,6 +11092,8 @@ export interface operations {
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
+                        soft_refresh_requested_at?: string;
+                        soft_refresh_done_at?: string;
                         created_at: string;
                         updated_at: string;
                     };
@@ -11221,6 +11227,8 @@ export interface operations {
                         /** @enum {string} */
                         state: "scanning" | "scanned";
                         cache_generation: number;
+                        soft_refresh_requested_at?: string;
+                        soft_refresh_done_at?: string;
                         created_at: string;
                         updated_at: string;
                     };
@@ -11809,7 +11817,7 @@ export interface operations {
     EntitiesController_refresh: {
         parameters: {
             query?: {
-                mode?: "hard";
+                mode?: "hard" | "soft";
             };
             header?: never;
             path: {
@@ -11829,7 +11837,7 @@ export interface operations {
                     "application/json": {
                         entity: string;
                         /** @enum {string} */
-                        mode: "hard";
+                        mode: "hard" | "soft";
                         requested_at: string;
                     };
                 };
