@@ -6,7 +6,7 @@ import { AuditEntryRepository } from './audit-entry.repository';
 
 /** How often a replica that has not seen the backfill finish reads its mark again (by `_id`). */
 const RECHECK_MS = 10_000;
-/** Batches the sweep at start files at most: a trail of a million entries; a longer one continues at the next sweeps. */
+/** Batches the sweep at start files at most (one read of the trail): a million entries; a longer one continues at the next sweeps. */
 const START_BATCHES = 2_000;
 /** Batches a periodic sweep files at most, and how long it goes on starting them: a sweep never holds the store for long. */
 const SWEEP_BATCHES = 20;
@@ -57,23 +57,25 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
   }
 
   /**
-   * Files the entries without a bucket, at most `maxBatches` batches and starting none after
-   * `budgetMs`; sets the mark when none is left. Answers how many it filed.
+   * Files the entries without a bucket, in one read of the trail, at most `maxBatches` batches and
+   * starting none after `budgetMs`; sets the mark when it read to the end. Answers how many it filed.
    */
   async sweep(maxBatches = SWEEP_BATCHES, budgetMs = SWEEP_BUDGET_MS): Promise<number> {
     const started = Date.now();
-    let filed = 0;
-    for (let batch = 0; batch < maxBatches && !this.stopping && Date.now() - started < budgetMs; batch += 1) {
-      const unfiled = await this.entries.unfiled();
-      if (unfiled.length === 0) {
-        if (!(await this.calendar.isBackfilled())) await this.calendar.markBackfilled();
-        this.backfilled = true;
+    let [filed, batches, complete] = [0, 0, true];
+    for await (const unfiled of this.entries.unfiled()) {
+      if (batches >= maxBatches || this.stopping || Date.now() - started >= budgetMs) {
+        complete = false;
         break;
       }
       // The calendar before the entries: a list finds a bucket only through it.
       for (const entry of unfiled) await this.calendar.record(entry.project_id, entry.at);
       await this.entries.fileInBuckets(unfiled);
-      filed += unfiled.length;
+      [filed, batches] = [filed + unfiled.length, batches + 1];
+    }
+    if (complete && !this.backfilled) {
+      if (!(await this.calendar.isBackfilled())) await this.calendar.markBackfilled();
+      this.backfilled = true;
     }
     if (filed > 0) this.logger.log(`filed ${filed} audit entries stored without a bucket in their buckets`);
     return filed;

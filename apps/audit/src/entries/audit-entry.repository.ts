@@ -21,6 +21,9 @@ const NEWEST_FIRST = { at: -1, _id: -1 } as const;
 /** Entries given their bucket by one write of the backfill. */
 const BACKFILL_BATCH = 500;
 
+/** An entry the backfill files: what its bucket and minute are made of. */
+export type UnfiledEntry = Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>;
+
 /** Whether `store` kept the entry now, or had it already (a redelivery). */
 export type StoreResult = 'stored' | 'already_stored';
 
@@ -109,20 +112,33 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
   }
 
   /**
-   * At most BACKFILL_BATCH of the entries without a minute (each with what its bucket and minute
-   * are made of): stored before the merged lane existed, or by an older replica during a rolling
-   * upgrade; empty when none is left. FerretDB reads the whole collection for it, once per batch
-   * of the backfill and of each sweep after it.
+   * The entries without a minute (each with what its bucket and minute are made of), BACKFILL_BATCH
+   * at a time: stored before the merged lane existed, or by an older replica during a rolling
+   * upgrade. One read of the collection, which FerretDB reads in full (`$exists` is not pushed
+   * down), streamed by the driver's batches; stopping early closes it.
    */
-  async unfiled(): Promise<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]> {
-    return this.model
+  async *unfiled(): AsyncGenerator<UnfiledEntry[]> {
+    const cursor = this.model
       .find({ minute: { $exists: false } }, { _id: 1, at: 1, project_id: 1 })
-      .limit(BACKFILL_BATCH)
-      .lean<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]>();
+      .batchSize(BACKFILL_BATCH)
+      .lean<UnfiledEntry[]>()
+      .cursor();
+    try {
+      let batch: UnfiledEntry[] = [];
+      for await (const entry of cursor as AsyncIterable<UnfiledEntry>) {
+        batch.push(entry);
+        if (batch.length < BACKFILL_BATCH) continue;
+        yield batch;
+        batch = [];
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
   }
 
   /** Files each of `entries` in its bucket and minute (by `_id`, which FerretDB filters in SQL). */
-  async fileInBuckets(entries: readonly Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]): Promise<void> {
+  async fileInBuckets(entries: readonly UnfiledEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.model.bulkWrite(
       entries.map((entry) => ({
