@@ -229,7 +229,7 @@ describe('the web console', () => {
 
     // Keyset pages of 25, without a total: 26 edits of the shop make a second page of database.updated.
     for (let i = 0; i < 26; i += 1) {
-      const edited = await annApi.patch(`/databases/${shop.id}`).send({ description: `edit ${i}` });
+      const edited = await annApi.put(`/databases/${shop.id}`).send({ description: `edit ${i}` });
       if (edited.status !== 200) throw new Error(`edit failed: ${edited.status} ${edited.text}`);
     }
     const counted = await annApi.get(`/audit?project_id=${projectId}&action=database.updated&limit=100`);

@@ -256,7 +256,6 @@ export function authedApi(accessToken: string) {
     get: (path: string) => wrap(api().get(path)),
     post: (path: string) => wrap(api().post(path)),
     put: (path: string) => wrap(api().put(path)),
-    patch: (path: string) => wrap(api().patch(path)),
     delete: (path: string) => wrap(api().delete(path)),
   };
 }
