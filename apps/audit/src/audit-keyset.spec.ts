@@ -6,7 +6,7 @@ import { runAs, BusClient } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
 import { AuditCalendarRepository } from './entries/audit-calendar.repository';
-import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
+import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, BUCKETS_BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
 import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.model';
 import { toAuditEntryDocument } from './entries/audit-entry-view';
 import { AuditEntryRepository } from './entries/audit-entry.repository';
@@ -147,8 +147,13 @@ describe('audit keyset pages', () => {
       AUDIT_BUCKET_SWEEP_INTERVAL: 60_000,
     });
     expect(await backfill.done()).toBe(false);
+    expect(await backfill.bucketsDone()).toBe(false);
     // A sweep out of batches stops before the end of the trail: no mark yet.
     expect(await backfill.sweep(0)).toBe(0);
+    expect(await backfill.done()).toBe(false);
+    // Upgraded from the version of buckets alone (its mark there): one project's pages read buckets meanwhile.
+    await audit.app.get<AuditCalendarModel>(AUDIT_CALENDAR_MODEL).create({ _id: BUCKETS_BACKFILLED_ID });
+    expect(await backfill.bucketsDone()).toBe(true);
     expect(await backfill.done()).toBe(false);
     expect(await backfill.sweep()).toBe(older.length);
     expect(await backfill.done()).toBe(true);

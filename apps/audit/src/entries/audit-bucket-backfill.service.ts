@@ -25,6 +25,7 @@ const SWEEP_BUDGET_MS = 30_000;
 export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AuditBucketBackfill.name);
   private backfilled = false;
+  private bucketsFiled = false;
   private checkedAt = 0;
   private running?: Promise<unknown>;
   private timer?: NodeJS.Timeout;
@@ -54,6 +55,16 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
     this.checkedAt = Date.now();
     this.backfilled = await this.calendar.isBackfilled();
     return this.backfilled;
+  }
+
+  /**
+   * Whether every entry has its bucket, so one project's pages may read its buckets while the
+   * merged lane waits for done(): the mark of the version before, read by `_id` until done().
+   */
+  async bucketsDone(): Promise<boolean> {
+    if (this.bucketsFiled || (await this.done())) return true;
+    this.bucketsFiled = await this.calendar.areBucketsBackfilled();
+    return this.bucketsFiled;
   }
 
   /**

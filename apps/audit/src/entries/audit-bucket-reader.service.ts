@@ -45,11 +45,13 @@ export class AuditBucketReader {
     // One more than the page: whether it is there says whether a next page is.
     const want = limit + 1;
     let found: AuditEntryDocument[];
-    if (!(await this.backfill.done())) found = await this.entries.afterUnbucketed(principal, filter, after, want);
-    else if (!scope.all && scope.ids.length === 1) {
+    // Until the backfill is done (after an upgrade), one project reads its buckets once they are all filed, the merged lane by `at`.
+    if (!scope.all && scope.ids.length === 1 && (await this.backfill.bucketsDone())) {
       const { days, walk } = await this.copy.walk(scope.ids[0]);
       found = await this.newestOfProject(walk, days, scope.ids[0], filter, after, want);
-    } else found = await this.newestMerged(principal, scope, filter, after, want);
+    } else if ((scope.all || scope.ids.length > 1) && (await this.backfill.done())) {
+      found = await this.newestMerged(principal, scope, filter, after, want);
+    } else found = await this.entries.afterUnbucketed(principal, filter, after, want);
     return { items: found.slice(0, limit), more: found.length > limit };
   }
 

@@ -18,11 +18,10 @@ export interface AuditCalendarDocument {
   token?: string;
 }
 
-/**
- * Marks that every entry stored before the merged lane existed has its bucket and minute (see
- * AuditBucketBackfill). `#backfilled`, the mark of buckets alone, is left behind by the version before.
- */
+/** Marks that every entry stored before the merged lane existed has its bucket and minute (see AuditBucketBackfill). */
 export const BACKFILLED_ID = '#backfilled-minutes';
+/** The mark of the version before: every entry stored before buckets existed has its bucket (a project's pages read them). */
+export const BUCKETS_BACKFILLED_ID = '#backfilled';
 /** A document whose `token` a writer changes after recording a day, hour or minute late (see AuditCalendarCopy). */
 export const LATE_ID = '#late';
 

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
 import { CALENDAR_LEVELS, dayOf, endOf, EVERY_PROJECT, scopeOf, timeAt } from './audit-bucket';
-import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, LATE_ID, type AuditCalendarDocument, type AuditCalendarModel } from './audit-calendar.model';
+import {
+  AUDIT_CALENDAR_MODEL,
+  BACKFILLED_ID,
+  BUCKETS_BACKFILLED_ID,
+  LATE_ID,
+  type AuditCalendarDocument,
+  type AuditCalendarModel,
+} from './audit-calendar.model';
 
 /** Calendar ids this replica knows are recorded; past this many it forgets them all (a re-insert is a duplicate, nothing more). */
 const KNOWN_MAX = 10_000;
@@ -77,6 +84,11 @@ export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument
   /** Whether the backfill has given every entry stored before the merged lane its bucket and minute (read by `_id`). */
   async isBackfilled(): Promise<boolean> {
     return (await this.model.exists({ _id: BACKFILLED_ID })) !== null;
+  }
+
+  /** Whether the version before had given every entry stored before buckets its bucket (read by `_id`). */
+  async areBucketsBackfilled(): Promise<boolean> {
+    return (await this.model.exists({ _id: BUCKETS_BACKFILLED_ID })) !== null;
   }
 
   async markBackfilled(): Promise<void> {
