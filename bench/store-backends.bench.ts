@@ -28,7 +28,7 @@ const INDEXES: Record<string, { key: Document; unique?: boolean }[]> = {
     { key: { database_id: 1, collection: 1, key_signature: 1 }, unique: true },
   ],
   drift_snapshots: [{ key: { project_id: 1, _id: 1 } }],
-  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }, { key: { bucket: 1 } }],
+  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }, { key: { bucket: 1 } }, { key: { minute: 1 } }],
   audit_calendar: [{ key: { parent: 1 } }],
 };
 
@@ -163,6 +163,10 @@ function seedDocuments(): Seeded {
     calendar.set(`${project_id}:${day}`, { _id: `${project_id}:${day}`, parent: project_id, day });
     calendar.set(`${project_id}:${hour}`, { _id: `${project_id}:${hour}`, parent: `${project_id}:${day}`, day });
     calendar.set(`${project_id}:${minute}`, { _id: `${project_id}:${minute}`, parent: `${project_id}:${hour}`, day });
+    // The calendar of every project's entries, which the merged lane walks.
+    calendar.set(`*:${day}`, { _id: `*:${day}`, parent: '*', day });
+    calendar.set(`*:${hour}`, { _id: `*:${hour}`, parent: `*:${day}`, day });
+    calendar.set(`*:${minute}`, { _id: `*:${minute}`, parent: `*:${hour}`, day });
     seeded.audit.push({
       _id: new ObjectId().toHexString(),
       at,
@@ -171,6 +175,7 @@ function seedDocuments(): Seeded {
       actor: { id: projects[0], kind: 'user' },
       target: { database_id: seeded.databases[a % DATABASES]._id.toHexString() },
       bucket: `${project_id}:${minute}`,
+      minute,
     });
   }
   seeded.calendar = [...calendar.values()];
@@ -199,6 +204,8 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
   const project = seeded.projects[3];
   const byCollection = { database_id: middle._id, collection: 'c07' };
   const inProject = { project_id: { $in: [project] } };
+  // One replica's copy of the closed calendar, kept across rounds as the service keeps it.
+  const mergedCache = new Map<string, string[]>();
   return [
     { name: 'database by _id', run: (db) => db.collection('databases').findOne({ _id: middle._id }) },
     { name: "a database's definition set by _id", run: (db) => db.collection('definition_sets').findOne({ _id: middle._id }) },
@@ -275,6 +282,22 @@ function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unkno
       run: (db) => bucketedPage(db, seeded.projects, cursorOf(seeded.audit, undefined, 20)),
     },
     {
+      name: 'audit first page, ten projects (merged minute lane, closed calendar cached)',
+      run: (db) => mergedPage(db, seeded.projects, undefined, mergedCache),
+    },
+    {
+      name: 'audit next page, ten projects (merged minute lane, after the 20th)',
+      run: (db) => mergedPage(db, seeded.projects, cursorOf(seeded.audit, undefined, 20), mergedCache),
+    },
+    {
+      name: 'audit deep page, ten projects (merged minute lane, after the 1,000th)',
+      run: (db) => mergedPage(db, seeded.projects, cursorOf(seeded.audit, undefined, 1_000), mergedCache),
+    },
+    {
+      name: 'audit first page, every project (system administrator, merged minute lane)',
+      run: (db) => mergedPage(db, undefined, undefined, mergedCache),
+    },
+    {
       name: 'audit first page ($in project, sort at, limit, count)',
       run: (db) =>
         Promise.all([
@@ -342,6 +365,72 @@ async function bucketedPage(db: Db, projects: string[], after: Cursor | undefine
   const merged = perProject.flat().sort((a, b) => (b.at as Date).getTime() - (a.at as Date).getTime() || (a._id < b._id ? 1 : -1));
   if (merged.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a bucketed audit page found ${merged.length} entries`);
   return merged.slice(0, 20);
+}
+
+/** A calendar day or hour is closed (its children cached) once it ended this long ago (AuditCalendarCopy). */
+const CLOSED_AFTER_MS = 5 * 60_000;
+
+/**
+ * A page of 20 newest first after `after`, as the audit service reads a caller in several projects
+ * (AuditMergedReader): the calendar of every project's entries (`*`) newest first, the children of
+ * closed days and hours from this replica's copy (valid while `#late` is unchanged, read beside the
+ * days), then the minutes' entries of every project by one equality on `minute`, the reach filtered
+ * by FerretDB within them. `projects` undefined: every project (a system administrator).
+ */
+async function mergedPage(
+  db: Db,
+  projects: string[] | undefined,
+  after: Cursor | undefined,
+  cache: Map<string, string[]>,
+): Promise<Document[]> {
+  const want = 21;
+  const keyset: Document = after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {};
+  const reach: Document = projects === undefined ? {} : { project_id: { $in: projects } };
+  const newest = after?.at.toISOString();
+  const calendar = db.collection<{ _id: string; token?: string }>('audit_calendar');
+  const childrenOf = async (parent: string): Promise<string[]> =>
+    (await calendar.find({ parent }, { projection: { _id: 1 } }).toArray())
+      .map((doc) => doc._id.slice(2))
+      .sort()
+      .reverse();
+  const [late, days] = await Promise.all([calendar.findOne({ _id: '#late' }), childrenOf('*')]);
+  if ((late?.token ?? '') !== (cache.get('#late')?.[0] ?? '')) cache.clear();
+  cache.set('#late', [late?.token ?? '']);
+  const closedBefore = new Date(Date.now() - CLOSED_AFTER_MS).toISOString();
+  const found: Document[] = [];
+  const walk = async (times: string[], level: number): Promise<void> => {
+    for (const time of times.filter((t) => newest === undefined || t <= newest.slice(0, t.length))) {
+      if (level === 2) {
+        found.push(
+          ...(await db
+            .collection('audit_entries')
+            .find({ minute: time, ...reach, ...keyset })
+            .sort({ at: -1, _id: -1 })
+            .limit(want - found.length)
+            .toArray()),
+        );
+      } else {
+        // A day or hour is closed once its end (the next one's start) is before the bound.
+        const closed = nextOf(time) <= closedBefore;
+        let children = closed ? cache.get(time) : undefined;
+        if (!children) {
+          children = await childrenOf(`*:${time}`);
+          if (closed) cache.set(time, children);
+        }
+        await walk(children, level + 1);
+      }
+      if (found.length >= want) return;
+    }
+  };
+  await walk(days, 0);
+  if (found.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a merged audit page found ${found.length} entries`);
+  return found.slice(0, 20);
+}
+
+/** The start of the day or hour after `time` (`2026-12-02` or `2026-12-02T03`), as an ISO string. */
+function nextOf(time: string): string {
+  const start = new Date(time.length === 10 ? `${time}T00:00:00Z` : `${time}:00:00Z`);
+  return new Date(start.getTime() + (time.length === 10 ? 24 : 1) * 3_600_000).toISOString();
 }
 
 function summary(times: number[]): { p50: number; p99: number } {

@@ -226,6 +226,34 @@ describe('the web console', () => {
     await row.waitFor();
     await ui.keep('audit');
     await ui.expectAccessible('audit');
+
+    // Keyset pages of 25, without a total: 26 edits of the shop make a second page of database.updated.
+    for (let i = 0; i < 26; i += 1) {
+      const edited = await annApi.put(`/databases/${shop.id}`).send({ description: `edit ${i}` });
+      if (edited.status !== 200) throw new Error(`edit failed: ${edited.status} ${edited.text}`);
+    }
+    const counted = await annApi.get(`/audit?project_id=${projectId}&action=database.updated&limit=100`);
+    const updated = (counted.body as { items: { id: string }[] }).items;
+    expect(updated.length).toBeGreaterThan(25);
+    expect(updated.length).toBeLessThanOrEqual(50);
+    await page.getByLabel('Action').selectOption('database.updated');
+    await page.getByText('Entries 1–25, newest first').waitFor();
+    const newer = page.getByRole('button', { name: 'Newer' });
+    const older = page.getByRole('button', { name: 'Older' });
+    expect(await newer.getAttribute('aria-disabled')).toBe('true');
+    // By keyboard: the pager's buttons are in the tab order, and the one pressed keeps the focus at the end.
+    await older.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText(`Entries 26–${updated.length}, newest first`).waitFor();
+    expect(await page.getByRole('row').count()).toBe(updated.length - 25 + 1);
+    expect(await page.getByRole('row').nth(1).innerText()).toContain('database.updated');
+    expect(await older.getAttribute('aria-disabled')).toBe('true');
+    expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).document.activeElement?.textContent)).toBe('Older');
+    expect(await focusVisible(page)).toBe(true);
+    await ui.keep('audit-older');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter');
+    await page.getByText('Entries 1–25, newest first').waitFor();
     expect(ui.pageErrors).toEqual([]);
   });
 });

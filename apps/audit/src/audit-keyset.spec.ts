@@ -6,7 +6,7 @@ import { runAs, BusClient } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
 import { AuditCalendarRepository } from './entries/audit-calendar.repository';
-import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
+import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, BUCKETS_BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
 import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.model';
 import { toAuditEntryDocument } from './entries/audit-entry-view';
 import { AuditEntryRepository } from './entries/audit-entry.repository';
@@ -16,9 +16,11 @@ jest.setTimeout(60_000);
 
 const P = 'd'.repeat(24);
 const Q = 'e'.repeat(24);
+const S = 'a'.repeat(24);
 const HOUR_MS = 60 * 60 * 1000;
 const member = (id: string, projects: Record<string, Role>): Principal => ({ kind: 'user', id, name: id, system_admin: false, projects });
 const adminPQ = member('admin-pq', { [P]: 'admin', [Q]: 'admin' });
+const root: Principal = { kind: 'user', id: 'root', name: 'root', system_admin: true, projects: {} };
 
 // Twenty days ago at 22:30 UTC: the entries below cross midnights and leave empty hours and days between them.
 const t0 = Math.floor((Date.now() - 20 * 24 * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + 22.5 * HOUR_MS;
@@ -64,13 +66,18 @@ describe('audit keyset pages', () => {
       actor: { kind: 'user', id: i % 2 ? 'bob' : 'alice', name: 'x' },
     }),
   );
-  const inQ = [0.5, 30, 50, 73].map((h) => entry({ project_id: Q, at: at(h) }));
+  // Q also has entries among the minutes of a busy project S, newer than all the others: a caller in P and Q
+  // reads eight of S's minutes in the merged lane (one of them with Q's entry) and the rest project by project.
+  const minutes = (m: number) => 76 + m / 60;
+  const inQ = [0.5, 30, 50, 73, minutes(5), minutes(2 + 1 / 6), minutes(1.5)].map((h) => entry({ project_id: Q, at: at(h) }));
+  const inS = Array.from({ length: 10 }, (_, m) => entry({ project_id: S, at: at(minutes(m)) }));
+  const ofNoProject = [entry({ project_id: null, action: 'session.login', at: at(1.5) })];
 
   beforeAll(async () => {
     audit = await startAuditApp();
     client = new BusClient(audit.bus, 5_000);
     const entries = audit.app.get(AuditEntryRepository);
-    for (const e of [...inP, ...inQ]) await entries.store(e);
+    for (const e of [...inP, ...inQ, ...inS, ...ofNoProject]) await entries.store(e);
   });
 
   afterAll(async () => {
@@ -90,6 +97,13 @@ describe('audit keyset pages', () => {
     expect(ids(pages)).toHaveLength(inP.length + inQ.length);
     // A caller in one of them sees only its entries.
     expect(ids(await walk(member('admin-q', { [Q]: 'admin' }), {}, 2))).toEqual(await offsetIds(adminPQ, { project_id: Q }));
+  });
+
+  it("walks a system administrator's unscoped list by keyset: every project, and the entries of no project", async () => {
+    const pages = await walk(root, {}, 5);
+    expect(ids(pages)).toEqual(await offsetIds(root, {}));
+    expect(ids(pages)).toHaveLength(inP.length + inQ.length + inS.length + ofNoProject.length);
+    expect(ids(await walk(root, { action: 'session.login' }, 5))).toEqual(ofNoProject.map((e) => e.id));
   });
 
   it('keeps to the filters and the time range, across days', async () => {
@@ -124,16 +138,26 @@ describe('audit keyset pages', () => {
     const R = 'f'.repeat(24);
     const older = [3, 2, 1].map((h) => entry({ project_id: R, at: at(h) }));
     const model = audit.app.get<AuditEntryModel>(AUDIT_ENTRY_MODEL);
-    // As stored by the previous version: no bucket, no day.
-    await model.insertMany(older.map((e) => ({ ...toAuditEntryDocument(e), bucket: undefined })));
+    // As stored by the version before buckets: no bucket, no minute.
+    await model.insertMany(older.map((e) => ({ ...toAuditEntryDocument(e), bucket: undefined, minute: undefined })));
     await audit.app.get<AuditCalendarModel>(AUDIT_CALENDAR_MODEL).deleteOne({ _id: BACKFILLED_ID });
     const adminR = member('admin-r', { [R]: 'admin' });
 
-    const backfill = new AuditBucketBackfill(audit.app.get(AuditEntryRepository), audit.app.get(AuditCalendarRepository));
+    const backfill = new AuditBucketBackfill(audit.app.get(AuditEntryRepository), audit.app.get(AuditCalendarRepository), {
+      AUDIT_BUCKET_SWEEP_INTERVAL: 60_000,
+    });
     expect(await backfill.done()).toBe(false);
-    await backfill.run();
+    expect(await backfill.bucketsDone()).toBe(false);
+    // A sweep out of batches stops before the end of the trail: no mark yet.
+    expect(await backfill.sweep(0)).toBe(0);
+    expect(await backfill.done()).toBe(false);
+    // Upgraded from the version of buckets alone (its mark there): one project's pages read buckets meanwhile.
+    await audit.app.get<AuditCalendarModel>(AUDIT_CALENDAR_MODEL).create({ _id: BUCKETS_BACKFILLED_ID });
+    expect(await backfill.bucketsDone()).toBe(true);
+    expect(await backfill.done()).toBe(false);
+    expect(await backfill.sweep()).toBe(older.length);
     expect(await backfill.done()).toBe(true);
-    expect((await model.find({ project_id: R, bucket: { $exists: false } }).lean()).length).toBe(0);
+    expect((await model.find({ project_id: R, minute: { $exists: false } }).lean()).length).toBe(0);
     expect(ids(await walk(adminR, {}, 2))).toEqual(older.map((e) => e.id));
   });
 });

@@ -7,5 +7,10 @@ export const AuditConfig = BackendConfig.extend({
   AUDIT_RETENTION_DAYS: env.positiveInt(365),
   /** How often the retention prune runs. */
   AUDIT_PRUNE_INTERVAL: env.duration('1h'),
+  /**
+   * How often entries stored without a bucket (by an older replica during a rolling upgrade) are
+   * filed, so keyset pages show them: each sweep reads the whole trail on FerretDB.
+   */
+  AUDIT_BUCKET_SWEEP_INTERVAL: env.duration('5m'),
 });
 export type AuditConfig = z.output<typeof AuditConfig>;

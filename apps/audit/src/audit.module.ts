@@ -2,6 +2,7 @@ import { Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditEntriesController } from './entries/audit-entries.controller';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
 import { AuditBucketReader } from './entries/audit-bucket-reader.service';
+import { AuditCalendarCopy } from './entries/audit-calendar-copy.service';
 import { auditCalendarModelProvider } from './entries/audit-calendar.model';
 import { AuditCalendarRepository } from './entries/audit-calendar.repository';
 import { auditEntryModelProvider } from './entries/audit-entry.model';
@@ -21,6 +22,7 @@ import { AuditRetention } from './retention/audit-retention.service';
     AuditQueryService,
     AuditBucketReader,
     AuditBucketBackfill,
+    AuditCalendarCopy,
     AuditRetention,
   ],
 })

@@ -1,13 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@ir/contracts';
-import { CALENDAR_LEVELS, overlaps, type AuditCursor } from './audit-bucket';
+import type { Principal, ProjectScope } from '@ir/contracts';
+import { CALENDAR_LEVELS, EVERY_PROJECT, overlaps, startOf, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
-import { AuditCalendarRepository } from './audit-calendar.repository';
+import { AuditCalendarCopy, type CalendarWalk } from './audit-calendar-copy.service';
 import type { AuditEntryDocument } from './audit-entry.model';
 import { AuditEntryRepository, type AuditFilter } from './audit-entry.repository';
 
-/** Projects walked at once for a caller in several: each walk is a few small reads in a row. */
+/** Projects walked at once when a caller's projects are walked one by one: each walk is a few small reads in a row. */
 const PROJECTS_AT_ONCE = 4;
+/**
+ * Minutes the merged lane reads for a caller in some projects before walking them one by one: a
+ * minute holds every project's entries, so a caller whose projects are a small share of a busy
+ * trail would read many minutes for a page.
+ */
+const MERGED_MINUTES = 8;
 
 /** One keyset page: the entries, and whether more follow. */
 export interface KeysetPage {
@@ -16,16 +22,20 @@ export interface KeysetPage {
 }
 
 /**
- * Keyset pages of the trail read bucket by bucket (see audit-bucket.ts): each project in reach is
- * walked newest minute first until it has given a page's worth, and the projects' entries are merged
- * newest first. A filter narrows what each bucket gives (the walk may then read more buckets); a
- * time range and the cursor also bound which days, hours and minutes are read.
+ * Keyset pages of the trail read bucket by bucket (see audit-bucket.ts). A caller in one project
+ * walks its calendar to its minute buckets. A caller in several, or in all (a system
+ * administrator, a service), walks the merged lane: every project's calendar (`*`) to its minutes,
+ * each read once for all the caller's projects; a caller in some projects goes on project by
+ * project below the MERGED_MINUTES it read. Walks read the days and this replica's copy of the
+ * closed days and hours (AuditCalendarCopy) at once, newest first from the cursor, until a page's
+ * worth is found. A filter narrows what each minute gives (the walk may then read more minutes);
+ * a time range and the cursor also bound which days, hours and minutes are read.
  */
 @Injectable()
 export class AuditBucketReader {
   constructor(
     private readonly entries: AuditEntryRepository,
-    private readonly calendar: AuditCalendarRepository,
+    private readonly copy: AuditCalendarCopy,
     private readonly backfill: AuditBucketBackfill,
   ) {}
 
@@ -35,39 +45,79 @@ export class AuditBucketReader {
     // One more than the page: whether it is there says whether a next page is.
     const want = limit + 1;
     let found: AuditEntryDocument[];
-    if (scope.all || !(await this.backfill.done())) {
-      found = await this.entries.afterUnbucketed(principal, filter, after, want);
-    } else {
-      const perProject: AuditEntryDocument[][] = [];
-      for (let i = 0; i < scope.ids.length; i += PROJECTS_AT_ONCE) {
-        const batch = scope.ids.slice(i, i + PROJECTS_AT_ONCE);
-        perProject.push(...(await Promise.all(batch.map((projectId) => this.newestOfProject(projectId, filter, after, want)))));
-      }
-      found = perProject.flat().sort(newestFirst).slice(0, want);
-    }
+    // Until the backfill is done (after an upgrade), one project reads its buckets once they are all filed, the merged lane by `at`.
+    if (!scope.all && scope.ids.length === 1 && (await this.backfill.bucketsDone())) {
+      const { days, walk } = await this.copy.walk(scope.ids[0]);
+      found = await this.newestOfProject(walk, days, scope.ids[0], filter, after, want);
+    } else if ((scope.all || scope.ids.length > 1) && (await this.backfill.done())) {
+      found = await this.newestMerged(principal, scope, filter, after, want);
+    } else found = await this.entries.afterUnbucketed(principal, filter, after, want);
     return { items: found.slice(0, limit), more: found.length > limit };
+  }
+
+  /** The merged lane, then for a caller in some projects its projects one by one below the minutes read. */
+  private async newestMerged(
+    principal: Principal,
+    scope: ProjectScope,
+    filter: AuditFilter,
+    after: AuditCursor | undefined,
+    want: number,
+  ): Promise<AuditEntryDocument[]> {
+    const { days, walk } = await this.copy.walk(EVERY_PROJECT);
+    const found: AuditEntryDocument[] = [];
+    let minutesRead = 0;
+    let oldestRead: string | undefined;
+    const visit = async (times: string[], level: number): Promise<boolean> => {
+      for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
+        if (level < CALENDAR_LEVELS.length - 1) {
+          if (await visit(await walk.under(EVERY_PROJECT, time), level + 1)) return true;
+        } else {
+          if (!scope.all && minutesRead >= MERGED_MINUTES) return true;
+          found.push(...(await this.entries.inMinute(principal, time, filter, after, want - found.length)));
+          [minutesRead, oldestRead] = [minutesRead + 1, time];
+        }
+        if (found.length >= want) return true;
+      }
+      return false;
+    };
+    const stopped = (await visit(days, 0)) && found.length < want;
+    if (!stopped || oldestRead === undefined || scope.all) return found;
+    // Every minute from `oldestRead` on is read: the rest is before it, each project's newest first.
+    const before = { ...filter, to: new Date(startOf(oldestRead).getTime() - 1) };
+    const perProject: AuditEntryDocument[][] = [];
+    for (let i = 0; i < scope.ids.length; i += PROJECTS_AT_ONCE) {
+      const batch = scope.ids.slice(i, i + PROJECTS_AT_ONCE);
+      const walks = batch.map(async (projectId) => this.newestOfProject(walk, await walk.days(projectId), projectId, before, after, want));
+      perProject.push(...(await Promise.all(walks)));
+    }
+    return [...found, ...perProject.flat().sort(newestFirst)].slice(0, want);
   }
 
   /** At most `want` entries of one project, newest first: its calendar walked depth first, newest first, to the buckets. */
   private async newestOfProject(
+    walk: CalendarWalk,
+    days: string[],
     projectId: string,
     filter: AuditFilter,
     after: AuditCursor | undefined,
     want: number,
   ): Promise<AuditEntryDocument[]> {
-    const newest = [filter.to, after?.at].filter((at): at is Date => at !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
     const found: AuditEntryDocument[] = [];
-    const walk = async (parent: string | undefined, level: number): Promise<void> => {
-      const times = (await this.calendar.timesUnder(projectId, parent)).filter((time) => overlaps(time, newest, filter.from));
-      for (const time of times) {
-        if (level < CALENDAR_LEVELS.length - 1) await walk(time, level + 1);
+    const visit = async (times: string[], level: number): Promise<void> => {
+      for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
+        if (level < CALENDAR_LEVELS.length - 1) await visit(await walk.under(projectId, time), level + 1);
         else found.push(...(await this.entries.inBucket(projectId, time, filter, after, want - found.length)));
         if (found.length >= want) return;
       }
     };
-    await walk(undefined, 0);
+    await visit(days, 0);
     return found;
   }
+}
+
+/** The newest time a page may show: the earlier of the range's end and the cursor. */
+function newestOf(filter: AuditFilter, after: AuditCursor | undefined): Date | undefined {
+  return [filter.to, after?.at].filter((at): at is Date => at !== undefined).sort((a, b) => a.getTime() - b.getTime())[0];
 }
 
 function newestFirst(a: AuditEntryDocument, b: AuditEntryDocument): number {

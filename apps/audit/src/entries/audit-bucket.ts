@@ -8,10 +8,17 @@
  * The minutes that hold entries are found through `audit_calendar`, a tree of the days, hours and
  * minutes of each project that hold entries, read one level at a time: a walk never reads an empty
  * minute, and a quiet week costs nothing.
+ *
+ * A caller in several projects (or a system administrator, in all of them) reads the merged lane:
+ * every entry also carries `minute` (`2026-12-02T03:04`, no project), and the calendar holds the
+ * days, hours and minutes of every project's entries under the scope `*`, so one walk and one read a
+ * minute serve every project at once (the reach is filtered by FerretDB within the minute).
  */
 
 /** The bucket key of entries of no project (logins, registrations). */
 const NO_PROJECT = '-';
+/** The calendar scope of every entry, whatever its project: what the merged lane walks. */
+export const EVERY_PROJECT = '*';
 
 /**
  * The calendar's levels, as lengths of an ISO 8601 UTC time: the day (`2026-12-02`), the hour
@@ -33,6 +40,26 @@ export function dayOf(at: Date): string {
 export function bucketOf(projectId: string | null, at: Date): string {
   return `${scopeOf(projectId)}:${timeAt(at, CALENDAR_LEVELS.length - 1)}`;
 }
+
+/** `2026-12-02T03:04`: the UTC minute of `at`, the merged lane's key. */
+export function minuteOf(at: Date): string {
+  return timeAt(at, CALENDAR_LEVELS.length - 1);
+}
+
+/** When calendar time `name` (a day, hour or minute) starts. */
+export function startOf(name: string): Date {
+  return new Date(`${name}${'0000-01-01T00:00:00.000Z'.slice(name.length)}`);
+}
+
+/** When calendar time `name` (a day, hour or minute) ends: the start of the next one. */
+export function endOf(name: string): Date {
+  const level = CALENDAR_LEVELS.indexOf(name.length as (typeof CALENDAR_LEVELS)[number]);
+  return new Date(startOf(name).getTime() + [DAY_MS, HOUR_MS, MINUTE_MS][level]);
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Whether calendar time `name` (a day, hour or minute) may hold entries from `oldest` to `newest`. */
 export function overlaps(name: string, newest: Date | undefined, oldest: Date | undefined): boolean {

@@ -14,13 +14,19 @@ export interface AuditCalendarDocument {
   parent: string;
   /** `2026-12-02`: what the retention prune deletes by. */
   day: string;
+  /** Only on LATE_ID: changed by every late record (see AuditCalendarCopy). */
+  token?: string;
 }
 
-/** Marks that every entry stored before the buckets existed has its bucket (see AuditBucketBackfill). */
-export const BACKFILLED_ID = '#backfilled';
+/** Marks that every entry stored before the merged lane existed has its bucket and minute (see AuditBucketBackfill). */
+export const BACKFILLED_ID = '#backfilled-minutes';
+/** The mark of the version before: every entry stored before buckets existed has its bucket (a project's pages read them). */
+export const BUCKETS_BACKFILLED_ID = '#backfilled';
+/** A document whose `token` a writer changes after recording a day, hour or minute late (see AuditCalendarCopy). */
+export const LATE_ID = '#late';
 
 const AuditCalendarSchema = new Schema<AuditCalendarDocument>(
-  { _id: { type: String, required: true }, parent: { type: String }, day: { type: String } },
+  { _id: { type: String, required: true }, parent: { type: String }, day: { type: String }, token: { type: String } },
   { versionKey: false, collection: 'audit_calendar' },
 );
 // A list reads a project's days, a day's hours, an hour's minutes by equality, which FerretDB on PostgreSQL answers with this index's GIN twin.

@@ -20,8 +20,10 @@ export interface AuditEntryDocument {
   request_id: string;
   client_address: string | null;
   service: ServiceName;
-  /** `<project>:<UTC hour>`, what a list reads by equality (see audit-bucket.ts); absent only before the backfill. */
+  /** `<project>:<UTC minute>`, what a list reads by equality (see audit-bucket.ts); absent only before the backfill. */
   bucket?: string;
+  /** `2026-12-02T03:04`, the UTC minute: what the merged lane of several projects reads by equality; absent only before the backfill. */
+  minute?: string;
   changes_json?: string;
   details_json?: string;
 }
@@ -42,6 +44,7 @@ const AuditEntrySchema = new Schema<AuditEntryDocument>(
     client_address: { type: String, default: null },
     service: { type: String, required: true },
     bucket: { type: String },
+    minute: { type: String },
     changes_json: { type: String },
     details_json: { type: String },
   },
@@ -55,6 +58,8 @@ AuditEntrySchema.index({ project_id: 1, 'actor.id': 1, at: -1 }, { name: 'projec
 AuditEntrySchema.index({ at: -1 }, { name: 'at' });
 // The list's hot read: one bucket by equality, which FerretDB on PostgreSQL answers with this index's GIN twin.
 AuditEntrySchema.index({ bucket: 1 }, { name: 'bucket' });
+// The merged lane's read (a caller in several projects): one minute of every project by equality.
+AuditEntrySchema.index({ minute: 1 }, { name: 'minute' });
 
 export type AuditEntryModel = Model<AuditEntryDocument>;
 export const AUDIT_ENTRY_MODEL = 'AuditEntry';

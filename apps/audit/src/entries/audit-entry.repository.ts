@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { narrowTo, projectsWhere, type AuditAction, type AuditEntry, type Principal, type ProjectScope } from '@ir/contracts';
 import { findPage, isDuplicateKeyError, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
-import { bucketOf, type AuditCursor } from './audit-bucket';
+import { bucketOf, minuteOf, type AuditCursor } from './audit-bucket';
 import { AuditCalendarRepository } from './audit-calendar.repository';
 import { AUDIT_ENTRY_MODEL, type AuditEntryDocument, type AuditEntryModel } from './audit-entry.model';
 import { toAuditEntryDocument } from './audit-entry-view';
@@ -20,6 +20,9 @@ export interface AuditFilter {
 const NEWEST_FIRST = { at: -1, _id: -1 } as const;
 /** Entries given their bucket by one write of the backfill. */
 const BACKFILL_BATCH = 500;
+
+/** An entry the backfill files: what its bucket and minute are made of. */
+export type UnfiledEntry = Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>;
 
 /** Whether `store` kept the entry now, or had it already (a redelivery). */
 export type StoreResult = 'stored' | 'already_stored';
@@ -69,8 +72,7 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
 
   /**
    * At most `limit` entries of the caller's whole reach after `after`, newest first, by the
-   * indexes on `at` (read in full by FerretDB): the reach of every project, which has no bucket of
-   * its own.
+   * indexes on `at` (read in full by FerretDB): until the backfill has filed every entry.
    */
   afterUnbucketed(principal: Principal, filter: AuditFilter, after: AuditCursor | undefined, limit: number): Promise<AuditEntryDocument[]> {
     const query = { ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter, after) };
@@ -94,23 +96,56 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
   }
 
   /**
-   * At most BACKFILL_BATCH of the entries stored before buckets existed (each with what its bucket
-   * is made of); empty when none is left. FerretDB reads the whole collection for it, once
-   * per batch of the backfill at start.
+   * At most `limit` entries the caller may read of one UTC minute (`2026-12-02T03:04`) of every
+   * project after `after`, newest first: one equality on `minute`, the only part FerretDB filters in
+   * SQL; the caller's reach and the other conditions it applies to that minute's entries alone.
    */
-  async entriesWithoutBucket(): Promise<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]> {
-    return this.model
-      .find({ bucket: { $exists: false } }, { _id: 1, at: 1, project_id: 1 })
-      .limit(BACKFILL_BATCH)
-      .lean<Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]>();
+  inMinute(
+    principal: Principal,
+    minute: string,
+    filter: AuditFilter,
+    after: AuditCursor | undefined,
+    limit: number,
+  ): Promise<AuditEntryDocument[]> {
+    const query = { minute, ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter, after) };
+    return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
   }
 
-  /** Files each of `entries` in its bucket (by `_id`, which FerretDB filters in SQL). */
-  async fileInBuckets(entries: readonly Pick<AuditEntryDocument, '_id' | 'at' | 'project_id'>[]): Promise<void> {
+  /**
+   * The entries without a minute (each with what its bucket and minute are made of), BACKFILL_BATCH
+   * at a time: stored before the merged lane existed, or by an older replica during a rolling
+   * upgrade. One read of the collection, which FerretDB reads in full (`$exists` is not pushed
+   * down), streamed by the driver's batches; stopping early closes it.
+   */
+  async *unfiled(): AsyncGenerator<UnfiledEntry[]> {
+    const cursor = this.model
+      .find({ minute: { $exists: false } }, { _id: 1, at: 1, project_id: 1 })
+      .batchSize(BACKFILL_BATCH)
+      .lean<UnfiledEntry[]>()
+      .cursor();
+    try {
+      let batch: UnfiledEntry[] = [];
+      for await (const entry of cursor as AsyncIterable<UnfiledEntry>) {
+        batch.push(entry);
+        if (batch.length < BACKFILL_BATCH) continue;
+        yield batch;
+        batch = [];
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  /** Files each of `entries` in its bucket and minute (by `_id`, which FerretDB filters in SQL). */
+  async fileInBuckets(entries: readonly UnfiledEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.model.bulkWrite(
       entries.map((entry) => ({
-        updateOne: { filter: { _id: entry._id }, update: { $set: { bucket: bucketOf(entry.project_id, entry.at) } } },
+        updateOne: {
+          filter: { _id: entry._id },
+          update: { $set: { bucket: bucketOf(entry.project_id, entry.at), minute: minuteOf(entry.at) } },
+        },
       })),
       { ordered: false },
     );

@@ -1,6 +1,7 @@
 // The API's shapes, from the contracts that define them (type-only: nothing of zod reaches the bundle).
 import type {
   AuditEntry,
+  AuditPage,
   CollectionSummary,
   CompareSummary,
   DatabaseCreated,
@@ -28,6 +29,7 @@ import type { z } from 'zod';
 
 export type {
   AuditEntry,
+  AuditPage,
   CollectionSummary,
   CompareSummary,
   DatabaseView,

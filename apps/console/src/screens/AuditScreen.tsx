@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { apiJson } from '../api/client';
-import type { AuditEntry, Page } from '../api/types';
+import type { AuditEntry, AuditPage } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { when } from '../components/format';
 import { PagedTable, type Column } from '../components/PagedTable';
@@ -26,17 +26,33 @@ const COLUMNS: Column<AuditEntry>[] = [
   { header: 'Details', cell: (entry) => (entry.details ? <code>{JSON.stringify(entry.details)}</code> : '') },
 ];
 
-/** `GET /audit`: the chosen project's trail (or every project where the user may read it), newest first. */
+/**
+ * `GET /audit`: the chosen project's trail (or every project where the user may read it), newest
+ * first, by keyset pages (`count=false`, then `after` the last page's `next_after`): fast at any
+ * depth, without a total. "Older" follows the cursor; "Newer" goes back to the cursors it came by.
+ */
 export function AuditScreen() {
   const { projectId } = useProject();
   const [action, setAction] = useState('');
-  const [page, setPage] = useState(1);
+  // The cursor each page shown so far was read after (the first page has none), for the project and filter they were read with.
+  const filterKey = `${projectId ?? ''} ${action}`;
+  const [trail, setTrail] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
+  const cursors = trail.filterKey === filterKey ? trail.cursors : [undefined];
+  const setCursors = (next: (string | undefined)[]) => setTrail({ filterKey, cursors: next });
+  const after = cursors.at(-1);
   const entries = useLoaded(() => {
-    const query = new URLSearchParams({ page: String(page), limit: String(LIMIT) });
+    const query = new URLSearchParams({ limit: String(LIMIT) });
+    if (after) query.set('after', after);
+    else query.set('count', 'false');
     if (projectId) query.set('project_id', projectId);
     if (action) query.set('action', action);
-    return apiJson<Page<AuditEntry>>(`/audit?${query}`);
-  }, [projectId, action, page]);
+    return apiJson<AuditPage>(`/audit?${query}`);
+  }, [projectId, action, after]);
+  const first = (cursors.length - 1) * LIMIT + 1;
+  const shown = entries.data?.items.length ?? 0;
+  // While a page loads, neither moves: a second press would skip the page being read.
+  const nextAfter = entries.loading ? null : entries.data?.next_after;
+  const newer = !entries.loading && cursors.length > 1;
 
   return (
     <>
@@ -49,7 +65,6 @@ export function AuditScreen() {
             value={action}
             onChange={(event) => {
               setAction(event.target.value);
-              setPage(1);
             }}
           >
             <option value="">Any</option>
@@ -60,13 +75,20 @@ export function AuditScreen() {
             ))}
           </select>
         </div>
-        <button type="button" onClick={entries.reload}>
+        <button
+          type="button"
+          onClick={() => {
+            // The newest entries again: a cursor further down would not show what was added since.
+            if (cursors.length > 1) setCursors([undefined]);
+            else entries.reload();
+          }}
+        >
           Refresh
         </button>
       </form>
       <ErrorMessage error={entries.error} />
       <p aria-live="polite" className="status-line">
-        {entries.loading ? 'Loading the audit log…' : `${entries.data?.total ?? 0} entries`}
+        {entries.loading ? 'Loading the audit log…' : shown === 0 ? 'No entries' : `Entries ${first}–${first + shown - 1}, newest first`}
       </p>
       <PagedTable
         caption="Audit entries, newest first"
@@ -74,16 +96,18 @@ export function AuditScreen() {
         columns={COLUMNS}
         rows={entries.data?.items ?? []}
         rowKey={(entry) => entry.id}
-        paging={{
-          page,
-          limit: LIMIT,
-          total: entries.data?.total ?? 0,
-          onPage: setPage,
-          label: 'Audit pages',
-          previous: 'Newer',
-          next: 'Older',
-        }}
       />
+      {(cursors.length > 1 || entries.data?.next_after) && (
+        // aria-disabled, not disabled: the button pressed keeps the keyboard focus when its end is reached.
+        <nav className="pager" aria-label="Audit pages">
+          <button type="button" aria-disabled={!newer} onClick={() => newer && setCursors(cursors.slice(0, -1))}>
+            Newer
+          </button>
+          <button type="button" aria-disabled={!nextAfter} onClick={() => nextAfter && setCursors([...cursors, nextAfter])}>
+            Older
+          </button>
+        </nav>
+      )}
     </>
   );
 }
