@@ -106,6 +106,7 @@ export function captureOf(
       ? {
           latestPosition: () => reader.latestPosition(),
           confirm: () => reader.confirm(),
+          settlesInMs: () => reader.settlesInMs(),
           readAfter: async (...args: Parameters<FerretOplogReader['readAfter']>) => {
             const changes = await timed(timings.read, () => reader.readAfter(...args));
             stamp(

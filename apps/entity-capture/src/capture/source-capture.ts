@@ -68,6 +68,11 @@ export class SourceCapture {
     return this.lastChangeAt;
   }
 
+  /** Milliseconds until a change the last poll saw but could not read yet becomes readable; undefined when none. */
+  nextChangeInMs(): number | undefined {
+    return this.deps.reader.settlesInMs?.();
+  }
+
   /** The position after the last acknowledged batch (undefined before start). */
   currentPosition(): SourcePosition | undefined {
     return this.position;

@@ -45,6 +45,23 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await reader.readAfter(start, [], 10)).toEqual([]);
   });
 
+  it('says when an entry it held back for the settle window becomes readable, and reads it then', async () => {
+    const waiting = new FerretOplogReader(client, { settleMs: 2_000 });
+    const start = await waiting.latestPosition();
+    expect(await waiting.readAfter(start, [`${db}.held`], 10)).toEqual([]);
+    expect(waiting.settlesInMs()).toBeUndefined();
+    const written = Date.now();
+    await collection('held').insertOne({ _id: 1, n: 1 });
+    expect(await waiting.readAfter(start, [`${db}.held`], 10)).toEqual([]);
+    const wait = waiting.settlesInMs()!;
+    // About the window less the time since the write (the server's clock and a round trip apart).
+    expect(wait).toBeGreaterThan(2_000 - (Date.now() - written) - 500);
+    expect(wait).toBeLessThanOrEqual(2_000 + 500);
+    await new Promise((resolve) => setTimeout(resolve, wait + 20));
+    expect((await waiting.readAfter(start, [`${db}.held`], 10)).map((c) => [c.operation, c.documentId])).toEqual([['upsert', 1]]);
+    expect(waiting.settlesInMs()).toBeUndefined();
+  });
+
   it('delivers an entry that became visible after the reader passed its ts: the document as it is now, once', async () => {
     const late = new FerretOplogReader(client, { settleMs: SETTLE_MS });
     // Read from 5 s back: the late entries below fit between this and the first entry read.

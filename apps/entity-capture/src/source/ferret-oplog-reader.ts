@@ -60,6 +60,8 @@ export class FerretOplogReader implements SourceReader {
   private lateCheckedAt = 0;
   private historyCheckedAt = 0;
   private trimmedAt = 0;
+  /** When, on this process's clock, the earliest entry the last read left unsettled becomes readable. */
+  private firstUnsettledAt: number | undefined;
   private readonly trimOwnEntries: boolean;
   /**
    * Per namespace, the first position this reader read it after: it looks back no further. What came
@@ -88,6 +90,7 @@ export class FerretOplogReader implements SourceReader {
   async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
     // A read after an unconfirmed one: that batch was not appended, its late entries are due again.
     this.unconfirmedLate = new Map();
+    this.firstUnsettledAt = undefined;
     if (isResumeToken(position))
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
@@ -98,17 +101,16 @@ export class FerretOplogReader implements SourceReader {
     // starts from its floor instead of from the position (the entries up to the position come first).
     const lookbackFrom = this.lookbackDue(position, namespaces);
     const from = lookbackFrom ?? position;
-    const entries = await this.oplog()
+    // The settle window is applied here rather than in the query: the entries not yet settled tell when the
+    // next one will be (settlesInMs), so an idle capture polls again then instead of after its full wait.
+    const read = await this.oplog()
       .find(
-        {
-          ts: { $gt: new Timestamp({ t: from.t, i: from.i }) },
-          wall: { $lt: settledBefore },
-          ns: { $in: [...namespaces] },
-          op: { $in: ['i', 'u', 'd'] },
-        },
+        { ts: { $gt: new Timestamp({ t: from.t, i: from.i }) }, ns: { $in: [...namespaces] }, op: { $in: ['i', 'u', 'd'] } },
         { sort: { ts: 1 }, limit: lookbackFrom ? limit + LATE_READ_MAX : limit, maxTimeMS: this.timeoutMs },
       )
       .toArray();
+    const entries = read.filter((entry) => entry.wall !== undefined && entry.wall < settledBefore);
+    this.noteUnsettled(read, settledBefore);
     const after = (ts: Timestamp) => ts.t > position.t || (ts.t === position.t && ts.i > position.i);
     const late = await this.lateChanges(
       entries.filter((entry) => !after(entry.ts)),
@@ -121,6 +123,22 @@ export class FerretOplogReader implements SourceReader {
     }
     await this.trimBefore(position, namespaces);
     return [...late, ...changes];
+  }
+
+  /**
+   * Milliseconds until the first entry the last read saw but left unsettled becomes readable (0 or more);
+   * undefined when it saw none. Measured on this process's clock from the server's `wall`, as the window is.
+   */
+  settlesInMs(): number | undefined {
+    return this.firstUnsettledAt === undefined ? undefined : Math.max(0, this.firstUnsettledAt - Date.now());
+  }
+
+  /** Remembers when (on this process's clock) the earliest unsettled entry of `read` settles. */
+  private noteUnsettled(read: readonly OplogDocument[], settledBefore: Date): void {
+    const unsettled = read.filter((entry) => entry.wall !== undefined && entry.wall >= settledBefore);
+    const first = Math.min(...unsettled.map((entry) => entry.wall!.getTime()));
+    // `wall` is on the server's clock: readable once the server's now passes wall + settleMs (strictly).
+    this.firstUnsettledAt = unsettled.length > 0 ? first + this.settleMs + 1 - (this.clockOffset ?? 0) : undefined;
   }
 
   /**
