@@ -59,6 +59,7 @@ export class SourceCapture {
       position = await this.deps.reader.latestPosition();
       await this.deps.positions.set(position);
     }
+    this.deps.reader.positionSaved?.(position);
     this.position = position;
     await this.scanNewEntities();
   }
@@ -120,6 +121,7 @@ export class SourceCapture {
     this.position = changes[changes.length - 1]!.position;
     this.lastChangeAt = changes[changes.length - 1]!.at;
     await this.deps.positions.set(this.position);
+    this.deps.reader.positionSaved?.(this.position);
     return changes.length;
   }
 
@@ -138,6 +140,7 @@ export class SourceCapture {
     const position = await this.deps.reader.latestPosition();
     for (const entity of entities) await rebuild(entity.name);
     await this.deps.positions.set(position);
+    this.deps.reader.positionSaved?.(position);
     this.position = position;
     this.deps.onHistoryLost?.(error, entities.length);
   }

@@ -13,6 +13,8 @@ export interface SourceReader {
    * them delivered only then, so a batch whose append failed is delivered again.
    */
   confirm?(): void;
+  /** Told each position the capture saved: a restart resumes from it or after it (FerretOplogReader trims behind it). */
+  positionSaved?(position: SourcePosition): void;
   /**
    * Milliseconds until a change the last `readAfter` saw but held back becomes readable (FerretOplogReader's
    * settle window); undefined when it held none back. An idle capture polls again then.
