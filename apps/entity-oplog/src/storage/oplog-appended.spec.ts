@@ -1,6 +1,9 @@
 import type { OplogChange } from '@ir/contracts';
 import { EntityRepository } from '../entities/entity.repository';
+import type { EntityAccess } from '../entities/entity-access';
+import { OplogReadsService } from '../oplog/oplog-reads.service';
 import { OplogRepository } from '../oplog/oplog.repository';
+import { ReplicaRepository } from '../replication/replica.repository';
 import { inAppendTransaction } from './append-lock';
 import { OplogAppended } from './oplog-appended';
 import { migratedSpecSchema, type SpecSchema } from './testing/spec-schema';
@@ -56,6 +59,30 @@ describe('OplogAppended: waits woken by PostgreSQL NOTIFY at an oplog write’s 
     ).rejects.toThrow('rolled back');
     await new OplogRepository(other.pool).append([upsert(2)]);
     expect(await woken).toBe(false);
+  });
+
+  it('answers a replicator’s read that finds nothing when the next entry commits, or empty after its wait', async () => {
+    // The replicators' read checks no caller's projects: no access is needed.
+    const reads = new OplogReadsService(
+      oplog,
+      new EntityRepository(spec.pool),
+      new ReplicaRepository(spec.pool),
+      {} as EntityAccess,
+      appended,
+    );
+    const last = await oplog.lastId();
+    let started = Date.now();
+    expect((await reads.readAll(last, 10, undefined, 1_000)).entries).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    started = Date.now();
+    setTimeout(() => void oplog.append([upsert(4)]), 200);
+    const page = await reads.readAll(last, 10, undefined, 10_000);
+    expect(page.entries.map((entry) => entry.documentId)).toEqual(['4']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Entries there already: answered at once.
+    started = Date.now();
+    expect((await reads.readAll(last, 10, undefined, 10_000)).entries).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('listens again after its connection is lost (PostgreSQL restarted), and is woken again', async () => {
