@@ -95,7 +95,7 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
         backoff = this.config.REPLICATE_POLL_INTERVAL;
         // A read that found nothing has already waited for new entries (REPLICATE_WAIT); the poll interval
         // bounds how often one that could not wait (PostgreSQL's notifications lost meanwhile) asks again.
-        if (read === 0) await this.sleep(this.config.REPLICATE_POLL_INTERVAL - (Date.now() - started));
+        if (read === 0) await this.sleep(Math.max(0, this.config.REPLICATE_POLL_INTERVAL - (Date.now() - started)));
       } catch (error) {
         this.logger.warn(`replication round failed: ${String(error)}; retrying in ${backoff} ms`);
         await this.sleep(backoff);
