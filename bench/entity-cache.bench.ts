@@ -37,6 +37,7 @@ const docOf = (id: number, n: number) => ({
   address: { city: `c${id % 50}` },
 });
 
+const hopText = (hop: { p50Ms: number; p99Ms: number }) => `${hop.p50Ms}/${hop.p99Ms}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const seconds = (ms: number) => round(ms / 1000);
 const percentile = (values: number[], p: number) =>
@@ -65,6 +66,8 @@ export async function entityCacheBench(ctx: Pick<BenchContext, 'dir'>): Promise<
       `  sustained, ${WRITES} writes by ${WRITERS} writers: source alone ${sustained.floorRate} writes/s; with capture ${sustained.sourceRate} writes/s, ` +
         `capture-to-cache ${sustained.cacheRate} rows/s = ${sustained.ratio}x (goal >= 0.9); lag p50 ${sustained.p50Ms} ms, p99 ${sustained.p99Ms} ms (goal < 1000); ` +
         `per poll: source read p50 ${sustained.pollReadP50Ms} ms, p99 ${sustained.pollReadP99Ms} ms (${sustained.polls} polls), append p50 ${sustained.appendP50Ms} ms, replicator round p50 ${sustained.replicateP50Ms} ms`,
+      `  sustained, per hop p50/p99 ms: acknowledged -> read by the capture ${hopText(sustained.hops.captureRead)}, -> appended ${hopText(sustained.hops.appended)}, ` +
+        `-> read by the replicator ${hopText(sustained.hops.replicatorRead)}, -> committed in SQLite ${hopText(sustained.hops.committed)}`,
       `  initial scan of ${SCAN_DOCS}: ${scan.scanRate} docs/s (${scan.scanS} s) vs driver find() ${scan.findRate} docs/s (${scan.findS} s) = ${scan.ratio}x (goal >= 0.8)`,
       `  replicator: ${apply.replicatorRate} entries/s end to end (read from PostgreSQL and applied), ${apply.applyRate} rows/s applying alone, ` +
         `vs plain batched SQLite inserts ${apply.floorRate} rows/s = ${apply.ratio}x end to end, ${apply.applyRatio}x applying (goal >= 0.5); PowerSync: 2,000-4,000 ops/s`,
@@ -98,14 +101,21 @@ async function writeAll(servers: EntityBenchServers, collection: string, onAck?:
 async function sustainedBench(servers: EntityBenchServers) {
   const floorMs = await writeAll(servers, 'floor');
   await servers.entities.create(PROJECT, { name: 'live', source: { databaseId: DATABASE_ID, collection: 'live' }, columns: SHAPE });
-  const timings: CaptureTimings = { read: [], append: [] };
+  const timings: CaptureTimings = { read: [], append: [], readAt: new Map(), appendedAt: new Map() };
   const { capture, refresh } = captureOf(servers, BATCH, timings);
   const stop = new AbortController();
   // The default idle wait (200 ms), as the service polls: polling FerretDB's oplog more often slows the source's writes.
   const capturing = new CaptureLoop(capture, { refreshEntities: refresh }).run(stop.signal);
   let batch: OplogEntry[] = [];
+  const replicatorReadAt = new Map<number, number>();
   const replicator = replicatorOf(servers, 'live', new Map([['live', SHAPE]]), BATCH, {
-    since: async (after, limit, entities) => (batch = await servers.oplog.since(after, limit, entities)),
+    since: async (after, limit, entities) => {
+      batch = await servers.oplog.since(after, limit, entities);
+      const now = performance.now();
+      for (const entry of batch)
+        if (typeof entry.data?.n === 'number' && !replicatorReadAt.has(entry.data.n)) replicatorReadAt.set(entry.data.n, now);
+      return batch;
+    },
   });
   const ackedAt = new Map<number, number>();
   const appliedAt = new Map<number, number>();
@@ -133,6 +143,18 @@ async function sustainedBench(servers: EntityBenchServers) {
   // A row may be committed before its writer saw the acknowledgement (a loaded machine): lag 0.
   const lags = [...appliedAt].map(([n, at]) => Math.max(0, at - (ackedAt.get(n) ?? at)));
   const lastAppliedAt = Math.max(...appliedAt.values());
+  // Each hop's share of the lag, per write: acknowledged -> read by the capture -> appended to PostgreSQL
+  // -> read by the replicator -> committed in SQLite.
+  const hop = (from: Map<number, number>, to: Map<number, number>) => {
+    const spans = [...to].flatMap(([n, at]) => (from.has(n) ? [Math.max(0, at - from.get(n)!)] : []));
+    return { p50Ms: Math.round(percentile(spans, 50)), p99Ms: Math.round(percentile(spans, 99)) };
+  };
+  const hops = {
+    captureRead: hop(ackedAt, timings.readAt),
+    appended: hop(timings.readAt, timings.appendedAt),
+    replicatorRead: hop(timings.appendedAt, replicatorReadAt),
+    committed: hop(replicatorReadAt, appliedAt),
+  };
   const floorRate = round(WRITES / (floorMs / 1000));
   const cacheRate = round(lags.length / ((lastAppliedAt - started) / 1000));
   return {
@@ -150,6 +172,7 @@ async function sustainedBench(servers: EntityBenchServers) {
     appendP50Ms: Math.round(percentile(timings.append, 50)),
     replicateP50Ms: Math.round(percentile(replicated, 50)),
     polls: timings.read.length,
+    hops,
   };
 }
 

@@ -59,10 +59,28 @@ export async function startEntityBenchServers(parent: string): Promise<EntityBen
   };
 }
 
-/** Milliseconds each poll spent reading the source's oplog and appending to PostgreSQL: where the lag goes. */
+/**
+ * Where the lag goes: milliseconds each poll spent reading the source's oplog and appending to PostgreSQL,
+ * and per write (by its `n`) when the capture read it and when its append was acknowledged.
+ */
 export interface CaptureTimings {
   readonly read: number[];
   readonly append: number[];
+  readonly readAt: Map<number, number>;
+  readonly appendedAt: Map<number, number>;
+}
+
+/** The write counter `n` a benchmark document carries, if any. */
+const writeOf = (values: Record<string, unknown> | null | undefined): number | undefined =>
+  typeof values?.n === 'number' ? values.n : undefined;
+
+/** Records, for each write among `values`, the time now, once (the first sighting). */
+function stamp(into: Map<number, number>, values: readonly (Record<string, unknown> | null | undefined)[]): void {
+  const now = performance.now();
+  for (const value of values) {
+    const n = writeOf(value);
+    if (n !== undefined && !into.has(n)) into.set(n, now);
+  }
 }
 
 /** Calls `fn`, adding its duration to `into`. */
@@ -87,13 +105,30 @@ export function captureOf(
     reader: timings
       ? {
           latestPosition: () => reader.latestPosition(),
-          readAfter: (...args: Parameters<FerretOplogReader['readAfter']>) => timed(timings.read, () => reader.readAfter(...args)),
+          confirm: () => reader.confirm(),
+          settlesInMs: () => reader.settlesInMs(),
+          positionSaved: (position) => reader.positionSaved(position),
+          readAfter: async (...args: Parameters<FerretOplogReader['readAfter']>) => {
+            const changes = await timed(timings.read, () => reader.readAfter(...args));
+            stamp(
+              timings.readAt,
+              changes.map((change) => change.document),
+            );
+            return changes;
+          },
           scan: (...args: Parameters<FerretOplogReader['scan']>) => reader.scan(...args),
         }
       : reader,
     sink: timings
       ? {
-          append: (changes: Parameters<OplogRepository['append']>[0]) => timed(timings.append, () => servers.oplog.append(changes)),
+          append: async (changes: Parameters<OplogRepository['append']>[0]) => {
+            const appended = await timed(timings.append, () => servers.oplog.append(changes));
+            stamp(
+              timings.appendedAt,
+              changes.map((change) => change.data),
+            );
+            return appended;
+          },
           finishScan: (entity: string) => servers.oplog.finishScan(entity),
         }
       : servers.oplog,

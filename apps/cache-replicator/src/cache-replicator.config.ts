@@ -1,4 +1,5 @@
 import { StatelessBackendConfig } from '@ir/bootstrap';
+import { READ_WAIT_MAX_MS } from '@ir/contracts';
 import { env } from '@ir/platform';
 import { z } from 'zod';
 
@@ -16,7 +17,12 @@ export const CacheReplicatorConfig = StatelessBackendConfig.extend({
     .optional(),
   /** Oplog entries per read (at most 5000). */
   REPLICATE_BATCH_SIZE: z.coerce.number({ error: 'expected a whole number' }).int().min(1).max(5000).default(1000),
-  /** How long a caught-up replica waits before it asks again. */
+  /**
+   * How long a caught-up replica's read waits in entity-oplog for the next write to the oplog (woken by
+   * PostgreSQL's NOTIFY at its commit), so new entries are applied at once rather than on the next poll.
+   */
+  REPLICATE_WAIT: env.duration('1s').pipe(z.number().max(READ_WAIT_MAX_MS, { error: `expected at most ${READ_WAIT_MAX_MS} ms` })),
+  /** The least time between two reads that found nothing (the poll when waiting is off or cut short). */
   REPLICATE_POLL_INTERVAL: env.duration('250ms'),
   /** How often the replica reports its progress to entity-oplog (replication statistics). */
   REPLICATE_REPORT_INTERVAL: env.duration('2s'),

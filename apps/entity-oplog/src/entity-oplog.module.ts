@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { Pool } from 'pg';
 import { EntitiesController } from './entities/entities.controller';
@@ -16,6 +16,7 @@ import { OplogController } from './oplog/oplog.controller';
 import { OplogRepository } from './oplog/oplog.repository';
 import { ReplicaRepository } from './replication/replica.repository';
 import { migrate } from './storage/migrations';
+import { OplogAppended } from './storage/oplog-appended';
 import { schemaName } from './storage/postgres';
 
 /** The repositories take the service's pool (bootstrap opens it on the schema `<prefix>_entity_oplog`). */
@@ -39,19 +40,30 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Po
       useFactory: (e: EntityRepository, o: OplogRepository) => new HardRefresh(e, o),
     },
     OplogJobs,
+    {
+      provide: OplogAppended,
+      inject: [Pool, SERVICE_CONFIG],
+      useFactory: (pool: Pool, config: EntityOplogConfig) => new OplogAppended(pool, schemaName(config.MONGODB_DB_PREFIX)),
+    },
   ],
 })
-export class EntityOplogModule implements OnApplicationBootstrap {
+export class EntityOplogModule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(EntityOplogModule.name);
 
   constructor(
     private readonly pool: Pool,
     @Inject(SERVICE_CONFIG) private readonly config: EntityOplogConfig,
+    private readonly appended: OplogAppended,
   ) {}
 
   /** Replicas starting together apply each migration once (an advisory lock). */
   async onApplicationBootstrap(): Promise<void> {
     const applied = await migrate(this.pool, schemaName(this.config.MONGODB_DB_PREFIX));
     if (applied.length > 0) this.logger.log(`applied migrations ${applied.join(', ')}`);
+    await this.appended.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.appended.stop();
   }
 }

@@ -189,6 +189,8 @@ export type CapturePosition = z.infer<typeof CapturePosition>;
 
 /** At most this many changes per append: one message stays well under NATS's payload limit. */
 export const APPEND_MAX = 2000;
+/** The longest a replicator's read may wait for entries (below the bus's request timeout). */
+export const READ_WAIT_MAX_MS = 5_000;
 
 export const ReplicaProgress = z.strictObject({
   /** The replica's stable name (its pod or its CACHE_DIR). */
@@ -270,10 +272,16 @@ export const EntityInternalRpc = {
     z.strictObject({ epoch: CaptureEpoch, database_id: RecordId, position: CapturePosition }),
     z.object({ saved: z.literal(true) }),
   ),
-  /** Every entity's entries after an offset: what a replicator applies. */
+  /** Every entity's entries after an offset: what a replicator applies (waiting for them when caught up). */
   read: defineRpc(
     'entity.rpc.internal.read',
-    z.strictObject({ after: OplogId, limit: z.number().int().min(1).max(5000), entities: z.array(EntityName).max(100).optional() }),
+    z.strictObject({
+      after: OplogId,
+      limit: z.number().int().min(1).max(5000),
+      entities: z.array(EntityName).max(100).optional(),
+      /** When nothing follows `after`: how long to wait for the next write to the oplog before answering (empty). */
+      wait_ms: z.number().int().min(0).max(READ_WAIT_MAX_MS).optional(),
+    }),
     OplogPage,
   ),
   report: defineRpc('entity.rpc.internal.report', ReplicaProgress, z.object({ recorded: z.literal(true) })),

@@ -31,18 +31,24 @@ export class BusOplogSource implements OplogSource {
   /** The newest oplog id as of the last read. */
   lastId = '0';
 
+  /**
+   * `wait`: how long a read of every entity's entries waits for new ones when there are none (`waitMs`),
+   * and the request's time limit then (`timeoutMs`, the bus's own plus the wait).
+   */
   constructor(
     private readonly bus: Pick<BusClient, 'request'>,
     private readonly specs: EntitySpecs,
+    private readonly wait: { readonly waitMs: number; readonly timeoutMs: number } = { waitMs: 0, timeoutMs: 5_000 },
   ) {}
 
-  /** Every entity's entries, or only those of `entities` (a cache being filled or recreated). */
+  /** Every entity's entries (waiting for them when there are none yet), or only those of `entities` (a cache being filled or recreated). */
   async since(afterId: string, limit: number, entities?: readonly EntityName[]): Promise<OplogEntry[]> {
-    const page = await this.bus.request(EntityInternalRpc.read, {
-      after: afterId,
-      limit,
-      ...(entities ? { entities: [...entities] } : {}),
-    });
+    const waits = !entities && this.wait.waitMs > 0;
+    const page = await this.bus.request(
+      EntityInternalRpc.read,
+      { after: afterId, limit, ...(entities ? { entities: [...entities] } : {}), ...(waits ? { wait_ms: this.wait.waitMs } : {}) },
+      waits ? { timeoutMs: this.wait.timeoutMs } : {},
+    );
     this.lastId = page.last_id;
     if (page.entries.some((entry) => !this.specs.get(entry.entity))) await this.specs.refresh();
     return page.entries;

@@ -46,7 +46,10 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
     this.dbs = join(dir, 'dbs');
     this.metadata = new LocalMetadata(dir);
     this.specs = new EntitySpecs(bus);
-    this.source = new BusOplogSource(bus, this.specs);
+    this.source = new BusOplogSource(bus, this.specs, {
+      waitMs: config.REPLICATE_WAIT,
+      timeoutMs: config.BUS_REQUEST_TIMEOUT + config.REPLICATE_WAIT,
+    });
     this.replicator = new OplogReplicator({
       root: this.dbs,
       source: this.source,
@@ -84,12 +87,15 @@ export class ReplicaSync implements OnApplicationBootstrap, OnApplicationShutdow
           this.lastSpecs = Date.now();
           await this.reconcile();
         }
+        const started = Date.now();
         const read = await this.replicator.replicateOnce();
         entityApplied.inc(read);
         entityReplicaLag.set(Number(BigInt(this.source.lastId) - BigInt(this.replicator.offset())));
         await this.reportNowAndThen();
         backoff = this.config.REPLICATE_POLL_INTERVAL;
-        if (read === 0) await this.sleep(this.config.REPLICATE_POLL_INTERVAL);
+        // A read that found nothing has already waited for new entries (REPLICATE_WAIT); the poll interval
+        // bounds how often one that could not wait (PostgreSQL's notifications lost meanwhile) asks again.
+        if (read === 0) await this.sleep(Math.max(0, this.config.REPLICATE_POLL_INTERVAL - (Date.now() - started)));
       } catch (error) {
         this.logger.warn(`replication round failed: ${String(error)}; retrying in ${backoff} ms`);
         await this.sleep(backoff);

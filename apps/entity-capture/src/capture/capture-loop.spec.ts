@@ -8,6 +8,7 @@ function captureFailing(polls: readonly boolean[]) {
     start: async () => {
       calls.starts += 1;
     },
+    nextChangeInMs: () => undefined,
     pollOnce: async () => {
       const fails = polls[calls.polls] ?? false;
       calls.polls += 1;
@@ -44,5 +45,43 @@ describe('CaptureLoop', () => {
     const warnings = await run(capture, 3, calls);
     expect(calls).toEqual({ starts: 2, polls: 3 });
     expect(warnings).toEqual([expect.objectContaining({ failures: 1, error: 'connection terminated' })]);
+  });
+});
+
+/** A capture whose polls read nothing, with a change held back for `heldMs` (or none), timing its polls. */
+function idleCapture(heldMs: number | undefined) {
+  const polls: number[] = [];
+  const capture = {
+    start: async () => undefined,
+    pollOnce: async () => {
+      polls.push(Date.now());
+      return 0;
+    },
+    nextChangeInMs: () => heldMs,
+  };
+  return { capture: capture as unknown as SourceCapture, polls };
+}
+
+async function pollsFor(heldMs: number | undefined, runMs: number): Promise<number[]> {
+  const { capture, polls } = idleCapture(heldMs);
+  const stop = new AbortController();
+  const running = new CaptureLoop(capture, { refreshEntities: async () => undefined, idleMs: 1_000 }).run(stop.signal);
+  await new Promise((resolve) => setTimeout(resolve, runMs));
+  stop.abort();
+  await running;
+  return polls;
+}
+
+describe('CaptureLoop when idle', () => {
+  it('waits its full idle time when the source holds nothing back', async () => {
+    const polls = await pollsFor(undefined, 1_500);
+    expect(polls).toHaveLength(2);
+    expect(polls[1]! - polls[0]!).toBeGreaterThanOrEqual(990);
+  });
+
+  it('polls again as soon as a change the source held back becomes readable', async () => {
+    const polls = await pollsFor(50, 1_500);
+    // Every 50 ms rather than every 1,000: many polls in the time the full wait allows two.
+    expect(polls.length).toBeGreaterThan(5);
   });
 });

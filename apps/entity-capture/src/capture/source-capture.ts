@@ -59,6 +59,7 @@ export class SourceCapture {
       position = await this.deps.reader.latestPosition();
       await this.deps.positions.set(position);
     }
+    this.deps.reader.positionSaved?.(position);
     this.position = position;
     await this.scanNewEntities();
   }
@@ -66,6 +67,11 @@ export class SourceCapture {
   /** When the source made the last change of the last acknowledged batch (undefined before one). */
   lastChangeTime(): Date | undefined {
     return this.lastChangeAt;
+  }
+
+  /** Milliseconds until a change the last poll saw but could not read yet becomes readable; undefined when none. */
+  nextChangeInMs(): number | undefined {
+    return this.deps.reader.settlesInMs?.();
   }
 
   /** The position after the last acknowledged batch (undefined before start). */
@@ -115,6 +121,7 @@ export class SourceCapture {
     this.position = changes[changes.length - 1]!.position;
     this.lastChangeAt = changes[changes.length - 1]!.at;
     await this.deps.positions.set(this.position);
+    this.deps.reader.positionSaved?.(this.position);
     return changes.length;
   }
 
@@ -133,6 +140,7 @@ export class SourceCapture {
     const position = await this.deps.reader.latestPosition();
     for (const entity of entities) await rebuild(entity.name);
     await this.deps.positions.set(position);
+    this.deps.reader.positionSaved?.(position);
     this.position = position;
     this.deps.onHistoryLost?.(error, entities.length);
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient, Timestamp } from 'mongodb';
 import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from '@ir/testing';
 import { FerretOplogReader } from './ferret-oplog-reader';
+import type { SourcePosition } from './source-change';
 
 const SETTLE_MS = 300;
 const settle = () => new Promise((resolve) => setTimeout(resolve, SETTLE_MS + 50));
@@ -43,6 +44,23 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await reader.readAfter(changes[0]!.position, [`${db}.watched`], 10)).toEqual(changes.slice(1));
     expect(await reader.readAfter(changes[2]!.position, [`${db}.watched`], 10)).toEqual([]);
     expect(await reader.readAfter(start, [], 10)).toEqual([]);
+  });
+
+  it('says when an entry it held back for the settle window becomes readable, and reads it then', async () => {
+    const waiting = new FerretOplogReader(client, { settleMs: 2_000 });
+    const start = await waiting.latestPosition();
+    expect(await waiting.readAfter(start, [`${db}.held`], 10)).toEqual([]);
+    expect(waiting.settlesInMs()).toBeUndefined();
+    const written = Date.now();
+    await collection('held').insertOne({ _id: 1, n: 1 });
+    expect(await waiting.readAfter(start, [`${db}.held`], 10)).toEqual([]);
+    const wait = waiting.settlesInMs()!;
+    // About the window less the time since the write (the server's clock and a round trip apart).
+    expect(wait).toBeGreaterThan(2_000 - (Date.now() - written) - 500);
+    expect(wait).toBeLessThanOrEqual(2_000 + 500);
+    await new Promise((resolve) => setTimeout(resolve, wait + 20));
+    expect((await waiting.readAfter(start, [`${db}.held`], 10)).map((c) => [c.operation, c.documentId])).toEqual([['upsert', 1]]);
+    expect(waiting.settlesInMs()).toBeUndefined();
   });
 
   it('delivers an entry that became visible after the reader passed its ts: the document as it is now, once', async () => {
@@ -104,8 +122,32 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await new FerretOplogReader(client, { settleMs: SETTLE_MS }).readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
     expect(await oplog.countDocuments(namespaces)).toBe(3);
     expect(await trimming.readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
+    await trimming.readAfter(position, [`${db}.trimmed`], 10); // the trim runs after a read; the next read waits for it
     const left = await oplog.find(namespaces).toArray();
     expect(left.map((entry) => entry.ns)).toEqual([`${db}.kept`]);
+  });
+
+  it('asked to, deletes the entries it delivered once a saved position is past them, keeping the one at it and any never delivered', async () => {
+    const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS, trimOwnEntries: true });
+    const ns = `${db}.durable`;
+    const start = await trimming.latestPosition();
+    await collection('durable').insertMany([{ _id: 1 }, { _id: 2 }, { _id: 3 }]);
+    // Never delivered: before where this reader started, yet within its look back (the trim must leave it to that).
+    const oplog = client.db('local').collection('oplog.rs');
+    await oplog.insertOne({ ts: new Timestamp({ t: start.t - 1, i: 1 }), op: 'i', ns, o: { _id: 9 }, wall: new Date() } as never);
+    await settle();
+    const changes = await trimming.readAfter(start, [ns], 10);
+    expect(changes.map((c) => c.documentId)).toEqual([1, 2, 3]);
+    const trimmedAfter = async (position: SourcePosition) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_100)); // a trim is due
+      await trimming.readAfter(position, [ns], 10);
+      await trimming.readAfter(position, [ns], 10); // waits for the trim the first one started
+      return (await oplog.find({ ns }).toArray()).map((entry) => entry.o._id as number).sort();
+    };
+    // Delivered, but no position saved past them: they may not be durable yet.
+    expect(await trimmedAfter(changes[2]!.position)).toEqual([1, 2, 3, 9]);
+    trimming.positionSaved(changes[2]!.position);
+    expect(await trimmedAfter(changes[2]!.position)).toEqual([3, 9]);
   });
 
   it('scans a collection in batches of the size asked for', async () => {

@@ -1,6 +1,7 @@
-import { Timestamp, type Document, type MongoClient } from 'mongodb';
+import { Timestamp, type Collection, type Document, type MongoClient } from 'mongodb';
 import { scanCollection } from './collection-scan';
 import { SourceHistoryLost } from './history-lost';
+import { OwnOplogTrim } from './own-oplog-trim';
 import { isResumeToken, type OplogPosition, type SourceChange, type SourcePosition } from './source-change';
 import type { SourceReader } from './source-reader';
 
@@ -22,11 +23,11 @@ const LATE_CHECK_MS = 1_000;
 /** At most this many entries before the position are read by one look back (the newest are passed over beyond it). */
 const LATE_READ_MAX = 10_000;
 /**
- * How often it deletes its namespaces' entries from before the lookback, when asked to (trimOwnEntries).
+ * How often it deletes its namespaces' entries it no longer needs, when asked to (trimOwnEntries, OwnOplogTrim).
  * The embedded FerretDB never trims its capped oplog (the cleanup is off in its embeddable package) and
  * answers every query by reading all of it, so without this each poll costs more the longer it has run.
  */
-const TRIM_EVERY_MS = 5_000;
+const TRIM_EVERY_MS = 2_000;
 
 const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i });
 const keyOf = (ts: Timestamp | OplogPosition): string => `${ts.t}:${ts.i}`;
@@ -56,11 +57,16 @@ export class FerretOplogReader implements SourceReader {
   /** Entries delivered within the lookback, by `t:i`, with their `t` (to forget them once behind it). */
   private readonly delivered = new Map<string, number>();
   /** The late entries the last read delivered, counted delivered once the capture confirms them (confirm). */
-  private unconfirmedLate = new Map<string, number>();
+  private unconfirmedLate = new Map<string, Timestamp>();
   private lateCheckedAt = 0;
   private historyCheckedAt = 0;
   private trimmedAt = 0;
-  private readonly trimOwnEntries: boolean;
+  /** When, on this process's clock, the earliest entry the last read left unsettled becomes readable. */
+  private firstUnsettledAt: number | undefined;
+  /** Deletes the entries it no longer needs, when asked to (trimOwnEntries). */
+  private readonly trim: OwnOplogTrim | undefined;
+  /** The trim started after the last read: it runs while the capture appends, and the next read waits for it. */
+  private trimming: Promise<void> | undefined;
   /**
    * Per namespace, the first position this reader read it after: it looks back no further. What came
    * before was read by an earlier process, or is covered by the scan of an entity that starts it.
@@ -71,7 +77,8 @@ export class FerretOplogReader implements SourceReader {
     private readonly client: MongoClient,
     options: { timeoutMs?: number; settleMs?: number; trimOwnEntries?: boolean } = {},
   ) {
-    this.trimOwnEntries = options.trimOwnEntries ?? false;
+    if (options.trimOwnEntries)
+      this.trim = new OwnOplogTrim(() => this.oplog() as unknown as Collection<Document>, options.timeoutMs ?? 10_000);
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.settleMs = options.settleMs ?? 250;
   }
@@ -88,9 +95,14 @@ export class FerretOplogReader implements SourceReader {
   async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
     // A read after an unconfirmed one: that batch was not appended, its late entries are due again.
     this.unconfirmedLate = new Map();
+    this.firstUnsettledAt = undefined;
     if (isResumeToken(position))
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
+    // Its failure surfaces here: the capture retries this read.
+    const trimming = this.trimming;
+    this.trimming = undefined;
+    await trimming;
     await this.assertHistoryKept(position);
     const settledBefore = new Date((await this.serverTime()).getTime() - this.settleMs);
     for (const ns of namespaces) if (!this.watchedSince.has(ns)) this.watchedSince.set(ns, position);
@@ -98,17 +110,16 @@ export class FerretOplogReader implements SourceReader {
     // starts from its floor instead of from the position (the entries up to the position come first).
     const lookbackFrom = this.lookbackDue(position, namespaces);
     const from = lookbackFrom ?? position;
-    const entries = await this.oplog()
+    // The settle window is applied here rather than in the query: the entries not yet settled tell when the
+    // next one will be (settlesInMs), so an idle capture polls again then instead of after its full wait.
+    const read = await this.oplog()
       .find(
-        {
-          ts: { $gt: new Timestamp({ t: from.t, i: from.i }) },
-          wall: { $lt: settledBefore },
-          ns: { $in: [...namespaces] },
-          op: { $in: ['i', 'u', 'd'] },
-        },
+        { ts: { $gt: new Timestamp({ t: from.t, i: from.i }) }, ns: { $in: [...namespaces] }, op: { $in: ['i', 'u', 'd'] } },
         { sort: { ts: 1 }, limit: lookbackFrom ? limit + LATE_READ_MAX : limit, maxTimeMS: this.timeoutMs },
       )
       .toArray();
+    const entries = read.filter((entry) => entry.wall !== undefined && entry.wall < settledBefore);
+    this.noteUnsettled(read, settledBefore);
     const after = (ts: Timestamp) => ts.t > position.t || (ts.t === position.t && ts.i > position.i);
     const late = await this.lateChanges(
       entries.filter((entry) => !after(entry.ts)),
@@ -118,9 +129,26 @@ export class FerretOplogReader implements SourceReader {
     for (const entry of entries.filter((e) => after(e.ts)).slice(0, limit)) {
       changes.push(await this.changeOf(entry));
       this.delivered.set(keyOf(entry.ts), entry.ts.t);
+      this.trim?.delivered(entry.ts);
     }
-    await this.trimBefore(position, namespaces);
+    this.startTrim(position, namespaces);
     return [...late, ...changes];
+  }
+
+  /**
+   * Milliseconds until the first entry the last read saw but left unsettled becomes readable (0 or more);
+   * undefined when it saw none. Measured on this process's clock from the server's `wall`, as the window is.
+   */
+  settlesInMs(): number | undefined {
+    return this.firstUnsettledAt === undefined ? undefined : Math.max(0, this.firstUnsettledAt - Date.now());
+  }
+
+  /** Remembers when (on this process's clock) the earliest unsettled entry of `read` settles. */
+  private noteUnsettled(read: readonly OplogDocument[], settledBefore: Date): void {
+    const unsettled = read.filter((entry) => entry.wall !== undefined && entry.wall >= settledBefore);
+    const first = Math.min(...unsettled.map((entry) => entry.wall!.getTime()));
+    // `wall` is on the server's clock: readable once the server's now passes wall + settleMs (strictly).
+    this.firstUnsettledAt = unsettled.length > 0 ? first + this.settleMs + 1 - (this.clockOffset ?? 0) : undefined;
   }
 
   /**
@@ -137,21 +165,19 @@ export class FerretOplogReader implements SourceReader {
     return floor.t > since ? floor : { t: since, i: 0 };
   }
 
-  /**
-   * Deletes the entries of `namespaces` older than the lookback behind `position`: the capture moves
-   * to a position only after the oplog manager acknowledged everything up to it, so they are durable
-   * there (or beyond the lookback, which passes over them anyway). Other namespaces' entries are not this
-   * reader's to delete (another capture of the same server may still need them).
-   */
-  private async trimBefore(position: OplogPosition, namespaces: readonly string[]): Promise<void> {
+  /** Every TRIM_EVERY_MS, starts deleting the entries of `namespaces` it no longer needs (OwnOplogTrim). */
+  private startTrim(position: OplogPosition, namespaces: readonly string[]): void {
     const now = Date.now();
-    const before = position.t - LATE_LOOKBACK_SECONDS;
-    if (!this.trimOwnEntries || now - this.trimmedAt < TRIM_EVERY_MS || before <= 0) return;
+    if (!this.trim || now - this.trimmedAt < TRIM_EVERY_MS) return;
     this.trimmedAt = now;
-    await this.oplog().deleteMany(
-      { ts: { $lt: new Timestamp({ t: before, i: 0 }) }, ns: { $in: [...namespaces] } },
-      { maxTimeMS: this.timeoutMs },
-    );
+    this.trimming = this.trim.run(position.t - LATE_LOOKBACK_SECONDS, namespaces);
+    // Handled when the next read awaits it; until then it must not count as unhandled.
+    this.trimming.catch(() => undefined);
+  }
+
+  /** The capture saved `position`: what it delivered before it may be trimmed. */
+  positionSaved(position: SourcePosition): void {
+    if (!isResumeToken(position)) this.trim?.positionSaved(position);
   }
 
   /**
@@ -164,7 +190,7 @@ export class FerretOplogReader implements SourceReader {
     for (const entry of entries) {
       const watched = this.watchedSince.get(entry.ns)!;
       if (this.delivered.has(keyOf(entry.ts)) || entry.ts.t < watched.t || (entry.ts.t === watched.t && entry.ts.i <= watched.i)) continue;
-      this.unconfirmedLate.set(keyOf(entry.ts), entry.ts.t);
+      this.unconfirmedLate.set(keyOf(entry.ts), entry.ts);
       const id = entry.o2?._id ?? (entry.o.$set as Document | undefined)?._id ?? entry.o._id;
       documents.set(`${entry.ns}\u0000${JSON.stringify(id)}`, { ns: entry.ns, id, at: entry.wall ?? new Date(entry.ts.t * 1000) });
     }
@@ -175,7 +201,10 @@ export class FerretOplogReader implements SourceReader {
 
   /** The last read's changes are in the entity oplog: its late entries are delivered for good. */
   confirm(): void {
-    for (const [key, t] of this.unconfirmedLate) this.delivered.set(key, t);
+    for (const [key, ts] of this.unconfirmedLate) {
+      this.delivered.set(key, ts.t);
+      this.trim?.delivered(ts);
+    }
     this.unconfirmedLate = new Map();
   }
 

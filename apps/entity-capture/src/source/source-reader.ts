@@ -13,6 +13,13 @@ export interface SourceReader {
    * them delivered only then, so a batch whose append failed is delivered again.
    */
   confirm?(): void;
+  /** Told each position the capture saved: a restart resumes from it or after it (FerretOplogReader trims behind it). */
+  positionSaved?(position: SourcePosition): void;
+  /**
+   * Milliseconds until a change the last `readAfter` saw but held back becomes readable (FerretOplogReader's
+   * settle window); undefined when it held none back. An idle capture polls again then.
+   */
+  settlesInMs?(): number | undefined;
   /** Every document of a collection, in batches: an entity's scan. */
   scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]>;
   /** Releases what the reader holds open (a change stream); the client stays the caller's. */

@@ -97,7 +97,7 @@ export class InternalController {
   @RpcHandler(EntityInternalRpc.read)
   read(request: z.output<Rpc['read']['request']>): Promise<RpcResponse<Rpc['read']>> {
     this.access.assertService(REPLICATOR);
-    return this.reads.readAll(request.after, request.limit, request.entities);
+    return this.reads.readAll(request.after, request.limit, request.entities, request.wait_ms);
   }
 
   @RpcHandler(EntityInternalRpc.report)

@@ -4,6 +4,7 @@ import { EntityAccess } from '../entities/entity-access';
 import { EntityRepository } from '../entities/entity.repository';
 import { entityEntriesRead } from '../entity-oplog-metrics';
 import { ReplicaRepository } from '../replication/replica.repository';
+import { OplogAppended } from '../storage/oplog-appended';
 import { OplogRepository } from './oplog.repository';
 
 /** What viewers read: an entity's entries, several entities' at once, replication and system statistics. */
@@ -14,6 +15,7 @@ export class OplogReadsService {
     private readonly entities: EntityRepository,
     private readonly replicas: ReplicaRepository,
     private readonly access: EntityAccess,
+    private readonly appended: OplogAppended,
   ) {}
 
   async read(name: EntityName, after: string, limit: number): Promise<OplogPage> {
@@ -27,9 +29,21 @@ export class OplogReadsService {
     return this.page(names, after, limit, 'api');
   }
 
-  /** Entries of every entity (or of those given), for the replicators. */
-  readAll(after: string, limit: number, names?: readonly EntityName[]): Promise<OplogPage> {
-    return this.page(names, after, limit, 'replica');
+  /**
+   * Entries of every entity (or of those given), for the replicators. With `waitMs`, a page that would
+   * be empty waits up to that long for the next write to the oplog and is read again then: a caught-up
+   * replicator is answered when entries come rather than on its next poll.
+   */
+  async readAll(after: string, limit: number, names?: readonly EntityName[], waitMs = 0): Promise<OplogPage> {
+    // Before the read: a commit between the read and the wait still ends the wait.
+    const next = waitMs > 0 ? this.appended.next(waitMs) : undefined;
+    const page = await this.page(names, after, limit, 'replica');
+    if (!next) return page;
+    if (page.entries.length > 0) {
+      next.cancel();
+      return page;
+    }
+    return (await next.appended) ? this.page(names, after, limit, 'replica') : page;
   }
 
   async replication(name: EntityName): Promise<ReplicationStats> {

@@ -9,10 +9,16 @@ import type { Pool, PoolClient } from 'pg';
  */
 const APPEND_LOCK = 1_600_017;
 
-/** Runs `work` in a transaction that holds the append lock (released by COMMIT or ROLLBACK). */
+/**
+ * Runs `work` in a transaction that holds the append lock (released by COMMIT or ROLLBACK), and that
+ * notifies the channel named after the schema: PostgreSQL delivers it at commit only, to every listener
+ * (OplogAppended, which wakes the replicators waiting for entries).
+ */
 export async function inAppendTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
-    return work(client);
+    const result = await work(client);
+    await client.query(`SELECT pg_notify(current_schema(), '')`);
+    return result;
   });
 }
