@@ -11,6 +11,7 @@ export * from './retry';
 export * from './own-indexes';
 export * from './paging';
 export * from './bounded';
+export * from './lru-map';
 export * from './own-repository';
 export * from './storage-errors';
 export * from './object-ids';
