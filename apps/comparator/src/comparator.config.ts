@@ -13,6 +13,13 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
      * unchanged (about 10 KB each for 8 indexes; the least recently compared is dropped first).
      */
     COMPARE_MEMO_COLLECTIONS: env.positiveInt(5_000),
+    /**
+     * DR definitions kept resolved, per database and definitions version, so that a compare of an
+     * unchanged database asks the registry only for its version (about 1 KB each; the least recently
+     * compared database is dropped first). A scan goes round the fleet in a cycle: below the fleet's
+     * definitions, every database of a scan is read again.
+     */
+    COMPARE_CACHED_DEFINITIONS: env.positiveInt(100_000),
     /** A redundant index unused for this many days is flagged as a safe drop candidate. */
     UNUSED_INDEX_DAYS: env.positiveInt(30),
     /** How often each database is compared on schedule (each scan is jittered by up to 10%). */

@@ -1,5 +1,6 @@
 import { diffDesired, desiredIndexOf, type DesiredIndex } from '@ir/index-core';
 import { CollectionMemo } from './collection-memo';
+import { toComparison } from './comparison-view';
 
 const desired: readonly DesiredIndex[] = [desiredIndexOf({ name: 'a_1', keys: [{ field: 'a', value: 1 }] })];
 const diff = diffDesired('orders', desired, [{ v: 2, key: { a: 1 }, name: 'a_1' }]);
@@ -18,7 +19,7 @@ describe('CollectionMemo', () => {
     expect(memo.recall('db1', 'orders', undefined, desired)).toBeUndefined();
   });
 
-  it('keeps its own copy of the bytes', () => {
+  it('keeps no reference to the bytes', () => {
     const memo = new CollectionMemo(10);
     const listing = bytes('listing');
     memo.remember('db1', 'orders', { bytes: listing, desired, diff });
@@ -34,5 +35,29 @@ describe('CollectionMemo', () => {
     expect(memo.recall('db1', 'b', bytes('b'), desired)).toBeUndefined();
     expect(memo.recall('db1', 'a', bytes('a'), desired)).toBeDefined();
     expect(memo.recall('db1', 'c', bytes('c'), desired)).toBeDefined();
+  });
+
+  it('gives back the view it was given, as an equal comparison with the same JSON', () => {
+    const memo = new CollectionMemo(10);
+    const comparison = toComparison(diff, { exists: true }, { unusedSince: new Date(0) });
+    const view = { comparison, json: JSON.stringify(comparison) };
+    memo.remember('db1', 'orders', { bytes: bytes('listing'), desired, diff, view });
+    const recalled = memo.recall('db1', 'orders', bytes('listing'), desired);
+    expect(recalled?.view?.json).toBe(view.json);
+    expect(recalled?.view?.comparison).toEqual(comparison);
+    memo.remember('db1', 'users', { bytes: bytes('listing'), desired, diff });
+    expect(memo.recall('db1', 'users', bytes('listing'), desired)).toEqual({ diff });
+  });
+
+  it('after forgetting a collection, remembers what it is compared with next, not what it had', () => {
+    const memo = new CollectionMemo(1);
+    memo.remember('db1', 'a', { bytes: bytes('a'), desired, diff });
+    memo.remember('db1', 'b', { bytes: bytes('b'), desired, diff });
+    expect(memo.recall('db1', 'a', bytes('a'), desired)).toBeUndefined();
+    const other = diffDesired('a', desired, []);
+    memo.remember('db1', 'a', { bytes: bytes('a2'), desired, diff: other });
+    expect(memo.recall('db1', 'a', bytes('a'), desired)).toBeUndefined();
+    expect(memo.recall('db1', 'a', bytes('a2'), desired)?.diff).toBe(other);
+    expect(memo.recall('db1', 'b', bytes('b'), desired)).toBeUndefined();
   });
 });

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { CollectionComparison } from '@ir/contracts';
 import type { CollectionDiff, DesiredIndex } from '@ir/index-core';
+import { LruMap } from '@ir/platform';
 
 /** A collection's comparison with its JSON, which the answer and the stored drift are assembled from. */
 export interface ComparisonView {
@@ -8,11 +10,21 @@ export interface ComparisonView {
 }
 
 export interface RememberedComparison {
-  readonly bytes: Uint8Array;
-  readonly desired: readonly DesiredIndex[];
   readonly diff: CollectionDiff;
   /** Only for a read without usage statistics: with them, every compare has its own figures. */
   readonly view?: ComparisonView;
+}
+
+/**
+ * What is kept of a collection: its view as JSON alone (parsed again when recalled, some
+ * microseconds, instead of keeping both forms, about 2 KB more for 5 indexes) and a digest of
+ * its listIndexes bytes instead of the bytes (about 1 KB).
+ */
+interface Remembered {
+  readonly digest: string;
+  readonly desired: readonly DesiredIndex[];
+  readonly diff: CollectionDiff;
+  readonly json?: string;
 }
 
 /**
@@ -23,31 +35,32 @@ export interface RememberedComparison {
  * index again. The least recently compared collection is forgotten beyond the capacity.
  */
 export class CollectionMemo {
-  private readonly remembered = new Map<string, RememberedComparison>();
+  private readonly remembered: LruMap<string, Remembered>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.remembered = new LruMap({ maxWeight: capacity });
+  }
 
   recall(
     databaseId: string,
     collection: string,
     bytes: Uint8Array | undefined,
     desired: readonly DesiredIndex[],
-  ): Omit<RememberedComparison, 'bytes' | 'desired'> | undefined {
+  ): RememberedComparison | undefined {
     if (!bytes) return undefined;
-    const key = keyOf(databaseId, collection);
-    const found = this.remembered.get(key);
-    if (!found || found.desired !== desired || !sameBytes(found.bytes, bytes)) return undefined;
-    this.remembered.delete(key);
-    this.remembered.set(key, found);
-    return found;
+    const found = this.remembered.get(keyOf(databaseId, collection));
+    if (!found || found.desired !== desired || found.digest !== digestOf(bytes)) return undefined;
+    const { diff, json } = found;
+    return json === undefined ? { diff } : { diff, view: { comparison: JSON.parse(json) as CollectionComparison, json } };
   }
 
-  remember(databaseId: string, collection: string, entry: RememberedComparison): void {
-    const key = keyOf(databaseId, collection);
-    this.remembered.delete(key);
-    // A copy: the driver's bytes may be a view of a larger read buffer, which this would keep alive.
-    this.remembered.set(key, { ...entry, bytes: Buffer.from(entry.bytes) });
-    if (this.remembered.size > this.capacity) this.remembered.delete(this.remembered.keys().next().value as string);
+  remember(
+    databaseId: string,
+    collection: string,
+    entry: RememberedComparison & { bytes: Uint8Array; desired: readonly DesiredIndex[] },
+  ): void {
+    const { bytes, desired, diff, view } = entry;
+    this.remembered.set(keyOf(databaseId, collection), { digest: digestOf(bytes), desired, diff, ...(view ? { json: view.json } : {}) });
   }
 }
 
@@ -55,6 +68,6 @@ function keyOf(databaseId: string, collection: string): string {
   return `${databaseId}\u0000${collection}`;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
+function digestOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64');
 }

@@ -144,10 +144,10 @@ export class CompareService {
   }
 
   private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
-    const { target, definitions } = design;
+    const { target } = design;
     assertNamespacesFit(target.dbName, collections);
     const databaseId = target.databaseId;
-    const names = collections ? [...new Set(collections)] : [...new Set(definitions.map((d) => d.collection))];
+    const names = collections ? [...new Set(collections)] : [...design.collections];
     names.sort();
     const db = await this.open(target);
     const policy = { unusedSince: new Date(Date.now() - this.config.UNUSED_INDEX_DAYS * DAY_MS) };

@@ -12,7 +12,7 @@ import { ScriptService } from './script.service';
 const DATABASE_ID = 'b'.repeat(24);
 const design = {
   target: { databaseId: DATABASE_ID, projectId: null, protected: false, name: 'shop prod', dbName: 'shop', uri: 'mongodb://x' },
-  definitions: [],
+  collections: [],
   version: 42,
   desiredOf: () => [],
 } as unknown as TargetDesign;

@@ -9,7 +9,7 @@ import {
   type ScriptSettings,
 } from '@ir/index-core';
 import { PlanService } from '../plan/plan.service';
-import { definitionOf, RegistryClient, type TargetDesign } from '../targets/registry-client';
+import { RegistryClient, type TargetDesign } from '../targets/registry-client';
 
 export interface GeneratedScript {
   readonly database_id: string;
@@ -33,7 +33,9 @@ export class ScriptService {
     const settings = settingsOf(request);
     if (request.mode === 'create') {
       const design = await this.registry.design(request.database_id, request.collections);
-      const indexes = design.definitions.map((d) => ({ collection: d.collection, definition: definitionOf(d) }));
+      const indexes = design.collections.flatMap((collection) =>
+        design.desiredOf(collection).map(({ definition }) => ({ collection, definition })),
+      );
       const database = databaseOf(design);
       return answer(request.mode, database, renderCreateAllScript({ database, generatedAt, settings }, indexes));
     }

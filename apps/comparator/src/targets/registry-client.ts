@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { RegistryDatabaseRpc, RegistryIndexRpc, type DatabaseServer, type IndexDefinitionView } from '@ir/contracts';
 import { BusClient } from '@ir/messaging';
 import { desiredIndexOf, type DefinitionOptions, type DesiredIndex, type IndexDefinition } from '@ir/index-core';
+import { LruMap } from '@ir/platform';
 import { UriCipher } from '@ir/target-pool';
+import type { ComparatorConfig } from '../comparator.config';
 
 export interface TargetConnection {
   readonly databaseId: string;
@@ -18,39 +21,49 @@ export interface TargetConnection {
 
 export interface TargetDesign {
   readonly target: TargetConnection;
-  /** The DR definitions (of the requested collections), sorted by collection and name. */
-  readonly definitions: readonly IndexDefinitionView[];
+  /** The collections (of the requested ones) that have DR definitions, sorted. */
+  readonly collections: readonly string[];
   /** The registry's definitions version this design is of. */
   readonly version: number;
-  /** A collection's definitions resolved for diffing; computed once per definitions version. */
+  /**
+   * A collection's definitions resolved for diffing, sorted by name (each `definition` is the DR's);
+   * computed once per definitions version.
+   */
   desiredOf(collection: string): readonly DesiredIndex[];
 }
 
+/**
+ * What is kept of a design: only what a compare needs, the definitions resolved (the registry's
+ * views, with their ids and times, are dropped once resolved).
+ */
 interface CachedDesign {
   readonly version: number;
-  readonly items: IndexDefinitionView[];
+  /** Per collection, in collection order. */
   readonly desired: ReadonlyMap<string, readonly DesiredIndex[]>;
+  readonly definitionCount: number;
   /** The target as the registry last gave it. */
   readonly target: TargetConnection;
 }
-
-/** Databases whose definitions are kept; the least recently used is dropped beyond it. */
-const CACHED_DATABASES = 200;
 
 /**
  * What the comparator needs from the registry: a target's connection and its
  * DR definitions. Definitions are cached per database and version: the
  * connection answer carries the version, so a cached copy is used only while
  * nothing has changed, and a scan of an unchanged database costs one small request.
+ * The cache is bounded by definitions (COMPARE_CACHED_DEFINITIONS), least recently used first out.
  */
 @Injectable()
 export class RegistryClient {
-  private readonly cache = new Map<string, CachedDesign>();
+  private readonly cache: LruMap<string, CachedDesign>;
 
   constructor(
     private readonly bus: BusClient,
     private readonly cipher: UriCipher,
-  ) {}
+    @Inject(SERVICE_CONFIG) config: Pick<ComparatorConfig, 'COMPARE_CACHED_DEFINITIONS'>,
+  ) {
+    // A database without definitions still costs its entry: it weighs one.
+    this.cache = new LruMap({ maxWeight: config.COMPARE_CACHED_DEFINITIONS, weigh: (design) => Math.max(1, design.definitionCount) });
+  }
 
   async design(databaseId: string, collections?: readonly string[]): Promise<TargetDesign> {
     // The version is read before the definitions: a change in between only makes the copy look older than it is.
@@ -67,13 +80,11 @@ export class RegistryClient {
     let cached = this.cache.get(databaseId);
     if (!cached || cached.version !== answer.definitions_version) {
       const items = await this.fetchDefinitions(databaseId);
-      cached = { version: answer.definitions_version, items, desired: resolvedByCollection(items), target };
+      cached = { version: answer.definitions_version, desired: resolvedByCollection(items), definitionCount: items.length, target };
     } else {
       cached = { ...cached, target };
     }
-    this.cache.delete(databaseId);
     this.cache.set(databaseId, cached);
-    if (this.cache.size > CACHED_DATABASES) this.cache.delete(this.cache.keys().next().value as string);
     return viewOf(cached, collections);
   }
 
@@ -82,7 +93,7 @@ export class RegistryClient {
    * start reading with while `design` checks that nothing has changed. Undefined when not cached.
    */
   lastKnown(databaseId: string, collections?: readonly string[]): TargetDesign | undefined {
-    const cached = this.cache.get(databaseId);
+    const cached = this.cache.peek(databaseId);
     return cached ? viewOf(cached, collections) : undefined;
   }
 
@@ -117,7 +128,7 @@ export class RegistryClient {
 }
 
 /** A definition as the registry answers it, as the domain core takes it (the registry has validated it). */
-export function definitionOf(view: IndexDefinitionView): IndexDefinition {
+function definitionOf(view: IndexDefinitionView): IndexDefinition {
   return { name: view.name, keys: view.keys as IndexDefinition['keys'], options: view.options as DefinitionOptions };
 }
 
@@ -136,11 +147,12 @@ const NO_DEFINITIONS: readonly DesiredIndex[] = [];
 
 function viewOf(cached: CachedDesign, collections: readonly string[] | undefined): TargetDesign {
   const wanted = collections ? new Set(collections) : undefined;
-  const { items, desired, target, version } = cached;
+  const { desired, target, version } = cached;
+  const withDefinitions = [...desired.keys()];
   return {
     target,
     version,
-    definitions: wanted ? items.filter((d) => wanted.has(d.collection)) : items,
+    collections: wanted ? withDefinitions.filter((c) => wanted.has(c)) : withDefinitions,
     desiredOf: (collection) => desired.get(collection) ?? NO_DEFINITIONS,
   };
 }
