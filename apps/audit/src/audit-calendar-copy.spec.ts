@@ -3,7 +3,6 @@
 // a writer recorded, and an older replica's entries reach the keyset pages without a restart.
 import { AuditRpc, type AuditEntry, type AuditPage, type AuditQuery, type Principal, type Role } from '@ir/contracts';
 import { runAs, BusClient } from '@ir/messaging';
-import { randomUUID } from 'node:crypto';
 import { timeAt } from './entries/audit-bucket';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
 import { AUDIT_CALENDAR_MODEL, type AuditCalendarModel } from './entries/audit-calendar.model';
@@ -11,6 +10,7 @@ import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.m
 import { toAuditEntryDocument } from './entries/audit-entry-view';
 import { AuditEntryRepository } from './entries/audit-entry.repository';
 import { startAuditApp, type AuditApp } from './testing/audit-app';
+import { auditEntryOf } from './testing/audit-entry-fixture';
 
 jest.setTimeout(60_000);
 
@@ -24,21 +24,7 @@ const adminPQ = member('admin-pq', { [P]: 'admin', [Q]: 'admin' });
 const t0 = Math.floor((Date.now() - 10 * 24 * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + 10 * HOUR_MS + 20 * 60_000;
 const at = (minutes: number) => new Date(t0 + minutes * 60_000).toISOString();
 
-function entry(fields: Partial<AuditEntry>): AuditEntry {
-  return {
-    id: randomUUID(),
-    at: at(0),
-    action: 'definition.updated',
-    outcome: 'succeeded',
-    actor: { kind: 'user', id: 'alice', name: 'alice' },
-    project_id: P,
-    target: { kind: 'definition', id: randomUUID() },
-    request_id: randomUUID(),
-    client_address: null,
-    service: 'registry',
-    ...fields,
-  };
-}
+const entry = (fields: Partial<AuditEntry>): AuditEntry => auditEntryOf({ at: at(0), project_id: P, ...fields });
 
 describe('the copy of the closed audit calendar, and the sweeps', () => {
   let audit: AuditApp;

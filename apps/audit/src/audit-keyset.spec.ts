@@ -11,6 +11,7 @@ import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.m
 import { toAuditEntryDocument } from './entries/audit-entry-view';
 import { AuditEntryRepository } from './entries/audit-entry.repository';
 import { startAuditApp, type AuditApp } from './testing/audit-app';
+import { auditEntryOf } from './testing/audit-entry-fixture';
 
 jest.setTimeout(60_000);
 
@@ -26,21 +27,7 @@ const root: Principal = { kind: 'user', id: 'root', name: 'root', system_admin: 
 const t0 = Math.floor((Date.now() - 20 * 24 * HOUR_MS) / (24 * HOUR_MS)) * 24 * HOUR_MS + 22.5 * HOUR_MS;
 const at = (hours: number) => new Date(t0 + hours * HOUR_MS).toISOString();
 
-function entry(fields: Partial<AuditEntry>): AuditEntry {
-  return {
-    id: randomUUID(),
-    at: at(0),
-    action: 'definition.updated',
-    outcome: 'succeeded',
-    actor: { kind: 'user', id: 'alice', name: 'alice' },
-    project_id: P,
-    target: { kind: 'definition', id: randomUUID() },
-    request_id: randomUUID(),
-    client_address: null,
-    service: 'registry',
-    ...fields,
-  };
-}
+const entry = (fields: Partial<AuditEntry>): AuditEntry => auditEntryOf({ at: at(0), project_id: P, ...fields });
 
 describe('audit keyset pages', () => {
   let audit: AuditApp;
