@@ -20,7 +20,7 @@ import {
   type AuthedApi,
 } from './support/e2e-client';
 
-type Page = { items: AuditEntry[]; page: number; limit: number; total: number };
+type Page = { items: AuditEntry[]; page: number; limit: number; total: number | null; next_after: string | null };
 
 let bus: NatsBus;
 let trail: AuditTrail;
@@ -122,7 +122,7 @@ beforeAll(async () => {
   );
   // The audit service consumes them asynchronously: wait until all five are kept.
   const kept = await eventually(async () => {
-    const [alices, keys] = [await get(sysAdmin, `actor_id=${aliceId}`), await get(sysAdmin, `actor_id=${keyId}`)];
+    const [alices, keys] = [await get(sysAdmin, `actor_id=${aliceId}&count=true`), await get(sysAdmin, `actor_id=${keyId}&count=true`)];
     return alices.body.total === 4 && keys.body.total === 1;
   }, 15_000);
   expect(kept).toBe(true);
@@ -164,15 +164,23 @@ describe('GET /audit', () => {
   it('filters by action, actor and time range, and pages newest first with the total', async () => {
     const updates = await items(adminA, `project_id=${projectA}&action=definition.updated&actor_id=${keyId}`);
     expect(updates.items.map((e) => e.request_id)).toEqual([`r2-${tag}`]);
-    expect((await items(adminA, `project_id=${projectA}&action=definition.updated&actor_id=${aliceId}`)).total).toBe(0);
+    expect((await items(adminA, `project_id=${projectA}&action=definition.updated&actor_id=${aliceId}&count=true`)).total).toBe(0);
 
-    const first = await items(adminA, `project_id=${projectA}&actor_id=${aliceId}&limit=1`);
+    const first = await items(adminA, `project_id=${projectA}&actor_id=${aliceId}&limit=1&count=true`);
     expect({ total: first.total, page: first.page, limit: first.limit, ids: first.items.map((e) => e.request_id) }).toEqual({
       total: 2,
       page: 1,
       limit: 1,
       ids: [`r3-${tag}`],
     });
+    // Without count=true a first page is a keyset page: no total, its next page by cursor.
+    const keyset = await items(adminA, `project_id=${projectA}&actor_id=${aliceId}&limit=1`);
+    expect({ total: keyset.total, ids: keyset.items.map((e) => e.request_id) }).toEqual({ total: null, ids: [`r3-${tag}`] });
+    const second = await items(
+      adminA,
+      `project_id=${projectA}&actor_id=${aliceId}&limit=1&after=${encodeURIComponent(keyset.next_after!)}`,
+    );
+    expect(second.items.map((e) => e.request_id)).toEqual([`r1-${tag}`]);
     expect((await items(adminA, `project_id=${projectA}&actor_id=${aliceId}&limit=1&page=2`)).items.map((e) => e.request_id)).toEqual([
       `r1-${tag}`,
     ]);

@@ -232,8 +232,8 @@ describe('the web console', () => {
       const edited = await annApi.put(`/databases/${shop.id}`).send({ description: `edit ${i}` });
       if (edited.status !== 200) throw new Error(`edit failed: ${edited.status} ${edited.text}`);
     }
-    const counted = await annApi.get(`/audit?project_id=${projectId}&action=database.updated&limit=100`);
-    const updated = (counted.body as { items: { id: string }[] }).items;
+    const trail = await annApi.get(`/audit?project_id=${projectId}&action=database.updated&limit=100`);
+    const updated = (trail.body as { items: { id: string }[] }).items;
     expect(updated.length).toBeGreaterThan(25);
     expect(updated.length).toBeLessThanOrEqual(50);
     await page.getByLabel('Action').selectOption('database.updated');

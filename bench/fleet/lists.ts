@@ -149,11 +149,11 @@ function listCases(ctx: BenchContext, store: MongoClient, seeded: SeededRegistry
       request: get(`/drift?after=${middle}&limit=${DRIFT_PAGE}`),
       floor: overview({ _id: { $gt: middle } }),
     },
+    // The default first page is a keyset page (no count), read bucket by bucket; its floor is still the offset page's query by the driver.
     { name: 'audit, first page', request: get(`/audit?limit=${PAGE}`), floor: offsetPage(audit, {}, { at: -1, _id: -1 }, 1) },
-    // The keyset first page (no count), read bucket by bucket; its floor is still the offset page's query by the driver.
     {
-      name: 'audit, first page by keyset',
-      request: get(`/audit?limit=${PAGE}&count=false`),
+      name: 'audit, first page with its total (count=true)',
+      request: get(`/audit?limit=${PAGE}&count=true`),
       floor: offsetPage(audit, {}, { at: -1, _id: -1 }, 1),
     },
   ];

@@ -43,7 +43,7 @@ describe('audit keyset pages', () => {
   const ids = (pages: AuditPage[]) => pages.flatMap((page) => page.items.map((e) => e.id));
   /** The same list as one counted offset page: what every keyset walk must equal. */
   const offsetIds = async (principal: Principal, query: AuditQuery) =>
-    (await list(principal, { ...query, limit: 100 })).items.map((e) => e.id);
+    (await list(principal, { ...query, limit: 100, count: 'true' })).items.map((e) => e.id);
 
   // Two entries share an instant (ordered by id); P has entries 3 days apart, Q in between.
   const inP = [0, 0.2, 0.2, 1, 1.7, 2, 26, 74, 74.1, 75].map((h, i) =>
@@ -106,7 +106,7 @@ describe('audit keyset pages', () => {
   });
 
   it('answers next_after on a counted page too, to go on by keyset', async () => {
-    const first = await list(adminPQ, { project_id: P, limit: 4 });
+    const first = await list(adminPQ, { project_id: P, limit: 4, count: 'true' });
     expect(first).toMatchObject({ total: inP.length, next_after: expect.any(String) });
     const rest = await list(adminPQ, { project_id: P, limit: 100, after: first.next_after! });
     expect([...first.items, ...rest.items].map((e) => e.id)).toEqual(await offsetIds(adminPQ, { project_id: P }));

@@ -132,14 +132,17 @@ export const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1, { error: 'must be 1 or more' }).max(100, { error: 'must be at most 100' }).optional(),
   /** The next page after this one: the `next_after` of the page before (never with `page`; answers no total). */
   after: z.string().regex(AUDIT_CURSOR, { error: 'must be the next_after of a previous page' }).optional(),
-  /** `false`: the first page without its total, which the store counts by reading every matching entry. */
+  /**
+   * `true`: a first page with its total, which the store counts by reading every matching entry (slow on
+   * a long trail). Without it a first page is a keyset page, fast at any size, with no total.
+   */
   count: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
 /**
- * A page of the trail: `total` counted for an offset page (`page`) or a first page, null for a
- * keyset page (`after`, or `count=false`); `next_after` asks for the page after it, null on the last.
+ * A page of the trail: `total` counted for an offset page (`page`) or a first page with `count=true`,
+ * null for a keyset page (a first page, or `after`); `next_after` asks for the page after it, null on the last.
  */
 export const AuditPage = z.object({
   items: z.array(AuditEntry),

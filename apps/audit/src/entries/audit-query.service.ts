@@ -23,9 +23,10 @@ import { AuditEntryRepository } from './audit-entry.repository';
 const DEFAULT_LIMIT = 20;
 
 /**
- * `GET /audit`: the entries the caller may read, newest first. A keyset page (`after`, or a first
- * page with `count=false`) is read bucket by bucket and answers without a total; an offset page
- * (`page`, or a first page) is counted and skips, reading every matching entry on FerretDB.
+ * `GET /audit`: the entries the caller may read, newest first. A keyset page (a first page, or
+ * `after`) is read bucket by bucket and answers without a total; an offset page (`page`, or a first
+ * page with `count=true`) is counted and skips, reading every matching entry on FerretDB: a cost
+ * the caller asks for, never the default.
  */
 @Injectable()
 export class AuditQueryService {
@@ -42,7 +43,7 @@ export class AuditQueryService {
     const to = query.to === undefined ? undefined : new Date(query.to);
     assertQueryFits(query, page, from, to);
     const filter = { projectId: query.project_id, actorId: query.actor_id, action: query.action, from, to };
-    if (query.after !== undefined || query.count === 'false') {
+    if (query.after !== undefined || (query.page === undefined && query.count !== 'true')) {
       const after = query.after === undefined ? undefined : decodeCursor(query.after);
       const { items, more } = await this.buckets.newest(principal, filter, after, page.limit);
       return { ...viewOf(items, more), page: 1, limit: page.limit, total: null };

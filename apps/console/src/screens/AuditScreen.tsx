@@ -28,7 +28,7 @@ const COLUMNS: Column<AuditEntry>[] = [
 
 /**
  * `GET /audit`: the chosen project's trail (or every project where the user may read it), newest
- * first, by keyset pages (`count=false`, then `after` the last page's `next_after`): fast at any
+ * first, by keyset pages (a first page, then `after` the last page's `next_after`): fast at any
  * depth, without a total. "Older" follows the cursor; "Newer" goes back to the cursors it came by.
  */
 export function AuditScreen() {
@@ -43,7 +43,6 @@ export function AuditScreen() {
   const entries = useLoaded(() => {
     const query = new URLSearchParams({ limit: String(LIMIT) });
     if (after) query.set('after', after);
-    else query.set('count', 'false');
     if (projectId) query.set('project_id', projectId);
     if (action) query.set('action', action);
     return apiJson<AuditPage>(`/audit?${query}`);

@@ -743,7 +743,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; limit and either page (offset, counted) or after (the next_after of the page before: a keyset page, fast at any depth; count=false makes a first page one) */
+        /** Audit entries, newest first: of one project (project_id, needs audit:read there) or of every project where the caller has audit:read; filters actor_id, action, from, to; limit; a first page and after (the next_after of the page before) are keyset pages, fast at any depth, without a total; page (offset) or count=true on a first page answer a total, counted by reading every matching entry */
         get: operations["AuditController_list"];
         put?: never;
         post?: never;
