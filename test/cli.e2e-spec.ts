@@ -314,6 +314,34 @@ describe('the CLI', () => {
     expect(actions).toEqual(expect.arrayContaining(['sync.requested', 'sync.approved', 'manifest.applied']));
   });
 
+  it('lists the whole fleet past one page of the API (100 databases), each with its drift', async () => {
+    // 101 more databases in Ann's project, registered four at a time (each connection is tested first).
+    const fleet: string[] = [];
+    const fleetIds: string[] = [];
+    for (let batch = 0; batch < 101; batch += 4) {
+      const names = Array.from({ length: Math.min(4, 101 - batch) }, (_, i) => `fleet-${batch + i}-${suffix()}`);
+      const created = await Promise.all(
+        names.map((name) => createTargetDatabase(annApi, { name, db_name: 'cli_fleet', project_id: ann.projectId })),
+      );
+      fleet.push(...created.map((database) => database.name));
+      fleetIds.push(...created.map((database) => database.id));
+    }
+    const total = ((await annApi.post('/databases/list').send({ project_id: ann.projectId, limit: 1 })).body as { total: number }).total;
+    expect(total).toBeGreaterThan(100);
+    const listed = await annCli.run(['databases', '--project', ann.projectId, '--output', 'json']);
+    expect(listed).toMatchObject({ code: 0 });
+    const rows = json<{ id: string; name: string; drift: { state: string } | null }[]>(listed);
+    expect(rows).toHaveLength(total);
+    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(fleet));
+    // The story's database, compared and synced earlier, keeps its drift state however the pages fall.
+    expect(rows.find((row) => row.id === story.id)?.drift).toMatchObject({ state: 'in_sync' });
+    // The suites after this one share the system: its scheduled scans need not carry these.
+    for (let batch = 0; batch < fleetIds.length; batch += 4) {
+      await Promise.all(fleetIds.slice(batch, batch + 4).map((id) => annApi.delete(`/databases/${id}`).expect(200)));
+    }
+    // About 200 requests that each reach a target: several minutes on a loaded 2-core machine.
+  }, 400_000);
+
   it('takes an API key from the environment (CI) or stores one, and logs out', async () => {
     const key = await annApi
       .post(`/projects/${ann.projectId}/api-keys`)
