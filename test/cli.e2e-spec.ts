@@ -314,6 +314,34 @@ describe('the CLI', () => {
     expect(actions).toEqual(expect.arrayContaining(['sync.requested', 'sync.approved', 'manifest.applied']));
   });
 
+  it('lists the whole fleet past one page of the API (100 databases), each with its drift', async () => {
+    // 101 more databases in Ann's project, one at a time: each connection is tested first, and the
+    // shared test machine's load makes a 2 s connect timeout (TARGET_CONNECT_TIMEOUT) fail four at once.
+    const fleet: string[] = [];
+    const fleetIds: string[] = [];
+    for (let i = 0; i < 101; i += 1) {
+      const created = await createTargetDatabase(annApi, {
+        name: `fleet-${i}-${suffix()}`,
+        db_name: 'cli_fleet',
+        project_id: ann.projectId,
+      });
+      fleet.push(created.name);
+      fleetIds.push(created.id);
+    }
+    const total = ((await annApi.post('/databases/list').send({ project_id: ann.projectId, limit: 1 })).body as { total: number }).total;
+    expect(total).toBeGreaterThan(100);
+    const listed = await annCli.run(['databases', '--project', ann.projectId, '--output', 'json']);
+    expect(listed).toMatchObject({ code: 0 });
+    const rows = json<{ id: string; name: string; drift: { state: string } | null }[]>(listed);
+    expect(rows).toHaveLength(total);
+    expect(rows.map((row) => row.name)).toEqual(expect.arrayContaining(fleet));
+    // The story's database, compared and synced earlier, keeps its drift state however the pages fall.
+    expect(rows.find((row) => row.id === story.id)?.drift).toMatchObject({ state: 'in_sync' });
+    // The suites after this one share the system: its scheduled scans need not carry these.
+    for (const id of fleetIds) await annApi.delete(`/databases/${id}`).expect(200);
+    // About 200 requests, 101 of them connecting to the target: minutes on a loaded 2-core machine.
+  }, 400_000);
+
   it('takes an API key from the environment (CI) or stores one, and logs out', async () => {
     const key = await annApi
       .post(`/projects/${ann.projectId}/api-keys`)

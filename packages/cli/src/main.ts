@@ -22,6 +22,8 @@ export function buildProgram(): Command {
     .version(VERSION)
     .addOption(new Option('-o, --output <format>', 'table or json').choices(['table', 'json']).default('table'))
     .addOption(new Option('-s, --server <url>', 'the gateway URL (default: the one you logged in to)').env('INDEX_REGISTRY_SERVER'))
+    // Every command's --help lists --output and --server, which every command takes.
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',

@@ -66,7 +66,14 @@ async function driftItems(projectId: string, state: string | undefined): Promise
   return items;
 }
 
+/** Every registered database (up to MAX_PAGES pages): the never compared ones past the first page too. */
 async function registeredDatabases(projectId: string): Promise<DatabaseView[]> {
-  const body = projectId ? { project_id: projectId, limit: 100 } : { limit: 100 };
-  return (await apiJson<Page<DatabaseView>>('/databases/list', { method: 'POST', body })).items;
+  const items: DatabaseView[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const body = { page, limit: 100, ...(projectId ? { project_id: projectId } : {}) };
+    const answer: Page<DatabaseView> = await apiJson<Page<DatabaseView>>('/databases/list', { method: 'POST', body });
+    items.push(...answer.items);
+    if (answer.items.length === 0 || items.length >= answer.total) break;
+  }
+  return items;
 }

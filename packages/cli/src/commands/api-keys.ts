@@ -22,7 +22,16 @@ export function expiryOf(text: string, now = Date.now()): string {
 }
 
 export function registerApiKeys(program: Command): void {
-  const keys = program.command('api-keys').description("a project's API keys, for automation (project admins)");
+  const keys = program
+    .command('api-keys')
+    .description("a project's API keys, for automation (project admins)")
+    .addHelpText(
+      'after',
+      examples(
+        'index-registry api-keys create ci --role operator --expires 90d --project payments',
+        'index-registry api-keys list --project payments',
+      ),
+    );
 
   keys
     .command('create')

@@ -56,7 +56,14 @@ export function registerIndexes(program: Command): void {
   const indexes = program
     .command('indexes')
     .description("a collection's index definitions, one at a time (for many, use manifest push)")
-    .addHelpText('after', '\nDefinitions only: a sync (index-registry sync) or a script brings the database to them.\n');
+    .addHelpText(
+      'after',
+      examples(
+        'index-registry indexes list -d orders-prod -c orders',
+        'index-registry indexes add -d orders-prod -c orders --keys status:1,created_at:-1',
+        'index-registry indexes remove status_1_created_at_-1 -d orders-prod -c orders',
+      ) + '\nDefinitions only: a sync (index-registry sync) or a script brings the database to them.\n',
+    );
 
   indexes
     .command('list')

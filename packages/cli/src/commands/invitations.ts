@@ -10,7 +10,16 @@ import { projectOption, roleOption, type Role } from '../roles';
 import { readSecret } from '../secret-input';
 
 export function registerInvitations(program: Command): void {
-  const invitations = program.command('invitations').description('invite people by email address, into the system or into a project');
+  const invitations = program
+    .command('invitations')
+    .description('invite people by email address, into the system or into a project')
+    .addHelpText(
+      'after',
+      examples(
+        'index-registry invitations create bob@example.com --project payments --role operator',
+        'index-registry invitations list --project payments',
+      ),
+    );
 
   invitations
     .command('create')

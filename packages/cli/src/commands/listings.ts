@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { ok } from '../api-client';
 import { CliError } from '../cli-error';
 import { action, examples } from '../context';
+import { allDatabases, allDriftItems } from '../fleet';
 import { colors, printJson, printTable } from '../output';
 
 type DriftItem = { database_id: string; drift: boolean; failed: boolean; totals: Record<string, number>; compared_at: string };
@@ -51,22 +52,9 @@ export function registerListings(program: Command): { projects: Command; databas
         if (options.state && !['drifted', 'failed', 'in_sync'].includes(options.state))
           throw new CliError(`--state must be drifted, failed or in_sync (got "${options.state}")`);
         const { api } = context.session();
-        const [databases, drift] = await Promise.all([
-          ok(
-            'listing databases',
-            api.POST('/api/doctor-manager-api/v1/databases/list', {
-              body: { limit: 100, ...(options.project ? { project_id: options.project } : {}) },
-            }),
-          ),
-          ok(
-            'reading the drift',
-            api.GET('/api/doctor-manager-api/v1/drift', {
-              params: { query: { limit: 100, ...(options.project ? { project_id: options.project } : {}) } },
-            }),
-          ),
-        ]);
-        const byId = new Map<string, DriftItem>(drift.items.map((item) => [item.database_id, item]));
-        const rows = databases.items
+        const [databases, drift] = await Promise.all([allDatabases(api, options.project), allDriftItems(api, options.project)]);
+        const byId = new Map<string, DriftItem>(drift.map((item) => [item.database_id, item]));
+        const rows = databases
           .map((database) => ({ database, drift: byId.get(database.id) }))
           .filter(({ drift: d }) => !options.state || stateName(d) === options.state);
         if (context.output === 'json') {

@@ -73,7 +73,14 @@ export function registerManifest(program: Command): void {
   const manifest = program
     .command('manifest')
     .description("a database's index definitions as a manifest file (YAML or JSON): pull it, diff a file against it, push a file")
-    .addHelpText('after', '\nExit codes of diff and push --dry-run: 0 nothing would change, 2 something would change, 1 an error.\n');
+    .addHelpText(
+      'after',
+      examples(
+        'index-registry manifest pull -d orders-prod -f indexes/orders-prod.yaml',
+        'index-registry manifest diff -d orders-prod -f indexes/orders-prod.yaml',
+        'index-registry manifest push -d orders-prod -f indexes/orders-prod.yaml --allow-deletions',
+      ) + '\nExit codes of diff and push --dry-run: 0 nothing would change, 2 something would change, 1 an error.\n',
+    );
 
   manifest
     .command('pull')

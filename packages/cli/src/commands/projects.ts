@@ -48,7 +48,11 @@ export function registerProjects(projects: Command, program: Command): void {
   const members = program
     .command('members')
     .description("a project's members and their roles")
-    .addHelpText('after', `\nRoles: ${ROLES.join(' < ')}; each holds what the ones before it hold.\n`);
+    .addHelpText(
+      'after',
+      examples('index-registry members list --project payments', 'index-registry members set-role bob --role viewer --project payments') +
+        `\nRoles: ${ROLES.join(' < ')}; each holds what the ones before it hold.\n`,
+    );
 
   members
     .command('list')

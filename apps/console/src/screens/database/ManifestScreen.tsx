@@ -66,8 +66,9 @@ export function ManifestScreen() {
     <section aria-labelledby="manifest-title">
       <h2 id="manifest-title">Manifest</h2>
       <p>
-        Every definition of the database as one YAML document (version <code>{etag.replaceAll('"', '')}</code>). Applying it replaces the
-        definitions; the overview then shows the drift, and a sync applies it to the target.
+        Every definition of the database as one YAML document, at revision <code>{etag.replaceAll('"', '')}</code> of the definitions (its
+        ETag; the document's own <code>version: 1</code> is the manifest format). Applying it replaces the definitions; the overview then
+        shows the drift, and a sync applies it to the target.
       </p>
       <ErrorMessage error={manifest.error} />
       {overwritten !== undefined && (
