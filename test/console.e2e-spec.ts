@@ -167,6 +167,16 @@ describe('the web console', () => {
     await ui.keep('database');
     await ui.expectAccessible('database');
 
+    // Hiding before dropping needs collMod's hidden option, which FerretDB refuses: the plan marks the step and warns.
+    const hide = page.getByLabel('Hide redundant indexes instead of dropping them');
+    await hide.check();
+    const warnings = page.getByRole('note', { name: 'Plan warnings' });
+    await warnings.waitFor();
+    expect(await warnings.innerText()).toMatch(/refused by [\s\S]*legacy_1/);
+    await ui.keep('plan-warnings');
+    await hide.uncheck();
+    await warnings.waitFor({ state: 'detached' });
+
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download mongosh script' }).click(),
