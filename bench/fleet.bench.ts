@@ -7,7 +7,7 @@ import { sampleMemory } from './fleet/memory';
 import { seedRegistry } from './fleet/registry-seed';
 import { FleetScan, type ScanFigures } from './fleet/scan';
 import { fleetSizes } from './fleet/sizes';
-import { SyncProbe } from './fleet/sync-probe';
+import { SyncProbe, type SyncRuns } from './fleet/sync-probe';
 import { startTargets } from './fleet/targets';
 
 const SYNC_RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -87,6 +87,7 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
       `sync of ${sizes.collections * sizes.indexesPerCollection} indexes: quiet ${quietSync.median_ms} ms (${quietSync.runs_ms.join(', ')}), during the two-replica scan ${loadedSync.median_ms} ms (${loadedSync.runs_ms.join(', ')})${two.overlapped ? '' : ' (the scan ended before the last sync did)'}: ${syncRatio}x (goal ≤ ${GOALS.sync_under_load}x)`,
+      `where each sync's time went (ms: queued for the executor / plan / steps / end): quiet ${phaseLine(quietSync)}; during the scan ${phaseLine(loadedSync)}`,
       `goals: worst list p99 ${worstList} ms (≤ ${GOALS.list_p99_ms}); scan ${two.figures.total_seconds} s (≤ ${GOALS.scan_seconds_two_replicas}); scaling ${scaling}x (≥ ${GOALS.scaling}); RSS ${Math.max(...Object.values(rssMax))} MB (≤ ${GOALS.rss_mb}); sync ${syncRatio}x (≤ ${GOALS.sync_under_load})`,
     ];
     return {
@@ -118,6 +119,10 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
 /** Each stage as it ends: a run of the whole fleet takes most of an hour. */
 function progress(line: string): void {
   console.error(`[fleet ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+function phaseLine(runs: SyncRuns): string {
+  return runs.phases_ms.map((p) => `${p.queued}/${p.plan}/${p.steps}/${p.end}`).join(', ');
 }
 
 function scanLine(s: ScanFigures): string {

@@ -72,10 +72,13 @@ async function main(): Promise<void> {
     // Six services starting at once on a busy 2-core machine can take minutes.
     readyTimeoutMs: 300_000,
     // The benchmark user's token must outlive a run: the fleet's seeding alone takes longer than the default 10 minutes.
-    // FLEET_SCAN_CONCURRENCY: the comparators' DRIFT_SCAN_CONCURRENCY, to compare settings in the fleet benchmark.
+    // FLEET_SCAN_CONCURRENCY and FLEET_SCAN_YIELD: the comparators' DRIFT_SCAN_CONCURRENCY and DRIFT_SCAN_YIELD, to compare settings in the fleet benchmark.
     serviceEnv: {
       auth: { ACCESS_TOKEN_TIMEOUT: '4h' },
-      ...(process.env.FLEET_SCAN_CONCURRENCY ? { comparator: { DRIFT_SCAN_CONCURRENCY: process.env.FLEET_SCAN_CONCURRENCY } } : {}),
+      comparator: {
+        ...(process.env.FLEET_SCAN_CONCURRENCY ? { DRIFT_SCAN_CONCURRENCY: process.env.FLEET_SCAN_CONCURRENCY } : {}),
+        ...(process.env.FLEET_SCAN_YIELD ? { DRIFT_SCAN_YIELD: process.env.FLEET_SCAN_YIELD } : {}),
+      },
     },
   }).catch(async (error: unknown) => {
     await infra.stop();

@@ -1,4 +1,5 @@
 import type { MongoClient } from 'mongodb';
+import type { SyncView } from '@ir/contracts';
 import { api, type BenchContext } from '../context';
 import { median } from '../load';
 import { register } from './registry-seed';
@@ -8,9 +9,22 @@ const PROBE_DB = 'fleet_sync_probe';
 /** A sync that ends otherwise, or takes longer than this, fails the benchmark. */
 const SYNC_TIMEOUT_MS = 10 * 60_000;
 
+/**
+ * Where a sync's time went, from its record: waiting for the executor (`queued`, from its creation to
+ * its start), taking its plan from the comparator (`plan`, to its first step), its steps (`steps`, to
+ * its last step's end) and the rest (`end`: recording the end, its event, the progress stream).
+ */
+export interface SyncPhases {
+  readonly queued: number;
+  readonly plan: number;
+  readonly steps: number;
+  readonly end: number;
+}
+
 export interface SyncRuns {
   readonly median_ms: number;
   readonly runs_ms: number[];
+  readonly phases_ms: SyncPhases[];
 }
 
 /**
@@ -56,14 +70,17 @@ export class SyncProbe {
   /** `runs` syncs of the probe, each from a target without its indexes; their times to the end of the progress stream. */
   async syncs(runs: number): Promise<SyncRuns> {
     const times: number[] = [];
+    const phases: SyncPhases[] = [];
     for (let run = 0; run < runs; run += 1) {
       for (const name of this.collections) await this.target.db(PROBE_DB).collection(name).dropIndexes();
-      times.push(await this.timedSync());
+      const timed = await this.timedSync();
+      times.push(timed.ms);
+      phases.push(timed.phases);
     }
-    return { median_ms: median(times), runs_ms: times };
+    return { median_ms: median(times), runs_ms: times, phases_ms: phases };
   }
 
-  private async timedSync(): Promise<number> {
+  private async timedSync(): Promise<{ ms: number; phases: SyncPhases }> {
     const started = performance.now();
     const accepted = (await api(this.ctx, 'POST', '/indexes/sync-by-database', { database_id: this.databaseId })) as { sync_id: string };
     const stream = await fetch(`${this.ctx.apiUrl}/indexes/sync-status/${accepted.sync_id}/events`, {
@@ -73,8 +90,23 @@ export class SyncProbe {
     if (!stream.ok) throw new Error(`the progress stream answered ${stream.status}: ${await stream.text()}`);
     await stream.text();
     const ms = Math.round(performance.now() - started);
-    const status = (await api(this.ctx, 'GET', `/indexes/sync-status/${accepted.sync_id}`)) as { status: string; error: string | null };
+    const streamEndedAt = Date.now();
+    const status = (await api(this.ctx, 'GET', `/indexes/sync-status/${accepted.sync_id}`)) as SyncView;
     if (status.status !== 'completed') throw new Error(`the probe's sync ended ${status.status}: ${status.error}`);
-    return ms;
+    return { ms, phases: phasesOf(status, streamEndedAt) };
   }
+}
+
+/** The phases of a sync from its record's times, and when its progress stream ended (this machine's clock, as the record's). */
+function phasesOf(sync: SyncView, streamEndedAt: number): SyncPhases {
+  const at = (iso: string | null | undefined) => (iso ? Date.parse(iso) : NaN);
+  const started = at(sync.started_at);
+  const firstStep = Math.min(...sync.steps.map((s) => at(s.started_at)));
+  const lastStep = Math.max(...sync.steps.map((s) => at(s.completed_at)));
+  return {
+    queued: Math.round(started - at(sync.created_at)),
+    plan: Math.round(firstStep - started),
+    steps: Math.round(lastStep - firstStep),
+    end: Math.round(streamEndedAt - lastStep),
+  };
 }

@@ -37,6 +37,18 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
      * its target at once.
      */
     DRIFT_SCAN_CONCURRENCY: env.positiveInt(2),
+    /**
+     * Scheduled compares pause while foreground work runs: a sync (heard of through its events) or a
+     * compare, plan or script asked of this replica. On a small machine they otherwise share the
+     * cores, the registry and each target's connections with it, and a sync took up to 8x as long.
+     */
+    DRIFT_SCAN_YIELD: env.flag(true),
+    /**
+     * Longest pause of the scheduled compares; then they run for twice as long before pausing again,
+     * so constant syncs still leave scans two thirds of the time. A running sync not heard of for this
+     * long (its end event lost) is forgotten.
+     */
+    DRIFT_SCAN_YIELD_MAX: env.duration('10s'),
   })
   // More reads at once than the target's client has connections would only queue for a connection.
   .refine((config) => config.COMPARE_CONCURRENCY <= config.TARGET_POOL_CONNECTIONS, {

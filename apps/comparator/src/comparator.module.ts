@@ -12,6 +12,8 @@ import { RegistryChangesController } from './scan/registry-changes.controller';
 import { scanClaimModelProvider, scanLeaseModelProvider } from './scan/scan-lease.model';
 import { ScanLeaseRepository } from './scan/scan-lease.repository';
 import { ScanScheduler } from './scan/scan-scheduler.service';
+import { ForegroundWork } from './scan/foreground-work';
+import { RunningSyncsListener } from './scan/running-syncs.listener';
 import { ScriptService } from './script/script.service';
 import { RegistryClient } from './targets/registry-client';
 import { TargetCapabilitiesReader } from './targets/target-capabilities';
@@ -36,6 +38,8 @@ import { TargetReader } from './targets/target-reader';
     PlanService,
     ScriptService,
     ScanScheduler,
+    ForegroundWork,
+    RunningSyncsListener,
     ComparatorMetrics,
   ],
 })

@@ -96,6 +96,8 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
     calls: [RegistryDatabaseRpc.connection, RegistryDatabaseRpc.list, RegistryDatabaseRpc.serverSeen, RegistryIndexRpc.listByDatabase],
     publishes: [Streams.driftEvents],
     follows: Object.values(Durables.comparator),
+    // Running syncs, which scheduled compares yield to.
+    listens: [SYNC_EVENT_SUBJECTS],
   },
   'sync-executor': {
     calls: [

@@ -18,6 +18,7 @@ import { BSON, type Db } from 'mongodb';
 import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { compareDuration } from '../metrics/scan-metrics';
+import { ForegroundWork } from '../scan/foreground-work';
 import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetCapabilitiesReader, targetServerView } from '../targets/target-capabilities';
 import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
@@ -37,6 +38,13 @@ interface Readout {
   readonly usageUnavailable?: string;
   /** The reason came from memory: the server was not asked. */
   readonly usageUnsupportedKnown?: boolean;
+}
+
+export interface CompareOptions {
+  /** Record the drift after answering rather than before (plans and scripts). */
+  readonly recordInBackground?: boolean;
+  /** A scheduled compare: it reads each collection in turn around foreground work (`ForegroundWork`). */
+  readonly scheduled?: boolean;
 }
 
 /** The same definitions of the same target: reads made with one stand for the other. */
@@ -70,6 +78,7 @@ export class CompareService {
     private readonly drift: DriftTracker,
     @Inject(SERVICE_CONFIG) private readonly config: ComparatorConfig,
     private readonly capabilitiesReader: TargetCapabilitiesReader,
+    private readonly foreground: ForegroundWork,
   ) {
     this.memo = new CollectionMemo(config.COMPARE_MEMO_COLLECTIONS);
   }
@@ -80,12 +89,10 @@ export class CompareService {
    * while the registry confirms that the definitions and the target are unchanged (they are kept
    * only if so), so a compare costs the reads rather than a registry round trip and then the reads.
    */
-  async compareLive(
-    databaseId: string,
-    collections?: readonly string[],
-    options: { recordInBackground?: boolean } = {},
-  ): Promise<LiveComparison> {
+  async compareLive(databaseId: string, collections?: readonly string[], options: CompareOptions = {}): Promise<LiveComparison> {
     const timed = compareDuration.startTimer();
+    // Any compare but a scheduled one is asked for by someone waiting: scheduled ones yield to it.
+    const endForeground = options.scheduled ? undefined : this.foreground.begin();
     try {
       const compared = await this.compareLiveUntimed(databaseId, collections, options);
       timed({ outcome: 'ok' });
@@ -93,20 +100,22 @@ export class CompareService {
     } catch (error) {
       timed({ outcome: 'failed' });
       throw error;
+    } finally {
+      endForeground?.();
     }
   }
 
   private async compareLiveUntimed(
     databaseId: string,
     collections: readonly string[] | undefined,
-    { recordInBackground = false }: { recordInBackground?: boolean },
+    { recordInBackground = false, scheduled = false }: CompareOptions,
   ): Promise<LiveComparison> {
     // Reading ahead acts on the database before the registry has said the caller may: only for a
     // caller whose own roles already grant it in the project the database was in last time.
     const last = this.registry.lastKnown(databaseId, collections);
     const known = last && mayRead(last.target) ? last : undefined;
     const checked = this.registry.design(databaseId, collections);
-    let readout = known ? this.readAll(known, collections) : undefined;
+    let readout = known ? this.readAll(known, collections, scheduled) : undefined;
     // Handled at once: it may fail before the registry answers, and is dropped, not waited for, when
     // the design has changed (its target may be gone).
     readout?.catch(() => undefined);
@@ -114,7 +123,7 @@ export class CompareService {
     assertMayRead(design.target);
     const learning = this.capabilitiesReader.of(design.target);
     if (!readout || !known || !sameDesign(known, design)) {
-      readout = this.readAll(design, collections);
+      readout = this.readAll(design, collections, scheduled);
     }
     const { views, diffs, usageUnsupported, usageUnavailable, usageUnsupportedKnown } = await readout;
     this.rememberUsageSupport(databaseId, usageUnsupported, usageUnsupportedKnown);
@@ -143,7 +152,7 @@ export class CompareService {
     else if (!alreadyKnown) this.usageUnsupported.set(databaseId, { reason, until: Date.now() + USAGE_RECHECK_MS });
   }
 
-  private async readAll(design: TargetDesign, collections: readonly string[] | undefined): Promise<Readout> {
+  private async readAll(design: TargetDesign, collections: readonly string[] | undefined, scheduled: boolean): Promise<Readout> {
     const { target } = design;
     assertNamespacesFit(target.dbName, collections);
     const databaseId = target.databaseId;
@@ -162,6 +171,8 @@ export class CompareService {
     const diffs: CollectionDiff[] = [];
     const collations = await this.reader.defaultCollations(db, names);
     const views = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<ComparisonView> => {
+      // Between collections, not only between databases: a scan's compare of a large database would hold the target's connections.
+      if (scheduled) await this.foreground.turn();
       if (unreachable) return viewOf(failedComparison(name, unreachable.kind, `not read: ${unreachable.message}`));
       try {
         const read = await this.reader.read(db, name, usageUnsupported === undefined);

@@ -1,5 +1,5 @@
 import { metricsRegistry } from '@ir/platform';
-import { Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** A compare's outcome: `ok`, or `failed` when it gave no result (the target or the registry could not be had). */
 export type CompareOutcome = 'ok' | 'failed';
@@ -21,6 +21,21 @@ export const scanDuration = new Histogram({
   help: 'Scheduled drift scans of a database from claim to release, by outcome of the compare',
   labelNames: ['outcome'] as const,
   buckets: DURATION_BUCKETS,
+  registers: [metricsRegistry],
+});
+
+/** 1 while this replica's scheduled compares pause for foreground work (syncs, compares asked for), else 0. */
+export const scansYielding = new Gauge({
+  name: 'index_registry_scan_yielding',
+  help: "1 while this replica's scheduled compares pause for foreground work (running syncs, compares, plans and scripts asked for)",
+  registers: [metricsRegistry],
+});
+
+/** Pauses of the scheduled compares, by how they ended: the foreground work ended (`quiet`) or the pause reached DRIFT_SCAN_YIELD_MAX (`bound`). */
+export const scanPauses = new Counter({
+  name: 'index_registry_scan_pauses_total',
+  help: 'Pauses of the scheduled compares for foreground work, by how they ended: quiet (the work ended) or bound (DRIFT_SCAN_YIELD_MAX reached)',
+  labelNames: ['ended'] as const,
   registers: [metricsRegistry],
 });
 

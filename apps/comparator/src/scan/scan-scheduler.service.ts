@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ComparatorConfig } from '../comparator.config';
 import { CompareService } from '../compare/compare.service';
 import { DriftTracker } from '../drift/drift-tracker.service';
+import { ForegroundWork } from './foreground-work';
 import { scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
 import { RegistryClient } from '../targets/registry-client';
 import { ScanLeaseRepository, type DueLease } from './scan-lease.repository';
@@ -46,6 +47,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     private readonly registry: RegistryClient,
     private readonly compare: CompareService,
     private readonly drift: DriftTracker,
+    private readonly foreground: ForegroundWork,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -114,7 +116,9 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
       if (Date.now() - this.lastRefresh >= this.config.DRIFT_SCAN_INTERVAL) await this.refreshLeases();
       const next = this.claims();
       const worker = async () => {
-        for (let claim = await next(); claim && !this.stopped; claim = await next()) await this.scan(claim.id, claim.at);
+        // A database is claimed only once foreground work lets it be compared: its claim does not age meanwhile.
+        const turnThenNext = () => this.foreground.turn().then(next);
+        for (let claim = await turnThenNext(); claim && !this.stopped; claim = await turnThenNext()) await this.scan(claim.id, claim.at);
       };
       // Settled, not all: a worker whose claim failed must not end the round while the others still scan.
       const workers = await Promise.allSettled(Array.from({ length: this.config.DRIFT_SCAN_CONCURRENCY }, worker));
@@ -170,7 +174,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const timed = scanDuration.startTimer();
     let outcome: CompareOutcome = 'ok';
     try {
-      await this.compare.compareLive(databaseId);
+      await this.compare.compareLive(databaseId, undefined, { scheduled: true });
     } catch (error) {
       outcome = 'failed';
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);

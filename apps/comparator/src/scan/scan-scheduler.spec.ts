@@ -18,10 +18,12 @@ import { scanClaimModel, scanLeaseModel, type ScanClaimModel, type ScanLeaseMode
 import { ScanLeaseRepository } from './scan-lease.repository';
 import { withMethod } from '../testing/with-method';
 import { ScanScheduler } from './scan-scheduler.service';
+import { ForegroundWork } from './foreground-work';
 
 const INTERVAL_MS = 2000;
 const POLL_MS = 50;
 const DEBOUNCE_MS = 300;
+const YIELD_MAX_MS = 1500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -42,12 +44,15 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
   let claims: ScanClaimModel;
   let calls: { id: string; replica: number; at: number }[];
   let schedulers: ScanScheduler[];
+  let foreground: ForegroundWork;
 
   const config = {
     DRIFT_SCAN_INTERVAL: INTERVAL_MS,
     DRIFT_SCAN_POLL: POLL_MS,
     DRIFT_SCAN_CONCURRENCY: 3,
     DRIFT_CHANGE_DEBOUNCE: DEBOUNCE_MS,
+    DRIFT_SCAN_YIELD: true,
+    DRIFT_SCAN_YIELD_MAX: YIELD_MAX_MS,
   } as unknown as ComparatorConfig;
   const registry = { databaseIds: async () => [...ids] } as unknown as RegistryClient;
   const drift = { forget: async () => undefined } as unknown as DriftTracker;
@@ -61,7 +66,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    return new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift);
+    return new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift, foreground);
   }
 
   const countsById = (): Record<string, number> => {
@@ -85,6 +90,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
 
   beforeEach(async () => {
     calls = [];
+    foreground = new ForegroundWork(config);
     await leases.deleteMany({});
     await claims.deleteMany({});
   });
@@ -194,6 +200,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
       registry,
       { compareLive: async () => ({}) } as unknown as CompareService,
       drift,
+      foreground,
     );
     schedulers = [scheduler];
 
@@ -223,7 +230,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return {};
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift, foreground);
     schedulers = [scheduler];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);
@@ -244,7 +251,7 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
         return new Promise(() => undefined);
       },
     } as unknown as CompareService;
-    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, stuck, drift);
+    const scheduler = new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, stuck, drift, foreground);
     schedulers = [];
     scheduler.onApplicationBootstrap();
     await waitFor(() => calls.length === 1, 3000);
@@ -257,6 +264,49 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect(lease).toMatchObject({ claimed_by: null, claimed_until: null });
     expect(lease!.next_scan_at.getTime()).toBeLessThanOrEqual(Date.now());
   });
+
+  /** A replica whose compares take `ms`, so that every worker is busy (a saturated scan). */
+  function slowReplica(ms: number): ScanScheduler {
+    const compare = {
+      compareLive: async (id: string) => {
+        calls.push({ id, replica: 1, at: Date.now() });
+        await sleep(ms);
+        return {};
+      },
+    } as unknown as CompareService;
+    return new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift, foreground);
+  }
+
+  it('a saturated scan starts no compare while a sync runs, and goes on as soon as the sync ends', async () => {
+    const past = new Date(Date.now() - 1000);
+    await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: past, claimed_until: null, claimed_by: null })));
+    schedulers = [slowReplica(200)];
+    schedulers[0].onApplicationBootstrap();
+    await waitFor(() => calls.length >= config.DRIFT_SCAN_CONCURRENCY, 5000);
+
+    foreground.syncRunning('sync-1');
+    // A worker past its turn may still be claiming: it starts that one compare, and nothing after it.
+    const settled = Date.now() + 500;
+    await sleep(YIELD_MAX_MS - 300);
+    expect(calls.filter((c) => c.at > settled)).toEqual([]);
+    expect(calls.length).toBeLessThan(ids.length);
+
+    const endedAt = Date.now();
+    foreground.syncEnded('sync-1');
+    await waitFor(() => calls.length === ids.length, 5000);
+    expect(Math.min(...calls.filter((c) => c.at >= endedAt).map((c) => c.at)) - endedAt).toBeLessThan(500);
+  }, 20_000);
+
+  it('a sync whose end is never heard pauses a scan for DRIFT_SCAN_YIELD_MAX at most', async () => {
+    const past = new Date(Date.now() - 1000);
+    await leases.insertMany(ids.map((_id) => ({ _id, next_scan_at: past, claimed_until: null, claimed_by: null })));
+    foreground.syncRunning('lost-end');
+    const startedAt = Date.now();
+    schedulers = [slowReplica(50)];
+    schedulers[0].onApplicationBootstrap();
+    await waitFor(() => calls.length === ids.length, YIELD_MAX_MS + 5000);
+    expect(calls[0].at - startedAt).toBeGreaterThanOrEqual(YIELD_MAX_MS - 100);
+  }, 20_000);
 
   it('a new database of the registry gets a lease; one the registry no longer has loses it', async () => {
     await leases.insertMany([{ _id: 'f'.repeat(24), next_scan_at: new Date(Date.now() + 60_000), claimed_until: null, claimed_by: null }]);
