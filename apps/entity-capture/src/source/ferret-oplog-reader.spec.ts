@@ -105,8 +105,8 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     expect(await late.readAfter(position, [`${db}.late`], 10)).toEqual([]);
   });
 
-  it('asked to, deletes its own namespaces’ entries from before the lookback, and no other namespace’s; by default nothing', async () => {
-    // The embedded FerretDB never trims its oplog, and every read of it reads it all.
+  it('asked to, deletes its own namespaces’ entries from before the lookback and its database’s other collections’, no other database’s; by default nothing', async () => {
+    // The embedded FerretDB never trims its oplog, and every read of it but a lone limit reads it all.
     const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS, trimOwnEntries: true });
     const position = await trimming.latestPosition();
     const old = (ns: string, i: number) => ({
@@ -117,14 +117,28 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
       wall: new Date(Date.now() - 60_000),
     });
     const oplog = client.db('local').collection('oplog.rs');
-    await oplog.insertMany([old(`${db}.trimmed`, 1), old(`${db}.trimmed`, 2), old(`${db}.kept`, 3)] as never[]);
-    const namespaces = { ns: { $in: [`${db}.trimmed`, `${db}.kept`] } };
+    const elsewhere = `${db}_elsewhere.kept`;
+    await oplog.insertMany([old(`${db}.trimmed`, 1), old(`${db}.trimmed`, 2), old(`${db}.uncaptured`, 3), old(elsewhere, 4)] as never[]);
+    const namespaces = { ns: { $in: [`${db}.trimmed`, `${db}.uncaptured`, elsewhere] } };
     expect(await new FerretOplogReader(client, { settleMs: SETTLE_MS }).readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
-    expect(await oplog.countDocuments(namespaces)).toBe(3);
+    expect(await oplog.countDocuments(namespaces)).toBe(4);
     expect(await trimming.readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
     await trimming.readAfter(position, [`${db}.trimmed`], 10); // the trim runs after a read; the next read waits for it
     const left = await oplog.find(namespaces).toArray();
-    expect(left.map((entry) => entry.ns)).toEqual([`${db}.kept`]);
+    expect(left.map((entry) => entry.ns)).toEqual([elsewhere]);
+  });
+
+  it('asked to, keeps the entry at its position though another collection’s (a first start’s position): it tells the history is kept', async () => {
+    const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS, trimOwnEntries: true });
+    await collection('uncaptured').insertOne({ _id: 'last' });
+    const position = await trimming.latestPosition();
+    await settle();
+    const oplog = client.db('local').collection('oplog.rs');
+    for (let read = 0; read < 3; read++) {
+      expect(await trimming.readAfter(position, [`${db}.captured`], 10)).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 2_100)); // a trim is due
+    }
+    expect(await oplog.countDocuments({ ts: new Timestamp({ t: position.t, i: position.i }) })).toBe(1);
   });
 
   it('asked to, deletes the entries it delivered once a saved position is past them, keeping the one at it and any never delivered', async () => {
