@@ -130,7 +130,7 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
 
   it('asked to, keeps the entry at its position though another collection’s (a first start’s position): it tells the history is kept', async () => {
     const trimming = new FerretOplogReader(client, { settleMs: SETTLE_MS, trimOwnEntries: true });
-    await collection('uncaptured').insertOne({ _id: 'last' });
+    await collection('uncaptured').insertOne({ _id: 1 });
     const position = await trimming.latestPosition();
     await settle();
     const oplog = client.db('local').collection('oplog.rs');

@@ -49,7 +49,7 @@ describe('querying FerretDB’s local.oplog.rs (a private FerretDB that keeps on
           .toArray()
       )[0]?.ts ?? new Timestamp({ t: 0, i: 0 });
     await items.insertMany([{ _id: 1 }, { _id: 2 }]);
-    await client.db(db).collection('other').insertOne({ _id: 1 });
+    await client.db(db).collection<{ _id: number }>('other').insertOne({ _id: 1 });
     await items.updateOne({ _id: 1 }, { $set: { n: 1 } });
     await items.deleteOne({ _id: 2 });
     const from = { t: start.t, i: start.i };
