@@ -2,6 +2,13 @@ import { Timestamp, type Collection } from 'mongodb';
 import { isAfter, keyOf, type OplogDocument } from './oplog-document';
 import type { OplogPosition } from './source-change';
 
+/**
+ * The namespace of the records FerretDB writes of the trim's own deletes: its oplog logs every write to
+ * any collection, `local.oplog.rs` included, so each entry deleted adds one of these. Nothing reads them;
+ * each trim deletes those of the trims before it, or the oplog would never get shorter.
+ */
+export const OPLOG_NS = 'local.oplog.rs';
+
 /** At most this many entries are named by one trim (the rest wait for the next). */
 const TRIM_NAMED_MAX = 5_000;
 
@@ -12,7 +19,7 @@ const TRIM_NAMED_MAX = 5_000;
  * position (never read again); entries the reader delivered that are behind the last position the
  * capture saved: those are durable in the entity oplog, and a restart resumes from that position or
  * after it; and entries the reader passed over (`skipped`: other collections of its databases, which
- * no entity of this capture maps). The entry at the saved position stays, so the oplog never looks as
+ * no entity of this capture maps), with the records of earlier trims' deletes (OPLOG_NS). The entry at the saved position stays, so the oplog never looks as
  * if it lost the history after it (SourceHistoryLost). An entry of its namespaces that was never
  * delivered (one that became visible late) stays for the look back to find.
  */
@@ -52,8 +59,7 @@ export class OwnOplogTrim {
     const named = [...durable, ...this.passedOver.values()].slice(0, TRIM_NAMED_MAX);
     const old = lookbackFrom > 0 ? [{ ns: { $in: [...namespaces] }, ts: { $lt: new Timestamp({ t: lookbackFrom, i: 0 }) } }] : [];
     const byName = named.length > 0 ? [{ ts: { $in: named } }] : [];
-    if (old.length + byName.length === 0) return;
-    await this.oplog().deleteMany({ $or: [...old, ...byName] }, { maxTimeMS: this.timeoutMs });
+    await this.oplog().deleteMany({ $or: [{ ns: OPLOG_NS }, ...old, ...byName] }, { maxTimeMS: this.timeoutMs });
     for (const ts of named) {
       this.pending.delete(keyOf(ts));
       this.passedOver.delete(keyOf(ts));
