@@ -1,8 +1,8 @@
-import type { Document, MongoClient, Timestamp } from 'mongodb';
+import type { Document, MongoClient } from 'mongodb';
 import { scanCollection } from './collection-scan';
 import { SourceHistoryLost } from './history-lost';
 import { LATE_LOOKBACK_SECONDS, LATE_READ_MAX, LateEntries } from './late-entries';
-import { CAPTURED_OPS, databaseOf, isAfter, keyOf, positionOf, type OplogDocument } from './oplog-document';
+import { isAfter, keyOf, positionOf, type OplogDocument } from './oplog-document';
 import { OplogQuery } from './oplog-query';
 import { OwnOplogTrim } from './own-oplog-trim';
 import { CLOCK_CHECK_MS, ServerClock } from './server-clock';
@@ -20,8 +20,7 @@ const TRIM_EVERY_MS = 2_000;
 /**
  * Reads `local.oplog.rs` where the server has no change streams but keeps an oplog (FerretDB 1.18+,
  * once that capped collection exists). Tailable cursors closed after their first batch when tried on
- * FerretDB, so this asks again for entries with a `ts` after the last one seen (OplogQuery: with
- * trimOwnEntries, by reading the short oplog's head). FerretDB records an update as the whole new
+ * FerretDB, so this asks again for entries with a `ts` after the last one seen (OplogQuery). FerretDB records an update as the whole new
  * document under `$set` (op `u`); an update without it (a real MongoDB oplog's diff) is read back
  * from the collection by id.
  *
@@ -58,7 +57,7 @@ export class FerretOplogReader implements SourceReader {
     this.clock = new ServerClock(client, this.timeoutMs);
     const oplog = () => this.client.db('local').collection<OplogDocument>('oplog.rs');
     if (options.trimOwnEntries) this.trim = new OwnOplogTrim(oplog, this.timeoutMs);
-    this.query = new OplogQuery(oplog, this.timeoutMs, options.trimOwnEntries === true);
+    this.query = new OplogQuery(oplog, this.timeoutMs);
   }
 
   /** The newest entry's position: where a first start begins listening before it scans. */
@@ -69,26 +68,26 @@ export class FerretOplogReader implements SourceReader {
 
   /** Up to `limit` changes after `position`, in oplog order, of the namespaces given (no other is read). */
   async readAfter(position: SourcePosition, namespaces: readonly string[], limit: number): Promise<SourceChange[]> {
+    this.late.reading();
     this.firstUnsettledAt = undefined;
     if (isResumeToken(position))
       throw new Error('the saved position is a change stream resume token, and this source has no change streams: delete it to scan again');
     if (namespaces.length === 0) return [];
-    this.late.reading(position, namespaces);
     // Its failure surfaces here: the capture retries this read.
     const trimming = this.trimming;
     this.trimming = undefined;
     await trimming;
+    await this.assertHistoryKept(position);
+    this.late.watch(position, namespaces);
     const settledBefore = new Date((await this.clock.now()).getTime() - this.settleMs);
     // FerretDB reads its whole oplog for any query but a lone limit: when the look back is due, the one
     // query of this poll starts from its floor instead of from the position (the entries up to it come first).
     const lookbackFrom = this.late.lookbackDue(position, namespaces);
     const read = await this.query.after(lookbackFrom ?? position, namespaces, lookbackFrom ? limit + LATE_READ_MAX : limit);
-    if (read.whole) this.passOver(read.whole, position, namespaces, settledBefore);
-    await this.assertHistoryKept(position, read.whole);
     // The settle window is applied here rather than in the query: the entries not yet settled tell when the
     // next one will be (settlesInMs), so an idle capture polls again then instead of after its full wait.
-    const entries = read.entries.filter((entry) => entry.wall !== undefined && entry.wall < settledBefore);
-    this.noteUnsettled(read.entries, settledBefore);
+    const entries = read.filter((entry) => entry.wall !== undefined && entry.wall < settledBefore);
+    this.noteUnsettled(read, settledBefore);
     const late = await this.lateChanges(
       entries.filter((entry) => !isAfter(entry.ts, position)),
       position,
@@ -117,23 +116,6 @@ export class FerretOplogReader implements SourceReader {
     const first = Math.min(...unsettled.map((entry) => entry.wall!.getTime()));
     // `wall` is on the server's clock: readable once the server's now passes wall + settleMs (strictly).
     this.firstUnsettledAt = unsettled.length > 0 ? this.clock.toLocal(first + this.settleMs + 1) : undefined;
-  }
-
-  /**
-   * Of a whole oplog read, the settled entries of the reader's databases that it does not read (other
-   * collections, other operations) are passed over for the trim: left there, they would fill the head.
-   * Not the one at the position (a first start's position may be another collection's entry), which
-   * tells that the history after it is kept.
-   */
-  private passOver(whole: readonly OplogDocument[], position: OplogPosition, namespaces: readonly string[], settledBefore: Date): void {
-    if (!this.trim) return;
-    const wanted = new Set(namespaces);
-    const databases = new Set(namespaces.map(databaseOf));
-    for (const entry of whole) {
-      const ours = wanted.has(entry.ns) && CAPTURED_OPS.includes(entry.op);
-      const settled = entry.wall !== undefined && entry.wall < settledBefore;
-      if (!ours && settled && databases.has(databaseOf(entry.ns)) && keyOf(entry.ts) !== keyOf(position)) this.trim.skipped(entry.ts);
-    }
   }
 
   /** Every TRIM_EVERY_MS, starts deleting the entries it no longer needs (OwnOplogTrim). */
@@ -165,17 +147,16 @@ export class FerretOplogReader implements SourceReader {
 
   /**
    * Throws SourceHistoryLost when the capped oplog's oldest entry is newer than `position`: the entry at
-   * the position, and maybe others after it, were dropped unread. Told by the read when it held the whole
-   * oplog; else asked on the first read and then every CLOCK_CHECK_MS (each look reads the oplog once
-   * more on FerretDB). A position of 0 (the oplog was empty when the capture started listening) cannot
-   * tell and is not checked.
+   * the position, and maybe others after it, were dropped unread. Asked on the first read and then every
+   * CLOCK_CHECK_MS. A position of 0 (the oplog was empty when the capture started listening) cannot tell
+   * and is not checked.
    */
-  private async assertHistoryKept(position: OplogPosition, whole: readonly OplogDocument[] | undefined): Promise<void> {
+  private async assertHistoryKept(position: OplogPosition): Promise<void> {
     const now = Date.now();
-    if (position.t === 0 || (!whole && now - this.historyCheckedAt < CLOCK_CHECK_MS)) return;
-    if (!whole) this.historyCheckedAt = now;
-    const oldest = whole ? oldestOf(whole) : await this.query.oldest();
-    if (oldest && isAfter(oldest, position))
+    if (position.t === 0 || now - this.historyCheckedAt < CLOCK_CHECK_MS) return;
+    this.historyCheckedAt = now;
+    const oldest = await this.query.oldestAfter(position);
+    if (oldest)
       throw new SourceHistoryLost(`the oplog's oldest entry (${keyOf(oldest)}) is newer than the saved position (${keyOf(position)})`);
   }
 
@@ -204,11 +185,4 @@ export class FerretOplogReader implements SourceReader {
       ? { ...common, operation: 'upsert', documentId: id, document: current }
       : { ...common, operation: 'delete', documentId: id };
   }
-}
-
-/** The smallest `ts` of some entries (undefined for none). */
-function oldestOf(entries: readonly OplogDocument[]): Timestamp | undefined {
-  let oldest: Timestamp | undefined;
-  for (const { ts } of entries) if (!oldest || isAfter(oldest, ts)) oldest = ts;
-  return oldest;
 }

@@ -35,8 +35,12 @@ export class LateEntries {
   private readonly watchedSince = new Map<string, OplogPosition>();
 
   /** A new read begins: late entries of a read never confirmed are due again. */
-  reading(position: OplogPosition, namespaces: readonly string[]): void {
+  reading(): void {
     this.unconfirmed = new Map();
+  }
+
+  /** The read goes on from `position` (one the source still has): namespaces new to the reader are watched from there. */
+  watch(position: OplogPosition, namespaces: readonly string[]): void {
     for (const ns of namespaces) if (!this.watchedSince.has(ns)) this.watchedSince.set(ns, position);
   }
 

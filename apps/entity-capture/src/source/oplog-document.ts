@@ -18,5 +18,3 @@ export const positionOf = (ts: Timestamp): OplogPosition => ({ t: ts.t, i: ts.i 
 export const keyOf = (ts: Timestamp | OplogPosition): string => `${ts.t}:${ts.i}`;
 export const isAfter = (ts: Timestamp | OplogPosition, position: OplogPosition): boolean =>
   ts.t > position.t || (ts.t === position.t && ts.i > position.i);
-export const byTs = (a: OplogDocument, b: OplogDocument): number => a.ts.t - b.ts.t || a.ts.i - b.ts.i;
-export const databaseOf = (ns: string): string => ns.slice(0, ns.indexOf('.'));

@@ -2,32 +2,23 @@ import { Timestamp, type Collection } from 'mongodb';
 import { isAfter, keyOf, type OplogDocument } from './oplog-document';
 import type { OplogPosition } from './source-change';
 
-/**
- * The namespace of the records FerretDB writes of the trim's own deletes: its oplog logs every write to
- * any collection, `local.oplog.rs` included, so each entry deleted adds one of these. Nothing reads them;
- * each trim deletes those of the trims before it, or the oplog would never get shorter.
- */
-export const OPLOG_NS = 'local.oplog.rs';
-
-/** At most this many entries are named by one trim (the rest wait for the next). */
+/** At most this many delivered entries are named by one trim (the rest wait for the next). */
 const TRIM_NAMED_MAX = 5_000;
 
 /**
  * Deletes a capture's own entries from FerretDB's `local.oplog.rs`, which the embedded FerretDB never
- * trims and reads whole for every query but a lone limit, so that each poll costs what the oplog holds.
- * Three kinds go: entries of the capture's namespaces older than the reader's look back behind its
- * position (never read again); entries the reader delivered that are behind the last position the
- * capture saved: those are durable in the entity oplog, and a restart resumes from that position or
- * after it; and entries the reader passed over (`skipped`: other collections of its databases, which
- * no entity of this capture maps), with the records of earlier trims' deletes (OPLOG_NS). The entry at the saved position stays, so the oplog never looks as
- * if it lost the history after it (SourceHistoryLost). An entry of its namespaces that was never
- * delivered (one that became visible late) stays for the look back to find.
+ * trims and reads whole for every query. FerretDB logs each delete from the oplog in the oplog itself
+ * (op `d`, ns `local.oplog.rs`, the entry's `_id`), so the oplog keeps one entry per write ever made:
+ * a trim replaces each whole document by that small record, which is what each poll's read decodes.
+ * Two kinds go: entries older than the reader's look back behind its position (never read again), and
+ * entries the reader delivered that are behind the last position the capture saved: those are durable
+ * in the entity oplog, and a restart resumes from that position or after it. The entry at the saved
+ * position stays, so the oplog never looks as if it lost the history after it (SourceHistoryLost). An
+ * entry that was never delivered (one that became visible late) stays for the look back to find.
  */
 export class OwnOplogTrim {
   /** Delivered entries not deleted yet, by `t:i`. */
   private readonly pending = new Map<string, Timestamp>();
-  /** Entries passed over, not deleted yet, by `t:i`. */
-  private readonly passedOver = new Map<string, Timestamp>();
   private saved: OplogPosition | undefined;
 
   constructor(
@@ -40,30 +31,20 @@ export class OwnOplogTrim {
     this.pending.set(keyOf(ts), ts);
   }
 
-  /** The entry at `ts` is of a collection no entity of the capture maps: nothing needs it. */
-  skipped(ts: Timestamp): void {
-    this.passedOver.set(keyOf(ts), ts);
-  }
-
   /** The capture saved this position: everything delivered before it is durable. */
   positionSaved(position: OplogPosition): void {
     this.saved = position;
-    // A position taken anew (a first start's, after a lost history) may be an entry passed over: it stays.
-    this.passedOver.delete(keyOf(position));
   }
 
-  /** Deletes `namespaces`' entries older than `lookbackFrom`, those delivered before the saved position, and those passed over. */
+  /** Deletes `namespaces`' entries older than `lookbackFrom` and those delivered before the saved position. */
   async run(lookbackFrom: number, namespaces: readonly string[]): Promise<void> {
     const saved = this.saved;
-    const durable = saved ? [...this.pending.values()].filter((ts) => isAfter(saved, ts)) : [];
-    const named = [...durable, ...this.passedOver.values()].slice(0, TRIM_NAMED_MAX);
-    const old = lookbackFrom > 0 ? [{ ns: { $in: [...namespaces] }, ts: { $lt: new Timestamp({ t: lookbackFrom, i: 0 }) } }] : [];
-    const byName = named.length > 0 ? [{ ts: { $in: named } }] : [];
-    await this.oplog().deleteMany({ $or: [{ ns: OPLOG_NS }, ...old, ...byName] }, { maxTimeMS: this.timeoutMs });
-    for (const ts of named) {
-      this.pending.delete(keyOf(ts));
-      this.passedOver.delete(keyOf(ts));
-    }
+    const durable = saved ? [...this.pending.values()].filter((ts) => isAfter(saved, ts)).slice(0, TRIM_NAMED_MAX) : [];
+    const old = lookbackFrom > 0 ? [{ ts: { $lt: new Timestamp({ t: lookbackFrom, i: 0 }) } }] : [];
+    const named = durable.length > 0 ? [{ ts: { $in: durable } }] : [];
+    if (old.length + named.length === 0) return;
+    await this.oplog().deleteMany({ ns: { $in: [...namespaces] }, $or: [...old, ...named] }, { maxTimeMS: this.timeoutMs });
+    for (const ts of durable) this.pending.delete(keyOf(ts));
     for (const [key, ts] of this.pending) if (ts.t < lookbackFrom) this.pending.delete(key);
   }
 }
