@@ -1,5 +1,5 @@
 import { JobScheduler } from '@ir/platform';
-import { startFerretCapture, type FerretCaptureFixture } from '../testing/ferret-capture-fixture';
+import { startFerretCapture, type FerretCaptureFixture } from '../../../../test/support/ferret-capture-fixture';
 import { RefreshSchedule } from './refresh-schedule';
 
 // The source is a real FerretDB; the oplog manager is an array (its PostgreSQL side has its own specs).

@@ -1,6 +1,6 @@
 import type { OplogChange } from '@ir/contracts';
 import { JobScheduler } from '@ir/platform';
-import { startFerretCapture, type FerretCaptureFixture } from '../testing/ferret-capture-fixture';
+import { startFerretCapture, type FerretCaptureFixture } from '../../../../test/support/ferret-capture-fixture';
 import { RequestedRefreshes } from './requested-refreshes';
 
 const until = async (check: () => boolean, timeoutMs: number) => {

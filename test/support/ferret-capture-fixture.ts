@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { OplogChange } from '@ir/contracts';
-import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from '@ir/testing';
-import type { CapturedEntity } from '../capture/captured-entity';
-import { SourceCapture } from '../capture/source-capture';
-import { FerretOplogReader } from '../source/ferret-oplog-reader';
-import type { SourcePosition } from '../source/source-change';
+import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './private-ferretdb';
+import type { CapturedEntity } from '../../apps/entity-capture/src/capture/captured-entity';
+import { SourceCapture } from '../../apps/entity-capture/src/capture/source-capture';
+import { FerretOplogReader } from '../../apps/entity-capture/src/source/ferret-oplog-reader';
+import type { SourcePosition } from '../../apps/entity-capture/src/source/source-change';
 
 /** A started capture over a private FerretDB holding `things` 1 and 2, its oplog manager an array. */
 export interface FerretCaptureFixture {
