@@ -107,6 +107,7 @@ export function captureOf(
           latestPosition: () => reader.latestPosition(),
           confirm: () => reader.confirm(),
           settlesInMs: () => reader.settlesInMs(),
+          settleMs: reader.settleMs,
           positionSaved: (position) => reader.positionSaved(position),
           readAfter: async (...args: Parameters<FerretOplogReader['readAfter']>) => {
             const changes = await timed(timings.read, () => reader.readAfter(...args));

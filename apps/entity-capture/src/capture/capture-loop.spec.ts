@@ -9,6 +9,7 @@ function captureFailing(polls: readonly boolean[]) {
       calls.starts += 1;
     },
     nextChangeInMs: () => undefined,
+    settleMs: () => 0,
     pollOnce: async () => {
       const fails = polls[calls.polls] ?? false;
       calls.polls += 1;
@@ -58,6 +59,7 @@ function idleCapture(heldMs: number | undefined) {
       return 0;
     },
     nextChangeInMs: () => heldMs,
+    settleMs: () => 0,
   };
   return { capture: capture as unknown as SourceCapture, polls };
 }

@@ -1,10 +1,14 @@
 import type { JobLogger } from '@ir/platform';
+import { PollPace } from './poll-pace';
 import type { SourceCapture } from './source-capture';
 
 export interface CaptureLoopOptions {
   /** Reads the entities again (the capture's view of them) before each poll. */
   readonly refreshEntities: () => Promise<void>;
-  /** The wait after a poll that read nothing (default 200 ms); shorter when a change seen is about to become readable. */
+  /**
+   * The longest wait after a poll that read nothing (default 200 ms), reached by doubling from the source's
+   * settle window after changes (PollPace); shorter when a change seen is about to become readable.
+   */
   readonly idleMs?: number;
   /** After a failure (the source or PostgreSQL unreachable) the next try waits initial × 2^(n-1), at most `maxMs`. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
@@ -45,6 +49,7 @@ export class CaptureLoop {
     let started = false;
     let failures = 0;
     let failingSince: number | undefined;
+    const pace = new PollPace(this.capture.settleMs(), this.options.idleMs ?? 200);
     while (!signal.aborted) {
       try {
         await this.options.refreshEntities();
@@ -56,8 +61,8 @@ export class CaptureLoop {
         failures = 0;
         failingSince = undefined;
         this.options.onPoll?.(read);
-        // Idle: the full wait, or less when the source holds a change back that becomes readable sooner.
-        if (read === 0) await sleep(Math.min(this.options.idleMs ?? 200, this.capture.nextChangeInMs() ?? Infinity), signal);
+        const wait = pace.next(read, this.capture.nextChangeInMs());
+        if (wait > 0) await sleep(wait, signal);
       } catch (error) {
         // The next try starts again from the saved position: a PostgreSQL that lost its last acknowledged
         // commits (asynchronous commit, a failover) lost the position saved after them too, and going on

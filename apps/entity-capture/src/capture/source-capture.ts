@@ -28,6 +28,8 @@ export class SourceCapture {
   private lastChangeAt: Date | undefined;
   /** Entities this capture scanned while its view of them may still say `scanning`, with the `updatedAt` it scanned. */
   private readonly scannedHere = new Map<EntityName, string | undefined>();
+  /** The last poll read a whole batch: more may be readable at once. */
+  private lastBatchFull = false;
   /** Polls and refreshes run one at a time: the tail waits while a collection is scanned. */
   private readonly serial = new OneAtATime();
 
@@ -69,9 +71,17 @@ export class SourceCapture {
     return this.lastChangeAt;
   }
 
-  /** Milliseconds until a change the last poll saw but could not read yet becomes readable; undefined when none. */
+  /**
+   * Milliseconds until a change the last poll saw but could not read yet becomes readable; 0 after a full
+   * batch (more may be readable now); undefined when none.
+   */
   nextChangeInMs(): number | undefined {
-    return this.deps.reader.settlesInMs?.();
+    return this.lastBatchFull ? 0 : this.deps.reader.settlesInMs?.();
+  }
+
+  /** How long the source holds a change back before it may be read (FerretDB's settle window); 0 for none. */
+  settleMs(): number {
+    return this.deps.reader.settleMs ?? 0;
   }
 
   /** The position after the last acknowledged batch (undefined before start). */
@@ -110,6 +120,7 @@ export class SourceCapture {
     let changes;
     try {
       changes = await this.deps.reader.readAfter(this.position, namespaces, this.deps.batchSize);
+      this.lastBatchFull = changes.length >= this.deps.batchSize;
     } catch (error) {
       if (!(error instanceof SourceHistoryLost) || !this.deps.rebuild) throw error;
       await this.startAgain(error, entities, this.deps.rebuild);

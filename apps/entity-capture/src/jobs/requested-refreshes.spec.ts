@@ -1,12 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { MongoClient } from 'mongodb';
 import type { OplogChange } from '@ir/contracts';
 import { JobScheduler } from '@ir/platform';
-import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from '@ir/testing';
-import type { CapturedEntity } from '../capture/captured-entity';
-import { SourceCapture } from '../capture/source-capture';
-import { FerretOplogReader } from '../source/ferret-oplog-reader';
-import type { SourcePosition } from '../source/source-change';
+import { startFerretCapture, type FerretCaptureFixture } from '../../../../test/support/ferret-capture-fixture';
 import { RequestedRefreshes } from './requested-refreshes';
 
 const until = async (check: () => boolean, timeoutMs: number) => {
@@ -18,43 +12,21 @@ const until = async (check: () => boolean, timeoutMs: number) => {
 // The source is a real FerretDB; the oplog manager is these arrays (the request's storage and clearing
 // on PostgreSQL are soft-refresh-request.spec.ts; the whole path through the gateway, entity-services.e2e-spec.ts).
 describe('soft refreshes asked for on request (real FerretDB)', () => {
-  const db = `requested_${randomBytes(4).toString('hex')}`;
   const T1 = '2026-12-02T06:00:00.001Z';
   const T2 = '2026-12-02T06:00:05.002Z';
-  let ferret: PrivateFerretDb;
-  let client: MongoClient;
+  let source: FerretCaptureFixture;
+  let appended: OplogChange[];
   let scheduler: JobScheduler;
-  const appended: OplogChange[] = [];
   const acknowledged: [string, string][] = [];
   let acknowledge: (entity: string, requestedAt: string) => Promise<void>;
   let requested: RequestedRefreshes;
-  const entity: CapturedEntity = {
-    name: 'things',
-    database: db,
-    collection: 'things',
-    columns: [{ name: 'v', type: 'Integer', path: 'v' }],
-    state: 'scanned',
-  };
   const upserts = () => appended.map((c) => [c.operation, c.documentId, c.data]);
 
   beforeAll(async () => {
-    ferret = await startPrivateFerretDbWithOplog();
-    client = await MongoClient.connect(ferret.uri);
-    await client
-      .db(db)
-      .collection('things')
-      .insertMany([{ _id: 1, v: 1 } as never, { _id: 2, v: 2 } as never]);
-    let position: SourcePosition | undefined;
-    const capture = new SourceCapture({
-      reader: new FerretOplogReader(client, { settleMs: 100 }),
-      sink: { append: async (changes) => appended.push(...changes), finishScan: async () => undefined },
-      positions: { get: async () => position, set: async (p) => void (position = p) },
-      entities: () => [entity],
-      batchSize: 1,
-    });
-    await capture.start();
+    source = await startFerretCapture('requested');
+    appended = source.appended;
     scheduler = new JobScheduler();
-    requested = new RequestedRefreshes(scheduler, capture, (name, at) => acknowledge(name, at));
+    requested = new RequestedRefreshes(scheduler, source.capture, (name, at) => acknowledge(name, at));
   }, 60_000);
   beforeEach(() => {
     appended.length = 0;
@@ -63,8 +35,7 @@ describe('soft refreshes asked for on request (real FerretDB)', () => {
   });
   afterAll(async () => {
     await scheduler?.stop();
-    await client?.close();
-    await ferret?.stop();
+    await source?.stop();
   });
 
   it('nothing is scanned without a request, nor for an entity scanning (its own scan does it)', async () => {

@@ -118,6 +118,7 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     });
     const oplog = client.db('local').collection('oplog.rs');
     await oplog.insertMany([old(`${db}.trimmed`, 1), old(`${db}.trimmed`, 2), old(`${db}.kept`, 3)] as never[]);
+    const trimmedIds = (await oplog.find({ ns: `${db}.trimmed` }).toArray()).map((entry) => entry._id);
     const namespaces = { ns: { $in: [`${db}.trimmed`, `${db}.kept`] } };
     expect(await new FerretOplogReader(client, { settleMs: SETTLE_MS }).readAfter(position, [`${db}.trimmed`], 10)).toEqual([]);
     expect(await oplog.countDocuments(namespaces)).toBe(3);
@@ -125,6 +126,9 @@ describe('reading FerretDB’s local.oplog.rs (a private FerretDB that keeps one
     await trimming.readAfter(position, [`${db}.trimmed`], 10); // the trim runs after a read; the next read waits for it
     const left = await oplog.find(namespaces).toArray();
     expect(left.map((entry) => entry.ns)).toEqual([`${db}.kept`]);
+    // FerretDB logs those deletes in its oplog too: it keeps one (small) entry per write made, trimmed or not.
+    const records = await oplog.find({ ns: 'local.oplog.rs', op: 'd' }).toArray();
+    expect(records.map((record) => record.o._id)).toEqual(expect.arrayContaining(trimmedIds));
   });
 
   it('asked to, deletes the entries it delivered once a saved position is past them, keeping the one at it and any never delivered', async () => {

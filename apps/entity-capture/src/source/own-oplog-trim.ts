@@ -1,20 +1,20 @@
-import { Timestamp, type Collection, type Document } from 'mongodb';
+import { Timestamp, type Collection } from 'mongodb';
+import { isAfter, keyOf, type OplogDocument } from './oplog-document';
 import type { OplogPosition } from './source-change';
 
 /** At most this many delivered entries are named by one trim (the rest wait for the next). */
 const TRIM_NAMED_MAX = 5_000;
 
-const keyOf = (ts: Timestamp): string => `${ts.t}:${ts.i}`;
-const before = (ts: Timestamp, position: OplogPosition) => ts.t < position.t || (ts.t === position.t && ts.i < position.i);
-
 /**
  * Deletes a capture's own entries from FerretDB's `local.oplog.rs`, which the embedded FerretDB never
- * trims and reads whole for every query, so that each poll costs what the oplog holds. Two kinds go:
- * entries older than the reader's look back behind its position (never read again), and entries the
- * reader delivered that are behind the last position the capture saved: those are durable in the
- * entity oplog, and a restart resumes from that position or after it. The entry at the saved position
- * stays, so the oplog never looks as if it lost the history after it (SourceHistoryLost). An entry
- * that was never delivered (one that became visible late) stays for the look back to find.
+ * trims and reads whole for every query. FerretDB logs each delete from the oplog in the oplog itself
+ * (op `d`, ns `local.oplog.rs`, the entry's `_id`), so the oplog keeps one entry per write ever made:
+ * a trim replaces each whole document by that small record, which is what each poll's read decodes.
+ * Two kinds go: entries older than the reader's look back behind its position (never read again), and
+ * entries the reader delivered that are behind the last position the capture saved: those are durable
+ * in the entity oplog, and a restart resumes from that position or after it. The entry at the saved
+ * position stays, so the oplog never looks as if it lost the history after it (SourceHistoryLost). An
+ * entry that was never delivered (one that became visible late) stays for the look back to find.
  */
 export class OwnOplogTrim {
   /** Delivered entries not deleted yet, by `t:i`. */
@@ -22,7 +22,7 @@ export class OwnOplogTrim {
   private saved: OplogPosition | undefined;
 
   constructor(
-    private readonly oplog: () => Collection<Document>,
+    private readonly oplog: () => Collection<OplogDocument>,
     private readonly timeoutMs: number,
   ) {}
 
@@ -39,7 +39,7 @@ export class OwnOplogTrim {
   /** Deletes `namespaces`' entries older than `lookbackFrom` and those delivered before the saved position. */
   async run(lookbackFrom: number, namespaces: readonly string[]): Promise<void> {
     const saved = this.saved;
-    const durable = saved ? [...this.pending.values()].filter((ts) => before(ts, saved)).slice(0, TRIM_NAMED_MAX) : [];
+    const durable = saved ? [...this.pending.values()].filter((ts) => isAfter(saved, ts)).slice(0, TRIM_NAMED_MAX) : [];
     const old = lookbackFrom > 0 ? [{ ts: { $lt: new Timestamp({ t: lookbackFrom, i: 0 }) } }] : [];
     const named = durable.length > 0 ? [{ ts: { $in: durable } }] : [];
     if (old.length + named.length === 0) return;

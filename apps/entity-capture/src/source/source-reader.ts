@@ -20,6 +20,8 @@ export interface SourceReader {
    * settle window); undefined when it held none back. An idle capture polls again then.
    */
   settlesInMs?(): number | undefined;
+  /** How long it holds a change back before reading it (FerretOplogReader's settle window); none when absent. */
+  readonly settleMs?: number;
   /** Every document of a collection, in batches: an entity's scan. */
   scan(database: string, collection: string, batchSize: number): AsyncGenerator<Document[]>;
   /** Releases what the reader holds open (a change stream); the client stays the caller's. */
