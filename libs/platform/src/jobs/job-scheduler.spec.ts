@@ -47,17 +47,28 @@ describe('JobScheduler (real timers, short intervals)', () => {
   it('aborts a run past its time bound through its signal', async () => {
     scheduler = new JobScheduler();
     const reasons: unknown[] = [];
+    const started = Date.now();
+    let abortedAfterMs = 0;
     scheduler.add(
       job({
         firstDelayMs: 0,
         intervalMs: 10_000,
         timeoutMs: 20,
         run: (signal) =>
-          new Promise((_, reject) => signal.addEventListener('abort', () => (reasons.push(signal.reason), reject(signal.reason)))),
+          new Promise((_, reject) =>
+            signal.addEventListener('abort', () => {
+              abortedAfterMs = Date.now() - started;
+              reasons.push(signal.reason);
+              reject(signal.reason);
+            }),
+          ),
       }),
     );
-    await sleep(80);
+    // Waits for the abort rather than a fixed time: on a loaded machine the timer fires late, never early.
+    for (const deadline = Date.now() + 5_000; reasons.length === 0 && Date.now() < deadline;) await sleep(10);
+    await sleep(30);
     expect(reasons).toHaveLength(1);
+    expect(abortedAfterMs).toBeGreaterThanOrEqual(19); // the 20 ms bound, give or take Date.now()'s rounding
     expect(String(reasons[0])).toContain('ran past its bound of 20 ms');
     expect(scheduler.status()[0]).toMatchObject({ consecutiveFailures: 1, lastOutcome: 'timed_out' });
   });
