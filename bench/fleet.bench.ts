@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { MongoClient } from 'mongodb';
 import type { ServiceHandle } from '../tools/infra/services';
 import { settle, type BenchContext, type BenchResult } from './context';
+import { cpuSpent, cpuTimes, type CpuTimes } from './cpu-time';
 import { round } from './load';
 import { listLines, measureLists } from './fleet/lists';
 import { sampleMemory } from './fleet/memory';
@@ -52,8 +54,10 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
       ...replicas.map((s, i) => ({ name: `${s.name}-${i + 2}`, pid: s.process.pid })),
     ];
     let memory = sampleMemory(processes);
+    let cpu = cpuTimes();
     const one = await scan.run(1, sizes.scanCapMs);
     const rssOne = memory.stop();
+    const coresOne = coresUsed(cpuSpent(cpu, cpuTimes()), one.figures.seconds);
     progress(`${scanLine(one.figures)}; lists`);
     // The overview now holds every compared database's real drift.
     const lists = await measureLists(fleet, store, sizes, seeded);
@@ -64,8 +68,10 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
     const warming = await scan.run(2, sizes.scanCapMs);
     progress(`two replicas warming up (not measured): ${scanLine(warming.figures)}; full scan with two replicas`);
     memory = sampleMemory(processes);
+    cpu = cpuTimes();
     const two = await scan.run(2, sizes.scanCapMs, () => probe.syncs(SYNC_RUNS));
     const rssTwo = memory.stop();
+    const coresTwo = coresUsed(cpuSpent(cpu, cpuTimes()), two.figures.seconds);
     const loadedSync = two.during!;
 
     const scaling = round(two.figures.databases_per_second / Math.max(one.figures.databases_per_second, 1e-9));
@@ -86,6 +92,7 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
       `largest resident memory during the scans (MB, goal ≤ ${GOALS.rss_mb}): ${Object.entries(rssMax)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
+      `CPU cores used during the scans (of ${availableParallelism()}; the services, FerretDB store and targets, PostgreSQL, NATS started by the bench): one replica ${coresLine(coresOne)}; two replicas ${coresLine(coresTwo)}`,
       `sync of ${sizes.collections * sizes.indexesPerCollection} indexes: quiet ${quietSync.median_ms} ms (${quietSync.runs_ms.join(', ')}), during the two-replica scan ${loadedSync.median_ms} ms (${loadedSync.runs_ms.join(', ')})${two.overlapped ? '' : ' (the scan ended before the last sync did)'}: ${syncRatio}x (goal ≤ ${GOALS.sync_under_load}x)`,
       `where each sync's time went (ms: queued for the executor / plan / steps / end): quiet ${phaseLine(quietSync)}; during the scan ${phaseLine(loadedSync)}`,
       `goals: worst list p99 ${worstList} ms (≤ ${GOALS.list_p99_ms}); scan ${two.figures.total_seconds} s (≤ ${GOALS.scan_seconds_two_replicas}); scaling ${scaling}x (≥ ${GOALS.scaling}); RSS ${Math.max(...Object.values(rssMax))} MB (≤ ${GOALS.rss_mb}); sync ${syncRatio}x (≤ ${GOALS.sync_under_load})`,
@@ -106,6 +113,7 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
         lists,
         scan: { first: first.figures, one_replica: one.figures, two_replicas_warming: warming.figures, two_replicas: two.figures, scaling },
         rss_max_mb: { one_replica: rssOne, two_replicas: rssTwo },
+        cores_used: { one_replica: coresOne, two_replicas: coresTwo },
         sync: { quiet: quietSync, under_scan: loadedSync, overlapped: two.overlapped, ratio: syncRatio },
       },
     };
@@ -119,6 +127,22 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
 /** Each stage as it ends: a run of the whole fleet takes most of an hour. */
 function progress(line: string): void {
   console.error(`[fleet ${new Date().toISOString().slice(11, 19)}] ${line}`);
+}
+
+/**
+ * CPU time per part over the scan's wall time: how many of the machine's cores each part kept busy.
+ * Scaling from one replica to two is bounded by the cores left idle during the one-replica scan.
+ */
+function coresUsed(spent: CpuTimes, seconds: number): Record<string, number> {
+  const cores = Object.entries(spent).map(([part, ms]) => [part, round(ms / 1000 / Math.max(seconds, 1e-9))] as const);
+  const total = round(cores.reduce((sum, [, c]) => sum + c, 0));
+  return Object.fromEntries([...cores.filter(([, c]) => c >= 0.01).sort((a, b) => b[1] - a[1]), ['total', total]]);
+}
+
+function coresLine(cores: Record<string, number>): string {
+  return Object.entries(cores)
+    .map(([part, c]) => `${part} ${c}`)
+    .join(', ');
 }
 
 function phaseLine(runs: SyncRuns): string {
