@@ -14,6 +14,7 @@ import {
   gateway,
   serviceUrl,
   loggedInUser,
+  readServiceLog,
   registerUser,
   login,
   suffix,
@@ -214,6 +215,16 @@ describe('entity caches through the gateway', () => {
       [`${databaseId}.position`]: expect.stringMatching(/^\d+\.\d+$/),
       [`${databaseId}.lag_seconds`]: expect.any(Number),
     });
+  });
+
+  it('served no request before its schema was migrated: entity-oplog answered none with an internal error', () => {
+    // The capture and the replica ask from their first second, while entity-oplog may still be migrating a new schema.
+    const log = readServiceLog('entity-oplog');
+    const migrated = log.findIndex((line) => line.message?.startsWith('applied migrations'));
+    const answering = log.findIndex((line) => line.message === 'Nest microservice successfully started');
+    expect(migrated).toBeGreaterThanOrEqual(0);
+    expect(migrated).toBeLessThan(answering);
+    expect(log.filter((line) => line.outcome === 'INTERNAL').map((line) => line.subject)).toEqual([]);
   });
 
   it("counts what was captured, appended and applied in the services' metrics", async () => {
