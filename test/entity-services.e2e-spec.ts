@@ -2,14 +2,19 @@
 // FerretDB that keeps local.oplog.rs), writes to its collection captured by entity-capture into
 // entity-oplog's PostgreSQL oplog, read back through the API, applied by the cache replica (its stats
 // reach the last id), recreated; roles and projects checked, bad input named.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { MongoClient } from 'mongodb';
 import {
   authedApi,
+  dataDir,
   eventually,
   expectError,
   gateway,
   serviceUrl,
   loggedInUser,
+  readServiceLog,
   registerUser,
   login,
   suffix,
@@ -43,6 +48,7 @@ describe('entity caches through the gateway', () => {
   let databaseId: string;
   const dbName = `ent_${suffix()}`;
   const entity = `people_${suffix()}`.toLowerCase();
+  const createRequestId = `e2e-entity-${suffix()}`;
 
   beforeAll(async () => {
     ferret = await startPrivateFerretDbWithOplog('ir-entity-services-');
@@ -73,9 +79,52 @@ describe('entity caches through the gateway', () => {
     return res.body.entries as Entry[];
   }
 
+  /** One replica's cache file, where make start and the tests' system put it (`<data>/caches/<replica>/dbs/<entity>`). */
+  const cacheDir = (replica: string) => join(dataDir(), 'caches', replica, 'dbs', entity);
+
+  /** The rows of one replica's SQLite cache, read as a user of the cache reads them; undefined while it is being rebuilt. */
+  function cacheRows(replica: string): Record<string, unknown>[] | undefined {
+    const db = new Database(join(cacheDir(replica), 'db.sqlite'), { readonly: true, fileMustExist: true, timeout: 5_000 });
+    try {
+      return db.prepare('SELECT * FROM rows ORDER BY _document_id').all() as Record<string, unknown>[];
+    } catch {
+      return undefined; // its table is dropped and made again by a rebuild
+    } finally {
+      db.close();
+    }
+  }
+
+  /** Every replica's cache holds `rows` (polled: a replica applies, or rebuilds, between two reads). */
+  async function cachesHold(rows: Record<string, unknown>[]): Promise<boolean> {
+    const replicas = (await owner.get(`/entities/${entity}/replication`)).body.replicas as { replica: string }[];
+    return (
+      replicas.length > 0 &&
+      replicas.every(({ replica }) => {
+        const held = cacheRows(replica)?.map(({ _oplog_id: _applied, ...row }) => row);
+        return JSON.stringify(held) === JSON.stringify(rows);
+      })
+    );
+  }
+
+  /** The project's audit entries of one action, newest first (the audit service stores them a moment after the change). */
+  async function auditOf(action: string, count: number): Promise<Record<string, any>[]> {
+    let items: Record<string, any>[] = [];
+    await eventually(
+      async () => {
+        const res = await owner.get(`/audit?project_id=${projectId}&action=${action}`);
+        items = res.status === 200 ? (res.body.items as Record<string, any>[]) : [];
+        return items.length >= count;
+      },
+      10_000,
+      250,
+    );
+    return items;
+  }
+
   it('defines an entity, captures the scan and later writes, and serves its oplog', async () => {
     const created = await owner
       .post('/entities')
+      .set('X-Request-Id', createRequestId)
       .send({ name: entity, source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ name: entity, project_id: projectId, state: 'scanning', cache_generation: 0 });
@@ -106,6 +155,12 @@ describe('entity caches through the gateway', () => {
     expect(many.status).toBe(200);
     expect(many.body.entries).toHaveLength(2);
     expect(many.body.next_after).toBe(entries[1]!.id);
+
+    // The list: the caller's entities, and those of one project.
+    expect((await owner.get('/entities')).body.items.map((e: { name: string }) => e.name)).toContain(entity);
+    const inProject = await owner.get(`/entities?project_id=${projectId}`);
+    expect(inProject.status).toBe(200);
+    expect(inProject.body.items).toEqual([expect.objectContaining({ name: entity, project_id: projectId, state: 'scanned' })]);
   });
 
   it("shows the replica's progress reaching the entity's last id, and recreates the cache", async () => {
@@ -121,6 +176,10 @@ describe('entity caches through the gateway', () => {
       ),
     ).toBe(true);
 
+    // The cache itself, on every replica: u1 as last updated, u2 deleted.
+    const cached = [{ _document_id: '"u1"', id: 'u1', email: 'ann@example.test', age: 42, city: null }];
+    expect(await eventually(() => cachesHold(cached), 30_000, 250)).toBe(true);
+
     const recreate = await owner.post(`/entities/${entity}/recreate`);
     expect(recreate.status).toBe(202);
     expect(recreate.body).toMatchObject({ entity, cache_generation: 1 });
@@ -135,6 +194,8 @@ describe('entity caches through the gateway', () => {
         250,
       ),
     ).toBe(true);
+
+    expect(await eventually(() => cachesHold(cached), 30_000, 250)).toBe(true);
 
     const system = await owner.get('/entity-caches/stats');
     expect(system.status).toBe(200);
@@ -156,6 +217,16 @@ describe('entity caches through the gateway', () => {
     });
   });
 
+  it('served no request before its schema was migrated: entity-oplog answered none with an internal error', () => {
+    // The capture and the replica ask from their first second, while entity-oplog may still be migrating a new schema.
+    const log = readServiceLog('entity-oplog');
+    const migrated = log.findIndex((line) => line.message?.startsWith('applied migrations'));
+    const answering = log.findIndex((line) => line.message === 'Nest microservice successfully started');
+    expect(migrated).toBeGreaterThanOrEqual(0);
+    expect(migrated).toBeLessThan(answering);
+    expect(log.filter((line) => line.outcome === 'INTERNAL').map((line) => line.subject)).toEqual([]);
+  });
+
   it("counts what was captured, appended and applied in the services' metrics", async () => {
     const captured = valueOf(await scrape(serviceUrl('entity-capture')), 'index_registry_entity_captured_total', {
       database_id: databaseId,
@@ -164,7 +235,15 @@ describe('entity caches through the gateway', () => {
     expect(
       valueOf(await scrape(serviceUrl('entity-oplog')), 'index_registry_entity_appended_total', { destination: 'oplog' }),
     ).toBeGreaterThanOrEqual(3);
-    expect(valueOf(await scrape(serviceUrl('cache-replicator')), 'index_registry_entity_applied_total')).toBeGreaterThanOrEqual(4);
+    const replica = await scrape(serviceUrl('cache-replicator'));
+    expect(valueOf(replica, 'index_registry_entity_applied_total')).toBeGreaterThanOrEqual(4);
+    // The recreate of the test before, and the replica caught up when it last read.
+    expect(valueOf(replica, 'index_registry_entity_cache_recreates_total', { reason: 'requested' })).toBeGreaterThanOrEqual(1);
+    expect(valueOf(replica, 'index_registry_entity_replica_lag_entries')).toBe(0);
+    // The system's one capture holds the lease, and says how far behind its source it is.
+    const capture = await scrape(serviceUrl('entity-capture'));
+    expect(valueOf(capture, 'index_registry_entity_capture_lease_held')).toBe(1);
+    expect(valueOf(capture, 'index_registry_entity_capture_lag_seconds', { database_id: databaseId })).toBeGreaterThanOrEqual(0);
   });
 
   it('checks roles and projects: a viewer reads but cannot create or recreate; another project sees nothing', async () => {
@@ -185,6 +264,20 @@ describe('entity caches through the gateway', () => {
     expect(refresh.body.message).toContain('caches:recreate');
     expectError(await viewer.post(`/entities/${entity}/refresh?mode=soft`), 403);
     expectError(await viewer.delete(`/entities/${entity}`), 403);
+    // Each refusal is on the audit trail, as denied, naming the permission the viewer lacked.
+    const deniedCreate = (await auditOf('entity.created', 2)).find((e) => e.outcome === 'denied');
+    expect(deniedCreate).toMatchObject({
+      actor: expect.objectContaining({ id: viewerUser.profile.id }),
+      details: { permission: 'entities:write' },
+    });
+    expect((await auditOf('entity.deleted', 1))[0]).toMatchObject({ outcome: 'denied', target: { kind: 'entity', id: entity } });
+    const deniedRefreshes = (await auditOf('entity.refreshed', 2)).filter((e) => e.outcome === 'denied');
+    expect(deniedRefreshes.map((e) => e.details)).toEqual(
+      expect.arrayContaining([
+        { mode: 'hard', permission: 'caches:recreate' },
+        { mode: 'soft', permission: 'caches:recreate' },
+      ]),
+    );
 
     const stranger = authedApi((await loggedInUser('admin')).tokens.access_token);
     expectError(await stranger.get(`/entities/${entity}`), 404);
@@ -217,6 +310,21 @@ describe('entity caches through the gateway', () => {
     expectError(badLimit, 400);
     expect(JSON.stringify(badLimit.body.issues)).toContain('limit');
     expectError(await owner.get(`/entities/${entity}/oplog?after=-1`), 400);
+    const tooLate = await owner.get(`/entities/${entity}/oplog?after=9223372036854775808`);
+    expectError(tooLate, 400);
+    expect(JSON.stringify(tooLate.body.issues)).toContain('after');
+    const noEntities = await owner.post('/entities/oplog').send({ entities: [] });
+    expectError(noEntities, 400);
+    expect(JSON.stringify(noEntities.body.issues)).toContain('entities');
+    const reserved = await owner.put(`/entities/${entity}`).send({ columns: [{ name: '_document_id', type: 'Text', path: '_id' }] });
+    expectError(reserved, 400);
+    expect(JSON.stringify(reserved.body.issues)).toContain('columns');
+    expectError(await owner.put(`/entities/${entity}`).send({}), 400);
+    const badProject = await owner.get('/entities?project_id=nope');
+    expectError(badProject, 400);
+    expect(JSON.stringify(badProject.body.issues)).toContain('project_id');
+    expectError(await owner.get('/entities/no_such_entity'), 404);
+    expectError(await owner.post('/entities/no_such_entity/recreate'), 404);
     const taken = await owner
       .post('/entities')
       .send({ name: entity, source: { database_id: databaseId, collection: 'people' }, columns: SHAPE });
@@ -240,7 +348,10 @@ describe('entity caches through the gateway', () => {
     expect(after).toEqual([['upsert', '"u1"']]);
     const audit = await owner.get(`/audit?project_id=${projectId}&action=entity.refreshed`);
     expect(audit.status).toBe(200);
-    expect(audit.body.items).toEqual([expect.objectContaining({ action: 'entity.refreshed', outcome: 'succeeded' })]);
+    // Once, beside the viewer's refusals (denied) of the roles test.
+    expect(audit.body.items.filter((e: { outcome: string }) => e.outcome === 'succeeded')).toEqual([
+      expect.objectContaining({ action: 'entity.refreshed', details: { mode: 'hard' } }),
+    ]);
   });
 
   it('soft-refreshes on request: 202, the request shown until the capture scanned again as upserts (writes going on), then its time done', async () => {
@@ -309,10 +420,45 @@ describe('entity caches through the gateway', () => {
     expect(removed.body).not.toHaveProperty('refresh_interval_seconds');
   }, 150_000);
 
-  it('deletes the entity with its oplog', async () => {
+  it("changes the shape: the collection scanned again, every replica's cache rebuilt with the new column; audited", async () => {
+    await source
+      .db(dbName)
+      .collection('people')
+      .updateOne({ _id: 'u1' as never }, { $set: { nickname: 'Annie' } });
+    const shape = [...SHAPE, { name: 'nickname', type: 'Text', path: 'nickname' }];
+    const updated = await owner.put(`/entities/${entity}`).send({ columns: shape });
+    expect(updated.status).toBe(200);
+    expect(updated.body).toMatchObject({ columns: shape, state: 'scanning' });
+    expect(await eventually(async () => (await owner.get(`/entities/${entity}`)).body.state === 'scanned', 30_000, 250)).toBe(true);
+    const cached = [{ _document_id: '"u1"', id: 'u1', email: 'ann@example.test', age: 43, city: null, nickname: 'Annie' }];
+    expect(await eventually(() => cachesHold(cached), 30_000, 250)).toBe(true);
+    const audit = (await auditOf('entity.updated', 3)).find((e) => e.changes?.after?.columns?.length === shape.length);
+    expect(audit).toMatchObject({ outcome: 'succeeded', changes: { before: { columns: SHAPE } } });
+  });
+
+  it('records the changes on the audit trail with the request id that made them', async () => {
+    const [created] = (await auditOf('entity.created', 2)).filter((e) => e.outcome === 'succeeded');
+    expect(created).toMatchObject({
+      service: 'entity-oplog',
+      request_id: createRequestId,
+      target: { kind: 'entity', id: entity, name: entity },
+      changes: { before: null, after: expect.objectContaining({ name: entity, columns: SHAPE }) },
+    });
+    const recreated = (await auditOf('entity.cache_recreate_requested', 2)).filter((e) => e.outcome === 'succeeded');
+    expect(recreated).toEqual([expect.objectContaining({ details: { cache_generation: 1 } })]);
+  });
+
+  it("deletes the entity with its oplog and every replica's cache directory", async () => {
+    const replicas = (await owner.get(`/entities/${entity}/replication`)).body.replicas as { replica: string }[];
+    expect(replicas.length).toBeGreaterThan(0);
     const deleted = await owner.delete(`/entities/${entity}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ deleted: true });
     expectError(await owner.get(`/entities/${entity}`), 404);
+    expect((await owner.get('/entity-caches/stats')).body).toMatchObject({ entities: { total: 0 }, oplog: { entries: 0 } });
+    expect(await eventually(async () => replicas.every(({ replica }) => !existsSync(cacheDir(replica))), 30_000, 250)).toBe(true);
+    expect((await auditOf('entity.deleted', 2)).find((e) => e.outcome === 'succeeded')).toMatchObject({
+      changes: { before: expect.objectContaining({ name: entity }), after: null },
+    });
   });
 });

@@ -23,6 +23,7 @@ interface ComposeService {
   volumes?: string[];
   deploy?: { replicas?: number };
   container_name?: string;
+  depends_on?: Record<string, { condition: string }>;
 }
 
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
@@ -39,6 +40,20 @@ describe('docker-compose.yml', () => {
     const capture = compose.services['entity-capture'];
     expect(capture.deploy?.replicas).toBe(2);
     expect(capture.container_name).toBeUndefined(); // a fixed name would stop compose from starting the second
+  });
+
+  it("runs PostgreSQL and the entity caches' three services: entity-oplog alone on PostgreSQL, the replica's caches on a volume", () => {
+    expect(running).toEqual(expect.arrayContaining(['entity-oplog', 'entity-capture', 'cache-replicator']));
+    expect(compose.services.postgres.image).toMatch(/^postgres:16/);
+    expect(compose.volumes).toHaveProperty('postgres-data');
+    const oplog = compose.services['entity-oplog'];
+    expect(oplog.environment?.POSTGRES_URL).toMatch(/^postgres:\/\/postgres:[^@]+@postgres:5432\//);
+    expect(oplog.depends_on?.postgres).toEqual({ condition: 'service_healthy' });
+    expect(running.filter((name) => compose.services[name]?.environment?.POSTGRES_URL !== undefined)).toEqual(['entity-oplog']);
+    const replica = compose.services['cache-replicator'];
+    expect(replica.volumes).toContain(`entity-caches:${replica.environment?.CACHE_DIR}`);
+    expect(replica.environment?.REPLICA_ID).toEqual(expect.any(String));
+    expect(compose.volumes).toHaveProperty('entity-caches');
   });
 
   it('runs the services, each logging in as itself over TLS with the password of a volume of its own', () => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Document, MongoClient, ObjectId } from 'mongodb';
+import { type Document, MongoClient, ObjectId, type Timestamp } from 'mongodb';
 import { Client } from 'pg';
 import { startFerretDb, type FerretDbHandle } from './ferretdb';
 import { ferretDbBackend, prepareFerretDbDatabase } from './ferretdb-postgres';
@@ -110,6 +110,35 @@ describe('FerretDB on PostgreSQL', () => {
     expect(await twins()).toHaveLength(2); // _id and name
     await names.dropIndex('name_unique');
     expect(await twins()).toHaveLength(1);
+  });
+
+  it("keeps local.oplog.rs on PostgreSQL as on SQLite (make start's default store): the capture's `ts` query reads each change", async () => {
+    const oplogStore = await prepareFerretDbDatabase(
+      process.env.TEST_POSTGRES_URL as string,
+      `ferretdb_oplog_${randomBytes(4).toString('hex')}`,
+    );
+    const withOplog = await startFerretDb({ postgresUrl: oplogStore, logFile: join(dir, 'ferretdb-oplog.log'), oplog: true });
+    const source = await MongoClient.connect(withOplog.uri, { serverSelectionTimeoutMS: 10_000 });
+    try {
+      const oplog = source.db('local').collection<{ ts: Timestamp; op: string; ns: string }>('oplog.rs');
+      const things = source.db('src').collection<{ _id: number; n: number; m?: number }>('things');
+      await things.insertOne({ _id: 1, n: 1 });
+      const [first] = await oplog.find({ ns: 'src.things' }, { sort: { ts: 1 } }).toArray();
+      expect(first).toMatchObject({ op: 'i', o: { _id: 1, n: 1 } });
+      await things.updateOne({ _id: 1 }, { $set: { m: 2 } });
+      await things.deleteOne({ _id: 1 });
+      // What the capture asks (FerretOplogReader): the entries after the last one it saw.
+      const after = await oplog
+        .find({ ts: { $gt: first!.ts }, ns: 'src.things' }, { sort: { ts: 1 }, projection: { _id: 0, op: 1, o: 1, o2: 1 } })
+        .toArray();
+      expect(after).toEqual([
+        { op: 'u', o: { $v: 1, $set: { _id: 1, n: 1, m: 2 } }, o2: { _id: 1 } },
+        { op: 'd', o: { _id: 1 } },
+      ]);
+    } finally {
+      await source.close();
+      await withOplog.process.stop();
+    }
   });
 
   it('prepares an existing database again without error (a second make start)', async () => {

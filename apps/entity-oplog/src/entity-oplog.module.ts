@@ -1,4 +1,4 @@
-import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
 import { Pool } from 'pg';
 import { EntitiesController } from './entities/entities.controller';
@@ -19,13 +19,36 @@ import { migrate } from './storage/migrations';
 import { OplogAppended } from './storage/oplog-appended';
 import { schemaName } from './storage/postgres';
 
-/** The repositories take the service's pool (bootstrap opens it on the schema `<prefix>_entity_oplog`). */
-const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Pool], useFactory: (pool: Pool) => new type(pool) });
+/**
+ * The schema, migrated. Made while the app is created (NestFactory.create awaits it), so before the bus
+ * server answers: its handlers start before the app's bootstrap hooks run, and a request there found no
+ * tables on a new schema (an internal error to the capture and the replicas, asking from their first second).
+ * Replicas starting together apply each migration once (an advisory lock).
+ */
+class MigratedSchema {}
+
+const migratedSchema = {
+  provide: MigratedSchema,
+  inject: [Pool, SERVICE_CONFIG],
+  useFactory: async (pool: Pool, config: EntityOplogConfig): Promise<MigratedSchema> => {
+    const applied = await migrate(pool, schemaName(config.MONGODB_DB_PREFIX));
+    if (applied.length > 0) new Logger(EntityOplogModule.name).log(`applied migrations ${applied.join(', ')}`);
+    return new MigratedSchema();
+  },
+};
+
+/** The repositories take the service's pool (bootstrap opens it on the schema `<prefix>_entity_oplog`), once migrated. */
+const onPool = <T>(type: new (pool: Pool) => T) => ({
+  provide: type,
+  inject: [Pool, MigratedSchema],
+  useFactory: (pool: Pool) => new type(pool),
+});
 
 /** The oplog manager: entities, the PostgreSQL oplog, the capture's positions and the replicas' progress. */
 @Module({
   controllers: [EntitiesController, OplogController, InternalController],
   providers: [
+    migratedSchema,
     onPool(EntityRepository),
     onPool(OplogRepository),
     onPool(MetadataRepository),
@@ -48,18 +71,9 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({ provide: type, inject: [Po
   ],
 })
 export class EntityOplogModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(EntityOplogModule.name);
+  constructor(private readonly appended: OplogAppended) {}
 
-  constructor(
-    private readonly pool: Pool,
-    @Inject(SERVICE_CONFIG) private readonly config: EntityOplogConfig,
-    private readonly appended: OplogAppended,
-  ) {}
-
-  /** Replicas starting together apply each migration once (an advisory lock). */
   async onApplicationBootstrap(): Promise<void> {
-    const applied = await migrate(this.pool, schemaName(this.config.MONGODB_DB_PREFIX));
-    if (applied.length > 0) this.logger.log(`applied migrations ${applied.join(', ')}`);
     await this.appended.start();
   }
 

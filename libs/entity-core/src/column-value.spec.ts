@@ -50,6 +50,41 @@ describe('entity column values (the type rules of libs/contracts/src/entity.ts)'
     expect(cellOf(type, value)).toEqual(cell);
   });
 
+  // Each type's documented "holds" and "NULL for" (README's type rules table), one case at least per rule.
+  it.each([
+    ['JSONB', [1, 'a', { b: true }], '[1,"a",{"b":true}]'],
+    ['JSONB', Decimal128.fromString('12.25'), '12.25'],
+    ['JSONB', 'x', '"x"'],
+    ['Any', false, 0],
+    ['Any', { a: { b: 1 } }, '{"a":{"b":1}}'],
+    ['Any', new Int32(3), 3],
+    ['Any', null, null],
+    ['Bool', null, null],
+    ['Bool', { a: true }, null],
+    ['Bool', [true], null],
+    ['Number', Long.fromNumber(-8), -8],
+    ['Number', true, null],
+    ['Number', Number.POSITIVE_INFINITY, null],
+    ['Number', Number.NEGATIVE_INFINITY, null],
+    ['Number', new Double(Number.POSITIVE_INFINITY), null],
+    ['Number', Decimal128.fromString('NaN'), null],
+    ['Number', { n: 1 }, null],
+    ['Number', null, null],
+    ['Integer', Long.fromString('-9007199254740991'), -9007199254740991],
+    ['Integer', Decimal128.fromString('12'), 12],
+    ['Integer', new Double(3), 3],
+    ['Integer', Long.fromString('-9007199254740993'), null],
+    ['Integer', Decimal128.fromString('12.5'), null],
+    ['Integer', 2 ** 53, null],
+    ['Integer', true, null],
+    ['Integer', null, null],
+    ['Text', new Double(1.5), '1.5'],
+    ['Text', Long.fromNumber(7), '7'],
+    ['Text', ['a'], null],
+  ] as const)('by the documented rule, %s holds %p as %p', (type, value, cell) => {
+    expect(cellOf(type, value)).toEqual(cell);
+  });
+
   it('a missing path is NULL for every type, JSONB included', () => {
     for (const type of ['JSONB', 'Any', 'Bool', 'Number', 'Integer', 'Text'] as const) expect(cellOf(type, undefined)).toBeNull();
   });

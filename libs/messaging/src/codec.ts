@@ -9,6 +9,7 @@ export function encodeJson(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
 }
 
+/** A message's JSON; an empty message (a request without a body) is undefined, not a parse error. */
 export function decodeJson(data: Uint8Array): unknown {
   return data.length === 0 ? undefined : JSON.parse(decoder.decode(data));
 }

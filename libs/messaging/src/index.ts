@@ -9,7 +9,7 @@ export * from './jetstream-server';
 export * from './messaging.module';
 export * from './nats.health';
 export * from './provisioning';
-export { JsonAnswer } from './codec';
+export { decodeJson, JsonAnswer } from './codec';
 export {
   actFor,
   currentPrincipal,

@@ -1,9 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SYNC_EVENT_SUBJECTS, SyncEvents, type SyncFact } from '@ir/contracts';
-import { NatsBus } from '@ir/messaging';
+import { decodeJson, NatsBus } from '@ir/messaging';
 import { ForegroundWork } from './foreground-work';
 
-const decoder = new TextDecoder();
 /** Every sync event carries the same fact. */
 const FACT = SyncEvents.started.payload;
 
@@ -37,7 +36,7 @@ export class RunningSyncsListener implements OnApplicationBootstrap, OnApplicati
   private heard(data: Uint8Array): void {
     let fact: SyncFact;
     try {
-      fact = FACT.parse(JSON.parse(decoder.decode(data))) as SyncFact;
+      fact = FACT.parse(decodeJson(data)) as SyncFact;
     } catch {
       return; // Not a fact the comparator can tell a sync from: nothing to yield to.
     }

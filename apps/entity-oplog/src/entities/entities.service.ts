@@ -7,10 +7,11 @@ import {
   type CreateEntityBody,
   type EntityName,
   type EntityView,
+  type Permission,
   type RefreshMode,
   type UpdateEntityBody,
 } from '@ir/contracts';
-import { AuditTrail, BusClient, requirePrincipal } from '@ir/messaging';
+import { AuditTrail, BusClient, recordingDenials, requirePrincipal } from '@ir/messaging';
 import { EntityAccess, notFound } from './entity-access';
 import { EntityRepository, type StoredEntity } from './entity.repository';
 import { entityView } from './entity-view';
@@ -34,7 +35,10 @@ export class EntitiesService {
       throw new DomainError(ErrorCode.conflict, 'the source database belongs to no project yet', undefined, {
         field: 'source.database_id',
       });
-    assertHolds(requirePrincipal(), 'entities:write', database.project_id);
+    const projectId = database.project_id;
+    await recordingDenials(this.trail, { action: 'entity.created', projectId, target: entityTarget(body.name) }, async () =>
+      assertHolds(requirePrincipal(), 'entities:write', projectId),
+    );
     const created = await this.entities.create(database.project_id, {
       name: body.name,
       source: { databaseId: body.source.database_id, collection: body.source.collection },
@@ -57,7 +61,7 @@ export class EntitiesService {
   }
 
   async update(name: EntityName, changes: UpdateEntityBody): Promise<EntityView> {
-    const before = await this.access.authorize(name, 'entities:write');
+    const before = await this.authorizeChange(name, 'entities:write', 'entity.updated');
     let after: StoredEntity | undefined = before;
     if (changes.refresh_interval_seconds !== undefined)
       after = await this.entities.updateRefreshInterval(before.projectId, name, changes.refresh_interval_seconds);
@@ -68,7 +72,7 @@ export class EntitiesService {
   }
 
   async delete(name: EntityName): Promise<{ deleted: boolean }> {
-    const before = await this.access.authorize(name, 'entities:write');
+    const before = await this.authorizeChange(name, 'entities:write', 'entity.deleted');
     const deleted = await this.entities.delete(before.projectId, name);
     if (deleted) await this.record('entity.deleted', before, { before: entityView(before), after: null });
     return { deleted };
@@ -76,7 +80,7 @@ export class EntitiesService {
 
   /** Every replica rebuilds the entity's cache from the oplog's start once it sees the new generation. */
   async recreate(name: EntityName): Promise<{ entity: EntityName; cache_generation: number; requested_at: string }> {
-    const entity = await this.access.authorize(name, 'caches:recreate');
+    const entity = await this.authorizeChange(name, 'caches:recreate', 'entity.cache_recreate_requested');
     const raised = await this.entities.raiseCacheGeneration(entity.projectId, name);
     if (!raised) throw notFound(name);
     await this.record('entity.cache_recreate_requested', raised, undefined, { cache_generation: raised.cacheGeneration });
@@ -89,7 +93,7 @@ export class EntitiesService {
    * that scan is under way already.
    */
   async refresh(name: EntityName, mode: RefreshMode): Promise<{ entity: EntityName; mode: RefreshMode; requested_at: string }> {
-    const entity = await this.access.authorize(name, 'caches:recreate');
+    const entity = await this.authorizeChange(name, 'caches:recreate', 'entity.refreshed', { mode });
     const requestedAt = mode === 'hard' ? await this.requestHard(entity) : await this.requestSoft(entity);
     await this.record('entity.refreshed', entity, undefined, { mode });
     return { entity: name, mode, requested_at: requestedAt };
@@ -113,8 +117,22 @@ export class EntitiesService {
     throw notFound(entity.name);
   }
 
+  /**
+   * The entity the caller may change; a caller who sees it but lacks `permission` is answered 403 and
+   * the refusal recorded as `denied` (its project looked up only then), as the other services do.
+   */
+  private authorizeChange(name: EntityName, permission: Permission, action: EntityAction, details?: Record<string, unknown>) {
+    const denial = async () => ({
+      action,
+      projectId: (await this.entities.byName(name))?.projectId ?? null,
+      target: entityTarget(name),
+      ...(details ? { details } : {}),
+    });
+    return recordingDenials(this.trail, denial, () => this.access.authorize(name, permission));
+  }
+
   private record(
-    action: 'entity.created' | 'entity.updated' | 'entity.deleted' | 'entity.cache_recreate_requested' | 'entity.refreshed',
+    action: EntityAction,
     entity: StoredEntity,
     changes?: { before: EntityView | null; after: EntityView | null },
     details?: Record<string, unknown>,
@@ -123,11 +141,17 @@ export class EntitiesService {
       action,
       outcome: 'succeeded',
       projectId: entity.projectId,
-      target: { kind: 'entity', id: entity.name, name: entity.name },
+      target: entityTarget(entity.name),
       ...(changes ? { changes } : {}),
       ...(details ? { details } : {}),
     });
   }
+}
+
+type EntityAction = 'entity.created' | 'entity.updated' | 'entity.deleted' | 'entity.cache_recreate_requested' | 'entity.refreshed';
+
+function entityTarget(name: EntityName): { kind: 'entity'; id: string; name: string } {
+  return { kind: 'entity', id: name, name };
 }
 
 function scanningAlready(name: EntityName): DomainError {

@@ -1,10 +1,10 @@
 import { SyncEvents, TERMINAL_SYNC_STATUSES, type SyncFact, type SyncView } from '@ir/contracts';
+import { decodeJson } from '@ir/messaging';
 
 export const KEEP_ALIVE_MS = 15_000;
 
 const TERMINAL: ReadonlySet<string> = new Set(TERMINAL_SYNC_STATUSES);
 const CONTRACTS = new Map(Object.entries(SyncEvents).map(([verb, contract]) => [contract.subject, { verb, contract }]));
-const decoder = new TextDecoder();
 
 /** What the stream needs of a core NATS subscription. */
 export interface EventSubscription extends AsyncIterable<{ readonly subject: string; readonly data: Uint8Array }> {
@@ -92,7 +92,7 @@ function parseFact(subject: string, data: Uint8Array): { verb: string; payload: 
   const known = CONTRACTS.get(subject);
   if (!known) return undefined;
   try {
-    const parsed = known.contract.payload.safeParse(JSON.parse(decoder.decode(data)));
+    const parsed = known.contract.payload.safeParse(decodeJson(data));
     return parsed.success ? { verb: known.verb, payload: parsed.data as SyncFact } : undefined;
   } catch {
     return undefined;
