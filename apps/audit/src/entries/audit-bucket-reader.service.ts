@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal, ProjectScope } from '@ir/contracts';
-import { CALENDAR_LEVELS, EVERY_PROJECT, overlaps, startOf, type AuditCursor } from './audit-bucket';
+import { CALENDAR_LEVELS, EVERY_PROJECT, minutesOf, overlaps, startOf, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
 import { AuditCalendarCopy, type CalendarWalk } from './audit-calendar-copy.service';
 import type { AuditEntryDocument } from './audit-entry.model';
@@ -63,24 +63,28 @@ export class AuditBucketReader {
     after: AuditCursor | undefined,
     want: number,
   ): Promise<AuditEntryDocument[]> {
-    const { days, walk } = await this.copy.walk(EVERY_PROJECT);
+    const [{ days, walk }, splitReads] = await Promise.all([this.copy.walk(EVERY_PROJECT), this.backfill.secondsDone()]);
     const found: AuditEntryDocument[] = [];
     let minutesRead = 0;
     let oldestRead: string | undefined;
-    const visit = async (times: string[], level: number): Promise<boolean> => {
+    const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<boolean> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
         if (level < CALENDAR_LEVELS.length - 1) {
-          if (await visit(await walk.under(EVERY_PROJECT, time), level + 1)) return true;
+          const { minutes, split: below } = minutesOf(await walk.under(EVERY_PROJECT, time));
+          if (await visit(minutes, level + 1, below)) return true;
         } else {
           if (!scope.all && minutesRead >= MERGED_MINUTES) return true;
-          found.push(...(await this.entries.inMinute(principal, time, filter, after, want - found.length)));
+          for (const read of await readsOf(walk, time, splitReads && split.has(time), filter, after)) {
+            found.push(...(await this.entries.inMinute(principal, read, filter, after, want - found.length)));
+            if (found.length >= want) return true;
+          }
           [minutesRead, oldestRead] = [minutesRead + 1, time];
         }
         if (found.length >= want) return true;
       }
       return false;
     };
-    const stopped = (await visit(days, 0)) && found.length < want;
+    const stopped = (await visit(days, 0, NONE_SPLIT)) && found.length < want;
     if (!stopped || oldestRead === undefined || scope.all) return found;
     // Every minute from `oldestRead` on is read: the rest is before it, each project's newest first.
     const before = { ...filter, to: new Date(startOf(oldestRead).getTime() - 1) };
@@ -103,16 +107,41 @@ export class AuditBucketReader {
     want: number,
   ): Promise<AuditEntryDocument[]> {
     const found: AuditEntryDocument[] = [];
-    const visit = async (times: string[], level: number): Promise<void> => {
+    const splitReads = await this.backfill.secondsDone();
+    const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<void> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
-        if (level < CALENDAR_LEVELS.length - 1) await visit(await walk.under(projectId, time), level + 1);
-        else found.push(...(await this.entries.inBucket(projectId, time, filter, after, want - found.length)));
+        if (level < CALENDAR_LEVELS.length - 1) {
+          const { minutes, split: below } = minutesOf(await walk.under(projectId, time));
+          await visit(minutes, level + 1, below);
+        } else {
+          for (const read of await readsOf(walk, time, splitReads && split.has(time), filter, after)) {
+            found.push(...(await this.entries.inBucket(projectId, read, filter, after, want - found.length)));
+            if (found.length >= want) return;
+          }
+        }
         if (found.length >= want) return;
       }
     };
-    await visit(days, 0);
+    await visit(days, 0, NONE_SPLIT);
     return found;
   }
+}
+
+const NONE_SPLIT: ReadonlySet<string> = new Set();
+
+/**
+ * What a walk reads of `minute`, newest first: the minute whole, or when it is split its seconds
+ * that hold entries (every project's calendar holds them, audit-bucket.ts) within the page's bounds.
+ */
+async function readsOf(
+  walk: CalendarWalk,
+  minute: string,
+  split: boolean,
+  filter: AuditFilter,
+  after: AuditCursor | undefined,
+): Promise<string[]> {
+  if (!split) return [minute];
+  return (await walk.under(EVERY_PROJECT, minute)).filter((second) => overlaps(second, newestOf(filter, after), filter.from));
 }
 
 /** The newest time a page may show: the earlier of the range's end and the cursor. */

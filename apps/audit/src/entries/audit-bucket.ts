@@ -46,6 +46,28 @@ export function minuteOf(at: Date): string {
   return timeAt(at, CALENDAR_LEVELS.length - 1);
 }
 
+/** `2026-12-02T03:04:05`: the UTC second of `at`, what a split minute is read by. */
+export function secondOf(at: Date): string {
+  return at.toISOString().slice(0, SECOND_LENGTH);
+}
+
+/** The length of a second's name (`2026-12-02T03:04:05`), one level below the calendar's minutes. */
+export const SECOND_LENGTH = 19;
+
+/** What follows a minute's name in its hour's children once the minute is split into seconds. */
+const SPLIT_MARK = '/s';
+
+/** `2026-12-02T03:04/s`: the hour's child that says minute `minute` is read one second at a time. */
+export function splitMarkOf(minute: string): string {
+  return `${minute}${SPLIT_MARK}`;
+}
+
+/** The children of an hour as a walk reads them: its minutes, and which of them are split. */
+export function minutesOf(children: readonly string[]): { minutes: string[]; split: Set<string> } {
+  const split = new Set(children.filter((name) => name.endsWith(SPLIT_MARK)).map((name) => name.slice(0, -SPLIT_MARK.length)));
+  return { minutes: children.filter((name) => !name.endsWith(SPLIT_MARK)), split };
+}
+
 /** When calendar time `name` (a day, hour or minute) starts. */
 export function startOf(name: string): Date {
   return new Date(`${name}${'0000-01-01T00:00:00.000Z'.slice(name.length)}`);
