@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal, ProjectScope } from '@ir/contracts';
-import { CALENDAR_LEVELS, EVERY_PROJECT, minutesOf, overlaps, startOf, type AuditCursor } from './audit-bucket';
+import { CALENDAR_LEVELS, EVERY_PROJECT, overlaps, startOf, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
 import { AuditCalendarCopy, type CalendarWalk } from './audit-calendar-copy.service';
 import type { AuditEntryDocument } from './audit-entry.model';
@@ -14,6 +14,9 @@ const PROJECTS_AT_ONCE = 4;
  * trail would read many minutes for a page.
  */
 const MERGED_MINUTES = 8;
+
+/** Seconds of a split minute read at once: a second holds at least a few entries of a minute split at SPLIT_AT, rarely a page. */
+const SECONDS_AT_ONCE = 4;
 
 /** One keyset page: the entries, and whether more follow. */
 export interface KeysetPage {
@@ -70,14 +73,13 @@ export class AuditBucketReader {
     const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<boolean> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
         if (level < CALENDAR_LEVELS.length - 1) {
-          const { minutes, split: below } = minutesOf(await walk.under(EVERY_PROJECT, time));
-          if (await visit(minutes, level + 1, below)) return true;
+          const [children, below] = await childrenOf(walk, EVERY_PROJECT, time, level);
+          if (await visit(children, level + 1, below)) return true;
         } else {
           if (!scope.all && minutesRead >= MERGED_MINUTES) return true;
-          for (const read of await readsOf(walk, time, splitReads && split.has(time), filter, after)) {
-            found.push(...(await this.entries.inMinute(principal, read, filter, after, want - found.length)));
-            if (found.length >= want) return true;
-          }
+          const reads = await readsOf(walk, time, splitReads && split.has(time), filter, after);
+          await readNewestFirst(reads, found, want, (read, limit) => this.entries.inMinute(principal, read, filter, after, limit));
+          if (found.length >= want) return true;
           [minutesRead, oldestRead] = [minutesRead + 1, time];
         }
         if (found.length >= want) return true;
@@ -111,13 +113,11 @@ export class AuditBucketReader {
     const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<void> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
         if (level < CALENDAR_LEVELS.length - 1) {
-          const { minutes, split: below } = minutesOf(await walk.under(projectId, time));
-          await visit(minutes, level + 1, below);
+          const [children, below] = await childrenOf(walk, projectId, time, level);
+          await visit(children, level + 1, below);
         } else {
-          for (const read of await readsOf(walk, time, splitReads && split.has(time), filter, after)) {
-            found.push(...(await this.entries.inBucket(projectId, read, filter, after, want - found.length)));
-            if (found.length >= want) return;
-          }
+          const reads = await readsOf(walk, time, splitReads && split.has(time), filter, after);
+          await readNewestFirst(reads, found, want, (read, limit) => this.entries.inBucket(projectId, read, filter, after, limit));
         }
         if (found.length >= want) return;
       }
@@ -128,6 +128,12 @@ export class AuditBucketReader {
 }
 
 const NONE_SPLIT: ReadonlySet<string> = new Set();
+
+/** The children of a day or hour of `scope`, and for an hour which of its minutes are split (both read at once). */
+function childrenOf(walk: CalendarWalk, scope: string, time: string, level: number): Promise<[string[], ReadonlySet<string>]> {
+  const split = level === CALENDAR_LEVELS.length - 2 ? walk.split(scope, time) : NONE_SPLIT;
+  return Promise.all([walk.under(scope, time), split]);
+}
 
 /**
  * What a walk reads of `minute`, newest first: the minute whole, or when it is split its seconds
@@ -142,6 +148,23 @@ async function readsOf(
 ): Promise<string[]> {
   if (!split) return [minute];
   return (await walk.under(EVERY_PROJECT, minute)).filter((second) => overlaps(second, newestOf(filter, after), filter.from));
+}
+
+/**
+ * Reads `times` (a minute, or a split minute's seconds, newest first) into `found` until it holds
+ * `want`: SECONDS_AT_ONCE at a time, each for the page's rest, so a sparse split minute costs a few
+ * rounds of small reads; the results are in order as the times are, and a page takes its first.
+ */
+async function readNewestFirst(
+  times: readonly string[],
+  found: AuditEntryDocument[],
+  want: number,
+  read: (time: string, limit: number) => Promise<AuditEntryDocument[]>,
+): Promise<void> {
+  for (let i = 0; i < times.length && found.length < want; i += SECONDS_AT_ONCE) {
+    const limit = want - found.length;
+    for (const docs of await Promise.all(times.slice(i, i + SECONDS_AT_ONCE).map((time) => read(time, limit)))) found.push(...docs);
+  }
 }
 
 /** The newest time a page may show: the earlier of the range's end and the cursor. */

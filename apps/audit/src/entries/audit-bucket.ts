@@ -54,18 +54,25 @@ export function secondOf(at: Date): string {
 /** The length of a second's name (`2026-12-02T03:04:05`), one level below the calendar's minutes. */
 export const SECOND_LENGTH = 19;
 
-/** What follows a minute's name in its hour's children once the minute is split into seconds. */
+/** What follows a split minute's name, and its hour's as the parent of its hour's split marks. */
 const SPLIT_MARK = '/s';
 
-/** `2026-12-02T03:04/s`: the hour's child that says minute `minute` is read one second at a time. */
+/** `2026-12-02T03:04/s`: the calendar's mark that minute `minute` is read one second at a time. */
 export function splitMarkOf(minute: string): string {
   return `${minute}${SPLIT_MARK}`;
 }
 
-/** The children of an hour as a walk reads them: its minutes, and which of them are split. */
-export function minutesOf(children: readonly string[]): { minutes: string[]; split: Set<string> } {
-  const split = new Set(children.filter((name) => name.endsWith(SPLIT_MARK)).map((name) => name.slice(0, -SPLIT_MARK.length)));
-  return { minutes: children.filter((name) => !name.endsWith(SPLIT_MARK)), split };
+/**
+ * `2026-12-02T03/s`: the parent of the split marks of the minutes of `hour`, apart from its minutes,
+ * which a walk of the version before takes every child of an hour for.
+ */
+export function splitParentOf(hour: string): string {
+  return `${hour}${SPLIT_MARK}`;
+}
+
+/** The split minutes of an hour, from the children of its splitParentOf. */
+export function splitMinutesOf(marks: readonly string[]): Set<string> {
+  return new Set(marks.map((mark) => mark.slice(0, -SPLIT_MARK.length)));
 }
 
 /** When calendar time `name` (a day, hour or minute) starts. */

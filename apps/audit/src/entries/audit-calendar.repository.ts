@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
-import { CALENDAR_LEVELS, dayOf, endOf, EVERY_PROJECT, scopeOf, secondOf, splitMarkOf, timeAt } from './audit-bucket';
+import { CALENDAR_LEVELS, dayOf, endOf, EVERY_PROJECT, scopeOf, secondOf, splitMarkOf, splitParentOf, timeAt } from './audit-bucket';
 import {
   AUDIT_CALENDAR_MODEL,
   BACKFILLED_ID,
@@ -81,7 +81,7 @@ export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument
       // Every entry's second, in one calendar: a split minute of a project is read by its seconds there and the project.
       if (scope === EVERY_PROJECT) nodes.push({ _id: `${scope}:${secondOf(at)}`, parent, under: minute });
       if (this.countInMinute(scope, minute) >= SPLIT_AT)
-        marks.push({ _id: `${scope}:${splitMarkOf(minute)}`, parent: `${scope}:${hour}`, under: hour });
+        marks.push({ _id: `${scope}:${splitMarkOf(minute)}`, parent: `${scope}:${splitParentOf(hour)}`, under: hour });
     }
     return [...nodes, ...marks];
   }
