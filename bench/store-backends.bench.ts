@@ -466,16 +466,22 @@ async function bucketedPage(db: Db, projects: string[], after: Cursor | undefine
   return merged.slice(0, 20);
 }
 
-/** A split minute's seconds read at once (AuditBucketReader): results in order as the times are, each for the page's rest. */
+/**
+ * A split minute's seconds read as AuditBucketReader reads them: one first, then as many at once (at
+ * most four) as the entries per second so far say the page's rest needs; results in order as the times are.
+ */
 async function readNewestFirst(
   times: string[],
   found: Document[],
   want: number,
   read: (time: string, limit: number) => Promise<Document[]>,
 ): Promise<void> {
-  for (let i = 0; i < times.length && found.length < want; i += 4) {
-    const limit = want - found.length;
-    for (const docs of await Promise.all(times.slice(i, i + 4).map((time) => read(time, limit)))) found.push(...docs);
+  let [next, atOnce, perTime] = [0, 1, 0];
+  while (next < times.length && found.length < want) {
+    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
+    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
+    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
+    atOnce = Math.min(4, Math.ceil((want - found.length) / Math.max(perTime, 1)));
   }
 }
 

@@ -15,7 +15,7 @@ const PROJECTS_AT_ONCE = 4;
  */
 const MERGED_MINUTES = 8;
 
-/** Seconds of a split minute read at once: a second holds at least a few entries of a minute split at SPLIT_AT, rarely a page. */
+/** Seconds of a split minute read at once at most (readNewestFirst): a few small reads in flight, not a minute's worth. */
 const SECONDS_AT_ONCE = 4;
 
 /** One keyset page: the entries, and whether more follow. */
@@ -152,8 +152,9 @@ async function readsOf(
 
 /**
  * Reads `times` (a minute, or a split minute's seconds, newest first) into `found` until it holds
- * `want`: SECONDS_AT_ONCE at a time, each for the page's rest, so a sparse split minute costs a few
- * rounds of small reads; the results are in order as the times are, and a page takes its first.
+ * `want`, each read for the page's rest: one first, then as many at once as the entries per time
+ * read so far say the rest needs (at most SECONDS_AT_ONCE), so a dense second is read alone and a
+ * sparse split minute costs a few rounds of small reads. Results are in order as the times are.
  */
 async function readNewestFirst(
   times: readonly string[],
@@ -161,9 +162,12 @@ async function readNewestFirst(
   want: number,
   read: (time: string, limit: number) => Promise<AuditEntryDocument[]>,
 ): Promise<void> {
-  for (let i = 0; i < times.length && found.length < want; i += SECONDS_AT_ONCE) {
-    const limit = want - found.length;
-    for (const docs of await Promise.all(times.slice(i, i + SECONDS_AT_ONCE).map((time) => read(time, limit)))) found.push(...docs);
+  let [next, atOnce, perTime] = [0, 1, 0];
+  while (next < times.length && found.length < want) {
+    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
+    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
+    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
+    atOnce = Math.min(SECONDS_AT_ONCE, Math.ceil((want - found.length) / Math.max(perTime, 1)));
   }
 }
 
