@@ -93,7 +93,7 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
         break;
       }
       // The calendar before the entries: a list finds a bucket only through it.
-      for (const entry of unfiled) await this.calendar.record(entry.project_id, entry.at);
+      await this.calendar.recordAll(unfiled);
       await this.entries.fileInBuckets(unfiled);
       [filed, batches] = [filed + unfiled.length, batches + 1];
     }

@@ -48,18 +48,28 @@ export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument
    * that time's children without it.
    */
   async record(projectId: string | null, at: Date, now = new Date()): Promise<void> {
-    const recorded: string[] = [];
+    await this.recordAll([{ project_id: projectId, at }], now);
+  }
+
+  /**
+   * Records the entries as record() does, changing the token once for all of them (the backfill's
+   * batches: an older trail's seconds are each late).
+   */
+  async recordAll(entries: readonly { project_id: string | null; at: Date }[], now = new Date()): Promise<void> {
+    const recorded = new Set<string>();
     let late = false;
-    for (const node of this.nodesOf(projectId, at)) {
-      if (this.known.has(node._id)) continue;
-      await this.insert({ _id: node._id, parent: node.parent, day: dayOf(at) });
-      recorded.push(node._id);
-      // Inserted again after a crash (a duplicate) counts too: the crash may have come before the token's change.
-      if (node.under !== undefined && endOf(node.under).getTime() <= now.getTime() - LATE_AFTER_MS) late = true;
+    for (const entry of entries) {
+      for (const node of this.nodesOf(entry.project_id, entry.at)) {
+        if (this.known.has(node._id) || recorded.has(node._id)) continue;
+        await this.insert({ _id: node._id, parent: node.parent, day: dayOf(entry.at) });
+        recorded.add(node._id);
+        // Inserted again after a crash (a duplicate) counts too: the crash may have come before the token's change.
+        if (node.under !== undefined && endOf(node.under).getTime() <= now.getTime() - LATE_AFTER_MS) late = true;
+      }
     }
     if (late) await this.markLate();
     // Known only once the token has changed: a failed change is retried with the entry's redelivery.
-    if (this.known.size + recorded.length > KNOWN_MAX) this.known.clear();
+    if (this.known.size + recorded.size > KNOWN_MAX) this.known.clear();
     for (const id of recorded) this.known.add(id);
   }
 
