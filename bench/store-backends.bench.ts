@@ -13,10 +13,17 @@ const PER_COLLECTION = Number(process.env.BENCH_STORE_PER_COLLECTION ?? 5);
 const AUDIT_ENTRIES = Number(process.env.BENCH_STORE_AUDIT ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_STORE_ROUNDS ?? 15);
 const PROJECTS = 10;
+/** Busy minutes (a fleet's registrations) of the audit trail apart: each holds this many entries of the ten projects. */
+const FULL_MINUTES = 3;
+const FULL_PER_MINUTE = Number(process.env.BENCH_STORE_AUDIT_PER_MINUTE ?? 3_000);
+/** Pages read at once for the figures at ten connections (the round is the slowest of them). */
+const CONNECTIONS = 10;
 /** `sqlite,postgresql` (both, the default) or one of them: the SQLite rows of a fleet take minutes. */
 const BACKENDS = (process.env.BENCH_STORE_BACKENDS ?? 'sqlite,postgresql').split(',');
 /** Projects the audit service walks at once for a caller in several (AuditBucketReader). */
 const PROJECTS_AT_ONCE = 4;
+/** Only the queries whose name holds this (`busy minutes`, say): a figure measured again without the rest. */
+const QUERIES = process.env.BENCH_STORE_QUERIES ?? '';
 /** A query that takes seconds on one backend stops after this much of its time (three rounds at least). */
 const QUERY_BUDGET_MS = 60_000;
 
@@ -28,13 +35,21 @@ const INDEXES: Record<string, { key: Document; unique?: boolean }[]> = {
     { key: { database_id: 1, collection: 1, key_signature: 1 }, unique: true },
   ],
   drift_snapshots: [{ key: { project_id: 1, _id: 1 } }],
-  audit_entries: [{ key: { project_id: 1, at: -1 } }, { key: { at: -1 } }, { key: { bucket: 1 } }, { key: { minute: 1 } }],
+  audit_entries: [
+    { key: { project_id: 1, at: -1 } },
+    { key: { at: -1 } },
+    { key: { bucket: 1 } },
+    { key: { minute: 1 } },
+    { key: { second: 1 } },
+  ],
   audit_calendar: [{ key: { parent: 1 } }],
 };
 
 interface Store {
   readonly name: 'sqlite' | 'postgresql';
   readonly db: Db;
+  /** The audit trail of busy minutes alone. */
+  readonly busy: Db;
 }
 
 /**
@@ -57,27 +72,30 @@ export async function storeBackendsBench(ctx: Pick<BenchContext, 'dir'>): Promis
       if (!BACKENDS.includes(name)) continue;
       const client = await MongoClient.connect(started[index].uri, { serverSelectionTimeoutMS: 10_000 });
       clients.push(client);
-      stores.push({ name, db: client.db('bench_store') });
+      stores.push({ name, db: client.db('bench_store'), busy: client.db('bench_store_busy') });
     }
     const lines = [
       `store backends: ${DATABASES} databases, ${DATABASES * COLLECTIONS * PER_COLLECTION} definitions, ${AUDIT_ENTRIES} audit entries`,
     ];
     const figures: Record<string, unknown> = { databases: DATABASES, definitions: DATABASES * COLLECTIONS * PER_COLLECTION };
     const seeded = seedDocuments();
+    const busy = seedBusyMinutes(seeded.projects);
+    lines.push(`  busy minutes: ${FULL_MINUTES} of ${FULL_PER_MINUTE} audit entries each, ${PROJECTS} projects`);
     for (const store of stores) {
       const startedAt = performance.now();
       await seed(store.db, seeded);
+      await seed(store.busy, { ...busy, databases: [], definitions: [], sets: [], snapshots: [] });
       const seconds = Math.round((performance.now() - startedAt) / 100) / 10;
       lines.push(`  seed on ${store.name}: ${seconds} s`);
       figures[`seed_s_${store.name}`] = seconds;
     }
-    for (const query of queries(seeded)) {
+    for (const query of queries(seeded).filter(({ name }) => name.includes(QUERIES))) {
       const times: Record<string, number[]> = { sqlite: [], postgresql: [] };
       const queryStart = performance.now();
       for (let round = 0; round < ROUNDS && (round < 3 || performance.now() - queryStart < QUERY_BUDGET_MS); round += 1) {
         for (const store of round % 2 === 0 ? stores : [...stores].reverse()) {
           const t = performance.now();
-          await query.run(store.db);
+          await query.run(store.db, store.busy);
           times[store.name].push(performance.now() - t);
         }
       }
@@ -182,6 +200,49 @@ function seedDocuments(): Seeded {
   return seeded;
 }
 
+/**
+ * FULL_MINUTES busy minutes (apart, closed) of FULL_PER_MINUTE audit entries each, spread over the
+ * minute and the ten projects, filed as the audit service files them: minute buckets and seconds,
+ * the calendar's seconds (in `*`) and every minute split (apps/audit/src/entries/audit-bucket.ts).
+ */
+function seedBusyMinutes(projects: string[]): Pick<Seeded, 'audit' | 'calendar' | 'projects'> {
+  const audit: Document[] = [];
+  const calendar = new Map<string, Document>();
+  const first = Math.floor((Date.now() - 30 * 60_000) / 60_000) * 60_000;
+  for (let m = 0; m < FULL_MINUTES; m += 1) {
+    for (let i = 0; i < FULL_PER_MINUTE; i += 1) {
+      const at = new Date(first + m * 5 * 60_000 + Math.floor((i * 60_000) / FULL_PER_MINUTE));
+      const project_id = projects[i % PROJECTS];
+      const [day, hour, minute, second] = [10, 13, 16, 19].map((length) => at.toISOString().slice(0, length));
+      for (const scope of [project_id, '*']) {
+        calendar.set(`${scope}:${day}`, { _id: `${scope}:${day}`, parent: scope, day });
+        calendar.set(`${scope}:${hour}`, { _id: `${scope}:${hour}`, parent: `${scope}:${day}`, day });
+        calendar.set(`${scope}:${minute}`, { _id: `${scope}:${minute}`, parent: `${scope}:${hour}`, day });
+        calendar.set(`${scope}:${minute}/s`, { _id: `${scope}:${minute}/s`, parent: `${scope}:${hour}/s`, day });
+      }
+      calendar.set(`*:${second}`, { _id: `*:${second}`, parent: `*:${minute}`, day });
+      const id = new ObjectId().toHexString();
+      audit.push({
+        _id: randomBytes(16).toString('hex'),
+        at,
+        action: 'database.registered',
+        outcome: 'succeeded',
+        actor: { kind: 'user', id: projects[0], name: 'fleet-owner' },
+        project_id,
+        target: { kind: 'database', id, name: `fleet ${id}` },
+        request_id: randomBytes(16).toString('hex'),
+        client_address: '127.0.0.1',
+        service: 'registry',
+        bucket: `${project_id}:${minute}`,
+        minute,
+        second,
+        details_json: JSON.stringify({ db_name: `fleet_${id}`, uri: `mongodb://127.0.0.1:27017/fleet_${id}` }),
+      });
+    }
+  }
+  return { audit, calendar: [...calendar.values()], projects };
+}
+
 async function seed(db: Db, seeded: Seeded): Promise<void> {
   for (const [collection, indexes] of Object.entries(INDEXES)) {
     for (const index of indexes) await db.collection(collection).createIndex(index.key, { unique: index.unique ?? false });
@@ -199,14 +260,40 @@ async function seed(db: Db, seeded: Seeded): Promise<void> {
   }
 }
 
-function queries(seeded: Seeded): { name: string; run: (db: Db) => Promise<unknown> }[] {
+function queries(seeded: Seeded): { name: string; run: (db: Db, busy: Db) => Promise<unknown> }[] {
   const middle = seeded.databases[Math.floor(seeded.databases.length / 2)];
   const project = seeded.projects[3];
   const byCollection = { database_id: middle._id, collection: 'c07' };
   const inProject = { project_id: { $in: [project] } };
   // One replica's copy of the closed calendar, kept across rounds as the service keeps it.
   const mergedCache = new Map<string, string[]>();
+  const [wholeCache, splitCache] = [new Map<string, string[]>(), new Map<string, string[]>()];
+  const atOnce = (page: () => Promise<unknown>) => Promise.all(Array.from({ length: CONNECTIONS }, page));
   return [
+    {
+      name: 'audit first page, ten projects, busy minutes read whole (before split minutes)',
+      run: (_db, busy) => mergedPage(busy, seeded.projects, undefined, wholeCache),
+    },
+    {
+      name: 'audit first page, ten projects, busy minutes read by their seconds (split minutes)',
+      run: (_db, busy) => mergedPage(busy, seeded.projects, undefined, splitCache, true),
+    },
+    {
+      name: `audit first page, ten projects, busy minutes read whole, ${CONNECTIONS} at once (the slowest)`,
+      run: (_db, busy) => atOnce(() => mergedPage(busy, seeded.projects, undefined, wholeCache)),
+    },
+    {
+      name: `audit first page, ten projects, busy minutes read by their seconds, ${CONNECTIONS} at once (the slowest)`,
+      run: (_db, busy) => atOnce(() => mergedPage(busy, seeded.projects, undefined, splitCache, true)),
+    },
+    {
+      name: 'audit first page, one project, busy minutes read whole (before split minutes)',
+      run: (_db, busy) => bucketedPage(busy, [project], undefined),
+    },
+    {
+      name: 'audit first page, one project, busy minutes read by their seconds (split minutes)',
+      run: (_db, busy) => bucketedPage(busy, [project], undefined, true),
+    },
     { name: 'database by _id', run: (db) => db.collection('databases').findOne({ _id: middle._id }) },
     { name: "a database's definition set by _id", run: (db) => db.collection('definition_sets').findOne({ _id: middle._id }) },
     {
@@ -325,33 +412,45 @@ function cursorOf(audit: Document[], project: string | undefined, nth: number): 
  * project its calendar depth first (days, a day's hours, an hour's minutes), then minute buckets by
  * equality until 21 are found, the projects merged.
  */
-async function bucketedPage(db: Db, projects: string[], after: Cursor | undefined): Promise<Document[]> {
+async function bucketedPage(db: Db, projects: string[], after: Cursor | undefined, splitReads = false): Promise<Document[]> {
   const want = 21;
   const keyset: Document = after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {};
   const newest = after?.at.toISOString();
   const ofProject = async (project: string): Promise<Document[]> => {
     const found: Document[] = [];
-    const walk = async (parent: string | undefined, level: number): Promise<void> => {
-      const times = (
+    const childrenOf = async (scope: string, parent: string | undefined): Promise<string[]> =>
+      (
         await db
           .collection<{ _id: string }>('audit_calendar')
-          .find({ parent: parent === undefined ? project : `${project}:${parent}` }, { projection: { _id: 1 } })
+          .find({ parent: parent === undefined ? scope : `${scope}:${parent}` }, { projection: { _id: 1 } })
           .toArray()
       )
-        .map((doc) => doc._id.slice(project.length + 1))
+        .map((doc) => doc._id.slice(scope.length + 1))
         .filter((time) => newest === undefined || time <= newest.slice(0, time.length))
         .sort()
         .reverse();
-      for (const time of times) {
+    const walk = async (parent: string | undefined, level: number): Promise<void> => {
+      // An hour's split minutes are marked apart from its minutes (`<hour>/s`), read at once.
+      const [children, marks] = await Promise.all([
+        childrenOf(project, parent),
+        splitReads && level === 2 ? childrenOf(project, `${parent}/s`) : [],
+      ]);
+      const split = new Set(marks.map((mark) => mark.slice(0, -2)));
+      for (const time of children) {
         if (level < 2) await walk(time, level + 1);
         else {
-          const docs = await db
-            .collection('audit_entries')
-            .find({ bucket: `${project}:${time}`, ...keyset })
-            .sort({ at: -1, _id: -1 })
-            .limit(want - found.length)
-            .toArray();
-          found.push(...docs);
+          // A split minute: its seconds (every project's calendar holds them), each by second and project.
+          const reads = splitReads && split.has(time) ? await childrenOf('*', time) : [time];
+          await readNewestFirst(reads, found, want, (read, limit) => {
+            const lane = read.length === 19 ? { second: read, project_id: project } : { bucket: `${project}:${read}` };
+            return db
+              .collection('audit_entries')
+              .find({ ...lane, ...keyset })
+              .sort({ at: -1, _id: -1 })
+              .limit(limit)
+              .toArray();
+          });
+          if (found.length >= want) return;
         }
         if (found.length >= want) return;
       }
@@ -365,6 +464,25 @@ async function bucketedPage(db: Db, projects: string[], after: Cursor | undefine
   const merged = perProject.flat().sort((a, b) => (b.at as Date).getTime() - (a.at as Date).getTime() || (a._id < b._id ? 1 : -1));
   if (merged.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a bucketed audit page found ${merged.length} entries`);
   return merged.slice(0, 20);
+}
+
+/**
+ * A split minute's seconds read as AuditBucketReader reads them: one first, then as many at once (at
+ * most four) as the entries per second so far say the page's rest needs; results in order as the times are.
+ */
+async function readNewestFirst(
+  times: string[],
+  found: Document[],
+  want: number,
+  read: (time: string, limit: number) => Promise<Document[]>,
+): Promise<void> {
+  let [next, atOnce, perTime] = [0, 1, 0];
+  while (next < times.length && found.length < want) {
+    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
+    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
+    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
+    atOnce = Math.min(4, Math.ceil((want - found.length) / Math.max(perTime, 1)));
+  }
 }
 
 /** A calendar day or hour is closed (its children cached) once it ended this long ago (AuditCalendarCopy). */
@@ -382,6 +500,7 @@ async function mergedPage(
   projects: string[] | undefined,
   after: Cursor | undefined,
   cache: Map<string, string[]>,
+  splitReads = false,
 ): Promise<Document[]> {
   const want = 21;
   const keyset: Document = after ? { $or: [{ at: { $lt: after.at } }, { at: after.at, _id: { $lt: after.id } }] } : {};
@@ -398,39 +517,48 @@ async function mergedPage(
   cache.set('#late', [late?.token ?? '']);
   const closedBefore = new Date(Date.now() - CLOSED_AFTER_MS).toISOString();
   const found: Document[] = [];
-  const walk = async (times: string[], level: number): Promise<void> => {
-    for (const time of times.filter((t) => newest === undefined || t <= newest.slice(0, t.length))) {
+  const inNewest = (t: string) => newest === undefined || t <= newest.slice(0, t.length);
+  // A day, hour or minute is closed once its end (the next one's start) is before the bound.
+  const copied = async (time: string, suffix = ''): Promise<string[]> => {
+    const closed = nextOf(time) <= closedBefore;
+    let children = closed ? cache.get(`${time}${suffix}`) : undefined;
+    if (!children) {
+      children = await childrenOf(`*:${time}${suffix}`);
+      if (closed) cache.set(`${time}${suffix}`, children);
+    }
+    return children;
+  };
+  const walk = async (times: string[], level: number, split: Set<string>): Promise<void> => {
+    for (const time of times.filter(inNewest)) {
       if (level === 2) {
-        found.push(
-          ...(await db
+        // A split minute is read by its seconds, each by one equality on `second`.
+        const reads = splitReads && split.has(time) ? (await copied(time)).filter(inNewest) : [time];
+        await readNewestFirst(reads, found, want, (read, limit) =>
+          db
             .collection('audit_entries')
-            .find({ minute: time, ...reach, ...keyset })
+            .find({ [read.length === 19 ? 'second' : 'minute']: read, ...reach, ...keyset })
             .sort({ at: -1, _id: -1 })
-            .limit(want - found.length)
-            .toArray()),
+            .limit(limit)
+            .toArray(),
         );
       } else {
-        // A day or hour is closed once its end (the next one's start) is before the bound.
-        const closed = nextOf(time) <= closedBefore;
-        let children = closed ? cache.get(time) : undefined;
-        if (!children) {
-          children = await childrenOf(`*:${time}`);
-          if (closed) cache.set(time, children);
-        }
-        await walk(children, level + 1);
+        // An hour's split minutes are marked apart from its minutes (`<hour>/s`), read at once.
+        const [children, marks] = await Promise.all([copied(time), splitReads && level === 1 ? copied(time, '/s') : []]);
+        await walk(children, level + 1, new Set(marks.map((mark) => mark.slice(0, -2))));
       }
       if (found.length >= want) return;
     }
   };
-  await walk(days, 0);
+  await walk(days, 0, new Set());
   if (found.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a merged audit page found ${found.length} entries`);
   return found.slice(0, 20);
 }
 
-/** The start of the day or hour after `time` (`2026-12-02` or `2026-12-02T03`), as an ISO string. */
+/** The start of the day, hour or minute after `time` (`2026-12-02`, `2026-12-02T03` or `2026-12-02T03:04`), as an ISO string. */
 function nextOf(time: string): string {
-  const start = new Date(time.length === 10 ? `${time}T00:00:00Z` : `${time}:00:00Z`);
-  return new Date(start.getTime() + (time.length === 10 ? 24 : 1) * 3_600_000).toISOString();
+  const start = new Date(`${time}${'0000-01-01T00:00:00.000Z'.slice(time.length)}`);
+  const length: Record<number, number> = { 10: 86_400_000, 13: 3_600_000, 16: 60_000 };
+  return new Date(start.getTime() + length[time.length]).toISOString();
 }
 
 function summary(times: number[]): { p50: number; p99: number } {

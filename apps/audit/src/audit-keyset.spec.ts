@@ -4,8 +4,9 @@
 import { AuditRpc, DomainError, type AuditEntry, type AuditPage, type AuditQuery, type Principal, type Role } from '@ir/contracts';
 import { runAs, BusClient } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
+import { splitMarkOf, timeAt } from './entries/audit-bucket';
 import { AuditBucketBackfill } from './entries/audit-bucket-backfill.service';
-import { AuditCalendarRepository } from './entries/audit-calendar.repository';
+import { AuditCalendarRepository, SPLIT_AT } from './entries/audit-calendar.repository';
 import { AUDIT_CALENDAR_MODEL, BACKFILLED_ID, BUCKETS_BACKFILLED_ID, type AuditCalendarModel } from './entries/audit-calendar.model';
 import { AUDIT_ENTRY_MODEL, type AuditEntryModel } from './entries/audit-entry.model';
 import { toAuditEntryDocument } from './entries/audit-entry-view';
@@ -146,5 +147,53 @@ describe('audit keyset pages', () => {
     expect(await backfill.done()).toBe(true);
     expect((await model.find({ project_id: R, minute: { $exists: false } }).lean()).length).toBe(0);
     expect(ids(await walk(adminR, {}, 2))).toEqual(older.map((e) => e.id));
+  });
+
+  it('reads a busy minute one second at a time, the same pages as counted, and a late second of it too', async () => {
+    const [X, Y] = ['1'.repeat(24), '2'.repeat(24)];
+    const adminXY = member('admin-xy', { [X]: 'admin', [Y]: 'admin' });
+    // One closed minute: X's entries past SPLIT_AT (X's minute and every project's split), Y's a few (its own minute whole).
+    const start = t0 + 90 * HOUR_MS + 7 * 60_000;
+    const inMinute = (ms: number, fields: Partial<AuditEntry>) => entry({ at: new Date(start + ms).toISOString(), ...fields });
+    const busy = Array.from({ length: SPLIT_AT + 30 }, (_, i) =>
+      inMinute(((i * 7_919) % 55_000) + (i % 5 === 0 ? 0 : 500), {
+        project_id: i % 6 === 0 ? Y : X,
+        action: i % 4 ? 'definition.updated' : 'sync.requested',
+      }),
+    );
+    const entries = audit.app.get(AuditEntryRepository);
+    // Sixteen at once, as the consumer stores them.
+    for (let i = 0; i < busy.length; i += 16) await Promise.all(busy.slice(i, i + 16).map((e) => entries.store(e)));
+    // Split minutes are read by their seconds once the start-up sweep has marked every entry's second filed.
+    const backfill = audit.app.get(AuditBucketBackfill);
+    for (let tries = 0; !(await backfill.secondsDone()) && tries < 100; tries += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await backfill.secondsDone()).toBe(true);
+    const calendar = audit.app.get<AuditCalendarModel>(AUDIT_CALENDAR_MODEL);
+    const minute = timeAt(new Date(start), 2);
+    expect(await calendar.exists({ _id: `${X}:${splitMarkOf(minute)}` })).not.toBeNull();
+    expect(await calendar.exists({ _id: `${Y}:${splitMarkOf(minute)}` })).toBeNull();
+    const counted = async (principal: Principal, query: AuditQuery) => [
+      ...(await offsetIds(principal, query)),
+      ...(await list(principal, { ...query, limit: 100, page: 2, count: 'true' })).items.map((e) => e.id),
+    ];
+    for (const query of [
+      {},
+      { project_id: X },
+      { project_id: Y },
+      { action: 'sync.requested' as const },
+      { to: new Date(start + 30_000).toISOString() },
+    ]) {
+      expect({ query, ids: ids(await walk(adminXY, query, 20)) }).toEqual({ query, ids: await counted(adminXY, query) });
+    }
+    expect(ids(await walk(adminXY, {}, 50))).toHaveLength(busy.length);
+
+    // A late entry in a second of the minute that held none (its copy is kept by now): every walk finds it.
+    const late = inMinute(57_300, { project_id: X });
+    await entries.store(late);
+    for (const query of [{}, { project_id: X }]) {
+      const walked = ids(await walk(adminXY, query, 20));
+      expect({ query, first: walked[0], ids: walked }).toEqual({ query, first: late.id, ids: await counted(adminXY, query) });
+    }
   });
 });

@@ -13,7 +13,7 @@ const SWEEP_BATCHES = 20;
 const SWEEP_BUDGET_MS = 30_000;
 
 /**
- * Gives the entries without a bucket and minute (audit-bucket.ts) theirs, in batches, recording
+ * Gives the entries without a bucket, minute or second (audit-bucket.ts) theirs, in batches, recording
  * them in the calendar first: at start, those stored before the merged lane existed, then marks
  * the trail backfilled (until a replica sees the mark, lists read by the indexes on `at`, so no
  * entry is missed meanwhile). Then every AUDIT_BUCKET_SWEEP_INTERVAL, bounded and time-limited,
@@ -26,7 +26,9 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
   private readonly logger = new Logger(AuditBucketBackfill.name);
   private backfilled = false;
   private bucketsFiled = false;
+  private secondsFiled = false;
   private checkedAt = 0;
+  private secondsCheckedAt = 0;
   private running?: Promise<unknown>;
   private timer?: NodeJS.Timeout;
   private stopping = false;
@@ -68,6 +70,17 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
   }
 
   /**
+   * Whether every entry stored before split minutes has its second, so a walk may read a split
+   * minute by its seconds (until then it reads it whole): read by `_id` at most every RECHECK_MS.
+   */
+  async secondsDone(): Promise<boolean> {
+    if (this.secondsFiled || Date.now() - this.secondsCheckedAt < RECHECK_MS) return this.secondsFiled;
+    this.secondsCheckedAt = Date.now();
+    this.secondsFiled = await this.calendar.areSecondsBackfilled();
+    return this.secondsFiled;
+  }
+
+  /**
    * Files the entries without a bucket, in one read of the trail, at most `maxBatches` batches and
    * starting none after `budgetMs`; sets the mark when it read to the end. Answers how many it filed.
    */
@@ -80,13 +93,13 @@ export class AuditBucketBackfill implements OnApplicationBootstrap, OnModuleDest
         break;
       }
       // The calendar before the entries: a list finds a bucket only through it.
-      for (const entry of unfiled) await this.calendar.record(entry.project_id, entry.at);
+      await this.calendar.recordAll(unfiled);
       await this.entries.fileInBuckets(unfiled);
       [filed, batches] = [filed + unfiled.length, batches + 1];
     }
-    if (complete && !this.backfilled) {
-      if (!(await this.calendar.isBackfilled())) await this.calendar.markBackfilled();
-      this.backfilled = true;
+    if (complete && !this.secondsFiled) {
+      await this.calendar.markBackfilled();
+      [this.backfilled, this.secondsFiled] = [true, true];
     }
     if (filed > 0) this.logger.log(`filed ${filed} audit entries stored without a bucket in their buckets`);
     return filed;

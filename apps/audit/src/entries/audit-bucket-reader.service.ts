@@ -15,6 +15,9 @@ const PROJECTS_AT_ONCE = 4;
  */
 const MERGED_MINUTES = 8;
 
+/** Seconds of a split minute read at once at most (readNewestFirst): a few small reads in flight, not a minute's worth. */
+const SECONDS_AT_ONCE = 4;
+
 /** One keyset page: the entries, and whether more follow. */
 export interface KeysetPage {
   readonly items: AuditEntryDocument[];
@@ -63,24 +66,27 @@ export class AuditBucketReader {
     after: AuditCursor | undefined,
     want: number,
   ): Promise<AuditEntryDocument[]> {
-    const { days, walk } = await this.copy.walk(EVERY_PROJECT);
+    const [{ days, walk }, splitReads] = await Promise.all([this.copy.walk(EVERY_PROJECT), this.backfill.secondsDone()]);
     const found: AuditEntryDocument[] = [];
     let minutesRead = 0;
     let oldestRead: string | undefined;
-    const visit = async (times: string[], level: number): Promise<boolean> => {
+    const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<boolean> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
         if (level < CALENDAR_LEVELS.length - 1) {
-          if (await visit(await walk.under(EVERY_PROJECT, time), level + 1)) return true;
+          const [children, below] = await childrenOf(walk, EVERY_PROJECT, time, level);
+          if (await visit(children, level + 1, below)) return true;
         } else {
           if (!scope.all && minutesRead >= MERGED_MINUTES) return true;
-          found.push(...(await this.entries.inMinute(principal, time, filter, after, want - found.length)));
+          const reads = await readsOf(walk, time, splitReads && split.has(time), filter, after);
+          await readNewestFirst(reads, found, want, (read, limit) => this.entries.inMinute(principal, read, filter, after, limit));
+          if (found.length >= want) return true;
           [minutesRead, oldestRead] = [minutesRead + 1, time];
         }
         if (found.length >= want) return true;
       }
       return false;
     };
-    const stopped = (await visit(days, 0)) && found.length < want;
+    const stopped = (await visit(days, 0, NONE_SPLIT)) && found.length < want;
     if (!stopped || oldestRead === undefined || scope.all) return found;
     // Every minute from `oldestRead` on is read: the rest is before it, each project's newest first.
     const before = { ...filter, to: new Date(startOf(oldestRead).getTime() - 1) };
@@ -103,15 +109,65 @@ export class AuditBucketReader {
     want: number,
   ): Promise<AuditEntryDocument[]> {
     const found: AuditEntryDocument[] = [];
-    const visit = async (times: string[], level: number): Promise<void> => {
+    const splitReads = await this.backfill.secondsDone();
+    const visit = async (times: string[], level: number, split: ReadonlySet<string>): Promise<void> => {
       for (const time of times.filter((name) => overlaps(name, newestOf(filter, after), filter.from))) {
-        if (level < CALENDAR_LEVELS.length - 1) await visit(await walk.under(projectId, time), level + 1);
-        else found.push(...(await this.entries.inBucket(projectId, time, filter, after, want - found.length)));
+        if (level < CALENDAR_LEVELS.length - 1) {
+          const [children, below] = await childrenOf(walk, projectId, time, level);
+          await visit(children, level + 1, below);
+        } else {
+          const reads = await readsOf(walk, time, splitReads && split.has(time), filter, after);
+          await readNewestFirst(reads, found, want, (read, limit) => this.entries.inBucket(projectId, read, filter, after, limit));
+        }
         if (found.length >= want) return;
       }
     };
-    await visit(days, 0);
+    await visit(days, 0, NONE_SPLIT);
     return found;
+  }
+}
+
+const NONE_SPLIT: ReadonlySet<string> = new Set();
+
+/** The children of a day or hour of `scope`, and for an hour which of its minutes are split (both read at once). */
+function childrenOf(walk: CalendarWalk, scope: string, time: string, level: number): Promise<[string[], ReadonlySet<string>]> {
+  const split = level === CALENDAR_LEVELS.length - 2 ? walk.split(scope, time) : NONE_SPLIT;
+  return Promise.all([walk.under(scope, time), split]);
+}
+
+/**
+ * What a walk reads of `minute`, newest first: the minute whole, or when it is split its seconds
+ * that hold entries (every project's calendar holds them, audit-bucket.ts) within the page's bounds.
+ */
+async function readsOf(
+  walk: CalendarWalk,
+  minute: string,
+  split: boolean,
+  filter: AuditFilter,
+  after: AuditCursor | undefined,
+): Promise<string[]> {
+  if (!split) return [minute];
+  return (await walk.under(EVERY_PROJECT, minute)).filter((second) => overlaps(second, newestOf(filter, after), filter.from));
+}
+
+/**
+ * Reads `times` (a minute, or a split minute's seconds, newest first) into `found` until it holds
+ * `want`, each read for the page's rest: one first, then as many at once as the entries per time
+ * read so far say the rest needs (at most SECONDS_AT_ONCE), so a dense second is read alone and a
+ * sparse split minute costs a few rounds of small reads. Results are in order as the times are.
+ */
+async function readNewestFirst(
+  times: readonly string[],
+  found: AuditEntryDocument[],
+  want: number,
+  read: (time: string, limit: number) => Promise<AuditEntryDocument[]>,
+): Promise<void> {
+  let [next, atOnce, perTime] = [0, 1, 0];
+  while (next < times.length && found.length < want) {
+    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
+    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
+    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
+    atOnce = Math.min(SECONDS_AT_ONCE, Math.ceil((want - found.length) / Math.max(perTime, 1)));
   }
 }
 

@@ -46,6 +46,35 @@ export function minuteOf(at: Date): string {
   return timeAt(at, CALENDAR_LEVELS.length - 1);
 }
 
+/** `2026-12-02T03:04:05`: the UTC second of `at`, what a split minute is read by. */
+export function secondOf(at: Date): string {
+  return at.toISOString().slice(0, SECOND_LENGTH);
+}
+
+/** The length of a second's name (`2026-12-02T03:04:05`), one level below the calendar's minutes. */
+export const SECOND_LENGTH = 19;
+
+/** What follows a split minute's name, and its hour's as the parent of its hour's split marks. */
+const SPLIT_MARK = '/s';
+
+/** `2026-12-02T03:04/s`: the calendar's mark that minute `minute` is read one second at a time. */
+export function splitMarkOf(minute: string): string {
+  return `${minute}${SPLIT_MARK}`;
+}
+
+/**
+ * `2026-12-02T03/s`: the parent of the split marks of the minutes of `hour`, apart from its minutes,
+ * which a walk of the version before takes every child of an hour for.
+ */
+export function splitParentOf(hour: string): string {
+  return `${hour}${SPLIT_MARK}`;
+}
+
+/** The split minutes of an hour, from the children of its splitParentOf. */
+export function splitMinutesOf(marks: readonly string[]): Set<string> {
+  return new Set(marks.map((mark) => mark.slice(0, -SPLIT_MARK.length)));
+}
+
 /** When calendar time `name` (a day, hour or minute) starts. */
 export function startOf(name: string): Date {
   return new Date(`${name}${'0000-01-01T00:00:00.000Z'.slice(name.length)}`);

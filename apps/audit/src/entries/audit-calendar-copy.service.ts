@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { endOf } from './audit-bucket';
+import { endOf, splitMinutesOf, splitParentOf } from './audit-bucket';
 import { AuditCalendarRepository, LATE_AFTER_MS } from './audit-calendar.repository';
 
 /** The clock difference between replicas (and their writers) the copy allows for. */
@@ -44,15 +44,17 @@ export class AuditCalendarCopy {
     const token = await this.calendar.lateToken();
     return {
       days: (scope) => this.calendar.timesUnder(scope, undefined),
-      under: (scope, time) => this.under(token, scope, time),
+      under: (scope, time) => this.under(token, scope, time, time),
+      split: async (scope, hour) => splitMinutesOf(await this.under(token, scope, hour, splitParentOf(hour))),
     };
   }
 
-  private async under(token: string, scope: string, time: string): Promise<string[]> {
-    const key = `${scope}:${time}`;
+  /** The children of `parent` (`time`, or its split marks' parent), copied once `time` is closed. */
+  private async under(token: string, scope: string, time: string, parent: string): Promise<string[]> {
+    const key = `${scope}:${parent}`;
     const copy = this.copied.get(key);
     if (copy?.token === token) return copy.times;
-    const times = await this.calendar.timesUnder(scope, time);
+    const times = await this.calendar.timesUnder(scope, parent);
     if (endOf(time).getTime() <= Date.now() - CLOSED_AFTER_MS) {
       if (this.copied.size >= COPY_MAX) this.copied.clear();
       this.copied.set(key, { token, times });
@@ -61,8 +63,10 @@ export class AuditCalendarCopy {
   }
 }
 
-/** The calendar as one walk reads it: the days of a scope, and the children of a day or hour. */
+/** The calendar as one walk reads it: the days of a scope, the children of a day, hour or minute, an hour's split minutes. */
 export interface CalendarWalk {
   days(scope: string): Promise<string[]>;
   under(scope: string, time: string): Promise<string[]>;
+  /** The minutes of an hour of a scope that are split (read one second at a time, audit-bucket.ts). */
+  split(scope: string, hour: string): Promise<Set<string>>;
 }

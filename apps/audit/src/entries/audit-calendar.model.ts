@@ -5,7 +5,8 @@ import { Connection, Schema, type Model } from 'mongoose';
  * Which UTC days, hours and minutes of a project hold audit entries (see audit-bucket.ts): a tree
  * read one level at a time by equality on `parent`. A day's document is `_id` `<scope>:2026-12-02`,
  * parent `<scope>`; an hour's is `<scope>:2026-12-02T03`, parent the day's id; a minute's
- * `<scope>:2026-12-02T03:04`, parent the hour's. Written before the first entry of that minute is stored and never changed, so
+ * `<scope>:2026-12-02T03:04`, parent the hour's (and beside it, once split, `<scope>:2026-12-02T03:04/s`);
+ * a second's `*:2026-12-02T03:04:05`, parent the minute's. Written before the first entry of that minute is stored and never changed, so
  * concurrent writers cannot lose one (FerretDB 1.x runs an update as a read then a write; an insert
  * by `_id` is either new or a duplicate).
  */
@@ -18,7 +19,9 @@ export interface AuditCalendarDocument {
   token?: string;
 }
 
-/** Marks that every entry stored before the merged lane existed has its bucket and minute (see AuditBucketBackfill). */
+/** Marks that every entry stored before split minutes existed has its second, in the calendar too (see AuditBucketBackfill). */
+export const SECONDS_BACKFILLED_ID = '#backfilled-seconds';
+/** The mark of the version before: every entry stored before the merged lane existed has its bucket and minute (see AuditBucketBackfill). */
 export const BACKFILLED_ID = '#backfilled-minutes';
 /** The mark of the version before: every entry stored before buckets existed has its bucket (a project's pages read them). */
 export const BUCKETS_BACKFILLED_ID = '#backfilled';

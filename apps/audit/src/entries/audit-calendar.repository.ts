@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { isDuplicateKeyError, OwnRepository } from '@ir/platform';
 import { randomUUID } from 'node:crypto';
-import { CALENDAR_LEVELS, dayOf, endOf, EVERY_PROJECT, scopeOf, timeAt } from './audit-bucket';
+import { CALENDAR_LEVELS, dayOf, endOf, EVERY_PROJECT, scopeOf, secondOf, splitMarkOf, splitParentOf, timeAt } from './audit-bucket';
 import {
   AUDIT_CALENDAR_MODEL,
   BACKFILLED_ID,
   BUCKETS_BACKFILLED_ID,
   LATE_ID,
+  SECONDS_BACKFILLED_ID,
   type AuditCalendarDocument,
   type AuditCalendarModel,
 } from './audit-calendar.model';
@@ -20,10 +21,19 @@ const KNOWN_MAX = 10_000;
  */
 export const LATE_AFTER_MS = 60_000;
 
+/**
+ * Entries of a scope's minute a replica records before it marks the minute split (read one second at
+ * a time): a minute read whole costs FerretDB a read and an in-memory sort of all of it, which a
+ * quiet minute's few entries make cheap and a busy one's thousands do not.
+ */
+export const SPLIT_AT = 100;
+
 /** The `audit_calendar` collection: which days, hours and minutes of which project hold audit entries (see audit-bucket.ts). */
 @Injectable()
 export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument> {
   private readonly known = new Set<string>();
+  /** Entries this replica recorded per scope and minute (`<scope>:2026-12-02T03:04`): when to split a minute. */
+  private readonly counted = new Map<string, number>();
 
   constructor(@Inject(AUDIT_CALENDAR_MODEL) model: AuditCalendarModel) {
     super(model);
@@ -31,32 +41,68 @@ export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument
 
   /**
    * Records the day, hour and minute of an entry of `projectId` at `at`, in the project's calendar
-   * and in every project's (`*`), each inserted once per replica. A minute or hour recorded into an
-   * hour or day that ended over LATE_AFTER_MS ago (a late entry) changes LATE_ID's token after its
-   * insert, so that no copy keeps that hour's or day's children without it.
+   * and in every project's (`*`), and there its second under the minute, each inserted once per
+   * replica; once this replica has recorded SPLIT_AT entries of a scope's minute, the minute's split
+   * mark beside it (audit-bucket.ts). A node recorded into a day, hour or minute that ended over
+   * LATE_AFTER_MS ago (a late entry) changes LATE_ID's token after its insert, so that no copy keeps
+   * that time's children without it.
    */
   async record(projectId: string | null, at: Date, now = new Date()): Promise<void> {
-    const recorded: string[] = [];
+    await this.recordAll([{ project_id: projectId, at }], now);
+  }
+
+  /**
+   * Records the entries as record() does, changing the token once for all of them (the backfill's
+   * batches: an older trail's seconds are each late).
+   */
+  async recordAll(entries: readonly { project_id: string | null; at: Date }[], now = new Date()): Promise<void> {
+    const recorded = new Set<string>();
     let late = false;
-    for (const scope of [scopeOf(projectId), EVERY_PROJECT]) {
-      // Outermost first: a list finds an hour only through its day, a minute through its hour.
-      let parent = scope;
-      for (let level = 0; level < CALENDAR_LEVELS.length; level += 1) {
-        const time = timeAt(at, level);
-        const _id = `${scope}:${time}`;
-        if (!this.known.has(_id)) {
-          await this.insert({ _id, parent, day: dayOf(at) });
-          recorded.push(_id);
-          // Inserted again after a crash (a duplicate) counts too: the crash may have come before the token's change.
-          if (level > 0 && endOf(timeAt(at, level - 1)).getTime() <= now.getTime() - LATE_AFTER_MS) late = true;
-        }
-        parent = _id;
+    for (const entry of entries) {
+      for (const node of this.nodesOf(entry.project_id, entry.at)) {
+        if (this.known.has(node._id) || recorded.has(node._id)) continue;
+        await this.insert({ _id: node._id, parent: node.parent, day: dayOf(entry.at) });
+        recorded.add(node._id);
+        // Inserted again after a crash (a duplicate) counts too: the crash may have come before the token's change.
+        if (node.under !== undefined && endOf(node.under).getTime() <= now.getTime() - LATE_AFTER_MS) late = true;
       }
     }
     if (late) await this.markLate();
     // Known only once the token has changed: a failed change is retried with the entry's redelivery.
-    if (this.known.size + recorded.length > KNOWN_MAX) this.known.clear();
+    if (this.known.size + recorded.size > KNOWN_MAX) this.known.clear();
     for (const id of recorded) this.known.add(id);
+  }
+
+  /**
+   * The calendar nodes of an entry, outermost first (a list finds an hour only through its day, a
+   * minute through its hour, a second through its minute), each with the time it is under.
+   */
+  private nodesOf(projectId: string | null, at: Date): { _id: string; parent: string; under?: string }[] {
+    const nodes: { _id: string; parent: string; under?: string }[] = [];
+    const marks: typeof nodes = [];
+    const [hour, minute] = [timeAt(at, 1), timeAt(at, 2)];
+    for (const scope of [scopeOf(projectId), EVERY_PROJECT]) {
+      let [parent, under] = [scope, undefined as string | undefined];
+      for (let level = 0; level < CALENDAR_LEVELS.length; level += 1) {
+        const time = timeAt(at, level);
+        nodes.push({ _id: `${scope}:${time}`, parent, under });
+        [parent, under] = [`${scope}:${time}`, time];
+      }
+      // Every entry's second, in one calendar: a split minute of a project is read by its seconds there and the project.
+      if (scope === EVERY_PROJECT) nodes.push({ _id: `${scope}:${secondOf(at)}`, parent, under: minute });
+      if (this.countInMinute(scope, minute) >= SPLIT_AT)
+        marks.push({ _id: `${scope}:${splitMarkOf(minute)}`, parent: `${scope}:${splitParentOf(hour)}`, under: hour });
+    }
+    return [...nodes, ...marks];
+  }
+
+  /** How many entries of `scope`'s minute this replica has recorded, this one included. */
+  private countInMinute(scope: string, minute: string): number {
+    const key = `${scope}:${minute}`;
+    const count = (this.counted.get(key) ?? 0) + 1;
+    if (this.counted.size >= KNOWN_MAX) this.counted.clear();
+    this.counted.set(key, count);
+    return count;
   }
 
   /**
@@ -91,8 +137,15 @@ export class AuditCalendarRepository extends OwnRepository<AuditCalendarDocument
     return (await this.model.exists({ _id: BUCKETS_BACKFILLED_ID })) !== null;
   }
 
+  /** Whether the backfill has given every entry stored before split minutes its second (read by `_id`). */
+  async areSecondsBackfilled(): Promise<boolean> {
+    return (await this.model.exists({ _id: SECONDS_BACKFILLED_ID })) !== null;
+  }
+
+  /** Marks every entry filed: its bucket, minute and second (this version's mark and the version before's). */
   async markBackfilled(): Promise<void> {
     await this.insert({ _id: BACKFILLED_ID });
+    await this.insert({ _id: SECONDS_BACKFILLED_ID });
   }
 
   /** A new token on LATE_ID (by `_id`): never one a reader read before. */

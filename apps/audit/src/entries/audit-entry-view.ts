@@ -1,5 +1,5 @@
 import type { AuditEntry } from '@ir/contracts';
-import { bucketOf, minuteOf } from './audit-bucket';
+import { bucketOf, minuteOf, secondOf } from './audit-bucket';
 import type { AuditEntryDocument } from './audit-entry.model';
 
 /** The entry as stored (see AuditEntryDocument for why `changes` and `details` are JSON text). */
@@ -18,6 +18,7 @@ export function toAuditEntryDocument(entry: AuditEntry): AuditEntryDocument {
     service: entry.service,
     bucket: bucketOf(entry.project_id, at),
     minute: minuteOf(at),
+    second: secondOf(at),
     ...(entry.changes ? { changes_json: JSON.stringify(entry.changes) } : {}),
     ...(entry.details ? { details_json: JSON.stringify(entry.details) } : {}),
   };
@@ -25,8 +26,8 @@ export function toAuditEntryDocument(entry: AuditEntry): AuditEntryDocument {
 
 /** The stored entry as `GET /audit` shows it: the entry as it was recorded. */
 export function toAuditEntry(doc: AuditEntryDocument): AuditEntry {
-  // The bucket and minute are where the store files the entry, not part of it.
-  const { _id, at, changes_json, details_json, actor, target, bucket: _bucket, minute: _minute, ...fields } = doc;
+  // The bucket, minute and second are where the store files the entry, not part of it.
+  const { _id, at, changes_json, details_json, actor, target, bucket: _bucket, minute: _minute, second: _second, ...fields } = doc;
   return {
     id: _id,
     at: at.toISOString(),

@@ -24,6 +24,8 @@ export interface AuditEntryDocument {
   bucket?: string;
   /** `2026-12-02T03:04`, the UTC minute: what the merged lane of several projects reads by equality; absent only before the backfill. */
   minute?: string;
+  /** `2026-12-02T03:04:05`, the UTC second: what a split minute is read by (audit-bucket.ts); absent only before the backfill. */
+  second?: string;
   changes_json?: string;
   details_json?: string;
 }
@@ -45,6 +47,7 @@ const AuditEntrySchema = new Schema<AuditEntryDocument>(
     service: { type: String, required: true },
     bucket: { type: String },
     minute: { type: String },
+    second: { type: String },
     changes_json: { type: String },
     details_json: { type: String },
   },
@@ -60,6 +63,8 @@ AuditEntrySchema.index({ at: -1 }, { name: 'at' });
 AuditEntrySchema.index({ bucket: 1 }, { name: 'bucket' });
 // The merged lane's read (a caller in several projects): one minute of every project by equality.
 AuditEntrySchema.index({ minute: 1 }, { name: 'minute' });
+// A split minute's read: one second (of every project, or with a project's equality) by equality.
+AuditEntrySchema.index({ second: 1 }, { name: 'second' });
 
 export type AuditEntryModel = Model<AuditEntryDocument>;
 export const AUDIT_ENTRY_MODEL = 'AuditEntry';

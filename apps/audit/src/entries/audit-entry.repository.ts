@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { narrowTo, projectsWhere, type AuditAction, type AuditEntry, type Principal, type ProjectScope } from '@ir/contracts';
 import { findPage, isDuplicateKeyError, OwnRepository, type Page, type PageRequest } from '@ir/platform';
 import type { FilterQuery } from 'mongoose';
-import { bucketOf, minuteOf, type AuditCursor } from './audit-bucket';
+import { bucketOf, minuteOf, SECOND_LENGTH, secondOf, type AuditCursor } from './audit-bucket';
 import { AuditCalendarRepository } from './audit-calendar.repository';
 import { AUDIT_ENTRY_MODEL, type AuditEntryDocument, type AuditEntryModel } from './audit-entry.model';
 import { toAuditEntryDocument } from './audit-entry-view';
@@ -80,46 +80,53 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
   }
 
   /**
-   * At most `limit` entries of one project's UTC minute (`2026-12-02T03:04`) after `after`, newest
-   * first: one equality on `bucket`, the only part FerretDB filters in SQL; the other conditions it
-   * applies to that minute's entries alone. The caller takes `projectId` from `reach`.
+   * At most `limit` entries of one project's UTC minute (`2026-12-02T03:04`), or second of a split
+   * minute (`2026-12-02T03:04:05`), after `after`, newest first: by equality on `bucket` (or on
+   * `second` and `project_id`), the only part FerretDB filters in SQL; the other conditions it
+   * applies to that time's entries alone. The caller takes `projectId` from `reach`.
    */
   inBucket(
     projectId: string,
-    minute: string,
+    time: string,
     filter: AuditFilter,
     after: AuditCursor | undefined,
     limit: number,
   ): Promise<AuditEntryDocument[]> {
-    const query = { bucket: `${projectId}:${minute}`, ...conditionsOf(filter, after) };
-    return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
+    const lane = time.length === SECOND_LENGTH ? { second: time, project_id: projectId } : { bucket: `${projectId}:${time}` };
+    return this.model
+      .find({ ...lane, ...conditionsOf(filter, after) })
+      .sort(NEWEST_FIRST)
+      .limit(limit)
+      .lean<AuditEntryDocument[]>();
   }
 
   /**
-   * At most `limit` entries the caller may read of one UTC minute (`2026-12-02T03:04`) of every
-   * project after `after`, newest first: one equality on `minute`, the only part FerretDB filters in
-   * SQL; the caller's reach and the other conditions it applies to that minute's entries alone.
+   * At most `limit` entries the caller may read of one UTC minute (`2026-12-02T03:04`), or second of
+   * a split minute (`2026-12-02T03:04:05`), of every project after `after`, newest first: one
+   * equality on `minute` (or `second`), the only part FerretDB filters in SQL; the caller's reach and
+   * the other conditions it applies to that time's entries alone.
    */
   inMinute(
     principal: Principal,
-    minute: string,
+    time: string,
     filter: AuditFilter,
     after: AuditCursor | undefined,
     limit: number,
   ): Promise<AuditEntryDocument[]> {
-    const query = { minute, ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter, after) };
+    const lane = time.length === SECOND_LENGTH ? { second: time } : { minute: time };
+    const query = { ...lane, ...this.reachOf(principal, filter.projectId), ...conditionsOf(filter, after) };
     return this.model.find(query).sort(NEWEST_FIRST).limit(limit).lean<AuditEntryDocument[]>();
   }
 
   /**
-   * The entries without a minute (each with what its bucket and minute are made of), BACKFILL_BATCH
-   * at a time: stored before the merged lane existed, or by an older replica during a rolling
-   * upgrade. One read of the collection, which FerretDB reads in full (`$exists` is not pushed
-   * down), streamed by the driver's batches; stopping early closes it.
+   * The entries without a minute or second (each with what its bucket, minute and second are made
+   * of), BACKFILL_BATCH at a time: stored before split minutes existed, or by an older replica during
+   * a rolling upgrade. One read of the collection, which FerretDB reads in full (`$exists` is not
+   * pushed down), streamed by the driver's batches; stopping early closes it.
    */
   async *unfiled(): AsyncGenerator<UnfiledEntry[]> {
     const cursor = this.model
-      .find({ minute: { $exists: false } }, { _id: 1, at: 1, project_id: 1 })
+      .find({ $or: [{ minute: { $exists: false } }, { second: { $exists: false } }] }, { _id: 1, at: 1, project_id: 1 })
       .batchSize(BACKFILL_BATCH)
       .lean<UnfiledEntry[]>()
       .cursor();
@@ -137,14 +144,14 @@ export class AuditEntryRepository extends OwnRepository<AuditEntryDocument> {
     }
   }
 
-  /** Files each of `entries` in its bucket and minute (by `_id`, which FerretDB filters in SQL). */
+  /** Files each of `entries` in its bucket, minute and second (by `_id`, which FerretDB filters in SQL). */
   async fileInBuckets(entries: readonly UnfiledEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.model.bulkWrite(
       entries.map((entry) => ({
         updateOne: {
           filter: { _id: entry._id },
-          update: { $set: { bucket: bucketOf(entry.project_id, entry.at), minute: minuteOf(entry.at) } },
+          update: { $set: { bucket: bucketOf(entry.project_id, entry.at), minute: minuteOf(entry.at), second: secondOf(entry.at) } },
         },
       })),
       { ordered: false },
