@@ -10,16 +10,17 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     COMPARE_CONCURRENCY: env.positiveInt(8),
     /**
      * Collections whose last comparison is kept, to be reused while their indexes and definitions are
-     * unchanged (about 3.5 KB each for 5 indexes; the least recently compared is dropped first). A
-     * scan goes round the fleet in a cycle: below the fleet's collections, it reuses none. Only
-     * collections of databases whose definitions are kept (COMPARE_CACHED_DEFINITIONS) are reused.
+     * unchanged (about 3.5 KB each for 5 indexes; a compare asked for drops the least recently
+     * compared first, a scheduled one only takes free or stale room, so that a scan of more
+     * collections reuses those that fit). Only collections of databases whose definitions are kept
+     * (COMPARE_CACHED_DEFINITIONS) are reused.
      */
     COMPARE_MEMO_COLLECTIONS: env.positiveInt(10_000),
     /**
      * DR definitions kept resolved, per database and definitions version, so that a compare of an
-     * unchanged database asks the registry only for its version (about 0.6 KB each; the least
-     * recently compared database is dropped first). Below the fleet's definitions, a scan reads every
-     * database's definitions again.
+     * unchanged database asks the registry only for its version (about 0.86 KB each; kept as
+     * COMPARE_MEMO_COLLECTIONS is). Below the fleet's definitions, a scan reads again the definitions
+     * of the databases that do not fit.
      */
     COMPARE_CACHED_DEFINITIONS: env.positiveInt(50_000),
     /** A redundant index unused for this many days is flagged as a safe drop candidate. */
