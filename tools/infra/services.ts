@@ -43,15 +43,17 @@ export interface ServiceHandle {
  * halved the time it spends collecting them (30 ms -> 15 ms per such compare, CPU profile), but
  * holds up to 128 MB of resident memory in each replica during a fleet scan, which its goal (300 MB,
  * issue 14) cannot afford: 16 MB, V8's own maximum on 64 bits, written out so that the choice stays visible.
- * Its old space is bounded too: V8 otherwise lets it grow with the garbage of a fleet scan far past
- * what is live (live heap 193 MB in a full-size scan, resident 555 MB); 288 MB is 1.5x that live set.
+ * Its old space is bounded too, so that V8 does not let it grow with a fleet scan's garbage (resident
+ * 555 MB, live heap 193 MB, before the caches resisted scans): at 1,000 databases and the caches'
+ * default bounds, its old space held at most 125 MB (about 100 after collections); 192 MB is 1.5x
+ * that worst, as headroom against an out-of-memory crash.
  * docker-compose.yml and the Helm chart (deploy/helm/index-registry, checked by tools/deploy) start the services with the same flags.
  */
 export const NODE_FLAGS: Record<ServiceName, readonly string[]> = {
   gateway: [],
   auth: [],
   registry: [],
-  comparator: ['--max-semi-space-size=16', '--max-old-space-size=288'],
+  comparator: ['--max-semi-space-size=16', '--max-old-space-size=192'],
   'sync-executor': [],
   audit: [],
   'entity-oplog': [],
