@@ -45,7 +45,7 @@ export interface ServiceHandle {
  * issue 14) cannot afford: 16 MB, V8's own maximum on 64 bits, written out so that the choice stays visible.
  * Its old space is bounded too, so that V8 does not let it grow with a fleet scan's garbage (resident
  * 555 MB, live heap 193 MB, before the caches resisted scans): at 1,000 databases and the caches'
- * default bounds, its old space held at most 125 MB (about 100 after collections); 192 MB is 1.5x
+ * default bounds, its old space held at most 123 MB (about 100 after collections); 192 MB is 1.5x
  * that worst, as headroom against an out-of-memory crash.
  * docker-compose.yml and the Helm chart (deploy/helm/index-registry, checked by tools/deploy) start the services with the same flags.
  */
