@@ -10,18 +10,21 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     COMPARE_CONCURRENCY: env.positiveInt(8),
     /**
      * Collections whose last comparison is kept, to be reused while their indexes and definitions are
-     * unchanged (about 3.5 KB each for 5 indexes; the least recently compared is dropped first). A
-     * scan goes round the fleet in a cycle: below the fleet's collections, it reuses none. Only
-     * collections of databases whose definitions are kept (COMPARE_CACHED_DEFINITIONS) are reused.
+     * unchanged (about 3.5 KB each for 5 indexes; a compare asked for drops the least recently
+     * compared first, a scheduled one only takes free or stale room, so that a scan of more
+     * collections reuses those that fit). Only collections of databases whose definitions are kept
+     * (COMPARE_CACHED_DEFINITIONS) are reused. The two defaults hold 250 databases of 20 collections
+     * and 100 definitions, about 40 MB: twice that was the largest part of the comparator's live heap
+     * in a scan of 1,000 databases, whose resident memory must stay under 300 MB (issue 14).
      */
-    COMPARE_MEMO_COLLECTIONS: env.positiveInt(10_000),
+    COMPARE_MEMO_COLLECTIONS: env.positiveInt(5_000),
     /**
      * DR definitions kept resolved, per database and definitions version, so that a compare of an
-     * unchanged database asks the registry only for its version (about 0.6 KB each; the least
-     * recently compared database is dropped first). Below the fleet's definitions, a scan reads every
-     * database's definitions again.
+     * unchanged database asks the registry only for its version (about 0.86 KB each; kept as
+     * COMPARE_MEMO_COLLECTIONS is). Below the fleet's definitions, a scan reads again the definitions
+     * of the databases that do not fit.
      */
-    COMPARE_CACHED_DEFINITIONS: env.positiveInt(50_000),
+    COMPARE_CACHED_DEFINITIONS: env.positiveInt(25_000),
     /** A redundant index unused for this many days is flagged as a safe drop candidate. */
     UNUSED_INDEX_DAYS: env.positiveInt(30),
     /** How often each database is compared on schedule (each scan is jittered by up to 10%). */

@@ -60,4 +60,21 @@ describe('CollectionMemo', () => {
     expect(memo.recall('db1', 'a', bytes('a2'), desired)?.diff).toBe(other);
     expect(memo.recall('db1', 'b', bytes('b'), desired)).toBeUndefined();
   });
+
+  it("keeps what a scan's compares remember only while it fits, so that a scan of more collections than the capacity reuses those kept", () => {
+    const memo = new CollectionMemo(2, 60_000);
+    const scan = () =>
+      ['a', 'b', 'c'].filter((name) => {
+        const recalled = memo.recall('db1', name, bytes(name), desired);
+        if (!recalled) memo.remember('db1', name, { bytes: bytes(name), desired, diff }, true);
+        return recalled !== undefined;
+      });
+    expect(scan()).toEqual([]);
+    expect(scan()).toEqual(['a', 'b']);
+    expect(scan()).toEqual(['a', 'b']);
+    // A compare asked for is remembered as before, the least recently compared forgotten.
+    memo.remember('db1', 'c', { bytes: bytes('c'), desired, diff });
+    expect(memo.recall('db1', 'a', bytes('a'), desired)).toBeUndefined();
+    expect(memo.recall('db1', 'c', bytes('c'), desired)).toBeDefined();
+  });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CollectionComparison } from '@ir/contracts';
 import type { CollectionDiff, DesiredIndex } from '@ir/index-core';
 import { LruMap } from '@ir/platform';
+import { cacheLookups } from '../metrics/scan-metrics';
 
 /** A collection's comparison with its JSON, which the answer and the stored drift are assembled from. */
 export interface ComparisonView {
@@ -32,13 +33,16 @@ interface Remembered {
  * with the same bytes and the DR wants the same indexes (the same resolved list, which the registry
  * client keeps per definitions version): then the diff, and without usage the whole view, are the
  * same, and a scan of an unchanged database costs its reads, not normalizing and diffing every
- * index again. The least recently compared collection is forgotten beyond the capacity.
+ * index again. The least recently compared collection is forgotten beyond the capacity, except by
+ * a scheduled compare (`scheduled`), which only takes free room or that of collections unused for
+ * `staleAfterMs` (see `LruMap.offer`): a scan going round more collections than the capacity then
+ * reuses those that fit instead of none.
  */
 export class CollectionMemo {
   private readonly remembered: LruMap<string, Remembered>;
 
-  constructor(capacity: number) {
-    this.remembered = new LruMap({ maxWeight: capacity });
+  constructor(capacity: number, staleAfterMs?: number) {
+    this.remembered = new LruMap({ maxWeight: capacity, ...(staleAfterMs === undefined ? {} : { staleAfterMs }) });
   }
 
   recall(
@@ -49,7 +53,9 @@ export class CollectionMemo {
   ): RememberedComparison | undefined {
     if (!bytes) return undefined;
     const found = this.remembered.get(keyOf(databaseId, collection));
-    if (!found || found.desired !== desired || found.digest !== digestOf(bytes)) return undefined;
+    const hit = found !== undefined && found.desired === desired && found.digest === digestOf(bytes);
+    cacheLookups.inc({ cache: 'collections', result: hit ? 'hit' : 'miss' });
+    if (!hit) return undefined;
     const { diff, json } = found;
     return json === undefined ? { diff } : { diff, view: { comparison: JSON.parse(json) as CollectionComparison, json } };
   }
@@ -58,9 +64,13 @@ export class CollectionMemo {
     databaseId: string,
     collection: string,
     entry: RememberedComparison & { bytes: Uint8Array; desired: readonly DesiredIndex[] },
+    scheduled = false,
   ): void {
     const { bytes, desired, diff, view } = entry;
-    this.remembered.set(keyOf(databaseId, collection), { digest: digestOf(bytes), desired, diff, ...(view ? { json: view.json } : {}) });
+    const remembered = { digest: digestOf(bytes), desired, diff, ...(view ? { json: view.json } : {}) };
+    const key = keyOf(databaseId, collection);
+    if (scheduled) this.remembered.offer(key, remembered);
+    else this.remembered.set(key, remembered);
   }
 }
 

@@ -19,7 +19,7 @@ import type { ComparatorConfig } from '../comparator.config';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { compareDuration } from '../metrics/scan-metrics';
 import { ForegroundWork } from '../scan/foreground-work';
-import { RegistryClient, type TargetConnection, type TargetDesign } from '../targets/registry-client';
+import { RegistryClient, staleAfterMs, type TargetConnection, type TargetDesign } from '../targets/registry-client';
 import { TargetCapabilitiesReader, targetServerView } from '../targets/target-capabilities';
 import { TargetReader, type CollectionIndexes } from '../targets/target-reader';
 import { InheritedCollations } from './inherited-collations';
@@ -52,6 +52,9 @@ function sameDesign(a: TargetDesign, b: TargetDesign): boolean {
   return a.version === b.version && a.target.uri === b.target.uri && a.target.dbName === b.target.dbName;
 }
 
+/** How a compare's collections go into the memo: as LRU, only if they fit (a scan's), or not at all. */
+type MemoUse = 'asked' | 'scheduled' | 'none';
+
 export interface LiveComparison {
   readonly result: CompareResult;
   /** Each of `result.collections` as JSON, to assemble the answer from (see `compareResultJson`). */
@@ -80,7 +83,7 @@ export class CompareService {
     private readonly capabilitiesReader: TargetCapabilitiesReader,
     private readonly foreground: ForegroundWork,
   ) {
-    this.memo = new CollectionMemo(config.COMPARE_MEMO_COLLECTIONS);
+    this.memo = new CollectionMemo(config.COMPARE_MEMO_COLLECTIONS, staleAfterMs(config.DRIFT_SCAN_INTERVAL));
   }
 
   /**
@@ -114,7 +117,7 @@ export class CompareService {
     // caller whose own roles already grant it in the project the database was in last time.
     const last = this.registry.lastKnown(databaseId, collections);
     const known = last && mayRead(last.target) ? last : undefined;
-    const checked = this.registry.design(databaseId, collections);
+    const checked = this.registry.design(databaseId, collections, scheduled);
     let readout = known ? this.readAll(known, collections, scheduled) : undefined;
     // Handled at once: it may fail before the registry answers, and is dropped, not waited for, when
     // the design has changed (its target may be gone).
@@ -169,6 +172,8 @@ export class CompareService {
     // collections would take minutes to fail.
     let unreachable: TargetConnectionError | undefined;
     const diffs: CollectionDiff[] = [];
+    // A design the registry client does not keep resolves new lists next time, which the memo would not recognize.
+    const memoUse: MemoUse = !design.kept ? 'none' : scheduled ? 'scheduled' : 'asked';
     const collations = await this.reader.defaultCollations(db, names);
     const views = await mapBounded(names, this.config.COMPARE_CONCURRENCY, async (name): Promise<ComparisonView> => {
       // Between collections, not only between databases: a scan's compare of a large database would hold the target's connections.
@@ -179,7 +184,7 @@ export class CompareService {
         usageUnsupported ??= read.usageUnsupported;
         usageUnavailable ??= read.usageUnavailable;
         const desired = this.inherited.of(design.desiredOf(name), collations.get(name));
-        const { diff, view } = this.compareCollection(databaseId, name, desired, read, policy, collations.get(name));
+        const { diff, view } = this.compareCollection(databaseId, name, desired, read, policy, collations.get(name), memoUse);
         diffs.push(diff);
         return view;
       } catch (error) {
@@ -207,14 +212,15 @@ export class CompareService {
     read: CollectionIndexes,
     policy: UsagePolicy,
     collectionCollation: unknown,
+    memoUse: MemoUse,
   ): { diff: CollectionDiff; view: ComparisonView } {
     const bytes = read.listing?.bytes;
     const recalled = this.memo.recall(databaseId, name, bytes, desired);
     if (recalled?.view && !read.usage) return { diff: recalled.diff, view: recalled.view };
     const diff = recalled?.diff ?? withCollation(diffDesired(name, desired, read.listing?.entries() ?? []), collectionCollation);
     const view = viewOf(toComparison(diff, read, policy));
-    if (bytes && (!recalled || (!read.usage && !recalled.view)))
-      this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) });
+    if (bytes && memoUse !== 'none' && (!recalled || (!read.usage && !recalled.view)))
+      this.memo.remember(databaseId, name, { bytes, desired, diff, ...(read.usage ? {} : { view }) }, memoUse === 'scheduled');
     return { diff, view };
   }
 

@@ -75,3 +75,15 @@ new Gauge({
 export function exportScanLag(read: (() => Promise<WaitingScans>) | undefined): void {
   readWaiting = read;
 }
+
+/**
+ * Lookups in the comparator's caches (`definitions`: a database's resolved DR definitions,
+ * COMPARE_CACHED_DEFINITIONS; `collections`: a collection's last comparison, COMPARE_MEMO_COLLECTIONS),
+ * by whether they hit: what the memory they hold buys, and whether their bounds fit the fleet.
+ */
+export const cacheLookups = new Counter({
+  name: 'index_registry_compare_cache_lookups_total',
+  help: "Lookups in the comparator's caches (definitions: resolved DR definitions per database; collections: last comparisons), by result (hit, miss)",
+  labelNames: ['cache', 'result'] as const,
+  registers: [metricsRegistry],
+});

@@ -6,6 +6,7 @@ import { desiredIndexOf, type DefinitionOptions, type DesiredIndex, type IndexDe
 import { LruMap } from '@ir/platform';
 import { UriCipher } from '@ir/target-pool';
 import type { ComparatorConfig } from '../comparator.config';
+import { cacheLookups } from '../metrics/scan-metrics';
 
 export interface TargetConnection {
   readonly databaseId: string;
@@ -25,6 +26,11 @@ export interface TargetDesign {
   readonly collections: readonly string[];
   /** The registry's definitions version this design is of. */
   readonly version: number;
+  /**
+   * Whether the client keeps this design, so that the next compare of the database resolves the
+   * same lists (what the collection memo recognizes): a scheduled compare's may not be kept.
+   */
+  readonly kept: boolean;
   /**
    * A collection's definitions resolved for diffing, sorted by name (each `definition` is the DR's);
    * computed once per definitions version.
@@ -50,7 +56,10 @@ interface CachedDesign {
  * DR definitions. Definitions are cached per database and version: the
  * connection answer carries the version, so a cached copy is used only while
  * nothing has changed, and a scan of an unchanged database costs one small request.
- * The cache is bounded by definitions (COMPARE_CACHED_DEFINITIONS), least recently used first out.
+ * The cache is bounded by definitions (COMPARE_CACHED_DEFINITIONS), least recently used first out,
+ * except that a scheduled compare's design only takes free room or that of databases not compared for
+ * two scan intervals (`LruMap.offer`): a scan cycles through the fleet, and when the fleet is larger
+ * than the cache, LRU would forget each database just before the scan comes back to it.
  */
 @Injectable()
 export class RegistryClient {
@@ -59,13 +68,18 @@ export class RegistryClient {
   constructor(
     private readonly bus: BusClient,
     private readonly cipher: UriCipher,
-    @Inject(SERVICE_CONFIG) config: Pick<ComparatorConfig, 'COMPARE_CACHED_DEFINITIONS'>,
+    @Inject(SERVICE_CONFIG) config: Pick<ComparatorConfig, 'COMPARE_CACHED_DEFINITIONS' | 'DRIFT_SCAN_INTERVAL'>,
   ) {
-    // A database without definitions still costs its entry: it weighs one.
-    this.cache = new LruMap({ maxWeight: config.COMPARE_CACHED_DEFINITIONS, weigh: (design) => Math.max(1, design.definitionCount) });
+    this.cache = new LruMap({
+      maxWeight: config.COMPARE_CACHED_DEFINITIONS,
+      // A database without definitions still costs its entry: it weighs one.
+      weigh: (design) => Math.max(1, design.definitionCount),
+      staleAfterMs: staleAfterMs(config.DRIFT_SCAN_INTERVAL),
+    });
   }
 
-  async design(databaseId: string, collections?: readonly string[]): Promise<TargetDesign> {
+  /** `scheduled`: a scheduled compare's, kept only if it fits (see the class). */
+  async design(databaseId: string, collections?: readonly string[], scheduled = false): Promise<TargetDesign> {
     // The version is read before the definitions: a change in between only makes the copy look older than it is.
     const answer = await this.bus.request(RegistryDatabaseRpc.connection, { database_id: databaseId });
     const target = {
@@ -78,14 +92,18 @@ export class RegistryClient {
       recordedServer: answer.server ?? null,
     };
     let cached = this.cache.get(databaseId);
-    if (!cached || cached.version !== answer.definitions_version) {
+    const hit = cached?.version === answer.definitions_version;
+    cacheLookups.inc({ cache: 'definitions', result: hit ? 'hit' : 'miss' });
+    if (!cached || !hit) {
       const items = await this.fetchDefinitions(databaseId);
       cached = { version: answer.definitions_version, desired: resolvedByCollection(items), definitionCount: items.length, target };
     } else {
       cached = { ...cached, target };
     }
-    this.cache.set(databaseId, cached);
-    return viewOf(cached, collections);
+    let kept = true;
+    if (scheduled) kept = this.cache.offer(databaseId, cached);
+    else this.cache.set(databaseId, cached);
+    return viewOf(cached, collections, kept);
   }
 
   /**
@@ -94,7 +112,7 @@ export class RegistryClient {
    */
   lastKnown(databaseId: string, collections?: readonly string[]): TargetDesign | undefined {
     const cached = this.cache.peek(databaseId);
-    return cached ? viewOf(cached, collections) : undefined;
+    return cached ? viewOf(cached, collections, true) : undefined;
   }
 
   /**
@@ -145,13 +163,22 @@ function resolvedByCollection(items: readonly IndexDefinitionView[]): Map<string
 /** One list for every collection without definitions, so that the collection memo recognizes it. */
 const NO_DEFINITIONS: readonly DesiredIndex[] = [];
 
-function viewOf(cached: CachedDesign, collections: readonly string[] | undefined): TargetDesign {
+/**
+ * How long a cached entry unused by any compare gives way to a scheduled one: two scan intervals, so
+ * that a database the scan still comes round to (each interval, jittered by 10%) keeps its place.
+ */
+export function staleAfterMs(scanIntervalMs: number): number {
+  return 2 * scanIntervalMs;
+}
+
+function viewOf(cached: CachedDesign, collections: readonly string[] | undefined, kept: boolean): TargetDesign {
   const wanted = collections ? new Set(collections) : undefined;
   const { desired, target, version } = cached;
   const withDefinitions = [...desired.keys()];
   return {
     target,
     version,
+    kept,
     collections: wanted ? withDefinitions.filter((c) => wanted.has(c)) : withDefinitions,
     desiredOf: (collection) => desired.get(collection) ?? NO_DEFINITIONS,
   };
