@@ -13,22 +13,25 @@ export class SourceHistoryLost extends Error {
 
 /** MongoDB's ChangeStreamHistoryLost (4.4+). */
 const CHANGE_STREAM_HISTORY_LOST = 286;
-/** MongoDB's ChangeStreamFatalError, with which servers before 4.4 (and mongos) say the same. */
+/**
+ * MongoDB's ChangeStreamFatalError, with which servers before 4.4 (and mongos) say the same ("the resume
+ * point may no longer be in the oplog", "the resume token was not found"). Whatever its text, it says the
+ * stream cannot go on from its position, which is what a lost history is to the capture: the messages
+ * are not read (they are not an interface), and the rebuild is the one way on that loses nothing.
+ */
 const CHANGE_STREAM_FATAL = 280;
-const RESUME_POINT_GONE = /resume point may no longer be in the oplog|resume token was not found/i;
 
 /**
- * Whether a change stream's error says its resume point is gone (documented shapes: code 286
- * `ChangeStreamHistoryLost`; code 280 `ChangeStreamFatalError` with "the resume point may no longer be in
- * the oplog" or "the resume token was not found"). Any other error is a failure to retry.
+ * Whether a change stream's error says it cannot resume from its position (documented codes: 286
+ * `ChangeStreamHistoryLost`, 280 `ChangeStreamFatalError`). Any other error is a failure to retry.
  */
 export function isChangeStreamHistoryLost(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
-  const { code, codeName, message } = error as { code?: unknown; codeName?: unknown; message?: unknown };
-  if (code === CHANGE_STREAM_HISTORY_LOST || codeName === 'ChangeStreamHistoryLost') return true;
+  const { code, codeName } = error as { code?: unknown; codeName?: unknown };
   return (
-    (code === CHANGE_STREAM_FATAL || codeName === 'ChangeStreamFatalError') &&
-    typeof message === 'string' &&
-    RESUME_POINT_GONE.test(message)
+    code === CHANGE_STREAM_HISTORY_LOST ||
+    codeName === 'ChangeStreamHistoryLost' ||
+    code === CHANGE_STREAM_FATAL ||
+    codeName === 'ChangeStreamFatalError'
   );
 }
