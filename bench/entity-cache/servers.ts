@@ -106,7 +106,8 @@ export function captureOf(
   timings?: CaptureTimings,
 ): { capture: SourceCapture; refresh: () => Promise<void> } {
   let view: CapturedEntity[] = [];
-  const reader = new FerretOplogReader(servers.mongo, { trimOwnEntries: true });
+  // As `make start` runs it; ENTITY_BENCH_TRIM=false leaves the source's oplog whole (CAPTURE_TRIM_SOURCE_OPLOG's default).
+  const reader = new FerretOplogReader(servers.mongo, { trimOwnEntries: process.env.ENTITY_BENCH_TRIM !== 'false' });
   const capture = new SourceCapture({
     reader: timings
       ? {
