@@ -95,6 +95,13 @@ describe('querying FerretDB’s local.oplog.rs (a private FerretDB over PostgreS
     expect(await new NamespacePushdown(oplog, 10_000).available()).toBe(true);
   });
 
+  it('PostgreSQL serves that equality from the GIN twin of the ns index the oplog is made with, not a scan of every entry', async () => {
+    expect((await oplog().indexes()).map((index) => index.key)).toContainEqual({ ns: 1 });
+    const plan = await client.db('local').command({ explain: { find: 'oplog.rs', filter: { ns: `${db}.items` } } });
+    const indexes = JSON.stringify(plan.queryPlanner).match(/"Index Name":"[^"]*"/g);
+    expect(indexes).toEqual([expect.stringMatching(/_gin"$/)]);
+  });
+
   it('reads each namespace by itself and merges them in ts order, other namespaces and operations left out', async () => {
     const query = new OplogQuery(oplog, 10_000, new NamespacePushdown(oplog, 10_000));
     const [start] = await oplog()
