@@ -14,6 +14,7 @@ import { OplogRepository } from '../../apps/entity-oplog/src/oplog/oplog.reposit
 import { migrate } from '../../apps/entity-oplog/src/storage/migrations';
 import { openPostgres, schemaName } from '../../apps/entity-oplog/src/storage/postgres';
 import { startFerretDb } from '../../tools/infra/ferretdb';
+import { FERRETDB_DATABASE, ferretDbBackend, prepareFerretDbDatabase } from '../../tools/infra/ferretdb-postgres';
 import { startPostgres } from '../../tools/infra/postgres';
 import type { ManagedProcess } from '../../tools/infra/process';
 
@@ -21,7 +22,10 @@ export const PROJECT = 'b'.repeat(24);
 export const DATABASE_ID = 'e'.repeat(24);
 export const SOURCE_DB = 'bench_entity_source';
 
-/** The entity caches' servers, private to the benchmark: FerretDB with its oplog, PostgreSQL without fsync. */
+/**
+ * The entity caches' servers, private to the benchmark: PostgreSQL without fsync, and FerretDB with its
+ * oplog storing in that PostgreSQL as under `make start` (FERRETDB_BACKEND=sqlite: in SQLite files).
+ */
 export interface EntityBenchServers {
   readonly mongo: MongoClient;
   readonly pool: Pool;
@@ -35,10 +39,12 @@ export interface EntityBenchServers {
 export async function startEntityBenchServers(parent: string): Promise<EntityBenchServers> {
   const dir = mkdtempSync(join(parent, 'entity-cache-'));
   chmodSync(dir, 0o711); // PostgreSQL started by root runs as the postgres user and needs its data directory here
-  const [ferret, postgres] = await Promise.all([
-    startFerretDb({ dataDir: join(dir, 'ferretdb'), logFile: join(dir, 'ferretdb.log'), oplog: true }),
-    startPostgres({ dataDir: join(dir, 'pg'), logFile: join(dir, 'postgres.log'), throwaway: true }),
-  ]);
+  const postgres = await startPostgres({ dataDir: join(dir, 'pg'), logFile: join(dir, 'postgres.log'), throwaway: true });
+  const store =
+    ferretDbBackend(process.env.FERRETDB_BACKEND, 'postgresql') === 'postgresql'
+      ? { postgresUrl: await prepareFerretDbDatabase(postgres.url, FERRETDB_DATABASE) }
+      : { dataDir: join(dir, 'ferretdb') };
+  const ferret = await startFerretDb({ ...store, logFile: join(dir, 'ferretdb.log'), oplog: true });
   const processes: ManagedProcess[] = [ferret.process, postgres.process];
   const mongo = await MongoClient.connect(ferret.uri);
   const schema = schemaName('bench');
@@ -100,7 +106,8 @@ export function captureOf(
   timings?: CaptureTimings,
 ): { capture: SourceCapture; refresh: () => Promise<void> } {
   let view: CapturedEntity[] = [];
-  const reader = new FerretOplogReader(servers.mongo, { trimOwnEntries: true });
+  // As `make start` runs it; ENTITY_BENCH_TRIM=false leaves the source's oplog whole (CAPTURE_TRIM_SOURCE_OPLOG's default).
+  const reader = new FerretOplogReader(servers.mongo, { trimOwnEntries: process.env.ENTITY_BENCH_TRIM !== 'false' });
   const capture = new SourceCapture({
     reader: timings
       ? {

@@ -62,7 +62,7 @@ export async function startFerretDb(opts: {
   });
   try {
     await child.waitForTcp('127.0.0.1', port, opts.readyTimeoutMs ?? 30_000, opts.signal);
-    if (opts.oplog) await ensureOplog(`mongodb://127.0.0.1:${port}/`);
+    if (opts.oplog) await ensureOplog(`mongodb://127.0.0.1:${port}/`, { nsIndex: opts.postgresUrl !== undefined });
   } catch (error) {
     await child.stop();
     throw error;
@@ -76,13 +76,18 @@ export const OPLOG_SIZE_BYTES = 256 * 1024 * 1024;
 /**
  * FerretDB (1.18 and later) appends every insert, update (the whole new document, as `$set`) and delete to
  * `local.oplog.rs` once that capped collection exists; it never creates it. Idempotent: a restart keeps it.
+ * `nsIndex` (the PostgreSQL backend, prepared by prepareFerretDbDatabase) indexes `ns` too: the capture
+ * asks for one namespace's entries at a time, which FerretDB hands PostgreSQL as `_jsonb->'ns' @> ...`;
+ * the index's GIN twin serves that, where otherwise PostgreSQL scans the whole oplog for each poll, one
+ * entry per write ever made (117 ms a poll at 50,000 entries, loaded; 45 ms indexed).
  */
-export async function ensureOplog(uri: string): Promise<void> {
+export async function ensureOplog(uri: string, options: { nsIndex?: boolean } = {}): Promise<void> {
   const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
   try {
     const local = client.db('local');
     const existing = await local.listCollections({ name: 'oplog.rs' }, { nameOnly: true }).toArray();
     if (existing.length === 0) await local.createCollection('oplog.rs', { capped: true, size: OPLOG_SIZE_BYTES });
+    if (options.nsIndex) await local.collection('oplog.rs').createIndex({ ns: 1 }, { name: 'ns_1' });
   } finally {
     await client.close();
   }

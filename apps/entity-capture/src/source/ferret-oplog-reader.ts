@@ -3,6 +3,8 @@ import { scanCollection } from './collection-scan';
 import { SourceHistoryLost } from './history-lost';
 import { LATE_LOOKBACK_SECONDS, LATE_READ_MAX, LateEntries } from './late-entries';
 import { isAfter, keyOf, positionOf, type OplogDocument } from './oplog-document';
+import { firstInWholeTs } from './oplog-merge';
+import { NamespacePushdown } from './oplog-pushdown';
 import { OplogQuery } from './oplog-query';
 import { OwnOplogTrim } from './own-oplog-trim';
 import { CLOCK_CHECK_MS, ServerClock } from './server-clock';
@@ -56,8 +58,9 @@ export class FerretOplogReader implements SourceReader {
     this.settleMs = options.settleMs ?? 250;
     this.clock = new ServerClock(client, this.timeoutMs);
     const oplog = () => this.client.db('local').collection<OplogDocument>('oplog.rs');
-    if (options.trimOwnEntries) this.trim = new OwnOplogTrim(oplog, this.timeoutMs);
-    this.query = new OplogQuery(oplog, this.timeoutMs);
+    const pushdown = new NamespacePushdown(oplog, this.timeoutMs);
+    if (options.trimOwnEntries) this.trim = new OwnOplogTrim(oplog, this.timeoutMs, pushdown);
+    this.query = new OplogQuery(oplog, this.timeoutMs, pushdown);
   }
 
   /** The newest entry's position: where a first start begins listening before it scans. */
@@ -93,7 +96,10 @@ export class FerretOplogReader implements SourceReader {
       position,
     );
     const changes: SourceChange[] = [];
-    for (const entry of entries.filter((e) => isAfter(e.ts, position)).slice(0, limit)) {
+    for (const entry of firstInWholeTs(
+      entries.filter((e) => isAfter(e.ts, position)),
+      limit,
+    )) {
       changes.push(await this.changeOf(entry));
       this.late.deliveredInOrder(entry.ts);
       this.trim?.delivered(entry.ts);

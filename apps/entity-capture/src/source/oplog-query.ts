@@ -1,12 +1,16 @@
-import { Timestamp, type Collection } from 'mongodb';
+import { Timestamp, type Collection, type Filter } from 'mongodb';
 import { CAPTURED_OPS, isAfter, type OplogDocument } from './oplog-document';
+import { mergeInTsOrder } from './oplog-merge';
+import type { NamespacePushdown } from './oplog-pushdown';
 import type { OplogPosition } from './source-change';
 
 /**
  * How the reader queries FerretDB's `local.oplog.rs`. FerretDB 1.x hands its backend (SQLite or
- * PostgreSQL) only a lone limit on a capped collection in natural order: `find({})` with a limit and
- * no filter, no sort (explain says `limitPushdown`); any filter on `ts`, and any sort, even on
- * `$natural`, makes it read the whole oplog and filter and sort in memory (oplog-query.spec.ts). Its
+ * PostgreSQL) a lone limit on a capped collection in natural order: `find({})` with a limit and
+ * no filter, no sort (explain says `limitPushdown`); a filter on `ts`, an `$in`, and any sort, even on
+ * `$natural`, it applies in memory to every row its backend returned (oplog-query.spec.ts). Over SQLite
+ * that is the whole oplog for every query; over PostgreSQL an equality such as `{ ns: 'db.coll' }` is
+ * handed over (NamespacePushdown), so a query per namespace reads only that namespace's entries. The
  * head cannot serve the polls: FerretDB logs the deletes from `local.oplog.rs` in it too, so the oplog
  * never holds fewer entries than writes were made, trimmed or not, and its head stays the oldest.
  */
@@ -14,15 +18,24 @@ export class OplogQuery {
   constructor(
     private readonly oplog: () => Collection<OplogDocument>,
     private readonly timeoutMs: number,
+    private readonly pushdown: NamespacePushdown,
   ) {}
 
-  /** Up to `max` inserts, updates and deletes of `namespaces` after `from`, in `ts` order. */
-  after(from: OplogPosition, namespaces: readonly string[], max: number): Promise<OplogDocument[]> {
+  /**
+   * Up to `max` inserts, updates and deletes of `namespaces` after `from`, in `ts` order: one query per
+   * namespace, merged, where the server hands `ns` to its store, else one query of them all.
+   */
+  async after(from: OplogPosition, namespaces: readonly string[], max: number): Promise<OplogDocument[]> {
+    const ts = { $gt: new Timestamp({ t: from.t, i: from.i }) };
+    const op = { $in: [...CAPTURED_OPS] };
+    if (!(await this.pushdown.available())) return this.find({ ts, ns: { $in: [...namespaces] }, op }, max);
+    const reads = await Promise.all(namespaces.map((ns) => this.find({ ns, ts, op }, max)));
+    return mergeInTsOrder(reads, max);
+  }
+
+  private find(filter: Filter<OplogDocument>, max: number): Promise<OplogDocument[]> {
     return this.oplog()
-      .find(
-        { ts: { $gt: new Timestamp({ t: from.t, i: from.i }) }, ns: { $in: [...namespaces] }, op: { $in: [...CAPTURED_OPS] } },
-        { sort: { ts: 1 }, limit: max, maxTimeMS: this.timeoutMs },
-      )
+      .find(filter, { sort: { ts: 1 }, limit: max, maxTimeMS: this.timeoutMs })
       .toArray();
   }
 

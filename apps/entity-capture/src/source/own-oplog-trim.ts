@@ -1,5 +1,6 @@
 import { Timestamp, type Collection } from 'mongodb';
 import { isAfter, keyOf, type OplogDocument } from './oplog-document';
+import type { NamespacePushdown } from './oplog-pushdown';
 import type { OplogPosition } from './source-change';
 
 /** At most this many delivered entries are named by one trim (the rest wait for the next). */
@@ -24,6 +25,7 @@ export class OwnOplogTrim {
   constructor(
     private readonly oplog: () => Collection<OplogDocument>,
     private readonly timeoutMs: number,
+    private readonly pushdown: NamespacePushdown,
   ) {}
 
   /** The entry at `ts` was handed to the capture (its deletion waits until a saved position passes it). */
@@ -43,7 +45,11 @@ export class OwnOplogTrim {
     const old = lookbackFrom > 0 ? [{ ts: { $lt: new Timestamp({ t: lookbackFrom, i: 0 }) } }] : [];
     const named = durable.length > 0 ? [{ ts: { $in: durable } }] : [];
     if (old.length + named.length === 0) return;
-    await this.oplog().deleteMany({ ns: { $in: [...namespaces] }, $or: [...old, ...named] }, { maxTimeMS: this.timeoutMs });
+    const $or = [...old, ...named];
+    // One delete per namespace where the server hands `ns` to its store (it then reads that namespace's entries only).
+    if (await this.pushdown.available())
+      for (const ns of namespaces) await this.oplog().deleteMany({ ns, $or }, { maxTimeMS: this.timeoutMs });
+    else await this.oplog().deleteMany({ ns: { $in: [...namespaces] }, $or }, { maxTimeMS: this.timeoutMs });
     for (const ts of durable) this.pending.delete(keyOf(ts));
     for (const [key, ts] of this.pending) if (ts.t < lookbackFrom) this.pending.delete(key);
   }
