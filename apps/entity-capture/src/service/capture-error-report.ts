@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EntityInternalRpc, type CaptureErrorReason, type CaptureErrorReport } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
-import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { classifyTargetError } from '@ir/target-pool';
 import { SourceWithoutChanges } from '../source/source-selection';
 
 /** The registry no longer knows the source database (its connection asked for answered not found). */
@@ -21,8 +21,15 @@ export function captureErrorOf(error: unknown): CaptureErrorReport {
 function reasonOf(error: unknown): CaptureErrorReason {
   if (error instanceof SourceWithoutChanges) return 'no_change_history';
   if (error instanceof SourceNotRegistered) return 'source_not_registered';
-  if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) return 'source_unreachable';
-  return 'capture_failed';
+  // The driver's error read by structure as every target's is (classes, codes); the URI only goes into a message not used here.
+  switch (classifyTargetError(error, 'mongodb://source').kind) {
+    case 'unreachable':
+    case 'timeout':
+    case 'tls_failed':
+      return 'source_unreachable';
+    default:
+      return 'capture_failed';
+  }
 }
 
 const MESSAGES: Record<CaptureErrorReason, string> = {
