@@ -20,7 +20,8 @@ import {
   suffix,
   type AuthedApi,
 } from './support/e2e-client';
-import { startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
+import { ensureOplog } from '../tools/infra/ferretdb';
+import { startPrivateFerretDb, startPrivateFerretDbWithOplog, type PrivateFerretDb } from './support';
 import { scrape, valueOf } from './support/metrics-scrape';
 
 jest.setTimeout(90_000);
@@ -461,4 +462,45 @@ describe('entity caches through the gateway', () => {
       changes: { before: expect.objectContaining({ name: entity }), after: null },
     });
   });
+
+  it('shows on the entity why its source cannot be captured (no oplog, no change streams), and clears it once it can', async () => {
+    const bare = await startPrivateFerretDb('ir-entity-no-oplog-', { oplog: false });
+    const name = `bare_${suffix()}`.toLowerCase();
+    try {
+      const database = await owner
+        .post('/databases')
+        .send({ name: `bare_${suffix()}`, uri: bare.uri, db_name: dbName, project_id: projectId });
+      expect(database.status).toBe(201);
+      const created = await owner
+        .post('/entities')
+        .send({ name, source: { database_id: database.body.id, collection: 'people' }, columns: SHAPE });
+      expect(created.status).toBe(201);
+
+      const captureError = async () => (await owner.get(`/entities/${name}`)).body.capture_error as Record<string, unknown> | undefined;
+      expect(await eventually(async () => (await captureError())?.reason === 'no_change_history', 30_000, 250)).toBe(true);
+      const shown = await owner.get(`/entities/${name}`);
+      expect(shown.body).toMatchObject({
+        state: 'scanning',
+        capture_error: { reason: 'no_change_history', message: expect.stringContaining('local.oplog.rs'), since: expect.any(String) },
+      });
+      const listed = (await owner.get('/entities')).body.items as { name: string; capture_error?: unknown }[];
+      expect(listed.find((item) => item.name === name)?.capture_error).toEqual(shown.body.capture_error);
+
+      // The source gains an oplog: the capture retries (its backoff reaches 30 s), scans, and the error is gone.
+      await ensureOplog(bare.uri);
+      expect(
+        await eventually(
+          async () => {
+            const res = await owner.get(`/entities/${name}`);
+            return res.body.state === 'scanned' && res.body.capture_error === undefined;
+          },
+          75_000,
+          500,
+        ),
+      ).toBe(true);
+    } finally {
+      await owner.delete(`/entities/${name}`);
+      await bare.stop();
+    }
+  }, 120_000);
 });

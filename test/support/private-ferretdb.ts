@@ -18,10 +18,16 @@ export interface PrivateFerretDb {
  * It stores in SQLite files, or with `backend` 'postgresql' in a private PostgreSQL of its own, as
  * `make start` runs it (that backend hands scalar equalities to PostgreSQL: the reader relies on it).
  */
-export async function startPrivateFerretDbWithOplog(
-  prefix = 'ir-spec-ferretdb-',
-  backend: FerretDbBackend = 'sqlite',
+export function startPrivateFerretDbWithOplog(prefix = 'ir-spec-ferretdb-', backend: FerretDbBackend = 'sqlite'): Promise<PrivateFerretDb> {
+  return startPrivateFerretDb(prefix, { oplog: true, backend });
+}
+
+/** The same, with or without `local.oplog.rs` (without: a source whose changes cannot be captured). */
+export async function startPrivateFerretDb(
+  prefix: string,
+  options: { oplog: boolean; backend?: FerretDbBackend },
 ): Promise<PrivateFerretDb> {
+  const backend = options.backend ?? 'sqlite';
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const processes: ManagedProcess[] = [];
   const stop = async () => {
@@ -36,7 +42,7 @@ export async function startPrivateFerretDbWithOplog(
       processes.push(postgres.process);
       store = { postgresUrl: await prepareFerretDbDatabase(postgres.url, FERRETDB_DATABASE) };
     }
-    const ferret = await startFerretDb({ ...store, logFile: join(dir, 'ferretdb.log'), oplog: true });
+    const ferret = await startFerretDb({ ...store, logFile: join(dir, 'ferretdb.log'), oplog: options.oplog });
     processes.push(ferret.process);
     return { uri: ferret.uri, stop };
   } catch (error) {

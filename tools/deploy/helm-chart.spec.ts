@@ -66,7 +66,17 @@ describe('Helm chart deploy/helm/index-registry', () => {
 
   it('passes helm lint, the strict decode, the policy and the upgrade check in every variant', () => {
     if (run.exitCode !== 0) throw new Error(`deploy/helm/check found problems:\n${run.output}`);
-    expect(variants).toEqual(expect.arrayContaining(['default', 'external', 'keda-off', 'hpa-on', 'existing-secrets', 'entity-caches']));
+    expect(variants).toEqual(
+      expect.arrayContaining([
+        'default',
+        'external',
+        'keda-off',
+        'hpa-on',
+        'existing-secrets',
+        'entity-caches',
+        'entity-caches-postgresql',
+      ]),
+    );
     expect(run.output).toContain('ok helm lint: no warnings');
     for (const variant of variants) expect(run.output).toMatch(new RegExp(`^ok ${variant}: \\d+ objects$`, 'm'));
   });
@@ -117,6 +127,44 @@ describe('Helm chart deploy/helm/index-registry', () => {
         { name: 'POSTGRES_URL', valueFrom: { secretKeyRef: { name: 'ir-index-registry-secrets', key: 'POSTGRES_URL' } } },
       ]),
     );
+  });
+
+  it("runs the entity caches' PostgreSQL when no URL is given: StatefulSet, Service, Secret, volume, probes; none with a URL", () => {
+    const objects = rendered('entity-caches-postgresql');
+    const find = (kind: string, name: string) => findRendered(kind, name, objects);
+    const server = find('StatefulSet', 'ir-index-registry-postgresql');
+    expect(server.spec.replicas).toBe(1);
+    expect(server.spec.volumeClaimTemplates.map((claim: { metadata: { name: string } }) => claim.metadata.name)).toEqual(['data']);
+    const pod = server.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999 });
+    const container = pod.containers[0];
+    expect(container.image).toBe('postgres:16');
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.resources.limits).toBeDefined();
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(container[probe]).toBeDefined();
+    expect(container.readinessProbe.exec.command[0]).toBe('pg_isready');
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([{ name: 'data', mountPath: '/var/lib/postgresql/data' }]));
+    expect(container.env).toEqual(
+      expect.arrayContaining([
+        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'ir-index-registry-postgresql', key: 'password' } } },
+      ]),
+    );
+    expect(find('Service', 'ir-index-registry-postgresql').spec.ports).toEqual([
+      { name: 'postgresql', port: 5432, targetPort: 'postgresql' },
+    ]);
+    expect(Buffer.from(find('Secret', 'ir-index-registry-postgresql').data!.password, 'base64').toString()).toMatch(/^[A-Za-z0-9]{32}$/);
+    // entity-oplog connects to it with that password; the chart's own Secret holds no URL then.
+    const oplog = find('Deployment', 'ir-index-registry-entity-oplog').spec.template.spec.containers[0];
+    expect(oplog.env).toEqual(
+      expect.arrayContaining([
+        { name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'ir-index-registry-postgresql', key: 'password' } } },
+        { name: 'POSTGRES_URL', value: 'postgres://entities:$(POSTGRES_PASSWORD)@ir-index-registry-postgresql:5432/entities' },
+      ]),
+    );
+    expect(find('Secret', 'ir-index-registry-secrets').data!.POSTGRES_URL).toBeUndefined();
+    // A URL given (the entity-caches variant), or the caches off (the default): no PostgreSQL of the chart's.
+    for (const others of [withEntityCaches, defaults])
+      expect(others.filter((o) => o.metadata.name === 'ir-index-registry-postgresql')).toEqual([]);
   });
 
   it('gives NATS the max_payload of deploy/nats.conf', () => {

@@ -10,6 +10,7 @@ import { InternalController } from './internal/internal.controller';
 import { HardRefresh } from './jobs/hard-refresh';
 import { OplogJobs } from './jobs/oplog-jobs';
 import { CaptureLeaseRepository } from './lease/capture-lease.repository';
+import { CaptureErrorRepository } from './metadata/capture-error.repository';
 import { MetadataRepository } from './metadata/metadata.repository';
 import { OplogReadsService } from './oplog/oplog-reads.service';
 import { OplogController } from './oplog/oplog.controller';
@@ -52,6 +53,7 @@ const onPool = <T>(type: new (pool: Pool) => T) => ({
     onPool(EntityRepository),
     onPool(OplogRepository),
     onPool(MetadataRepository),
+    onPool(CaptureErrorRepository),
     onPool(ReplicaRepository),
     onPool(CaptureLeaseRepository),
     EntityAccess,

@@ -130,6 +130,7 @@ export const BUS_ACCESS: Record<ServiceName, ServiceBusAccess> = {
       EntityInternalRpc.savePosition,
       EntityInternalRpc.hardRefresh,
       EntityInternalRpc.softRefreshDone,
+      EntityInternalRpc.captureStatus,
     ],
   },
   'cache-replicator': {

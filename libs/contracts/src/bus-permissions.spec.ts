@@ -86,6 +86,7 @@ describe('the bus permissions', () => {
     expect(sent('entity-oplog')).toEqual(['registry.rpc.database.get']);
     expect(sent('entity-capture').sort()).toEqual([
       'entity.rpc.internal.append',
+      'entity.rpc.internal.capture-status',
       'entity.rpc.internal.finish-scan',
       'entity.rpc.internal.hard-refresh',
       'entity.rpc.internal.lease',

@@ -53,6 +53,26 @@ export const UpdateEntityBody = z
   });
 export type UpdateEntityBody = z.infer<typeof UpdateEntityBody>;
 
+/**
+ * Why the capture of an entity's source fails, while it does (typed: a client acts on the reason, people read
+ * the message; the driver's own text stays in entity-capture's log and readiness):
+ * - `no_change_history`: the source has neither change streams nor a `local.oplog.rs`; nothing is captured
+ *   until it gains one (a replica set, or FerretDB with the capped collection), and the entity stays `scanning`.
+ * - `source_unreachable`: the source's server cannot be reached; the capture retries.
+ * - `source_not_registered`: the source database is no longer in the registry.
+ * - `capture_failed`: anything else (entity-capture's log says what).
+ */
+export const CAPTURE_ERROR_REASONS = ['no_change_history', 'source_unreachable', 'source_not_registered', 'capture_failed'] as const;
+export const CaptureErrorReason = z.enum(CAPTURE_ERROR_REASONS);
+export type CaptureErrorReason = z.infer<typeof CaptureErrorReason>;
+
+export const CaptureErrorReport = z.strictObject({ reason: CaptureErrorReason, message: z.string().min(1).max(300) });
+export type CaptureErrorReport = z.infer<typeof CaptureErrorReport>;
+
+/** A capture error as an entity shows it: since when its source's capture fails this way. */
+export const CaptureError = CaptureErrorReport.extend({ since: z.string() });
+export type CaptureError = z.infer<typeof CaptureError>;
+
 export const EntityView = z.object({
   name: EntityName,
   project_id: z.string(),
@@ -67,6 +87,8 @@ export const EntityView = z.object({
   soft_refresh_requested_at: z.string().optional(),
   /** When the capture last finished a soft refresh asked for; absent before the first. */
   soft_refresh_done_at: z.string().optional(),
+  /** Present while the capture of the entity's source fails (CaptureErrorReason); absent once it captures again. */
+  capture_error: CaptureError.optional(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -271,6 +293,15 @@ export const EntityInternalRpc = {
     'entity.rpc.internal.save-position',
     z.strictObject({ epoch: CaptureEpoch, database_id: RecordId, position: CapturePosition }),
     z.object({ saved: z.literal(true) }),
+  ),
+  /**
+   * How the capture of one source goes: `error` while it fails, null once it captures again. Shown on the
+   * source's entities (EntityView.capture_error). Fenced like the appends: only the lease's holder reports.
+   */
+  captureStatus: defineRpc(
+    'entity.rpc.internal.capture-status',
+    z.strictObject({ epoch: CaptureEpoch, database_id: RecordId, error: CaptureErrorReport.nullable() }),
+    z.object({ recorded: z.literal(true) }),
   ),
   /** Every entity's entries after an offset: what a replicator applies (waiting for them when caught up). */
   read: defineRpc(

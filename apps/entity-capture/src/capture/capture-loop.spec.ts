@@ -45,7 +45,7 @@ describe('CaptureLoop', () => {
     const { capture, calls } = captureFailing([false, true, false]);
     const warnings = await run(capture, 3, calls);
     expect(calls).toEqual({ starts: 2, polls: 3 });
-    expect(warnings).toEqual([expect.objectContaining({ failures: 1, error: 'connection terminated' })]);
+    expect(warnings).toEqual([expect.objectContaining({ failures: 1, error: new Error('connection terminated') })]);
   });
 });
 

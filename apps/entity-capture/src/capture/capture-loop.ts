@@ -73,7 +73,8 @@ export class CaptureLoop {
         if (Date.now() - failingSince > maxOutageMs) throw error;
         const delayMs = Math.min(backoff.initialMs * 2 ** (failures - 1), backoff.maxMs);
         this.options.logger?.warn(
-          { failures, delay_ms: delayMs, error: error instanceof Error ? error.message : String(error) },
+          // The error itself: the runner tells its kind (a typed reason on the source's entities) from its class.
+          { failures, delay_ms: delayMs, error },
           'capture failed: retrying',
         );
         await sleep(delayMs, signal);

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { EntityInternalRpc, RegistryDatabaseRpc, type EntitySpec } from '@ir/contracts';
+import { DomainError, EntityInternalRpc, ErrorCode, RegistryDatabaseRpc, type EntitySpec } from '@ir/contracts';
 import type { BusClient } from '@ir/messaging';
 import { JobScheduler, type JobLogger } from '@ir/platform';
 import type { TargetPolicy, UriCipher } from '@ir/target-pool';
@@ -12,6 +12,7 @@ import type { ResetEvent } from '../source/change-stream-reader';
 import { isResumeToken } from '../source/source-change';
 import { openSource, type OpenedSource } from '../source/source-client';
 import { BusOplogSink, BusPositionStore } from './bus-oplog-sink';
+import { CaptureErrorReporter, SourceNotRegistered } from './capture-error-report';
 import { entityCaptured, entityCaptureErrors, entityCaptureHistoryLost, entityCaptureLag } from './capture-metrics';
 import { entitiesResetBy } from './reset-scope';
 
@@ -47,6 +48,8 @@ export class SourceRunner {
   private wake?: () => void;
   private done?: Promise<void>;
   readonly status: SourceStatus = { state: 'starting' };
+  /** The same failures, told to entity-oplog: the source's entities show them. */
+  private readonly errors: CaptureErrorReporter;
 
   constructor(
     readonly databaseId: string,
@@ -58,7 +61,9 @@ export class SourceRunner {
       /** The capture lease's epoch every write of this runner carries (a new epoch gets new runners). */
       readonly epoch: number;
     },
-  ) {}
+  ) {
+    this.errors = new CaptureErrorReporter(deps.bus, databaseId, deps.epoch);
+  }
 
   setEntities(entities: readonly EntitySpec[]): void {
     this.entities = entities;
@@ -72,6 +77,7 @@ export class SourceRunner {
     this.stopping.abort();
     this.wake?.();
     await this.done;
+    await this.errors.settled();
   }
 
   private async loop(): Promise<void> {
@@ -95,13 +101,14 @@ export class SourceRunner {
             backoff = this.deps.settings.pollIntervalMs;
             this.status.state = 'capturing';
             delete this.status.error;
+            this.errors.capturing();
             entityCaptured.inc({ database_id: this.databaseId }, read);
             this.report(opened.capture, read);
           },
         });
         await capture.run(this.stopping.signal);
       } catch (error) {
-        this.failed(describe(error));
+        this.failed(error);
         this.logger.warn(`source ${this.databaseId}: ${this.status.error}; opening it again in ${backoff} ms`);
         await this.sleep(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -113,7 +120,11 @@ export class SourceRunner {
   }
 
   private async open(): Promise<{ source: OpenedSource; capture: SourceCapture; sink: BusOplogSink }> {
-    const connection = await this.deps.bus.request(RegistryDatabaseRpc.connection, { database_id: this.databaseId });
+    const connection = await this.deps.bus
+      .request(RegistryDatabaseRpc.connection, { database_id: this.databaseId })
+      .catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === ErrorCode.notFound ? new SourceNotRegistered(this.databaseId) : error;
+      });
     const uri = this.deps.cipher.open(connection.uri_sealed);
     const database = connection.db_name;
     const source = await openSource(uri, this.deps.policy, {
@@ -162,17 +173,18 @@ export class SourceRunner {
     entityCaptureLag.set({ database_id: this.databaseId }, lag);
   }
 
-  private failed(error: string): void {
+  private failed(error: unknown): void {
     entityCaptureErrors.inc({ database_id: this.databaseId });
     this.status.state = 'retrying';
-    this.status.error = error;
+    this.status.error = describe(error);
+    this.errors.failed(error);
   }
 
   /** The loop's retries show in the health and the error count, as the runner's own do. */
   private retryLogger(): JobLogger {
     return {
       warn: (fields) => {
-        this.failed(describe(fields.error));
+        this.failed(fields.error);
         this.logger.warn(`source ${this.databaseId}: ${this.status.error}; retrying in ${String(fields.delay_ms)} ms`);
       },
     };

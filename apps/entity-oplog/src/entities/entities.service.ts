@@ -16,6 +16,7 @@ import { EntityAccess, notFound } from './entity-access';
 import { EntityRepository, type StoredEntity } from './entity.repository';
 import { entityView } from './entity-view';
 import { HardRefresh } from '../jobs/hard-refresh';
+import { CaptureErrorRepository } from '../metadata/capture-error.repository';
 
 /** Entities, each in the project of its source database, changed by editors and recorded on the audit trail. */
 @Injectable()
@@ -26,6 +27,7 @@ export class EntitiesService {
     private readonly bus: BusClient,
     private readonly trail: AuditTrail,
     private readonly hardRefresh: HardRefresh,
+    private readonly captureErrors: CaptureErrorRepository,
   ) {}
 
   async create(body: CreateEntityBody): Promise<EntityView> {
@@ -53,11 +55,13 @@ export class EntitiesService {
   async list(projectId: string | undefined): Promise<EntityView[]> {
     const visible = this.access.projects('entities:read');
     const projects = projectId === undefined ? visible : visible === 'all' || visible.includes(projectId) ? [projectId] : [];
-    return (await this.entities.inProjects(projects)).map(entityView);
+    const [entities, errors] = await Promise.all([this.entities.inProjects(projects), this.captureErrors.all()]);
+    return entities.map((entity) => entityView(entity, errors.get(entity.source.databaseId)));
   }
 
   async get(name: EntityName): Promise<EntityView> {
-    return entityView(await this.access.authorize(name, 'entities:read'));
+    const entity = await this.access.authorize(name, 'entities:read');
+    return entityView(entity, await this.captureErrors.of(entity.source.databaseId));
   }
 
   async update(name: EntityName, changes: UpdateEntityBody): Promise<EntityView> {

@@ -1,7 +1,8 @@
-import type { EntitySpec, EntityView } from '@ir/contracts';
+import type { CaptureError, EntitySpec, EntityView } from '@ir/contracts';
 import type { StoredEntity } from './entity.repository';
 
-export function entityView(entity: StoredEntity): EntityView {
+/** `captureError`: its source's, while the capture of that source fails. */
+export function entityView(entity: StoredEntity, captureError?: CaptureError): EntityView {
   return {
     name: entity.name,
     project_id: entity.projectId,
@@ -12,6 +13,7 @@ export function entityView(entity: StoredEntity): EntityView {
     cache_generation: entity.cacheGeneration,
     ...(entity.softRefreshRequestedAt === undefined ? {} : { soft_refresh_requested_at: entity.softRefreshRequestedAt }),
     ...(entity.softRefreshDoneAt === undefined ? {} : { soft_refresh_done_at: entity.softRefreshDoneAt }),
+    ...(captureError === undefined ? {} : { capture_error: captureError }),
     created_at: entity.createdAt,
     updated_at: entity.updatedAt,
   };

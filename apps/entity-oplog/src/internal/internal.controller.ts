@@ -6,6 +6,7 @@ import { EntityAccess } from '../entities/entity-access';
 import { EntityRepository } from '../entities/entity.repository';
 import { entitySpec } from '../entities/entity-view';
 import { entityAppended } from '../entity-oplog-metrics';
+import { CaptureErrorRepository } from '../metadata/capture-error.repository';
 import { MetadataRepository, resumeTokenKey } from '../metadata/metadata.repository';
 import { OplogReadsService } from '../oplog/oplog-reads.service';
 import { OplogRepository } from '../oplog/oplog.repository';
@@ -29,6 +30,7 @@ export class InternalController {
     private readonly replicas: ReplicaRepository,
     private readonly refreshes: HardRefresh,
     private readonly lease: CaptureLeaseRepository,
+    private readonly captureErrors: CaptureErrorRepository,
   ) {}
 
   /** Only the lease's holder captures; the others ask again every renewal interval, standing by. */
@@ -92,6 +94,14 @@ export class InternalController {
     this.access.assertService(CAPTURE);
     await this.metadata.set(resumeTokenKey(request.database_id), request.position, request.epoch);
     return { saved: true };
+  }
+
+  /** Why the capture of a source fails (shown on its entities), or null once it captures again. */
+  @RpcHandler(EntityInternalRpc.captureStatus)
+  async captureStatus(request: z.output<Rpc['captureStatus']['request']>): Promise<RpcResponse<Rpc['captureStatus']>> {
+    this.access.assertService(CAPTURE);
+    await this.captureErrors.record(request.database_id, request.error, request.epoch);
+    return { recorded: true };
   }
 
   @RpcHandler(EntityInternalRpc.read)

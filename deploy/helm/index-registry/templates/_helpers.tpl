@@ -106,6 +106,15 @@ cache-replicator: { port: 8080, portVar: HEALTH_PORT, portName: health, mongo: f
 {{- .Values.mongodb.auth.existingSecret | default (printf "%s-mongodb" (include "ir.fullname" .)) -}}
 {{- end -}}
 
+{{/* Whether the chart runs the entity caches' PostgreSQL: the caches on, no URL of another given. */}}
+{{- define "ir.postgresqlInChart" -}}
+{{- if and .Values.entityCaches.enabled .Values.postgresql.enabled (not .Values.secrets.postgresUrl) }}true{{ end -}}
+{{- end -}}
+
+{{- define "ir.postgresqlSecretName" -}}
+{{- .Values.postgresql.auth.existingSecret | default (printf "%s-postgresql" (include "ir.fullname" .)) -}}
+{{- end -}}
+
 {{- define "ir.natsHeadless" -}}
 {{- printf "%s-headless" (include "ir.componentName" (dict "ctx" . "component" "nats")) -}}
 {{- end -}}

@@ -10547,6 +10547,12 @@ export interface operations {
                             cache_generation: number;
                             soft_refresh_requested_at?: string;
                             soft_refresh_done_at?: string;
+                            capture_error?: {
+                                /** @enum {string} */
+                                reason: "no_change_history" | "source_unreachable" | "source_not_registered" | "capture_failed";
+                                message: string;
+                                since: string;
+                            };
                             created_at: string;
                             updated_at: string;
                         }[];
@@ -10675,6 +10681,12 @@ export interface operations {
                         cache_generation: number;
                         soft_refresh_requested_at?: string;
                         soft_refresh_done_at?: string;
+                        capture_error?: {
+                            /** @enum {string} */
+                            reason: "no_change_history" | "source_unreachable" | "source_not_registered" | "capture_failed";
+                            message: string;
+                            since: string;
+                        };
                         created_at: string;
                         updated_at: string;
                     };
@@ -11094,6 +11106,12 @@ export interface operations {
                         cache_generation: number;
                         soft_refresh_requested_at?: string;
                         soft_refresh_done_at?: string;
+                        capture_error?: {
+                            /** @enum {string} */
+                            reason: "no_change_history" | "source_unreachable" | "source_not_registered" | "capture_failed";
+                            message: string;
+                            since: string;
+                        };
                         created_at: string;
                         updated_at: string;
                     };
@@ -11229,6 +11247,12 @@ export interface operations {
                         cache_generation: number;
                         soft_refresh_requested_at?: string;
                         soft_refresh_done_at?: string;
+                        capture_error?: {
+                            /** @enum {string} */
+                            reason: "no_change_history" | "source_unreachable" | "source_not_registered" | "capture_failed";
+                            message: string;
+                            since: string;
+                        };
                         created_at: string;
                         updated_at: string;
                     };
