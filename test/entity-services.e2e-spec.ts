@@ -228,6 +228,19 @@ describe('entity caches through the gateway', () => {
     expect(log.filter((line) => line.outcome === 'INTERNAL').map((line) => line.subject)).toEqual([]);
   });
 
+  it('every backend service ran its start-up hooks before it subscribed its bus handlers, and answered nothing before', () => {
+    // Nest logs the first line when app.init() has run every onModuleInit / onApplicationBootstrap, the second when the bus server listens.
+    const services = ['auth', 'registry', 'comparator', 'sync-executor', 'audit', 'entity-oplog', 'entity-capture', 'cache-replicator'];
+    const order = services.map((service) => {
+      const log = readServiceLog(service);
+      const hooked = log.findIndex((line) => line.message === 'Nest application successfully started');
+      const answering = log.findIndex((line) => line.message === 'Nest microservice successfully started');
+      const firstHandled = log.findIndex((line) => line.message === 'handled');
+      return { service, hooksFirst: hooked >= 0 && hooked < answering, handledAfterHooks: firstHandled === -1 || hooked < firstHandled };
+    });
+    expect(order).toEqual(services.map((service) => ({ service, hooksFirst: true, handledAfterHooks: true })));
+  });
+
   it("counts what was captured, appended and applied in the services' metrics", async () => {
     const captured = valueOf(await scrape(serviceUrl('entity-capture')), 'index_registry_entity_captured_total', {
       database_id: databaseId,

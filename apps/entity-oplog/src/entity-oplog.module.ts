@@ -21,9 +21,10 @@ import { OplogAppended } from './storage/oplog-appended';
 import { schemaName } from './storage/postgres';
 
 /**
- * The schema, migrated. Made while the app is created (NestFactory.create awaits it), so before the bus
- * server answers: its handlers start before the app's bootstrap hooks run, and a request there found no
- * tables on a new schema (an internal error to the capture and the replicas, asking from their first second).
+ * The schema, migrated. Made while the app is created (NestFactory.create awaits it) and a dependency of every
+ * repository, so nothing that reads a table can exist before it: not a bus handler (the bus answers after the
+ * start-up hooks anyway, see startBusServer) and not another provider's hook: Nest runs the providers' hooks
+ * (OplogJobs' among them) together and before the module's own, so a migration in a hook orders nothing.
  * Replicas starting together apply each migration once (an advisory lock).
  */
 class MigratedSchema {}

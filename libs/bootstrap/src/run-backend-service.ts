@@ -24,7 +24,10 @@ export interface BackendServiceSpec<S extends z.ZodObject> {
   readonly features: (config: z.output<S>) => ReadonlyArray<Type<unknown> | DynamicModule>;
 }
 
-/** Starts a backend service: config, NATS, its own database, Nest app, bus server, health port. */
+/**
+ * Starts a backend service: config, NATS, its own database, Nest app, then its streams, its start-up hooks and
+ * its bus handlers (in that order, `startBusServer`), and last the health port, so nothing reaches it half started.
+ */
 export async function runBackendService<S extends z.ZodObject>(spec: BackendServiceSpec<S>): Promise<void> {
   const { config, logger, bus } = await setUpProcess(spec.service, spec.configSchema).catch(exitOnStartupFailure(undefined, spec.service));
   const base = config as z.output<typeof StatelessBackendConfig> & {
@@ -58,6 +61,7 @@ export async function runBackendService<S extends z.ZodObject>(spec: BackendServ
           : undefined,
       logger,
     });
+    // The app is initialised by now: listen only opens the port.
     await app.listen(base.HEALTH_PORT, base.HOST);
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : base.HEALTH_PORT;

@@ -60,7 +60,7 @@ const maxDeliverOf = (extras: ConsumerHandlerExtras): number => extras.maxDelive
 /**
  * The Nest transport strategy on NATS: request/reply handlers subscribe with the
  * service's queue group; consumer handlers read durable JetStream pull consumers
- * with explicit ack. Streams and consumers are provisioned at start.
+ * with explicit ack. Streams are provisioned first, consumers when the handlers start.
  */
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   override readonly transportId = TRANSPORT_ID;
@@ -68,6 +68,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly consumers: ConsumerMessages[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly publisher: BusClient;
+  private provisioned?: Promise<void>;
 
   constructor(
     private readonly bus: NatsBus,
@@ -77,12 +78,23 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.publisher = new BusClient(bus, 5000);
   }
 
-  async listen(callback: (error?: unknown) => void): Promise<void> {
-    try {
+  /**
+   * Creates or updates the service's streams, once; `startBusServer` calls it before the app's start-up hooks,
+   * which may publish on them or read them (on a new NATS they exist from here on).
+   */
+  provisionStreams(): Promise<void> {
+    this.provisioned ??= (async () => {
       const placement = this.options.placement ?? SINGLE_COPY;
       // DEAD_LETTERS first: every consumer handler may record a message on it.
       const streams = new Map([Streams.deadLetters, ...this.options.streams].map((spec) => [spec.name, spec]));
       for (const spec of streams.values()) await this.patiently(`stream ${spec.name}`, () => ensureStream(this.bus.jsm, spec, placement));
+    })();
+    return this.provisioned;
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      await this.provisionStreams();
       for (const [pattern, handler] of this.messageHandlers) {
         const extras = handler.extras as HandlerExtras | undefined;
         if (extras?.kind === 'rpc') this.subscribeRpc(pattern, handler);

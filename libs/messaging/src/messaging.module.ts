@@ -39,9 +39,18 @@ export class MessagingModule {
   }
 }
 
-/** Attaches the JetStream transport to a Nest app, so its @RpcHandler / @ConsumerHandler methods are served. */
+/**
+ * Serves a Nest app's @RpcHandler / @ConsumerHandler methods on the JetStream transport, and initialises the app
+ * in the one order that lets no message in early: the streams (a start-up hook may publish on them or read them),
+ * then `app.init()` (every onModuleInit / onApplicationBootstrap: indexes, migrations, caches), then the handlers
+ * subscribed. Nest's own hybrid order (startAllMicroservices, then listen) answered requests before the hooks ran.
+ */
 export async function startBusServer(app: INestApplication, bus: NatsBus, options: JetStreamServerOptions): Promise<void> {
+  // Before init: a global filter registered later does not reach the HTTP routes.
   app.useGlobalFilters(new RethrowRpcFilter(app.getHttpAdapter()));
-  app.connectMicroservice({ strategy: new JetStreamServer(bus, options) }, { inheritAppConfig: true });
+  const server = new JetStreamServer(bus, options);
+  app.connectMicroservice({ strategy: server }, { inheritAppConfig: true });
+  await server.provisionStreams();
+  await app.init();
   await app.startAllMicroservices();
 }

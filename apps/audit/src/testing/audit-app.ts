@@ -45,7 +45,6 @@ export async function startAuditApp(env: Record<string, string> = {}): Promise<A
     streams: provisionedStreams('audit'),
     logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
   });
-  await app.init();
   return {
     app,
     bus,

@@ -55,7 +55,6 @@ export async function startRegistryApp(): Promise<RegistryApp> {
     streams: [Streams.auditEvents],
     logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
   });
-  await app.init();
   return {
     app,
     bus,

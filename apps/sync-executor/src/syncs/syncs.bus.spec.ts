@@ -77,7 +77,6 @@ describe('syncs over the bus', () => {
       streams: [Streams.syncCommands, Streams.syncEvents, Streams.auditEvents],
       logger: { log: () => undefined, error: () => undefined, warn: () => undefined },
     });
-    await app.init();
     client = actingAs(OPERATOR, new BusClient(bus, 5000));
 
     const cipher = app.get(UriCipher);

@@ -72,7 +72,6 @@ export async function startService(
   const app = await NestFactory.create(SpecServiceModule, { logger: false, abortOnError: false });
   try {
     await startBusServer(app, bus, { service: opts.service, streams: opts.streams ?? [], placement: opts.placement, logger });
-    await app.init();
   } catch (error) {
     await app.close().catch(() => undefined);
     await bus.drain().catch(() => undefined);
