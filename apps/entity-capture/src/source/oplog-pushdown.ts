@@ -21,7 +21,9 @@ export class NamespacePushdown {
     if (this.answer === undefined) {
       const filter = { ns: '', ts: { $gt: new Timestamp({ t: 0, i: 0 }) }, op: { $in: [...CAPTURED_OPS] } };
       const plan = await this.oplog()
-        .find(filter, { sort: { ts: 1 }, maxTimeMS: this.timeoutMs })
+        // `timeoutMS`, not `maxTimeMS`: the driver refuses the latter for an explain on a client with a
+        // `timeoutMS` of its own, as the capture's source clients have (libs/target-pool client-options).
+        .find(filter, { sort: { ts: 1 }, timeoutMS: this.timeoutMs })
         .explain();
       this.answer = plan.filterPushdown === true;
     }

@@ -95,6 +95,17 @@ describe('querying FerretDB’s local.oplog.rs (a private FerretDB over PostgreS
     expect(await new NamespacePushdown(oplog, 10_000).available()).toBe(true);
   });
 
+  it('asks the same of a client with its own operation timeout, as the capture’s source clients have', async () => {
+    // The driver refuses maxTimeMS on an explain when the client sets timeoutMS: the capture then retried for ever.
+    const bounded = await MongoClient.connect(ferret.uri, { timeoutMS: 10_000 });
+    try {
+      const pushdown = new NamespacePushdown(() => bounded.db('local').collection<OplogDocument>('oplog.rs'), 5_000);
+      expect(await pushdown.available()).toBe(true);
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it('PostgreSQL serves that equality from the GIN twin of the ns index the oplog is made with, not a scan of every entry', async () => {
     expect((await oplog().indexes()).map((index) => index.key)).toContainEqual({ ns: 1 });
     const plan = await client.db('local').command({ explain: { find: 'oplog.rs', filter: { ns: `${db}.items` } } });
