@@ -140,6 +140,16 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
     return { count, ...(oldest ? { oldestDueAt: oldest.next_scan_at } : {}) };
   }
 
+  /**
+   * Frees the leases claimed by `replica`, which scans none of them now, their next scan left as it is.
+   * On FerretDB 1.x an update reads the document and then writes all of it back: a registry
+   * change's `pullForward` (or any update) that read a lease before its release wrote it back
+   * claimed, with no scan left to release it, and it stayed so until the claim expired.
+   */
+  async releaseAbandoned(replica: string): Promise<void> {
+    await this.model.updateMany({ claimed_by: replica }, { $set: UNCLAIMED });
+  }
+
   /** Releases the replica's claim with the next scan at `nextScanAt`. */
   async release(databaseId: string, replica: string, nextScanAt: Date): Promise<void> {
     await this.model.updateOne({ _id: databaseId, claimed_by: replica }, { $set: { next_scan_at: nextScanAt, ...UNCLAIMED } });

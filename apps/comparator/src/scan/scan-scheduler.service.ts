@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SERVICE_CONFIG } from '@ir/bootstrap';
-import { servicePrincipal, ServiceName } from '@ir/contracts';
+import { DomainError, ErrorCode, servicePrincipal, ServiceName } from '@ir/contracts';
 import { runAs } from '@ir/messaging';
 import { randomUUID } from 'node:crypto';
 import type { ComparatorConfig } from '../comparator.config';
@@ -11,8 +11,8 @@ import { scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
 import { RegistryClient } from '../targets/registry-client';
 import { ScanLeaseRepository, type DueLease } from './scan-lease.repository';
 
-/** A claim lasts this long past the scan's own time limits; then another replica may take the database. */
-const CLAIM_MS = 5 * 60_000;
+/** A claim lasts this long past DRIFT_SCAN_LIMIT (for the release's write); then another replica may take the database. */
+const CLAIM_MARGIN_MS = 60_000;
 const JITTER = 0.1;
 /** Due leases read at once, per compare this replica runs at a time: a batch is claimed one by one as workers free up. */
 const CLAIM_BATCH_PER_WORKER = 2;
@@ -114,6 +114,9 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private async tick(): Promise<void> {
     try {
       if (Date.now() - this.lastRefresh >= this.config.DRIFT_SCAN_INTERVAL) await this.refreshLeases();
+      // Between rounds this replica scans nothing: a lease still claimed by it was written back claimed
+      // by an update that raced its release (see `releaseAbandoned`), and would wait for its claim to expire.
+      await this.leases.releaseAbandoned(this.replica);
       const next = this.claims();
       const worker = async () => {
         // A database is claimed only once foreground work lets it be compared: its claim does not age meanwhile.
@@ -129,12 +132,17 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     }
   }
 
+  /** How long a claim lasts: the scan's limit and a margin, so it never expires while this replica still scans. */
+  private claimMs(): number {
+    return this.config.DRIFT_SCAN_LIMIT + CLAIM_MARGIN_MS;
+  }
+
   private async refreshLeases(): Promise<void> {
     const ids = await this.registry.databaseIds();
     this.lastRefresh = Date.now();
     await this.leases.ensureFor(ids, () => new Date(Date.now() + this.jittered()));
     await this.leases.deleteAllBut(ids);
-    await this.leases.deleteClaimsBefore(new Date(this.lastRefresh - CLAIM_MS - this.config.DRIFT_SCAN_INTERVAL));
+    await this.leases.deleteClaimsBefore(new Date(this.lastRefresh - this.claimMs() - this.config.DRIFT_SCAN_INTERVAL));
   }
 
   /**
@@ -157,7 +165,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
         }
         const lease = batch.shift()!;
         const now = new Date();
-        if (await this.leases.claim(lease, new Date(now.getTime() + CLAIM_MS), this.replica, now)) return { id: lease._id, at: now };
+        if (await this.leases.claim(lease, new Date(now.getTime() + this.claimMs()), this.replica, now)) return { id: lease._id, at: now };
       }
       return undefined;
     };
@@ -174,7 +182,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const timed = scanDuration.startTimer();
     let outcome: CompareOutcome = 'ok';
     try {
-      await this.compare.compareLive(databaseId, undefined, { scheduled: true });
+      await withinLimit(this.compare.compareLive(databaseId, undefined, { scheduled: true }), this.config.DRIFT_SCAN_LIMIT);
     } catch (error) {
       outcome = 'failed';
       this.logger.warn(`scheduled compare of database ${databaseId} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -196,4 +204,20 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private jittered(): number {
     return Math.round(this.config.DRIFT_SCAN_INTERVAL * (1 - JITTER + Math.random() * 2 * JITTER));
   }
+}
+
+/**
+ * The compare, or a TIMEOUT once `limitMs` have passed: a compare that waits on something that never
+ * answers must not hold its database's claim, nor its worker, for ever. A compare given up on is not
+ * awaited (nothing can stop it); what it throws later is dropped, its lease being released already.
+ */
+function withinLimit<T>(compare: Promise<T>, limitMs: number): Promise<T> {
+  compare.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DomainError(ErrorCode.timeout, `not done within ${limitMs} ms (DRIFT_SCAN_LIMIT)`)), limitMs);
+    // A guard: it must not keep a process that is shutting down alive (shutdown releases the claims itself).
+    timer.unref();
+  });
+  return Promise.race([compare, expired]).finally(() => clearTimeout(timer));
 }
