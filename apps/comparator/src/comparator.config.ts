@@ -31,6 +31,13 @@ export const ComparatorConfig = BackendConfig.extend(TargetConfig.shape)
     DRIFT_SCAN_INTERVAL: env.duration('10m'),
     /** Wait after a registry change before re-comparing, so a burst of changes costs one compare. */
     DRIFT_CHANGE_DEBOUNCE: env.duration('5s'),
+    /**
+     * Longest scheduled compare: one not ended by then fails (a TIMEOUT warning) and frees its
+     * database, whatever it still waits on. Its claim lasts a minute longer, so that no other replica
+     * compares the database while it runs. Well above the target's and the bus's own time limits
+     * (30 s an operation), which a compare that only waits on them stays under.
+     */
+    DRIFT_SCAN_LIMIT: env.duration('4m'),
     /** How often a replica looks for scans that are due. */
     DRIFT_SCAN_POLL: env.duration('2s'),
     /**
