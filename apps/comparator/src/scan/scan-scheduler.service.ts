@@ -16,6 +16,12 @@ const CLAIM_MARGIN_MS = 60_000;
 const JITTER = 0.1;
 /** Due leases read at once, per compare this replica runs at a time: a batch is claimed one by one as workers free up. */
 const CLAIM_BATCH_PER_WORKER = 2;
+/**
+ * How long after its last release a replica looks for its leases written back claimed (`releaseAbandoned`):
+ * the write that does it read the lease before the release, and lands within the store's operation time
+ * limit (30 s). An idle replica does not look (the look reads every lease: ~50 ms at 1,000 on FerretDB).
+ */
+const ABANDONED_WATCH_MS = 60_000;
 /** How long shutdown waits for a scan under way; one still waiting on its target is handed to another replica. */
 const SHUTDOWN_WAIT_MS = 2_000;
 
@@ -37,6 +43,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   /** The databases this replica is scanning now. */
   private readonly scanning = new Set<string>();
   private lastRefresh = 0;
+  private lastReleaseAt = 0;
   private stopped = false;
   /** Per database: the lease write that registry changes arriving now will wait for. */
   private readonly nextPull = new Map<string, { started: boolean; done: Promise<void> }>();
@@ -116,7 +123,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
       if (Date.now() - this.lastRefresh >= this.config.DRIFT_SCAN_INTERVAL) await this.refreshLeases();
       // Between rounds this replica scans nothing: a lease still claimed by it was written back claimed
       // by an update that raced its release (see `releaseAbandoned`), and would wait for its claim to expire.
-      await this.leases.releaseAbandoned(this.replica);
+      if (Date.now() - this.lastReleaseAt <= ABANDONED_WATCH_MS) await this.leases.releaseAbandoned(this.replica);
       const next = this.claims();
       const worker = async () => {
         // A database is claimed only once foreground work lets it be compared: its claim does not age meanwhile.
@@ -196,6 +203,7 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
         new Date(Date.now() + this.config.DRIFT_CHANGE_DEBOUNCE),
       );
       if (!changedMeanwhile) await this.leases.release(databaseId, this.replica, new Date(Date.now() + this.jittered()));
+      this.lastReleaseAt = Date.now();
       timed({ outcome });
     }
   }
