@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Binary, type Db, type Document, MongoClient, ObjectId } from 'mongodb';
+import { readNewestFirst } from '../apps/audit/src/entries/audit-bucket';
 import { startFerretDb, type FerretDbHandle } from '../tools/infra/ferretdb';
 import { FERRETDB_DATABASE, prepareFerretDbDatabase } from '../tools/infra/ferretdb-postgres';
 import { startPostgres } from '../tools/infra/postgres';
@@ -464,25 +465,6 @@ async function bucketedPage(db: Db, projects: string[], after: Cursor | undefine
   const merged = perProject.flat().sort((a, b) => (b.at as Date).getTime() - (a.at as Date).getTime() || (a._id < b._id ? 1 : -1));
   if (merged.length < Math.min(want, AUDIT_ENTRIES)) throw new Error(`a bucketed audit page found ${merged.length} entries`);
   return merged.slice(0, 20);
-}
-
-/**
- * A split minute's seconds read as AuditBucketReader reads them: one first, then as many at once (at
- * most four) as the entries per second so far say the page's rest needs; results in order as the times are.
- */
-async function readNewestFirst(
-  times: string[],
-  found: Document[],
-  want: number,
-  read: (time: string, limit: number) => Promise<Document[]>,
-): Promise<void> {
-  let [next, atOnce, perTime] = [0, 1, 0];
-  while (next < times.length && found.length < want) {
-    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
-    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
-    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
-    atOnce = Math.min(4, Math.ceil((want - found.length) / Math.max(perTime, 1)));
-  }
 }
 
 /** A calendar day or hour is closed (its children cached) once it ended this long ago (AuditCalendarCopy). */

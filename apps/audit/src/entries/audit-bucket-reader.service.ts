@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal, ProjectScope } from '@ir/contracts';
-import { CALENDAR_LEVELS, EVERY_PROJECT, overlaps, startOf, type AuditCursor } from './audit-bucket';
+import { CALENDAR_LEVELS, EVERY_PROJECT, overlaps, readNewestFirst, startOf, type AuditCursor } from './audit-bucket';
 import { AuditBucketBackfill } from './audit-bucket-backfill.service';
 import { AuditCalendarCopy, type CalendarWalk } from './audit-calendar-copy.service';
 import type { AuditEntryDocument } from './audit-entry.model';
@@ -14,9 +14,6 @@ const PROJECTS_AT_ONCE = 4;
  * trail would read many minutes for a page.
  */
 const MERGED_MINUTES = 8;
-
-/** Seconds of a split minute read at once at most (readNewestFirst): a few small reads in flight, not a minute's worth. */
-const SECONDS_AT_ONCE = 4;
 
 /** One keyset page: the entries, and whether more follow. */
 export interface KeysetPage {
@@ -152,27 +149,6 @@ async function readsOf(
 ): Promise<string[]> {
   if (!split || filter.actorId !== undefined || filter.action !== undefined) return [minute];
   return (await walk.under(EVERY_PROJECT, minute)).filter((second) => overlaps(second, newestOf(filter, after), filter.from));
-}
-
-/**
- * Reads `times` (a minute, or a split minute's seconds, newest first) into `found` until it holds
- * `want`, each read for the page's rest: one first, then as many at once as the entries per time
- * read so far say the rest needs (at most SECONDS_AT_ONCE), so a dense second is read alone and a
- * sparse split minute costs a few rounds of small reads. Results are in order as the times are.
- */
-async function readNewestFirst(
-  times: readonly string[],
-  found: AuditEntryDocument[],
-  want: number,
-  read: (time: string, limit: number) => Promise<AuditEntryDocument[]>,
-): Promise<void> {
-  let [next, atOnce, perTime] = [0, 1, 0];
-  while (next < times.length && found.length < want) {
-    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
-    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
-    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
-    atOnce = Math.min(SECONDS_AT_ONCE, Math.ceil((want - found.length) / Math.max(perTime, 1)));
-  }
 }
 
 /** The newest time a page may show: the earlier of the range's end and the cursor. */

@@ -118,3 +118,27 @@ export function decodeCursor(text: string): AuditCursor {
   const [at, id] = text.split('~');
   return { at: new Date(at), id };
 }
+
+/** Seconds of a split minute read at once at most (readNewestFirst): a few small reads in flight, not a minute's worth. */
+const SECONDS_AT_ONCE = 4;
+
+/**
+ * Reads `times` (a minute, or a split minute's seconds, newest first) into `found` until it holds
+ * `want`, each read for the page's rest: one first, then as many at once as the entries per time
+ * read so far say the rest needs (at most SECONDS_AT_ONCE), so a dense second is read alone and a
+ * sparse split minute costs a few rounds of small reads. Results are in order as the times are.
+ */
+export async function readNewestFirst<T>(
+  times: readonly string[],
+  found: T[],
+  want: number,
+  read: (time: string, limit: number) => Promise<T[]>,
+): Promise<void> {
+  let [next, atOnce, perTime] = [0, 1, 0];
+  while (next < times.length && found.length < want) {
+    const [batch, limit, before] = [times.slice(next, next + atOnce), want - found.length, found.length];
+    for (const docs of await Promise.all(batch.map((time) => read(time, limit)))) found.push(...docs);
+    [next, perTime] = [next + batch.length, (found.length - before) / batch.length];
+    atOnce = Math.min(SECONDS_AT_ONCE, Math.ceil((want - found.length) / Math.max(perTime, 1)));
+  }
+}
