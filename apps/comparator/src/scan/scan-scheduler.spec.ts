@@ -304,7 +304,9 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     } as unknown as CompareService;
     schedulers = [new ScanScheduler(new ScanLeaseRepository(leases, claims), config, registry, compare, drift, foreground)];
     schedulers[0].onApplicationBootstrap();
-    await waitFor(() => calls.length === 1, 3000);
+    // The compare reads its lease after it is called: wait for that read, not for the call.
+    await waitFor(() => holder !== undefined, 3000);
+    expect(calls).toHaveLength(1);
     expect(holder).toEqual(expect.any(String));
     // Released once the compare is done.
     for (let released = false; !released; await sleep(20)) released = (await leases.findById(ids[4]).lean())?.claimed_by === null;
