@@ -115,16 +115,18 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect(countsById()).toEqual(every(1));
     expect(calls).toHaveLength(ids.length);
 
-    await waitFor(() => calls.length >= 2 * ids.length, INTERVAL_MS * 1.1 + 3000);
-    await sleep(4 * POLL_MS);
-    expect(countsById()).toEqual(every(2));
-    for (const id of ids) {
-      const [first, second] = calls.filter((c) => c.id === id).map((c) => c.at);
-      expect(second - first).toBeGreaterThanOrEqual(INTERVAL_MS * 0.9 - 50);
-    }
+    await waitFor(() => ids.every((id) => (countsById()[id] ?? 0) >= 2), INTERVAL_MS * 1.1 + 3000);
     expect(Date.now() - firstRoundDone).toBeLessThan(INTERVAL_MS * 1.1 + 3000);
+    await sleep(4 * POLL_MS);
+    // Never twice within an interval. Not "exactly twice by now": on a loaded machine a database whose
+    // second scan came early may rightly be due a third time before the last one's second scan.
+    for (const id of ids) {
+      const at = calls.filter((c) => c.id === id).map((c) => c.at);
+      for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(INTERVAL_MS * 0.9 - 50);
+    }
 
-    // Every lease is released and scheduled about one interval ahead.
+    // Every lease is released and scheduled about one interval ahead (once no round runs).
+    await Promise.all(schedulers.map((s) => s.onApplicationShutdown()));
     const after = await leases.find().lean();
     expect(after).toHaveLength(ids.length);
     for (const lease of after) {
