@@ -9,6 +9,8 @@ const UNCLAIMED = { claimed_until: null, claimed_by: null };
  * otherwise turn every replica away from that lease until the claims are cleaned up (minutes).
  */
 const ABANDONED_CLAIM_MS = 30_000;
+/** Inserts one claim tries at most: each abandoned generation or freed id costs one. */
+const MAX_CLAIM_ATTEMPTS = 20;
 
 /** A due lease as a replica saw it: what a claim of it is conditional on. */
 export type DueLease = Pick<ScanLeaseDocument, '_id' | 'next_scan_at' | 'claimed_until'>;
@@ -76,8 +78,8 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
    * release by another replica.
    */
   async claim(lease: DueLease, until: Date, replica: string, now: Date): Promise<boolean> {
-    const _id = claimId(lease);
-    if (!(await this.insertClaim(_id, lease._id, now))) return false;
+    const _id = await this.insertClaim(claimId(lease), lease._id, now);
+    if (_id === undefined) return false;
     try {
       const { modifiedCount } = await this.model.updateOne(
         { _id: lease._id, next_scan_at: lease.next_scan_at, claimed_until: lease.claimed_until },
@@ -92,22 +94,32 @@ export class ScanLeaseRepository extends OwnRepository<ScanLeaseDocument> {
   }
 
   /**
-   * Inserts the claim's unique id; false when another replica holds it. A claim abandoned before its
-   * lease was updated (older than ABANDONED_CLAIM_MS: a live claim changes its lease's state, so its
-   * id is never seen again) is deleted and the insert tried once more, where the unique id decides again.
+   * Inserts a claim of the lease state `stateId`; its id, or undefined when another replica holds it.
+   * A claim abandoned before its lease was updated (older than ABANDONED_CLAIM_MS: a live claim
+   * changes its lease's state, so its id is never seen again) is taken over by inserting the state's
+   * next generation (`<state>#1`, `#2`, ...), never by deleting it: on FerretDB 1.x a delete reads,
+   * then deletes by `_id`, so two replicas deleting one abandoned claim could delete the claim the
+   * first had inserted again in between, and both win (seen in the spec: two of five). Only inserts
+   * of unique ids decide, which FerretDB makes atomic too.
    */
-  private async insertClaim(_id: string, lease: string, now: Date): Promise<boolean> {
-    for (let attempt = 0; attempt < 2; attempt++) {
+  private async insertClaim(stateId: string, lease: string, now: Date): Promise<string | undefined> {
+    const abandonedBefore = now.getTime() - ABANDONED_CLAIM_MS;
+    let generation = 0;
+    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+      const _id = generation === 0 ? stateId : `${stateId}#${generation}`;
       try {
         await this.claims.create({ _id, lease, at: now });
-        return true;
+        return _id;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }
-      const abandoned = await this.claims.deleteOne({ _id, at: { $lt: new Date(now.getTime() - ABANDONED_CLAIM_MS) } });
-      if (abandoned.deletedCount === 0) return false;
+      const held = await this.claims.findById(_id, { at: 1 }).lean();
+      // Gone since (a failed claim frees its id, clean-up deletes old ones): the same id is tried again.
+      if (!held) continue;
+      if (held.at.getTime() >= abandonedBefore) return undefined;
+      generation++;
     }
-    return false;
+    return undefined;
   }
 
   /** Deletes the claims made before `before`: their leases have been released or have expired since. */

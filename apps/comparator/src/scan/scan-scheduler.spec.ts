@@ -164,6 +164,25 @@ describe('ScanScheduler with two replicas on one lease collection', () => {
     expect((await leases.findById(ids[0]).lean())?.claimed_by).toBe(`replica-${won.indexOf(true)}`);
   });
 
+  it('an abandoned claim is taken over by its next generation, once, and a live generation turns the others away', async () => {
+    schedulers = [];
+    const due = { _id: ids[0], next_scan_at: new Date(Date.now() - 60_000), claimed_until: null };
+    await leases.insertMany([{ ...due, claimed_by: null }]);
+    const repository = new ScanLeaseRepository(leases, claims);
+    const now = new Date();
+    const state = `${ids[0]}@${due.next_scan_at.getTime()}@-`;
+    // Two replicas died in turn between their claim and the lease's update.
+    await claims.insertMany([
+      { _id: state, lease: ids[0], at: new Date(now.getTime() - 90_000) },
+      { _id: `${state}#1`, lease: ids[0], at: new Date(now.getTime() - 60_000) },
+    ]);
+    const won = await Promise.all(
+      Array.from({ length: 5 }, (_, n) => repository.claim(due, new Date(now.getTime() + 60_000), `replica-${n}`, now)),
+    );
+    expect(won.filter(Boolean)).toHaveLength(1);
+    expect((await claims.find({ lease: ids[0] }).lean()).map((c) => c._id).sort()).toEqual([state, `${state}#1`, `${state}#2`]);
+  });
+
   it('a claim made a moment ago is not taken for abandoned', async () => {
     schedulers = [];
     const due = { _id: ids[0], next_scan_at: new Date(Date.now() - 60_000), claimed_until: null };
