@@ -7,7 +7,7 @@ import type { ComparatorConfig } from '../comparator.config';
 import { CompareService } from '../compare/compare.service';
 import { DriftTracker } from '../drift/drift-tracker.service';
 import { ForegroundWork } from './foreground-work';
-import { scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
+import { scanClaims, scanDuration, type CompareOutcome } from '../metrics/scan-metrics';
 import { RegistryClient } from '../targets/registry-client';
 import { ScanLeaseRepository, type DueLease } from './scan-lease.repository';
 
@@ -172,7 +172,9 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
         }
         const lease = batch.shift()!;
         const now = new Date();
-        if (await this.leases.claim(lease, new Date(now.getTime() + this.claimMs()), this.replica, now)) return { id: lease._id, at: now };
+        const claimed = await this.leases.claim(lease, new Date(now.getTime() + this.claimMs()), this.replica, now);
+        scanClaims.inc({ result: claimed ? 'claimed' : 'taken' });
+        if (claimed) return { id: lease._id, at: now };
       }
       return undefined;
     };
