@@ -11,7 +11,8 @@ export interface ComparatorEndpoint {
  * What one replica did during a scan, from its counters: claims it won and lost to the other
  * replica, the scans it ran, the share of its workers' time spent in scans (claim to release; the
  * rest went to reading due leases, claiming, pausing for syncs, and waiting for the next round),
- * and its pauses for foreground work.
+ * its pauses for foreground work, and its definitions cache's hits (a miss reads the database's
+ * definitions from the registry).
  */
 export interface ReplicaScanCounters {
   readonly claimed: number;
@@ -20,6 +21,8 @@ export interface ReplicaScanCounters {
   readonly mean_scan_ms: number;
   readonly workers_busy: number;
   readonly pauses: number;
+  readonly definitions_hits: number;
+  readonly definitions_misses: number;
 }
 
 /** Reads every replica's scan counters now; `since` of the reading gives each one's share of what followed. */
@@ -45,6 +48,8 @@ export class ScanCounterReading {
           mean_scan_ms: Math.round((scanSeconds * 1000) / Math.max(scans, 1)),
           workers_busy: round(scanSeconds / Math.max(seconds * workers, 1e-9)),
           pauses: delta('index_registry_scan_pauses_total'),
+          definitions_hits: delta('index_registry_compare_cache_lookups_total', { cache: 'definitions', result: 'hit' }),
+          definitions_misses: delta('index_registry_compare_cache_lookups_total', { cache: 'definitions', result: 'miss' }),
         };
         return [name, counters] as const;
       }),
@@ -61,7 +66,7 @@ export function countersLine(counters: Record<string, ReplicaScanCounters>): str
   return Object.entries(counters)
     .map(
       ([name, c]) =>
-        `${name} ${c.scans} scans (mean ${c.mean_scan_ms} ms), claims ${c.claimed} won / ${c.taken} lost, workers ${Math.round(c.workers_busy * 100)}% busy, ${c.pauses} pauses`,
+        `${name} ${c.scans} scans (mean ${c.mean_scan_ms} ms), claims ${c.claimed} won / ${c.taken} lost, workers ${Math.round(c.workers_busy * 100)}% busy, ${c.pauses} pauses, definitions cache ${c.definitions_hits} hits / ${c.definitions_misses} misses`,
     )
     .join('; ');
 }
