@@ -171,10 +171,8 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
     const claiming = new Set<string>();
     const size = CLAIM_BATCH_PER_WORKER * this.config.DRIFT_SCAN_CONCURRENCY;
     const readBatch = async () => {
-      // Every replica reads the same most overdue leases: in the order read, they would try them in
-      // lockstep and one would lose nearly every claim to the other; in random order they mostly differ.
       const due = await this.leases.due(new Date(), size);
-      batch = shuffled(due.filter((lease) => !claiming.has(lease._id)));
+      batch = due.filter((lease) => !claiming.has(lease._id));
       exhausted = due.length < size;
     };
     return async () => {
@@ -228,15 +226,6 @@ export class ScanScheduler implements OnApplicationBootstrap, OnApplicationShutd
   private jittered(): number {
     return Math.round(this.config.DRIFT_SCAN_INTERVAL * (1 - JITTER + Math.random() * 2 * JITTER));
   }
-}
-
-/** The items in random order (Fisher–Yates). */
-function shuffled<T>(items: T[]): T[] {
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
-  }
-  return items;
 }
 
 /**
