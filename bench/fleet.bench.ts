@@ -8,11 +8,14 @@ import { listLines, measureLists } from './fleet/lists';
 import { sampleMemory } from './fleet/memory';
 import { seedRegistry } from './fleet/registry-seed';
 import { FleetScan, type ScanFigures } from './fleet/scan';
+import { countersLine, readScanCounters, type ComparatorEndpoint } from './fleet/scan-counters';
 import { fleetSizes } from './fleet/sizes';
 import { SyncProbe, type SyncRuns } from './fleet/sync-probe';
 import { startTargets } from './fleet/targets';
 
 const SYNC_RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Each replica's DRIFT_SCAN_CONCURRENCY (the comparator's default unless FLEET_SCAN_CONCURRENCY sets it, bench/run.ts). */
+const SCAN_WORKERS = Number(process.env.FLEET_SCAN_CONCURRENCY ?? 2);
 /** The issue's goals on this machine (issue 14). */
 const GOALS = { list_p99_ms: 100, scan_seconds_two_replicas: 300, scaling: 1.7, rss_mb: 300, sync_under_load: 1.5 };
 
@@ -20,8 +23,9 @@ const GOALS = { list_p99_ms: 100, scan_seconds_two_replicas: 300, scaling: 1.7, 
  * The fleet: 1,000 target databases (FLEET_DATABASES) of 20 collections × 5 indexes on private
  * FerretDB servers, 100,000 definitions in the registry, in 10 projects. Measures every list and page
  * beside the driver's floor, a full scheduled scan with one and with two comparator replicas (and the
- * services' resident memory meanwhile), and a sync while the second scan runs against the same sync
- * on the quiet system.
+ * services' resident memory meanwhile), and a sync during a third scan, of two replicas too, against the
+ * same sync on the quiet system. The scan with the sync is not the one the scaling is measured on:
+ * scheduled compares pause while a sync runs, so it would count those pauses as the replicas' cost.
  */
 export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
   const sizes = fleetSizes();
@@ -53,12 +57,18 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
       ...Object.values(ctx.system.services).map((s) => ({ name: s.name, pid: s.process.pid })),
       ...replicas.map((s, i) => ({ name: `${s.name}-${i + 2}`, pid: s.process.pid })),
     ];
+    const comparators = (): ComparatorEndpoint[] => [
+      { name: 'comparator', url: ctx.system.services.comparator.url },
+      ...replicas.map((s, i) => ({ name: `${s.name}-${i + 2}`, url: s.url })),
+    ];
     let memory = sampleMemory(processes);
     let cpu = cpuTimes();
+    let counters = await readScanCounters(comparators());
     const one = await scan.run(1, sizes.scanCapMs);
+    const countersOne = await counters.since(one.figures.seconds, SCAN_WORKERS);
     const rssOne = memory.stop();
     const coresOne = coresUsed(cpuSpent(cpu, cpuTimes()), one.figures.seconds);
-    progress(`${scanLine(one.figures)}; lists`);
+    progress(`${scanLine(one.figures)}: ${countersLine(countersOne)}; lists`);
     // The overview now holds every compared database's real drift.
     const lists = await measureLists(fleet, store, sizes, seeded);
     progress(listLines(lists).join('\n'));
@@ -69,10 +79,17 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
     progress(`two replicas warming up (not measured): ${scanLine(warming.figures)}; full scan with two replicas`);
     memory = sampleMemory(processes);
     cpu = cpuTimes();
-    const two = await scan.run(2, sizes.scanCapMs, () => probe.syncs(SYNC_RUNS));
-    const rssTwo = memory.stop();
+    counters = await readScanCounters(comparators());
+    const two = await scan.run(2, sizes.scanCapMs);
+    const countersTwo = await counters.since(two.figures.seconds, SCAN_WORKERS);
     const coresTwo = coresUsed(cpuSpent(cpu, cpuTimes()), two.figures.seconds);
-    const loadedSync = two.during!;
+    progress(`${scanLine(two.figures)}: ${countersLine(countersTwo)}; two replicas again, with syncs`);
+    counters = await readScanCounters(comparators());
+    const underSync = await scan.run(2, sizes.scanCapMs, () => probe.syncs(SYNC_RUNS));
+    const countersUnderSync = await counters.since(underSync.figures.seconds, SCAN_WORKERS);
+    const rssTwo = memory.stop();
+    const loadedSync = underSync.during!;
+    progress(`${scanLine(underSync.figures)}: ${countersLine(countersUnderSync)}`);
 
     const scaling = round(two.figures.databases_per_second / Math.max(one.figures.databases_per_second, 1e-9));
     const syncRatio = round(loadedSync.median_ms / quietSync.median_ms);
@@ -85,15 +102,16 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
       'lists (floor: the repository query by the driver, same concurrency, right after):',
       ...listLines(lists),
       `first scan after seeding (new drift everywhere; not compared): ${scanLine(first.figures)}`,
-      scanLine(one.figures),
+      `${scanLine(one.figures)}: ${countersLine(countersOne)}`,
       `second replica's first scan (it knew no database yet; not compared): ${scanLine(warming.figures)}`,
-      scanLine(two.figures),
+      `${scanLine(two.figures)}: ${countersLine(countersTwo)}`,
+      `the same with ${SYNC_RUNS} syncs of the probe during it (scans pause while a sync runs; not compared): ${scanLine(underSync.figures)}: ${countersLine(countersUnderSync)}`,
       `scaling 1 → 2 replicas: ${scaling}x (goal ≥ ${GOALS.scaling}x); two replicas ${two.figures.total_seconds} s for the fleet (goal ≤ ${GOALS.scan_seconds_two_replicas} s; DRIFT_SCAN_INTERVAL 600 s)`,
       `largest resident memory during the scans (MB, goal ≤ ${GOALS.rss_mb}): ${Object.entries(rssMax)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
       `CPU cores used during the scans (of ${availableParallelism()}; the services, FerretDB store and targets, PostgreSQL, NATS started by the bench): one replica ${coresLine(coresOne)}; two replicas ${coresLine(coresTwo)}`,
-      `sync of ${sizes.collections * sizes.indexesPerCollection} indexes: quiet ${quietSync.median_ms} ms (${quietSync.runs_ms.join(', ')}), during the two-replica scan ${loadedSync.median_ms} ms (${loadedSync.runs_ms.join(', ')})${two.overlapped ? '' : ' (the scan ended before the last sync did)'}: ${syncRatio}x (goal ≤ ${GOALS.sync_under_load}x)`,
+      `sync of ${sizes.collections * sizes.indexesPerCollection} indexes: quiet ${quietSync.median_ms} ms (${quietSync.runs_ms.join(', ')}), during a two-replica scan ${loadedSync.median_ms} ms (${loadedSync.runs_ms.join(', ')})${underSync.overlapped ? '' : ' (the scan ended before the last sync did)'}: ${syncRatio}x (goal ≤ ${GOALS.sync_under_load}x)`,
       `where each sync's time went (ms: queued for the executor / plan / steps / end): quiet ${phaseLine(quietSync)}; during the scan ${phaseLine(loadedSync)}`,
       `goals: worst list p99 ${worstList} ms (≤ ${GOALS.list_p99_ms}); scan ${two.figures.total_seconds} s (≤ ${GOALS.scan_seconds_two_replicas}); scaling ${scaling}x (≥ ${GOALS.scaling}); RSS ${Math.max(...Object.values(rssMax))} MB (≤ ${GOALS.rss_mb}); sync ${syncRatio}x (≤ ${GOALS.sync_under_load})`,
     ];
@@ -111,10 +129,18 @@ export async function fleetBench(ctx: BenchContext): Promise<BenchResult> {
           definitions_seconds: seeded.definitionsSeconds,
         },
         lists,
-        scan: { first: first.figures, one_replica: one.figures, two_replicas_warming: warming.figures, two_replicas: two.figures, scaling },
+        scan: {
+          first: first.figures,
+          one_replica: one.figures,
+          two_replicas_warming: warming.figures,
+          two_replicas: two.figures,
+          two_replicas_with_syncs: underSync.figures,
+          scaling,
+        },
+        scan_counters: { one_replica: countersOne, two_replicas: countersTwo, two_replicas_with_syncs: countersUnderSync },
         rss_max_mb: { one_replica: rssOne, two_replicas: rssTwo },
         cores_used: { one_replica: coresOne, two_replicas: coresTwo },
-        sync: { quiet: quietSync, under_scan: loadedSync, overlapped: two.overlapped, ratio: syncRatio },
+        sync: { quiet: quietSync, under_scan: loadedSync, overlapped: underSync.overlapped, ratio: syncRatio },
       },
     };
   } finally {

@@ -24,6 +24,17 @@ export const scanDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+/**
+ * Claims of due leases, by result: `claimed`, or `taken` when another replica claimed the lease
+ * first (each a wasted round trip to the store): how much replicas collide over the same leases.
+ */
+export const scanClaims = new Counter({
+  name: 'index_registry_scan_claims_total',
+  help: 'Claims of due scan leases by this replica, by result: claimed, or taken (another replica claimed the lease first)',
+  labelNames: ['result'] as const,
+  registers: [metricsRegistry],
+});
+
 /** 1 while this replica's scheduled compares pause for foreground work (syncs, compares asked for), else 0. */
 export const scansYielding = new Gauge({
   name: 'index_registry_scan_yielding',
