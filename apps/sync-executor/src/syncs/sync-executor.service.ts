@@ -46,7 +46,7 @@ export class SyncExecutor {
     @Inject(SYNC_SETTINGS) private readonly settings: SyncSettings,
   ) {
     this.books = new SyncRunBooks(syncs, locks, bus, settings);
-    this.planner = new SyncPlanner(bus, syncs, settings);
+    this.planner = new SyncPlanner(bus, settings);
     this.targets = new SyncTargets(bus, cipher, pool, settings);
     this.runner = new StepRunner({
       operationTimeoutMs: settings.operationTimeoutMs,
@@ -60,7 +60,10 @@ export class SyncExecutor {
 
   /** Handles one delivery of a run command. Throws to have it delivered again (transient trouble). */
   async execute(command: { sync_id: string; database_id: string }, delivery?: Delivery): Promise<void> {
-    const doc = await this.syncs.findVisible(requirePrincipal(), command.sync_id);
+    const now = new Date();
+    // A fresh sync is started as it is read; any other (resumed, ended, awaiting approval) is read, and `runSync` decides.
+    const claimed = await this.syncs.claimPending(requirePrincipal(), command.sync_id, now);
+    const doc = claimed ?? (await this.syncs.findVisible(requirePrincipal(), command.sync_id));
     if (!doc) throw new PermanentFailure(`sync ${command.sync_id} does not exist`);
     if (isTerminal(doc.status)) return;
     const run: Run = {
@@ -68,7 +71,7 @@ export class SyncExecutor {
       databaseId: doc.database_id,
       doc,
       steps: stepsOf(doc),
-      startedAt: doc.started_at ? new Date(doc.started_at) : new Date(),
+      startedAt: claimed ? now : doc.started_at ? new Date(doc.started_at) : now,
       lastRefresh: 0,
       lastSaved: Date.now(),
       lastPublished: Date.now(),
@@ -81,7 +84,7 @@ export class SyncExecutor {
     const cancelWatch = setInterval(() => void this.watchCancel(run), CANCEL_POLL_MS);
     cancelWatch.unref();
     try {
-      await this.runSync(run);
+      await this.runSync(run, claimed !== null);
     } catch (error) {
       // Progress still being written lands before anything below, or another delivery, writes the record.
       await this.books.settled(run);
@@ -116,17 +119,26 @@ export class SyncExecutor {
     }
   }
 
-  private async runSync(run: Run): Promise<void> {
-    if (!(await this.syncs.markRunning(run.id, run.startedAt))) return;
-    await this.books.refreshLock(run, true);
-    // Telling the start, asking for the target's connection and planning need nothing of each other:
-    // they go at once, and the first step waits for all three (a sync paid them one after the other).
+  /** `claimed`: the sync was pending and is now running (`claimPending`); otherwise it is marked running here, if it may run. */
+  private async runSync(run: Run, claimed: boolean): Promise<void> {
+    if (!claimed && !(await this.syncs.markRunning(run.id, run.startedAt))) return;
+    // Taking the lock for the run, telling the start (once the lock is held), asking for the target's
+    // connection and planning need nothing of each other: they go at once, and the first step waits
+    // for all of them (a sync paid them one after the other). The plan is stored once the lock is held.
+    const locking = this.books.refreshLock(run, true);
+    locking.catch(() => undefined);
     const opening = run.doc.dry_run ? undefined : this.targets.open(run.id, run.databaseId);
     opening?.catch(() => undefined);
     const planning = !run.doc.planned_at && !run.cancel.signal.aborted ? this.planner.plan(run) : undefined;
     planning?.catch(() => undefined);
+    await locking;
     await this.books.announceStart(run);
-    if (planning) await this.failIfUnplanned(run, await planning);
+    if (planning) {
+      const problem = await planning;
+      if (run.lockLost) throw new LockLost();
+      if (problem === undefined) this.books.savePlan(run);
+      else await this.failIfUnplanned(run, problem);
+    }
     if (run.lockLost) throw new LockLost();
     if (run.doc.status === 'failed') return;
 
@@ -184,8 +196,7 @@ export class SyncExecutor {
   }
 
   /** After asking the comparator for the plan (`SyncPlanner`): a plan that cannot be had fails the sync. */
-  private async failIfUnplanned(run: Run, problem: string | undefined): Promise<void> {
-    if (problem === undefined) return;
+  private async failIfUnplanned(run: Run, problem: string): Promise<void> {
     await this.books.finish(run, 'failed', problem);
     run.doc = { ...run.doc, status: 'failed' };
   }

@@ -3,20 +3,21 @@ import type { BusClient } from '@ir/messaging';
 import { plannedSteps } from './planned-steps';
 import { describeError } from './sync-error';
 import type { Run } from './sync-run';
-import { SyncRepository } from './sync.repository';
 import type { SyncSettings } from './sync-settings';
 import { isTransientBusError } from './sync-targets';
 
-/** Takes a sync's plan from the comparator when it first starts, and stores its operations as pending steps. */
+/**
+ * Takes a sync's plan from the comparator when it first starts: its operations become the run's
+ * pending steps, which the executor has stored beside the first steps (`SyncRunBooks.savePlan`).
+ */
 export class SyncPlanner {
   constructor(
     private readonly bus: BusClient,
-    private readonly syncs: SyncRepository,
     private readonly settings: SyncSettings,
   ) {}
 
   /**
-   * Plans the run (its steps and warnings, stored and set on `run`). Answers why the sync cannot be
+   * Plans the run (its steps and warnings, set on `run`). Answers why the sync cannot be
    * planned, for the caller to fail it; throws what another delivery may cure (the bus away).
    */
   async plan(run: Run): Promise<string | undefined> {
@@ -36,12 +37,9 @@ export class SyncPlanner {
       if (isTransientBusError(error)) throw error;
       return `could not plan the sync: ${describeError(error)}`;
     }
-    const planned = plannedSteps(plan);
-    run.steps = planned.steps;
-    const { warnings } = planned;
-    const plannedAt = new Date();
-    await this.syncs.storePlan(run.id, run.steps, warnings, plannedAt);
-    run.doc = { ...run.doc, planned_at: plannedAt, warnings };
+    const { steps, warnings } = plannedSteps(plan);
+    run.steps = steps;
+    run.doc = { ...run.doc, planned_at: new Date(), warnings };
     return undefined;
   }
 }

@@ -81,6 +81,16 @@ export class SyncRunBooks {
   }
 
   /**
+   * After planning: the plan's steps are stored while the first steps run, so that the target's first
+   * createIndexes does not wait for the store's write. A crash before it lands leaves the sync
+   * unplanned: the run delivered again plans anew, and finds done on the target what was done.
+   */
+  savePlan(run: Run): void {
+    run.lastSaved = Date.now();
+    this.write(run, true, false);
+  }
+
+  /**
    * After a step: the record at most once a second (with the lock), progress at most every 500 ms,
    * written while the next steps run, each after the one before (`settled` waits for them). The steps
    * are those of this moment. A write that fails is logged: the next one, or the end, writes them again,
@@ -92,11 +102,16 @@ export class SyncRunBooks {
     if (!save && !publish) return;
     if (save) run.lastSaved = Date.now();
     if (publish) run.lastPublished = Date.now();
+    this.write(run, save, publish);
+  }
+
+  private write(run: Run, save: boolean, publish: boolean): void {
     const steps = [...run.steps];
+    const { planned_at, warnings } = run.doc;
     run.books = (run.books ?? Promise.resolve()).then(async () => {
       try {
         if (save) {
-          await this.syncs.saveSteps(run.id, steps, progressOf(steps));
+          await this.syncs.saveSteps(run.id, steps, progressOf(steps), { planned_at, warnings });
           await this.refreshLock(run);
         }
         if (publish) await this.publish('progress', run, 'running', null, steps);
@@ -144,15 +159,17 @@ export class SyncRunBooks {
       completed_at: completedAt,
       duration_ms: durationMs,
     });
-    await this.locks.release(run.databaseId, run.id);
-    if (!ended) return;
+    // Ended, the sync no longer holds its database (a lock whose sync ended is taken over): the lock's
+    // release goes out beside the end's event and audit entry instead of before them.
+    const releasing = this.locks.release(run.databaseId, run.id);
+    if (!ended) return releasing;
     syncDuration.observe({ status }, durationMs / 1000);
     syncOutcomes.inc({ outcome: status });
     if (status === 'failed' || status === 'partially_failed') {
       syncFailures.inc();
       this.logger.warn(`sync ${run.id} of database ${run.databaseId} ended ${status}: ${error}`);
     }
-    await Promise.all([this.publish(EVENT_OF[status], run, status, error), this.audit.finished(run.doc, status)]);
+    await Promise.all([releasing, this.publish(EVENT_OF[status], run, status, error), this.audit.finished(run.doc, status)]);
   }
 
   publish(kind: SyncEventKind, run: Run, status: SyncStatus, error: string | null, steps = run.steps): Promise<void> {

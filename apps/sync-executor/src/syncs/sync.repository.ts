@@ -15,6 +15,9 @@ import {
   type SyncStatus,
 } from './sync.model';
 
+/** What a sync's record says of its plan once it is planned. */
+export type SyncPlanFacts = Pick<SyncDocument, 'planned_at' | 'warnings'>;
+
 /** How a sync ended, written only while it is still pending or running. */
 export interface SyncEnd {
   readonly status: Extract<SyncStatus, 'completed' | 'partially_failed' | 'failed' | 'cancelled'>;
@@ -66,6 +69,23 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
     return findPage(this.model, filter, { created_at: -1, _id: -1 }, request);
   }
 
+  /**
+   * Starts a pending sync the caller may read: running from `startedAt`. Answers the record as it
+   * was before (pending), or null when the sync is not pending (then `findVisible` and `markRunning`
+   * tell the rest: a resumed run, an ended sync, one awaiting approval). One round trip where a
+   * fresh sync's start paid a read and a write.
+   */
+  claimPending(principal: Principal, syncId: string, startedAt: Date): Promise<SyncDocument | null> {
+    if (!Types.ObjectId.isValid(syncId)) return Promise.resolve(null);
+    return this.model
+      .findOneAndUpdate(
+        { _id: syncId, status: 'pending', ...this.inProjects(projectsWhere(principal, 'syncs:read')) },
+        { $set: { status: 'running', started_at: startedAt, updated_at: startedAt } },
+        { new: false },
+      )
+      .lean<SyncDocument>();
+  }
+
   /** True when the sync was pending or running, and is running now. */
   async markRunning(syncId: string, startedAt: Date): Promise<boolean> {
     const { matchedCount } = await this.model.updateOne(
@@ -75,16 +95,24 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
     return matchedCount > 0;
   }
 
-  /** Stores the plan's operations as the sync's steps. */
-  async storePlan(syncId: string, steps: readonly StoredStep[], warnings: string[], plannedAt: Date): Promise<void> {
+  /**
+   * Writes the running sync's steps with the plan they come from (`planned_at`, `warnings`): the first
+   * such write stores the plan, and, written with every later one, a plan whose first write failed is
+   * stored by the next.
+   */
+  async saveSteps(syncId: string, steps: readonly StoredStep[], progress: number, plan: SyncPlanFacts): Promise<void> {
     await this.model.updateOne(
       { _id: syncId },
-      { $set: { steps_deflated: packSteps(steps), warnings, planned_at: plannedAt, progress: 0, updated_at: plannedAt } },
+      {
+        $set: {
+          steps_deflated: packSteps(steps),
+          progress,
+          planned_at: plan.planned_at,
+          warnings: plan.warnings,
+          updated_at: new Date(),
+        },
+      },
     );
-  }
-
-  async saveSteps(syncId: string, steps: readonly StoredStep[], progress: number): Promise<void> {
-    await this.model.updateOne({ _id: syncId }, { $set: { steps_deflated: packSteps(steps), progress, updated_at: new Date() } });
   }
 
   /** Ends the sync if it is still pending or running; false when it had ended already. */
