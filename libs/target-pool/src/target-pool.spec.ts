@@ -55,6 +55,15 @@ const closedSignal = (client: MongoClient): { closed: () => boolean } => {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Until `check` holds; fails after `timeoutMs`. A client's close crosses the network: a loaded machine takes its time. */
+async function waitFor(what: string, check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await sleep(10);
+  }
+}
+
 describe('TargetPool (real FerretDB)', () => {
   let pool: TargetPool;
   let events: TargetPoolEvent[];
@@ -97,8 +106,7 @@ describe('TargetPool (real FerretDB)', () => {
     const firstClosed = closedSignal(first.client);
     await pool.db({ uri: u3, dbName: DB });
     expect(pool.size).toBe(2);
-    await sleep(50); // close() runs in the background of db()
-    expect(secondClosed.closed()).toBe(true);
+    await waitFor('the evicted client closed', secondClosed.closed); // close() runs in the background of db()
     expect(firstClosed.closed()).toBe(false);
     expect(events).toContainEqual(expect.objectContaining({ event: 'evicted', reason: 'lru' }));
     const again = await pool.db({ uri: u2, dbName: DB });
@@ -107,15 +115,23 @@ describe('TargetPool (real FerretDB)', () => {
   });
 
   it('closes clients left idle for idleMs', async () => {
-    pool = new TargetPool({ policy: TargetPolicy.loopback(), idleMs: 150, sweepIntervalMs: 25 });
+    let evictedAt: number | undefined;
+    const onEvent = (e: TargetPoolEvent) => {
+      if (e.event === 'evicted' && e.reason === 'idle') evictedAt ??= Date.now();
+    };
+    pool = new TargetPool({ policy: TargetPolicy.loopback(), idleMs: 150, sweepIntervalMs: 25, onEvent });
     const db = await pool.db({ uri: mongoUri(), dbName: DB });
     const signal = closedSignal(db.client);
+    const pinging = Date.now();
     await db.command({ ping: 1 });
-    await sleep(80);
-    expect(pool.size).toBe(1);
-    await sleep(300);
+    const idleSince = Date.now();
+    // Timed by the eviction itself: a look after a fixed sleep found the client gone already when the timer
+    // fired late on a loaded machine.
+    await waitFor('the idle eviction', () => evictedAt !== undefined);
+    expect(evictedAt! - pinging).toBeGreaterThanOrEqual(150);
+    expect(evictedAt! - idleSince).toBeLessThan(380);
     expect(pool.size).toBe(0);
-    expect(signal.closed()).toBe(true);
+    await waitFor('the idle client closed', signal.closed);
     expect((await pool.db({ uri: mongoUri(), dbName: DB })).client).not.toBe(db.client);
   });
 

@@ -158,7 +158,15 @@ describe('syncs over the bus', () => {
   });
 
   it('reports its consumer in readiness and the queue in metrics', async () => {
-    const report = await app.get(ReadinessService).report();
+    // The run above is acked once it has ended, after its status reads completed (the lock's release, its
+    // metrics and its event come between): wait for the ack, not for the status.
+    const readiness = app.get(ReadinessService);
+    const deadline = Date.now() + 10_000;
+    let report = await readiness.report();
+    while (report.dependencies['sync_consumer']?.['num_ack_pending'] !== 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      report = await readiness.report();
+    }
     expect(report.dependencies['sync_consumer']).toEqual({ status: 'up', num_pending: 0, num_ack_pending: 0 });
     const metrics = await metricsRegistry.metrics();
     expect(metrics).toMatch(/index_registry_sync_queue_pending \d+/);
