@@ -13,7 +13,7 @@ import {
   suffix,
   type AuthedApi,
 } from './support/e2e-client';
-import { scrape, samplesOf, valueOf, type Scrape } from './support/metrics-scrape';
+import { scrape, samplesOf, totalOf, valueOf, type Scrape } from './support/metrics-scrape';
 
 const SERVICES = ['gateway', 'auth', 'registry', 'comparator', 'sync-executor', 'audit'] as const;
 /** The comparator reads the snapshots for its gauges every 15 s: a compare shows within that and a slow read. */
@@ -60,9 +60,6 @@ async function waitForSync(syncId: string): Promise<string> {
   }
 }
 
-const total = (from: Scrape, name: string, labels: Record<string, string> = {}): number =>
-  samplesOf(from, name, labels).reduce((sum, s) => sum + s.value, 0);
-
 beforeAll(async () => {
   mongo = await mongoClient();
   const user = await loggedInUser('admin');
@@ -89,7 +86,7 @@ describe('per-database drift gauges', () => {
   it("time the new database's scheduled scan, which defining its indexes pulled forward", async () => {
     // Asked before this file's compares and sync: a scheduled compare yields to them (DRIFT_SCAN_YIELD),
     // and the database is deleted below. The scan is asynchronous (a 1 s debounce, then a claim): scraped until timed.
-    const scanned = async () => total(await scrape(serviceUrl('comparator')), 'index_registry_scan_duration_seconds_count');
+    const scanned = async () => totalOf(await scrape(serviceUrl('comparator')), 'index_registry_scan_duration_seconds_count');
     let count = await scanned();
     for (const until = Date.now() + 30_000; count === 0 && Date.now() < until; count = await scanned()) {
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -124,13 +121,13 @@ describe('per-database drift gauges', () => {
 
     const executor = await scrape(serviceUrl('sync-executor'));
     const completed = { outcome: 'completed' };
-    expect(total(executor, 'index_registry_sync_outcomes_total', completed)).toBe(
-      total(executorBefore, 'index_registry_sync_outcomes_total', completed) + 1,
+    expect(totalOf(executor, 'index_registry_sync_outcomes_total', completed)).toBe(
+      totalOf(executorBefore, 'index_registry_sync_outcomes_total', completed) + 1,
     );
     // Other suites sync meanwhile: at least this sync's create (sku_1) and drop (legacy_1) were timed.
     for (const kind of ['create', 'drop']) {
       const count = 'index_registry_sync_step_duration_seconds_count';
-      expect(total(executor, count, { kind })).toBeGreaterThan(total(executorBefore, count, { kind }));
+      expect(totalOf(executor, count, { kind })).toBeGreaterThan(totalOf(executorBefore, count, { kind }));
     }
   });
 
@@ -164,9 +161,9 @@ describe('the services export', () => {
 
   it('compare and scan durations from the comparator, and its scan lag', () => {
     const comparator = scrapes.comparator;
-    expect(total(comparator, 'index_registry_compare_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(2);
+    expect(totalOf(comparator, 'index_registry_compare_duration_seconds_count', { outcome: 'ok' })).toBeGreaterThanOrEqual(2);
     // The scan timed in the first test (a counter: it only grows).
-    expect(total(comparator, 'index_registry_scan_duration_seconds_count')).toBeGreaterThan(0);
+    expect(totalOf(comparator, 'index_registry_scan_duration_seconds_count')).toBeGreaterThan(0);
     expect(valueOf(comparator, 'index_registry_scan_lag_seconds')).toBeGreaterThanOrEqual(0);
     expect(valueOf(comparator, 'index_registry_scans_waiting')).toBeGreaterThanOrEqual(0);
   });

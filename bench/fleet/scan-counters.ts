@@ -1,4 +1,4 @@
-import { scrape, samplesOf, type Scrape } from '../../test/support/metrics-scrape';
+import { scrape, totalOf, type Scrape } from '../../test/support/metrics-scrape';
 import { round } from '../load';
 
 /** A comparator replica whose /metrics a scan is read from. */
@@ -38,7 +38,8 @@ export class ScanCounterReading {
     const entries = await Promise.all(
       this.readings.map(async ({ name, url, scrape: before }) => {
         const after = await scrape(url);
-        const delta = (metric: string, labels: Record<string, string> = {}) => sum(after, metric, labels) - sum(before, metric, labels);
+        const delta = (metric: string, labels: Record<string, string> = {}) =>
+          totalOf(after, metric, labels) - totalOf(before, metric, labels);
         const scans = delta('index_registry_scan_duration_seconds_count');
         const scanSeconds = delta('index_registry_scan_duration_seconds_sum');
         const counters: ReplicaScanCounters = {
@@ -56,10 +57,6 @@ export class ScanCounterReading {
     );
     return Object.fromEntries(entries);
   }
-}
-
-function sum(from: Scrape, metric: string, labels: Record<string, string>): number {
-  return samplesOf(from, metric, labels).reduce((total, s) => total + s.value, 0);
 }
 
 export function countersLine(counters: Record<string, ReplicaScanCounters>): string {

@@ -43,6 +43,11 @@ export function samplesOf(from: Scrape, name: string, labels: Record<string, str
   return from.samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 }
 
+/** The sum of the samples of `name` whose labels include `labels` (0 when there are none). */
+export function totalOf(from: Scrape, name: string, labels: Record<string, string> = {}): number {
+  return samplesOf(from, name, labels).reduce((sum, s) => sum + s.value, 0);
+}
+
 /** The one value of `name` with `labels`, or undefined when there is no such series. */
 export function valueOf(from: Scrape, name: string, labels: Record<string, string> = {}): number | undefined {
   const found = samplesOf(from, name, labels);

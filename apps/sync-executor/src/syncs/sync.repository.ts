@@ -50,8 +50,14 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
 
   /** The sync, if the caller may read the syncs of its project (an executor, a service, may read every one). */
   findVisible(principal: Principal, syncId: string): Promise<SyncDocument | null> {
-    if (!Types.ObjectId.isValid(syncId)) return Promise.resolve(null);
-    return this.model.findOne({ _id: syncId, ...this.inProjects(projectsWhere(principal, 'syncs:read')) }).lean<SyncDocument>();
+    const visible = this.visible(principal, syncId);
+    return visible ? this.model.findOne(visible).lean<SyncDocument>() : Promise.resolve(null);
+  }
+
+  /** The filter of the sync `syncId` if the caller may read the syncs of its project; none for an id that is no sync's. */
+  private visible(principal: Principal, syncId: string) {
+    if (!Types.ObjectId.isValid(syncId)) return undefined;
+    return { _id: syncId, ...this.inProjects(projectsWhere(principal, 'syncs:read')) };
   }
 
   /**
@@ -76,10 +82,11 @@ export class SyncRepository extends OwnRepository<SyncDocument> {
    * fresh sync's start paid a read and a write.
    */
   claimPending(principal: Principal, syncId: string, startedAt: Date): Promise<SyncDocument | null> {
-    if (!Types.ObjectId.isValid(syncId)) return Promise.resolve(null);
+    const visible = this.visible(principal, syncId);
+    if (!visible) return Promise.resolve(null);
     return this.model
       .findOneAndUpdate(
-        { _id: syncId, status: 'pending', ...this.inProjects(projectsWhere(principal, 'syncs:read')) },
+        { ...visible, status: 'pending' },
         { $set: { status: 'running', started_at: startedAt, updated_at: startedAt } },
         { new: false },
       )
